@@ -1,0 +1,146 @@
+"""Safe YAML loading for the files maintainers and contributors edit, with line numbers.
+
+Every file a person writes (the config, the issue forms, ``participants.yml``) is read
+through :func:`load`, which refuses what could surprise or hurt a reader: files over a
+size limit, tags (``!!python/object`` and friends), anchors and aliases (the "billion
+laughs"), duplicate keys. It returns plain Python data plus a map from each value's
+path to its line, so validation errors can point at the exact line to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 1_000_000
+
+# The tags the safe resolver gives plain scalars and collections. Anything else was
+# written explicitly by the author of the file.
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+
+Path = tuple[str | int, ...]
+
+
+class YamlFileError(Exception):
+    """A problem in a YAML file a person edits: which file, which line, what to do."""
+
+    def __init__(self, file: str, line: int | None, problem: str, fix: str = "") -> None:
+        self.file = file
+        self.line = line
+        self.problem = problem
+        self.fix = fix
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {problem}" + (f" {fix}" if fix else ""))
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Parsed data and the 1-based line of every mapping key and sequence item."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def error(self, path: Path, problem: str, fix: str = "") -> YamlFileError:
+        """An error located at ``path`` in this file."""
+        return YamlFileError(self.file, self.line(path), problem, fix)
+
+
+def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDocument:
+    """Parse ``text`` (the contents of ``file``) safely; raise YamlFileError on any problem."""
+    raw = text.encode() if isinstance(text, str) else text
+    if len(raw) > max_bytes:
+        raise YamlFileError(
+            file,
+            None,
+            f"the file is {len(raw):,} bytes, over the limit of {max_bytes:,}.",
+            "Keep it to plain entries; nothing here needs a file that large.",
+        )
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlFileError(file, None, "the file is not UTF-8 text.", "Save it as UTF-8.") from exc
+    source = source.replace("\r\n", "\n")
+    try:
+        _refuse_anchors(source, file)
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise YamlFileError(
+            file,
+            line,
+            f"this is not valid YAML ({problem}).",
+            "Check the indentation and quoting on this line and the one before it;"
+            " text containing ': ' or starting with '@', '*' or '&' needs quotes.",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise YamlFileError(file, None, f"this is not valid YAML ({exc}).") from exc
+    lines: dict[Path, int] = {}
+    if node is None:
+        return YamlDocument(file, None, {(): 1})
+    data = _construct(node, (), lines, file)
+    return YamlDocument(file, data, lines)
+
+
+def _refuse_anchors(source: str, file: str) -> None:
+    for token in yaml.scan(source, Loader=yaml.SafeLoader):
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise YamlFileError(
+                file,
+                token.start_mark.line + 1,
+                "YAML anchors and aliases (& and *) are not accepted here.",
+                "Write the value out in full.",
+            )
+        if isinstance(token, yaml.TagToken):
+            raise YamlFileError(
+                file,
+                token.start_mark.line + 1,
+                "YAML tags (words starting with '!') are not accepted here.",
+                "Remove the tag; if the value starts with '!', put it in quotes.",
+            )
+
+
+def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlFileError(file, lines[path], f"the tag {node.tag!r} is not accepted here.")
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader("").construct_object(key_node)
+            if not isinstance(key, str | int | bool) or key is None:
+                raise YamlFileError(
+                    file,
+                    key_node.start_mark.line + 1,
+                    "a mapping key here is not plain text.",
+                    "Use a simple word as the key.",
+                )
+            key = str(key) if not isinstance(key, str) else key
+            if key in result:
+                raise YamlFileError(
+                    file,
+                    key_node.start_mark.line + 1,
+                    f"the key {key!r} appears twice in the same mapping.",
+                    "Keep one of them.",
+                )
+            result[key] = _construct(value_node, (*path, key), lines, file)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
+    return yaml.SafeLoader("").construct_object(node)
