@@ -1,0 +1,690 @@
+"""``participants.yml``: the graduates of the program, loaded and checked with every problem.
+
+The file is written by first-time contributors in pull requests, so checking it never
+stops at the first mistake: :func:`parse_participants` returns the valid entries *and*
+every problem found, each with the line to fix and words that say what to write instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import yaml
+
+from mentoring import yamlfile
+
+REQUIRED_KEYS = ("name", "github")
+OPTIONAL_KEYS = ("role", "mentors", "issue", "date", "links")
+KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+
+# GitHub's rule for new accounts: 1-39 letters, digits or single hyphens, no hyphen at
+# either end. (A few very old accounts break it; none of them will graduate here.)
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXAMPLE_ENTRY = "`- name: Ada Lovelace` and, on the next line, `  github: ada`"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix: the file, the 1-based line, and a message that says how."""
+
+    file: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One valid entry of ``participants.yml``; ``line`` is where the entry starts."""
+
+    name: str
+    github: str
+    role: str | None = None
+    mentors: tuple[str, ...] = ()
+    issue: int | None = None
+    date: dt.date | None = None
+    links: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Participants:
+    """The valid entries of a file, in file order, and every problem found in it."""
+
+    file: str
+    entries: tuple[Participant, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problems."""
+        return not self.problems
+
+    def __iter__(self) -> Iterator[Participant]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def load_participants(path: str | Path, file: str | None = None) -> Participants:
+    """Read and check the file at ``path`` (``file`` is the name shown in problems)."""
+    path = Path(path)
+    return parse_participants(path.read_bytes(), file if file is not None else str(path))
+
+
+def parse_participants(text: str | bytes, file: str) -> Participants:
+    """Check the contents of a participants file; never raises for bad content."""
+    try:
+        doc = _load_yaml(text, file)
+    except yamlfile.YamlFileError as exc:
+        message = exc.problem + (f" {exc.fix}" if exc.fix else "")
+        line = _clamp(exc.line, text)
+        empty_list = _leftover_empty_list(text)
+        if empty_list is not None:
+            line = empty_list
+            message = (
+                f"line {line} still says `[]` (the empty list), but entries follow it."
+                " Delete the `[]` line: the entries themselves make the list."
+            )
+        return Participants(file, problems=(Problem(file, line, message),))
+    except RecursionError:
+        return Participants(
+            file,
+            problems=(
+                Problem(
+                    file,
+                    1,
+                    "the file is nested far too deeply to be a list of entries."
+                    " Each entry is a `- name:` line followed by its other keys.",
+                ),
+            ),
+        )
+    return _check_document(doc)
+
+
+def _leftover_empty_list(text: str | bytes) -> int | None:
+    """Line of a ``[]`` kept above added entries (the shipped file ends in ``[]``)."""
+    source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    lines = [line.strip() for line in source.splitlines()]
+    if "[]" not in lines:
+        return None
+    at = lines.index("[]")
+    if any(line.startswith("- ") or line == "-" for line in lines[at + 1 :]):
+        return at + 1
+    return None
+
+
+def _clamp(line: int | None, text: str | bytes) -> int:
+    # PyYAML reports an unexpected end of file one line past the last; point at a line
+    # that exists, so the annotation shows up in the pull request's diff.
+    last = max(1, len(text.splitlines()))
+    return min(max(line or 1, 1), last)
+
+
+def find(participants: Iterable[Participant], login: str) -> Participant | None:
+    """The entry for ``login`` (ignoring case), or None."""
+    wanted = login.casefold()
+    return next((p for p in participants if p.github.casefold() == wanted), None)
+
+
+def added_entries(old: Iterable[Participant], new: Iterable[Participant]) -> list[Participant]:
+    """Entries of ``new`` whose login (ignoring case) is not in ``old``, in file order."""
+    known = {p.github.casefold() for p in old}
+    return [p for p in new if p.github.casefold() not in known]
+
+
+def is_login(value: object) -> bool:
+    """True if ``value`` is text GitHub would accept as a username."""
+    return isinstance(value, str) and _LOGIN.fullmatch(value) is not None
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as a markdown code span, shortened, safe to put in a message."""
+    text = value if isinstance(value, str) else _yaml_repr(value)
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if "`" in text:
+        return f"`` {text} ``"
+    return f"`{text}`"
+
+
+# --- checking added entries against their mentorship issues (pull requests) ---------
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    """What the issue checks need to know about one application issue."""
+
+    number: int
+    state: str  # "open" or "closed"
+    state_reason: str | None = None  # "completed", "not_planned", "duplicate", "reopened"
+    labels: tuple[str, ...] = ()
+    mentee: str | None = None
+    mentors: tuple[str, ...] = ()
+
+
+class IssueLookup(Protocol):
+    """Where the application issues of a person come from (GitHub, or a test's fake)."""
+
+    def application_issues_for(self, login: str) -> list[IssueInfo]:
+        """The application issues whose mentee is ``login``, any state."""
+        ...
+
+
+# Closed for these reasons, an application did not end in graduation.
+_NOT_GRADUATED = {"not_planned", "duplicate"}
+
+
+def check_against_issues(
+    added: Iterable[Participant], lookup: IssueLookup, file: str = "participants.yml"
+) -> list[Problem]:
+    """Problems with entries added in a pull request, judged by their application issues."""
+    problems: list[Problem] = []
+    for entry in added:
+        problems.extend(
+            Problem(file, entry.line, f"{shown(entry.github)} (line {entry.line}): {message}")
+            for message in _issue_problems(entry, lookup.application_issues_for(entry.github))
+        )
+    return problems
+
+
+def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
+    login = entry.github.casefold()
+    issues = [i for i in issues if i.mentee is None or i.mentee.casefold() == login]
+    if not issues:
+        return [
+            f"no mentorship application issue was found for {shown(entry.github)}. Only"
+            " people with an application issue can be added here: check the spelling of"
+            " `github`, or ask a coordinator to point you to the right issue."
+        ]
+    numbers = ", ".join(f"#{i.number}" for i in issues)
+    if entry.issue is not None:
+        chosen = [i for i in issues if i.number == entry.issue]
+        if not chosen:
+            return [
+                f"`issue: {entry.issue}` is not an application issue of"
+                f" {shown(entry.github)}; theirs: {numbers}. Write one of those numbers"
+                " after `issue:`, or remove the `issue:` line."
+            ]
+    else:
+        chosen = issues
+    usable = [i for i in chosen if not _ended_without_graduating(i)]
+    if not usable:
+        closed = ", ".join(f"#{i.number}" for i in chosen)
+        return [
+            f"the application issue of {shown(entry.github)} ({closed}) was closed without"
+            " graduating (as not planned). A coordinator has to reopen it before this"
+            " entry can be added."
+        ]
+    if not entry.mentors:
+        return []
+    if any(_mentors_match(entry.mentors, i.mentors) for i in usable):
+        return []
+    issue = usable[0]
+    named = ", ".join(shown(m) for m in entry.mentors)
+    actual = ", ".join(shown(m) for m in issue.mentors) or "nobody yet"
+    message = (
+        f"`mentors` names {named}, but the mentors assigned on #{issue.number} are"
+        f" {actual}. List the mentors assigned on the issue, or ask a coordinator to"
+        " assign the right people there."
+    )
+    if len(usable) > 1 and entry.issue is None:
+        message += f" (This person has several application issues: {numbers}; add `issue:`.)"
+    return [message]
+
+
+def _ended_without_graduating(issue: IssueInfo) -> bool:
+    return issue.state == "closed" and issue.state_reason in _NOT_GRADUATED
+
+
+def _mentors_match(named: tuple[str, ...], assigned: tuple[str, ...]) -> bool:
+    # Every named mentor must be one the issue shows; naming fewer (crediting only the
+    # current mentor, say) is fine.
+    return {m.casefold() for m in named} <= {m.casefold() for m in assigned}
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def _load_yaml(text: str | bytes, file: str) -> yamlfile.YamlDocument:
+    try:
+        return yamlfile.load(text, file)
+    except ValueError as exc:
+        # yamlfile lets an impossible date (2026-02-30) escape as a bare ValueError
+        # with no line. Quote such dates and load again, so the date check below
+        # reports them at their line along with every other problem.
+        quoted = _quote_impossible_dates(text)
+        if quoted is None:
+            raise yamlfile.YamlFileError(
+                file, None, f"a value in this file cannot be read ({exc})."
+            ) from exc
+        return yamlfile.load(quoted, file)
+
+
+def _quote_impossible_dates(text: str | bytes) -> str | None:
+    source = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+    source = source.removeprefix("\ufeff").replace("\r\n", "\n")
+    root = yaml.compose(source, Loader=yaml.SafeLoader)
+    bad: list[yaml.ScalarNode] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader("").construct_object(node)
+            except ValueError:
+                bad.append(node)
+    if not bad:
+        return None
+    for node in sorted(bad, key=lambda n: n.start_mark.index, reverse=True):
+        start, end = node.start_mark.index, node.end_mark.index
+        source = f'{source[:start]}"{node.value}"{source[end:]}'
+    return source
+
+
+# --- checking -----------------------------------------------------------------------
+
+
+def _check_document(doc: yamlfile.YamlDocument) -> Participants:
+    file, data = doc.file, doc.data
+    if data is None:
+        return Participants(file)
+    if isinstance(data, dict):
+        return Participants(file, problems=(_not_a_list(doc),))
+    if not isinstance(data, list):
+        return Participants(
+            file,
+            problems=(
+                Problem(
+                    file,
+                    doc.line(()) or 1,
+                    f"{file} must be a list of entries, but it holds only the text"
+                    f" {shown(data)}. Start each entry with `- `, for example"
+                    f" {_EXAMPLE_ENTRY}, as in the example at the top of the file.",
+                ),
+            ),
+        )
+    entries: list[Participant] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, tuple[int, int]] = {}
+    for index, item in enumerate(data):
+        entry, entry_problems, login = _check_entry(doc, index, item)
+        problems.extend(entry_problems)
+        if login is None:
+            continue
+        line = doc.line((index, "github")) or 1
+        key = login.casefold()
+        if key in first_seen:
+            other, other_line = first_seen[key]
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"entry {index + 1} (line {line}): the GitHub username {shown(login)}"
+                    f" is already used by entry {other} (line {other_line}); usernames are"
+                    " compared ignoring upper and lower case. Each person appears once:"
+                    " remove one of the two entries.",
+                )
+            )
+            continue
+        first_seen[key] = (index + 1, line)
+        if entry is not None:
+            entries.append(entry)
+    problems.sort(key=lambda p: p.line)
+    return Participants(file, tuple(entries), tuple(problems))
+
+
+def _not_a_list(doc: yamlfile.YamlDocument) -> Problem:
+    line = doc.line(()) or 1
+    return Problem(
+        doc.file,
+        line,
+        f"{doc.file} must be a list of entries, each starting with `- `, but line {line}"
+        " starts a single mapping (`key: value` lines with no `- ` in front). Put `- ` in"
+        " front of the first key of each entry and indent its other keys by two spaces,"
+        f" for example {_EXAMPLE_ENTRY}.",
+    )
+
+
+def _check_entry(
+    doc: yamlfile.YamlDocument, index: int, item: Any
+) -> tuple[Participant | None, list[Problem], str | None]:
+    """The entry if valid, its problems, and its login if that alone is valid."""
+    if isinstance(item, dict):
+        checker = _EntryChecker(doc, index, item)
+        entry = checker.run()
+        return entry, checker.problems, checker.github
+    line = doc.line((index,)) or 1
+    if item is None:
+        message = (
+            "this entry is empty (a `-` with nothing after it). Remove the line,"
+            f" or fill it in: {_EXAMPLE_ENTRY}."
+        )
+    else:
+        what = f"just the text {shown(item)}" if isinstance(item, str) else _kind(item)
+        fix = f"Write it as {_EXAMPLE_ENTRY}."
+        if is_login(item):
+            fix = f"Write it as `- name: Your Name` and, on the next line, `  github: {item}`."
+        message = (
+            "each entry must be `key: value` lines (at least `name:` and `github:`),"
+            f" but this one is {what}. {fix}"
+        )
+    return None, [Problem(doc.file, line, f"entry {index + 1} (line {line}): {message}")], None
+
+
+class _EntryChecker:
+    """Checks one mapping entry field by field, collecting every problem."""
+
+    def __init__(self, doc: yamlfile.YamlDocument, index: int, item: dict[str, Any]) -> None:
+        self.doc = doc
+        self.index = index
+        self.item = item
+        self.line = doc.line((index,)) or 1
+        self.problems: list[Problem] = []
+        self.github: str | None = None
+
+    def report(self, key: str | None, message: str) -> None:
+        line = self.doc.line((self.index, key)) if key else None
+        line = line or self.line
+        self.problems.append(
+            Problem(self.doc.file, line, f"entry {self.index + 1} (line {line}): {message}")
+        )
+
+    def run(self) -> Participant | None:
+        for key in self.item:
+            if key not in KNOWN_KEYS:
+                self.report(key, _unknown_key_message(key))
+        name = self.name()
+        github = self.github = self.login_field("github", required=True)
+        role = self.role()
+        mentors = self.mentors(github)
+        issue = self.issue()
+        date = self.date()
+        links = self.links()
+        if self.problems or name is None or github is None:
+            return None
+        return Participant(name, github, role, mentors, issue, date, links, self.line)
+
+    def name(self) -> str | None:
+        if "name" not in self.item:
+            self.report(
+                None,
+                "`name` is missing. Add a line `  name: Your Name` to this entry (the name"
+                " to show; any language or script is fine).",
+            )
+            return None
+        return self.text("name", example="Ada Lovelace")
+
+    def role(self) -> str | None:
+        if "role" not in self.item or self.item["role"] is None:
+            return None
+        return self.text("role", example="maintainer")
+
+    def text(self, key: str, example: str) -> str | None:
+        value = self.item[key]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.report(
+                key, f"`{key}` is empty. Write it after the colon, e.g. `{key}: {example}`."
+            )
+            return None
+        if not isinstance(value, str):
+            self.report(
+                key,
+                f"`{key}` must be text, but YAML reads {shown(value)} as {_kind(value)}."
+                f' Put it in quotes: `{key}: "{_yaml_repr(value)}"`.',
+            )
+            return None
+        return value.strip()
+
+    def login_field(self, key: str, *, required: bool) -> str | None:
+        if key not in self.item:
+            if required:
+                self.report(
+                    None,
+                    f"`{key}` is missing. Add a line `  {key}: your-username` with the GitHub"
+                    " username (the part after `github.com/` in the profile address).",
+                )
+            return None
+        value = self.item[key]
+        if value is None or value == "":
+            self.report(key, f"`{key}` is empty. Write the GitHub username, e.g. `{key}: octocat`.")
+            return None
+        problem = _login_problem(key, value)
+        if problem:
+            self.report(key, problem)
+            return None
+        return value
+
+    def mentors(self, github: str | None) -> tuple[str, ...]:
+        value = self.item.get("mentors")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            example = value.lstrip("@") if is_login(value.lstrip("@")) else "octocat"
+            self.report(
+                "mentors",
+                f"`mentors` must be a list of GitHub usernames, even for one mentor; you wrote"
+                f" {shown(value)}. Write it in brackets: `mentors: [{example}]`.",
+            )
+            return ()
+        if not isinstance(value, list):
+            self.report(
+                "mentors",
+                f"`mentors` must be a list of GitHub usernames, like `mentors: [octocat]`;"
+                f" YAML reads {shown(value)} as {_kind(value)}.",
+            )
+            return ()
+        result: list[str] = []
+        for i, mentor in enumerate(value):
+            path = (self.index, "mentors", i)
+            line = self.doc.line(path) or self.line
+            if mentor is None:
+                problem = f"mentor {i + 1} is empty. Remove the empty item from `mentors`."
+            else:
+                problem = _login_problem(f"mentor {i + 1}", mentor)
+            if problem:
+                self.problems.append(
+                    Problem(self.doc.file, line, f"entry {self.index + 1} (line {line}): {problem}")
+                )
+            elif github is not None and mentor.casefold() == github.casefold():
+                self.problems.append(
+                    Problem(
+                        self.doc.file,
+                        line,
+                        f"entry {self.index + 1} (line {line}): {shown(mentor)} is listed as"
+                        " their own mentor. `mentors` names the people who mentored them;"
+                        " remove this username from it.",
+                    )
+                )
+            else:
+                result.append(mentor)
+        return tuple(result)
+
+    def issue(self) -> int | None:
+        value = self.item.get("issue")
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        hint = "Write just the number of the mentorship issue, e.g. `issue: 42`."
+        if isinstance(value, str):
+            match = re.fullmatch(r"#?(\d+)|https?://\S+/(?:issues|pull)/(\d+)/?", value.strip())
+            if match and int(match.group(1) or match.group(2)) > 0:
+                number = int(match.group(1) or match.group(2))
+                hint = f"Write just the number: `issue: {number}`."
+        self.report(
+            "issue",
+            f"`issue` must be the number of the mentorship issue; you wrote {shown(value)}. {hint}",
+        )
+        return None
+
+    def date(self) -> dt.date | None:
+        value = self.item.get("date")
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            self.report(
+                "date",
+                f"`date` is the graduation day only, without a time; you wrote {shown(value)}."
+                f" Write `date: {value.date().isoformat()}`.",
+            )
+            return None
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.report(
+                    "date",
+                    f"`date` {shown(value)} is not a real day of the calendar (check the month"
+                    " and the day). Write the graduation date as YYYY-MM-DD, e.g."
+                    " `date: 2026-02-28`.",
+                )
+                return None
+        self.report(
+            "date",
+            f"`date` must be the graduation date written as YYYY-MM-DD, e.g."
+            f" `date: 2026-03-31`; you wrote {shown(value)}.",
+        )
+        return None
+
+    def links(self) -> tuple[str, ...]:
+        value = self.item.get("links")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            self.report(
+                "links",
+                f"`links` must be a list, even for one link; you wrote {shown(value)}. Write"
+                " each link on its own line starting with `  - ` under `links:`, or in"
+                " brackets: `links: [https://example.org]`.",
+            )
+            return ()
+        if not isinstance(value, list):
+            self.report(
+                "links",
+                f"`links` must be a list of web addresses; YAML reads {shown(value)} as"
+                f" {_kind(value)}.",
+            )
+            return ()
+        result: list[str] = []
+        for i, link in enumerate(value):
+            line = self.doc.line((self.index, "links", i)) or self.line
+            if isinstance(link, str) and _is_web_url(link.strip()):
+                result.append(link.strip())
+                continue
+            self.problems.append(
+                Problem(
+                    self.doc.file,
+                    line,
+                    f"entry {self.index + 1} (line {line}): link {i + 1} must be a full web"
+                    f" address starting with `https://` or `http://`; you wrote {shown(link)}.",
+                )
+            )
+        return tuple(result)
+
+
+def _login_problem(field: str, value: object) -> str | None:
+    """Why ``value`` is not a GitHub username, with the fix; None if it is one."""
+    if is_login(value):
+        return None
+    intro = (
+        f"`{field}` must be a GitHub username like `octocat`, without `@` or a URL;"
+        f" you wrote {shown(value)}."
+    )
+    if field.startswith("mentor "):
+        intro = (
+            f"{field} in `mentors` must be a GitHub username like `octocat`, without `@`"
+            f" or a URL; you wrote {shown(value)}."
+        )
+    key = "github" if not field.startswith("mentor ") else "mentors"
+    if not isinstance(value, str):
+        text = _yaml_repr(value)
+        if is_login(text) and isinstance(value, int) and not isinstance(value, bool):
+            return f'{intro} YAML reads it as a number; put it in quotes: `{key}: "{text}"`.'
+        return f'{intro} Put the username in quotes, e.g. `{key}: "octocat"`.'
+    candidate = _login_from(value)
+    if candidate and candidate != value and is_login(candidate):
+        fix = f"`{key}: {candidate}`" if key == "github" else f"`{candidate}`"
+        return f"{intro} Write {fix}."
+    text = value.strip()
+    if " " in text:
+        return (
+            f"{intro} A username has no spaces; if this is the person's name, put it under"
+            " `name:` and write their username (from their profile address) here."
+        )
+    if len(text) > 39:
+        return f"{intro} GitHub usernames are at most 39 characters long."
+    return (
+        f"{intro} GitHub usernames use only letters, digits and single hyphens (`-`), and"
+        " do not start or end with a hyphen."
+    )
+
+
+def _login_from(value: str) -> str | None:
+    """The login a person probably meant: ``@alice`` or ``https://github.com/alice``."""
+    text = value.strip()
+    if text.startswith("@"):
+        return text[1:]
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    if parts.hostname in {"github.com", "www.github.com"}:
+        segments = [s for s in parts.path.split("/") if s]
+        if len(segments) == 1:
+            return segments[0]
+    return text
+
+
+def _unknown_key_message(key: str) -> str:
+    match = difflib.get_close_matches(key.casefold(), KNOWN_KEYS, n=1, cutoff=0.6)
+    known = ", ".join(f"`{k}`" for k in KNOWN_KEYS)
+    if match:
+        return f"{shown(key)} is not a key this file uses. Did you mean `{match[0]}`?"
+    return f"{shown(key)} is not a key this file uses. Remove it, or use one of: {known}."
+
+
+def _is_web_url(text: str) -> bool:
+    if any(c.isspace() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes/no (true/false)"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (`key: value` lines)"
+    return "something other than text"
+
+
+def _yaml_repr(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | int | float):
+        return str(value)
+    if value is None:
+        return "null"
+    return repr(value)
