@@ -1,0 +1,445 @@
+"""The program's settings, ``.github/mentoring.yml``, loaded once into frozen dataclasses.
+
+Every key is optional except ``coordinators``. Mistakes are reported as
+:class:`~mentoring.yamlfile.YamlFileError` naming the file, the line and the fix, and
+the forms the config names are loaded and checked against it here, once.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mentoring import forms
+from mentoring.yamlfile import YamlDocument, YamlFileError, load
+
+CONFIG_FILE = ".github/mentoring.yml"
+FORMS_DIR = ".github/ISSUE_TEMPLATE"
+
+# GitHub logins: alphanumerics and single hyphens, no hyphen at either end, at most 39.
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_BOT_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+DEFAULTS: dict[str, Any] = {
+    "coordinators": None,
+    "bot": "github-actions[bot]",
+    "program": {"name": "Mentoring program", "url": None},
+    "application": {
+        "form": "mentee-application.yml",
+        "label": "application",
+        "mentee_field": None,
+        "required": None,
+    },
+    "mentor_registration": {"form": "mentor-registration.yml", "label": "mentor-registration"},
+    "labels": {
+        "needs_info": "mentoring: needs info",
+        "awaiting_mentor": "mentoring: awaiting mentor",
+        "active": "mentoring: active",
+        "paused": "mentoring: paused",
+        "graduated": "mentoring: graduated",
+    },
+    "cadence": {
+        "checkin_months": 1,
+        "review_every": 3,
+        "review_reply_days": 14,
+        "mentor_wait_days": 30,
+    },
+    "handbooks": {"mentee": None, "mentor": None},
+    "participants": "participants.yml",
+}
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Application:
+    form: str
+    label: str
+    mentee_field: str | None
+    required: tuple[str, ...]
+    form_spec: forms.Form
+
+
+@dataclass(frozen=True)
+class MentorRegistration:
+    form: str
+    label: str
+    form_spec: forms.Form
+
+
+@dataclass(frozen=True)
+class Labels:
+    needs_info: str
+    awaiting_mentor: str
+    active: str
+    paused: str
+    graduated: str
+
+
+@dataclass(frozen=True)
+class Cadence:
+    checkin_months: int
+    review_every: int
+    review_reply_days: int
+    mentor_wait_days: int
+
+
+@dataclass(frozen=True)
+class Handbooks:
+    mentee: str | None
+    mentor: str | None
+
+
+@dataclass(frozen=True)
+class Config:
+    coordinators: tuple[str, ...]
+    bot: str
+    program: Program
+    application: Application
+    mentor_registration: MentorRegistration | None
+    labels: Labels
+    cadence: Cadence
+    handbooks: Handbooks
+    participants: str
+
+
+def load_config(repo_root: Path, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Load ``.github/mentoring.yml`` under ``repo_root``, ``overrides`` deep-merged over it."""
+    path = repo_root / CONFIG_FILE
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise YamlFileError(
+            CONFIG_FILE,
+            None,
+            "the mentoring configuration file does not exist.",
+            "Create it with at least `coordinators: [your-github-login]`.",
+        ) from exc
+    return parse_config(text, CONFIG_FILE, repo_root, overrides)
+
+
+def parse_config(
+    text: str | bytes,
+    file: str,
+    repo_root: Path,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Validate the text of a mentoring config; forms are read from ``repo_root``."""
+    doc = load(text, file)
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        raise doc.error(
+            (), "the configuration must be a mapping of keys.", "Start with `coordinators:`."
+        )
+    if overrides:
+        data = deep_merge(data, overrides)
+    doc = YamlDocument(doc.file, data, doc.lines)
+    return _Validator(doc, repo_root).config()
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` laid over ``base``: mappings merge key by key, anything else replaces."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+class _Validator:
+    def __init__(self, doc: YamlDocument, repo_root: Path) -> None:
+        self.doc = doc
+        self.root = repo_root
+
+    def error(self, path: tuple, problem: str, fix: str = "") -> YamlFileError:
+        return self.doc.error(path, problem, fix)
+
+    # -- generic checks
+
+    def check_keys(self, data: Mapping[str, Any], known: Mapping[str, Any], path: tuple) -> None:
+        for key in data:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+                fix = (
+                    f"Did you mean `{close[0]}`?"
+                    if close
+                    else f"Known keys here: {', '.join(known)}."
+                )
+                where = ".".join(map(str, (*path, key)))
+                raise self.error((*path, key), f"unknown key `{where}`.", fix)
+
+    def section(self, key: str) -> dict[str, Any]:
+        """A mapping section, its keys checked and defaults filled (an empty one: defaults)."""
+        raw = self.doc.data.get(key, DEFAULTS[key])
+        if raw is None:
+            return dict(DEFAULTS[key])
+        if not isinstance(raw, dict):
+            raise self.error(
+                (key,),
+                f"`{key}` must be a mapping of keys.",
+                f"Indent its keys under `{key}:`, for example `{next(iter(DEFAULTS[key]))}: ...`.",
+            )
+        self.check_keys(raw, DEFAULTS[key], (key,))
+        return {**DEFAULTS[key], **raw}
+
+    def text(self, value: Any, path: tuple, *, optional: bool = False) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` must be non-empty text, not {_describe(value)}.",
+                "Write the text, in quotes if it contains ': ' or starts with a symbol."
+                + (" Use `null` to leave it unset." if optional else ""),
+            )
+        return value.strip()
+
+    def url(self, value: Any, path: tuple) -> str | None:
+        text = self.text(value, path, optional=True)
+        if text is not None and not _URL.match(text):
+            name = ".".join(map(str, path))
+            raise self.error(
+                path, f"`{name}` is not a web address: {text!r}.", "Write a full http(s):// URL."
+            )
+        return text
+
+    def positive(self, value: Any, path: tuple) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` must be a whole number of 1 or more, not {_describe(value)}.",
+                f"Write a positive number, for example `{path[-1]}: {_default(path)}`.",
+            )
+        return value
+
+    def login(self, value: Any, path: tuple, pattern: re.Pattern[str] = _LOGIN) -> str:
+        name = ".".join(map(str, path))
+        if not isinstance(value, str):
+            raise self.error(
+                path,
+                f"`{name}` must be a GitHub login, not {_describe(value)}.",
+                "Write the login as text.",
+            )
+        if value.startswith("@"):
+            raise self.error(
+                path, f"{value!r} is not a GitHub login.", f"Write it without the @: `{value[1:]}`."
+            )
+        if not pattern.match(value):
+            raise self.error(
+                path,
+                f"{value!r} is not a valid GitHub login.",
+                "Logins have letters, digits and single hyphens, at most 39 characters.",
+            )
+        return value
+
+    # -- sections
+
+    def config(self) -> Config:
+        data = self.doc.data
+        self.check_keys(data, DEFAULTS, ())
+        program = self.section("program")
+        application = self.section("application")
+        labels = self.section("labels")
+        cadence = self.section("cadence")
+        handbooks = self.section("handbooks")
+        app = self.application(application)
+        mentors = self.mentor_registration()
+        label_values = Labels(
+            **{k: self.text(v, ("labels", k)) for k, v in labels.items()}  # type: ignore[arg-type]
+        )
+        self.unique_labels(label_values, app, mentors)
+        return Config(
+            coordinators=self.coordinators(),
+            bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), _BOT_LOGIN),
+            program=Program(
+                name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
+                url=self.url(program["url"], ("program", "url")),
+            ),
+            application=app,
+            mentor_registration=mentors,
+            labels=label_values,
+            cadence=Cadence(**{k: self.positive(v, ("cadence", k)) for k, v in cadence.items()}),
+            handbooks=Handbooks(
+                mentee=self.url(handbooks["mentee"], ("handbooks", "mentee")),
+                mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
+            ),
+            participants=self.repo_path(data.get("participants", DEFAULTS["participants"])),
+        )
+
+    def coordinators(self) -> tuple[str, ...]:
+        data = self.doc.data
+        if "coordinators" not in data:
+            raise self.error(
+                (),
+                "`coordinators` is missing: someone must look after new applications.",
+                "Add `coordinators: [your-github-login]`.",
+            )
+        value = data["coordinators"]
+        if isinstance(value, str):
+            raise self.error(
+                ("coordinators",),
+                "`coordinators` must be a list of GitHub logins.",
+                f"Write `coordinators: [{value.lstrip('@')}]`.",
+            )
+        if not isinstance(value, list) or not value:
+            raise self.error(
+                ("coordinators",),
+                "`coordinators` is empty: someone must look after new applications.",
+                "List at least one GitHub login, for example `coordinators: [octocat]`.",
+            )
+        seen: set[str] = set()
+        logins = []
+        for i, item in enumerate(value):
+            login = self.login(item, ("coordinators", i))
+            if login.casefold() in seen:
+                raise self.error(
+                    ("coordinators", i), f"{login!r} is listed twice.", "Keep one of them."
+                )
+            seen.add(login.casefold())
+            logins.append(login)
+        return tuple(logins)
+
+    def form(self, value: Any, path: tuple) -> tuple[str, forms.Form]:
+        name = self.text(value, path)
+        assert name is not None
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise self.error(
+                path,
+                f"the form {name!r} must be a file name in {FORMS_DIR}/.",
+                "Write only the file name, for example `mentee-application.yml`.",
+            )
+        folder = self.root / FORMS_DIR
+        if not (folder / name).is_file():
+            present = sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+            present = [p for p in present if p != "config.yml"]
+            close = difflib.get_close_matches(name, present, n=1)
+            fix = (
+                f"Did you mean `{close[0]}`?"
+                if close
+                else (
+                    f"Forms there: {', '.join(present)}." if present else "Add the form file there."
+                )
+            )
+            raise self.error(path, f"there is no form {FORMS_DIR}/{name}.", fix)
+        return name, forms.load_form(folder / name, f"{FORMS_DIR}/{name}")
+
+    def field_id(self, value: Any, path: tuple, form: forms.Form) -> str:
+        field_id = self.text(value, path)
+        assert field_id is not None
+        if field_id not in form.ids:
+            close = difflib.get_close_matches(field_id, form.ids, n=1)
+            fix = (
+                f"Did you mean `{close[0]}`?"
+                if close
+                else f"Use one of the form's field ids: {', '.join(form.ids)}."
+            )
+            raise self.error(path, f"the form {form.file} has no field with id {field_id!r}.", fix)
+        return field_id
+
+    def application(self, section: dict[str, Any]) -> Application:
+        name, form = self.form(section["form"], ("application", "form"))
+        mentee_field = None
+        if section["mentee_field"] is not None:
+            path = ("application", "mentee_field")
+            mentee_field = self.field_id(section["mentee_field"], path, form)
+            if form.field(mentee_field).type not in ("input", "textarea"):
+                raise self.error(
+                    path,
+                    f"the field {mentee_field!r} is a {form.field(mentee_field).type}, which"
+                    " cannot hold a GitHub login.",
+                    "Name an input field.",
+                )
+        required = section["required"]
+        if required is None:
+            required_ids = form.required_ids
+        else:
+            path = ("application", "required")
+            if not isinstance(required, list):
+                raise self.error(
+                    path,
+                    "`application.required` must be a list of field ids.",
+                    "Write `[name, role]`, or `null` to use the form's own required fields.",
+                )
+            required_ids = tuple(self.field_id(v, (*path, i), form) for i, v in enumerate(required))
+        return Application(
+            form=name,
+            label=self.text(section["label"], ("application", "label")),  # type: ignore[arg-type]
+            mentee_field=mentee_field,
+            required=tuple(dict.fromkeys(required_ids)),
+            form_spec=form,
+        )
+
+    def mentor_registration(self) -> MentorRegistration | None:
+        if self.doc.data.get("mentor_registration", {}) is None:
+            return None  # `mentor_registration: null` turns registrations off
+        section = self.section("mentor_registration")
+        if section["form"] is None:
+            return None
+        name, form = self.form(section["form"], ("mentor_registration", "form"))
+        label = self.text(section["label"], ("mentor_registration", "label"))
+        return MentorRegistration(form=name, label=label, form_spec=form)  # type: ignore[arg-type]
+
+    def unique_labels(
+        self, labels: Labels, app: Application, mentors: MentorRegistration | None
+    ) -> None:
+        # GitHub label names are case-insensitive: two settings naming one label would
+        # make states indistinguishable.
+        named = [(("application", "label"), app.label)]
+        if mentors:
+            named.append((("mentor_registration", "label"), mentors.label))
+        named += [(("labels", k), v) for k, v in vars(labels).items()]
+        seen: dict[str, tuple] = {}
+        for path, value in named:
+            key = value.casefold()
+            if key in seen:
+                first = ".".join(seen[key])
+                raise self.error(
+                    path,
+                    f"the label {value!r} is also used for `{first}`.",
+                    "Give each setting its own label name.",
+                )
+            seen[key] = path
+
+    def repo_path(self, value: Any) -> str:
+        text = self.text(value, ("participants",))
+        assert text is not None
+        if text.startswith("/") or ".." in Path(text).parts or "\\" in text:
+            raise self.error(
+                ("participants",),
+                f"`participants` must be a path inside the repository, not {text!r}.",
+                "Write a relative path such as `participants.yml`.",
+            )
+        return text
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{value!r}"
+
+
+def _default(path: tuple) -> Any:
+    value: Any = DEFAULTS
+    for key in path:
+        value = value[key]
+    return value
