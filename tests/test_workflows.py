@@ -1,0 +1,233 @@
+"""The GitHub Actions workflows: the triggers the scripts rely on, and their hardening."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+RECONCILER = WORKFLOWS / "mentoring.yml"
+GRADUATION = WORKFLOWS / "graduation.yml"
+
+# "uses: owner/repo@<40 hex> # v1.2.3" (a local "./path" action needs no pin).
+PINNED_USES = re.compile(
+    r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s+v\d+(?:\.\d+)*\s*$"
+)
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<target>\S+)")
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    """Parse a workflow; PyYAML (YAML 1.1) reads the key `on` as True, so rename it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def triggers(path: Path) -> dict[str, Any]:
+    """The `on:` mapping, with a bare trigger name (`on: push`) turned into `{push: None}`."""
+    on = load_workflow(path)["on"]
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return on
+
+
+def reconciler_cron() -> str:
+    """The reconciler's cron: the one schedule the simulator reads."""
+    (entry,) = triggers(RECONCILER)["schedule"]
+    return entry["cron"]
+
+
+def jobs(path: Path) -> dict[str, dict[str, Any]]:
+    return load_workflow(path)["jobs"]
+
+
+def steps(path: Path) -> list[dict[str, Any]]:
+    return [step for job in jobs(path).values() for step in job.get("steps", [])]
+
+
+def uses(step: dict[str, Any]) -> str:
+    return step.get("uses", "").split("@")[0]
+
+
+@pytest.fixture(params=WORKFLOW_FILES, ids=lambda p: p.name)
+def workflow(request: pytest.FixtureRequest) -> Path:
+    return request.param
+
+
+def test_workflows_exist() -> None:
+    names = {p.name for p in WORKFLOW_FILES}
+    assert {"mentoring.yml", "graduation.yml", "check-participants.yml", "tests.yml"} <= names
+
+
+# --- The triggers the reconciler relies on -------------------------------------------
+
+
+def test_reconciler_issue_events() -> None:
+    on = triggers(RECONCILER)
+    assert set(on["issues"]["types"]) >= {
+        "opened",
+        "edited",
+        "assigned",
+        "unassigned",
+        "labeled",
+        "unlabeled",
+        "closed",
+        "reopened",
+    }
+    assert "created" in on["issue_comment"]["types"]
+
+
+def test_reconciler_schedule_is_daily_at_an_odd_minute() -> None:
+    fields = reconciler_cron().split()
+    assert len(fields) == 5
+    minute, hour, day, month, weekday = fields
+    assert minute.isdigit()
+    assert int(minute) not in (0, 30), "avoid GitHub's busiest minutes"
+    assert hour.isdigit()
+    assert (day, month, weekday) == ("*", "*", "*")
+
+
+def test_only_the_reconciler_has_a_schedule() -> None:
+    scheduled = [p.name for p in WORKFLOW_FILES if "schedule" in triggers(p)]
+    assert scheduled == [RECONCILER.name]
+
+
+def test_reconciler_manual_inputs() -> None:
+    inputs = triggers(RECONCILER)["workflow_dispatch"]["inputs"]
+    assert inputs["dry_run"]["type"] == "boolean"
+    assert inputs["issue"]["type"] == "string"
+    assert inputs["issue"].get("required", False) is False
+
+
+def test_reconciler_skips_the_bot_and_pull_request_comments() -> None:
+    (job,) = jobs(RECONCILER).values()
+    condition = job["if"]
+    assert "github.actor != 'github-actions[bot]'" in condition
+    assert "github.event.issue.pull_request" in condition
+    assert job["permissions"]["issues"] == "write"
+
+
+def test_reconciler_concurrency_is_per_issue_and_never_cancels() -> None:
+    concurrency = load_workflow(RECONCILER)["concurrency"]
+    assert "github.event.issue.number" in concurrency["group"]
+    assert concurrency["cancel-in-progress"] is False
+
+
+def test_graduation_triggers() -> None:
+    on = triggers(GRADUATION)
+    assert on["pull_request_target"]["types"] == ["closed"]
+    assert on["pull_request_target"]["paths"] == ["participants.yml"]
+    assert on["push"]["branches"] == ["main"]
+    assert on["push"]["paths"] == ["participants.yml"]
+    for job in jobs(GRADUATION).values():
+        assert "github.event.pull_request.merged == true" in job["if"]
+
+
+# --- Hardening, for every workflow ----------------------------------------------------
+
+
+def test_top_level_permissions_are_empty(workflow: Path) -> None:
+    assert load_workflow(workflow)["permissions"] == {}
+
+
+def test_every_job_sets_its_own_permissions(workflow: Path) -> None:
+    for name, job in jobs(workflow).items():
+        assert isinstance(job.get("permissions"), dict), f"job {name} has no permissions"
+
+
+def test_every_action_is_pinned_by_sha_with_a_version_comment(workflow: Path) -> None:
+    for number, line in enumerate(workflow.read_text(encoding="utf-8").splitlines(), 1):
+        match = USES_LINE.match(line)
+        if match and not match["target"].startswith("./"):
+            assert PINNED_USES.match(line), f"{workflow.name}:{number}: {line.strip()}"
+
+
+def test_checkout_never_persists_credentials(workflow: Path) -> None:
+    for step in steps(workflow):
+        if uses(step) == "actions/checkout":
+            assert step.get("with", {}).get("persist-credentials") is False
+
+
+def test_setup_python_caches_pip(workflow: Path) -> None:
+    for step in steps(workflow):
+        if uses(step) == "actions/setup-python":
+            assert step["with"]["cache"] == "pip"
+            assert step["with"]["cache-dependency-path"]
+
+
+def test_no_expression_inside_run(workflow: Path) -> None:
+    for step in steps(workflow):
+        assert "${{" not in step.get("run", ""), step.get("name", step["run"])
+
+
+def test_pull_request_target_never_checks_out_the_head(workflow: Path) -> None:
+    if "pull_request_target" not in triggers(workflow):
+        return
+    for step in steps(workflow):
+        if uses(step) == "actions/checkout":
+            options = step.get("with", {})
+            assert "head" not in str(options.get("ref", ""))
+            assert "pull_request" not in str(options.get("ref", ""))
+            assert "pull_request" not in str(options.get("repository", ""))
+
+
+def test_every_job_has_a_timeout(workflow: Path) -> None:
+    for name, job in jobs(workflow).items():
+        assert "timeout-minutes" in job, f"job {name} has no timeout-minutes"
+
+
+def test_every_workflow_has_concurrency(workflow: Path) -> None:
+    assert load_workflow(workflow)["concurrency"]["group"]
+
+
+def test_dependabot_covers_pip_and_actions() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    assert ecosystems >= {"pip", "github-actions"}
+
+
+# --- The linters, where the test requirements installed them --------------------------
+
+
+def tool(name: str) -> str:
+    """The tool next to this Python, or on PATH; skip the test when it is not installed."""
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def test_workflows_match_the_github_schema() -> None:
+    result = subprocess.run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, WORKFLOW_FILES),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing() -> None:
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
