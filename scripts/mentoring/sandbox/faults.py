@@ -1,0 +1,79 @@
+"""Faults the sandbox can inject: server errors before or after a write, rate limits."""
+
+from __future__ import annotations
+
+import enum
+import random
+import re
+from dataclasses import dataclass
+
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID "
+    "0000:0000:0000000:0000000:00000000."
+)
+SECONDARY_DOCS = (
+    "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
+    "#about-secondary-rate-limits"
+)
+
+
+class Fault(enum.Enum):
+    """What goes wrong with one request."""
+
+    ERROR_BEFORE = "error_before"  # 502, nothing applied
+    ERROR_AFTER = "error_after"  # the write is applied, then 502: the response is lost
+    SECONDARY_RATE_LIMIT = "secondary_rate_limit"  # 403 with Retry-After
+    TOO_MANY_REQUESTS = "too_many_requests"  # 429 with Retry-After
+
+
+@dataclass
+class _Scheduled:
+    kind: Fault
+    method: str | None
+    path: re.Pattern[str] | None
+    count: int
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.kind is Fault.ERROR_AFTER and method not in WRITE_METHODS:
+            return False
+        if self.method is not None and self.method.upper() != method:
+            return False
+        return self.path is None or self.path.search(path) is not None
+
+
+class FaultPlan:
+    """Scheduled faults first, then faults at random with a seeded generator."""
+
+    def __init__(self) -> None:
+        self._scheduled: list[_Scheduled] = []
+        self._rate = 0.0
+        self._random = random.Random(0)  # noqa: S311 - reproducible faults, not security
+        self._kinds: tuple[Fault, ...] = tuple(Fault)
+
+    def inject(self, kind: Fault, method: str | None, path: str | None, count: int) -> None:
+        pattern = re.compile(path) if path is not None else None
+        self._scheduled.append(_Scheduled(kind, method, pattern, count))
+
+    def set_rate(self, rate: float, seed: int, kinds: list[Fault] | None) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"fault rate must be within [0, 1], not {rate}")
+        self._rate = rate
+        self._random = random.Random(seed)  # noqa: S311
+        self._kinds = tuple(kinds) if kinds else tuple(Fault)
+
+    def draw(self, method: str, path: str) -> Fault | None:
+        """The fault for this request, if any; consumes a scheduled one."""
+        for item in self._scheduled:
+            if item.count > 0 and item.matches(method, path):
+                item.count -= 1
+                if item.count == 0:
+                    self._scheduled.remove(item)
+                return item.kind
+        if self._rate <= 0.0:
+            return None
+        if self._random.random() >= self._rate:
+            return None
+        kinds = [k for k in self._kinds if k is not Fault.ERROR_AFTER or method in WRITE_METHODS]
+        return self._random.choice(kinds) if kinds else None

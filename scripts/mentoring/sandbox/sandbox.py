@@ -1,0 +1,316 @@
+"""The public face of the sandbox: start and stop it, act as people, inspect, inject faults."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import threading
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from .faults import Fault, FaultPlan
+from .server import RATE_LIMIT, SandboxHTTPServer
+from .shapes import Shapes, iso
+from .state import ROLES, State
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Sandbox:
+    """A stateful in-memory GitHub REST server on 127.0.0.1 that PyGithub talks to."""
+
+    def __init__(
+        self,
+        owner: str = "astropy",
+        repo: str = "mentoring",
+        default_branch: str = "main",
+        bot_login: str = "github-actions[bot]",
+        start: datetime = DEFAULT_START,
+    ) -> None:
+        if start.tzinfo is None:
+            raise ValueError("start must be an aware datetime (UTC)")
+        self.owner, self.repo, self.bot_login = owner, repo, bot_login
+        self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
+        self.lock = self.state.lock
+        self.faults = FaultPlan()
+        self.retry_after_seconds = 1
+        self.rate_limit_remaining = RATE_LIMIT
+        self._tokens: dict[str, str] = {}
+        self._request_log: list[dict[str, Any]] = []
+        self._writes: list[dict[str, Any]] = []
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url = "http://127.0.0.1:0"
+        self.shapes = Shapes(self.state, self.url)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        """Start serving on a free loopback port."""
+        if self._server is None:
+            self._server = SandboxHTTPServer(self)
+            self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+            self.shapes = Shapes(self.state, self.url)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.02},
+                name="sandbox-github",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- clock, people, tokens ------------------------------------------------------------
+    @property
+    def now(self) -> datetime:
+        return self.state.now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        if value.tzinfo is None:
+            raise ValueError("sandbox time must be an aware datetime (UTC)")
+        with self.lock:
+            if value < self.state.now:
+                raise ValueError(f"sandbox time cannot go backwards ({value} < {self.state.now})")
+            self.state.now = value.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> datetime:
+        """Move the clock forward by ``timedelta(**kwargs)``; returns the new time."""
+        self.now = self.now + timedelta(**kwargs)
+        return self.now
+
+    def token_for(self, login: str) -> str:
+        """A token whose requests act as ``login``."""
+        with self.lock:
+            user = self.state.user(login)
+            token = "ghs_" + hashlib.sha256(f"sandbox:{user.login.lower()}".encode()).hexdigest()
+            self._tokens[token] = user.login
+            return token
+
+    def login_for(self, token: str) -> str | None:
+        return self._tokens.get(token)
+
+    def add_user(self, login: str, type: str = "User") -> None:
+        """Create a user (``type`` "User", "Bot" or "Organization")."""
+        with self.lock:
+            self.state.user(login, type)
+
+    def set_permission(self, login: str, permission: str) -> None:
+        """Make ``login`` a collaborator with this role ("none" removes them)."""
+        if permission not in ROLES:
+            raise ValueError(f"permission must be one of {ROLES}, not {permission!r}")
+        with self.lock:
+            self.state.roles[self.state.user(login).login.lower()] = permission
+
+    # -- repository content -------------------------------------------------------------
+    def set_file(
+        self, path: str, text: str, message: str | None = None, by: str | None = None
+    ) -> str:
+        """Commit one file to the default branch; returns the commit sha."""
+        return self.push(by or self.owner, {path: text}, message or f"Update {path}")
+
+    def get_file(self, path: str, ref: str | None = None) -> str | None:
+        with self.lock:
+            return self.state.tree(ref).get(path)
+
+    def push(self, by: str, files: dict[str, str | None], message: str) -> str:
+        """Commit to the default branch (None deletes a file); returns the commit sha."""
+        with self.lock:
+            return self.state.push(by, files, message)
+
+    def create_label(self, name: str, color: str = "ededed", description: str = "") -> dict:
+        with self.lock:
+            return self.shapes.label(self.state.create_label(name, color, description))
+
+    # -- people's actions, as through the web UI ------------------------------------------
+    def open_issue(
+        self,
+        by: str,
+        title: str,
+        body: str,
+        labels: tuple[str, ...] | list[str] = (),
+        assignees: tuple[str, ...] | list[str] = (),
+    ) -> int:
+        with self.lock:
+            return self.state.create_issue(by, title, body, list(labels), list(assignees)).number
+
+    def comment(self, number: int, by: str, body: str) -> int:
+        with self.lock:
+            return self.state.add_comment(by, number, body).id
+
+    def edit_comment(self, comment_id: int, by: str, body: str) -> None:
+        with self.lock:
+            self.state.edit_comment(by, comment_id, body)
+
+    def delete_comment(self, comment_id: int, by: str) -> None:
+        with self.lock:
+            self.state.delete_comment(by, comment_id)
+
+    def assign(self, number: int, by: str, users: list[str] | tuple[str, ...]) -> None:
+        with self.lock:
+            self.state.assign(by, number, list(users))
+
+    def unassign(self, number: int, by: str, users: list[str] | tuple[str, ...]) -> None:
+        with self.lock:
+            self.state.unassign(by, number, list(users))
+
+    def add_labels(self, number: int, by: str, labels: list[str] | tuple[str, ...]) -> None:
+        with self.lock:
+            self.state.add_labels(by, number, list(labels))
+
+    def remove_labels(self, number: int, by: str, labels: list[str] | tuple[str, ...]) -> None:
+        with self.lock:
+            issue = self.state.issue(number)
+            on = {n.lower() for n in issue.labels}
+            for name in labels:
+                if name.lower() in on:
+                    self.state.remove_label(by, number, name)
+
+    def close(self, number: int, by: str, reason: str = "completed") -> None:
+        with self.lock:
+            self.state.close(by, number, reason)
+
+    def reopen(self, number: int, by: str) -> None:
+        with self.lock:
+            self.state.reopen(by, number)
+
+    def edit_body(self, number: int, by: str, body: str) -> None:
+        with self.lock:
+            self.state.edit_issue(by, number, body=body)
+
+    def rename(self, number: int, by: str, title: str) -> None:
+        with self.lock:
+            self.state.edit_issue(by, number, title=title)
+
+    def open_pull_request(
+        self,
+        by: str,
+        title: str,
+        body: str,
+        files: dict[str, str | None],
+        base: str | None = None,
+    ) -> int:
+        with self.lock:
+            return self.state.open_pull(by, title, body, files, base).number
+
+    def merge_pull_request(self, number: int, by: str) -> str:
+        with self.lock:
+            return self.state.merge_pull(by, number)
+
+    # -- inspection -----------------------------------------------------------------------
+    def issue(self, number: int) -> dict[str, Any]:
+        with self.lock:
+            return self.shapes.issue(self.state.issue(number))
+
+    def timeline(self, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return [self.shapes.event(e) for e in self.state.timeline(number)]
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            self.state.issue(number)
+            return [
+                self.shapes.comment(c)
+                for c in self.state.comments.values()
+                if c.issue == number and not c.deleted
+            ]
+
+    def pull(self, number: int) -> dict[str, Any]:
+        with self.lock:
+            issue = self.state.issue(number)
+            if issue.pull is None:
+                raise KeyError(f"#{number} is an issue, not a pull request")
+            return self.shapes.pull(issue)
+
+    @property
+    def request_log(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(self._request_log)
+
+    @property
+    def writes(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(self._writes)
+
+    def clear_logs(self) -> None:
+        with self.lock:
+            self._request_log.clear()
+            self._writes.clear()
+
+    def request_log_append(self, entry: dict[str, Any]) -> None:
+        self._request_log.append(entry)
+
+    def record_write(
+        self,
+        type_: str,
+        actor: str,
+        issue: int | None = None,
+        comment_id: int | None = None,
+        body: str | None = None,
+        users: list[str] | None = None,
+        labels: list[str] | None = None,
+        state_reason: str | None = None,
+    ) -> None:
+        """Note a write applied through the HTTP API."""
+        self._writes.append(
+            {
+                "at": iso(self.now),
+                "actor": actor,
+                "type": type_,
+                "issue": issue,
+                "comment_id": comment_id,
+                "body": body,
+                "users": list(users or []),
+                "labels": list(labels or []),
+                "state_reason": state_reason,
+            }
+        )
+
+    # -- faults and rate limits -------------------------------------------------------------
+    def inject(
+        self,
+        kind: Fault,
+        method: str | None = None,
+        path: str | None = None,
+        count: int = 1,
+    ) -> None:
+        """Give the next ``count`` requests matching ``method`` and ``path`` (a regex) a fault."""
+        with self.lock:
+            self.faults.inject(kind, method, path, count)
+
+    def set_fault_rate(self, rate: float, seed: int, kinds: list[Fault] | None = None) -> None:
+        """Fail each request with probability ``rate``, drawn from ``random.Random(seed)``."""
+        with self.lock:
+            self.faults.set_rate(rate, seed, kinds)
+
+    def rate_limit_dict(self) -> dict[str, int | str]:
+        reset = int((self.now + timedelta(hours=1)).timestamp())
+        remaining = max(self.rate_limit_remaining, 0)
+        return {
+            "limit": RATE_LIMIT,
+            "remaining": remaining,
+            "reset": reset,
+            "used": max(RATE_LIMIT - remaining, 0),
+            "resource": "core",
+        }
+
+    def rate_headers(self) -> dict[str, str]:
+        return {f"X-RateLimit-{k.title()}": str(v) for k, v in self.rate_limit_dict().items()}

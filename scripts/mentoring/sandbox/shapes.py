@@ -1,0 +1,390 @@
+"""GitHub's JSON shapes for the sandbox's objects, with the sandbox's own host in every URL."""
+
+from __future__ import annotations
+
+import base64
+import difflib
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from .state import Comment, Event, Issue, Label, State, blob_sha
+
+DOCS = "https://docs.github.com/rest"
+
+
+def iso(dt: datetime | None) -> str | None:
+    """GitHub's timestamp format: 2026-01-05T10:00:00Z."""
+    return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def node_id(prefix: str, ident: int | str) -> str:
+    return prefix + base64.b64encode(f"sandbox:{ident}".encode()).decode().rstrip("=")
+
+
+def reactions(url: str) -> dict[str, Any]:
+    keys = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
+    return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(keys, 0)}
+
+
+class Shapes:
+    """Renders state objects as the dicts GitHub's REST API returns."""
+
+    def __init__(self, state: State, base: str) -> None:
+        self.s = state
+        self.base = base
+        self.repo_api = f"{base}/repos/{state.owner}/{state.repo}"
+        self.repo_html = f"{base}/{state.owner}/{state.repo}"
+
+    def user(self, login: str | None) -> dict[str, Any] | None:
+        if login is None:
+            return None
+        u = self.s.user(login)
+        api = f"{self.base}/users/{quote(u.login)}"
+        return {
+            "login": u.login,
+            "id": u.id,
+            "node_id": node_id("U_" if u.type != "Bot" else "BOT_", u.id),
+            "avatar_url": f"{self.base}/avatars/u/{u.id}?v=4",
+            "gravatar_id": "",
+            "url": api,
+            "html_url": f"{self.base}/{quote(u.login)}",
+            "followers_url": f"{api}/followers",
+            "following_url": f"{api}/following{{/other_user}}",
+            "gists_url": f"{api}/gists{{/gist_id}}",
+            "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
+            "subscriptions_url": f"{api}/subscriptions",
+            "organizations_url": f"{api}/orgs",
+            "repos_url": f"{api}/repos",
+            "events_url": f"{api}/events{{/privacy}}",
+            "received_events_url": f"{api}/received_events",
+            "type": u.type,
+            "user_view_type": "public",
+            "site_admin": False,
+        }
+
+    def association(self, login: str) -> str:
+        if login.lower() == self.s.owner.lower():
+            return "OWNER"
+        if self.s.at_least(login, "triage"):
+            return "MEMBER"
+        if self.s.at_least(login, "read"):
+            return "COLLABORATOR"
+        return "NONE"
+
+    def label(self, label: Label) -> dict[str, Any]:
+        return {
+            "id": label.id,
+            "node_id": node_id("LA_", label.id),
+            "url": f"{self.repo_api}/labels/{quote(label.name, safe='')}",
+            "name": label.name,
+            "color": label.color,
+            "default": label.default,
+            "description": label.description,
+        }
+
+    def repo(self) -> dict[str, Any]:
+        s, api, html = self.s, self.repo_api, self.repo_html
+        names = (
+            "archive:{archive_format}{/ref} assignees{/user} blobs:git/blobs{/sha}"
+            " branches{/branch}"
+            " collaborators{/collaborator} comments{/number} commits{/sha}"
+            " compare{/base}...{head} contents{/path} contributors deployments downloads events"
+            " forks git_commits:git/commits{/sha} git_refs:git/refs{/sha} git_tags:git/tags{/sha}"
+            " hooks issue_comment:issues/comments{/number} issue_events:issues/events{/number}"
+            " issues{/number} keys{/key_id} labels{/name} languages merges"
+            " milestones{/number} notifications{?since,all,participating} pulls{/number}"
+            " releases{/id} stargazers statuses{/sha} subscribers subscription tags teams"
+            " trees:git/trees{/sha}"
+        )
+        urls = {}
+        for spec in names.split():
+            key, _, path = spec.partition(":")
+            key = key.split("{")[0]
+            urls[f"{key}_url"] = f"{api}/{path or spec}"
+        open_count = sum(1 for i in s.issues.values() if i.state == "open")
+        return {
+            "id": 1,
+            "node_id": node_id("R_", 1),
+            "name": s.repo,
+            "full_name": f"{s.owner}/{s.repo}",
+            "owner": self.user(s.owner),
+            "private": False,
+            "html_url": html,
+            "description": "Mentoring program (sandbox)",
+            "fork": False,
+            "url": api,
+            **urls,
+            "git_url": f"git://{self.base.split('//')[1]}/{s.owner}/{s.repo}.git",
+            "ssh_url": f"git@sandbox:{s.owner}/{s.repo}.git",
+            "clone_url": f"{html}.git",
+            "svn_url": html,
+            "mirror_url": None,
+            "homepage": None,
+            "language": "Python",
+            "size": 1,
+            "forks": 0,
+            "forks_count": 0,
+            "stargazers_count": 0,
+            "watchers": 0,
+            "watchers_count": 0,
+            "subscribers_count": 0,
+            "network_count": 0,
+            "open_issues": open_count,
+            "open_issues_count": open_count,
+            "default_branch": s.default_branch,
+            "has_issues": True,
+            "has_projects": False,
+            "has_wiki": False,
+            "has_pages": False,
+            "has_downloads": True,
+            "has_discussions": False,
+            "archived": False,
+            "disabled": False,
+            "visibility": "public",
+            "license": None,
+            "topics": [],
+            "allow_forking": True,
+            "is_template": False,
+            "pushed_at": iso(s.commits[s.branches[s.default_branch]].at),
+            "created_at": iso(s.created_at),
+            "updated_at": iso(s.created_at),
+        }
+
+    def issue(self, issue: Issue) -> dict[str, Any]:
+        api = f"{self.repo_api}/issues/{issue.number}"
+        kind = "pull" if issue.pull else "issues"
+        out: dict[str, Any] = {
+            "url": api,
+            "repository_url": self.repo_api,
+            "labels_url": f"{api}/labels{{/name}}",
+            "comments_url": f"{api}/comments",
+            "events_url": f"{api}/events",
+            "html_url": f"{self.repo_html}/{kind}/{issue.number}",
+            "id": issue.id,
+            "node_id": node_id("PR_" if issue.pull else "I_", issue.id),
+            "number": issue.number,
+            "title": issue.title,
+            "user": self.user(issue.user),
+            "labels": [self.label(self.s.labels[n.lower()]) for n in issue.labels],
+            "state": issue.state,
+            "locked": False,
+            "assignee": self.user(issue.assignees[0]) if issue.assignees else None,
+            "assignees": [self.user(a) for a in issue.assignees],
+            "milestone": None,
+            "comments": self.s.comment_count(issue.number),
+            "created_at": iso(issue.created_at),
+            "updated_at": iso(issue.updated_at),
+            "closed_at": iso(issue.closed_at),
+            "closed_by": self.user(issue.closed_by) if issue.state == "closed" else None,
+            "author_association": self.association(issue.user),
+            "active_lock_reason": None,
+            "body": issue.body,
+            "reactions": reactions(api),
+            "timeline_url": f"{api}/timeline",
+            "performed_via_github_app": None,
+            "state_reason": issue.state_reason,
+        }
+        if issue.pull:
+            pr_api = f"{self.repo_api}/pulls/{issue.number}"
+            html = out["html_url"]
+            out["draft"] = False
+            out["pull_request"] = {
+                "url": pr_api,
+                "html_url": html,
+                "diff_url": f"{html}.diff",
+                "patch_url": f"{html}.patch",
+                "merged_at": iso(issue.pull.merged_at),
+            }
+        return out
+
+    def comment(self, c: Comment) -> dict[str, Any]:
+        url = f"{self.repo_api}/issues/comments/{c.id}"
+        issue = self.s.issues[c.issue]
+        kind = "pull" if issue.pull else "issues"
+        return {
+            "id": c.id,
+            "node_id": node_id("IC_", c.id),
+            "url": url,
+            "html_url": f"{self.repo_html}/{kind}/{c.issue}#issuecomment-{c.id}",
+            "body": c.body,
+            "user": self.user(c.user),
+            "created_at": iso(c.created_at),
+            "updated_at": iso(c.updated_at),
+            "issue_url": f"{self.repo_api}/issues/{c.issue}",
+            "author_association": self.association(c.user),
+            "performed_via_github_app": None,
+            "reactions": reactions(url),
+        }
+
+    def event(self, e: Event) -> dict[str, Any]:
+        """A timeline item."""
+        if e.event == "commented":
+            return {
+                **self.comment(self.s.comments[e.comment]),  # type: ignore[index]
+                "event": "commented",
+                "actor": self.user(e.actor),
+            }
+        if e.event == "cross-referenced":
+            return {
+                "event": e.event,
+                "actor": self.user(e.actor),
+                "created_at": iso(e.created_at),
+                "updated_at": iso(e.created_at),
+                "source": {"type": "issue", "issue": self.issue(self.s.issues[e.source])},  # type: ignore[index]
+            }
+        out: dict[str, Any] = {
+            "id": e.id,
+            "node_id": node_id(f"{e.event.upper()}_E_", e.id),
+            "url": f"{self.repo_api}/issues/events/{e.id}",
+            "actor": self.user(e.actor),
+            "event": e.event,
+            "commit_id": e.commit_id,
+            "commit_url": f"{self.repo_api}/commits/{e.commit_id}" if e.commit_id else None,
+            "created_at": iso(e.created_at),
+            "performed_via_github_app": None,
+        }
+        if e.assignee is not None:
+            out["assignee"] = self.user(e.assignee)
+            out["assigner"] = self.user(e.actor)
+        if e.label is not None:
+            out["label"] = {"name": e.label[0], "color": e.label[1]}
+        if e.rename is not None:
+            out["rename"] = {"from": e.rename[0], "to": e.rename[1]}
+        if e.event in ("closed", "reopened"):
+            out["state_reason"] = e.state_reason
+        return out
+
+    def branch(self, ref: str, sha: str) -> dict[str, Any]:
+        return {
+            "label": f"{self.s.owner}:{ref}",
+            "ref": ref,
+            "sha": sha,
+            "user": self.user(self.s.owner),
+            "repo": self.repo(),
+        }
+
+    def pull(self, issue: Issue, full: bool = True) -> dict[str, Any]:
+        p = issue.pull
+        assert p is not None
+        api = f"{self.repo_api}/pulls/{issue.number}"
+        html = f"{self.repo_html}/pull/{issue.number}"
+        issue_api = f"{self.repo_api}/issues/{issue.number}"
+        statuses = f"{self.repo_api}/statuses/{p.head_sha}"
+        links = {
+            "self": api,
+            "html": html,
+            "issue": issue_api,
+            "comments": f"{issue_api}/comments",
+            "review_comments": f"{api}/comments",
+            "review_comment": f"{self.repo_api}/pulls/comments{{/number}}",
+            "commits": f"{api}/commits",
+            "statuses": statuses,
+        }
+        out: dict[str, Any] = {
+            "url": api,
+            "id": issue.id,
+            "node_id": node_id("PR_", issue.id),
+            "html_url": html,
+            "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch",
+            "issue_url": issue_api,
+            "commits_url": links["commits"],
+            "review_comments_url": links["review_comments"],
+            "review_comment_url": links["review_comment"],
+            "comments_url": links["comments"],
+            "statuses_url": statuses,
+            "number": issue.number,
+            "state": issue.state,
+            "locked": False,
+            "title": issue.title,
+            "user": self.user(issue.user),
+            "body": issue.body,
+            "labels": [self.label(self.s.labels[n.lower()]) for n in issue.labels],
+            "milestone": None,
+            "active_lock_reason": None,
+            "created_at": iso(issue.created_at),
+            "updated_at": iso(issue.updated_at),
+            "closed_at": iso(issue.closed_at),
+            "merged_at": iso(p.merged_at),
+            "merge_commit_sha": p.merge_commit_sha,
+            "assignee": self.user(issue.assignees[0]) if issue.assignees else None,
+            "assignees": [self.user(a) for a in issue.assignees],
+            "requested_reviewers": [],
+            "requested_teams": [],
+            "head": self.branch(p.head_ref, p.head_sha),
+            "base": self.branch(p.base_ref, p.base_sha),
+            "_links": {k: {"href": v} for k, v in links.items()},
+            "author_association": self.association(issue.user),
+            "auto_merge": None,
+            "draft": False,
+        }
+        if full:
+            files = self.pull_files(issue)
+            out.update(
+                merged=p.merged_at is not None,
+                mergeable=None if p.merged_at else True,
+                rebaseable=None if p.merged_at else True,
+                mergeable_state="unknown" if p.merged_at else "clean",
+                merged_by=self.user(p.merged_by),
+                comments=self.s.comment_count(issue.number),
+                review_comments=0,
+                maintainer_can_modify=False,
+                commits=1,
+                additions=sum(f["additions"] for f in files),
+                deletions=sum(f["deletions"] for f in files),
+                changed_files=len(files),
+            )
+        return out
+
+    def pull_files(self, issue: Issue) -> list[dict[str, Any]]:
+        p = issue.pull
+        assert p is not None
+        before = self.s.commits[p.base_sha].tree
+        out = []
+        for path in sorted(p.changes):
+            old, new = before.get(path), p.changes[path]
+            if old == new or (old is None and new is None):
+                continue
+            status = "added" if old is None else "removed" if new is None else "modified"
+            a, b = (old or "").splitlines(), (new or "").splitlines()
+            lines = list(difflib.unified_diff(a, b, lineterm="", n=3))[2:]
+            adds = sum(1 for x in lines if x.startswith("+"))
+            dels = sum(1 for x in lines if x.startswith("-"))
+            sha = blob_sha(new if new is not None else old or "")
+            out.append(
+                {
+                    "sha": sha,
+                    "filename": path,
+                    "status": status,
+                    "additions": adds,
+                    "deletions": dels,
+                    "changes": adds + dels,
+                    "blob_url": f"{self.repo_html}/blob/{p.head_sha}/{quote(path)}",
+                    "raw_url": f"{self.repo_html}/raw/{p.head_sha}/{quote(path)}",
+                    "contents_url": f"{self.repo_api}/contents/{quote(path)}?ref={p.head_sha}",
+                    "patch": "\n".join(lines),
+                }
+            )
+        return out
+
+    def contents(self, path: str, text: str, ref: str) -> dict[str, Any]:
+        sha = blob_sha(text)
+        url = f"{self.repo_api}/contents/{quote(path)}?ref={quote(ref)}"
+        html = f"{self.repo_html}/blob/{quote(ref)}/{quote(path)}"
+        git = f"{self.repo_api}/git/blobs/{sha}"
+        raw = base64.encodebytes(text.encode()).decode()
+        return {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(text.encode()),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": raw,
+            "sha": sha,
+            "url": url,
+            "git_url": git,
+            "html_url": html,
+            "download_url": f"{self.repo_html}/raw/{quote(ref)}/{quote(path)}",
+            "_links": {"self": url, "git": git, "html": html},
+        }

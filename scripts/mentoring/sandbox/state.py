@@ -1,0 +1,551 @@
+"""The sandbox repository: users, labels, issues, comments, events, commits, pull requests.
+
+Every state change goes through one method here, whether it comes from the HTTP API or
+from a person's action in the Python API, so both make the same timeline events.
+Callers hold ``State.lock``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ROLES = ("none", "read", "triage", "write", "maintain", "admin")
+MAX_ASSIGNEES = 10
+# GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/
+# using-issues/linking-a-pull-request-to-an-issue
+CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:([\w.-]+)/([\w.-]+))?#(\d+)\b",
+    re.IGNORECASE,
+)
+MENTION = re.compile(r"(?<![\w/#])(?:([\w.-]+)/([\w.-]+))?#(\d+)\b")
+
+
+class ApiError(Exception):
+    """An error the HTTP API answers with GitHub's status and message."""
+
+    def __init__(self, status: int, message: str, errors: list[dict] | None = None) -> None:
+        super().__init__(f"{status} {message}")
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+def not_found() -> ApiError:
+    """GitHub's 404."""
+    return ApiError(404, "Not Found")
+
+
+def invalid(resource: str, field_: str, code: str = "invalid", **extra: object) -> ApiError:
+    """GitHub's 422 Validation Failed with one error."""
+    return ApiError(
+        422, "Validation Failed", [{"resource": resource, "code": code, "field": field_, **extra}]
+    )
+
+
+def blob_sha(text: str) -> str:
+    """Git's blob id of a file's text."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str
+    description: str
+    default: bool = False
+
+
+@dataclass
+class Comment:
+    id: int
+    issue: int
+    user: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+
+
+@dataclass
+class Event:
+    id: int
+    issue: int
+    event: str
+    actor: str
+    created_at: datetime
+    assignee: str | None = None
+    label: tuple[str, str] | None = None
+    rename: tuple[str, str] | None = None
+    state_reason: str | None = None
+    commit_id: str | None = None
+    comment: int | None = None
+    source: int | None = None
+
+
+@dataclass
+class Commit:
+    sha: str
+    tree: dict[str, str]
+    parents: list[str]
+    message: str
+    author: str
+    at: datetime
+
+
+@dataclass
+class Pull:
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    base_sha: str
+    changes: dict[str, str | None]
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+
+
+@dataclass
+class Issue:
+    number: int
+    id: int
+    user: str
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    pull: Pull | None = None
+
+
+class State:
+    """The repository and everything in it, guarded by one lock."""
+
+    def __init__(
+        self, owner: str, repo: str, default_branch: str, bot_login: str, start: datetime
+    ) -> None:
+        self.lock = threading.RLock()
+        self.owner, self.repo, self.default_branch = owner, repo, default_branch
+        self.bot_login = bot_login
+        self.now = start
+        self.created_at = start
+        self._ids = itertools.count(1001)
+        self._numbers = itertools.count(1)
+        self._commits_made = itertools.count(1)
+        self.users: dict[str, User] = {}
+        self.roles: dict[str, str] = {}
+        self.labels: dict[str, Label] = {}
+        self.issues: dict[int, Issue] = {}
+        self.comments: dict[int, Comment] = {}
+        self.events: dict[int, list[Event]] = {}
+        self.commits: dict[str, Commit] = {}
+        self.branches: dict[str, str] = {}
+        self.user(owner, "Organization")
+        self.user(bot_login)
+        self.roles[bot_login.lower()] = "write"
+        self.branches[default_branch] = self._commit({}, [], "Initial commit", owner)
+
+    # -- people and permissions -------------------------------------------------------
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def user(self, login: str, type_: str | None = None) -> User:
+        """The user with this login, created on first use."""
+        key = login.lower()
+        if key not in self.users:
+            kind = type_ or ("Bot" if login.endswith("[bot]") else "User")
+            self.users[key] = User(login, self.next_id(), kind)
+        return self.users[key]
+
+    def role(self, login: str) -> str:
+        if login.lower() == self.owner.lower():
+            return "admin"
+        return self.roles.get(login.lower(), "none")
+
+    def at_least(self, login: str, role: str) -> bool:
+        return ROLES.index(self.role(login)) >= ROLES.index(role)
+
+    def assignable(self, login: str, issue: Issue) -> bool:
+        """GitHub's rule: collaborators, and people who took part in the issue; no bots."""
+        user = self.user(login)
+        if user.type != "User":
+            return False
+        if self.at_least(login, "read"):
+            return True
+        if issue.user.lower() == login.lower():
+            return True
+        return any(
+            c.issue == issue.number and c.user.lower() == login.lower()
+            for c in self.comments.values()
+        )
+
+    # -- lookups ----------------------------------------------------------------------
+    def issue(self, number: int) -> Issue:
+        if number not in self.issues:
+            raise not_found()
+        return self.issues[number]
+
+    def comment(self, comment_id: int) -> Comment:
+        c = self.comments.get(comment_id)
+        if c is None or c.deleted:
+            raise not_found()
+        return c
+
+    def label(self, name: str) -> Label:
+        if name.lower() not in self.labels:
+            raise not_found()
+        return self.labels[name.lower()]
+
+    def timeline(self, number: int) -> list[Event]:
+        self.issue(number)
+        return [
+            e
+            for e in self.events.get(number, [])
+            if e.comment is None or not self.comments[e.comment].deleted
+        ]
+
+    def _event(self, issue: Issue, event: str, actor: str, **kw: object) -> Event:
+        self.user(actor)
+        e = Event(self.next_id(), issue.number, event, actor, self.now, **kw)  # type: ignore[arg-type]
+        self.events.setdefault(issue.number, []).append(e)
+        issue.updated_at = self.now
+        return e
+
+    def _require(self, actor: str, role: str, check: bool) -> None:
+        if check and not self.at_least(actor, role):
+            raise ApiError(403, "Must have push access to repository")
+
+    # -- labels -----------------------------------------------------------------------
+    def create_label(self, name: str, color: str = "ededed", description: str = "") -> Label:
+        if not name:
+            raise invalid("Label", "name", "missing_field")
+        if name.lower() in self.labels:
+            raise invalid("Label", "name", "already_exists")
+        label = Label(self.next_id(), name, color.lstrip("#").lower(), description or "")
+        self.labels[name.lower()] = label
+        return label
+
+    def update_label(
+        self, name: str, new_name: str | None, color: str | None, description: str | None
+    ) -> Label:
+        label = self.label(name)
+        if new_name and new_name.lower() != name.lower():
+            if new_name.lower() in self.labels:
+                raise invalid("Label", "name", "already_exists")
+            del self.labels[name.lower()]
+            self.labels[new_name.lower()] = label
+            for issue in self.issues.values():
+                issue.labels = [new_name if n == label.name else n for n in issue.labels]
+        if new_name:
+            label.name = new_name
+        if color is not None:
+            label.color = color.lstrip("#").lower()
+        if description is not None:
+            label.description = description
+        return label
+
+    def _ensure_label(self, name: str) -> Label:
+        # Labels applied to an issue that the repository lacks are created, as GitHub does.
+        return self.labels.get(name.lower()) or self.create_label(name)
+
+    def add_labels(self, actor: str, number: int, names: list[str], check: bool = False) -> None:
+        issue = self.issue(number)
+        self._require(actor, "triage", check)
+        for name in names:
+            label = self._ensure_label(name)
+            if label.name not in issue.labels:
+                issue.labels.append(label.name)
+                self._event(issue, "labeled", actor, label=(label.name, label.color))
+
+    def remove_label(self, actor: str, number: int, name: str, check: bool = False) -> None:
+        issue = self.issue(number)
+        self._require(actor, "triage", check)
+        label = self.labels.get(name.lower())
+        if label is None or label.name not in issue.labels:
+            raise ApiError(404, "Label does not exist")
+        issue.labels.remove(label.name)
+        self._event(issue, "unlabeled", actor, label=(label.name, label.color))
+
+    def set_labels(self, actor: str, number: int, names: list[str], check: bool = False) -> None:
+        issue = self.issue(number)
+        self._require(actor, "triage", check)
+        wanted = [self._ensure_label(n).name for n in names]
+        for name in list(issue.labels):
+            if name not in wanted:
+                self.remove_label(actor, number, name)
+        self.add_labels(actor, number, wanted)
+
+    # -- assignees --------------------------------------------------------------------
+    def assign(
+        self, actor: str, number: int, logins: list[str], check: bool = False, strict: bool = False
+    ) -> None:
+        """Add assignees; GitHub silently drops those who cannot be assigned (or 422 if strict)."""
+        issue = self.issue(number)
+        if check and not self.at_least(actor, "triage"):
+            return  # "Assignees are silently ignored otherwise" (no push access)
+        for login in logins:
+            if any(a.lower() == login.lower() for a in issue.assignees):
+                continue
+            if not self.assignable(login, issue):
+                if strict:
+                    raise invalid("Issue", "assignees", value=login)
+                continue
+            if len(issue.assignees) >= MAX_ASSIGNEES:
+                continue
+            user = self.user(login)
+            issue.assignees.append(user.login)
+            self._event(issue, "assigned", actor, assignee=user.login)
+
+    def unassign(self, actor: str, number: int, logins: list[str], check: bool = False) -> None:
+        issue = self.issue(number)
+        if check and not self.at_least(actor, "triage"):
+            return
+        for login in logins:
+            match = [a for a in issue.assignees if a.lower() == login.lower()]
+            if match:
+                issue.assignees.remove(match[0])
+                self._event(issue, "unassigned", actor, assignee=match[0])
+
+    def set_assignees(
+        self, actor: str, number: int, logins: list[str], check: bool = False
+    ) -> None:
+        issue = self.issue(number)
+        if check and not self.at_least(actor, "triage"):
+            return
+        if len(logins) > MAX_ASSIGNEES:
+            raise invalid("Issue", "assignees", "too_many")
+        for login in logins:
+            if not self.assignable(login, issue) and login.lower() not in map(
+                str.lower, issue.assignees
+            ):
+                raise invalid("Issue", "assignees", value=login)
+        keep = {x.lower() for x in logins}
+        self.unassign(actor, number, [a for a in issue.assignees if a.lower() not in keep])
+        self.assign(actor, number, logins)
+
+    # -- issues and comments ----------------------------------------------------------
+    def create_issue(
+        self,
+        actor: str,
+        title: str,
+        body: str | None,
+        labels: list[str] = (),  # type: ignore[assignment]
+        assignees: list[str] = (),  # type: ignore[assignment]
+        pull: Pull | None = None,
+        check: bool = False,
+    ) -> Issue:
+        if not title:
+            raise invalid("Issue", "title", "missing_field")
+        self.user(actor)
+        number = next(self._numbers)
+        issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
+                      self.now, self.now, pull=pull)  # fmt: skip
+        self.issues[number] = issue
+        # Only users with push access can set labels and assignees on new issues.
+        if not check or self.at_least(actor, "triage"):
+            try:
+                if check:  # the API refuses a login that cannot be assigned (422)
+                    self.set_assignees(actor, number, list(assignees))
+                else:  # the web UI only offers those who can be
+                    self.assign(actor, number, list(assignees))
+            except ApiError:
+                del self.issues[number]
+                raise
+            self.add_labels(actor, number, list(labels))
+        self._cross_reference(issue)
+        return issue
+
+    def _cross_reference(self, source: Issue) -> None:
+        seen: set[int] = set()
+        for owner, repo, num in MENTION.findall(source.body):
+            if owner and (owner.lower(), repo.lower()) != (self.owner.lower(), self.repo.lower()):
+                continue
+            n = int(num)
+            if n in self.issues and n != source.number and n not in seen:
+                seen.add(n)
+                self._event(self.issues[n], "cross-referenced", source.user, source=source.number)
+
+    def edit_issue(
+        self,
+        actor: str,
+        number: int,
+        title: str | None = None,
+        body: str | None = None,
+        check: bool = False,
+    ) -> None:
+        issue = self.issue(number)
+        if check and issue.user.lower() != actor.lower():
+            self._require(actor, "triage", check)
+        if title is not None and title != issue.title:
+            if not title:
+                raise invalid("Issue", "title", "missing_field")
+            self._event(issue, "renamed", actor, rename=(issue.title, title))
+            issue.title = title
+        if body is not None and body != issue.body:
+            issue.body = body
+            issue.updated_at = self.now
+
+    def close(
+        self,
+        actor: str,
+        number: int,
+        reason: str | None = "completed",
+        commit_id: str | None = None,
+        check: bool = False,
+    ) -> None:
+        issue = self.issue(number)
+        if check and issue.user.lower() != actor.lower():
+            self._require(actor, "triage", check)
+        reason = reason or "completed"
+        if reason not in ("completed", "not_planned", "duplicate"):
+            raise invalid("Issue", "state_reason")
+        if issue.state == "closed":
+            issue.state_reason = reason
+            return
+        issue.state, issue.state_reason = "closed", reason
+        issue.closed_at, issue.closed_by = self.now, self.user(actor).login
+        self._event(issue, "closed", actor, state_reason=reason, commit_id=commit_id)
+
+    def reopen(self, actor: str, number: int, check: bool = False) -> None:
+        issue = self.issue(number)
+        if check and issue.user.lower() != actor.lower():
+            self._require(actor, "triage", check)
+        if issue.pull and issue.pull.merged_at:
+            raise invalid("PullRequest", "state", "custom")
+        if issue.state == "open":
+            return
+        issue.state, issue.state_reason, issue.closed_at = "open", "reopened", None
+        self._event(issue, "reopened", actor)
+
+    def add_comment(self, actor: str, number: int, body: str) -> Comment:
+        issue = self.issue(number)
+        if not body:
+            raise invalid("IssueComment", "body", "missing_field")
+        user = self.user(actor)
+        c = Comment(self.next_id(), number, user.login, body, self.now, self.now)
+        self.comments[c.id] = c
+        self._event(issue, "commented", actor, comment=c.id)
+        return c
+
+    def edit_comment(self, actor: str, comment_id: int, body: str, check: bool = False) -> Comment:
+        c = self.comment(comment_id)
+        if check and c.user.lower() != actor.lower():
+            self._require(actor, "triage", check)
+        if not body:
+            raise invalid("IssueComment", "body", "missing_field")
+        c.body, c.updated_at = body, self.now
+        self.issues[c.issue].updated_at = self.now
+        return c
+
+    def delete_comment(self, actor: str, comment_id: int, check: bool = False) -> Comment:
+        c = self.comment(comment_id)
+        if check and c.user.lower() != actor.lower():
+            self._require(actor, "triage", check)
+        c.deleted = True
+        self.issues[c.issue].updated_at = self.now
+        return c
+
+    def comment_count(self, number: int) -> int:
+        return sum(1 for c in self.comments.values() if c.issue == number and not c.deleted)
+
+    # -- files, commits, pull requests ------------------------------------------------
+    def _commit(self, tree: dict[str, str], parents: list[str], message: str, author: str) -> str:
+        seed = f"{next(self._commits_made)}\n{message}\n{parents}\n{sorted(tree.items())}"
+        sha = hashlib.sha1(seed.encode(), usedforsecurity=False).hexdigest()
+        self.commits[sha] = Commit(sha, tree, parents, message, author, self.now)
+        return sha
+
+    def tree(self, ref: str | None = None) -> dict[str, str]:
+        ref = ref or self.default_branch
+        sha = self.branches.get(ref, ref)
+        if sha not in self.commits:
+            raise ApiError(404, f"No commit found for the ref {ref}")
+        return self.commits[sha].tree
+
+    def push(
+        self, actor: str, files: dict[str, str | None], message: str, branch: str | None = None
+    ) -> str:
+        branch = branch or self.default_branch
+        parent = self.branches[branch]
+        tree = apply_changes(self.commits[parent].tree, files)
+        self.user(actor)
+        self.branches[branch] = self._commit(tree, [parent], message, actor)
+        return self.branches[branch]
+
+    def open_pull(
+        self, actor: str, title: str, body: str, files: dict[str, str | None], base: str | None
+    ) -> Issue:
+        base = base or self.default_branch
+        if base not in self.branches:
+            raise invalid("PullRequest", "base")
+        base_sha = self.branches[base]
+        head_ref = f"{self.user(actor).login.replace('[bot]', '')}-patch-{len(self.branches)}"
+        head_sha = self._commit(
+            apply_changes(self.commits[base_sha].tree, files), [base_sha], title, actor
+        )
+        self.branches[head_ref] = head_sha
+        pull = Pull(head_ref, head_sha, base, base_sha, dict(files))
+        return self.create_issue(actor, title, body, pull=pull)
+
+    def merge_pull(self, actor: str, number: int, check: bool = False) -> str:
+        issue = self.issue(number)
+        if issue.pull is None:
+            raise not_found()
+        self._require(actor, "write", check)
+        pull = issue.pull
+        if pull.merged_at or issue.state == "closed":
+            raise ApiError(405, "Pull Request is not mergeable")
+        parent = self.branches[pull.base_ref]
+        tree = apply_changes(self.commits[parent].tree, pull.changes)
+        message = f"Merge pull request #{number} from {pull.head_ref}\n\n{issue.title}"
+        sha = self._commit(tree, [parent, pull.head_sha], message, actor)
+        self.branches[pull.base_ref] = sha
+        pull.merged_at, pull.merged_by, pull.merge_commit_sha = self.now, actor, sha
+        self._event(issue, "merged", actor, commit_id=pull.head_sha)
+        issue.state, issue.closed_at, issue.closed_by = "closed", self.now, actor
+        self._event(issue, "closed", actor)
+        if pull.base_ref == self.default_branch:
+            for n in self.closing_references(issue.body):
+                target = self.issues.get(n)
+                if target and target.pull is None and target.state == "open":
+                    self.close(actor, n, "completed", commit_id=sha)
+        return sha
+
+    def closing_references(self, body: str) -> list[int]:
+        """Issue numbers of this repository that a closing keyword names in ``body``."""
+        found: list[int] = []
+        for owner, repo, num in CLOSING.findall(body or ""):
+            if owner and (owner.lower(), repo.lower()) != (self.owner.lower(), self.repo.lower()):
+                continue
+            if int(num) not in found:
+                found.append(int(num))
+        return found
+
+
+def apply_changes(tree: dict[str, str], files: dict[str, str | None]) -> dict[str, str]:
+    """A new tree: ``tree`` with files written (text) or deleted (None)."""
+    new = dict(tree)
+    for path, text in files.items():
+        if text is None:
+            new.pop(path, None)
+        else:
+            new[path] = text
+    return new
