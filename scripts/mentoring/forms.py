@@ -280,12 +280,13 @@ def _render_value(field: Field, answer: Answer | None) -> str:
         return ", ".join(chosen) if chosen else NO_RESPONSE
     if isinstance(answer, list):
         answer = "\n".join(answer)
-    text = (answer or "").strip()
-    if not text:
+    text = answer or ""
+    if not text.strip():
         return NO_RESPONSE
-    if field.render:
-        return f"```{field.render}\n{text}\n```"
-    return text
+    if field.render:  # keep the code's indentation; drop blank lines around it
+        code = re.sub(r"\A(?:[ \t]*\n)+", "", text.rstrip())
+        return f"```{field.render}\n{code}\n```"
+    return text.strip()
 
 
 def _as_list(answer: Answer | None) -> list[str]:
