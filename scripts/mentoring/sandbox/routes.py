@@ -387,10 +387,20 @@ def merge_pull(r: Request) -> Result:
     return 200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
 
 
-def commit_pulls(r: Request) -> Result:
-    s, sha = r.sb.state, r.params["sha"]
-    if not any(c.startswith(sha) for c in s.commits) or len(sha) < 7:
+def _commit_sha(r: Request) -> str:
+    sha = r.params["sha"]
+    found = [c for c in r.sb.state.commits if c.startswith(sha)] if len(sha) >= 7 else []
+    if len(found) != 1:
         raise ApiError(422, f"No commit found for SHA: {sha}")
+    return found[0]
+
+
+def get_commit(r: Request) -> Result:
+    return 200, r.sb.shapes.commit(r.sb.state.commits[_commit_sha(r)])
+
+
+def commit_pulls(r: Request) -> Result:
+    s, sha = r.sb.state, _commit_sha(r)
     pulls = [
         i
         for i in s.issues.values()
@@ -431,5 +441,6 @@ ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("PUT", rf"{REPO}/pulls/(?P<number>\d+)/merge", merge_pull),
     ("GET", f"{REPO}/collaborators/(?P<login>[^/]+)/permission", permission),
     ("GET", f"{REPO}/assignees/(?P<login>[^/]+)", check_assignee),
+    ("GET", f"{REPO}/commits/(?P<sha>[0-9a-f]+)", get_commit),
     ("GET", f"{REPO}/commits/(?P<sha>[0-9a-f]+)/pulls", commit_pulls),
 ]

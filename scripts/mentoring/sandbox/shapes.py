@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import difflib
+import hashlib
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .state import Comment, Event, Issue, Label, State, blob_sha
+from .state import Comment, Commit, Event, Issue, Label, State, blob_sha
 
 DOCS = "https://docs.github.com/rest"
 
@@ -367,6 +368,39 @@ class Shapes:
                 }
             )
         return out
+
+    def commit(self, c: Commit) -> dict[str, Any]:
+        api = f"{self.repo_api}/commits/{c.sha}"
+        person = {"name": c.author, "email": f"{c.author}@users.noreply.sandbox", "date": iso(c.at)}
+        tree_sha = hashlib.sha1(repr(sorted(c.tree.items())).encode(), usedforsecurity=False)
+        return {
+            "sha": c.sha,
+            "node_id": node_id("C_", c.sha),
+            "url": api,
+            "html_url": f"{self.repo_html}/commit/{c.sha}",
+            "comments_url": f"{api}/comments",
+            "commit": {
+                "url": f"{self.repo_api}/git/commits/{c.sha}",
+                "author": person,
+                "committer": person,
+                "message": c.message,
+                "comment_count": 0,
+                "tree": {
+                    "sha": tree_sha.hexdigest(),
+                    "url": f"{self.repo_api}/git/trees/{tree_sha.hexdigest()}",
+                },
+            },
+            "author": self.user(c.author),
+            "committer": self.user(c.author),
+            "parents": [
+                {
+                    "sha": p,
+                    "url": f"{self.repo_api}/commits/{p}",
+                    "html_url": f"{self.repo_html}/commit/{p}",
+                }
+                for p in c.parents
+            ],
+        }
 
     def contents(self, path: str, text: str, ref: str) -> dict[str, Any]:
         sha = blob_sha(text)

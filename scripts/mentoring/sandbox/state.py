@@ -148,7 +148,6 @@ class State:
         self.now = start
         self.created_at = start
         self._ids = itertools.count(1001)
-        self._numbers = itertools.count(1)
         self._commits_made = itertools.count(1)
         self.users: dict[str, User] = {}
         self.roles: dict[str, str] = {}
@@ -355,7 +354,7 @@ class State:
         if not title:
             raise invalid("Issue", "title", "missing_field")
         self.user(actor)
-        number = next(self._numbers)
+        number = max(self.issues, default=0) + 1
         issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
                       self.now, self.now, pull=pull)  # fmt: skip
         self.issues[number] = issue
