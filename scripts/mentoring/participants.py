@@ -27,6 +27,9 @@ KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 # GitHub's rule for new accounts: 1-39 letters, digits or single hyphens, no hyphen at
 # either end. (A few very old accounts break it; none of them will graduate here.)
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+MAX_NESTING = 20
+# Possessive quantifiers: no backtracking over long runs of spaces.
+_DASHES = re.compile(rf"(?:[ \t]*+-[ \t]++){{{MAX_NESTING + 1}}}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_ENTRY = "`- name: Ada Lovelace` and, on the next line, `  github: ada`"
 
@@ -256,6 +259,19 @@ def _mentors_match(named: tuple[str, ...], assigned: tuple[str, ...]) -> bool:
 
 
 def _load_yaml(text: str | bytes, file: str) -> yamlfile.YamlDocument:
+    raw = text.encode() if isinstance(text, str) else text
+    if len(raw) <= yamlfile.MAX_BYTES:
+        # PyYAML's scanner slows down with each level of [ or { (50,000 levels take
+        # half a minute), so refuse deep nesting before it scans, not after.
+        deep = _too_deep_line(raw.decode("utf-8", "replace"))
+        if deep is not None:
+            raise yamlfile.YamlFileError(
+                file,
+                deep,
+                f"values are nested more than {MAX_NESTING} levels deep here.",
+                "Each entry is a `- name:` line with its other keys below it, and a list"
+                " inside an entry needs one level, like `mentors: [octocat]`.",
+            )
     try:
         return yamlfile.load(text, file)
     except ValueError as exc:
@@ -268,6 +284,24 @@ def _load_yaml(text: str | bytes, file: str) -> yamlfile.YamlDocument:
                 file, None, f"a value in this file cannot be read ({exc})."
             ) from exc
         return yamlfile.load(quoted, file)
+
+
+def _too_deep_line(source: str) -> int | None:
+    """First line nested past MAX_NESTING by brackets or ``- - -`` (quotes not parsed)."""
+    depth = 0
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if _DASHES.match(line):
+            return number
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return None
 
 
 def _quote_impossible_dates(text: str | bytes) -> str | None:
