@@ -144,6 +144,13 @@ def test_entry_added_below_the_shipped_empty_list_says_to_delete_it() -> None:
     assert [(p.line, "Delete the `[]` line" in p.message) for p in result.problems] == [(at, True)]
 
 
+def test_indented_empty_list_does_not_get_the_leftover_hint() -> None:
+    text = "- name: A\n  github: a\n  links:\n    []\n- name: B: x\n  github: b\n"
+    (problem,) = parse_participants(text, "participants.yml").problems
+    assert problem.line == 5
+    assert "not valid YAML" in problem.message
+
+
 def test_huge_file_is_one_problem_at_line_1() -> None:
     entry = "- name: Somebody With A Long Name\n  github: somebody\n"
     text = entry * (yamlfile.MAX_BYTES // len(entry) + 1)
@@ -339,9 +346,9 @@ def entry(**fields: object) -> Participant:
         (entry(mentors=("carol",)), [OPEN, GRADUATED], None),
         (entry(issue=6, mentors=("bob", "carol")), [OPEN, GRADUATED], None),
         (entry(), [], "no mentorship application issue was found for `alice`"),
-        (entry(), [NOT_PLANNED], "closed without graduating"),
-        (entry(issue=7), [OPEN, NOT_PLANNED], "closed without graduating"),
-        (entry(), [IssueInfo(8, "closed", "duplicate", mentee="alice")], "without graduating"),
+        (entry(), [NOT_PLANNED], "(#7, closed as not planned) ended without graduating"),
+        (entry(issue=7), [OPEN, NOT_PLANNED], "ended without graduating"),
+        (entry(), [IssueInfo(8, "closed", "duplicate", mentee="alice")], "closed as duplicate"),
         (entry(issue=9), [OPEN], "`issue: 9` is not an application issue of `alice`; theirs: #5"),
         (entry(mentors=("carol",)), [OPEN], "mentors assigned on #5 are `bob`"),
         (entry(issue=5, mentors=("carol",)), [OPEN, GRADUATED], "assigned on #5 are `bob`"),

@@ -116,7 +116,7 @@ def parse_participants(text: str | bytes, file: str) -> Participants:
 def _leftover_empty_list(text: str | bytes) -> int | None:
     """Line of a ``[]`` kept above added entries (the shipped file ends in ``[]``)."""
     source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    lines = [line.strip() for line in source.splitlines()]
+    lines = [line.rstrip() for line in source.removeprefix("\ufeff").splitlines()]
     if "[]" not in lines:
         return None
     at = lines.index("[]")
@@ -222,11 +222,12 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
         chosen = issues
     usable = [i for i in chosen if not _ended_without_graduating(i)]
     if not usable:
-        closed = ", ".join(f"#{i.number}" for i in chosen)
+        closed = ", ".join(
+            f"#{i.number}, closed as {(i.state_reason or '').replace('_', ' ')}" for i in chosen
+        )
         return [
-            f"the application issue of {shown(entry.github)} ({closed}) was closed without"
-            " graduating (as not planned). A coordinator has to reopen it before this"
-            " entry can be added."
+            f"the application of {shown(entry.github)} ({closed}) ended without graduating."
+            " A coordinator has to reopen the issue before this entry can be added."
         ]
     if not entry.mentors:
         return []
