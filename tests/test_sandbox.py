@@ -188,3 +188,35 @@ def test_clock_cannot_go_backwards(sandbox: Sandbox) -> None:
     assert sandbox.advance(days=1) == datetime(2026, 3, 2, tzinfo=UTC)
     with pytest.raises(ValueError, match="backwards"):
         sandbox.now = sandbox.now - timedelta(seconds=1)
+
+
+def test_people_and_api_make_identical_events(sandbox: Sandbox, repo) -> None:
+    sandbox.set_permission("cora", "write")
+    a = sandbox.open_issue("alice", "a", "")
+    b = sandbox.open_issue("alice", "b", "")
+    sandbox.add_labels(a, "cora", ["x"])
+    sandbox.assign(a, "cora", ["alice"])
+    client(sandbox, "cora").get_repo("astropy/mentoring").get_issue(b).add_to_labels("x")
+    client(sandbox, "cora").get_repo("astropy/mentoring").get_issue(b).add_to_assignees("alice")
+
+    def strip(events: list[dict]) -> list[dict]:
+        return [{k: v for k, v in e.items() if k not in ("id", "node_id", "url")} for e in events]
+
+    assert strip(sandbox.timeline(a)) == strip(sandbox.timeline(b))
+
+
+def test_concurrent_requests_are_consistent(sandbox: Sandbox) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = sandbox.open_issue("alice", "t", "b")
+
+    def post(k: int) -> int:
+        issue = client(sandbox).get_repo("astropy/mentoring").get_issue(n)
+        return issue.create_comment(f"c{k}").id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(post, range(40)))
+    assert len(set(ids)) == 40
+    assert sorted(c["id"] for c in sandbox.comments(n)) == sorted(ids)
+    assert [w["comment_id"] for w in sandbox.writes] == [c["id"] for c in sandbox.comments(n)]
+    assert sandbox.issue(n)["comments"] == 40

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from .model import ApiError, Issue, invalid, not_found
 from .shapes import iso
-from .state import ApiError, Issue, invalid, not_found
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox

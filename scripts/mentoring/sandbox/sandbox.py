@@ -10,9 +10,10 @@ from types import TracebackType
 from typing import Any
 
 from .faults import Fault, FaultPlan
+from .model import ROLES
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
-from .state import ROLES, State
+from .state import State
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .faults import SECONDARY_DOCS, SECONDARY_MESSAGE, WRITE_METHODS, Fault
+from .model import ApiError
 from .routes import ROUTES, Request
 from .shapes import DOCS, iso
-from .state import ApiError
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox

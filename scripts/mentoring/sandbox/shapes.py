@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from .state import Comment, Commit, Event, Issue, Label, State, blob_sha
+from .model import Comment, Commit, Event, Issue, Label, blob_sha
+from .state import State
 
 DOCS = "https://docs.github.com/rest"
 

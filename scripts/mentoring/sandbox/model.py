@@ -1,0 +1,129 @@
+"""The sandbox's records (users, labels, issues, comments, events, commits) and its errors."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ROLES = ("none", "read", "triage", "write", "maintain", "admin")
+MAX_ASSIGNEES = 10
+# GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/
+# using-issues/linking-a-pull-request-to-an-issue
+CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:([\w.-]+)/([\w.-]+))?#(\d+)\b",
+    re.IGNORECASE,
+)
+MENTION = re.compile(r"(?<![\w/#])(?:([\w.-]+)/([\w.-]+))?#(\d+)\b")
+
+
+class ApiError(Exception):
+    """An error the HTTP API answers with GitHub's status and message."""
+
+    def __init__(self, status: int, message: str, errors: list[dict] | None = None) -> None:
+        super().__init__(f"{status} {message}")
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+def not_found() -> ApiError:
+    """GitHub's 404."""
+    return ApiError(404, "Not Found")
+
+
+def invalid(resource: str, field_: str, code: str = "invalid", **extra: object) -> ApiError:
+    """GitHub's 422 Validation Failed with one error."""
+    return ApiError(
+        422, "Validation Failed", [{"resource": resource, "code": code, "field": field_, **extra}]
+    )
+
+
+def blob_sha(text: str) -> str:
+    """Git's blob id of a file's text."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str
+    description: str
+    default: bool = False
+
+
+@dataclass
+class Comment:
+    id: int
+    issue: int
+    user: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+
+
+@dataclass
+class Event:
+    id: int
+    issue: int
+    event: str
+    actor: str
+    created_at: datetime
+    assignee: str | None = None
+    label: tuple[str, str] | None = None
+    rename: tuple[str, str] | None = None
+    state_reason: str | None = None
+    commit_id: str | None = None
+    comment: int | None = None
+    source: int | None = None
+
+
+@dataclass
+class Commit:
+    sha: str
+    tree: dict[str, str]
+    parents: list[str]
+    message: str
+    author: str
+    at: datetime
+
+
+@dataclass
+class Pull:
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    base_sha: str
+    changes: dict[str, str | None]
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+
+
+@dataclass
+class Issue:
+    number: int
+    id: int
+    user: str
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    pull: Pull | None = None
