@@ -3,6 +3,13 @@
 The description is OpenAPI 3.0.3, whose schemas are not quite JSON Schema: ``nullable``
 is a keyword of its own. ``to_json_schema`` rewrites it for Draft 2020-12 once, at load.
 Every ``validate_*`` function raises ``ConformanceError`` listing each violation.
+
+A renamed or dropped field fails wherever GitHub's schema lists it as required. Where
+the description has no ``required`` the check cannot see a missing field; in the
+subset that is ``basic-error`` (every 4xx body), the label objects inside an issue's
+``labels``, a cross-reference's ``source``, ``timeline-commit-commented-event`` and
+``timeline-line-commented-event``. Unknown properties are allowed unless a schema
+says ``additionalProperties: false``, as GitHub's own clients allow them.
 """
 
 from __future__ import annotations

@@ -311,6 +311,26 @@ def test_the_closing_keyword_closed_the_issue_from_the_merge(world: World) -> No
     assert {world.other, world.pull} <= sources
 
 
+def test_what_the_description_leaves_loose_is_still_whole(world: World) -> None:
+    """Where GitHub's schemas have no `required` but the project reads the fields.
+
+    An issue's labels may be strings or objects with no required keys, and a
+    cross-reference's source has no required keys: GitHub sends full objects, so the
+    sandbox must too.
+    """
+    issues = [world.sb.issue(n) for n in (world.issue, world.other, world.pull)]
+    for issue in issues:
+        for label in issue["labels"]:
+            check_schema(label, schema_pointer("label"), f"a label of #{issue['number']}")
+    references = [e for e in world.sb.timeline(world.issue) if e["event"] == "cross-referenced"]
+    for event in references:
+        assert event["source"]["type"] == "issue", event["source"]
+        check_schema(event["source"]["issue"], schema_pointer("issue"), "a cross-reference")
+    for entry in world.log:
+        if entry["status"] >= 400:
+            assert {"message", "documentation_url"} <= entry["response_body"].keys()
+
+
 def test_no_url_points_at_the_real_github(world: World) -> None:
     leaks = {
         f"{e['method']} {e['path']}"
@@ -456,14 +476,22 @@ def test_webhook_schemas_are_available_and_strict(world: World) -> None:
         validate_webhook("issues", webhook(world, "opened"))
 
 
-def test_a_webhook_payload_from_sandbox_shapes_matches(world: World) -> None:
-    issue = world.sb.issue(world.issue)
-    validate_webhook("issues", webhook(world, "opened", issue=issue))
-    comment = world.sb.comments(world.issue)[0]
-    validate_webhook("issue_comment", webhook(world, "created", issue=issue, comment=comment))
-    pull = world.sb.pull(world.pull)
-    payload = webhook(world, "closed", number=world.pull, pull_request=pull)
-    validate_webhook("pull_request_target", payload)
+def test_webhook_payloads_from_sandbox_shapes_match(world: World) -> None:
+    sb = world.sb
+    opened, closed = sb.issue(world.other), sb.issue(world.issue)
+    label = opened["labels"][0] if opened["labels"] else closed["labels"][0]
+    comment = sb.comments(world.issue)[0]
+    pull = sb.pull(world.pull)
+    payloads = [
+        ("issues", webhook(world, "opened", issue=opened)),
+        ("issues", webhook(world, "edited", issue=opened, changes={})),
+        ("issues", webhook(world, "labeled", issue=closed, label=label)),
+        ("issues", webhook(world, "closed", issue=closed)),
+        ("issue_comment", webhook(world, "created", issue=closed, comment=comment)),
+        ("pull_request_target", webhook(world, "closed", number=world.pull, pull_request=pull)),
+    ]
+    for event_name, payload in payloads:
+        validate_webhook(event_name, payload)
 
 
 def test_the_subset_has_the_schemas_the_checks_name() -> None:
