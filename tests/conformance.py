@@ -393,3 +393,31 @@ def renamed(instance: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     out = copy.deepcopy(instance)
     out[new] = out.pop(old)
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check an --http-log file (one JSON exchange a line); print each problem."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("log", type=Path, help="JSON lines written by simulate.py --http-log")
+    args = parser.parse_args(argv)
+    problems: dict[str, None] = {}
+    lines = args.log.read_text(encoding="utf-8").splitlines()
+    for line in filter(None, lines):
+        entry = json.loads(line)
+        try:
+            validate_exchange(entry)
+            if entry["status"] == 200 and entry["path"].endswith("/timeline"):
+                for event in entry["response_body"]:
+                    validate_timeline_event(event)
+        except ConformanceError as error:
+            problems.setdefault(str(error), None)
+    for problem in problems:
+        print(problem, end="\n\n")
+    print(f"{len(lines)} exchanges, {len(problems)} distinct problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

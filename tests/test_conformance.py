@@ -10,6 +10,7 @@ schema for its own kind. The last tests prove the checks have teeth.
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from conformance import (
     validate_webhook,
 )
 from conformance import check as check_schema
+from conformance import main as check_http_log
 from mentoring.sandbox import Fault, Sandbox
 
 BOT = "github-actions[bot]"
@@ -148,8 +150,8 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     # get_repo(..., lazy=True) is deprecated in PyGithub 2.10; a lazy requester makes
     # get_issue and get_pull lazy too, so an attribute read below does the GET.
     repo = g.withLazy(True).get_repo(f"{sb.owner}/{sb.repo}")
-    list(repo.get_issues(state="open", labels=[APPLICATION]))
-    list(repo.get_issues(state="all"))
+    list(repo.get_issues(state="open", labels=[APPLICATION], sort="created", direction="asc"))
+    list(repo.get_issues(state="all", labels=[APPLICATION], creator="ada"))
     issue = repo.get_issue(n)
     assert issue.title
     list(issue.get_timeline())
@@ -170,6 +172,7 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     label.edit("mentoring: graduated", "5319e7", "Completed the program")
 
     repo.get_contents("participants.yml", ref="main")
+    repo.get_contents("participants.yml")
     pull = repo.get_pull(pull_number)
     assert pull.merged
     list(pull.get_files())
@@ -355,6 +358,21 @@ def test_fault_responses_have_githubs_error_shape(fault: Fault) -> None:
     assert entry["response_body"]["message"]
     if entry["status"] == 403:  # documented for create-comment; 502 and 429 are not
         validate_exchange(entry)
+
+
+def test_an_http_log_file_is_checked_line_by_line(
+    world: World, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = [e for e in world.log if e["request_body"] != INVALID_CLOSE]
+    good = [e for e in good if operation_of(e) not in KNOWN_DISCREPANCIES]
+    log = tmp_path / "http.jsonl"
+    log.write_text("".join(json.dumps(e) + "\n" for e in good), encoding="utf-8")
+    assert check_http_log([str(log)]) == 0
+    bad = first(world, "issues/list-events-for-timeline")
+    bad["response_body"][0] = renamed(bad["response_body"][0], "created_at", "createdAt")
+    log.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    assert check_http_log([str(log)]) == 1
+    assert "'created_at' is a required property" in capsys.readouterr().out
 
 
 # -- the checks have teeth ------------------------------------------------------------------
