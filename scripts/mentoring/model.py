@@ -1,0 +1,146 @@
+"""The project's own view of GitHub: frozen snapshots in, frozen actions out.
+
+Only ``mentoring.gh`` builds these from PyGithub objects; everything else (the planner,
+the calendar, the templates) works on these plain values and never touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+MARKER_RE = re.compile(r"<!-- mentoring:(?P<kind>[a-z][a-z-]*)(?::(?P<key>[^ >]+))? -->")
+
+
+def marker(kind: str, key: object | None = None) -> str:
+    """The hidden marker that identifies one of the bot's comments."""
+    return f"<!-- mentoring:{kind} -->" if key is None else f"<!-- mentoring:{kind}:{key} -->"
+
+
+def is_bot_login(login: str) -> bool:
+    """GitHub Apps and Actions act as ``name[bot]`` users."""
+    return login.lower().endswith("[bot]")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of an issue's timeline that the planner cares about."""
+
+    kind: str  # GitHub's `event`: assigned, unassigned, labeled, unlabeled, closed, ...
+    at: datetime
+    actor: str | None = None
+    assignee: str | None = None  # assigned / unassigned
+    label: str | None = None  # labeled / unlabeled
+    state_reason: str | None = None  # closed
+    commit_id: str | None = None  # closed by a commit or merged pull request
+    source: int | None = None  # cross-referenced: number of the referring issue or PR
+    source_is_pull: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An issue comment, from the timeline."""
+
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue as listed (no timeline): what one page of the issue list gives."""
+
+    number: int
+    title: str
+    body: str
+    author: str
+    state: str  # "open" or "closed"
+    state_reason: str | None
+    labels: tuple[str, ...]
+    assignees: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    is_pull_request: bool = False
+
+    def has_label(self, name: str) -> bool:
+        """Labels compare case-insensitively, as on GitHub."""
+        return name.lower() in {label.lower() for label in self.labels}
+
+
+@dataclass(frozen=True)
+class IssueSnapshot:
+    """An issue with its timeline: everything the planner may look at."""
+
+    issue: Issue
+    events: tuple[Event, ...]
+    comments: tuple[Comment, ...]
+
+    @property
+    def number(self) -> int:
+        return self.issue.number
+
+
+# --- actions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostComment:
+    issue: int
+    kind: str
+    key: str | None
+    body: str  # already carries its marker
+
+    def describe(self) -> str:
+        first = next((ln for ln in self.body.splitlines() if ln.strip()), "")
+        key = f":{self.key}" if self.key else ""
+        return f"comment {self.kind}{key}: {first[:80]}"
+
+
+@dataclass(frozen=True)
+class Assign:
+    issue: int
+    users: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "assign " + ", ".join(self.users)
+
+
+@dataclass(frozen=True)
+class Unassign:
+    issue: int
+    users: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "unassign " + ", ".join(self.users)
+
+
+@dataclass(frozen=True)
+class AddLabels:
+    issue: int
+    labels: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "add labels " + ", ".join(repr(lb) for lb in self.labels)
+
+
+@dataclass(frozen=True)
+class RemoveLabels:
+    issue: int
+    labels: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "remove labels " + ", ".join(repr(lb) for lb in self.labels)
+
+
+@dataclass(frozen=True)
+class Close:
+    issue: int
+    reason: str  # "completed" or "not_planned"
+
+    def describe(self) -> str:
+        return f"close as {self.reason}"
+
+
+Action = PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close

@@ -1,0 +1,50 @@
+"""Comment wording lives in ``templates/*.md.j2``; this module only fills them in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from mentoring.model import marker
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _date(value: datetime) -> str:
+    return f"{value:%A %-d %B %Y}"
+
+
+def _mention(login: str) -> str:
+    return f"@{login}"
+
+
+def _mentions(logins: list[str] | tuple[str, ...]) -> str:
+    names = [f"@{login}" for login in logins]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class Renderer:
+    """Renders one comment per kind, ending with the kind's hidden marker."""
+
+    def __init__(self, directory: Path = TEMPLATES) -> None:
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # noqa: S701 - the output is Markdown, and user text is neutralised
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._env.filters["date"] = _date
+        self._env.filters["mention"] = _mention
+        self._env.filters["mentions"] = _mentions
+
+    def comment(self, kind: str, key: object | None = None, **context: Any) -> str:
+        """The body of a ``kind`` comment: the template's text, then its marker."""
+        text = self._env.get_template(f"{kind}.md.j2").render(**context).strip()
+        return f"{text}\n\n{marker(kind, key)}"

@@ -1,0 +1,120 @@
+"""Small pure helpers that read a mentorship's state off an issue's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from mentoring.model import MARKER_RE, Comment, Event
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class BotComment:
+    """One of the bot's own comments, identified by its marker."""
+
+    kind: str
+    key: str | None
+    at: datetime
+    comment_id: int
+
+
+def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
+    """The bot's marked comments. A marker pasted by anyone else does not count."""
+    found = []
+    for comment in comments:
+        if comment.author.lower() != bot.lower():
+            continue
+        for match in MARKER_RE.finditer(comment.body):
+            found.append(BotComment(match["kind"], match["key"], comment.created_at, comment.id))
+    return found
+
+
+def mentor_since(events: Iterable[Event], is_mentor: callable) -> datetime | None:
+    """Time of the first `assigned` event of someone who counts as a mentor."""
+    times = [e.at for e in events if e.kind == "assigned" and e.assignee and is_mentor(e.assignee)]
+    return min(times, default=None)
+
+
+def label_intervals(events: Iterable[Event], label: str, now: datetime) -> list[Interval]:
+    """Intervals during which ``label`` was on the issue; one still on ends at ``now``."""
+    intervals: list[Interval] = []
+    since: datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        if event.label is None or event.label.lower() != label.lower():
+            continue
+        if event.kind == "labeled" and since is None:
+            since = event.at
+        elif event.kind == "unlabeled" and since is not None:
+            intervals.append((since, event.at))
+            since = None
+    if since is not None:
+        intervals.append((since, now))
+    return intervals
+
+
+def closed_intervals(events: Iterable[Event], now: datetime) -> list[Interval]:
+    """Intervals during which the issue was closed; still closed ends at ``now``."""
+    intervals: list[Interval] = []
+    since: datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        if event.kind == "closed" and since is None:
+            since = event.at
+        elif event.kind == "reopened" and since is not None:
+            intervals.append((since, event.at))
+            since = None
+    if since is not None:
+        intervals.append((since, now))
+    return intervals
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping union of intervals."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def due_time(start: datetime, months: int, stops: list[Interval]) -> datetime:
+    """When the mentorship reaches ``months`` calendar months of age.
+
+    Always counted from the start (31 January + 1 month is the end of February,
+    + 2 months is 31 March), then pushed later by every stop of the clock that began
+    before the time reached so far.
+    """
+    due = start + relativedelta(months=months)
+    for stop_start, stop_end in merge_intervals(stops):
+        stop_start = max(stop_start, start)
+        if stop_end <= stop_start:
+            continue
+        if stop_start < due:
+            due += stop_end - stop_start
+    return due
+
+
+def latest_due_period(
+    start: datetime, step_months: int, stops: list[Interval], now: datetime
+) -> int:
+    """The highest period k (1, 2, ...) whose due time is at or before ``now``; 0 if none."""
+    k = 0
+    while due_time(start, (k + 1) * step_months, stops) <= now:
+        k += 1
+    return k
+
+
+def active_age(start: datetime, stops: list[Interval], now: datetime) -> float:
+    """Seconds of running clock between ``start`` and ``now``."""
+    total = (now - start).total_seconds()
+    for stop_start, stop_end in merge_intervals(stops):
+        stop_start, stop_end = max(stop_start, start), min(stop_end, now)
+        if stop_end > stop_start:
+            total -= (stop_end - stop_start).total_seconds()
+    return max(total, 0.0)
