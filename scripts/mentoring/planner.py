@@ -1,0 +1,304 @@
+"""The reconciler's brain: from what an issue shows now to what should happen.
+
+``plan`` is pure: no network, no clock. Given the same snapshot, config, graduates and
+time it returns the same actions, so running it twice (an event run and the schedule at
+the same instant, a retry after a failure) never does anything twice: whatever the first
+run did is on the issue by the time the second one reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import yaml
+
+from mentoring import forms
+from mentoring.config import Config
+from mentoring.model import (
+    Action,
+    AddLabels,
+    Assign,
+    Close,
+    IssueSnapshot,
+    PostComment,
+    RemoveLabels,
+    is_bot_login,
+)
+from mentoring.participants import Participant
+from mentoring.render import Renderer
+from mentoring.timeline import (
+    BotComment,
+    bot_comments,
+    closed_intervals,
+    due_time,
+    label_intervals,
+    latest_due_period,
+    mentor_since,
+)
+
+LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+
+# States, as the summary and the status labels show them.
+NEEDS_INFO = "needs info"
+AWAITING_MENTOR = "awaiting mentor"
+ACTIVE = "active"
+PAUSED = "paused"
+GRADUATED = "graduated"
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A check-in or review: its period number, kind and due time."""
+
+    period: int
+    kind: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Mentorship:
+    """What an application issue says about its mentorship right now."""
+
+    number: int
+    mentee: str
+    mentors: tuple[str, ...]
+    state: str
+    start: datetime | None
+    last: BotComment | None  # the latest check-in or review posted
+    next: Due | None  # the next one to come, while the clock runs
+    missing: tuple[str, ...] = ()  # labels of required answers still empty
+
+
+@dataclass(frozen=True)
+class Plan:
+    mentorship: Mentorship
+    actions: tuple[Action, ...] = field(default_factory=tuple)
+
+
+def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:
+    """The applicant: the handle in the configured form field, else the issue's author."""
+    field_id = config.application.mentee_field
+    if field_id:
+        value = answers.get(field_id)
+        if isinstance(value, str):
+            handle = value.strip().removeprefix("@").strip()
+            if LOGIN_RE.match(handle):
+                return handle
+    return snapshot.issue.author
+
+
+def period_kind(period: int, config: Config) -> str:
+    """Every ``review_every``-th period is a progress review, the others check-ins."""
+    return "review" if period % config.cadence.review_every == 0 else "checkin"
+
+
+def clock_stops(snapshot: IssueSnapshot, config: Config, now: datetime):
+    """Intervals when the clock stood still: paused, or closed until reopened."""
+    return label_intervals(snapshot.events, config.labels.paused, now) + closed_intervals(
+        snapshot.events, now
+    )
+
+
+def plan(
+    snapshot: IssueSnapshot,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    now: datetime,
+    renderer: Renderer,
+    pull_request: int | None = None,
+) -> Plan:
+    """Every action one application issue needs now (graduates keyed by lower-case login)."""
+    issue = snapshot.issue
+    form = config.application.form_spec
+    answers = forms.parse_body(form, issue.body or "")
+    mentee = mentee_of(snapshot, config, answers)
+    coordinators = {c.lower() for c in config.coordinators}
+
+    def is_mentor(login: str) -> bool:
+        low = login.lower()
+        return low not in coordinators and low != mentee.lower() and not is_bot_login(login)
+
+    mentors = tuple(a for a in issue.assignees if is_mentor(a))
+    posted = bot_comments(snapshot.comments, config.bot)
+    done = {(c.kind, c.key) for c in posted}
+    start = mentor_since(snapshot.events, is_mentor)
+    stops = clock_stops(snapshot, config, now)
+    step = config.cadence.checkin_months
+    periodic = [c for c in posted if c.kind in ("checkin", "review") and c.key and c.key.isdigit()]
+    last = max(periodic, key=lambda c: int(c.key), default=None)
+    paused = issue.has_label(config.labels.paused)
+    missing = tuple(
+        f.label for f in forms.missing_required(form, answers, config.application.required)
+    )
+    context = {
+        "mentee": mentee,
+        "mentors": list(mentors),
+        "coordinators": list(config.coordinators),
+        "program": config.program,
+        "handbooks": config.handbooks,
+        "cadence": config.cadence,
+        "participants_file": config.participants,
+        "issue_number": issue.number,
+    }
+
+    def next_due() -> Due | None:
+        if start is None or not mentors or paused or issue.state != "open":
+            return None
+        k = latest_due_period(start, step, stops, now) + 1
+        return Due(k, period_kind(k, config), due_time(start, k * step, stops))
+
+    def status(state: str) -> Mentorship:
+        nxt = next_due() if state == ACTIVE else None
+        return Mentorship(issue.number, mentee, mentors, state, start, last, nxt, missing)
+
+    actions: list[Action] = []
+
+    def comment(kind: str, key: object | None = None, **extra: object) -> None:
+        if (kind, None if key is None else str(key)) in done:
+            return
+        body = renderer.comment(kind, key, **context, **extra)
+        actions.append(PostComment(issue.number, kind, None if key is None else str(key), body))
+
+    # Graduation: the mentee is in participants.yml on the default branch.
+    graduate = graduates.get(mentee.lower())
+    if graduate is not None:
+        comment(
+            "graduated",
+            entry=participant_entry(graduate),
+            pull_request=pull_request,
+        )
+        actions += _status_labels(issue, config, config.labels.graduated)
+        if issue.state == "open":
+            actions.append(Close(issue.number, "completed"))
+        return Plan(status(GRADUATED), tuple(actions))
+
+    if issue.state != "open":
+        return Plan(status(CLOSED), ())
+
+    # A new application: coordinators assigned once (the bot never assigns twice).
+    assigned_by_bot = any(
+        e.kind == "assigned" and (e.actor or "").lower() == config.bot.lower()
+        for e in snapshot.events
+    )
+    if not assigned_by_bot:
+        wanted = tuple(
+            c for c in config.coordinators if c.lower() not in {a.lower() for a in issue.assignees}
+        )
+        if wanted:
+            actions.append(Assign(issue.number, wanted))
+
+    welcomed = ("welcome", None) in done
+    if missing and not welcomed and not mentors:
+        comment("needs-info", missing=list(missing))
+        actions += _status_labels(issue, config, config.labels.needs_info)
+        return Plan(status(NEEDS_INFO), tuple(actions))
+    comment("welcome", answers_complete=not missing)
+
+    if not mentors:
+        wait = timedelta(days=config.cadence.mentor_wait_days)
+        waited = issue.created_at
+        periods = int((now - waited) / wait) if now > waited else 0
+        if periods >= 1 and not paused:
+            comment("mentor-reminder", periods, days=periods * config.cadence.mentor_wait_days)
+        actions += _status_labels(issue, config, None if paused else config.labels.awaiting_mentor)
+        return Plan(status(PAUSED if paused else AWAITING_MENTOR), tuple(actions))
+
+    # Paired: one comment for each mentor not yet introduced (a replacement gets one too).
+    introduced = {
+        login.lower() for c in posted if c.kind == "paired" and c.key for login in c.key.split(",")
+    }
+    new_mentors = [m for m in mentors if m.lower() not in introduced]
+    if new_mentors and start is not None:
+        key = ",".join(m.lower() for m in new_mentors)
+        review_period = config.cadence.review_every
+        comment(
+            "paired",
+            key,
+            new_mentors=new_mentors,
+            first_checkin=due_time(start, step, stops),
+            first_review=due_time(start, review_period * step, stops),
+            started=start,
+        )
+
+    if paused:
+        actions += _status_labels(issue, config, None)
+        return Plan(status(PAUSED), tuple(actions))
+    actions += _status_labels(issue, config, config.labels.active)
+
+    # Check-ins and reviews: only the latest period that is due, once.
+    period = latest_due_period(start, step, stops, now) if start else 0
+    if period >= 1 and (last is None or int(last.key) < period):
+        kind = period_kind(period, config)
+        comment(
+            kind,
+            period,
+            period=period,
+            months=period * step,
+            entry=_draft_entry(answers, mentee, mentors, issue.number),
+        )
+
+    # A review the mentors have not answered within the reply window: one reminder.
+    reviews = [c for c in periodic if c.kind == "review"]
+    if reviews:
+        review = max(reviews, key=lambda c: int(c.key))
+        window = timedelta(days=config.cadence.review_reply_days)
+        answered = any(
+            c.created_at > review.at and c.author.lower() in {m.lower() for m in mentors}
+            for c in snapshot.comments
+        )
+        if not answered and now >= review.at + window and review is last:
+            comment("review-reminder", review.key, period=int(review.key), asked=review.at)
+
+    return Plan(status(ACTIVE), tuple(actions))
+
+
+def _status_labels(issue, config: Config, wanted: str | None) -> list[Action]:
+    """Put exactly ``wanted`` among the bot-managed status labels."""
+    managed = [
+        config.labels.needs_info,
+        config.labels.awaiting_mentor,
+        config.labels.active,
+        config.labels.graduated,
+    ]
+    actions: list[Action] = []
+    stale = tuple(lb for lb in managed if lb != wanted and issue.has_label(lb))
+    if stale:
+        actions.append(RemoveLabels(issue.number, stale))
+    if wanted and not issue.has_label(wanted):
+        actions.append(AddLabels(issue.number, (wanted,)))
+    return actions
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    cleaned = " ".join(text.replace("<", "").replace(">", "").split())
+    return cleaned[:limit]
+
+
+def _draft_entry(
+    answers: Mapping[str, object], mentee: str, mentors: tuple[str, ...], number: int
+) -> str:
+    """The participants.yml entry a graduating mentee adds, as YAML."""
+    name = answers.get("name")
+    entry = {
+        "name": _one_line(name) if isinstance(name, str) and name.strip() else mentee,
+        "github": mentee,
+        "mentors": list(mentors),
+        "issue": number,
+    }
+    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
+
+
+def participant_entry(participant: Participant) -> str:
+    """A participants.yml entry as YAML, for quoting back to people."""
+    entry: dict[str, object] = {"name": _one_line(participant.name), "github": participant.github}
+    if participant.role:
+        entry["role"] = _one_line(participant.role)
+    if participant.mentors:
+        entry["mentors"] = list(participant.mentors)
+    if participant.issue:
+        entry["issue"] = participant.issue
+    return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()

@@ -1,0 +1,50 @@
+"""The coordinators' view: one Markdown table of every mentorship a run looked at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from mentoring.planner import Plan
+
+
+def _day(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else "–"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(plans: Iterable[Plan], now: datetime, done: dict[int, list[str]], dry_run: bool) -> str:
+    """A Markdown table: mentorship, mentee, mentors, state, age, last and next, this run."""
+    rows = [
+        "| Issue | Mentee | Mentor(s) | State | Age (days) | Last check-in | Next | This run |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for plan in plans:
+        m = plan.mentorship
+        age = str((now - m.start).days) if m.start else "–"
+        last = f"{m.last.kind} {m.last.key} ({_day(m.last.at)})" if m.last else "–"
+        nxt = f"{m.next.kind} {m.next.period} ({_day(m.next.at)})" if m.next else "–"
+        did = done.get(m.number, [])
+        if dry_run:
+            did = [f"would {a.describe()}" for a in plan.actions]
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    f"#{m.number}",
+                    f"@{m.mentee}",
+                    ", ".join(f"@{x}" for x in m.mentors) or "–",
+                    m.state + (f" (missing: {', '.join(m.missing)})" if m.missing else ""),
+                    age,
+                    last,
+                    nxt,
+                    "; ".join(did) or "–",
+                )
+            )
+            + " |"
+        )
+    return "\n".join(rows) + "\n"
