@@ -1,0 +1,368 @@
+"""The one module that imports PyGithub.
+
+It makes the client every script uses, converts PyGithub objects into the project's
+frozen dataclasses at the boundary (reading only attributes the list responses carry,
+so no lazy request hides anywhere), and applies planned actions.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import github
+import requests
+from github import Auth, Github, GithubException
+from urllib3.util.retry import Retry
+
+from mentoring.model import (
+    MARKER_RE,
+    Action,
+    AddLabels,
+    Assign,
+    Close,
+    Comment,
+    Event,
+    Issue,
+    IssueSnapshot,
+    PostComment,
+    RemoveLabels,
+    Unassign,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+READS = frozenset({"GET", "HEAD"})
+
+
+class ConfigurationError(Exception):
+    """The environment does not say how to reach GitHub."""
+
+
+class WriteFailed(Exception):
+    """A write could not be completed; the next run will pick it up."""
+
+
+class SafeRetry(Retry):
+    """Retries that never re-send a write which may already have been applied.
+
+    - 5xx and connection errors: retried for reads only. A write that got a 5xx may have
+      been applied (its response lost); the executor checks before writing again.
+    - 403 with Retry-After (a secondary rate limit) and 429: nothing was applied, so any
+      request is retried, after the wait GitHub asks for, capped at ``max_wait`` seconds.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        **kwargs: Any,
+    ) -> None:
+        self.max_wait = max_wait
+        self.sleep_fn = sleep
+        kwargs.setdefault("allowed_methods", READS)
+        kwargs.setdefault("status_forcelist", (403, 429, 500, 502, 503, 504))
+        kwargs.setdefault("respect_retry_after_header", True)
+        kwargs.setdefault("raise_on_status", False)
+        super().__init__(*args, **kwargs)
+
+    def new(self, **kw: Any) -> SafeRetry:
+        kw.setdefault("max_wait", self.max_wait)
+        kw.setdefault("sleep", self.sleep_fn)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if self.total is not None and self.total < 0:
+            return False
+        if status_code in (403, 429):
+            return has_retry_after
+        if status_code >= 500:
+            return method.upper() in READS
+        return False
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        return min(super().parse_retry_after(retry_after), self.max_wait)
+
+    def sleep(self, response: Any = None) -> None:
+        if response is not None:
+            after = self.get_retry_after(response)
+            if after is not None:
+                self.sleep_fn(after)
+                return
+        backoff = self.get_backoff_time()
+        if backoff > 0:
+            self.sleep_fn(backoff)
+
+
+def make_client(
+    env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep, retries: int = 4
+) -> Github:
+    """The GitHub client every script uses, from ``GITHUB_TOKEN`` and ``GITHUB_API_URL``."""
+    token = env.get("GITHUB_TOKEN", "").strip()
+    if not token:
+        raise ConfigurationError(
+            "The environment variable GITHUB_TOKEN is not set. In a workflow, add"
+            " `env: GITHUB_TOKEN: ${{ github.token }}` to the step; locally, export a token"
+            " with the `issues: write` permission, or use --dry-run with a read-only one."
+        )
+    base_url = env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
+    if not base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigurationError(
+            f"GITHUB_API_URL is {base_url!r}; it must be an https:// URL such as {DEFAULT_API_URL}."
+        )
+    real_github = base_url.startswith("https://")
+    # GitHub asks integrators to space writes; the local sandbox needs no throttling.
+    throttle = (
+        {} if real_github else {"seconds_between_requests": None, "seconds_between_writes": None}
+    )
+    return Github(
+        base_url=base_url.rstrip("/"),
+        auth=Auth.Token(token),
+        per_page=100,
+        retry=SafeRetry(total=retries, backoff_factor=0.5, sleep=sleep),
+        timeout=30,
+        **throttle,
+    )
+
+
+def repository_name(env: Mapping[str, str]) -> str:
+    """``owner/name`` from ``GITHUB_REPOSITORY``, or a clear error."""
+    name = env.get("GITHUB_REPOSITORY", "").strip()
+    if name.count("/") != 1 or not all(name.split("/")):
+        raise ConfigurationError(
+            "The environment variable GITHUB_REPOSITORY must be set to owner/name"
+            f" (for example astropy/mentoring); it is {name!r}."
+        )
+    return name
+
+
+def _time(value: str | datetime | None) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _login(user: Any) -> str:
+    if user is None:
+        return ""
+    if isinstance(user, dict):
+        return user.get("login") or ""
+    return user.login or ""
+
+
+def to_issue(obj: Any) -> Issue:
+    """Convert a PyGithub Issue from a list or get response (attributes only: no lazy loads)."""
+    return Issue(
+        number=obj.number,
+        title=obj.title or "",
+        body=obj.body or "",
+        author=_login(obj.user),
+        state=obj.state,
+        state_reason=obj.state_reason,
+        labels=tuple(label.name for label in obj.labels),
+        assignees=tuple(_login(user) for user in obj.assignees),
+        created_at=_time(obj.created_at),
+        updated_at=_time(obj.updated_at),
+        is_pull_request=obj.pull_request is not None,
+    )
+
+
+def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
+    """Split raw timeline JSON into events and comments."""
+    events: list[Event] = []
+    comments: list[Comment] = []
+    for raw in raw_events:
+        kind = raw.get("event")
+        if kind == "commented":
+            comments.append(
+                Comment(
+                    id=raw["id"],
+                    author=_login(raw.get("user") or raw.get("actor")),
+                    body=raw.get("body") or "",
+                    created_at=_time(raw.get("created_at")),
+                )
+            )
+            continue
+        source = (raw.get("source") or {}).get("issue") or {}
+        events.append(
+            Event(
+                kind=kind or "",
+                at=_time(raw.get("created_at")),
+                actor=_login(raw.get("actor")) or None,
+                assignee=_login(raw.get("assignee")) or None,
+                label=(raw.get("label") or {}).get("name"),
+                state_reason=raw.get("state_reason"),
+                commit_id=raw.get("commit_id"),
+                source=source.get("number"),
+                source_is_pull="pull_request" in source,
+            )
+        )
+    return tuple(events), tuple(comments)
+
+
+class Repo:
+    """The few operations the scripts need, on one repository."""
+
+    def __init__(self, client: Github, full_name: str) -> None:
+        self.client = client
+        self.full_name = full_name
+        self._repo = client.get_repo(full_name, lazy=True)
+
+    def open_issues(self, label: str) -> Iterator[Issue]:
+        """Open issues carrying ``label``, 100 a page, pull requests left out."""
+        for obj in self._repo.get_issues(
+            state="open", labels=[label], sort="created", direction="asc"
+        ):
+            issue = to_issue(obj)
+            if not issue.is_pull_request:
+                yield issue
+
+    def issues_by(self, label: str, creator: str) -> list[Issue]:
+        """Issues (open or closed) with ``label`` opened by ``creator``."""
+        found = self._repo.get_issues(state="all", labels=[label], creator=creator)
+        return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def issue(self, number: int) -> Issue:
+        return to_issue(self._repo.get_issue(number))
+
+    def snapshot(self, issue: Issue) -> IssueSnapshot:
+        """The issue with its whole timeline (one request per 100 events)."""
+        raw = [event.raw_data for event in self._issue_handle(issue.number).get_timeline()]
+        events, comments = to_timeline(raw)
+        return IssueSnapshot(issue, events, comments)
+
+    def _issue_handle(self, number: int) -> Any:
+        # A lazy Issue: its methods build URLs from the number without fetching it.
+        return github.Issue.Issue(
+            self._repo.requester,
+            headers={},
+            attributes={
+                "number": number,
+                "url": f"{self._repo.url}/issues/{number}",
+            },
+            completed=False,
+        )
+
+    def file_text(self, path: str, ref: str | None = None) -> str | None:
+        """A file's text on ``ref`` (default branch when None), or None if it is missing."""
+        try:
+            content = (
+                self._repo.get_contents(path, ref=ref) if ref else self._repo.get_contents(path)
+            )
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if isinstance(content, list):
+            return None
+        return base64.b64decode(content.content).decode("utf-8")
+
+    def rate_remaining(self) -> int | None:
+        """X-RateLimit-Remaining of the last response, without a request."""
+        remaining = self.client.requester.rate_limiting[0]
+        return remaining if remaining >= 0 else None
+
+    # --- writes ---------------------------------------------------------------------
+
+    def apply(self, action: Action) -> None:
+        """Apply one action; verify before repeating a comment whose response was lost."""
+        handle = self._issue_handle(action.issue)
+        match action:
+            case PostComment():
+                self._post_once(handle, action)
+            case Assign():
+                self._write(lambda: handle.add_to_assignees(*action.users), action)
+            case Unassign():
+                self._write(lambda: handle.remove_from_assignees(*action.users), action)
+            case AddLabels():
+                self._write(lambda: handle.add_to_labels(*action.labels), action)
+            case RemoveLabels():
+                for label in action.labels:
+                    self._write(lambda label=label: self._remove_label(handle, label), action)
+            case Close():
+                self._write(lambda: handle.edit(state="closed", state_reason=action.reason), action)
+
+    @staticmethod
+    def _remove_label(handle: Any, label: str) -> None:
+        try:
+            handle.remove_from_labels(label)
+        except GithubException as exc:
+            if exc.status != 404:  # already gone: the goal is met
+                raise
+
+    def _write(self, send: Callable[[], object], action: Action, attempts: int = 3) -> None:
+        """Idempotent writes (labels, assignees, state) can simply be sent again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                send()
+                return
+            except (GithubException, requests.RequestException) as exc:
+                if not _transient(exc) or attempt == attempts:
+                    raise WriteFailed(
+                        f"#{action.issue}: {action.describe()}: {_reason(exc)}"
+                    ) from exc
+                log.warning(
+                    "#%s: %s failed (%s); sending again",
+                    action.issue,
+                    action.describe(),
+                    _reason(exc),
+                )
+
+    def _post_once(self, handle: Any, action: PostComment, attempts: int = 3) -> None:
+        """Post a comment; after an unclear failure, look for it before posting again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                handle.create_comment(action.body)
+                return
+            except (GithubException, requests.RequestException) as exc:
+                if not _transient(exc) or attempt == attempts:
+                    raise WriteFailed(
+                        f"#{action.issue}: {action.describe()}: {_reason(exc)}"
+                    ) from exc
+                if self._has_marker(handle, action.kind, action.key):
+                    log.warning(
+                        "#%s: %s was applied though its response was lost",
+                        action.issue,
+                        action.kind,
+                    )
+                    return
+                log.warning(
+                    "#%s: posting %s failed (%s); posting again",
+                    action.issue,
+                    action.kind,
+                    _reason(exc),
+                )
+
+    def _has_marker(self, handle: Any, kind: str, key: str | None) -> bool:
+        bot = self.bot_login
+        for comment in handle.get_comments():
+            if _login(comment.user).lower() != bot.lower():
+                continue
+            for match in MARKER_RE.finditer(comment.body or ""):
+                if match["kind"] == kind and match["key"] == key:
+                    return True
+        return False
+
+    bot_login: str = "github-actions[bot]"
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, GithubException):
+        return exc.status >= 500 or (exc.status in (403, 429) and "rate limit" in str(exc).lower())
+    return True
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, GithubException):
+        message = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
+        return f"HTTP {exc.status}: {message}"
+    return type(exc).__name__

@@ -1,0 +1,180 @@
+"""Fetch, plan, apply: one reconciliation run over the issues an event concerns."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from github import GithubException
+
+from mentoring import participants as participants_mod
+from mentoring.config import Config
+from mentoring.gh import Repo, WriteFailed
+from mentoring.model import Issue
+from mentoring.participants import Participant
+from mentoring.planner import Plan, plan
+from mentoring.render import Renderer
+
+log = logging.getLogger(__name__)
+
+# Stop before the rate limit runs out, leaving room for other workflows and for people.
+RATE_RESERVE = 200
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a run should look at: issue numbers, or every open application (None)."""
+
+    numbers: tuple[int, ...] | None
+    pull_request: int | None = None
+    graduates_ref: str | None = None  # read participants.yml at this ref instead of the checkout
+    reason: str = ""
+
+
+@dataclass
+class Outcome:
+    plans: list[Plan] = field(default_factory=list)
+    done: dict[int, list[str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def target_from_event(
+    event_name: str,
+    payload: Mapping[str, Any],
+    config: Config,
+    repo: Repo,
+    graduates: Mapping[str, Participant],
+) -> Target:
+    """The issues an Actions event concerns; anything else means every open application."""
+    if event_name in ("issues", "issue_comment"):
+        issue = payload.get("issue") or {}
+        if "pull_request" in issue or not isinstance(issue.get("number"), int):
+            return Target(numbers=(), reason="not an issue")
+        return Target(numbers=(issue["number"],), reason=f"{event_name}.{payload.get('action')}")
+    if event_name in ("pull_request", "pull_request_target"):
+        pull = payload.get("pull_request") or {}
+        if not pull.get("merged"):
+            return Target(numbers=(), reason="pull request not merged")
+        ref = pull.get("merge_commit_sha")
+        base = (pull.get("base") or {}).get("sha")
+        numbers = _issues_of_added(repo, config, base, ref)
+        return Target(numbers, pull_request=pull.get("number"), graduates_ref=ref, reason="merged")
+    if event_name == "push":
+        numbers = _issues_of_added(repo, config, payload.get("before"), payload.get("after"))
+        return Target(numbers, graduates_ref=payload.get("after"), reason="push")
+    return Target(numbers=None, reason=event_name or "manual")
+
+
+def _parse_at(repo: Repo, config: Config, ref: str | None) -> participants_mod.Participants | None:
+    if not ref or set(ref) == {"0"}:
+        return None
+    text = repo.file_text(config.participants, ref=ref)
+    return participants_mod.parse_participants(text or "[]", config.participants)
+
+
+def _issues_of_added(
+    repo: Repo, config: Config, old_ref: str | None, new_ref: str | None
+) -> tuple[int, ...]:
+    """Application issues of the people a change to participants.yml adds."""
+    new = _parse_at(repo, config, new_ref)
+    if new is None:
+        return ()
+    old = _parse_at(repo, config, old_ref)
+    added = participants_mod.added_entries(old.entries, new.entries) if old else list(new.entries)
+    numbers: list[int] = []
+    for entry in added:
+        found = (
+            [entry.issue]
+            if entry.issue
+            else [i.number for i in repo.issues_by(config.application.label, entry.github)]
+        )
+        if not found:
+            log.warning(
+                "%s was added to %s but has no application issue; nothing to do",
+                entry.github,
+                config.participants,
+            )
+        numbers += [n for n in found if n not in numbers]
+    return tuple(numbers)
+
+
+def reconcile(
+    repo: Repo,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    target: Target,
+    now: datetime,
+    renderer: Renderer,
+    *,
+    dry_run: bool = False,
+) -> Outcome:
+    """Plan every targeted issue, then apply the plans, most overdue first."""
+    outcome = Outcome()
+    if target.numbers is None:
+        issues = list(repo.open_issues(config.application.label))
+    else:
+        issues = []
+        for number in target.numbers:
+            try:
+                issues.append(repo.issue(number))
+            except GithubException as exc:
+                outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
+    for issue in issues:
+        if not _is_application(issue, config):
+            log.info("#%s is not an application issue; left alone", issue.number)
+            continue
+        if _budget_low(repo):
+            outcome.stopped_early = True
+            break
+        try:
+            snapshot = repo.snapshot(issue)
+        except GithubException as exc:
+            outcome.failures.append(
+                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
+            )
+            continue
+        outcome.plans.append(
+            plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
+        )
+
+    for p in sorted(outcome.plans, key=_urgency):
+        for action in p.actions:
+            log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
+        if dry_run:
+            continue
+        if p.actions and _budget_low(repo):
+            outcome.stopped_early = True
+            break
+        for action in p.actions:
+            try:
+                repo.apply(action)
+            except WriteFailed as exc:
+                outcome.failures.append(str(exc))
+                break  # the rest of this issue waits for the next run, in order
+            outcome.done.setdefault(action.issue, []).append(action.describe())
+    if outcome.stopped_early:
+        log.warning(
+            "Stopped early to keep %s API requests for others; the next run continues.",
+            RATE_RESERVE,
+        )
+    return outcome
+
+
+def _is_application(issue: Issue, config: Config) -> bool:
+    return not issue.is_pull_request and issue.has_label(config.application.label)
+
+
+def _urgency(p: Plan) -> tuple[int, float]:
+    """Plans with work first; among them, the longest-running mentorships' oldest dues."""
+    m = p.mentorship
+    started = m.start.timestamp() if m.start else float("inf")
+    return (0 if p.actions else 1, started)
+
+
+def _budget_low(repo: Repo) -> bool:
+    remaining = repo.rate_remaining()
+    return remaining is not None and remaining < RATE_RESERVE

@@ -1,0 +1,129 @@
+"""Reconcile mentoring application issues with what their timelines say should happen.
+
+With no --issue: in a GitHub Actions event, the issues of that event; otherwise every
+open application issue. --dry-run prints the plan and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mentoring import annotations
+from mentoring.config import load_config
+from mentoring.gh import ConfigurationError, Repo, make_client, repository_name
+from mentoring.participants import load_participants, parse_participants
+from mentoring.reconciler import Target, reconcile, target_from_event
+from mentoring.render import Renderer
+from mentoring.summary import table
+from mentoring.yamlfile import YamlFileError
+
+log = logging.getLogger("reconcile")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--issue",
+        type=int,
+        action="append",
+        metavar="N",
+        help="reconcile issue N (repeatable); default: the event's issues or all open ones",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="repository checkout (default: current directory)",
+    )
+    return parser
+
+
+def _issue_input(value: str) -> list[int] | None:
+    """workflow_dispatch passes its `issue` input through the environment; validate it."""
+    value = value.strip().removeprefix("#")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ConfigurationError(
+            f"The issue input must be an issue number such as 12; got {value!r}."
+        )
+    return [int(value)]
+
+
+def main(
+    argv: list[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run one reconciliation; exit 0 when all planned work was done."""
+    args = _parser().parse_args(argv)
+    env = os.environ if env is None else env
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    now = now or datetime.now(UTC)
+    root = args.root
+    try:
+        config = load_config(root)
+        graduates_file = load_participants(root / config.participants)
+        numbers = args.issue or _issue_input(env.get("MENTORING_ISSUE", ""))
+        dry_run = args.dry_run or env.get("MENTORING_DRY_RUN", "").lower() == "true"
+        client = make_client(env, sleep=sleep)
+        repo = Repo(client, repository_name(env))
+        repo.bot_login = config.bot
+    except YamlFileError as exc:
+        annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
+        return 2
+    except ConfigurationError as exc:
+        annotations.error(str(exc))
+        return 2
+    for problem in graduates_file.problems:
+        annotations.warning(problem.message, file=problem.file, line=problem.line)
+
+    event_name = env.get("GITHUB_EVENT_NAME", "")
+    if numbers:
+        target = Target(tuple(numbers), reason="--issue")
+    elif event_name and env.get("GITHUB_EVENT_PATH"):
+        payload = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
+        target = target_from_event(event_name, payload, config, repo, _by_login(graduates_file))
+    else:
+        target = Target(None, reason="all open applications")
+    graduates = _by_login(graduates_file)
+    if target.graduates_ref:
+        text = repo.file_text(config.participants, ref=target.graduates_ref)
+        graduates = _by_login(parse_participants(text or "[]", config.participants))
+    log.info(
+        "Reconciling %s (%s)%s",
+        "all open applications"
+        if target.numbers is None
+        else ", ".join(f"#{n}" for n in target.numbers) or "nothing",
+        target.reason,
+        " as a dry run" if dry_run else "",
+    )
+
+    outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
+    report = table(outcome.plans, now, outcome.done, dry_run)
+    if dry_run:
+        print(report)
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n{report}\n")
+    for failure in outcome.failures:
+        annotations.error(f"{failure}. The next run will try again.")
+    return 1 if outcome.failures else 0
+
+
+def _by_login(parsed) -> dict:
+    return {p.github.lower(): p for p in parsed.entries}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
