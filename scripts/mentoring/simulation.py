@@ -1,0 +1,482 @@
+"""Run a scenario against the sandbox: people act, the workflows' runs follow.
+
+The triggers and the schedule come from the checkout's own workflow files, so what is
+simulated is what is deployed. Each run is ``scripts/reconcile.py``'s ``main`` with the
+environment an Actions run would give it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mentoring import forms
+from mentoring.cron import Cron
+from mentoring.model import MARKER_RE
+from mentoring.sandbox import Sandbox
+from mentoring.yamlfile import YamlFileError, load
+
+log = logging.getLogger(__name__)
+
+RUN_DELAY = timedelta(seconds=3)  # an event's workflow run starts a few seconds later
+CHECKOUT_FILES = (".github", "participants.yml", "templates")
+EVENT_KEYS = (
+    "open_issue",
+    "assign",
+    "unassign",
+    "comment",
+    "add_labels",
+    "remove_labels",
+    "close",
+    "reopen",
+    "edit_body",
+    "merge_pull_request",
+)
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be run as written."""
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """What starts the reconciler, read from the workflow files."""
+
+    issues: frozenset[str]
+    issue_comment: frozenset[str]
+    pull_request_target: frozenset[str]
+    push: bool
+    cron: str | None
+
+
+def workflow_triggers(root: Path) -> Triggers:
+    """The events of every workflow whose steps run scripts/reconcile.py."""
+    issues: set[str] = set()
+    comment: set[str] = set()
+    pulls: set[str] = set()
+    push = False
+    cron = None
+    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        if "scripts/reconcile.py" not in text:
+            continue
+        data = yaml.safe_load(text)
+        on = data.get("on", data.get(True)) or {}
+        if isinstance(on, str | list):
+            on = {name: None for name in ([on] if isinstance(on, str) else on)}
+        issues |= set((on.get("issues") or {}).get("types", [])) if "issues" in on else set()
+        if "issue_comment" in on:
+            comment |= set((on.get("issue_comment") or {}).get("types", ["created"]))
+        if "pull_request_target" in on:
+            pulls |= set((on.get("pull_request_target") or {}).get("types", ["closed"]))
+        push = push or "push" in on
+        for entry in on.get("schedule") or []:
+            cron = cron or entry.get("cron")
+    return Triggers(frozenset(issues), frozenset(comment), frozenset(pulls), push, cron)
+
+
+def _time(value: Any, what: str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ScenarioError(f"{what}: {value!r} is not a time like 2026-01-05T10:00:00Z") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _merge(base.get(key), value)
+        return merged
+    return copy.deepcopy(over)
+
+
+@dataclass
+class Run:
+    at: datetime
+    name: str  # schedule, issues.opened, ...
+    payload: dict[str, Any]
+
+
+@dataclass
+class Result:
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    issues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requests: int = 0
+    failed_runs: int = 0
+    http_log: list[dict[str, Any]] = field(default_factory=list)
+    summary: str = ""
+
+    def transcript(self) -> dict[str, Any]:
+        return {"actions": self.actions, "issues": self.issues, "requests": self.requests}
+
+
+class Simulation:
+    """One scenario run: a sandbox, a temporary checkout, and the runs in time order."""
+
+    def __init__(
+        self,
+        scenario: dict[str, Any],
+        root: Path,
+        *,
+        faults: float = 0.0,
+        seed: int = 0,
+        name: str = "scenario",
+    ) -> None:
+        self.root = root
+        self.name = name
+        self.scenario = scenario
+        self.faults = faults
+        self.seed = seed
+        self.start = _time(scenario.get("start"), "start")
+        self.end = _time(scenario.get("end"), "end")
+        if self.end <= self.start:
+            raise ScenarioError("end must come after start")
+        self.triggers = workflow_triggers(root)
+        self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
+        self.outages = [
+            (
+                _time(o.get("from"), "schedule_outages.from"),
+                _time(o.get("to"), "schedule_outages.to"),
+            )
+            for o in scenario.get("schedule_outages") or []
+        ]
+        self.events = scenario.get("events") or []
+        self.opened: list[int] = []
+        for i, event in enumerate(self.events):
+            kinds = [k for k in event if k in EVENT_KEYS]
+            if len(kinds) != 1 or "at" not in event or "by" not in event:
+                raise ScenarioError(
+                    f"events[{i}] needs `at`, `by` and exactly one of: {', '.join(EVENT_KEYS)}"
+                )
+
+    # --- setting up ------------------------------------------------------------------
+
+    def _checkout(self, workdir: Path) -> Path:
+        checkout = workdir / "checkout"
+        checkout.mkdir()
+        for name in CHECKOUT_FILES:
+            source = self.root / name
+            if source.is_dir():
+                shutil.copytree(source, checkout / name)
+            elif source.exists():
+                shutil.copy2(source, checkout / name)
+        for path, text in (self.scenario.get("files") or {}).items():
+            target = checkout / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        config_path = checkout / ".github" / "mentoring.yml"
+        if self.scenario.get("config"):
+            data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+            merged = _merge(data, self.scenario["config"])
+            config_path.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
+        if "participants" in self.scenario:
+            entries = self.scenario["participants"] or []
+            (checkout / "participants.yml").write_text(
+                yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
+        return checkout
+
+    def _seed_repository(self, sb: Sandbox, checkout: Path) -> None:
+        for path in sorted(p for p in checkout.rglob("*") if p.is_file()):
+            relative = path.relative_to(checkout).as_posix()
+            if relative.startswith((".github/", "participants.yml")):
+                sb.set_file(relative, path.read_text(encoding="utf-8"))
+        for login, permission in (self.scenario.get("collaborators") or {}).items():
+            sb.set_permission(login, permission)
+
+    # --- running ---------------------------------------------------------------------
+
+    def _schedule(self) -> Iterator[datetime]:
+        for moment in self.cron.times(self.start, self.end):
+            if not any(a <= moment < b for a, b in self.outages):
+                yield moment
+
+    def run(self, reconcile_main: Any) -> Result:
+        """Play every event and scheduled run; return the transcript."""
+        result = Result()
+        with tempfile.TemporaryDirectory(prefix="mentoring-sim-") as tmp:
+            workdir = Path(tmp)
+            checkout = self._checkout(workdir)
+            with Sandbox(start=self.start) as sb:
+                self._seed_repository(sb, checkout)
+                if self.faults:
+                    sb.set_fault_rate(self.faults, self.seed)
+                self.sandbox = sb
+                timeline = [
+                    (e_at, 0, i)
+                    for i, e_at in enumerate(
+                        _time(e["at"], f"events[{n}].at") for n, e in enumerate(self.events)
+                    )
+                ]
+                timeline += [(moment, 1, -1) for moment in self._schedule()]
+                for at, kind, index in sorted(timeline):
+                    if at >= self.end:
+                        break
+                    if at > sb.now:
+                        sb.now = at
+                    if kind == 1:
+                        self._run(
+                            sb, checkout, workdir, Run(at, "schedule", {}), reconcile_main, result
+                        )
+                        continue
+                    for run in self._act(sb, self.events[index]):
+                        if run.at > sb.now:
+                            sb.now = run.at
+                        self._run(sb, checkout, workdir, run, reconcile_main, result)
+                self._finish(sb, checkout, workdir, reconcile_main, result)
+        return result
+
+    def _env(self, sb: Sandbox, workdir: Path, run: Run) -> dict[str, str]:
+        env = {
+            "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+            "GITHUB_API_URL": sb.url,
+            "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+            "GITHUB_STEP_SUMMARY": str(workdir / "summary.md"),
+        }
+        event_name = run.name.split(".")[0]
+        if event_name != "final":
+            env["GITHUB_EVENT_NAME"] = event_name
+            event_path = workdir / "event.json"
+            event_path.write_text(json.dumps(run.payload), encoding="utf-8")
+            env["GITHUB_EVENT_PATH"] = str(event_path)
+        return env
+
+    def _run(
+        self,
+        sb: Sandbox,
+        checkout: Path,
+        workdir: Path,
+        run: Run,
+        reconcile_main: Any,
+        result: Result,
+        extra_args: tuple[str, ...] = (),
+    ) -> int:
+        # The workflow checks out the default branch as it is when the run starts.
+        (checkout / "participants.yml").write_text(
+            sb.get_file("participants.yml") or "[]\n", encoding="utf-8"
+        )
+        (workdir / "summary.md").write_text("", encoding="utf-8")
+        sb.clear_logs()
+        code = reconcile_main(
+            ["--root", str(checkout), *extra_args],
+            env=self._env(sb, workdir, run),
+            now=sb.now,
+            sleep=lambda seconds: None,
+        )
+        if code != 0:
+            result.failed_runs += 1
+        for write in sb.writes:
+            if write.get("actor", "").lower() == sb.bot_login.lower():
+                result.actions.append(_action(write, run.name))
+        requests = sb.request_log
+        result.http_log.extend(requests)
+        result.requests += len(requests)
+        return code
+
+    def _finish(
+        self, sb: Sandbox, checkout: Path, workdir: Path, reconcile_main: Any, result: Result
+    ) -> None:
+        numbers = sorted(self.opened)
+        for number in numbers:
+            issue = sb.issue(number)
+            result.issues[str(number)] = {
+                "state": issue["state"],
+                "state_reason": issue.get("state_reason"),
+                "labels": sorted(label["name"] for label in issue["labels"]),
+                "assignees": sorted(user["login"] for user in issue["assignees"]),
+            }
+        # The coordinators' table, as a dry run over every application would show it now
+        # (not counted: it is the simulator's report, not one of the workflows' runs).
+        if numbers:
+            args = ["--dry-run"] + [f"--issue={n}" for n in numbers]
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._run(
+                    sb,
+                    checkout,
+                    workdir,
+                    Run(sb.now, "final", {}),
+                    reconcile_main,
+                    Result(),
+                    tuple(args),
+                )
+            result.summary = (workdir / "summary.md").read_text(encoding="utf-8")
+
+    # --- people acting -----------------------------------------------------------------
+
+    def _act(self, sb: Sandbox, event: dict[str, Any]) -> list[Run]:
+        """Do what the event says as that person; return the workflow runs it starts."""
+        by = str(event["by"])
+        kind = next(k for k in event if k in EVENT_KEYS)
+        spec = event[kind] or {}
+        later = sb.now + RUN_DELAY
+        t = self.triggers
+
+        def issue_run(action: str, number: int, **extra: Any) -> list[Run]:
+            if action not in t.issues:
+                return []
+            payload = {
+                "action": action,
+                "issue": sb.issue(number),
+                "sender": {"login": by},
+                **extra,
+            }
+            return [Run(later, f"issues.{action}", payload)]
+
+        if kind == "open_issue":
+            title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
+            if spec.get("template"):
+                form = forms.load_form(self.root / ".github" / "ISSUE_TEMPLATE" / spec["template"])
+                body = forms.render_body(form, spec.get("answers") or {})
+                title = title or form.title
+                labels = list(form.labels) + list(labels)
+            number = sb.open_issue(by, title or "Untitled", body, labels=labels)
+            self.opened.append(number)
+            return issue_run("opened", number)
+        number = int(spec.get("issue", 0))
+        if kind == "assign":
+            sb.assign(number, by, spec["users"])
+            return [
+                r
+                for u in spec["users"]
+                for r in issue_run("assigned", number, assignee={"login": u})
+            ]
+        if kind == "unassign":
+            sb.unassign(number, by, spec["users"])
+            return [
+                r
+                for u in spec["users"]
+                for r in issue_run("unassigned", number, assignee={"login": u})
+            ]
+        if kind == "comment":
+            comment_id = sb.comment(number, by, spec["body"])
+            if "created" not in t.issue_comment:
+                return []
+            comment = next(c for c in sb.comments(number) if c["id"] == comment_id)
+            payload = {
+                "action": "created",
+                "issue": sb.issue(number),
+                "comment": comment,
+                "sender": {"login": by},
+            }
+            return [Run(later, "issue_comment.created", payload)]
+        if kind == "add_labels":
+            sb.add_labels(number, by, spec["labels"])
+            return [
+                r for lb in spec["labels"] for r in issue_run("labeled", number, label={"name": lb})
+            ]
+        if kind == "remove_labels":
+            sb.remove_labels(number, by, spec["labels"])
+            return [
+                r
+                for lb in spec["labels"]
+                for r in issue_run("unlabeled", number, label={"name": lb})
+            ]
+        if kind == "close":
+            sb.close(number, by, reason=spec.get("reason", "completed"))
+            return issue_run("closed", number)
+        if kind == "reopen":
+            sb.reopen(number, by)
+            return issue_run("reopened", number)
+        if kind == "edit_body":
+            sb.edit_body(number, by, spec["body"])
+            return issue_run("edited", number)
+        return self._merge_pull(sb, by, spec, later)
+
+    def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
+        current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
+        added = spec.get("participants_add") or []
+        text = (sb.get_file("participants.yml") or "[]\n").rstrip("\n")
+        if current == [] and text.strip().endswith("[]"):
+            text = text.strip()[:-2].rstrip("\n")
+        text = (text + "\n" + yaml.safe_dump(added, sort_keys=False, allow_unicode=True)).lstrip(
+            "\n"
+        )
+        number = sb.open_pull_request(
+            by,
+            spec.get("title", "Add graduates"),
+            spec.get("body", ""),
+            files={"participants.yml": text},
+        )
+        merger = spec.get("merged_by", by)
+        base_sha = sb.pull(number)["base"]["sha"]
+        sb.merge_pull_request(number, merger)
+        pull = sb.pull(number)
+        runs = []
+        if "closed" in self.triggers.pull_request_target:
+            runs.append(
+                Run(
+                    later,
+                    "pull_request_target.closed",
+                    {
+                        "action": "closed",
+                        "number": number,
+                        "pull_request": pull,
+                        "sender": {"login": merger},
+                    },
+                )
+            )
+        if self.triggers.push:
+            runs.append(
+                Run(
+                    later + RUN_DELAY,
+                    "push",
+                    {
+                        "ref": "refs/heads/main",
+                        "before": base_sha,
+                        "after": pull["merge_commit_sha"],
+                        "sender": {"login": merger},
+                    },
+                )
+            )
+        return runs
+
+
+def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
+    body = write.get("body") or ""
+    match = MARKER_RE.search(body) if write.get("type") in ("comment", "edit_comment") else None
+    return {
+        "at": write["at"],
+        "run": run,
+        "issue": write.get("issue"),
+        "type": write["type"],
+        "kind": match["kind"] if match else None,
+        "key": match["key"] if match else None,
+        "body": body,
+        "users": list(write.get("users") or []),
+        "labels": list(write.get("labels") or []),
+        "state_reason": write.get("state_reason"),
+    }
+
+
+def load_scenario(path: Path) -> dict[str, Any]:
+    """Read a scenario file, with the same safe loader as every other file people write."""
+    try:
+        document = load(path.read_bytes(), str(path))
+    except YamlFileError as exc:
+        raise ScenarioError(str(exc)) from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not isinstance(document.data, dict):
+        raise ScenarioError(f"{path}: a scenario is a mapping with start, end and events")
+    for key in ("start", "end"):
+        if key not in document.data:
+            raise ScenarioError(f"{path}: the scenario needs `{key}`")
+    return document.data
