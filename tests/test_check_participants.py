@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import check_participants
 import pytest
+
+import check_participants
 from check_participants import annotation, main
 from mentoring.participants import IssueInfo, Problem
 

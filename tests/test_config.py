@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from mentoring import config, forms
 from mentoring.yamlfile import YamlFileError
 

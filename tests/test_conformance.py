@@ -18,6 +18,7 @@ from typing import Any
 
 import github
 import pytest
+
 from conformance import (
     ConformanceError,
     operation_for,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+
 from mentoring import forms
 from mentoring.yamlfile import YamlFileError
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from mentoring import yamlfile
 from mentoring.participants import (
     IssueInfo,

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import github
 import pytest
+
 from mentoring.sandbox import Sandbox
 
 BOT = "github-actions[bot]"

@@ -2,6 +2,7 @@
 
 import github
 import pytest
+
 from mentoring.sandbox import Fault, Sandbox
 
 BOT = "github-actions[bot]"

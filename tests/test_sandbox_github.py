@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import github
 import pytest
+
 from mentoring.sandbox import Sandbox
 
 BOT = "github-actions[bot]"
