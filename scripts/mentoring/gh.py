@@ -318,7 +318,14 @@ class Repo:
                 )
 
     def _post_once(self, handle: Any, action: PostComment, attempts: int = 3) -> None:
-        """Post a comment; after an unclear failure, look for it before posting again."""
+        """Post a comment; after an unclear failure, look for it before posting again.
+
+        With ``check_first`` (event runs, which may race another run on the same issue),
+        look for the comment before the first attempt too.
+        """
+        if self.check_first and self._has_marker(handle, action.kind, action.key):
+            log.info("#%s: %s is already there (another run posted it)", action.issue, action.kind)
+            return
         for attempt in range(1, attempts + 1):
             try:
                 handle.create_comment(action.body)
@@ -353,6 +360,7 @@ class Repo:
         return False
 
     bot_login: str = "github-actions[bot]"
+    check_first: bool = False
 
 
 def _transient(exc: Exception) -> bool:

@@ -114,6 +114,11 @@ def reconcile(
 ) -> Outcome:
     """Plan every targeted issue, then apply the plans, most overdue first."""
     outcome = Outcome()
+    # Event runs can overlap another run on the same issue (a merge fires the graduation
+    # workflow and `issues.closed` at once): they look before posting. The scheduled run
+    # relies on the snapshot it just read, to keep to one read per issue; it can only race
+    # an event in the same minute, and events skip nothing by waiting for the next one.
+    repo.check_first = target.numbers is not None
     if target.numbers is None:
         issues = list(repo.open_issues(config.application.label))
     else:
