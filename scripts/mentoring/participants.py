@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import yaml
-
 from mentoring import yamlfile
 
 REQUIRED_KEYS = ("name", "github")
@@ -27,9 +25,7 @@ KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 # GitHub's rule for new accounts: 1-39 letters, digits or single hyphens, no hyphen at
 # either end. (A few very old accounts break it; none of them will graduate here.)
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-MAX_NESTING = 20
 # Possessive quantifiers: no backtracking over long runs of spaces.
-_DASHES = re.compile(rf"(?:[ \t]*+-[ \t]++){{{MAX_NESTING + 1}}}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_ENTRY = "`- name: Ada Lovelace` and, on the next line, `  github: ada`"
 
@@ -98,18 +94,6 @@ def parse_participants(text: str | bytes, file: str) -> Participants:
                 " Delete the `[]` line: the entries themselves make the list."
             )
         return Participants(file, problems=(Problem(file, line, message),))
-    except RecursionError:
-        return Participants(
-            file,
-            problems=(
-                Problem(
-                    file,
-                    1,
-                    "the file is nested far too deeply to be a list of entries."
-                    " Each entry is a `- name:` line followed by its other keys.",
-                ),
-            ),
-        )
     return _check_document(doc)
 
 
@@ -260,74 +244,9 @@ def _mentors_match(named: tuple[str, ...], assigned: tuple[str, ...]) -> bool:
 
 
 def _load_yaml(text: str | bytes, file: str) -> yamlfile.YamlDocument:
-    raw = text.encode() if isinstance(text, str) else text
-    if len(raw) <= yamlfile.MAX_BYTES:
-        # PyYAML's scanner slows down with each level of [ or { (50,000 levels take
-        # half a minute), so refuse deep nesting before it scans, not after.
-        deep = _too_deep_line(raw.decode("utf-8", "replace"))
-        if deep is not None:
-            raise yamlfile.YamlFileError(
-                file,
-                deep,
-                f"values are nested more than {MAX_NESTING} levels deep here.",
-                "Each entry is a `- name:` line with its other keys below it, and a list"
-                " inside an entry needs one level, like `mentors: [octocat]`.",
-            )
-    try:
-        return yamlfile.load(text, file)
-    except ValueError as exc:
-        # yamlfile lets an impossible date (2026-02-30) escape as a bare ValueError
-        # with no line. Quote such dates and load again, so the date check below
-        # reports them at their line along with every other problem.
-        quoted = _quote_impossible_dates(text)
-        if quoted is None:
-            raise yamlfile.YamlFileError(
-                file, None, f"a value in this file cannot be read ({exc})."
-            ) from exc
-        return yamlfile.load(quoted, file)
-
-
-def _too_deep_line(source: str) -> int | None:
-    """First line nested past MAX_NESTING by brackets or ``- - -`` (quotes not parsed)."""
-    depth = 0
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        if _DASHES.match(line):
-            return number
-        for char in line:
-            if char in "[{":
-                depth += 1
-                if depth > MAX_NESTING:
-                    return number
-            elif char in "]}":
-                depth = max(depth - 1, 0)
-    return None
-
-
-def _quote_impossible_dates(text: str | bytes) -> str | None:
-    source = text.decode("utf-8-sig") if isinstance(text, bytes) else text
-    source = source.removeprefix("\ufeff").replace("\r\n", "\n")
-    root = yaml.compose(source, Loader=yaml.SafeLoader)
-    bad: list[yaml.ScalarNode] = []
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.SafeLoader("").construct_object(node)
-            except ValueError:
-                bad.append(node)
-    if not bad:
-        return None
-    for node in sorted(bad, key=lambda n: n.start_mark.index, reverse=True):
-        start, end = node.start_mark.index, node.end_mark.index
-        source = f'{source[:start]}"{node.value}"{source[end:]}'
-    return source
+    # yamlfile refuses deep nesting before scanning and keeps an impossible date such
+    # as 2026-02-30 as text, so the date check reports it at its line.
+    return yamlfile.load(text, file)
 
 
 # --- checking -----------------------------------------------------------------------

@@ -9,12 +9,17 @@ path to its line, so validation errors can point at the exact line to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 MAX_BYTES = 1_000_000
+# PyYAML's scanner slows down with each level of nesting (50,000 levels of `[` take half
+# a minute, within the size limit), so deeper files are refused before they are scanned.
+MAX_NESTING = 20
+_DASHES = re.compile(rf"(?:[ \t]*+-[ \t]++){{{MAX_NESTING + 1}}}")
 
 # The tags the safe resolver gives plain scalars and collections. Anything else was
 # written explicitly by the author of the file.
@@ -74,6 +79,14 @@ def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDoc
     except UnicodeDecodeError as exc:
         raise YamlFileError(file, None, "the file is not UTF-8 text.", "Save it as UTF-8.") from exc
     source = source.replace("\r\n", "\n")
+    deep = _too_deep_line(source)
+    if deep is not None:
+        raise YamlFileError(
+            file,
+            deep,
+            f"values are nested more than {MAX_NESTING} levels deep here.",
+            "Nothing in this file needs that many levels; check the indentation and brackets.",
+        )
     try:
         _refuse_anchors(source, file)
         node = yaml.compose(source, Loader=yaml.SafeLoader)
@@ -93,8 +106,29 @@ def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDoc
     lines: dict[Path, int] = {}
     if node is None:
         return YamlDocument(file, None, {(): 1})
-    data = _construct(node, (), lines, file)
+    try:
+        data = _construct(node, (), lines, file)
+    except RecursionError as exc:
+        raise YamlFileError(file, 1, "the file is nested far too deeply to read.") from exc
     return YamlDocument(file, data, lines)
+
+
+def _too_deep_line(source: str) -> int | None:
+    """First line nested past MAX_NESTING by brackets or ``- - -`` (quotes not parsed)."""
+    depth = 0
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if _DASHES.match(line):
+            return number
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return None
 
 
 def _refuse_anchors(source: str, file: str) -> None:
@@ -143,4 +177,12 @@ def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node)
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except ValueError as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            # 2026-02-30 looks like a date but is none: keep the text, so the file's own
+            # validation reports it at its line with every other problem.
+            return node.value
+        problem = f"the value {node.value!r} cannot be read ({exc})."
+        raise YamlFileError(file, lines[path], problem) from exc
