@@ -9,7 +9,7 @@ run did is on the issue by the time the second one reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -91,6 +91,21 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     return snapshot.issue.author
 
 
+def is_mentor(login: str, mentee: str, config: Config) -> bool:
+    """Mentors are assignees who are not coordinators, not the mentee, and not bots."""
+    low = login.lower()
+    return (
+        low not in {c.lower() for c in config.coordinators}
+        and low != mentee.lower()
+        and not is_bot_login(login)
+    )
+
+
+def mentors_of(assignees: Iterable[str], mentee: str, config: Config) -> tuple[str, ...]:
+    """The issue's mentors: its assignees who count as mentors, in assignment order."""
+    return tuple(a for a in assignees if is_mentor(a, mentee, config))
+
+
 def period_kind(period: int, config: Config) -> str:
     """Every ``review_every``-th period is a progress review, the others check-ins."""
     return "review" if period % config.cadence.review_every == 0 else "checkin"
@@ -116,16 +131,14 @@ def plan(
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
     mentee = mentee_of(snapshot, config, answers)
-    coordinators = {c.lower() for c in config.coordinators}
 
-    def is_mentor(login: str) -> bool:
-        low = login.lower()
-        return low not in coordinators and low != mentee.lower() and not is_bot_login(login)
+    def mentor(login: str) -> bool:
+        return is_mentor(login, mentee, config)
 
-    mentors = tuple(a for a in issue.assignees if is_mentor(a))
+    mentors = mentors_of(issue.assignees, mentee, config)
     posted = bot_comments(snapshot.comments, config.bot)
     done = {(c.kind, c.key) for c in posted}
-    start = mentor_since(snapshot.events, is_mentor)
+    start = mentor_since(snapshot.events, mentor)
     stops = clock_stops(snapshot, config, now)
     step = config.cadence.checkin_months
     periodic = [c for c in posted if c.kind in ("checkin", "review") and c.key and c.key.isdigit()]
