@@ -231,6 +231,11 @@ class Repo:
         found = self._repo.get_issues(state="all", labels=[label], creator=creator)
         return [i for i in map(to_issue, found) if not i.is_pull_request]
 
+    def issues_labelled(self, label: str) -> list[Issue]:
+        """Every issue (open or closed) with ``label``, 100 a page, pull requests left out."""
+        found = self._repo.get_issues(state="all", labels=[label], sort="created", direction="asc")
+        return [i for i in map(to_issue, found) if not i.is_pull_request]
+
     def issue(self, number: int) -> Issue:
         return to_issue(self._repo.get_issue(number))
 
