@@ -8,17 +8,19 @@ so no lazy request hides anywhere), and applies planned actions.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import github
 import requests
 from github import Auth, Github, GithubException
 from urllib3.util.retry import Retry
 
+from mentoring.labels import LabelSpec
 from mentoring.model import (
     MARKER_RE,
     Action,
@@ -47,6 +49,25 @@ class ConfigurationError(Exception):
 
 class WriteFailed(Exception):
     """A write could not be completed; the next run will pick it up."""
+
+
+@dataclass(frozen=True)
+class RepoAccess:
+    """What GET /repos/{owner}/{repo} says about the token's access."""
+
+    status: int
+    has_issues: bool
+    archived: bool
+    permissions: dict[str, bool] | None  # only for user tokens; GITHUB_TOKEN gets none
+    needs: str = ""  # X-Accepted-GitHub-Permissions, when GitHub sends it
+
+
+def _accepted_permissions(headers: Mapping[str, Any]) -> str:
+    """The permissions GitHub says an endpoint needs (fine-grained tokens and apps)."""
+    for key, value in headers.items():
+        if key.lower() == "x-accepted-github-permissions":
+            return str(value)
+    return ""
 
 
 class SafeRetry(Retry):
@@ -215,7 +236,9 @@ class Repo:
     def __init__(self, client: Github, full_name: str) -> None:
         self.client = client
         self.full_name = full_name
-        self._repo = client.get_repo(full_name, lazy=True)
+        # Lazy: no request until something is read; a lazy Issue builds its URLs
+        # (comments, labels, timeline) from its number without fetching it.
+        self._repo = client.withLazy(True).get_repo(full_name)
 
     def open_issues(self, label: str) -> Iterator[Issue]:
         """Open issues carrying ``label``, 100 a page, pull requests left out."""
@@ -246,16 +269,7 @@ class Repo:
         return IssueSnapshot(issue, events, comments)
 
     def _issue_handle(self, number: int) -> Any:
-        # A lazy Issue: its methods build URLs from the number without fetching it.
-        return github.Issue.Issue(
-            self._repo.requester,
-            headers={},
-            attributes={
-                "number": number,
-                "url": f"{self._repo.url}/issues/{number}",
-            },
-            completed=False,
-        )
+        return self._repo.get_issue(number)
 
     def file_text(self, path: str, ref: str | None = None) -> str | None:
         """A file's text on ``ref`` (default branch when None), or None if it is missing."""
@@ -275,6 +289,78 @@ class Repo:
         """X-RateLimit-Remaining of the last response, without a request."""
         remaining = self.client.requester.rate_limiting[0]
         return remaining if remaining >= 0 else None
+
+    # --- setup checks (scripts/setup_repo.py) ---------------------------------------
+
+    def open_issues_counted(self, label: str) -> Iterator[tuple[Issue, int]]:
+        """Open issues with ``label`` and their comment counts, from the list alone."""
+        for obj in self._repo.get_issues(
+            state="open", labels=[label], sort="created", direction="asc"
+        ):
+            issue = to_issue(obj)
+            if not issue.is_pull_request:
+                yield issue, obj.comments or 0
+
+    def access(self) -> RepoAccess:
+        """GET the repository: whether it is reachable, has issues, and any user permissions."""
+        status, headers, data = self._request("GET", self._repo.url)
+        body = data if isinstance(data, dict) else {}
+        perms = body.get("permissions")
+        return RepoAccess(
+            status=status,
+            has_issues=bool(body.get("has_issues", True)),
+            archived=bool(body.get("archived", False)),
+            permissions=dict(perms) if isinstance(perms, dict) else None,
+            needs=_accepted_permissions(headers),
+        )
+
+    def labels(self) -> list[LabelSpec]:
+        """The repository's labels (one request per 100)."""
+        return [
+            LabelSpec(lb.name, (lb.color or "").lower(), lb.description or "")
+            for lb in self._repo.get_labels()
+        ]
+
+    def create_label(self, spec: LabelSpec) -> None:
+        self._repo.create_label(spec.name, spec.color, spec.description)
+
+    def update_label(self, current_name: str, spec: LabelSpec) -> None:
+        """Set colour and description, keeping the label's current name."""
+        label = self._repo.get_label(current_name)
+        label.edit(current_name, spec.color, spec.description)
+
+    def assignable(self, login: str) -> bool | None:
+        """GET /assignees/{login}: True (204), False (404), None (could not tell)."""
+        status, _, _ = self._request("GET", f"{self._repo.url}/assignees/{login}")
+        return True if status == 204 else False if status == 404 else None
+
+    def probe_label_write(self) -> tuple[bool | None, str]:
+        """Whether the token may write labels, without writing: POST an invalid label.
+
+        GitHub checks access before validating the body: 422 means the write would be
+        allowed (and nothing was created), 403/404 means it would not. Returns the answer
+        (None: could not tell) and the permission GitHub says it needs, if it says.
+        """
+        status, headers, _ = self._request(
+            "POST", f"{self._repo.url}/labels", {"name": "", "color": "ededed"}
+        )
+        needs = _accepted_permissions(headers)
+        if status == 422:
+            return True, needs
+        if status in (401, 403, 404):
+            return False, needs
+        return None, needs
+
+    def _request(
+        self, verb: str, url: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any], Any]:
+        """One raw request that does not raise on 4xx: status, headers, parsed body."""
+        status, headers, text = self.client.requester.requestJson(verb, url, input=body)
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:
+            data = None
+        return status, headers, data
 
     # --- writes ---------------------------------------------------------------------
 
