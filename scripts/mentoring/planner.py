@@ -178,6 +178,8 @@ def plan(
 
     # Graduation: the mentee is in participants.yml on the default branch.
     graduate = graduates.get(mentee.lower())
+    if graduate is not None and not _graduates_here(graduate, issue, done):
+        graduate = None
     if graduate is not None:
         comment(
             "graduated",
@@ -315,3 +317,16 @@ def participant_entry(participant: Participant) -> str:
     if participant.issue:
         entry["issue"] = participant.issue
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
+
+
+def _graduates_here(graduate: Participant, issue, done: set) -> bool:
+    """Whether a graduate's entry concludes this issue, and not another of theirs.
+
+    An entry naming its issue concludes only that one. Without a number, an earlier
+    application that was declined or withdrawn (closed as not planned) stays as it was.
+    """
+    if graduate.issue is not None:
+        return graduate.issue == issue.number
+    if ("graduated", None) in done:
+        return True
+    return not (issue.state == "closed" and issue.state_reason == "not_planned")
