@@ -12,26 +12,50 @@ class CronError(ValueError):
     """An expression GitHub would not accept."""
 
 
+_NAMES = {  # GitHub documents JAN-DEC and SUN-SAT
+    "month": {
+        n: i
+        for i, n in enumerate(
+            ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+        )
+    },
+    "weekday": {n: i for i, n in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"])},
+}
+
+
+def _number(text: str, name: str) -> int:
+    names = _NAMES.get(name, {})
+    if text.upper() in names:
+        return names[text.upper()]
+    if not text.isascii() or not text.isdigit():
+        hint = f" or a name ({', '.join(names)})" if names else ""
+        raise CronError(f"{name} {text!r} is not a number{hint}")
+    return int(text)
+
+
 def _values(text: str, low: int, high: int, name: str) -> set[int]:
+    # Most crons also read weekday 7 as Sunday; it is folded onto 0 below.
+    top = 7 if name == "weekday" else high
     values: set[int] = set()
     for part in text.split(","):
         body, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
+        step = _number(step_text, f"{name} step") if step_text else 1
         if body == "*":
             start, end = low, high
         elif "-" in body:
             a, b = body.split("-", 1)
-            start, end = int(a), int(b)
+            start, end = _number(a, name), _number(b, name)
         else:
-            start = end = int(body)
+            start = end = _number(body, name)
             if step_text:
                 end = high
-        if name == "weekday" and end == 7:
-            end = 6 if start == 7 else end
-            values.add(0)
-        if not (low <= start <= high and low <= end <= high) or step < 1:
+        if not (low <= start <= top and low <= end <= top):
             raise CronError(f"{name} {part!r} is outside {low}-{high}")
-        values.update(range(start, end + 1, step))
+        if start > end:
+            raise CronError(f"{name} {part!r} runs backwards: write the smaller number first")
+        if step < 1:
+            raise CronError(f"{name} {part!r}: the step after / must be 1 or more")
+        values.update(v % 7 if name == "weekday" else v for v in range(start, end + 1, step))
     return values
 
 
