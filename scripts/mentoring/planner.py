@@ -31,6 +31,7 @@ from mentoring.participants import Participant
 from mentoring.render import Renderer
 from mentoring.timeline import (
     BotComment,
+    active_age,
     bot_comments,
     closed_intervals,
     due_time,
@@ -71,6 +72,7 @@ class Mentorship:
     last: BotComment | None  # the latest check-in or review posted
     next: Due | None  # the next one to come, while the clock runs
     missing: tuple[str, ...] = ()  # labels of required answers still empty
+    age_days: int | None = None  # days the clock has run (pauses left out), while it runs
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,9 @@ def plan(
 
     def status(state: str) -> Mentorship:
         nxt = next_due() if state == ACTIVE else None
-        return Mentorship(issue.number, mentee, mentors, state, start, last, nxt, missing)
+        running = start is not None and state in (ACTIVE, PAUSED)
+        age = int(active_age(start, stops, now) // 86400) if running else None
+        return Mentorship(issue.number, mentee, mentors, state, start, last, nxt, missing, age)
 
     actions: list[Action] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from mentoring.planner import Plan
+from mentoring.planner import NEEDS_INFO, Mentorship, Plan
 
 
 def _day(value: datetime | None) -> str:
@@ -16,6 +16,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _state(m: Mentorship) -> str:
+    if m.state == NEEDS_INFO and m.missing:
+        return f"{m.state} (missing: {', '.join(m.missing)})"
+    return m.state
+
+
 def table(plans: Iterable[Plan], now: datetime, done: dict[int, list[str]], dry_run: bool) -> str:
     """A Markdown table: mentorship, mentee, mentors, state, age, last and next, this run."""
     rows = [
@@ -24,7 +30,7 @@ def table(plans: Iterable[Plan], now: datetime, done: dict[int, list[str]], dry_
     ]
     for plan in plans:
         m = plan.mentorship
-        age = str((now - m.start).days) if m.start else "–"
+        age = "–" if m.age_days is None else str(m.age_days)
         last = f"{m.last.kind} {m.last.key} ({_day(m.last.at)})" if m.last else "–"
         nxt = f"{m.next.kind} {m.next.period} ({_day(m.next.at)})" if m.next else "–"
         did = done.get(m.number, [])
@@ -38,7 +44,7 @@ def table(plans: Iterable[Plan], now: datetime, done: dict[int, list[str]], dry_
                     f"#{m.number}",
                     f"@{m.mentee}",
                     ", ".join(f"@{x}" for x in m.mentors) or "–",
-                    m.state + (f" (missing: {', '.join(m.missing)})" if m.missing else ""),
+                    _state(m),
                     age,
                     last,
                     nxt,
