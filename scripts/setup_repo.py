@@ -1,0 +1,228 @@
+"""Set up a repository for the mentoring program: check the config, create the labels.
+
+A maintainer's first step, and safe to run again at any time: it validates
+.github/mentoring.yml and the forms it names, creates or updates every label the
+program uses (never deleting any), checks that the token can reach the repository and
+write labels, and that each coordinator can be assigned. --dry-run changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from github import GithubException
+
+from mentoring import annotations
+from mentoring.config import CONFIG_FILE, FORMS_DIR, Config, load_config
+from mentoring.gh import ConfigurationError, Repo, make_client, repository_name
+from mentoring.labels import label_changes, wanted_labels
+from mentoring.yamlfile import YamlFileError
+
+log = logging.getLogger("setup_repo")
+
+OK, CHANGED, INFO, WARNING, ERROR = "ok", "changed", "info", "warning", "error"
+ICONS = {OK: "✅", CHANGED: "🆕", INFO: "ℹ️", WARNING: "⚠️", ERROR: "❌"}
+
+
+# No API lists what a GITHUB_TOKEN may do: say what was checked, and what was not.
+WORKFLOW_TOKENS = (
+    "The checks above used this run's token. Each workflow's own token gets the"
+    " `permissions:` its job declares (mentoring.yml: issues: write, contents: read,"
+    " actions: read; graduation.yml also pull-requests: read); keep those when editing them."
+)
+
+
+@dataclass
+class Report:
+    """What setup found and did, one line per item, for the log and the step summary."""
+
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, status: str, text: str) -> None:
+        self.items.append((status, text))
+        level = {ERROR: logging.ERROR, WARNING: logging.WARNING}.get(status, logging.INFO)
+        log.log(level, "%s", text)
+
+    @property
+    def failed(self) -> bool:
+        return any(status == ERROR for status, _ in self.items)
+
+    def markdown(self, title: str) -> str:
+        lines = [f"## {title}", ""]
+        lines += [f"- {ICONS[status]} {text}" for status, text in self.items]
+        return "\n".join(lines) + "\n"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check and report only; change nothing"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="repository checkout (default: current directory)",
+    )
+    return parser
+
+
+def check_forms(config: Config, report: Report) -> None:
+    """Issues opened from a form only get handled if the form puts the configured label."""
+    forms = [("application", config.application.form_spec, config.application.label)]
+    if config.mentor_registration is not None:
+        reg = config.mentor_registration
+        forms.append(("mentor registration", reg.form_spec, reg.label))
+    for what, form, label in forms:
+        if label.casefold() in {lb.casefold() for lb in form.labels}:
+            report.add(OK, f"The {what} form {form.file} puts the label {label!r}.")
+        else:
+            report.add(
+                ERROR,
+                f"The {what} form {form.file} does not put the label {label!r}, so issues"
+                f" opened from it are never handled. Add `labels: [{label}]` to the form.",
+            )
+
+
+def check_access(repo: Repo, report: Report) -> bool:
+    """The repository is reachable with the token, has issues on, and is not archived."""
+    access = repo.access()
+    if access.status != 200:
+        report.add(
+            ERROR,
+            f"The token cannot read {repo.full_name} (HTTP {access.status}). Check"
+            " GITHUB_REPOSITORY and that the token has access to this repository"
+            + (f" (GitHub wants: {access.needs})." if access.needs else "."),
+        )
+        return False
+    report.add(OK, f"The token can read {repo.full_name}.")
+    if not access.has_issues:
+        report.add(
+            ERROR,
+            "Issues are turned off for this repository: turn them on in"
+            " Settings → General → Features → Issues.",
+        )
+    if access.archived:
+        report.add(ERROR, "The repository is archived: nothing can be written to it.")
+    # A personal token's GET /repos shows the user's role; GITHUB_TOKEN's shows none.
+    if access.permissions is not None and not (
+        access.permissions.get("push") or access.permissions.get("maintain")
+    ):
+        report.add(
+            ERROR,
+            "The token's user has no write access to the repository; labels cannot be"
+            " created. Use a token of someone with the Write role or higher.",
+        )
+    return True
+
+
+def check_write(repo: Repo, report: Report) -> None:
+    """Ask GitHub whether a label write would be allowed, without writing one."""
+    allowed, needs = repo.probe_label_write()
+    if allowed:
+        report.add(OK, "The token may write labels and issues (checked without writing).")
+    elif allowed is False:
+        report.add(
+            ERROR,
+            "The token may not write labels or issues"
+            + (f" (GitHub wants: {needs})" if needs else "")
+            + ". In a workflow the job needs `permissions: issues: write`; a personal token"
+            " needs the Issues read and write permission on this repository.",
+        )
+    else:
+        report.add(WARNING, "Could not tell whether the token may write labels.")
+
+
+def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> int:
+    """Create missing labels and fix colours and descriptions; returns the writes made."""
+    writes = 0
+    for change in label_changes(wanted_labels(config), repo.labels()):
+        if change.kind == "ok":
+            report.add(OK, f"Label {change.spec.name!r} is in place.")
+            continue
+        text = change.describe()
+        if dry_run:
+            report.add(CHANGED, f"Would {text}.")
+            continue
+        try:
+            if change.kind == "create":
+                repo.create_label(change.spec)
+            else:
+                assert change.current is not None
+                repo.update_label(change.current.name, change.spec)
+        except GithubException as exc:
+            report.add(ERROR, f"Could not {text} (HTTP {exc.status}).")
+            continue
+        writes += 1
+        done = change.describe(done=True)
+        report.add(CHANGED, f"{done[0].upper()}{done[1:]}.")
+    return writes
+
+
+def check_coordinators(repo: Repo, config: Config, report: Report) -> None:
+    """New applications are assigned to the coordinators: each must be assignable."""
+    for login in config.coordinators:
+        can = repo.assignable(login)
+        if can:
+            report.add(OK, f"Coordinator @{login} can be assigned to issues.")
+        elif can is False:
+            report.add(
+                ERROR,
+                f"Coordinator @{login} cannot be assigned to issues in {repo.full_name}."
+                " Give them access in Settings → Collaborators and teams (Write works in every"
+                " case; members of the repository's organization need only Read), or correct"
+                f" the login in {CONFIG_FILE}.",
+            )
+        else:
+            report.add(WARNING, f"Could not check whether @{login} can be assigned.")
+
+
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Check and set up the repository; 0 when all is well, 1 on problems, 2 on bad config."""
+    args = _parser().parse_args(argv)
+    env = os.environ if env is None else env
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    report = Report()
+    try:
+        config = load_config(args.root)
+    except YamlFileError as exc:
+        annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
+        return 2
+    report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
+    check_forms(config, report)
+    try:
+        repo = Repo(make_client(env), repository_name(env))
+    except ConfigurationError as exc:
+        annotations.error(str(exc))
+        return 2
+
+    try:
+        if check_access(repo, report):
+            writes = sync_labels(repo, config, report, args.dry_run)
+            if not writes:
+                check_write(repo, report)  # a write that succeeded already proved it
+            check_coordinators(repo, config, report)
+            report.add(INFO, WORKFLOW_TOKENS)
+    except GithubException as exc:
+        report.add(ERROR, f"GitHub answered HTTP {exc.status}; run setup again later.")
+
+    title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
+    text = report.markdown(title)
+    print(text)
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(text + "\n")
+    for status, item in report.items:
+        if status == ERROR:
+            annotations.error(item)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

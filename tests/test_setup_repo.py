@@ -1,0 +1,180 @@
+"""setup_repo.py against the sandbox: labels, token and coordinator checks, dry run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mentoring.config import load_config
+from mentoring.labels import COLOURS, LabelSpec, label_changes, wanted_labels
+from mentoring.sandbox import Sandbox
+from setup_repo import main
+
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A checkout with the shipped forms and a config naming coordinator cora."""
+    shutil.copytree(REPO / ".github", tmp_path / ".github")
+    config = tmp_path / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - astropy-mentoring-coordinator", "  - cora"), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def env_for(sb: Sandbox, tmp_path: Path, login: str | None = None) -> dict[str, str]:
+    return {
+        "GITHUB_TOKEN": sb.token_for(login or sb.bot_login),
+        "GITHUB_API_URL": sb.url,
+        "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+
+
+def run(root: Path, env: dict[str, str], *args: str) -> int:
+    return main(["--root", str(root), *args], env)
+
+
+def label_writes(sb: Sandbox) -> list[tuple[str, list[str]]]:
+    return [(w["type"], w["labels"]) for w in sb.writes]
+
+
+def test_fresh_repository_gets_every_label(sandbox: Sandbox, root: Path, tmp_path: Path) -> None:
+    sandbox.set_permission("cora", "admin")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    config = load_config(root)
+    created = {name for kind, names in label_writes(sandbox) for name in names}
+    assert created == {spec.name for spec in wanted_labels(config)}
+    assert len(created) == 7  # application, registration and the five status labels
+    paused = sandbox.state.label(config.labels.paused)
+    assert paused.color == COLOURS["paused"]
+    assert paused.description
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "## Mentoring setup" in summary
+    assert "Created label 'mentoring: active'" in summary
+    assert "Coordinator @cora can be assigned" in summary
+
+
+def test_second_run_changes_nothing(sandbox: Sandbox, root: Path, tmp_path: Path) -> None:
+    sandbox.set_permission("cora", "triage")
+    env = env_for(sandbox, tmp_path)
+    assert run(root, env) == 0
+    sandbox.clear_logs()
+    assert run(root, env) == 0
+    assert sandbox.writes == []
+    methods = {(r["method"], r["path"].split("?")[0]) for r in sandbox.request_log}
+    # Only the label probe is a POST, and GitHub refuses it (422): nothing is created.
+    assert {m for m, _ in methods} == {"GET", "POST"}
+
+
+def test_wrong_colour_is_updated_and_other_labels_are_kept(
+    sandbox: Sandbox, root: Path, tmp_path: Path
+) -> None:
+    sandbox.set_permission("cora", "write")
+    sandbox.create_label("mentoring: active", "ff0000", "old words")
+    sandbox.create_label("bug", "d73a4a", "Something is broken")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    assert ("update_label", ["mentoring: active", "mentoring: active"]) in label_writes(sandbox)
+    active = sandbox.state.label("mentoring: active")
+    assert (active.color, active.description) == (
+        COLOURS["active"],
+        "Mentor assigned; monthly check-ins running",
+    )
+    assert sandbox.state.label("bug").color == "d73a4a"  # never touched, never deleted
+
+
+def test_label_name_case_is_kept(sandbox: Sandbox, root: Path, tmp_path: Path) -> None:
+    sandbox.set_permission("cora", "write")
+    sandbox.create_label("Application", COLOURS["application"], "mine")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    assert sandbox.state.label("application").name == "Application"
+    assert not any(
+        kind == "create_label" and "application" in names for kind, names in label_writes(sandbox)
+    )
+
+
+def test_unassignable_coordinator_fails_clearly(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(root, env_for(sandbox, tmp_path)) == 1  # cora has no access to the repository
+    out = capsys.readouterr().out
+    assert "::error::Coordinator @cora cannot be assigned" in out
+    assert "Collaborators and teams" in out
+    assert "❌ Coordinator @cora cannot be assigned" in (tmp_path / "summary.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_dry_run_writes_nothing(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    sandbox.create_label("mentoring: paused", "000000", "")
+    assert run(root, env_for(sandbox, tmp_path), "--dry-run") == 0
+    assert sandbox.writes == []
+    assert sandbox.state.label("mentoring: paused").color == "000000"
+    out = capsys.readouterr().out
+    assert "dry run: nothing changed" in out
+    assert "Would create label 'application'" in out
+    assert "Would update label 'mentoring: paused': colour #000000" in out
+
+
+def test_token_without_write_access_is_reported(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    sandbox.set_permission("reader", "read")
+    assert run(root, env_for(sandbox, tmp_path, "reader"), "--dry-run") == 1
+    assert sandbox.writes == []
+    out = capsys.readouterr().out
+    assert "::error::The token may not write labels or issues" in out
+
+
+def test_bad_config_is_an_annotation_and_exit_2(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = root / ".github" / "mentoring.yml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    lines.append("cadense: {}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(root, env_for(sandbox, tmp_path)) == 2
+    out = capsys.readouterr().out
+    assert f"::error file=.github/mentoring.yml,line={len(lines)}::" in out
+    assert "cadence" in out
+    assert sandbox.request_log == []
+
+
+def test_form_without_the_configured_label_is_an_error(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentor-registration.yml"
+    form.write_text(
+        form.read_text(encoding="utf-8").replace("labels: [mentor-registration]", "labels: []"),
+        encoding="utf-8",
+    )
+    assert run(root, env_for(sandbox, tmp_path)) == 1
+    assert "does not put the label 'mentor-registration'" in capsys.readouterr().out
+
+
+def test_missing_token_is_exit_2(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(root)], {"GITHUB_REPOSITORY": "a/b"}) == 2
+    assert "::error::The environment variable GITHUB_TOKEN is not set" in capsys.readouterr().out
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"], {})
+    assert exc.value.code == 0
+    assert "--dry-run" in capsys.readouterr().out
+
+
+def test_label_changes_compare_case_insensitively() -> None:
+    wanted = [LabelSpec("a", "111111", "x"), LabelSpec("b", "222222", "y")]
+    existing = [LabelSpec("A", "111111", "x"), LabelSpec("B", "222222", "")]
+    assert [c.kind for c in label_changes(wanted, existing)] == ["ok", "update"]
