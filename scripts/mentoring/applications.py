@@ -1,0 +1,56 @@
+"""A person's mentorship application issues, read from GitHub, as the participants check needs.
+
+The mentee and the mentors of each issue follow the planner's own rules
+(:func:`~mentoring.planner.mentee_of`, :func:`~mentoring.planner.mentors_of`), so the
+check on a pull request and the graduation after its merge agree on whose issue is whose.
+"""
+
+from __future__ import annotations
+
+from mentoring import forms
+from mentoring.config import Config
+from mentoring.gh import Repo
+from mentoring.model import Issue, IssueSnapshot
+from mentoring.participants import IssueInfo
+from mentoring.planner import mentee_of, mentors_of
+
+
+def issue_info(issue: Issue, config: Config) -> IssueInfo:
+    """What the participants check needs to know about one application issue."""
+    answers = forms.parse_body(config.application.form_spec, issue.body or "")
+    mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
+    return IssueInfo(
+        number=issue.number,
+        state=issue.state,
+        state_reason=issue.state_reason,
+        labels=issue.labels,
+        mentee=mentee,
+        mentors=mentors_of(issue.assignees, mentee, config),
+    )
+
+
+class ApplicationIssues:
+    """The ``IssueLookup`` over a repository: application issues by their mentee, read only.
+
+    Without ``application.mentee_field`` the mentee is always the issue's author, so one
+    filtered list request per person is enough. With it, anyone may have opened the
+    issue, so every application issue (open or closed) is listed once and matched by
+    its parsed form field.
+    """
+
+    def __init__(self, repo: Repo, config: Config) -> None:
+        self.repo = repo
+        self.config = config
+        self._every: list[IssueInfo] | None = None
+
+    def application_issues_for(self, login: str) -> list[IssueInfo]:
+        """The application issues whose mentee is ``login`` (ignoring case), any state."""
+        label = self.config.application.label
+        if self.config.application.mentee_field:
+            if self._every is None:
+                self._every = [issue_info(i, self.config) for i in self.repo.issues_labelled(label)]
+            found = self._every
+        else:
+            found = [issue_info(i, self.config) for i in self.repo.issues_by(label, login)]
+        wanted = login.casefold()
+        return [i for i in found if i.mentee is not None and i.mentee.casefold() == wanted]
