@@ -153,6 +153,9 @@ def test_step_summary_gets_a_markdown_list(
         " e.g. `date: 2026-02-28`.\n"
         "- **line 6**: entry 2 (line 6): `date` must be the graduation date written as"
         " YYYY-MM-DD, e.g. `date: 2026-03-31`; you wrote `next week`.\n"
+        "\n"
+        "Change `participants.yml` as each point says and push the change to this pull"
+        " request; the check runs again by itself.\n"
     )
 
 
@@ -300,12 +303,23 @@ def test_pull_request_with_lookup_needs_base(
     pull_request: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main([], lookup=FakeLookup({})) == 2
-    assert "--base PATH" in capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert out.startswith("::error title=participants check could not run::")
+    assert "--base PATH" in out
 
 
-def test_pull_request_without_lookup_checks_only_the_file(
+def test_pull_request_without_token_checks_only_the_file(
+    pull_request: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN")
+    assert main([]) == 0
+    assert capsys.readouterr().out == "participants.yml: OK (2 entries)\n"
+
+
+def test_pull_request_without_config_checks_only_the_file(
     pull_request: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A token, but no .github/mentoring.yml to say which label marks applications.
     assert main([]) == 0
     assert capsys.readouterr().out == "participants.yml: OK (2 entries)\n"
 
