@@ -193,7 +193,9 @@ def to_issue(obj: Any) -> Issue:
         assignees=tuple(_login(user) for user in obj.assignees),
         created_at=_time(obj.created_at),
         updated_at=_time(obj.updated_at),
-        is_pull_request=obj.pull_request is not None,
+        # Not `obj.pull_request`: a list item of an issue has no such key, and reading a
+        # missing attribute makes PyGithub GET the whole issue again, once per issue.
+        is_pull_request="/pull/" in (obj.html_url or ""),
     )
 
 

@@ -188,7 +188,7 @@ def plan(
         comment(
             "graduated",
             entry=participant_entry(graduate),
-            pull_request=pull_request,
+            pull_request=pull_request or closing_pull_request(snapshot),
         )
         actions += _status_labels(issue, config, config.labels.graduated)
         if issue.state == "open":
@@ -198,12 +198,14 @@ def plan(
     if issue.state != "open":
         return Plan(status(CLOSED), ())
 
-    # A new application: coordinators assigned once (the bot never assigns twice).
+    # A new application: coordinators assigned once (the bot never assigns twice). Once
+    # the bot has commented it has handled the application: a coordinator who was there
+    # already, or whom GitHub silently refused to assign, is not assigned again later.
     assigned_by_bot = any(
         e.kind == "assigned" and (e.actor or "").lower() == config.bot.lower()
         for e in snapshot.events
     )
-    if not assigned_by_bot:
+    if not assigned_by_bot and not posted:
         wanted = tuple(
             c for c in config.coordinators if c.lower() not in {a.lower() for a in issue.assignees}
         )
@@ -219,7 +221,9 @@ def plan(
 
     if not mentors:
         wait = timedelta(days=config.cadence.mentor_wait_days)
-        waited = issue.created_at
+        # The wait for a mentor starts with the welcome (now, if it is posted now), not
+        # with the issue: time spent in "needs info" was not the coordinators' wait.
+        waited = next((c.at for c in posted if c.kind == "welcome"), now)
         periods = int((now - waited) / wait) if now > waited else 0
         if periods >= 1 and not paused:
             comment("mentor-reminder", periods, days=periods * config.cadence.mentor_wait_days)
@@ -233,13 +237,16 @@ def plan(
     new_mentors = [m for m in mentors if m.lower() not in introduced]
     if new_mentors and start is not None:
         key = ",".join(m.lower() for m in new_mentors)
-        review_period = config.cadence.review_every
+        # The dates still to come: a replacement joins a schedule already running.
+        coming = latest_due_period(start, step, stops, now) + 1
+        review_period = -(-coming // config.cadence.review_every) * config.cadence.review_every
         comment(
             "paired",
             key,
             new_mentors=new_mentors,
-            first_checkin=due_time(start, step, stops),
-            first_review=due_time(start, review_period * step, stops),
+            joining=bool(introduced),
+            next_checkin=due_time(start, coming * step, stops),
+            next_review=due_time(start, review_period * step, stops),
             started=start,
         )
 
@@ -334,3 +341,20 @@ def _graduates_here(graduate: Participant, issue, done: set) -> bool:
     if ("graduated", None) in done:
         return True
     return not (issue.state == "closed" and issue.state_reason == "not_planned")
+
+
+def closing_pull_request(snapshot: IssueSnapshot) -> int | None:
+    """The pull request whose merge closed the issue, if a closing keyword did.
+
+    GitHub records a `closed` event with the merge's commit, and earlier a
+    `cross-referenced` event from the pull request that mentions the issue.
+    """
+    closed = [e for e in snapshot.events if e.kind == "closed" and e.commit_id]
+    if not closed:
+        return None
+    refs = [
+        e
+        for e in snapshot.events
+        if e.kind == "cross-referenced" and e.source_is_pull and e.at <= closed[-1].at
+    ]
+    return refs[-1].source if refs else None

@@ -160,6 +160,7 @@ class Simulation:
         ]
         self.events = scenario.get("events") or []
         self.opened: list[int] = []
+        self.payloads: list[tuple[str, dict[str, Any]]] = []  # (run, payload) of every run
         for i, event in enumerate(self.events):
             kinds = [k for k in event if k in EVENT_KEYS]
             if len(kinds) != 1 or "at" not in event or "by" not in event:
@@ -275,6 +276,8 @@ class Simulation:
         )
         (workdir / "summary.md").write_text("", encoding="utf-8")
         sb.clear_logs()
+        if run.payload:
+            self.payloads.append((run.name, run.payload))
         code = reconcile_main(
             ["--root", str(checkout), *extra_args],
             env=self._env(sb, workdir, run),
@@ -332,13 +335,8 @@ class Simulation:
         def issue_run(action: str, number: int, **extra: Any) -> list[Run]:
             if action not in t.issues:
                 return []
-            payload = {
-                "action": action,
-                "issue": sb.issue(number),
-                "sender": {"login": by},
-                **extra,
-            }
-            return [Run(later, f"issues.{action}", payload)]
+            payload = {"action": action, "issue": sb.issue(number), **extra}
+            return [Run(later, f"issues.{action}", self._payload(sb, by, payload))]
 
         if kind == "open_issue":
             title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
@@ -351,44 +349,30 @@ class Simulation:
             self.opened.append(number)
             return issue_run("opened", number)
         number = int(spec.get("issue", 0))
-        if kind == "assign":
-            sb.assign(number, by, spec["users"])
+        if kind in ("assign", "unassign"):
+            (sb.assign if kind == "assign" else sb.unassign)(number, by, spec["users"])
+            action = "assigned" if kind == "assign" else "unassigned"
             return [
-                r
-                for u in spec["users"]
-                for r in issue_run("assigned", number, assignee={"login": u})
-            ]
-        if kind == "unassign":
-            sb.unassign(number, by, spec["users"])
-            return [
-                r
-                for u in spec["users"]
-                for r in issue_run("unassigned", number, assignee={"login": u})
+                r for u in spec["users"] for r in issue_run(action, number, assignee=sb.user(u))
             ]
         if kind == "comment":
             comment_id = sb.comment(number, by, spec["body"])
             if "created" not in t.issue_comment:
                 return []
             comment = next(c for c in sb.comments(number) if c["id"] == comment_id)
-            payload = {
-                "action": "created",
-                "issue": sb.issue(number),
-                "comment": comment,
-                "sender": {"login": by},
-            }
-            return [Run(later, "issue_comment.created", payload)]
+            payload = {"action": "created", "issue": sb.issue(number), "comment": comment}
+            return [Run(later, "issue_comment.created", self._payload(sb, by, payload))]
         if kind == "add_labels":
             sb.add_labels(number, by, spec["labels"])
             return [
-                r for lb in spec["labels"] for r in issue_run("labeled", number, label={"name": lb})
-            ]
-        if kind == "remove_labels":
-            sb.remove_labels(number, by, spec["labels"])
-            return [
                 r
                 for lb in spec["labels"]
-                for r in issue_run("unlabeled", number, label={"name": lb})
+                for r in issue_run("labeled", number, label=_label(sb, number, lb))
             ]
+        if kind == "remove_labels":
+            removed = [_label(sb, number, lb) for lb in spec["labels"]]
+            sb.remove_labels(number, by, spec["labels"])
+            return [r for lb in removed for r in issue_run("unlabeled", number, label=lb)]
         if kind == "close":
             sb.close(number, by, reason=spec.get("reason", "completed"))
             return issue_run("closed", number)
@@ -396,8 +380,9 @@ class Simulation:
             sb.reopen(number, by)
             return issue_run("reopened", number)
         if kind == "edit_body":
+            before = sb.issue(number).get("body") or ""
             sb.edit_body(number, by, spec["body"])
-            return issue_run("edited", number)
+            return issue_run("edited", number, changes={"body": {"from": before}})
         return self._merge_pull(sb, by, spec, later)
 
     def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
@@ -417,20 +402,23 @@ class Simulation:
         )
         merger = spec.get("merged_by", by)
         base_sha = sb.pull(number)["base"]["sha"]
+        was_open = [n for n in self.opened if sb.issue(n)["state"] == "open"]
         sb.merge_pull_request(number, merger)
         pull = sb.pull(number)
         runs = []
+        # Closing keywords close issues as the person who merged: that starts workflows.
+        if "closed" in self.triggers.issues:
+            for closed in (n for n in was_open if sb.issue(n)["state"] == "closed"):
+                payload = {"action": "closed", "issue": sb.issue(closed)}
+                runs.append(Run(later, "issues.closed", self._payload(sb, merger, payload)))
         if "closed" in self.triggers.pull_request_target:
             runs.append(
                 Run(
                     later,
                     "pull_request_target.closed",
-                    {
-                        "action": "closed",
-                        "number": number,
-                        "pull_request": pull,
-                        "sender": {"login": merger},
-                    },
+                    self._payload(
+                        sb, merger, {"action": "closed", "number": number, "pull_request": pull}
+                    ),
                 )
             )
         if self.triggers.push:
@@ -438,15 +426,29 @@ class Simulation:
                 Run(
                     later + RUN_DELAY,
                     "push",
-                    {
-                        "ref": "refs/heads/main",
-                        "before": base_sha,
-                        "after": pull["merge_commit_sha"],
-                        "sender": {"login": merger},
-                    },
+                    self._payload(
+                        sb,
+                        merger,
+                        {
+                            "ref": "refs/heads/main",
+                            "before": base_sha,
+                            "after": pull["merge_commit_sha"],
+                        },
+                    ),
                 )
             )
         return runs
+
+    @staticmethod
+    def _payload(sb: Sandbox, sender: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """A webhook payload as GitHub sends it: the event's fields, repository, sender."""
+        return {**fields, "repository": sb.repository(), "sender": sb.user(sender)}
+
+
+def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:
+    """The label object of ``name`` on issue ``number``."""
+    labels = sb.issue(number)["labels"]
+    return next((lb for lb in labels if lb["name"].lower() == name.lower()), {"name": name})
 
 
 def _action(write: dict[str, Any], run: str) -> dict[str, Any]:

@@ -217,6 +217,15 @@ class Sandbox:
             return self.state.merge_pull(by, number)
 
     # -- inspection -----------------------------------------------------------------------
+    def user(self, login: str) -> dict[str, Any]:
+        """A user as GitHub nests it in other objects and in webhook payloads."""
+        with self.lock:
+            return self.shapes.user(login) or {}
+
+    def repository(self) -> dict[str, Any]:
+        with self.lock:
+            return self.shapes.repo()
+
     def issue(self, number: int) -> dict[str, Any]:
         with self.lock:
             return self.shapes.issue(self.state.issue(number))
