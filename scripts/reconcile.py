@@ -18,7 +18,14 @@ from pathlib import Path
 
 from mentoring import annotations
 from mentoring.config import load_config
-from mentoring.gh import ConfigurationError, Repo, make_client, repository_name
+from mentoring.gh import (
+    API_ERRORS,
+    ConfigurationError,
+    Repo,
+    describe_error,
+    make_client,
+    repository_name,
+)
 from mentoring.participants import load_participants, parse_participants
 from mentoring.reconciler import Target, reconcile, target_from_event
 from mentoring.render import Renderer
@@ -66,6 +73,23 @@ def main(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Run one reconciliation; exit 0 when all planned work was done."""
+    try:
+        return _main(argv, env, now, sleep)
+    except API_ERRORS as exc:
+        # A read that failed even after SafeRetry's retries: nothing past it can be planned.
+        annotations.error(
+            f"GitHub did not answer ({describe_error(exc)}), so this run stopped."
+            " The next run will try again."
+        )
+        return 1
+
+
+def _main(
+    argv: list[str] | None,
+    env: Mapping[str, str] | None,
+    now: datetime | None,
+    sleep: Callable[[float], None],
+) -> int:
     args = _parser().parse_args(argv)
     env = os.environ if env is None else env
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)

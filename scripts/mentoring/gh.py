@@ -51,6 +51,15 @@ class WriteFailed(Exception):
     """A write could not be completed; the next run will pick it up."""
 
 
+# What a request ends in when GitHub does not answer it, after the retries SafeRetry allows.
+API_ERRORS = (GithubException, requests.RequestException)
+
+
+def describe_error(exc: Exception) -> str:
+    """A short reason for a failed request, for logs and annotations."""
+    return _reason(exc)
+
+
 @dataclass(frozen=True)
 class RepoAccess:
     """What GET /repos/{owner}/{repo} says about the token's access."""
@@ -444,12 +453,18 @@ class Repo:
 
     def _has_marker(self, handle: Any, kind: str, key: str | None) -> bool:
         bot = self.bot_login
-        for comment in handle.get_comments():
-            if _login(comment.user).lower() != bot.lower():
-                continue
-            for match in MARKER_RE.finditer(comment.body or ""):
-                if match["kind"] == kind and match["key"] == key:
-                    return True
+        try:
+            for comment in handle.get_comments():
+                if _login(comment.user).lower() != bot.lower():
+                    continue
+                for match in MARKER_RE.finditer(comment.body or ""):
+                    if match["kind"] == kind and match["key"] == key:
+                        return True
+        except API_ERRORS as exc:
+            # Not knowing whether it is there, posting could double it: leave it to the next run.
+            raise WriteFailed(
+                f"#{handle.number}: could not look for the {kind} comment: {_reason(exc)}"
+            ) from exc
         return False
 
     bot_login: str = "github-actions[bot]"
