@@ -224,9 +224,24 @@ def plan(
         # The wait for a mentor starts with the welcome (now, if it is posted now), not
         # with the issue: time spent in "needs info" was not the coordinators' wait.
         waited = next((c.at for c in posted if c.kind == "welcome"), now)
-        periods = int((now - waited) / wait) if now > waited else 0
+        # A mentor who left restarts the wait: between two mentors is not "waiting 30
+        # days". Keys stay counted from the welcome, so each period is reminded once.
+        left = max(
+            (
+                e.at
+                for e in snapshot.events
+                if e.kind == "unassigned" and e.assignee and mentor(e.assignee)
+            ),
+            default=waited,
+        )
+        since = max(waited, left)
+        periods = int((now - since) / wait) if now > since else 0
         if periods >= 1 and not paused:
-            comment("mentor-reminder", periods, days=periods * config.cadence.mentor_wait_days)
+            comment(
+                "mentor-reminder",
+                int((now - waited) / wait),
+                days=periods * config.cadence.mentor_wait_days,
+            )
         actions += _status_labels(issue, config, None if paused else config.labels.awaiting_mentor)
         return Plan(status(PAUSED if paused else AWAITING_MENTOR), tuple(actions))
 
