@@ -1,0 +1,666 @@
+"""The planner, table-driven: one issue's story in, the actions it needs out.
+
+Every table case also checks the planner's central promise: once the planned actions are
+on the issue, planning again at the same instant wants nothing (an event run and the
+scheduled run at the same moment never do anything twice).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+
+from mentoring.model import MARKER_RE, Close, Issue, PostComment
+from mentoring.participants import Participant
+from mentoring.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
+from mentoring.reconciler import _is_application
+from planner_cases import (
+    APPLICATION,
+    BOT,
+    CONFIG,
+    COORD,
+    DAY,
+    LABELS,
+    T0,
+    Story,
+    at,
+    body,
+    comments_of,
+    daily,
+    kinds,
+    pings,
+    summary,
+)
+
+ASSIGN_COORD = f"assign {COORD}"
+ADD = "add labels {!r}".format
+
+
+def REMOVE(*labels: str) -> str:
+    return "remove labels " + ", ".join(repr(label) for label in labels)
+
+
+PAIRED_AT = at(2026, 1, 20, 5)  # mo is assigned; 06:17 runs post on the 20th
+
+
+def opened(**answers: object) -> Story:
+    return Story(body=body(**answers))  # type: ignore[arg-type]
+
+
+def welcomed(**answers: object) -> Story:
+    story = opened(**answers)
+    story.run(T0 + timedelta(seconds=5))
+    return story
+
+
+def paired(*mentors: str) -> Story:
+    story = welcomed()
+    for mentor in mentors or ("mo",):
+        story.assign(mentor, PAIRED_AT)
+    story.run(PAIRED_AT + timedelta(seconds=5))
+    return story
+
+
+def through(story: Story, end: datetime, start: datetime = PAIRED_AT + DAY) -> Story:
+    """Daily scheduled runs from ``start`` up to (not including) ``end``."""
+    story.runs(daily(start, end))
+    return story
+
+
+def reviewed() -> Story:
+    """Paired on 20 January; the month-3 review was posted on 20 April at 06:17."""
+    story = through(paired(), at(2026, 4, 21))
+    assert MARKER_RE.search(story.comments[-1].body).groups() == ("review", "3")
+    return story
+
+
+def graduate(name: str = "Alice Example", issue: int | None = 1) -> dict[str, Participant]:
+    return {"alice": Participant(name=name, github="alice", mentors=("mo",), issue=issue)}
+
+
+@dataclass
+class Case:
+    id: str
+    build: Callable[[], Story]
+    now: datetime
+    expected: list[str]
+    state: str | None = None
+    graduates: dict[str, Participant] = field(default_factory=dict)
+    pull_request: int | None = None
+    contains: tuple[str, ...] = ()  # in the comments' bodies
+    lacks: tuple[str, ...] = ()
+
+
+def incomplete() -> Story:
+    return opened(role="", availability=None)
+
+
+def completed_after_edit() -> Story:
+    story = incomplete()
+    story.run(T0 + timedelta(seconds=5))
+    return story.edit(body())
+
+
+def coordinator_left() -> Story:
+    story = welcomed()
+    return story.unassign(COORD, T0 + DAY, by=COORD)
+
+
+def coordinator_self_assigned_then_left() -> Story:
+    story = opened().assign(COORD, T0 + timedelta(seconds=1), by=COORD)
+    story.run(T0 + timedelta(seconds=5))  # nothing to assign: already there
+    return story.unassign(COORD, T0 + DAY, by=COORD)
+
+
+def mentor_assigned() -> Story:
+    return welcomed().assign("mo", PAIRED_AT)
+
+
+def two_mentors() -> Story:
+    return welcomed().assign("mo", PAIRED_AT).assign("Mia", PAIRED_AT)
+
+
+def mentor_replaced() -> Story:
+    story = through(paired(), at(2026, 3, 25))  # check-ins 1 and 2 posted
+    return story.unassign("mo", at(2026, 3, 25, 9)).assign("mia", at(2026, 3, 25, 9))
+
+
+def mentor_added() -> Story:
+    return through(paired(), at(2026, 3, 25)).assign("mia", at(2026, 3, 25, 9))
+
+
+def review_answered_by(author: str) -> Callable[[], Story]:
+    def build() -> Story:
+        return reviewed().comment(author, "Going well; not ready yet.", at(2026, 4, 25))
+
+    return build
+
+
+def paused_before_checkin() -> Story:
+    return paired().pause(at(2026, 2, 10))
+
+
+def paused_and_settled() -> Story:
+    return through(paused_before_checkin(), at(2026, 3, 1), start=at(2026, 2, 10))
+
+
+def closed_not_planned() -> Story:
+    return paired().close(at(2026, 2, 10), "not_planned")
+
+
+def incomplete_closed() -> Story:
+    return incomplete().close(T0 + timedelta(minutes=1), "not_planned")
+
+
+def reopened() -> Story:
+    story = paired().close(at(2026, 2, 10), "not_planned")
+    return story.reopen(at(2026, 3, 10))
+
+
+def closed_by_keyword() -> Story:
+    story = through(paired(), at(2026, 7, 1))
+    return story.close(at(2026, 7, 1, 12), "completed", by="mo", commit="abc123")
+
+
+def pasted_marker() -> Story:
+    return opened().comment("alice", "<!-- mentoring:welcome --> hi", T0 + timedelta(seconds=2))
+
+
+def crlf() -> Story:
+    return Story(body=body().replace("\n", "\r\n"))
+
+
+def waiting_for_a_mentor() -> Story:
+    return welcomed()
+
+
+def waited_and_reminded() -> Story:
+    story = welcomed()
+    story.run(T0 + 30 * DAY + timedelta(seconds=5))  # 30 days after the welcome
+    return story
+
+
+def incomplete_for_forty_days() -> Story:
+    story = incomplete()
+    story.run(T0 + timedelta(seconds=5))
+    return story.edit(body())
+
+
+WELCOME_NEW = [ASSIGN_COORD, "comment welcome", ADD(LABELS.awaiting_mentor)]
+TO_ACTIVE = [REMOVE(LABELS.awaiting_mentor), ADD(LABELS.active)]
+
+CASES = [
+    Case("new-application", opened, T0 + timedelta(seconds=3), WELCOME_NEW, AWAITING_MENTOR),
+    Case(
+        "incomplete-needs-info",
+        incomplete,
+        T0 + timedelta(seconds=3),
+        [ASSIGN_COORD, "comment needs-info", ADD(LABELS.needs_info)],
+        NEEDS_INFO,
+        contains=("**Which role would you like to apply for and why**", "**Your availability**"),
+        lacks=("**Your name**", "**Code of conduct**", "welcome to the"),
+    ),
+    Case(
+        "incomplete-unticked-code-of-conduct",
+        lambda: opened(code_of_conduct=[]),
+        T0 + timedelta(seconds=3),
+        [ASSIGN_COORD, "comment needs-info", ADD(LABELS.needs_info)],
+        NEEDS_INFO,
+        contains=("**Code of conduct**", "an answer"),
+    ),
+    Case(
+        "edit-completes-it-welcome-once",
+        completed_after_edit,
+        T0 + DAY,
+        ["comment welcome", REMOVE(LABELS.needs_info), ADD(LABELS.awaiting_mentor)],
+        AWAITING_MENTOR,
+    ),
+    Case("coordinator-unassigned-themself", coordinator_left, T0 + 2 * DAY, [], AWAITING_MENTOR),
+    Case(
+        "coordinator-self-assigned-then-left",
+        coordinator_self_assigned_then_left,
+        T0 + 2 * DAY,
+        [],
+        AWAITING_MENTOR,
+    ),
+    Case(
+        "mentor-assigned-paired",
+        mentor_assigned,
+        PAIRED_AT + timedelta(seconds=5),
+        ["comment paired:mo", *TO_ACTIVE],
+        ACTIVE,
+        contains=(
+            "@alice, meet your mentor @mo!",
+            "first check-in is due on **Friday 20 February 2026**",
+            "first progress review on **Monday 20 April 2026**",
+        ),
+        lacks=("carries on",),
+    ),
+    Case(
+        "two-mentors-one-comment",
+        two_mentors,
+        PAIRED_AT + timedelta(seconds=5),
+        ["comment paired:mo,mia", *TO_ACTIVE],
+        ACTIVE,
+        contains=("meet your mentors @mo and @Mia!",),
+    ),
+    Case(
+        "mentor-replaced-schedule-continues",
+        mentor_replaced,
+        at(2026, 3, 25, 9, 1),
+        ["comment paired:mia"],
+        ACTIVE,
+        contains=(
+            "meet your mentor @mia!",
+            "carries on",
+            "next check-in is due on **Monday 20 April 2026** and is a progress review",
+        ),
+        lacks=("@mo", "first check-in"),
+    ),
+    Case(
+        "second-mentor-joins",
+        mentor_added,
+        at(2026, 3, 25, 9, 1),
+        ["comment paired:mia"],
+        ACTIVE,
+        contains=("@mia joins this mentorship", "carries on"),
+        lacks=("@mo", "meet your mentors"),
+    ),
+    Case(
+        "first-checkin",
+        lambda: through(paired(), at(2026, 2, 20)),
+        at(2026, 2, 20, 6, 17),
+        ["comment checkin:1"],
+        ACTIVE,
+        contains=("@alice and @mo", "one month into the mentorship", "No reply is needed"),
+    ),
+    Case(
+        "review-third-month",
+        lambda: through(paired(), at(2026, 4, 20)),
+        at(2026, 4, 20, 6, 17),
+        ["comment review:3"],
+        ACTIVE,
+        contains=("Progress review, 3 months into the mentorship", "@mo", "Closes #1"),
+    ),
+    Case(
+        "review-unanswered-14-days-reminder",
+        reviewed,
+        at(2026, 5, 4, 6, 17),
+        ["comment review-reminder:3"],
+        ACTIVE,
+        contains=("@mo", f"cc @{COORD}", "Monday 20 April 2026"),
+    ),
+    Case("review-unanswered-13-days", reviewed, at(2026, 5, 4, 6, 16), [], ACTIVE),
+    Case(
+        "review-answered-by-mentor",
+        review_answered_by("mo"),
+        at(2026, 5, 10),
+        [],
+        ACTIVE,
+    ),
+    # Decision: the review asks the mentor, so only an assigned mentor's reply answers it.
+    # A coordinator's or the mentee's comment is welcome but the mentor is still reminded.
+    Case(
+        "review-answered-by-coordinator-still-reminds",
+        review_answered_by(COORD),
+        at(2026, 5, 10),
+        ["comment review-reminder:3"],
+        ACTIVE,
+    ),
+    Case(
+        "review-answered-by-mentee-still-reminds",
+        review_answered_by("alice"),
+        at(2026, 5, 10),
+        ["comment review-reminder:3"],
+        ACTIVE,
+    ),
+    Case("no-mentor-29-days", waiting_for_a_mentor, T0 + 29 * DAY, [], AWAITING_MENTOR),
+    Case(
+        "no-mentor-30-days-reminder",
+        waiting_for_a_mentor,
+        T0 + 30 * DAY + timedelta(seconds=5),
+        ["comment mentor-reminder:1"],
+        AWAITING_MENTOR,
+        contains=(f"@{COORD}", "@alice", "30 days"),
+    ),
+    Case("no-mentor-reminded-once", waited_and_reminded, T0 + 59 * DAY, [], AWAITING_MENTOR),
+    Case(
+        "no-mentor-next-period",
+        waited_and_reminded,
+        T0 + 60 * DAY + timedelta(seconds=5),
+        ["comment mentor-reminder:2"],
+        AWAITING_MENTOR,
+    ),
+    Case(
+        "no-mentor-outage-only-latest",
+        waiting_for_a_mentor,
+        T0 + 100 * DAY,
+        ["comment mentor-reminder:3"],
+        AWAITING_MENTOR,
+        contains=("90 days",),
+    ),
+    Case(
+        "no-mentor-wait-counts-from-welcome",
+        incomplete_for_forty_days,
+        T0 + 40 * DAY,
+        ["comment welcome", REMOVE(LABELS.needs_info), ADD(LABELS.awaiting_mentor)],
+        AWAITING_MENTOR,
+    ),
+    Case(
+        "paused-no-checkin-status-label-off",
+        paused_before_checkin,
+        at(2026, 3, 1),
+        [REMOVE(LABELS.active)],
+        PAUSED,
+    ),
+    Case("paused-months-later-nothing", paused_and_settled, at(2026, 9, 1), [], PAUSED),
+    Case("closed-not-planned-nothing", closed_not_planned, at(2026, 9, 1), [], CLOSED),
+    Case("closed-incomplete-nothing", incomplete_closed, T0 + 40 * DAY, [], CLOSED),
+    Case(
+        "reopened-resumes-clock-stopped-while-closed",
+        reopened,
+        at(2026, 3, 20, 6, 17),  # due 20 Feb + 28 days closed
+        ["comment checkin:1"],
+        ACTIVE,
+    ),
+    Case("reopened-not-yet-due", reopened, at(2026, 3, 19, 6, 17), [], ACTIVE),
+    Case(
+        "graduated-by-pull-request",
+        lambda: through(paired(), at(2026, 7, 1)),
+        at(2026, 7, 1, 12),
+        [
+            "comment graduated",
+            REMOVE(LABELS.active),
+            ADD(LABELS.graduated),
+            "close as completed",
+        ],
+        GRADUATED,
+        graduates=graduate(),
+        pull_request=42,
+        contains=("Congratulations, @alice!", "With #42 merged", "- name: Alice Example"),
+    ),
+    Case(
+        "graduated-seen-by-schedule",
+        lambda: through(paired(), at(2026, 7, 1)),
+        at(2026, 7, 1, 12),
+        [
+            "comment graduated",
+            REMOVE(LABELS.active),
+            ADD(LABELS.graduated),
+            "close as completed",
+        ],
+        GRADUATED,
+        graduates=graduate(issue=None),
+        contains=("Now that you are in `participants.yml`",),
+        lacks=("With #",),
+    ),
+    Case(
+        "graduated-closed-by-keyword-no-close",
+        closed_by_keyword,
+        at(2026, 7, 1, 12, 1),
+        ["comment graduated", REMOVE(LABELS.active), ADD(LABELS.graduated)],
+        GRADUATED,
+        graduates=graduate(),
+        pull_request=42,
+    ),
+    Case(
+        "mentee-field-handle",
+        lambda: opened(github="@Bob-2"),
+        T0 + timedelta(seconds=3),
+        WELCOME_NEW,
+        contains=("Hello @Bob-2,",),
+        lacks=("@alice",),
+    ),
+    Case(
+        "mentee-field-invalid-uses-author",
+        lambda: opened(github="bob smith!"),
+        T0 + timedelta(seconds=3),
+        WELCOME_NEW,
+        contains=("Hello @alice,",),
+    ),
+    Case(
+        "mentee-field-empty-uses-author",
+        lambda: opened(github=""),
+        T0 + timedelta(seconds=3),
+        WELCOME_NEW,
+        contains=("Hello @alice,",),
+    ),
+    Case(
+        "pasted-marker-does-not-suppress-welcome",
+        pasted_marker,
+        T0 + timedelta(seconds=5),
+        WELCOME_NEW,
+    ),
+    Case("crlf-body-parses", crlf, T0 + timedelta(seconds=3), WELCOME_NEW, AWAITING_MENTOR),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_plan(case: Case) -> None:
+    story = case.build()
+    result = story.plan(case.now, case.graduates, case.pull_request)
+    assert summary(result.actions) == case.expected
+    if case.state is not None:
+        assert result.mentorship.state == case.state
+    text = "\n\n".join(c.body for c in comments_of(result.actions))
+    for wanted in case.contains:
+        assert wanted in text
+    for unwanted in case.lacks:
+        assert unwanted not in text
+    for action in comments_of(result.actions):
+        assert_one_marker(action)
+    # Idempotence: what the first run did is on the issue when the second one reads it.
+    story.apply(result.actions, case.now)
+    again = story.plan(case.now, case.graduates, case.pull_request)
+    assert again.actions == ()
+
+
+def assert_one_marker(action: PostComment) -> None:
+    """Exactly one marker, the comment's own, on its last line."""
+    markers = MARKER_RE.findall(action.body)
+    assert len(markers) == 1, action.body
+    assert action.body.count("<!-- mentoring:") == 1
+    assert markers[0] == (action.kind, action.key or "")
+    assert action.body.endswith("\n\n" + MARKER_RE.search(action.body)[0])
+
+
+# ------------------------------------------------------------ the schedule over time
+
+
+@pytest.mark.parametrize(
+    ("month", "kind"),
+    [(1, "checkin"), (2, "checkin"), (3, "review"), (4, "checkin"), (6, "review"), (12, "review")],
+)
+def test_check_in_kind_by_month(month: int, kind: str) -> None:
+    story = paired()
+    taken = story.runs(daily(PAIRED_AT + DAY, at(2027, 1, 21)))
+    periodic = [(w, a) for w, a in taken if isinstance(a, PostComment) and a.kind == kind]
+    when = next(w for w, a in periodic if a.key == str(month))
+    assert when == at(2026 + month // 12, 1 + month % 12, 20, 6, 17)
+
+
+def test_a_year_of_mentoring_posts_each_period_once_in_order() -> None:
+    story = paired()
+    taken = story.runs(daily(PAIRED_AT + DAY, at(2027, 1, 21)))
+    posted = [(a.kind, a.key) for _, a in taken if isinstance(a, PostComment)]
+    periodic = [p for p in posted if p[0] in ("checkin", "review")]
+    assert periodic == [("review" if k % 3 == 0 else "checkin", str(k)) for k in range(1, 13)]
+    # Each unanswered review gets its one reminder, and nothing else is said.
+    assert [p for p in posted if p not in periodic] == [
+        ("review-reminder", str(k)) for k in (3, 6, 9)
+    ]
+
+
+def test_after_a_three_month_outage_only_the_latest_is_posted_and_never_the_missed_ones() -> None:
+    story = through(paired(), at(2026, 2, 21))  # check-in 1 on 20 February
+    # No scheduled run from 21 February to 24 May: months 2, 3 and 4 fall due unseen.
+    result = story.run(at(2026, 5, 25, 6, 17))
+    assert kinds(result.actions) == [("checkin", "4")]
+    later = story.runs(daily(at(2026, 5, 26), at(2026, 8, 1)))
+    assert [(a.kind, a.key) for _, a in later if isinstance(a, PostComment)] == [
+        ("checkin", "5"),
+        ("review", "6"),
+    ]
+
+
+def test_a_pause_pushes_the_schedule_by_its_length() -> None:
+    story = paired().pause(at(2026, 2, 10), at(2026, 2, 20))  # ten days
+    taken = story.runs(daily(PAIRED_AT + DAY, at(2026, 4, 5)))
+    when = {a.key: w for w, a in taken if isinstance(a, PostComment) and a.kind == "checkin"}
+    assert when == {"1": at(2026, 3, 2, 6, 17), "2": at(2026, 3, 30, 6, 17)}
+
+
+def test_a_pause_still_on_posts_nothing_and_shows_no_next_due() -> None:
+    story = paired().pause(at(2026, 2, 10))
+    taken = story.runs(daily(at(2026, 2, 10), at(2027, 2, 10)))
+    assert kinds(a for _, a in taken) == []
+    result = story.plan(at(2027, 2, 10))
+    assert result.mentorship.state == PAUSED
+    assert result.mentorship.next is None
+
+
+def test_unpausing_resumes_with_the_remaining_time() -> None:
+    story = paired().pause(at(2026, 2, 10), at(2026, 5, 10))  # 89 days
+    result = story.plan(at(2026, 5, 10, 1))
+    assert result.mentorship.state == ACTIVE
+    assert result.mentorship.next.period == 1
+    assert result.mentorship.next.at == at(2026, 5, 20, 5)  # 20 Feb 05:00 + 89 days
+
+
+def test_coordinators_assigned_once_even_when_assigning_had_no_effect() -> None:
+    # GitHub silently drops an assignee who may not be assigned (not a collaborator):
+    # the bot's write "succeeds" but no `assigned` event appears.
+    story = opened()
+    result = story.plan(T0 + timedelta(seconds=5))
+    story.apply([a for a in result.actions if not summary([a])[0].startswith("assign")], T0)
+    assert story.plan(T0 + DAY).actions == ()
+
+
+def test_a_replacement_mentor_keeps_the_first_pairing_as_the_start() -> None:
+    story = mentor_replaced()
+    story.run(at(2026, 3, 25, 9, 1))
+    result = story.plan(at(2026, 4, 20, 6, 17))
+    assert result.mentorship.start == PAIRED_AT
+    assert kinds(result.actions) == [("review", "3")]
+    assert "@mia" in result.actions[0].body
+    assert "@mo" not in result.actions[0].body
+
+
+def test_the_reviews_reply_window_looks_only_at_the_latest_review() -> None:
+    story = reviewed().comment("mo", "All good", at(2026, 4, 22))
+    story.runs(daily(at(2026, 4, 21), at(2026, 8, 10)))
+    # Month 3's review was answered; month 6's was not: reminded once, 14 days later.
+    reminders = [c for c in story.comments if "<!-- mentoring:review-reminder" in c.body]
+    assert [(c.created_at, MARKER_RE.search(c.body)["key"]) for c in reminders] == [
+        (at(2026, 8, 3, 6, 17), "6")
+    ]
+
+
+def test_a_bot_comment_is_not_the_mentors_answer() -> None:
+    # The bot answering itself (a later check-in, say) never counts as the mentor's reply.
+    story = reviewed().comment(BOT, "something", at(2026, 4, 25))
+    assert kinds(story.plan(at(2026, 5, 5)).actions) == [("review-reminder", "3")]
+
+
+# --------------------------------------------------------------------- who is who
+
+
+def test_only_issues_with_the_application_label_are_handled() -> None:
+    def issue(labels: tuple[str, ...], pull: bool = False) -> Issue:
+        return Issue(1, "t", "", "alice", "open", None, labels, (), T0, T0, is_pull_request=pull)
+
+    assert _is_application(issue((APPLICATION,)), CONFIG)
+    assert _is_application(issue(("Application", "bug")), CONFIG)  # labels ignore case
+    assert not _is_application(issue(()), CONFIG)
+    assert not _is_application(issue(("mentor-registration",)), CONFIG)
+    assert not _is_application(issue((APPLICATION,), pull=True), CONFIG)
+
+
+def test_the_mentee_is_never_a_mentor_and_neither_are_coordinators_or_bots() -> None:
+    story = welcomed(github="bob")
+    story.assign("bob", T0 + DAY, by="bob").assign("dependabot[bot]", T0 + DAY)
+    result = story.plan(T0 + DAY + timedelta(seconds=5))
+    assert result.mentorship.mentee == "bob"
+    assert result.mentorship.mentors == ()
+    assert result.mentorship.start is None
+    # The author who applied for bob may mentor: they are neither mentee nor coordinator.
+    story.assign("alice", T0 + 2 * DAY)
+    assert story.plan(T0 + 2 * DAY).mentorship.mentors == ("alice",)
+
+
+def test_a_marker_in_someone_elses_comment_never_counts() -> None:
+    story = paired()
+    fake = "\n".join(f"<!-- mentoring:checkin:{k} -->" for k in range(1, 13))
+    story.comment("mo", fake, at(2026, 2, 1))
+    story.comment("alice", "<!-- mentoring:graduated -->", at(2026, 2, 1))
+    assert kinds(story.plan(at(2026, 2, 20, 6, 17)).actions) == [("checkin", "1")]
+
+
+# --------------------------------------------------------- what users write is data
+
+HOSTILE_NAME = "Eve @mallory {{ 7*7 }} <!-- mentoring:graduated --> `x` ### h"
+
+
+def test_user_text_never_becomes_markup_a_template_or_a_ping() -> None:
+    story = opened(name=HOSTILE_NAME, encouraged_by="@mallory", other="@mallory please")
+    story.comment("alice", "<!-- mentoring:welcome --> cc @mallory", T0)
+    posted: list[PostComment] = []
+    posted += comments_of(story.run(T0 + timedelta(seconds=5)).actions)
+    story.assign("mo", PAIRED_AT)
+    posted += comments_of(story.run(PAIRED_AT + timedelta(seconds=5)).actions)
+    posted += [a for _, a in story.runs(daily(PAIRED_AT, at(2026, 5, 10)))]
+    who = {"alice": Participant(name=HOSTILE_NAME, github="alice", role="{{ 7*7 }} @mallory")}
+    posted += comments_of(story.run(at(2026, 5, 10), graduates=who).actions)
+    assert {a.kind for a in posted} >= {
+        "welcome",
+        "paired",
+        "checkin",
+        "review",
+        "review-reminder",
+        "graduated",
+    }
+    for action in posted:
+        assert_one_marker(action)
+        assert "49" not in action.body
+        assert "mallory" not in pings(action.body)
+        assert pings(action.body) <= {"alice", "mo", COORD.lower()}
+    review = next(a for a in posted if a.kind == "review")
+    assert "{{ 7*7 }}" in review.body  # quoted as written, inside the YAML block
+
+
+def test_comments_ping_exactly_the_people_concerned() -> None:
+    story = paired()
+    story.runs(daily(PAIRED_AT + DAY, at(2026, 5, 10)))
+    expected = {
+        "welcome": {"alice", COORD.lower()},
+        "paired": {"alice", "mo", COORD.lower()},
+        "checkin": {"alice", "mo", COORD.lower()},
+        "review": {"alice", "mo"},
+        "review-reminder": {"alice", "mo", COORD.lower()},
+    }
+    seen = set()
+    for comment in story.comments:
+        match = MARKER_RE.search(comment.body)
+        if comment.author == BOT and match:
+            assert pings(comment.body) == expected[match["kind"]], match["kind"]
+            seen.add(match["kind"])
+    assert seen == set(expected)
+
+
+def test_close_only_while_open() -> None:
+    story = closed_by_keyword()
+    result = story.plan(at(2026, 7, 2), graduate())
+    assert not any(isinstance(a, Close) for a in result.actions)
+    assert result.mentorship.state == GRADUATED
+
+
+def test_needs_info_names_fields_by_their_labels_only() -> None:
+    result = incomplete().plan(T0)
+    (comment,) = comments_of(result.actions)
+    listed = re.findall(r"^- \*\*(.+)\*\*$", comment.body, re.MULTILINE)
+    assert listed == ["Which role would you like to apply for and why", "Your availability"]
+    assert result.mentorship.missing == tuple(listed)
