@@ -21,6 +21,9 @@ MAX_BYTES = 1_000_000
 MAX_NESTING = 20
 _DASHES = re.compile(rf"(?:[ \t]*+-[ \t]++){{{MAX_NESTING + 1}}}")
 
+# libyaml's parser when PyYAML has it (its wheels do): the same safe rules, ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # The tags the safe resolver gives plain scalars and collections. Anything else was
 # written explicitly by the author of the file.
 _PLAIN_TAGS = {
@@ -89,7 +92,7 @@ def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDoc
         )
     try:
         _refuse_anchors(source, file)
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        node = yaml.compose(source, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -132,7 +135,7 @@ def _too_deep_line(source: str) -> int | None:
 
 
 def _refuse_anchors(source: str, file: str) -> None:
-    for token in yaml.scan(source, Loader=yaml.SafeLoader):
+    for token in yaml.scan(source, Loader=_LOADER):
         if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
             raise YamlFileError(
                 file,
