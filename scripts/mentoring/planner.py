@@ -349,13 +349,14 @@ def _graduates_here(graduate: Participant, issue, done: set) -> bool:
     """Whether a graduate's entry concludes this issue, and not another of theirs.
 
     An entry naming its issue concludes only that one. Without a number, an earlier
-    application that was declined or withdrawn (closed as not planned) stays as it was.
+    application that ended without graduating stays as it was.
     """
     if graduate.issue is not None:
         return graduate.issue == issue.number
     if ("graduated", None) in done:
         return True
-    return not (issue.state == "closed" and issue.state_reason == "not_planned")
+    # Declined, withdrawn or closed as a duplicate: ended without graduating.
+    return not (issue.state == "closed" and issue.state_reason in ("not_planned", "duplicate"))
 
 
 def closing_pull_request(snapshot: IssueSnapshot) -> int | None:
