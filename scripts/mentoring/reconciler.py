@@ -11,6 +11,7 @@ from typing import Any
 from github import GithubException
 
 from mentoring import participants as participants_mod
+from mentoring.applications import ApplicationIssues
 from mentoring.config import Config
 from mentoring.gh import Repo, WriteFailed
 from mentoring.model import Issue
@@ -86,11 +87,12 @@ def _issues_of_added(
     old = _parse_at(repo, config, old_ref)
     added = participants_mod.added_entries(old.entries, new.entries) if old else list(new.entries)
     numbers: list[int] = []
+    lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
     for entry in added:
         found = (
             [entry.issue]
             if entry.issue
-            else [i.number for i in repo.issues_by(config.application.label, entry.github)]
+            else [i.number for i in lookup.application_issues_for(entry.github)]
         )
         if not found:
             log.warning(
