@@ -1,0 +1,121 @@
+"""Mentor registrations: welcome each once, keep its labels right, and count mentors' load.
+
+Pure, like the planner: ``plan_registration`` turns one registration issue's snapshot
+into actions; ``registered_mentor`` and ``mentor_loads`` give the coordinators' table
+of who can take a mentee, from the registrations and the application plans of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mentoring import forms
+from mentoring.config import Config
+from mentoring.model import Action, AddLabels, Issue, IssueSnapshot, PostComment, RemoveLabels
+from mentoring.planner import ACTIVE, PAUSED, Plan
+from mentoring.render import Renderer
+from mentoring.timeline import bot_comments
+
+WELCOME = "registration-welcome"
+CAPACITY_FIELD = "capacity"  # the form's dropdown: how many mentees at once
+ROLES_FIELD = "roles"
+
+
+@dataclass(frozen=True)
+class RegisteredMentor:
+    """One open registration: who offers, where, and how many mentees they can take."""
+
+    login: str
+    issue: int
+    capacity: int | None  # None when the answer is missing or not a number
+    roles: str = ""
+
+
+@dataclass(frozen=True)
+class RegistrationPlan:
+    mentor: RegisteredMentor
+    actions: tuple[Action, ...] = field(default_factory=tuple)
+
+
+def registered_mentor(issue: Issue, config: Config) -> RegisteredMentor:
+    """The registration's author and their answers (capacity, roles)."""
+    reg = config.mentor_registration
+    answers = forms.parse_body(reg.form_spec, issue.body) if reg else {}
+    raw = answers.get(CAPACITY_FIELD)
+    text = raw.strip() if isinstance(raw, str) else ""
+    roles = answers.get(ROLES_FIELD)
+    return RegisteredMentor(
+        login=issue.author,
+        issue=issue.number,
+        capacity=int(text) if text.isdigit() else None,
+        roles=" ".join(roles.split()) if isinstance(roles, str) else "",
+    )
+
+
+def _stray_labels(issue: Issue, config: Config) -> tuple[str, ...]:
+    """Application status labels the bot manages have no meaning on a registration."""
+    managed = (
+        config.labels.needs_info,
+        config.labels.awaiting_mentor,
+        config.labels.active,
+        config.labels.graduated,
+    )
+    return tuple(label for label in managed if issue.has_label(label))
+
+
+def label_actions(issue: Issue, config: Config) -> tuple[Action, ...]:
+    """Keep the registration label on, and no application status label."""
+    assert config.mentor_registration is not None
+    actions: list[Action] = []
+    stray = _stray_labels(issue, config)
+    if stray:
+        actions.append(RemoveLabels(issue.number, stray))
+    if not issue.has_label(config.mentor_registration.label):
+        actions.append(AddLabels(issue.number, (config.mentor_registration.label,)))
+    return tuple(actions)
+
+
+def plan_registration(
+    snapshot: IssueSnapshot, config: Config, now: datetime, renderer: Renderer
+) -> RegistrationPlan:
+    """A warm welcome, once, and the right labels; closed registrations are left alone."""
+    issue = snapshot.issue
+    mentor = registered_mentor(issue, config)
+    if issue.state != "open" or config.mentor_registration is None:
+        return RegistrationPlan(mentor)
+    actions: list[Action] = []
+    posted = {(c.kind, c.key) for c in bot_comments(snapshot.comments, config.bot)}
+    if (WELCOME, None) not in posted:
+        body = renderer.comment(
+            WELCOME,
+            mentor=mentor.login,
+            coordinators=list(config.coordinators),
+            program=config.program,
+            handbooks=config.handbooks,
+        )
+        actions.append(PostComment(issue.number, WELCOME, None, body))
+    actions += label_actions(issue, config)
+    return RegistrationPlan(mentor, tuple(actions))
+
+
+def needs_snapshot(issue: Issue, comment_count: int, config: Config) -> bool:
+    """Whether the scheduled run must read a registration's timeline.
+
+    A registration with no comments at all was never welcomed (its `opened` run was lost);
+    one with comments was welcomed by the run its first comment triggered, at the latest.
+    Only the first kind, and labels seen wrong in the list, are worth a request.
+    """
+    return comment_count == 0 or bool(label_actions(issue, config))
+
+
+def mentor_loads(plans: Iterable[Plan]) -> dict[str, list[int]]:
+    """Open mentorships (active or paused) per mentor, keyed by lower-case login."""
+    loads: dict[str, list[int]] = {}
+    for p in plans:
+        m = p.mentorship
+        if m.state in (ACTIVE, PAUSED):
+            for login in m.mentors:
+                loads.setdefault(login.lower(), []).append(m.number)
+    return loads
