@@ -28,8 +28,9 @@ from mentoring.gh import (
 )
 from mentoring.participants import load_participants, parse_participants
 from mentoring.reconciler import Target, reconcile, target_from_event
+from mentoring.registration import mentor_loads
 from mentoring.render import Renderer
-from mentoring.summary import table
+from mentoring.summary import mentors_table, table
 from mentoring.yamlfile import YamlFileError
 
 log = logging.getLogger("reconcile")
@@ -134,12 +135,24 @@ def _main(
     )
 
     outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
-    report = table(outcome.plans, now, outcome.done, dry_run)
+    report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
+        outcome.plans, now, outcome.done, dry_run
+    )
+    if target.numbers is None and config.mentor_registration is not None:
+        # Loads count every open application, so only a run over all of them shows them.
+        planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in outcome.registrations}
+        report += "\n## Mentors\n\n" + mentors_table(
+            [r.mentor for r in outcome.registrations],
+            mentor_loads(outcome.plans),
+            outcome.done,
+            dry_run,
+            planned,
+        )
     if dry_run:
         print(report)
     if env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n{report}\n")
+            out.write(f"{report}\n")
     for failure in outcome.failures:
         annotations.error(f"{failure}. The next run will try again.")
     return 1 if outcome.failures else 0

@@ -17,6 +17,12 @@ from mentoring.gh import Repo, WriteFailed
 from mentoring.model import Issue
 from mentoring.participants import Participant
 from mentoring.planner import Plan, plan
+from mentoring.registration import (
+    RegistrationPlan,
+    needs_snapshot,
+    plan_registration,
+    registered_mentor,
+)
 from mentoring.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ class Outcome:
     done: dict[int, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     stopped_early: bool = False
+    registrations: list[RegistrationPlan] = field(default_factory=list)
 
 
 def target_from_event(
@@ -121,8 +128,11 @@ def reconcile(
     # relies on the snapshot it just read, to keep to one read per issue; it can only race
     # an event in the same minute, and events skip nothing by waiting for the next one.
     repo.check_first = target.numbers is not None
+    registrations: list[tuple[Issue, int]] = []
     if target.numbers is None:
         issues = list(repo.open_issues(config.application.label))
+        if config.mentor_registration is not None:
+            registrations = list(repo.open_issues_counted(config.mentor_registration.label))
     else:
         issues = []
         for number in target.numbers:
@@ -132,7 +142,10 @@ def reconcile(
                 outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
     for issue in issues:
         if not _is_application(issue, config):
-            log.info("#%s is not an application issue; left alone", issue.number)
+            if _is_registration(issue, config):
+                registrations.append((issue, -1))  # an event run: always read it
+            else:
+                log.info("#%s is not an application issue; left alone", issue.number)
             continue
         if _budget_low(repo):
             outcome.stopped_early = True
@@ -148,7 +161,25 @@ def reconcile(
             plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
         )
 
-    for p in sorted(outcome.plans, key=_urgency):
+    for issue, count in registrations:
+        if _is_application(issue, config):
+            continue  # an application first: the planner handles it
+        if count >= 0 and not needs_snapshot(issue, count, config):
+            outcome.registrations.append(RegistrationPlan(registered_mentor(issue, config)))
+            continue
+        if _budget_low(repo):
+            outcome.stopped_early = True
+            break
+        try:
+            snapshot = repo.snapshot(issue)
+        except GithubException as exc:
+            outcome.failures.append(
+                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
+            )
+            continue
+        outcome.registrations.append(plan_registration(snapshot, config, now, renderer))
+
+    for p in [*sorted(outcome.plans, key=_urgency), *outcome.registrations]:
         for action in p.actions:
             log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
         if dry_run:
@@ -173,6 +204,11 @@ def reconcile(
 
 def _is_application(issue: Issue, config: Config) -> bool:
     return not issue.is_pull_request and issue.has_label(config.application.label)
+
+
+def _is_registration(issue: Issue, config: Config) -> bool:
+    reg = config.mentor_registration
+    return reg is not None and not issue.is_pull_request and issue.has_label(reg.label)
 
 
 def _urgency(p: Plan) -> tuple[int, float]:
