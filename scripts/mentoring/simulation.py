@@ -26,6 +26,7 @@ from mentoring import forms
 from mentoring.cron import Cron
 from mentoring.model import MARKER_RE
 from mentoring.sandbox import Sandbox
+from mentoring.sandbox.model import ApiError
 from mentoring.yamlfile import YamlFileError, load
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,19 @@ EVENT_KEYS = (
     "reopen",
     "edit_body",
     "merge_pull_request",
+)
+
+
+SCENARIO_KEYS = (
+    "start",
+    "end",
+    "schedule",
+    "schedule_outages",
+    "config",
+    "files",
+    "collaborators",
+    "participants",
+    "events",
 )
 
 
@@ -143,6 +157,11 @@ class Simulation:
         self.root = root
         self.name = name
         self.scenario = scenario
+        unknown = sorted(str(k) for k in scenario if k not in SCENARIO_KEYS)
+        if unknown:
+            raise ScenarioError(
+                f"unknown key(s) {', '.join(unknown)}; a scenario has: {', '.join(SCENARIO_KEYS)}"
+            )
         self.faults = faults
         self.seed = seed
         self.start = _time(scenario.get("start"), "start")
@@ -150,7 +169,10 @@ class Simulation:
         if self.end <= self.start:
             raise ScenarioError("end must come after start")
         self.triggers = workflow_triggers(root)
-        self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
+        try:
+            self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
+        except ValueError as exc:
+            raise ScenarioError(f"schedule: {exc}") from exc
         self.outages = [
             (
                 _time(o.get("from"), "schedule_outages.from"),
@@ -163,7 +185,8 @@ class Simulation:
         self.payloads: list[tuple[str, dict[str, Any]]] = []  # (run, payload) of every run
         for i, event in enumerate(self.events):
             kinds = [k for k in event if k in EVENT_KEYS]
-            if len(kinds) != 1 or "at" not in event or "by" not in event:
+            extra = set(event) - {"at", "by", *EVENT_KEYS}
+            if len(kinds) != 1 or "at" not in event or "by" not in event or extra:
                 raise ScenarioError(
                     f"events[{i}] needs `at`, `by` and exactly one of: {', '.join(EVENT_KEYS)}"
                 )
@@ -238,7 +261,11 @@ class Simulation:
                             sb, checkout, workdir, Run(at, "schedule", {}), reconcile_main, result
                         )
                         continue
-                    for run in self._act(sb, self.events[index]):
+                    try:
+                        runs = self._act(sb, self.events[index])
+                    except ApiError as exc:  # a person's action GitHub would refuse
+                        raise ScenarioError(f"events[{index}] cannot be done: {exc}") from exc
+                    for run in runs:
                         if run.at > sb.now:
                             sb.now = run.at
                         self._run(sb, checkout, workdir, run, reconcile_main, result)
