@@ -58,13 +58,6 @@ INVALID_CLOSE = {"state": "closed", "state_reason": "finished"}
 
 # Known differences between the sandbox and GitHub, by operation: each is kept out of
 # the general check and has its own strict xfail, which fails once the sandbox is fixed.
-KNOWN_DISCREPANCIES = {
-    "users/get-by-username": (
-        "sandbox answers GET /users/{username} with a simple-user; GitHub's public-user "
-        "also requires bio, blog, company, email, followers, following, hireable, location, "
-        "public_gists, public_repos, updated_at"
-    ),
-}
 
 # The operations the scripts will call; each must appear in the log at least once.
 PROJECT_OPERATIONS = {
@@ -253,22 +246,7 @@ def test_every_request_is_a_documented_operation(world: World) -> None:
 
 
 def test_every_response_matches_its_documented_schema(world: World) -> None:
-    known = [e for e in world.log if operation_of(e) in KNOWN_DISCREPANCIES]
-    problems = failures([e for e in world.log if e not in known], check_response)
-    assert not problems, "\n\n".join(problems)
-
-
-@pytest.mark.parametrize(
-    "op_id",
-    [
-        pytest.param(op_id, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for op_id, reason in KNOWN_DISCREPANCIES.items()
-    ],
-)
-def test_known_discrepancy(world: World, op_id: str) -> None:
-    entries = [e for e in world.log if operation_of(e) == op_id]
-    assert entries, f"{op_id} was not exercised"
-    problems = failures(entries, check_response)
+    problems = failures(world.log, check_response)
     assert not problems, "\n\n".join(problems)
 
 
@@ -365,7 +343,6 @@ def test_an_http_log_file_is_checked_line_by_line(
     world: World, tmp_path: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good = [e for e in world.log if e["request_body"] != INVALID_CLOSE]
-    good = [e for e in good if operation_of(e) not in KNOWN_DISCREPANCIES]
     log = tmp_path / "http.jsonl"
     log.write_text("".join(json.dumps(e) + "\n" for e in good), encoding="utf-8")
     assert check_http_log([str(log)]) == 0

@@ -103,7 +103,11 @@ def rate_limit(r: Request) -> Result:
 
 def get_user(r: Request) -> Result:
     user = r.sb.shapes.user(r.params["login"])
-    return 200, {**user, "name": None, "created_at": iso(r.sb.state.created_at)}
+    created = iso(r.sb.state.created_at)
+    profile = {"name": None, "company": None, "blog": "", "location": None, "email": None}
+    profile |= {"hireable": None, "bio": None, "twitter_username": None}
+    counts = {"public_repos": 0, "public_gists": 0, "followers": 0, "following": 0}
+    return 200, {**user, **profile, **counts, "created_at": created, "updated_at": created}
 
 
 def permission(r: Request) -> Result:
