@@ -11,6 +11,7 @@ import base64
 import json
 import logging
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 READS = frozenset({"GET", "HEAD"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigurationError(Exception):
@@ -143,7 +145,7 @@ def make_client(
             " with the `issues: write` permission, or use --dry-run with a read-only one."
         )
     base_url = env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL
-    if not base_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    if not _https_or_loopback(base_url):
         raise ConfigurationError(
             f"GITHUB_API_URL is {base_url!r}; it must be an https:// URL such as {DEFAULT_API_URL}."
         )
@@ -160,6 +162,16 @@ def make_client(
         timeout=30,
         **throttle,
     )
+
+
+def _https_or_loopback(url: str) -> bool:
+    """The token goes only over https, or plain http to this machine (the sandbox)."""
+    # By host, not by prefix: http://localhost.example.com or http://127.0.0.1@example.com
+    # start like a loopback address but send the token elsewhere in the clear.
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and not parts.username and parts.hostname in LOOPBACK
 
 
 def repository_name(env: Mapping[str, str]) -> str:
