@@ -152,6 +152,11 @@ def _refuse_anchors(source: str, file: str) -> None:
             )
 
 
+def _scalar(node: yaml.Node) -> Any:
+    # A bare constructor: a whole SafeLoader (reader, scanner, parser) per value is slow.
+    return yaml.constructor.SafeConstructor().construct_object(node)
+
+
 def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any:
     lines[path] = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
@@ -159,7 +164,7 @@ def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader("").construct_object(key_node)
+            key = _scalar(key_node)
             if not isinstance(key, str | int | bool) or key is None:
                 raise YamlFileError(
                     file,
@@ -181,7 +186,7 @@ def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), lines, file) for i, item in enumerate(node.value)]
     try:
-        return yaml.SafeLoader("").construct_object(node)
+        return _scalar(node)
     except ValueError as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # 2026-02-30 looks like a date but is none: keep the text, so the file's own
