@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 from github import Auth, Github, GithubException
+from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from mentoring.labels import LabelSpec
@@ -51,6 +52,10 @@ class ConfigurationError(Exception):
 
 class WriteFailed(Exception):
     """A write could not be completed; the next run will pick it up."""
+
+
+class RateLimited(WriteFailed):
+    """GitHub refused a request for its rate limits: the run stops, the next one continues."""
 
 
 # What a request ends in when GitHub does not answer it, after the retries SafeRetry allows.
@@ -87,7 +92,9 @@ class SafeRetry(Retry):
     - 5xx and connection errors: retried for reads only. A write that got a 5xx may have
       been applied (its response lost); the executor checks before writing again.
     - 403 with Retry-After (a secondary rate limit) and 429: nothing was applied, so any
-      request is retried, after the wait GitHub asks for, capped at ``max_wait`` seconds.
+      request is retried, after the wait GitHub asks for. ``max_wait`` seconds bound all
+      the waiting of one client (one run): a wait that would go past it is not begun,
+      and the request fails at once with GitHub's answer.
     """
 
     def __init__(
@@ -95,10 +102,13 @@ class SafeRetry(Retry):
         *args: Any,
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        waited: list[float] | None = None,
         **kwargs: Any,
     ) -> None:
         self.max_wait = max_wait
         self.sleep_fn = sleep
+        # Shared with every copy urllib3 makes (one per attempt), so it counts the run's waits.
+        self.waited = [0.0] if waited is None else waited
         kwargs.setdefault("allowed_methods", READS)
         kwargs.setdefault("status_forcelist", (403, 429, 500, 502, 503, 504))
         kwargs.setdefault("respect_retry_after_header", True)
@@ -108,7 +118,29 @@ class SafeRetry(Retry):
     def new(self, **kw: Any) -> SafeRetry:
         kw.setdefault("max_wait", self.max_wait)
         kw.setdefault("sleep", self.sleep_fn)
+        kw.setdefault("waited", self.waited)
         return super().new(**kw)  # type: ignore[return-value]
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
+        header = response.headers.get("Retry-After") if response is not None else None
+        if header:
+            asked = Retry.parse_retry_after(self, header)  # as asked, before the cap
+            if self.waited[0] + asked > self.max_wait:
+                log.warning(
+                    "GitHub asks to wait %ss; this run has %ss of waiting left, so it gives up",
+                    f"{asked:g}",
+                    f"{max(self.max_wait - self.waited[0], 0):g}",
+                )
+                raise MaxRetryError(_pool, url, ResponseError(f"Retry-After: {header}"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if self.total is not None and self.total < 0:
@@ -126,6 +158,7 @@ class SafeRetry(Retry):
         if response is not None:
             after = self.get_retry_after(response)
             if after is not None:
+                self.waited[0] += after
                 self.sleep_fn(after)
                 return
         backoff = self.get_backoff_time()
@@ -421,7 +454,7 @@ class Repo:
                 return
             except (GithubException, requests.RequestException) as exc:
                 if not _transient(exc) or attempt == attempts:
-                    raise WriteFailed(
+                    raise _failure(exc)(
                         f"#{action.issue}: {action.describe()}: {_reason(exc)}"
                     ) from exc
                 log.warning(
@@ -446,7 +479,7 @@ class Repo:
                 return
             except (GithubException, requests.RequestException) as exc:
                 if not _transient(exc) or attempt == attempts:
-                    raise WriteFailed(
+                    raise _failure(exc)(
                         f"#{action.issue}: {action.describe()}: {_reason(exc)}"
                     ) from exc
                 if self._has_marker(handle, action.kind, action.key):
@@ -474,7 +507,7 @@ class Repo:
                         return True
         except API_ERRORS as exc:
             # Not knowing whether it is there, posting could double it: leave it to the next run.
-            raise WriteFailed(
+            raise _failure(exc)(
                 f"#{handle.number}: could not look for the {kind} comment: {_reason(exc)}"
             ) from exc
         return False
@@ -483,9 +516,22 @@ class Repo:
     check_first: bool = False
 
 
+def is_rate_limited(exc: Exception) -> bool:
+    """A rate limit (primary, or secondary beyond what SafeRetry may wait) refused the request."""
+    return isinstance(exc, GithubException) and (
+        exc.status == 429 or (exc.status == 403 and "rate limit" in str(exc).lower())
+    )
+
+
+def _failure(exc: Exception) -> type[WriteFailed]:
+    return RateLimited if is_rate_limited(exc) else WriteFailed
+
+
 def _transient(exc: Exception) -> bool:
+    # A rate limit is not: SafeRetry already waited what it may, and each request sent
+    # while limited makes it worse.
     if isinstance(exc, GithubException):
-        return exc.status >= 500 or (exc.status in (403, 429) and "rate limit" in str(exc).lower())
+        return exc.status >= 500
     return True
 
 
