@@ -44,7 +44,11 @@ class Renderer:
         self._env.filters["mention"] = _mention
         self._env.filters["mentions"] = _mentions
 
-    def comment(self, kind: str, key: object | None = None, **context: Any) -> str:
-        """The body of a ``kind`` comment: the template's text, then its marker."""
+    def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
+        """The body of a ``kind`` comment: the template's text, then its marker.
+
+        ``kind`` and ``key`` are positional-only, so a template may itself use variables
+        named ``kind`` or ``key``.
+        """
         text = self._env.get_template(f"{kind}.md.j2").render(**context).strip()
         return f"{text}\n\n{marker(kind, key)}"
