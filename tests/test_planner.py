@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from mentoring.config import load_config
 from mentoring.model import MARKER_RE, Close, Issue, PostComment
 from mentoring.participants import Participant
 from mentoring.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
@@ -25,6 +26,7 @@ from planner_cases import (
     COORD,
     DAY,
     LABELS,
+    ROOT,
     T0,
     Story,
     at,
@@ -664,3 +666,24 @@ def test_needs_info_names_fields_by_their_labels_only() -> None:
     listed = re.findall(r"^- \*\*(.+)\*\*$", comment.body, re.MULTILINE)
     assert listed == ["Which role would you like to apply for and why", "Your availability"]
     assert result.mentorship.missing == tuple(listed)
+
+
+def test_cadence_comes_from_the_config() -> None:
+    config = load_config(ROOT, {"cadence": {"checkin_months": 2, "review_every": 2}})
+    story = welcomed().assign("mo", PAIRED_AT)
+    story.run(PAIRED_AT + timedelta(seconds=5))
+    taken: list[PostComment] = []
+    for when in daily(PAIRED_AT + DAY, at(2026, 9, 21)):
+        result = story.plan(when, config=config)
+        story.apply(result.actions, when)
+        taken += [a for a in comments_of(result.actions) if a.kind in ("checkin", "review")]
+    assert [(a.kind, a.key) for a in taken] == [
+        ("checkin", "1"),
+        ("review", "2"),
+        ("checkin", "3"),
+        ("review", "4"),
+    ]
+    assert "2 months into the mentorship" in taken[0].body
+    assert "Progress review, 4 months into the mentorship" in taken[1].body
+    assert "the last 4 months" in taken[1].body
+    assert "Progress review, 8 months into the mentorship" in taken[3].body
