@@ -10,10 +10,11 @@ from typing import Any
 
 from github import GithubException
 
+from mentoring import annotations
 from mentoring import participants as participants_mod
 from mentoring.applications import ApplicationIssues
 from mentoring.config import Config
-from mentoring.gh import Repo, WriteFailed
+from mentoring.gh import RateLimited, Repo, WriteFailed, is_rate_limited
 from mentoring.model import Issue
 from mentoring.participants import Participant
 from mentoring.planner import Plan, plan
@@ -47,6 +48,7 @@ class Outcome:
     done: dict[int, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     stopped_early: bool = False
+    stop_reason: str = ""  # why, when not to keep RATE_RESERVE
     registrations: list[RegistrationPlan] = field(default_factory=list)
 
 
@@ -153,6 +155,10 @@ def reconcile(
         try:
             snapshot = repo.snapshot(issue)
         except GithubException as exc:
+            if is_rate_limited(exc):
+                outcome.stopped_early = True
+                outcome.stop_reason = f"as GitHub's rate limit refused a read (HTTP {exc.status})"
+                break
             outcome.failures.append(
                 f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
             )
@@ -173,6 +179,10 @@ def reconcile(
         try:
             snapshot = repo.snapshot(issue)
         except GithubException as exc:
+            if is_rate_limited(exc):
+                outcome.stopped_early = True
+                outcome.stop_reason = f"as GitHub's rate limit refused a read (HTTP {exc.status})"
+                break
             outcome.failures.append(
                 f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
             )
@@ -184,20 +194,28 @@ def reconcile(
             log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
         if dry_run:
             continue
-        if p.actions and _budget_low(repo):
+        if p.actions and (outcome.stopped_early or _budget_low(repo)):
             outcome.stopped_early = True
             break
         for action in p.actions:
             try:
                 repo.apply(action)
+            except RateLimited as exc:
+                outcome.stopped_early = True
+                outcome.stop_reason = f"as GitHub's rate limit refused a write ({exc})"
+                break
             except WriteFailed as exc:
                 outcome.failures.append(str(exc))
                 break  # the rest of this issue waits for the next run, in order
             outcome.done.setdefault(action.issue, []).append(action.describe())
     if outcome.stopped_early:
-        log.warning(
-            "Stopped early to keep %s API requests for others; the next run continues.",
-            RATE_RESERVE,
+        reason = outcome.stop_reason or (
+            f"to keep {RATE_RESERVE} API requests for others"
+            f" ({repo.rate_remaining()} of the hour's requests left)"
+        )
+        annotations.warning(
+            f"Stopped early {reason}; {len(outcome.done)} issues were brought up to date,"
+            " most overdue first. The next run continues with the rest."
         )
     return outcome
 
