@@ -79,6 +79,9 @@ class Mentorship:
 class Plan:
     mentorship: Mentorship
     actions: tuple[Action, ...] = field(default_factory=tuple)
+    # When the check-in, review or reminder it posts fell due: a run short of requests
+    # serves the most overdue first. None for other work (welcome, pairing, graduation).
+    overdue_since: datetime | None = None
 
 
 def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:
@@ -272,7 +275,9 @@ def plan(
 
     # Check-ins and reviews: only the latest period that is due, once.
     period = latest_due_period(start, step, stops, now) if start else 0
+    overdue_since: datetime | None = None
     if period >= 1 and (last is None or int(last.key) < period):
+        overdue_since = due_time(start, period * step, stops)
         kind = period_kind(period, config)
         comment(
             kind,
@@ -292,9 +297,11 @@ def plan(
             for c in snapshot.comments
         )
         if not answered and now >= review.at + window and review is last:
+            if ("review-reminder", review.key) not in done:
+                overdue_since = min(review.at + window, overdue_since or now)
             comment("review-reminder", review.key, period=int(review.key), asked=review.at)
 
-    return Plan(status(ACTIVE), tuple(actions))
+    return Plan(status(ACTIVE), tuple(actions), overdue_since)
 
 
 def _status_labels(issue, config: Config, wanted: str | None) -> list[Action]:
