@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from mentoring import participants as participants_mod
 from mentoring.applications import ApplicationIssues
 from mentoring.config import Config
 from mentoring.gh import RateLimited, Repo, WriteFailed, is_rate_limited
+from mentoring.health import plan_health
 from mentoring.model import Issue
 from mentoring.participants import Participant
 from mentoring.planner import Plan, plan
@@ -163,9 +164,11 @@ def reconcile(
                 f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
             )
             continue
-        outcome.plans.append(
-            plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
-        )
+        p = plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
+        if target.numbers is not None:
+            # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
+            p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+        outcome.plans.append(p)
 
     for issue, count in registrations:
         if _is_application(issue, config):
