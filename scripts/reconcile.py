@@ -23,6 +23,7 @@ from mentoring.gh import (
     ConfigurationError,
     Repo,
     describe_error,
+    is_rate_limited,
     make_client,
     repository_name,
 )
@@ -77,6 +78,9 @@ def main(
     try:
         return _main(argv, env, now, sleep)
     except API_ERRORS as exc:
+        if is_rate_limited(exc):  # not a failure: the next run continues
+            annotations.warning(f"Stopped: GitHub's rate limit refused a read ({describe_error(exc)}).")
+            return 0
         # A read that failed even after SafeRetry's retries: nothing past it can be planned.
         annotations.error(
             f"GitHub did not answer ({describe_error(exc)}), so this run stopped."

@@ -33,8 +33,8 @@ ICONS = {OK: "✅", CHANGED: "🆕", INFO: "ℹ️", WARNING: "⚠️", ERROR: "
 # No API lists what a GITHUB_TOKEN may do: say what was checked, and what was not.
 WORKFLOW_TOKENS = (
     "The checks above used this run's token. Each workflow's own token gets the"
-    " `permissions:` its job declares (mentoring.yml: issues: write, contents: read,"
-    " actions: read; graduation.yml also pull-requests: read); keep those when editing them."
+    " `permissions:` its job declares: the reconciler needs issues: write and contents: read"
+    " (graduation.yml also pull-requests: read); keep those when editing the workflows."
 )
 
 

@@ -232,11 +232,15 @@ def _is_registration(issue: Issue, config: Config) -> bool:
     return reg is not None and not issue.is_pull_request and issue.has_label(reg.label)
 
 
-def _urgency(p: Plan) -> tuple[int, float]:
-    """Plans with work first; among them, the longest-running mentorships' oldest dues."""
-    m = p.mentorship
-    started = m.start.timestamp() if m.start else float("inf")
-    return (0 if p.actions else 1, started)
+def _urgency(p: Plan) -> tuple[int, float, int]:
+    """Plans with work first; among them the most overdue: the check-in, review or reminder
+    that fell due earliest, then other work (welcome, pairing, graduation) by issue number.
+
+    Not by start: a mentorship that began earlier is not behind when its latest check-in
+    went out on time, while a later one may have waited a month through an outage.
+    """
+    since = p.overdue_since.timestamp() if p.overdue_since else float("inf")
+    return (0 if p.actions else 1, since, p.mentorship.number)
 
 
 def _budget_low(repo: Repo) -> bool:
