@@ -79,7 +79,10 @@ def main(
         return _main(argv, env, now, sleep)
     except API_ERRORS as exc:
         if is_rate_limited(exc):  # not a failure: the next run continues
-            annotations.warning(f"Stopped: GitHub's rate limit refused a read ({describe_error(exc)}).")
+            annotations.warning(
+                f"Stopped early: GitHub's rate limit refused a read ({describe_error(exc)})."
+                " The next run continues."
+            )
             return 0
         # A read that failed even after SafeRetry's retries: nothing past it can be planned.
         annotations.error(
