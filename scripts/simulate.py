@@ -76,7 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         scenario = load_scenario(args.scenario)
         simulation = Simulation(
-            scenario, args.root, faults=args.faults, seed=args.seed, name=args.scenario.name
+            scenario,
+            args.root,
+            faults=args.faults,
+            seed=args.seed,
+            name=args.scenario.name,
+            keep_http_log=args.http_log is not None,
         )
         result = simulation.run(reconcile.main)
     except ScenarioError as exc:

@@ -251,6 +251,12 @@ class Sandbox:
             return self.shapes.pull(issue)
 
     @property
+    def request_count(self) -> int:
+        """How many requests the log holds, without copying it."""
+        with self.lock:
+            return len(self._request_log)
+
+    @property
     def request_log(self) -> list[dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self._request_log)
