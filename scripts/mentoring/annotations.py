@@ -34,6 +34,10 @@ def command(
     return f"{head}::{_escape_data(message)}"
 
 
+def _emit(level: str, message: str, out: TextIO | None, **where: object) -> None:
+    print(command(level, message, **where), file=out or sys.stdout)  # type: ignore[arg-type]
+
+
 def error(
     message: str,
     *,
@@ -43,7 +47,7 @@ def error(
     out: TextIO | None = None,
 ) -> None:
     """Print an error annotation for a maintainer to fix."""
-    print(command("error", message, file=file, line=line, title=title), file=out or sys.stdout)
+    _emit("error", message, out, file=file, line=line, title=title)
 
 
 def warning(
@@ -55,4 +59,4 @@ def warning(
     out: TextIO | None = None,
 ) -> None:
     """Print a warning annotation."""
-    print(command("warning", message, file=file, line=line, title=title), file=out or sys.stdout)
+    _emit("warning", message, out, file=file, line=line, title=title)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from mentoring.model import MARKER_RE, Comment, Event
 
 Interval = tuple[datetime, datetime]
+EventTest = Callable[[Event], bool]
 
 
 @dataclass(frozen=True)
@@ -34,42 +35,41 @@ def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     return found
 
 
-def mentor_since(events: Iterable[Event], is_mentor: callable) -> datetime | None:
+def mentor_since(events: Iterable[Event], is_mentor: Callable[[str], bool]) -> datetime | None:
     """Time of the first `assigned` event of someone who counts as a mentor."""
     times = [e.at for e in events if e.kind == "assigned" and e.assignee and is_mentor(e.assignee)]
     return min(times, default=None)
 
 
-def label_intervals(events: Iterable[Event], label: str, now: datetime) -> list[Interval]:
-    """Intervals during which ``label`` was on the issue; one still on ends at ``now``."""
+def _intervals(
+    events: Iterable[Event], now: datetime, on: EventTest, off: EventTest
+) -> list[Interval]:
+    """Intervals from each event matching ``on`` to the next matching ``off`` (or ``now``)."""
     intervals: list[Interval] = []
     since: datetime | None = None
     for event in sorted(events, key=lambda e: e.at):
-        if event.label is None or event.label.lower() != label.lower():
-            continue
-        if event.kind == "labeled" and since is None:
+        if since is None and on(event):
             since = event.at
-        elif event.kind == "unlabeled" and since is not None:
+        elif since is not None and off(event):
             intervals.append((since, event.at))
             since = None
     if since is not None:
         intervals.append((since, now))
     return intervals
+
+
+def label_intervals(events: Iterable[Event], label: str, now: datetime) -> list[Interval]:
+    """Intervals during which ``label`` was on the issue; one still on ends at ``now``."""
+
+    def is_(kind: str) -> EventTest:
+        return lambda e: e.kind == kind and (e.label or "").lower() == label.lower()
+
+    return _intervals(events, now, is_("labeled"), is_("unlabeled"))
 
 
 def closed_intervals(events: Iterable[Event], now: datetime) -> list[Interval]:
     """Intervals during which the issue was closed; still closed ends at ``now``."""
-    intervals: list[Interval] = []
-    since: datetime | None = None
-    for event in sorted(events, key=lambda e: e.at):
-        if event.kind == "closed" and since is None:
-            since = event.at
-        elif event.kind == "reopened" and since is not None:
-            intervals.append((since, event.at))
-            since = None
-    if since is not None:
-        intervals.append((since, now))
-    return intervals
+    return _intervals(events, now, lambda e: e.kind == "closed", lambda e: e.kind == "reopened")
 
 
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
