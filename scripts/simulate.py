@@ -50,14 +50,14 @@ def story(result: Result) -> str:
         if what == "comment":
             first = next((ln for ln in action["body"].splitlines() if ln.strip()), "")
             key = f":{action['key']}" if action["key"] else ""
-            detail = f"{action['kind']}{key:<4} {first[:90]}"
+            detail = f"{action['kind'] + key:<18} {first[:90]}"
         elif what in ("assign", "unassign"):
-            detail = f"{what:<12} {', '.join(action['users'])}"
+            detail = f"{what:<18} {', '.join(action['users'])}"
         elif what in ("add_labels", "remove_labels"):
             sign = "+" if what == "add_labels" else "-"
-            detail = f"{'label':<12} " + ", ".join(f"{sign}{lb}" for lb in action["labels"])
+            detail = f"{'label':<18} " + ", ".join(f"{sign}{lb}" for lb in action["labels"])
         elif what == "close":
-            detail = f"{'close':<12} as {action['state_reason']}"
+            detail = f"{'close':<18} as {action['state_reason']}"
         else:
             detail = what
         lines.append(f"{action['at'][:10]}  #{action['issue']:<3} {detail}")
