@@ -191,6 +191,7 @@ def make_client(
         base_url=base_url.rstrip("/"),
         auth=Auth.Token(token),
         per_page=100,
+        api_version=API_VERSION,
         retry=SafeRetry(total=retries, backoff_factor=0.5, sleep=sleep),
         timeout=30,
         **throttle,

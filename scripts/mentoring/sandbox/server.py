@@ -99,6 +99,7 @@ class Handler(BaseHTTPRequestHandler):
                     "response_body": payload,
                     "actor": actor,
                     "at": iso(sb.now),
+                    "api_version": self.headers.get("X-GitHub-Api-Version"),
                 }
             )
             data = b"" if payload is None else json.dumps(payload).encode()

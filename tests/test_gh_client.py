@@ -1,0 +1,42 @@
+"""The client factory: what it sends, and what it asks of PyGithub for each kind of host."""
+
+from __future__ import annotations
+
+from mentoring import gh
+from mentoring.sandbox import Sandbox
+
+
+def test_every_request_names_the_api_version(sandbox: Sandbox) -> None:
+    env = {"GITHUB_TOKEN": sandbox.token_for("github-actions[bot]"), "GITHUB_API_URL": sandbox.url}
+    repo = gh.Repo(gh.make_client(env), "astropy/mentoring")
+    number = sandbox.open_issue("alice", "Mentee application - Alice", "", labels=["application"])
+    repo.snapshot(repo.issue(number))
+    log = sandbox.request_log
+    assert log
+    assert {entry["api_version"] for entry in log} == {gh.API_VERSION}
+
+
+def test_real_github_keeps_pygithubs_throttling(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.com"})
+    kwargs = github.call_args.kwargs
+    assert "seconds_between_requests" not in kwargs  # PyGithub's defaults apply
+    assert "seconds_between_writes" not in kwargs
+    assert kwargs["base_url"] == "https://api.github.com"
+    assert kwargs["api_version"] == gh.API_VERSION
+    assert isinstance(kwargs["retry"], gh.SafeRetry)
+
+
+def test_the_sandbox_is_not_throttled(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "http://127.0.0.1:8123/"})
+    kwargs = github.call_args.kwargs
+    assert kwargs["seconds_between_requests"] is None
+    assert kwargs["seconds_between_writes"] is None
+    assert kwargs["base_url"] == "http://127.0.0.1:8123"
+
+
+def test_no_api_url_means_github_com(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t"})
+    assert github.call_args.kwargs["base_url"] == gh.DEFAULT_API_URL
