@@ -36,7 +36,8 @@ class Sandbox:
         self.lock = self.state.lock
         self.faults = FaultPlan()
         self.retry_after_seconds = 1
-        self.rate_limit_remaining = RATE_LIMIT
+        self._rate_remaining = RATE_LIMIT
+        self._rate_reset = start.astimezone(UTC) + timedelta(hours=1)
         self._tokens: dict[str, str] = {}
         self._request_log: list[dict[str, Any]] = []
         self._writes: list[dict[str, Any]] = []
@@ -317,9 +318,22 @@ class Sandbox:
         with self.lock:
             self.faults.set_rate(rate, seed, kinds)
 
+    @property
+    def rate_limit_remaining(self) -> int:
+        """Requests left in this hour of sandbox time; as on GitHub, the next hour has all."""
+        if self.now >= self._rate_reset:
+            hours = (self.now - self._rate_reset) // timedelta(hours=1) + 1
+            self._rate_reset += timedelta(hours=hours)
+            self._rate_remaining = RATE_LIMIT
+        return self._rate_remaining
+
+    @rate_limit_remaining.setter
+    def rate_limit_remaining(self, value: int) -> None:
+        self._rate_remaining = value
+
     def rate_limit_dict(self) -> dict[str, int | str]:
-        reset = int((self.now + timedelta(hours=1)).timestamp())
-        remaining = max(self.rate_limit_remaining, 0)
+        remaining = max(self.rate_limit_remaining, 0)  # first: it may start a new hour
+        reset = int(self._rate_reset.timestamp())
         return {
             "limit": RATE_LIMIT,
             "remaining": remaining,
