@@ -50,28 +50,6 @@ HANDBOOKS = (
 # --- helpers ---------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _config_read_once_per_checkout() -> Iterator[None]:
-    """Parse each scenario checkout's configuration once, not on every one of its runs.
-
-    Every run of a scenario reads the same unchanged checkout, and parsing the config
-    and its forms is most of a run's time; tests/test_reconcile_cli.py covers loading.
-    """
-    real = reconcile.load_config
-    cache: dict[tuple[Path, bytes], Any] = {}
-
-    def load_config(root: Path) -> Any:
-        files = sorted((root / ".github").rglob("*.y*ml"))
-        key = (root, b"\0".join(f.read_bytes() for f in files))
-        if key not in cache:
-            cache[key] = real(root)
-        return cache[key]
-
-    reconcile.load_config = load_config
-    yield
-    reconcile.load_config = real
-
-
 def run(scenario: dict[str, Any] | str) -> Result:
     """Play a scenario (a dict, or the name of a file in tests/scenarios/)."""
     if isinstance(scenario, str):
