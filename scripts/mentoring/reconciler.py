@@ -142,7 +142,13 @@ def reconcile(
             try:
                 issues.append(repo.issue(number))
             except GithubException as exc:
-                outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
+                if exc.status == 410:  # deleted since the event: nothing left to do
+                    log.info("#%s was deleted; nothing to do", number)
+                elif exc.status == 404:
+                    missing = f"#{number}: there is no such issue in {repo.full_name}"
+                    outcome.failures.append(missing)
+                else:
+                    outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
     for issue in issues:
         if not _is_application(issue, config):
             if _is_registration(issue, config):

@@ -198,6 +198,11 @@ class Sandbox:
         with self.lock:
             self.state.edit_issue(by, number, body=body)
 
+    def delete_issue(self, number: int, by: str) -> None:
+        """An admin deletes an issue (web only): the API answers 410 Gone for it after."""
+        with self.lock:
+            self.state.delete_issue(number)
+
     def rename(self, number: int, by: str, title: str) -> None:
         with self.lock:
             self.state.edit_issue(by, number, title=title)

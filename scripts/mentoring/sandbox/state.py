@@ -47,6 +47,7 @@ class State:
         self.roles: dict[str, str] = {}
         self.labels: dict[str, Label] = {}
         self.issues: dict[int, Issue] = {}
+        self.deleted: set[int] = set()  # deleted issues answer 410 Gone, as on GitHub
         self.comments: dict[int, Comment] = {}
         self.events: dict[int, list[Event]] = {}
         self.commits: dict[str, Commit] = {}
@@ -92,9 +93,17 @@ class State:
 
     # -- lookups ----------------------------------------------------------------------
     def issue(self, number: int) -> Issue:
+        if number in self.deleted:
+            raise ApiError(410, "This issue was deleted")
         if number not in self.issues:
             raise not_found()
         return self.issues[number]
+
+    def delete_issue(self, number: int) -> None:
+        """Only admins can delete issues, and only on the web: there is no REST endpoint."""
+        self.issue(number)
+        del self.issues[number]
+        self.deleted.add(number)
 
     def comment(self, comment_id: int) -> Comment:
         c = self.comments.get(comment_id)
@@ -248,7 +257,7 @@ class State:
         if not title:
             raise invalid("Issue", "title", "missing_field")
         self.user(actor)
-        number = max(self.issues, default=0) + 1
+        number = max(self.issues.keys() | self.deleted, default=0) + 1
         issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
                       self.now, self.now, pull=pull)  # fmt: skip
         self.issues[number] = issue
