@@ -687,3 +687,13 @@ def test_cadence_comes_from_the_config() -> None:
     assert "Progress review, 4 months into the mentorship" in taken[1].body
     assert "the last 4 months" in taken[1].body
     assert "Progress review, 8 months into the mentorship" in taken[3].body
+
+
+def test_the_summary_counts_a_check_in_this_run_posts_as_the_last_one() -> None:
+    story = paired()
+    before = story.plan(at(2026, 2, 19))
+    assert before.mentorship.last is None
+    result = story.plan(at(2026, 2, 21, 6, 17))
+    assert kinds(result.actions) == [("checkin", "1")]
+    assert (result.mentorship.last.kind, result.mentorship.last.key) == ("checkin", "1")
+    assert result.mentorship.next.period == 2

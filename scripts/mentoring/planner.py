@@ -173,7 +173,14 @@ def plan(
         nxt = next_due() if state == ACTIVE else None
         running = start is not None and state in (ACTIVE, PAUSED)
         age = int(active_age(start, stops, now) // 86400) if running else None
-        return Mentorship(issue.number, mentee, mentors, state, start, last, nxt, missing, age)
+        # A check-in this plan posts is the latest one, as the next run will see it.
+        posting = [
+            BotComment(a.kind, a.key, now, 0)
+            for a in actions
+            if isinstance(a, PostComment) and a.kind in ("checkin", "review")
+        ]
+        latest = posting[-1] if posting else last
+        return Mentorship(issue.number, mentee, mentors, state, start, latest, nxt, missing, age)
 
     actions: list[Action] = []
 

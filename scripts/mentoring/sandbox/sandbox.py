@@ -334,6 +334,7 @@ class Sandbox:
 
     @rate_limit_remaining.setter
     def rate_limit_remaining(self, value: int) -> None:
+        _ = self.rate_limit_remaining  # move to the current hour first: the value is for it
         self._rate_remaining = value
 
     def rate_limit_dict(self) -> dict[str, int | str]:
