@@ -344,7 +344,9 @@ class Repo:
 
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
-        remaining = self.client.requester.rate_limiting[0]
+        # The lazy repository's requester: withLazy made a client of its own, and every
+        # request goes through it; the one it was made from never sees a response.
+        remaining = self._repo.requester.rate_limiting[0]
         return remaining if remaining >= 0 else None
 
     # --- setup checks (scripts/setup_repo.py) ---------------------------------------
