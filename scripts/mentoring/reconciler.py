@@ -16,7 +16,7 @@ from mentoring.applications import ApplicationIssues
 from mentoring.config import Config
 from mentoring.gh import RateLimited, Repo, WriteFailed, is_rate_limited
 from mentoring.health import plan_health
-from mentoring.model import Issue
+from mentoring.model import Issue, IssueSnapshot
 from mentoring.participants import Participant
 from mentoring.planner import Plan, plan
 from mentoring.registration import (
@@ -131,44 +131,13 @@ def reconcile(
     # relies on the snapshot it just read, to keep to one read per issue; it can only race
     # an event in the same minute, and events skip nothing by waiting for the next one.
     repo.check_first = target.numbers is not None
-    registrations: list[tuple[Issue, int]] = []
-    if target.numbers is None:
-        issues = list(repo.open_issues(config.application.label))
-        if config.mentor_registration is not None:
-            registrations = list(repo.open_issues_counted(config.mentor_registration.label))
-    else:
-        issues = []
-        for number in target.numbers:
-            try:
-                issues.append(repo.issue(number))
-            except GithubException as exc:
-                if exc.status == 410:  # deleted since the event: nothing left to do
-                    log.info("#%s was deleted; nothing to do", number)
-                elif exc.status == 404:
-                    missing = f"#{number}: there is no such issue in {repo.full_name}"
-                    outcome.failures.append(missing)
-                else:
-                    outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
-    for issue in issues:
-        if not _is_application(issue, config):
-            if _is_registration(issue, config):
-                registrations.append((issue, -1))  # an event run: always read it
-            else:
-                log.info("#%s is not an application issue; left alone", issue.number)
-            continue
-        if _budget_low(repo):
-            outcome.stopped_early = True
-            break
-        try:
-            snapshot = repo.snapshot(issue)
-        except GithubException as exc:
-            if is_rate_limited(exc):
-                outcome.stopped_early = True
-                outcome.stop_reason = f"as GitHub's rate limit refused a read (HTTP {exc.status})"
+    applications, registrations = _targeted(repo, config, target, outcome)
+
+    for issue in applications:
+        snapshot = _read(repo, issue, outcome)
+        if snapshot is None:
+            if outcome.stopped_early:
                 break
-            outcome.failures.append(
-                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
-            )
             continue
         p = plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
         if target.numbers is not None:
@@ -177,46 +146,16 @@ def reconcile(
         outcome.plans.append(p)
 
     for issue, count in registrations:
-        if _is_application(issue, config):
-            continue  # an application first: the planner handles it
+        if outcome.stopped_early:
+            break
         if count >= 0 and not needs_snapshot(issue, count, config):
             outcome.registrations.append(RegistrationPlan(registered_mentor(issue, config)))
             continue
-        if _budget_low(repo):
-            outcome.stopped_early = True
-            break
-        try:
-            snapshot = repo.snapshot(issue)
-        except GithubException as exc:
-            if is_rate_limited(exc):
-                outcome.stopped_early = True
-                outcome.stop_reason = f"as GitHub's rate limit refused a read (HTTP {exc.status})"
-                break
-            outcome.failures.append(
-                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
-            )
-            continue
-        outcome.registrations.append(plan_registration(snapshot, config, now, renderer))
+        snapshot = _read(repo, issue, outcome)
+        if snapshot is not None:
+            outcome.registrations.append(plan_registration(snapshot, config, now, renderer))
 
-    for p in [*sorted(outcome.plans, key=_urgency), *outcome.registrations]:
-        for action in p.actions:
-            log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
-        if dry_run:
-            continue
-        if p.actions and (outcome.stopped_early or _budget_low(repo)):
-            outcome.stopped_early = True
-            break
-        for action in p.actions:
-            try:
-                repo.apply(action)
-            except RateLimited as exc:
-                outcome.stopped_early = True
-                outcome.stop_reason = f"as GitHub's rate limit refused a write ({exc})"
-                break
-            except WriteFailed as exc:
-                outcome.failures.append(str(exc))
-                break  # the rest of this issue waits for the next run, in order
-            outcome.done.setdefault(action.issue, []).append(action.describe())
+    _apply(repo, [*sorted(outcome.plans, key=_urgency), *outcome.registrations], outcome, dry_run)
     if outcome.stopped_early:
         reason = outcome.stop_reason or (
             f"to keep {RATE_RESERVE} API requests for others"
@@ -227,6 +166,90 @@ def reconcile(
             " most overdue first. The next run continues with the rest."
         )
     return outcome
+
+
+def _targeted(
+    repo: Repo, config: Config, target: Target, outcome: Outcome
+) -> tuple[list[Issue], list[tuple[Issue, int]]]:
+    """Application issues, and registrations with their comment counts (-1: unknown)."""
+    if target.numbers is None:
+        # Least recently updated first: when the budget cannot cover every timeline, the
+        # issues the bot has not touched for longest are the likeliest to be overdue.
+        applications = sorted(
+            repo.open_issues(config.application.label), key=lambda i: i.updated_at
+        )
+        registrations = []
+        if config.mentor_registration is not None:
+            listed = repo.open_issues_counted(config.mentor_registration.label)
+            # The application label wins: the planner handles an issue with both.
+            registrations = [(i, n) for i, n in listed if not _is_application(i, config)]
+        return applications, registrations
+    applications, registrations = [], []
+    for number in target.numbers:
+        try:
+            issue = repo.issue(number)
+        except GithubException as exc:
+            if is_rate_limited(exc):
+                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+                break
+            if exc.status == 410:  # deleted since the event: nothing left to do
+                log.info("#%s was deleted; nothing to do", number)
+            elif exc.status == 404:
+                outcome.failures.append(f"#{number}: there is no such issue in {repo.full_name}")
+            else:
+                outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
+            continue
+        if _is_application(issue, config):  # the application label wins over registration
+            applications.append(issue)
+        elif _is_registration(issue, config):
+            registrations.append((issue, -1))  # an event run: always read it
+        else:
+            log.info("#%s is not an application issue; left alone", issue.number)
+    return applications, registrations
+
+
+def _read(repo: Repo, issue: Issue, outcome: Outcome) -> IssueSnapshot | None:
+    """The issue's snapshot; None when it cannot be read (noted) or the budget is spent."""
+    if _budget_low(repo):
+        _stop(outcome)
+        return None
+    try:
+        return repo.snapshot(issue)
+    except GithubException as exc:
+        if is_rate_limited(exc):
+            _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+        else:
+            outcome.failures.append(
+                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
+            )
+        return None
+
+
+def _apply(repo: Repo, plans: list, outcome: Outcome, dry_run: bool) -> None:
+    """Carry out the plans in order; an issue's remaining actions wait after a failure."""
+    for p in plans:
+        for action in p.actions:
+            log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
+        if dry_run or not p.actions:
+            continue
+        if outcome.stopped_early or _budget_low(repo):
+            _stop(outcome)
+            return
+        for action in p.actions:
+            try:
+                repo.apply(action)
+            except RateLimited as exc:
+                _stop(outcome, f"as GitHub's rate limit refused a write ({exc})")
+                return
+            except WriteFailed as exc:
+                outcome.failures.append(str(exc))
+                break  # the rest of this issue waits for the next run, in order
+            outcome.done.setdefault(action.issue, []).append(action.describe())
+
+
+def _stop(outcome: Outcome, reason: str = "") -> None:
+    outcome.stopped_early = True
+    outcome.stop_reason = outcome.stop_reason or reason
 
 
 def _is_application(issue: Issue, config: Config) -> bool:
