@@ -410,12 +410,20 @@ CASES = [
         pull_request=42,
     ),
     Case(
-        "mentee-field-handle",
-        lambda: opened(github="@Bob-2"),
+        "mentee-field-handle-from-a-coordinator",
+        lambda: Story(author=COORD, body=body(github="@Bob-2")),
         T0 + timedelta(seconds=3),
         WELCOME_NEW,
         contains=("Hello @Bob-2,",),
         lacks=("@alice",),
+    ),
+    Case(
+        "mentee-field-handle-from-anyone-else-is-ignored",
+        lambda: opened(github="@Bob-2"),
+        T0 + timedelta(seconds=3),
+        WELCOME_NEW,
+        contains=("Hello @alice,",),
+        lacks=("@Bob-2",),
     ),
     Case(
         "mentee-field-invalid-uses-author",
@@ -583,13 +591,14 @@ def test_only_issues_with_the_application_label_are_handled() -> None:
 
 
 def test_the_mentee_is_never_a_mentor_and_neither_are_coordinators_or_bots() -> None:
-    story = welcomed(github="bob")
+    story = Story(author=COORD, body=body(github="bob"))  # a coordinator applies for bob
+    story.run(T0 + timedelta(seconds=5))
     story.assign("bob", T0 + DAY, by="bob").assign("dependabot[bot]", T0 + DAY)
+    story.assign(COORD, T0 + DAY)
     result = story.plan(T0 + DAY + timedelta(seconds=5))
     assert result.mentorship.mentee == "bob"
     assert result.mentorship.mentors == ()
     assert result.mentorship.start is None
-    # The author who applied for bob may mentor: they are neither mentee nor coordinator.
     story.assign("alice", T0 + 2 * DAY)
     assert story.plan(T0 + 2 * DAY).mentorship.mentors == ("alice",)
 

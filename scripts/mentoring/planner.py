@@ -85,9 +85,13 @@ class Plan:
 
 
 def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:
-    """The applicant: the handle in the configured form field, else the issue's author."""
+    """The applicant: the issue's author, or the handle in the configured form field when a
+    coordinator opened the issue for someone. Anyone else naming another person there
+    would make the bot ping, and later graduate, whoever they named: that is ignored.
+    """
     field_id = config.application.mentee_field
-    if field_id:
+    author = snapshot.issue.author.lower()
+    if field_id and author in {c.lower() for c in config.coordinators}:
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
