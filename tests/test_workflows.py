@@ -133,6 +133,22 @@ def test_graduation_triggers() -> None:
         assert "github.event.pull_request.merged == true" in job["if"]
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # The pull request's number and base commit come from the event payload; the
+        # scripts read contents at a ref and issues, never the pull requests API.
+        ("graduation.yml", {"contents": "read", "issues": "write"}),
+        ("check-participants.yml", {"contents": "read", "issues": "read"}),
+    ],
+)
+def test_participants_workflows_grant_only_what_they_use(
+    name: str, expected: dict[str, str]
+) -> None:
+    for job in jobs(WORKFLOWS / name).values():
+        assert job["permissions"] == expected
+
+
 # --- Hardening, for every workflow ----------------------------------------------------
 
 
