@@ -233,6 +233,7 @@ def test_coordinators_as_text(repo: Path) -> None:
         ("cora_b", "single hyphens"),
         ("a" * 40, "39 characters"),
         ("42", "as text"),
+        ('"cora\\n"', "single hyphens"),  # a regex `$` would let the newline through
     ],
 )
 def test_bad_coordinator_login(repo: Path, login: str, fix: str) -> None:

@@ -15,7 +15,6 @@ from mentoring.participants import (
     added_entries,
     check_against_issues,
     find,
-    is_login,
     load_participants,
     parse_participants,
     shown,
@@ -264,31 +263,6 @@ def test_impossible_date_does_not_hide_other_problems() -> None:
 def test_quoted_iso_date_is_accepted() -> None:
     (entry,) = parse_participants('- {name: A, github: a, date: "2026-02-28"}', "p").entries
     assert entry.date == dt.date(2026, 2, 28)
-
-
-@pytest.mark.parametrize(
-    ("login", "ok"),
-    [
-        ("a", True),
-        ("octocat", True),
-        ("mona-lisa", True),
-        ("A1-b2-C3", True),
-        ("x" * 39, True),
-        ("x" * 40, False),
-        ("", False),
-        ("-mona", False),
-        ("mona-", False),
-        ("mona--lisa", False),
-        ("mona_lisa", False),
-        ("@mona", False),
-        ("mona lisa", False),
-        ("mona\n", False),
-        ("ｍｏｎａ", False),
-        (42, False),
-    ],
-)
-def test_is_login(login: object, ok: bool) -> None:
-    assert is_login(login) is ok
 
 
 def test_shown_keeps_user_text_inside_one_code_span() -> None:

@@ -10,20 +10,18 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mentoring import forms
+from mentoring.logins import is_bot_login, is_login
 from mentoring.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
-# GitHub logins: alphanumerics and single hyphens, no hyphen at either end, at most 39.
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-_BOT_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 DEFAULTS: dict[str, Any] = {
@@ -226,7 +224,7 @@ class _Validator:
             )
         return value
 
-    def login(self, value: Any, path: tuple, pattern: re.Pattern[str] = _LOGIN) -> str:
+    def login(self, value: Any, path: tuple, valid: Callable[[str], bool] = is_login) -> str:
         name = ".".join(map(str, path))
         if not isinstance(value, str):
             raise self.error(
@@ -238,7 +236,7 @@ class _Validator:
             raise self.error(
                 path, f"{value!r} is not a GitHub login.", f"Write it without the @: `{value[1:]}`."
             )
-        if not pattern.match(value):
+        if not valid(value):
             raise self.error(
                 path,
                 f"{value!r} is not a valid GitHub login.",
@@ -264,7 +262,7 @@ class _Validator:
         self.unique_labels(label_values, app, mentors)
         return Config(
             coordinators=self.coordinators(),
-            bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), _BOT_LOGIN),
+            bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_bot_login),
             program=Program(
                 name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
                 url=self.url(program["url"], ("program", "url")),

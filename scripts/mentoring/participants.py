@@ -17,14 +17,12 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from mentoring import yamlfile
+from mentoring.logins import is_login
 
 REQUIRED_KEYS = ("name", "github")
 OPTIONAL_KEYS = ("role", "mentors", "issue", "date", "links")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 
-# GitHub's rule for new accounts: 1-39 letters, digits or single hyphens, no hyphen at
-# either end. (A few very old accounts break it; none of them will graduate here.)
-_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 # Possessive quantifiers: no backtracking over long runs of spaces.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_ENTRY = "`- name: Ada Lovelace` and, on the next line, `  github: ada`"
@@ -126,11 +124,6 @@ def added_entries(old: Iterable[Participant], new: Iterable[Participant]) -> lis
     """Entries of ``new`` whose login (ignoring case) is not in ``old``, in file order."""
     known = {p.github.casefold() for p in old}
     return [p for p in new if p.github.casefold() not in known]
-
-
-def is_login(value: object) -> bool:
-    """True if ``value`` is text GitHub would accept as a username."""
-    return isinstance(value, str) and _LOGIN.fullmatch(value) is not None
 
 
 def shown(value: object, limit: int = 60) -> str:
