@@ -12,7 +12,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from mentoring import forms
@@ -406,41 +405,3 @@ def test_astropy_form_by_configuration_alone(astropy: forms.Form) -> None:
     assert forms.missing_required(astropy, parsed) == []
     parsed["role"] = "None"
     assert [f.id for f in forms.missing_required(astropy, parsed)] == ["role"]
-
-
-# ---------------------------------------------------------------- neutralise
-
-
-def test_neutralise_prevents_mentions() -> None:
-    out = forms.neutralise("thanks @alice and @astropy/maintainers")
-    assert "@alice" not in out
-    assert out.replace(forms.ZWJ, "") == "thanks @alice and @astropy/maintainers"
-
-
-def test_neutralise_hides_markers_and_html() -> None:
-    out = forms.neutralise("<!-- mentoring:welcome --> <b>x</b> &lt;")
-    assert "<" not in out
-    assert ">" not in out
-    assert "&lt;!\\-\\-" not in out  # '-' is not escaped; only '<' turns into an entity
-    assert out.startswith("&lt;\\!-- mentoring:welcome --&gt;")
-    assert out.endswith("&amp;lt;")
-
-
-def test_neutralise_one_line_escaped_and_bounded() -> None:
-    out = forms.neutralise("# Title\n\n- item\n| a | b |\n```\n**bold** [x](y)")
-    assert "\n" not in out
-    assert out == r"\# Title - item \| a \| b \| \`\`\` \*\*bold\*\* \[x\]\(y\)"
-    long = forms.neutralise("a" * 500, max_length=50)
-    assert len(long) == 50
-    assert long.endswith("…")
-    assert forms.neutralise(None) == ""
-    assert forms.neutralise("\x00bell\x07 \u202eevil") == "bell evil"
-
-
-def test_neutralised_text_stays_literal_in_templates() -> None:
-    # Comments are Markdown, not HTML: the project's templates do not HTML-escape.
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
-    text = forms.neutralise("{{ 7 * 7 }} {% if true %}x{% endif %}")
-    rendered = env.from_string("You wrote: {{ quote }}").render(quote=text)
-    assert "49" not in rendered
-    assert rendered == r"You wrote: \{\{ 7 \* 7 \}\} \{% if true %\}x\{% endif %\}"

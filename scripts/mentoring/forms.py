@@ -394,35 +394,3 @@ def missing_required(
         elif is_empty(answer):
             missing.append(field)
     return missing
-
-
-# ---------------------------------------------------------------- quoting user text
-
-ZWJ = "\u200d"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def neutralise(text: str | None, max_length: int = 200) -> str:
-    """User text made safe to quote inline in a bot comment: one line, inert, bounded.
-
-    - Whitespace (newlines included) collapses to single spaces, so the text cannot
-      open a heading, list, table or code block around it.
-    - ``@`` is followed by a zero-width joiner: GitHub only links (and notifies) a
-      mention when ``@`` is directly followed by a login character, and the joiner is
-      invisible, so ``@alice`` still reads as written but pings nobody. (Backticks
-      would also work, but a code span cannot hold a backtick and looks like code.)
-    - ``&``, ``<`` and ``>`` become HTML entities, so the raw comment never contains
-      ``<!--``: a pasted ``<!-- mentoring:... -->`` marker cannot appear in our
-      comment, and no HTML is rendered.
-    - Markdown punctuation is backslash-escaped; GitHub shows it literally.
-    - Longer text is cut at ``max_length`` characters with an ellipsis.
-
-    Templates receive this as data; Jinja never evaluates it, so ``{{ }}`` stays as typed.
-    """
-    flat = " ".join(_CONTROL.sub("", text or "").split())
-    if len(flat) > max_length:
-        flat = flat[: max_length - 1].rstrip() + "…"
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
-    return flat.replace("@", "@" + ZWJ)
