@@ -686,11 +686,12 @@ def test_cadence_comes_from_the_config() -> None:
         result = story.plan(when, config=config)
         story.apply(result.actions, when)
         taken += [a for a in comments_of(result.actions) if a.kind in ("checkin", "review")]
+    # Keys are months since pairing, whatever the cadence.
     assert [(a.kind, a.key) for a in taken] == [
-        ("checkin", "1"),
-        ("review", "2"),
-        ("checkin", "3"),
+        ("checkin", "2"),
         ("review", "4"),
+        ("checkin", "6"),
+        ("review", "8"),
     ]
     assert "2 months into the mentorship" in taken[0].body
     assert "Progress review, 4 months into the mentorship" in taken[1].body
@@ -706,3 +707,52 @@ def test_the_summary_counts_a_check_in_this_run_posts_as_the_last_one() -> None:
     assert kinds(result.actions) == [("checkin", "1")]
     assert (result.mentorship.last.kind, result.mentorship.last.key) == ("checkin", "1")
     assert result.mentorship.next.period == 2
+
+
+def test_a_change_of_cadence_carries_on_from_the_months_covered() -> None:
+    story = paired()
+    for when in daily(PAIRED_AT + DAY, at(2026, 7, 1)):  # monthly: months 1 to 5
+        story.run(when)
+    slower = load_config(ROOT, {"cadence": {"checkin_months": 2}})
+    taken = []
+    for when in daily(at(2026, 7, 1), at(2026, 11, 1)):
+        result = story.plan(when, config=slower)
+        story.apply(result.actions, when)
+        taken += [
+            (a.kind, a.key) for a in comments_of(result.actions) if a.kind != "review-reminder"
+        ]
+    # Every two months from pairing: month 6 (due 20 July), then month 8 (20 September).
+    assert taken == [("review", "6"), ("checkin", "8")]
+
+
+def test_time_without_a_mentor_does_not_count() -> None:
+    story = welcomed()
+    story.assign("dan", at(2026, 1, 6, 9)).unassign("dan", at(2026, 1, 6, 9, 5))
+    story.assign("mo", at(2026, 3, 20, 9))
+    result = story.run(at(2026, 3, 20, 9, 1))
+    assert kinds(result.actions) == [("paired", "mo")]
+    assert result.mentorship.next.at == at(2026, 4, 20, 8, 55)  # one month of mentoring
+    assert kinds(story.run(at(2026, 4, 19)).actions) == []
+    assert kinds(story.run(at(2026, 4, 21)).actions) == [("checkin", "1")]
+
+
+def test_a_coordinator_the_bot_assigned_is_not_a_mentor_after_leaving_the_config() -> None:
+    story = welcomed()  # the bot assigned COORD
+    former = load_config(ROOT, {"coordinators": ["someone-else"]})
+    result = story.plan(at(2026, 3, 1), config=former)
+    assert result.mentorship.mentors == ()
+    assert result.mentorship.state == "awaiting mentor"
+    assert not [a for a in comments_of(result.actions) if a.kind == "paired"]
+
+
+def test_pausing_stops_the_wait_for_a_mentor_and_the_review_reply_window() -> None:
+    story = welcomed().pause(T0 + DAY, T0 + 61 * DAY)
+    assert kinds(story.run(T0 + 61 * DAY + timedelta(hours=1)).actions) == []
+    assert kinds(story.run(T0 + 91 * DAY).actions) == [("mentor-reminder", "1")]
+
+    mentored = paired()
+    for when in daily(PAIRED_AT + DAY, at(2026, 4, 22)):
+        mentored.run(when)  # review at 3 months, on 21 April
+    mentored.pause(at(2026, 4, 25), at(2026, 5, 25))
+    assert kinds(mentored.run(at(2026, 5, 26)).actions) == []
+    assert kinds(mentored.run(at(2026, 6, 5)).actions) == [("review-reminder", "3")]

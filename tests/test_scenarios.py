@@ -403,7 +403,7 @@ def test_already_in_participants_graduates_on_the_first_run() -> None:
             "2026-01-05T00:00:00Z",
             "2026-01-08T00:00:00Z",
             [apply("2026-01-05T10:00:00Z")],
-            participants=[{"name": "Alice Example", "github": "alice"}],
+            participants=[{"name": "Alice Example", "github": "alice", "issue": 1}],
         )
     )
     first_run = [a for a in result.actions if a["run"] == "issues.opened"]
@@ -419,6 +419,19 @@ def test_already_in_participants_graduates_on_the_first_run() -> None:
     assert result.issues["1"]["state_reason"] == "completed"
 
 
+def test_a_past_graduate_who_applies_again_is_welcomed_not_graduated() -> None:
+    result = run(
+        scenario(
+            "2026-01-05T00:00:00Z",
+            "2026-01-08T00:00:00Z",
+            [apply("2026-01-05T10:00:00Z")],
+            participants=[{"name": "Alice Example", "github": "alice"}],
+        )
+    )
+    assert [a["kind"] for a in result.actions if a["type"] == "comment"] == ["welcome"]
+    assert result.issues["1"]["state"] == "open"
+
+
 def test_a_pull_request_adding_two_people_graduates_both(caplog) -> None:
     caplog.set_level(logging.WARNING)
     result = run(
@@ -429,6 +442,16 @@ def test_a_pull_request_adding_two_people_graduates_both(caplog) -> None:
                 apply("2026-01-05T10:00:00Z"),
                 apply("2026-01-05T11:00:00Z", by="carl", name="Carl"),
                 apply("2026-01-05T12:00:00Z", by="erin", name="Erin"),
+                {
+                    "at": "2026-01-06T09:00:00Z",
+                    "by": "cora",
+                    "assign": {"issue": 1, "users": ["bob"]},
+                },
+                {
+                    "at": "2026-01-06T09:00:00Z",
+                    "by": "cora",
+                    "assign": {"issue": 2, "users": ["dan"]},
+                },
                 {
                     "at": "2026-01-20T06:00:00Z",
                     "by": "alice",

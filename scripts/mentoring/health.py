@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 
 from mentoring.config import Config
 from mentoring.model import Action, IssueSnapshot, PostComment
-from mentoring.planner import Plan, clock_stops
+from mentoring.planner import Plan
 from mentoring.render import Renderer
-from mentoring.timeline import bot_comments, due_time
+from mentoring.timeline import bot_comments
+
+PERIODIC = ("checkin", "review")
 
 KIND = "schedule-health"
 WORKFLOW = "Mentoring"  # the `name:` of .github/workflows/mentoring.yml
@@ -36,23 +38,11 @@ def overdue(snapshot: IssueSnapshot, plan: Plan, config: Config, now: datetime):
     in that time either (a mentor assigned after a gap, for example, makes a check-in
     due now that the schedule could not post before).
     """
-    start = plan.mentorship.start
-    if start is None:
-        return None
+    due = plan.overdue_since
     for action in plan.actions:
-        if not (
-            isinstance(action, PostComment)
-            and action.kind in ("checkin", "review")
-            and action.key
-            and action.key.isdigit()
-        ):
+        if due is None or not (isinstance(action, PostComment) and action.kind in PERIODIC):
             continue
-        months = int(action.key) * config.cadence.checkin_months
-        due = due_time(start, months, clock_stops(snapshot, config, now))
-        changed = max(
-            (e.at for e in snapshot.events if e.kind in STATE_CHANGES),
-            default=due,
-        )
+        changed = max((e.at for e in snapshot.events if e.kind in STATE_CHANGES), default=due)
         if now - max(due, changed) > STALL_AFTER:
             return action.kind, due
     return None

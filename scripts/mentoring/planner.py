@@ -9,7 +9,7 @@ run did is on the issue by the time the second one reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from mentoring.model import (
     AddLabels,
     Assign,
     Close,
+    Event,
     IssueSnapshot,
     PostComment,
     RemoveLabels,
@@ -31,13 +32,15 @@ from mentoring.participants import Participant
 from mentoring.render import Renderer
 from mentoring.timeline import (
     BotComment,
+    Interval,
     active_age,
     bot_comments,
     closed_intervals,
     due_time,
     label_intervals,
+    latest_assigners,
     latest_due_period,
-    mentor_since,
+    unpaired_intervals,
 )
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
@@ -79,8 +82,8 @@ class Mentorship:
 class Plan:
     mentorship: Mentorship
     actions: tuple[Action, ...] = field(default_factory=tuple)
-    # When the check-in, review or reminder it posts fell due: a run short of requests
-    # serves the most overdue first. None for other work (welcome, pairing, graduation).
+    # When the check-in or review it posts fell due (else the review reminder): how late
+    # this run is. None for other work (welcome, pairing, graduation).
     overdue_since: datetime | None = None
 
 
@@ -110,9 +113,24 @@ def is_mentor(login: str, mentee: str, config: Config) -> bool:
     )
 
 
-def mentors_of(assignees: Iterable[str], mentee: str, config: Config) -> tuple[str, ...]:
-    """The issue's mentors: its assignees who count as mentors, in assignment order."""
-    return tuple(a for a in assignees if is_mentor(a, mentee, config))
+def mentors_of(
+    assignees: Iterable[str],
+    mentee: str,
+    config: Config,
+    assigners: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """The issue's mentors: its assignees who count as mentors, in assignment order.
+
+    ``assigners`` (login → who assigned them last, from the timeline) leaves out people
+    the bot itself assigned: coordinators it assigned stay coordinators on the issue even
+    after they leave the config's list.
+    """
+    bot_assigned = {
+        login for login, actor in (assigners or {}).items() if actor == config.bot.lower()
+    }
+    return tuple(
+        a for a in assignees if is_mentor(a, mentee, config) and a.lower() not in bot_assigned
+    )
 
 
 def period_kind(period: int, config: Config) -> str:
@@ -120,10 +138,15 @@ def period_kind(period: int, config: Config) -> str:
     return "review" if period % config.cadence.review_every == 0 else "checkin"
 
 
-def clock_stops(snapshot: IssueSnapshot, config: Config, now: datetime):
-    """Intervals when the clock stood still: paused, or closed until reopened."""
-    return label_intervals(snapshot.events, config.labels.paused, now) + closed_intervals(
-        snapshot.events, now
+def clock_stops(
+    snapshot: IssueSnapshot, config: Config, now: datetime, is_pairing: Callable[[Event], bool]
+) -> list[Interval]:
+    """Intervals when the clock stood still: paused, closed, or with no mentor assigned."""
+    events = snapshot.events
+    return (
+        label_intervals(events, config.labels.paused, now)
+        + closed_intervals(events, now)
+        + unpaired_intervals(events, is_pairing, now)
     )
 
 
@@ -144,12 +167,24 @@ def plan(
     def mentor(login: str) -> bool:
         return is_mentor(login, mentee, config)
 
-    mentors = mentors_of(issue.assignees, mentee, config)
+    def is_pairing(event: Event) -> bool:
+        """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
+        return (
+            event.kind == "assigned"
+            and bool(event.assignee)
+            and (event.actor or "").lower() != config.bot.lower()
+            and mentor(event.assignee or "")
+        )
+
+    mentors = mentors_of(issue.assignees, mentee, config, latest_assigners(snapshot.events))
     posted = bot_comments(snapshot.comments, config.bot)
     done = {(c.kind, c.key) for c in posted}
-    start = mentor_since(snapshot.events, mentor)
-    stops = clock_stops(snapshot, config, now)
+    start = min((e.at for e in snapshot.events if is_pairing(e)), default=None)
+    stops = clock_stops(snapshot, config, now, is_pairing)
+    pauses = label_intervals(snapshot.events, config.labels.paused, now)
     step = config.cadence.checkin_months
+    # Keys of check-ins and reviews are months since pairing (DESIGN), so a change of
+    # cadence carries on from the months already covered.
     periodic = [c for c in posted if c.kind in ("checkin", "review") and c.key and c.key.isdigit()]
     last = max(periodic, key=lambda c: int(c.key), default=None)
     paused = issue.has_label(config.labels.paused)
@@ -196,7 +231,7 @@ def plan(
 
     # Graduation: the mentee is in participants.yml on the default branch.
     graduate = graduates.get(mentee.lower())
-    if graduate is not None and not _graduates_here(graduate, issue, done):
+    if graduate is not None and not _graduates_here(graduate, snapshot, done, start):
         graduate = None
     if graduate is not None:
         comment(
@@ -249,11 +284,12 @@ def plan(
             default=waited,
         )
         since = max(waited, left)
-        periods = int((now - since) / wait) if now > since else 0
+        # Paused time is not waiting either.
+        periods = int(active_age(since, pauses, now) / wait.total_seconds())
         if periods >= 1 and not paused:
             comment(
                 "mentor-reminder",
-                int((now - waited) / wait),
+                int(active_age(waited, pauses, now) / wait.total_seconds()),
                 days=periods * config.cadence.mentor_wait_days,
             )
         actions += _status_labels(issue, config, None if paused else config.labels.awaiting_mentor)
@@ -286,15 +322,16 @@ def plan(
 
     # Check-ins and reviews: only the latest period that is due, once.
     period = latest_due_period(start, step, stops, now) if start else 0
+    months = period * step
     overdue_since: datetime | None = None
-    if period >= 1 and (last is None or int(last.key) < period):
-        overdue_since = due_time(start, period * step, stops)
+    if period >= 1 and (last is None or int(last.key) < months):
+        overdue_since = due_time(start, months, stops)
         kind = period_kind(period, config)
         comment(
             kind,
-            period,
+            months,
             period=period,
-            months=period * step,
+            months=months,
             entry=_draft_entry(answers, mentee, mentors, issue.number),
         )
 
@@ -307,10 +344,11 @@ def plan(
             c.created_at > review.at and c.author.lower() in {m.lower() for m in mentors}
             for c in snapshot.comments
         )
-        if not answered and now >= review.at + window and review is last:
+        waited = active_age(review.at, pauses, now)  # a pause stops the reply window too
+        if not answered and waited >= window.total_seconds() and review is last:
             if ("review-reminder", review.key) not in done:
-                overdue_since = min(review.at + window, overdue_since or now)
-            comment("review-reminder", review.key, period=int(review.key), asked=review.at)
+                overdue_since = overdue_since or review.at + window
+            comment("review-reminder", review.key, period=int(review.key) // step, asked=review.at)
 
     return Plan(status(ACTIVE), tuple(actions), overdue_since)
 
@@ -363,18 +401,29 @@ def participant_entry(participant: Participant) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
 
 
-def _graduates_here(graduate: Participant, issue, done: set) -> bool:
+def _graduates_here(
+    graduate: Participant, snapshot: IssueSnapshot, done: set, start: datetime | None
+) -> bool:
     """Whether a graduate's entry concludes this issue, and not another of theirs.
 
-    An entry naming its issue concludes only that one. Without a number, an earlier
-    application that ended without graduating stays as it was.
+    An entry naming its issue concludes only that one. Otherwise it concludes a
+    mentorship (a mentor was assigned) that is open, or that a merged pull request's
+    closing keyword closed; never an application from before or after it (an entry
+    dated before the issue was opened belongs to an earlier application), nor one that
+    was declined, withdrawn, or closed by hand as a duplicate.
     """
+    issue = snapshot.issue
     if graduate.issue is not None:
         return graduate.issue == issue.number
     if ("graduated", None) in done:
         return True
-    # Declined, withdrawn or closed as a duplicate: ended without graduating.
-    return not (issue.state == "closed" and issue.state_reason in ("not_planned", "duplicate"))
+    if graduate.date is not None and graduate.date < issue.created_at.date():
+        return False
+    if start is None:
+        return False
+    if issue.state == "open":
+        return True
+    return issue.state_reason == "completed" and closing_pull_request(snapshot) is not None
 
 
 def closing_pull_request(snapshot: IssueSnapshot) -> int | None:

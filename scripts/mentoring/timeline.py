@@ -41,6 +41,42 @@ def mentor_since(events: Iterable[Event], is_mentor: Callable[[str], bool]) -> d
     return min(times, default=None)
 
 
+def latest_assigners(events: Iterable[Event]) -> dict[str, str]:
+    """Who made each login's latest `assigned` event (lower-case logins and actors)."""
+    by: dict[str, str] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        if event.kind == "assigned" and event.assignee:
+            by[event.assignee.lower()] = (event.actor or "").lower()
+    return by
+
+
+def unpaired_intervals(
+    events: Iterable[Event], is_pairing: EventTest, now: datetime
+) -> list[Interval]:
+    """After the first mentor arrived, the times when no mentor was assigned.
+
+    ``is_pairing`` says which `assigned` events gave the issue a mentor; an `unassigned`
+    event removes whoever it names. A gap between two mentors is not mentoring time.
+    """
+    current: set[str] = set()
+    intervals: list[Interval] = []
+    since: datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        login = (event.assignee or "").lower()
+        if event.kind == "assigned" and is_pairing(event):
+            current.add(login)
+            if since is not None:
+                intervals.append((since, event.at))
+                since = None
+        elif event.kind == "unassigned" and login in current:
+            current.discard(login)
+            if not current:
+                since = event.at
+    if since is not None:
+        intervals.append((since, now))
+    return intervals
+
+
 def _intervals(
     events: Iterable[Event], now: datetime, on: EventTest, off: EventTest
 ) -> list[Interval]:
