@@ -8,7 +8,6 @@ run did is on the issue by the time the second one reads it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ import yaml
 
 from mentoring import forms
 from mentoring.config import Config
+from mentoring.logins import is_login
 from mentoring.model import (
     Action,
     AddLabels,
@@ -42,8 +42,6 @@ from mentoring.timeline import (
     latest_due_period,
     unpaired_intervals,
 )
-
-LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 # States, as the summary and the status labels show them.
 NEEDS_INFO = "needs info"
@@ -98,7 +96,7 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
-            if LOGIN_RE.match(handle):
+            if is_login(handle):
                 return handle
     return snapshot.issue.author
 
