@@ -39,6 +39,7 @@ BASE: dict[str, Any] = {
     "issue_number": 7,
 }
 ENTRY = _draft_entry({"name": "Alice Example"}, "alice", ("mo",), 7)
+ENTRY_TWO_MENTORS = _draft_entry({"name": "Alice Example"}, "alice", ("mo", "mia"), 7)
 GRADUATE = participant_entry(
     Participant(name="Alice Example", github="alice", role="reviewer", mentors=("mo",), issue=7)
 )
@@ -89,11 +90,31 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     ),
     "checkin": ("checkin", "1", {"period": 1, "months": 1, "entry": ENTRY}),
     "checkin-month-4": ("checkin", "4", {"period": 4, "months": 4, "entry": ENTRY}),
+    "checkin-two-mentors": (
+        "checkin",
+        "1",
+        {"mentors": ["mo", "mia"], "period": 1, "months": 1, "entry": ENTRY_TWO_MENTORS},
+    ),
     "review": ("review", "3", {"period": 3, "months": 3, "entry": ENTRY}),
+    "review-two-mentors": (
+        "review",
+        "3",
+        {"mentors": ["mo", "mia"], "period": 3, "months": 3, "entry": ENTRY_TWO_MENTORS},
+    ),
     "review-reminder": ("review-reminder", "3", {"period": 3, "asked": at(2026, 4, 20, 6, 17)}),
+    "review-reminder-two-mentors": (
+        "review-reminder",
+        "3",
+        {"mentors": ["mo", "mia"], "period": 3, "asked": at(2026, 4, 20, 6, 17)},
+    ),
     "mentor-reminder": ("mentor-reminder", "1", {"days": 30}),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
+    "graduated-two-mentors": (
+        "graduated",
+        None,
+        {"mentors": ["mo", "mia"], "entry": GRADUATE, "pull_request": 42},
+    ),
 }
 # Templates other modules render; listed only while the template exists.
 OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
