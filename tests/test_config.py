@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mentoring import config, forms
 from mentoring.yamlfile import YamlFileError
@@ -57,6 +59,43 @@ def test_shipped_config_and_forms_load() -> None:
     # The forms' own labels are the ones the config says mark them.
     assert cfg.application.label in cfg.application.form_spec.labels
     assert cfg.mentor_registration.label in cfg.mentor_registration.form_spec.labels
+
+
+def _leaves(data: dict, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
+    out: dict[tuple[str, ...], object] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, (*prefix, key)))
+        else:
+            out[(*prefix, key)] = value
+    return out
+
+
+def _comments_about(lines: list[str], path: tuple[str, ...]) -> str:
+    """The key's own line and the comment lines right above it (or above its section)."""
+    found, start = [], 0
+    for depth, key in enumerate(path):
+        start = next(
+            i for i in range(start, len(lines)) if lines[i].startswith("  " * depth + f"{key}:")
+        )
+        above = start
+        while above > 0 and lines[above - 1].lstrip().startswith("#"):
+            above -= 1
+        found += lines[above : start + 1]
+    return "\n".join(found)
+
+
+def test_the_shipped_config_marks_every_value_that_is_not_the_default() -> None:
+    # Its header says a value shown is the default unless its comment says "(default:".
+    text = (ROOT / config.CONFIG_FILE).read_text(encoding="utf-8")
+    shipped = _leaves(yaml.safe_load(text))
+    defaults = _leaves(config.DEFAULTS)
+    assert set(shipped) == set(defaults)
+    lines = text.splitlines()
+    for path, value in shipped.items():
+        if path == ("coordinators",) or value == defaults[path]:
+            continue
+        assert f"(default: {json.dumps(defaults[path])}" in _comments_about(lines, path), path
 
 
 def test_defaults(repo: Path) -> None:
