@@ -117,10 +117,39 @@ def test_reconciler_skips_the_bot_and_pull_request_comments() -> None:
     assert job["permissions"]["issues"] == "write"
 
 
+def concurrency_group(template: str, context: dict[str, Any]) -> str:
+    """Evaluate a group of the form `prefix-${{ a || b || 'literal' }}` as Actions does:
+    the first operand that is not empty (a missing property is empty)."""
+    match = re.fullmatch(r"(?P<prefix>[\w-]*)\$\{\{(?P<expr>[^}]*)\}\}", template)
+    assert match, f"an unexpected group expression: {template}"
+    for operand in (o.strip() for o in match["expr"].split("||")):
+        if operand.startswith("'"):
+            return match["prefix"] + operand.strip("'")
+        value: Any = context
+        for key in operand.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value not in (None, "", 0, False):
+            return f"{match['prefix']}{value}"
+    raise AssertionError(f"the group of {template} can be empty")
+
+
 def test_reconciler_concurrency_is_per_issue_and_never_cancels() -> None:
     concurrency = load_workflow(RECONCILER)["concurrency"]
-    assert "github.event.issue.number" in concurrency["group"]
     assert concurrency["cancel-in-progress"] is False
+
+    def group(event_name: str, event: dict[str, Any], inputs: dict[str, Any]) -> str:
+        context = {"github": {"event_name": event_name, "event": event}, "inputs": inputs}
+        return concurrency_group(concurrency["group"], context)
+
+    schedule = group("schedule", {"schedule": "17 6 * * *"}, {})
+    dispatch_all = group("workflow_dispatch", {"inputs": {"issue": ""}}, {"issue": ""})
+    dispatch_one = group("workflow_dispatch", {"inputs": {"issue": "5"}}, {"issue": "5"})
+    comment = group("issue_comment", {"issue": {"number": 5}}, {})
+    other = group("issues", {"issue": {"number": 6}}, {})
+    # Two runs over every issue never overlap; runs on one issue never overlap either.
+    assert schedule == dispatch_all
+    assert dispatch_one == comment != other
+    assert schedule not in (comment, other)
 
 
 def test_graduation_triggers() -> None:
