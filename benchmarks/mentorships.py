@@ -51,6 +51,7 @@ def build(
     due: Iterable[int] = (),
     months: int = 12,
     root: Path = ROOT,
+    opened: datetime | None = None,
 ) -> Built:
     """``n`` mentorships paired a little over ``months`` months before ``now``.
 
@@ -59,6 +60,8 @@ def build(
     indices in ``due`` (0-based): their latest check-in or review is left for the run.
     Mentorship ``i`` started ``i % 28 + 1`` days (and ``i`` minutes) before ``months``
     months ago, so the latest dues spread over four weeks, the earliest for high ``i % 28``.
+    Each issue is opened five days before its start, or with ``opened`` all at that time,
+    in index order (so issue numbers no longer follow the starts).
     """
     config = load_config(root)
     bot, coordinator = config.bot, config.coordinators[0]
@@ -79,7 +82,7 @@ def build(
     for i in range(n):
         mentee, mentor = f"mentee{i:04d}", f"mentor{i % MENTORS:02d}"
         start = now - relativedelta(months=months) - timedelta(days=i % 28 + 1, minutes=i)
-        opened = start - timedelta(days=5)
+        opened_at = opened or start - timedelta(days=5)
         body = render_body(form, {**ANSWERS, "name": f"Mentee {i}"})
 
         def open_(i=i, mentee=mentee, body=body) -> None:
@@ -100,8 +103,8 @@ def build(
             sb.remove_labels(number, bot, [labels.awaiting_mentor])
             sb.add_labels(number, bot, [labels.active])
 
-        at(opened, 0, open_)
-        at(opened + timedelta(seconds=3), 1, welcome)
+        at(opened_at, 0, open_)
+        at(opened_at + timedelta(seconds=3), 1, welcome)
         at(start, 2, pair)
         at(start + timedelta(seconds=3), 3, paired)
         k = 1

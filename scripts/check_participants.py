@@ -16,12 +16,17 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import requests
-
-from mentoring import annotations
+from mentoring import annotations, logs
 from mentoring.applications import ApplicationIssues
 from mentoring.config import CONFIG_FILE, Config, load_config
-from mentoring.gh import ConfigurationError, GithubException, Repo, make_client, repository_name
+from mentoring.gh import (
+    ConfigurationError,
+    GitHubError,
+    Repo,
+    describe_error,
+    make_client,
+    repository_name,
+)
 from mentoring.participants import (
     IssueLookup,
     Participants,
@@ -51,7 +56,7 @@ def main(
     env: Mapping[str, str] | None = None,
 ) -> int:
     """Check the file; 0 if fine, 1 if it has problems, 2 if it could not be checked."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logs.configure(fmt="%(message)s")
     env = os.environ if env is None else env
     parser = _parser()
     try:
@@ -79,9 +84,9 @@ def main(
         except CannotCheck as exc:
             annotations.error(str(exc), title="participants check could not run")
             return 2
-        except (GithubException, requests.RequestException) as exc:
+        except GitHubError as exc:
             annotations.error(
-                f"Reading the application issues from GitHub failed ({_reason(exc)})."
+                f"Reading the application issues from GitHub failed ({describe_error(exc)})."
                 " Nothing is wrong with your change as far as this says: re-run this check.",
                 title="participants check could not run",
             )
@@ -123,7 +128,7 @@ def _check_added(
             )
             return None
         try:
-            repo = Repo(make_client(env), repository_name(env))
+            repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
         except ConfigurationError as exc:
             raise CannotCheck(str(exc)) from exc
         lookup = ApplicationIssues(repo, config)
@@ -233,13 +238,6 @@ def summary_markdown(
     if against:
         lines += ["", against.rstrip("\n")]
     return "\n".join(lines) + "\n"
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, GithubException):
-        message = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
-        return f"HTTP {exc.status}: {message}"
-    return type(exc).__name__
 
 
 def _load(path: Path, file: str, *, missing_ok: bool = False) -> Participants | None:

@@ -16,14 +16,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mentoring import annotations
+from mentoring import annotations, logs
 from mentoring.config import load_config
 from mentoring.gh import (
-    API_ERRORS,
     ConfigurationError,
+    GitHubError,
     Repo,
     describe_error,
-    is_rate_limited,
     make_client,
     repository_name,
 )
@@ -37,11 +36,18 @@ from mentoring.yamlfile import YamlFileError
 log = logging.getLogger("reconcile")
 
 
+def _issue_number(value: str) -> int:
+    """An issue number: digits only, as the workflow's manual input checks too."""
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"not an issue number: {value!r} (such as 12)")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--issue",
-        type=int,
+        type=_issue_number,
         action="append",
         metavar="N",
         help="reconcile issue N (repeatable); default: the event's issues or all open ones",
@@ -56,18 +62,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _issue_input(value: str) -> list[int] | None:
-    """workflow_dispatch passes its `issue` input through the environment; validate it."""
-    value = value.strip().removeprefix("#")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ConfigurationError(
-            f"The issue input must be an issue number such as 12; got {value!r}."
-        )
-    return [int(value)]
-
-
 def main(
     argv: list[str] | None = None,
     env: Mapping[str, str] | None = None,
@@ -77,8 +71,8 @@ def main(
     """Run one reconciliation; exit 0 when all planned work was done."""
     try:
         return _main(argv, env, now, sleep)
-    except API_ERRORS as exc:
-        if is_rate_limited(exc):  # not a failure: the next run continues
+    except GitHubError as exc:
+        if exc.rate_limited:  # not a failure: the next run continues
             annotations.warning(
                 f"Stopped early: GitHub's rate limit refused a read ({describe_error(exc)})."
                 " The next run continues."
@@ -100,17 +94,14 @@ def _main(
 ) -> int:
     args = _parser().parse_args(argv)
     env = os.environ if env is None else env
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    logs.configure()
     now = now or datetime.now(UTC)
     root = args.root
     try:
         config = load_config(root)
         graduates_file = load_participants(root / config.participants)
-        numbers = args.issue or _issue_input(env.get("MENTORING_ISSUE", ""))
-        dry_run = args.dry_run or env.get("MENTORING_DRY_RUN", "").lower() == "true"
         client = make_client(env, sleep=sleep)
-        repo = Repo(client, repository_name(env))
-        repo.bot_login = config.bot
+        repo = Repo(client, repository_name(env), bot_login=config.bot)
     except YamlFileError as exc:
         annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
         return 2
@@ -121,11 +112,12 @@ def _main(
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
     event_name = env.get("GITHUB_EVENT_NAME", "")
-    if numbers:
-        target = Target(tuple(numbers), reason="--issue")
+    dry_run = args.dry_run
+    if args.issue:
+        target = Target(tuple(args.issue), reason="--issue")
     elif event_name and env.get("GITHUB_EVENT_PATH"):
         payload = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
-        target = target_from_event(event_name, payload, config, repo, _by_login(graduates_file))
+        target = target_from_event(event_name, payload, config, repo)
     else:
         target = Target(None, reason="all open applications")
     graduates = _by_login(graduates_file)

@@ -16,11 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from github import GithubException
-
-from mentoring import annotations
+from mentoring import annotations, logs
 from mentoring.config import CONFIG_FILE, FORMS_DIR, Config, load_config
-from mentoring.gh import ConfigurationError, Repo, make_client, repository_name
+from mentoring.gh import (
+    ConfigurationError,
+    GitHubError,
+    Repo,
+    describe_error,
+    make_client,
+    repository_name,
+)
 from mentoring.labels import label_changes, wanted_labels
 from mentoring.yamlfile import YamlFileError
 
@@ -156,8 +161,8 @@ def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> in
             else:
                 assert change.current is not None
                 repo.update_label(change.current.name, change.spec)
-        except GithubException as exc:
-            report.add(ERROR, f"Could not {text} (HTTP {exc.status}).")
+        except GitHubError as exc:
+            report.add(ERROR, f"Could not {text} ({describe_error(exc)}).")
             continue
         writes += 1
         done = change.describe(done=True)
@@ -187,7 +192,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     """Check and set up the repository; 0 when all is well, 1 on problems, 2 on bad config."""
     args = _parser().parse_args(argv)
     env = os.environ if env is None else env
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
+    logs.configure()
     report = Report()
     try:
         config = load_config(args.root)
@@ -197,7 +202,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
     check_forms(config, report)
     try:
-        repo = Repo(make_client(env), repository_name(env))
+        repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
     except ConfigurationError as exc:
         annotations.error(str(exc))
         return 2
@@ -209,8 +214,8 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
                 check_write(repo, report)  # a write that succeeded already proved it
             check_coordinators(repo, config, report)
             report.add(INFO, WORKFLOW_TOKENS)
-    except GithubException as exc:
-        report.add(ERROR, f"GitHub answered HTTP {exc.status}; run setup again later.")
+    except GitHubError as exc:
+        report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")
 
     title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
     text = report.markdown(title)

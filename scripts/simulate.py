@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import reconcile
+from mentoring import logs
 from mentoring.simulation import Result, ScenarioError, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,9 +68,7 @@ def story(result: Result) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Simulate; exit 0 when the scenario ran (runs that failed under faults are counted)."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.ERROR, format="%(levelname)s %(message)s"
-    )
+    logs.configure(logging.WARNING if args.quiet else logging.ERROR)
     if not 0 <= args.faults < 1:
         print("error: --faults must be a share between 0 and 1, such as 0.1", file=sys.stderr)
         return 2

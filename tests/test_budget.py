@@ -1,31 +1,34 @@
-"""The rate-limit budget: read from the responses, kept, most overdue first; and waits
-for secondary rate limits bounded by SafeRetry's max_wait for the whole run."""
+"""The rate-limit budget: read from the responses, kept, least recently updated (most
+overdue) first; each issue written before the next is read; and waits for secondary rate
+limits bounded by SafeRetry's max_wait for the whole run."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 import reconcile
 from benchmarks.mentorships import ROOT, Built, build, env_for
-from mentoring.model import PostComment
-from mentoring.planner import ACTIVE, Mentorship, Plan
-from mentoring.reconciler import RATE_RESERVE, _urgency
+from mentoring import gh
+from mentoring.reconciler import RATE_RESERVE
 from mentoring.sandbox import Fault, Sandbox
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)
 N = 30
 DUE = (1, 5, 9, 13, 22, 27)  # index i falls due i % 28 + 1 days before its ~12 months
+# Every issue opened on one day, in index order: issue numbers (and the order GitHub lists
+# them in) run from the least overdue to the most, the opposite of the order wanted.
+OPENED = datetime(2026, 4, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def built() -> Iterator[tuple[Sandbox, Built]]:
     with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
-        yield sb, build(sb, N, NOW, due=DUE)
+        yield sb, build(sb, N, NOW, due=DUE, opened=OPENED)
 
 
 def _run(sb: Sandbox, sleeps: list[float] | None = None) -> tuple[int, str]:
@@ -60,13 +63,19 @@ def test_a_run_with_enough_budget_does_all_in_the_fewest_requests(built) -> None
 
 def test_low_budget_stops_cleanly_most_overdue_first_and_the_next_run_continues(built) -> None:
     sb, b = built
+    overdue_first = sorted(b.due, key=b.due.get)
+    # The case is built so that the least recently updated are the most overdue (their last
+    # check-in went out earliest), while numbers and creation run the other way.
+    updated = sorted(b.numbers, key=lambda n: sb.issue(n)["updated_at"])
+    assert updated[: len(b.due)] == overdue_first
+    assert sorted(overdue_first) != overdue_first
     writes = 3
-    sb.rate_limit_remaining = RATE_RESERVE + 2 + N + writes - 1
+    # The two list pages, then each issue's timeline and its one write, one after another.
+    sb.rate_limit_remaining = RATE_RESERVE + 2 + 2 * writes - 1
     code, printed = _run(sb)
     assert code == 0  # stopping early is not a failure
     assert "::warning::Stopped early to keep 200 API requests for others" in printed
     assert "The next run continues" in printed
-    overdue_first = sorted(b.due, key=b.due.get)
     assert _posted(sb) == overdue_first[:writes]
     assert all(r["path"] != "/rate_limit" for r in sb.request_log)
     assert sb.rate_limit_remaining >= RATE_RESERVE - 1
@@ -79,28 +88,51 @@ def test_low_budget_stops_cleanly_most_overdue_first_and_the_next_run_continues(
 
 
 def test_budget_too_low_to_read_everything_reads_none_past_the_reserve(built) -> None:
-    sb, _ = built
+    sb, b = built
     sb.rate_limit_remaining = RATE_RESERVE + 10
     code, printed = _run(sb)
     assert code == 0
     assert "Stopped early" in printed
     assert len(sb.request_log) <= 11
-    assert _posted(sb) == []
+    assert sb.rate_limit_remaining >= RATE_RESERVE - 1
+    # Two list pages, four issues read and written, a fifth read: then the reserve.
+    assert _posted(sb) == sorted(b.due, key=b.due.get)[:4]
 
 
-def _plan(number: int, start: datetime, overdue: datetime | None) -> Plan:
-    m = Mentorship(number, "m", ("b",), ACTIVE, start, None, None)
-    return Plan(m, (PostComment(number, "checkin", "1", "x"),), overdue)
+def test_each_issue_is_written_before_the_next_is_read(built) -> None:
+    sb, b = built
+    _run(sb)
+    log = [(r["method"], r["path"]) for r in sb.request_log]
+    posts = [i for i, (method, _) in enumerate(log) if method == "POST"]
+    assert len(posts) == len(b.due)
+    for i in posts:  # each write follows its own issue's timeline, nothing between
+        assert log[i - 1] == ("GET", log[i][1].replace("/comments", "/timeline"))
 
 
-def test_urgency_is_most_overdue_first_not_longest_running() -> None:
-    day = timedelta(days=1)
-    old_on_time = _plan(1, NOW - 400 * day, NOW - 1 * day)  # started long ago, due yesterday
-    young_late = _plan(2, NOW - 100 * day, NOW - 30 * day)  # due a month ago (an outage)
-    welcome = _plan(3, NOW, None)  # event work, no due time: after the overdue ones
-    idle = Plan(Mentorship(4, "m", (), ACTIVE, NOW - 500 * day, None, None))
-    ordered = sorted([idle, welcome, old_on_time, young_late], key=_urgency)
-    assert [p.mentorship.number for p in ordered] == [2, 1, 3, 4]
+def test_an_event_run_in_the_middle_of_a_scheduled_run_is_not_repeated(built, monkeypatch) -> None:
+    """The race of reading every issue first: a comment's run posts the check-in the
+    scheduled run has planned but not yet posted, and the scheduled run posts it again."""
+    sb, b = built
+    first, *_, last = sorted(b.due, key=b.due.get)
+    mentee = sb.issue(first)["user"]["login"]
+    real = gh.Repo.snapshot
+    event_runs: list[int] = []
+
+    def snapshot(self: gh.Repo, issue):  # type: ignore[no-untyped-def]
+        if issue.number == last and not event_runs:  # the scheduled run is well under way
+            sb.comment(first, mentee, "All is well here.")
+            event_runs.append(
+                reconcile.main(
+                    ["--root", str(ROOT), "--issue", str(first)], env=env_for(sb), now=sb.now
+                )
+            )
+        return real(self, issue)
+
+    monkeypatch.setattr(gh.Repo, "snapshot", snapshot)
+    code, _ = _run(sb)
+    assert code == 0
+    assert event_runs == [0]
+    assert sorted(_posted(sb)) == sorted(b.due)  # one check-in or review each, not two
 
 
 # --- secondary rate limits: bounded waits ---------------------------------------------

@@ -129,19 +129,19 @@ def test_invalid_config_value_names_its_line(sandbox: Sandbox, root: Path, capsy
     assert "review_every" in out
 
 
-@pytest.mark.parametrize("value", ["abc", "12a", "-3", "1 2"])
-def test_issue_input_must_be_a_number(sandbox: Sandbox, root: Path, capsys, value: str) -> None:
-    assert main(sandbox, root, MENTORING_ISSUE=value) == 2
-    out = capsys.readouterr().out
-    assert out.startswith("::error::")
-    assert "issue number" in out
-    assert repr(value.strip()) in out.replace("%25", "%")
+@pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0"])
+def test_issue_must_be_a_number(sandbox: Sandbox, root: Path, capsys, value: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(sandbox, root, f"--issue={value}")
+    assert exited.value.code == 2
+    assert f"--issue: not an issue number: {value!r}" in capsys.readouterr().err
+    assert sandbox.request_log == []
 
 
-def test_issue_input_selects_one_issue(sandbox: Sandbox, root: Path) -> None:
+def test_issue_selects_one_issue(sandbox: Sandbox, root: Path) -> None:
     application(sandbox)
     application(sandbox, by="carl")
-    assert main(sandbox, root, MENTORING_ISSUE="#2") == 0
+    assert main(sandbox, root, "--issue", "2") == 0
     assert {w["issue"] for w in sandbox.writes} == {2}
 
 
@@ -169,12 +169,6 @@ def test_dry_run_writes_nothing_and_prints_every_planned_action(
         assert planned in out
     assert "#1" in out
     assert "#2" in out
-
-
-def test_dry_run_from_the_environment(sandbox: Sandbox, root: Path) -> None:
-    application(sandbox)
-    assert main(sandbox, root, MENTORING_DRY_RUN="true") == 0
-    assert sandbox.writes == []
 
 
 def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from mentoring.planner import ACTIVE, AWAITING_MENTOR, PAUSED, Mentorship, Plan
 from mentoring.registration import (
     WELCOME,
     mentor_loads,
-    needs_snapshot,
     plan_registration,
     registered_mentor,
 )
@@ -132,14 +131,6 @@ def test_a_capacity_edited_into_words_is_unknown() -> None:
     edited = Issue(**{**vars(issue), "body": issue.body.replace("\n2\n", "\nlots\n")})
     assert "lots" in edited.body
     assert registered_mentor(edited, CONFIG).capacity is None
-
-
-def test_only_listed_registrations_without_comments_or_with_wrong_labels_are_read() -> None:
-    issue = registration().issue
-    assert needs_snapshot(issue, 0, CONFIG)
-    assert not needs_snapshot(issue, 2, CONFIG)
-    stray = registration(labels=("mentor-registration", "mentoring: active")).issue
-    assert needs_snapshot(stray, 2, CONFIG)
 
 
 def test_loads_count_open_mentorships_of_each_mentor() -> None:
@@ -250,15 +241,29 @@ def test_schedule_lists_mentors_with_their_load(
     assert row.startswith(f"| @bob | #{reg} | 1 (#{app}) | 2 | yes | Maintainer of astropy.io.fits")
     assert "@carol" not in mentors
 
-    # The next day: the welcomed registration costs no timeline request.
+    # The next day: its timeline shows the welcome, so nothing is posted again.
     sandbox.clear_logs()
     now = sandbox.advance(days=1)
     (tmp_path / "summary.md").write_text("", encoding="utf-8")
     assert reconcile.main(["--root", str(ROOT)], _env(sandbox, tmp_path), now=now) == 0
     assert sandbox.writes == []
-    paths = [r["path"] for r in sandbox.request_log]
-    assert not any(f"/issues/{reg}/" in p for p in paths)
     assert "| @bob |" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+def test_schedule_welcomes_a_registration_whose_event_runs_were_all_lost(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    body = forms.render_body(REG_FORM, ANSWERS)
+    reg = sandbox.open_issue("bob", "Mentor registration - Bob", body, ["mentor-registration"])
+    # No run for `opened`, none for this comment either: it has a comment, but no welcome.
+    sandbox.advance(hours=1)
+    sandbox.comment(reg, "cora", "Thank you, Bob!")
+    now = sandbox.advance(hours=1)
+    assert reconcile.main(["--root", str(ROOT)], _env(sandbox, tmp_path), now=now) == 0
+    welcomes = [c for c in sandbox.comments(reg) if marker(WELCOME) in c["body"]]
+    assert len(welcomes) == 1
 
 
 def test_event_on_a_registration_is_routed_to_it(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import logging
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -50,7 +51,22 @@ class ConfigurationError(Exception):
     """The environment does not say how to reach GitHub."""
 
 
-class WriteFailed(Exception):
+class GitHubError(Exception):
+    """A request GitHub refused, or did not answer, after the retries SafeRetry allows.
+
+    The one error ``Repo`` raises for a request, so that no other module needs PyGithub's.
+    ``status`` is the HTTP status, None when no response came.
+    """
+
+    def __init__(
+        self, message: str, status: int | None = None, *, rate_limited: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.rate_limited = rate_limited  # not a failure: the next run continues
+
+
+class WriteFailed(GitHubError):
     """A write could not be completed; the next run will pick it up."""
 
 
@@ -59,12 +75,39 @@ class RateLimited(WriteFailed):
 
 
 # What a request ends in when GitHub does not answer it, after the retries SafeRetry allows.
-API_ERRORS = (GithubException, requests.RequestException)
+_API_ERRORS = (GithubException, requests.RequestException)
 
 
 def describe_error(exc: Exception) -> str:
     """A short reason for a failed request, for logs and annotations."""
-    return _reason(exc)
+    if isinstance(exc, GitHubError):
+        return str(exc)
+    if isinstance(exc, GithubException):
+        message = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
+        return f"HTTP {exc.status}: {message}"
+    return type(exc).__name__
+
+
+def _translate(
+    exc: Exception, context: str = "", kind: type[GitHubError] = GitHubError
+) -> GitHubError:
+    """PyGithub's or requests' exception as a GitHubError (a failed write: WriteFailed,
+    or RateLimited when a rate limit refused it)."""
+    limited = _rate_limited(exc)
+    if limited and kind is WriteFailed:
+        kind = RateLimited
+    status = exc.status if isinstance(exc, GithubException) else None
+    reason = describe_error(exc)
+    return kind(f"{context}: {reason}" if context else reason, status, rate_limited=limited)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Raise GitHubError for whatever a request ends in: the boundary of every Repo call."""
+    try:
+        yield
+    except _API_ERRORS as exc:
+        raise _translate(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -290,38 +333,50 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
 class Repo:
     """The few operations the scripts need, on one repository."""
 
-    def __init__(self, client: Github, full_name: str) -> None:
+    def __init__(self, client: Github, full_name: str, *, bot_login: str) -> None:
         self.client = client
         self.full_name = full_name
+        self.bot_login = bot_login  # only this login's comments count as the bot's
         # Lazy: no request until something is read; a lazy Issue builds its URLs
         # (comments, labels, timeline) from its number without fetching it.
         self._repo = client.withLazy(True).get_repo(full_name)
 
+    # Every public method raises GitHubError, never PyGithub's or requests' exceptions.
+
     def open_issues(self, label: str) -> Iterator[Issue]:
         """Open issues carrying ``label``, 100 a page, pull requests left out."""
-        for obj in self._repo.get_issues(
-            state="open", labels=[label], sort="created", direction="asc"
-        ):
-            issue = to_issue(obj)
-            if not issue.is_pull_request:
-                yield issue
+        with _translated():
+            for obj in self._repo.get_issues(
+                state="open", labels=[label], sort="created", direction="asc"
+            ):
+                issue = to_issue(obj)
+                if not issue.is_pull_request:
+                    yield issue
 
     def issues_by(self, label: str, creator: str) -> list[Issue]:
         """Issues (open or closed) with ``label`` opened by ``creator``."""
-        found = self._repo.get_issues(state="all", labels=[label], creator=creator)
-        return [i for i in map(to_issue, found) if not i.is_pull_request]
+        with _translated():
+            found = self._repo.get_issues(state="all", labels=[label], creator=creator)
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
 
     def issues_labelled(self, label: str) -> list[Issue]:
         """Every issue (open or closed) with ``label``, 100 a page, pull requests left out."""
-        found = self._repo.get_issues(state="all", labels=[label], sort="created", direction="asc")
-        return [i for i in map(to_issue, found) if not i.is_pull_request]
+        with _translated():
+            found = self._repo.get_issues(
+                state="all", labels=[label], sort="created", direction="asc"
+            )
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
 
     def issue(self, number: int) -> Issue:
-        return to_issue(self._repo.get_issue(number))
+        """One issue (or pull request), read afresh."""
+        with _translated():
+            return to_issue(self._repo.get_issue(number))
 
     def snapshot(self, issue: Issue) -> IssueSnapshot:
         """The issue with its whole timeline (one request per 100 events)."""
-        raw = [event.raw_data for event in self._issue_handle(issue.number).get_timeline()]
+        with _translated():
+            handle = self._issue_handle(issue.number)
+            raw = [event.raw_data for event in handle.get_timeline()]
         events, comments = to_timeline(raw)
         return IssueSnapshot(issue, events, comments)
 
@@ -337,7 +392,9 @@ class Repo:
         except GithubException as exc:
             if exc.status == 404:
                 return None
-            raise
+            raise _translate(exc) from exc
+        except requests.RequestException as exc:
+            raise _translate(exc) from exc
         if isinstance(content, list):
             return None
         return base64.b64decode(content.content).decode("utf-8")
@@ -350,15 +407,6 @@ class Repo:
         return remaining if remaining >= 0 else None
 
     # --- setup checks (scripts/setup_repo.py) ---------------------------------------
-
-    def open_issues_counted(self, label: str) -> Iterator[tuple[Issue, int]]:
-        """Open issues with ``label`` and their comment counts, from the list alone."""
-        for obj in self._repo.get_issues(
-            state="open", labels=[label], sort="created", direction="asc"
-        ):
-            issue = to_issue(obj)
-            if not issue.is_pull_request:
-                yield issue, obj.comments or 0
 
     def access(self) -> RepoAccess:
         """GET the repository: whether it is reachable, has issues, and any user permissions."""
@@ -375,18 +423,22 @@ class Repo:
 
     def labels(self) -> list[LabelSpec]:
         """The repository's labels (one request per 100)."""
-        return [
-            LabelSpec(lb.name, (lb.color or "").lower(), lb.description or "")
-            for lb in self._repo.get_labels()
-        ]
+        with _translated():
+            return [
+                LabelSpec(lb.name, (lb.color or "").lower(), lb.description or "")
+                for lb in self._repo.get_labels()
+            ]
 
     def create_label(self, spec: LabelSpec) -> None:
-        self._repo.create_label(spec.name, spec.color, spec.description)
+        """Create a label."""
+        with _translated():
+            self._repo.create_label(spec.name, spec.color, spec.description)
 
     def update_label(self, current_name: str, spec: LabelSpec) -> None:
         """Set colour and description, keeping the label's current name."""
-        label = self._repo.get_label(current_name)
-        label.edit(current_name, spec.color, spec.description)
+        with _translated():
+            label = self._repo.get_label(current_name)
+            label.edit(current_name, spec.color, spec.description)
 
     def assignable(self, login: str) -> bool | None:
         """GET /assignees/{login}: True (204), False (404), None (could not tell)."""
@@ -414,7 +466,8 @@ class Repo:
         self, verb: str, url: str, body: dict[str, Any] | None = None
     ) -> tuple[int, dict[str, Any], Any]:
         """One raw request that does not raise on 4xx: status, headers, parsed body."""
-        status, headers, text = self.client.requester.requestJson(verb, url, input=body)
+        with _translated():
+            status, headers, text = self.client.requester.requestJson(verb, url, input=body)
         try:
             data = json.loads(text) if text else None
         except ValueError:
@@ -423,12 +476,16 @@ class Repo:
 
     # --- writes ---------------------------------------------------------------------
 
-    def apply(self, action: Action) -> None:
-        """Apply one action; verify before repeating a comment whose response was lost."""
+    def apply(self, action: Action, *, check_first: bool = False) -> None:
+        """Apply one action; verify before repeating a comment whose response was lost.
+
+        With ``check_first`` (event runs, which may race another run on the same issue),
+        look for a comment before the first attempt to post it too. Raises WriteFailed.
+        """
         handle = self._issue_handle(action.issue)
         match action:
             case PostComment():
-                self._post_once(handle, action)
+                self._post_once(handle, action, check_first)
             case Assign():
                 self._write(lambda: handle.add_to_assignees(*action.users), action)
             case Unassign():
@@ -457,23 +514,20 @@ class Repo:
                 return
             except (GithubException, requests.RequestException) as exc:
                 if not _transient(exc) or attempt == attempts:
-                    raise _failure(exc)(
-                        f"#{action.issue}: {action.describe()}: {_reason(exc)}"
-                    ) from exc
+                    context = f"#{action.issue}: {action.describe()}"
+                    raise _translate(exc, context, WriteFailed) from exc
                 log.warning(
                     "#%s: %s failed (%s); sending again",
                     action.issue,
                     action.describe(),
-                    _reason(exc),
+                    describe_error(exc),
                 )
 
-    def _post_once(self, handle: Any, action: PostComment, attempts: int = 3) -> None:
-        """Post a comment; after an unclear failure, look for it before posting again.
-
-        With ``check_first`` (event runs, which may race another run on the same issue),
-        look for the comment before the first attempt too.
-        """
-        if self.check_first and self._has_marker(handle, action.kind, action.key):
+    def _post_once(
+        self, handle: Any, action: PostComment, check_first: bool, attempts: int = 3
+    ) -> None:
+        """Post a comment; after an unclear failure, look for it before posting again."""
+        if check_first and self._has_marker(handle, action.kind, action.key):
             log.info("#%s: %s is already there (another run posted it)", action.issue, action.kind)
             return
         for attempt in range(1, attempts + 1):
@@ -482,9 +536,8 @@ class Repo:
                 return
             except (GithubException, requests.RequestException) as exc:
                 if not _transient(exc) or attempt == attempts:
-                    raise _failure(exc)(
-                        f"#{action.issue}: {action.describe()}: {_reason(exc)}"
-                    ) from exc
+                    context = f"#{action.issue}: {action.describe()}"
+                    raise _translate(exc, context, WriteFailed) from exc
                 if self._has_marker(handle, action.kind, action.key):
                     log.warning(
                         "#%s: %s was applied though its response was lost",
@@ -496,7 +549,7 @@ class Repo:
                     "#%s: posting %s failed (%s); posting again",
                     action.issue,
                     action.kind,
-                    _reason(exc),
+                    describe_error(exc),
                 )
 
     def _has_marker(self, handle: Any, kind: str, key: str | None) -> bool:
@@ -508,26 +561,18 @@ class Repo:
                 for match in MARKER_RE.finditer(comment.body or ""):
                     if match["kind"] == kind and match["key"] == key:
                         return True
-        except API_ERRORS as exc:
+        except _API_ERRORS as exc:
             # Not knowing whether it is there, posting could double it: leave it to the next run.
-            raise _failure(exc)(
-                f"#{handle.number}: could not look for the {kind} comment: {_reason(exc)}"
-            ) from exc
+            context = f"#{handle.number}: could not look for the {kind} comment"
+            raise _translate(exc, context, WriteFailed) from exc
         return False
 
-    bot_login: str = "github-actions[bot]"
-    check_first: bool = False
 
-
-def is_rate_limited(exc: Exception) -> bool:
+def _rate_limited(exc: Exception) -> bool:
     """A rate limit (primary, or secondary beyond what SafeRetry may wait) refused the request."""
     return isinstance(exc, GithubException) and (
         exc.status == 429 or (exc.status == 403 and "rate limit" in str(exc).lower())
     )
-
-
-def _failure(exc: Exception) -> type[WriteFailed]:
-    return RateLimited if is_rate_limited(exc) else WriteFailed
 
 
 def _transient(exc: Exception) -> bool:
@@ -536,10 +581,3 @@ def _transient(exc: Exception) -> bool:
     if isinstance(exc, GithubException):
         return exc.status >= 500
     return True
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, GithubException):
-        message = exc.data.get("message") if isinstance(exc.data, dict) else exc.data
-        return f"HTTP {exc.status}: {message}"
-    return type(exc).__name__

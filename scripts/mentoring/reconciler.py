@@ -8,23 +8,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from github import GithubException
-
 from mentoring import annotations
 from mentoring import participants as participants_mod
 from mentoring.applications import ApplicationIssues
 from mentoring.config import Config
-from mentoring.gh import RateLimited, Repo, WriteFailed, is_rate_limited
+from mentoring.gh import GitHubError, RateLimited, Repo, WriteFailed
 from mentoring.health import plan_health
-from mentoring.model import Issue, IssueSnapshot
+from mentoring.model import Action, Issue, IssueSnapshot
 from mentoring.participants import Participant
 from mentoring.planner import Plan, plan
-from mentoring.registration import (
-    RegistrationPlan,
-    needs_snapshot,
-    plan_registration,
-    registered_mentor,
-)
+from mentoring.registration import RegistrationPlan, plan_registration
 from mentoring.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -58,7 +51,6 @@ def target_from_event(
     payload: Mapping[str, Any],
     config: Config,
     repo: Repo,
-    graduates: Mapping[str, Participant],
 ) -> Target:
     """The issues an Actions event concerns; anything else means every open application."""
     if event_name in ("issues", "issue_comment"):
@@ -124,38 +116,43 @@ def reconcile(
     *,
     dry_run: bool = False,
 ) -> Outcome:
-    """Plan every targeted issue, then apply the plans, most overdue first."""
+    """Bring the targeted issues up to date one at a time: read, plan, apply, then the next.
+
+    Applying each plan as soon as it is made keeps the time between reading an issue and
+    writing to it as short in a run over every issue as in an event run. Reading them all
+    first would leave minutes (PyGithub spaces requests out on GitHub) in which an event
+    run could act on an issue, and the stale plan then undo or repeat what it did.
+    """
     outcome = Outcome()
     # Event runs can overlap another run on the same issue (a merge fires the graduation
     # workflow and `issues.closed` at once): they look before posting. The scheduled run
-    # relies on the snapshot it just read, to keep to one read per issue; it can only race
-    # an event in the same minute, and events skip nothing by waiting for the next one.
-    repo.check_first = target.numbers is not None
+    # relies on the snapshot it has just read, to keep to one read per issue.
+    check_first = target.numbers is not None
     applications, registrations = _targeted(repo, config, target, outcome)
 
     for issue in applications:
+        if outcome.stopped_early:
+            break
         snapshot = _read(repo, issue, outcome)
         if snapshot is None:
-            if outcome.stopped_early:
-                break
             continue
         p = plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
         outcome.plans.append(p)
+        _apply(repo, p.actions, outcome, dry_run, check_first)
 
-    for issue, count in registrations:
+    for issue in registrations:
         if outcome.stopped_early:
             break
-        if count >= 0 and not needs_snapshot(issue, count, config):
-            outcome.registrations.append(RegistrationPlan(registered_mentor(issue, config)))
-            continue
         snapshot = _read(repo, issue, outcome)
-        if snapshot is not None:
-            outcome.registrations.append(plan_registration(snapshot, config, now, renderer))
+        if snapshot is None:
+            continue
+        r = plan_registration(snapshot, config, now, renderer)
+        outcome.registrations.append(r)
+        _apply(repo, r.actions, outcome, dry_run, check_first)
 
-    _apply(repo, [*sorted(outcome.plans, key=_urgency), *outcome.registrations], outcome, dry_run)
     if outcome.stopped_early:
         reason = outcome.stop_reason or (
             f"to keep {RATE_RESERVE} API requests for others"
@@ -163,33 +160,34 @@ def reconcile(
         )
         annotations.warning(
             f"Stopped early {reason}; {len(outcome.done)} issues were brought up to date,"
-            " most overdue first. The next run continues with the rest."
+            " least recently updated (the likeliest overdue) first."
+            " The next run continues with the rest."
         )
     return outcome
 
 
 def _targeted(
     repo: Repo, config: Config, target: Target, outcome: Outcome
-) -> tuple[list[Issue], list[tuple[Issue, int]]]:
-    """Application issues, and registrations with their comment counts (-1: unknown)."""
+) -> tuple[list[Issue], list[Issue]]:
+    """Application issues, and mentor registrations, in the order to bring them up to date."""
     if target.numbers is None:
-        # Least recently updated first: when the budget cannot cover every timeline, the
-        # issues the bot has not touched for longest are the likeliest to be overdue.
+        # Least recently updated first: when the budget cannot cover every issue, those the
+        # bot has not touched for longest are the likeliest to be overdue.
         applications = sorted(
             repo.open_issues(config.application.label), key=lambda i: i.updated_at
         )
         registrations = []
         if config.mentor_registration is not None:
-            listed = repo.open_issues_counted(config.mentor_registration.label)
+            listed = repo.open_issues(config.mentor_registration.label)
             # The application label wins: the planner handles an issue with both.
-            registrations = [(i, n) for i, n in listed if not _is_application(i, config)]
+            registrations = [i for i in listed if not _is_application(i, config)]
         return applications, registrations
     applications, registrations = [], []
     for number in target.numbers:
         try:
             issue = repo.issue(number)
-        except GithubException as exc:
-            if is_rate_limited(exc):
+        except GitHubError as exc:
+            if exc.rate_limited:
                 _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
                 break
             if exc.status == 410:  # deleted since the event: nothing left to do
@@ -197,54 +195,68 @@ def _targeted(
             elif exc.status == 404:
                 outcome.failures.append(f"#{number}: there is no such issue in {repo.full_name}")
             else:
-                outcome.failures.append(f"#{number}: could not be read (HTTP {exc.status})")
+                outcome.failures.append(f"#{number}: could not be read ({exc})")
             continue
         if _is_application(issue, config):  # the application label wins over registration
             applications.append(issue)
         elif _is_registration(issue, config):
-            registrations.append((issue, -1))  # an event run: always read it
+            registrations.append(issue)
         else:
             log.info("#%s is not an application issue; left alone", issue.number)
     return applications, registrations
 
 
+# Timeline entries that change what the issue list said: labels, assignees, state, title.
+_CHANGES = frozenset(
+    {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "renamed"}
+)
+
+
 def _read(repo: Repo, issue: Issue, outcome: Outcome) -> IssueSnapshot | None:
-    """The issue's snapshot; None when it cannot be read (noted) or the budget is spent."""
+    """The issue's snapshot; None when it cannot be read (noted) or the budget is spent.
+
+    The issue itself comes from a list read at the start of the run; when its timeline
+    shows a change after that, the issue is read again, so the plan sees it as it is now.
+    """
     if _budget_low(repo):
         _stop(outcome)
         return None
     try:
-        return repo.snapshot(issue)
-    except GithubException as exc:
-        if is_rate_limited(exc):
+        snapshot = repo.snapshot(issue)
+        changed = [e.at for e in snapshot.events if e.kind in _CHANGES]
+        changed += [c.created_at for c in snapshot.comments]
+        if changed and max(changed) > issue.updated_at:
+            snapshot = replace(snapshot, issue=repo.issue(issue.number))
+        return snapshot
+    except GitHubError as exc:
+        if exc.rate_limited:
             _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
         else:
-            outcome.failures.append(
-                f"#{issue.number}: timeline could not be read (HTTP {exc.status})"
-            )
+            outcome.failures.append(f"#{issue.number}: timeline could not be read ({exc})")
         return None
 
 
-def _apply(repo: Repo, plans: list, outcome: Outcome, dry_run: bool) -> None:
-    """Carry out the plans in order; an issue's remaining actions wait after a failure."""
-    for p in plans:
-        for action in p.actions:
-            log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
-        if dry_run or not p.actions:
-            continue
-        if outcome.stopped_early or _budget_low(repo):
-            _stop(outcome)
+def _apply(
+    repo: Repo, actions: tuple[Action, ...], outcome: Outcome, dry_run: bool, check_first: bool
+) -> None:
+    """Carry out one issue's actions in order; the rest wait for the next run after a failure."""
+    for action in actions:
+        log.info("#%s: %s%s", action.issue, action.describe(), " (dry run)" if dry_run else "")
+    if dry_run or not actions:
+        return
+    if _budget_low(repo):
+        _stop(outcome)
+        return
+    for action in actions:
+        try:
+            repo.apply(action, check_first=check_first)
+        except RateLimited as exc:
+            _stop(outcome, f"as GitHub's rate limit refused a write ({exc})")
             return
-        for action in p.actions:
-            try:
-                repo.apply(action)
-            except RateLimited as exc:
-                _stop(outcome, f"as GitHub's rate limit refused a write ({exc})")
-                return
-            except WriteFailed as exc:
-                outcome.failures.append(str(exc))
-                break  # the rest of this issue waits for the next run, in order
-            outcome.done.setdefault(action.issue, []).append(action.describe())
+        except WriteFailed as exc:
+            outcome.failures.append(str(exc))
+            return  # the rest of this issue waits for the next run, in order
+        outcome.done.setdefault(action.issue, []).append(action.describe())
 
 
 def _stop(outcome: Outcome, reason: str = "") -> None:
@@ -259,17 +271,6 @@ def _is_application(issue: Issue, config: Config) -> bool:
 def _is_registration(issue: Issue, config: Config) -> bool:
     reg = config.mentor_registration
     return reg is not None and not issue.is_pull_request and issue.has_label(reg.label)
-
-
-def _urgency(p: Plan) -> tuple[int, float, int]:
-    """Plans with work first; among them the most overdue: the check-in, review or reminder
-    that fell due earliest, then other work (welcome, pairing, graduation) by issue number.
-
-    Not by start: a mentorship that began earlier is not behind when its latest check-in
-    went out on time, while a later one may have waited a month through an outage.
-    """
-    since = p.overdue_since.timestamp() if p.overdue_since else float("inf")
-    return (0 if p.actions else 1, since, p.mentorship.number)
 
 
 def _budget_low(repo: Repo) -> bool:

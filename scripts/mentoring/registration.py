@@ -100,16 +100,6 @@ def plan_registration(
     return RegistrationPlan(mentor, tuple(actions))
 
 
-def needs_snapshot(issue: Issue, comment_count: int, config: Config) -> bool:
-    """Whether the scheduled run must read a registration's timeline.
-
-    A registration with no comments at all was never welcomed (its `opened` run was lost);
-    one with comments was welcomed by the run its first comment triggered, at the latest.
-    Only the first kind, and labels seen wrong in the list, are worth a request.
-    """
-    return comment_count == 0 or bool(label_actions(issue, config))
-
-
 def mentor_loads(plans: Iterable[Plan]) -> dict[str, list[int]]:
     """Open mentorships (active or paused) per mentor, keyed by lower-case login."""
     loads: dict[str, list[int]] = {}
