@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring.logins import is_bot_login, is_login
+from mentoring.logins import is_login, is_login_or_bot
 
 
 @pytest.mark.parametrize(
@@ -47,5 +47,5 @@ def test_is_login(login: object, ok: bool) -> None:
         (7, False),
     ],
 )
-def test_is_bot_login(login: object, ok: bool) -> None:
-    assert is_bot_login(login) is ok
+def test_is_login_or_bot(login: object, ok: bool) -> None:
+    assert is_login_or_bot(login) is ok

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mentoring import forms
-from mentoring.logins import is_bot_login, is_login
+from mentoring.logins import is_login, is_login_or_bot
 from mentoring.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
@@ -262,7 +262,7 @@ class _Validator:
         self.unique_labels(label_values, app, mentors)
         return Config(
             coordinators=self.coordinators(),
-            bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_bot_login),
+            bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_login_or_bot),
             program=Program(
                 name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
                 url=self.url(program["url"], ("program", "url")),

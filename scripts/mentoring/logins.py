@@ -16,6 +16,6 @@ def is_login(value: object) -> bool:
     return isinstance(value, str) and LOGIN.fullmatch(value) is not None
 
 
-def is_bot_login(value: object) -> bool:
+def is_login_or_bot(value: object) -> bool:
     """True if ``value`` is a username, or an app's bot login such as ``name[bot]``."""
     return isinstance(value, str) and BOT_LOGIN.fullmatch(value) is not None
