@@ -35,7 +35,7 @@ class Renderer:
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # noqa: S701 - the output is Markdown, and user text is neutralised
+            autoescape=False,  # noqa: S701 - Markdown; user text only goes into fenced YAML, cleaned
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
