@@ -135,8 +135,24 @@ def _check_added(
     base = _base_entries(args, env, repo, current.file)
     added = added_entries(base.entries, current.entries)
     log.info("Checking %d added entries against their issues.", len(added))
-    problems.extend(check_against_issues(added, lookup, current.file))
+    author = _pull_author(env)
+    coordinators = config.coordinators if config is not None else ()
+    problems.extend(
+        check_against_issues(added, lookup, current.file, author=author, coordinators=coordinators)
+    )
     return len(added)
+
+
+def _pull_author(env: Mapping[str, str]) -> str | None:
+    """Who opened the pull request (``pull_request.user.login``), if the payload says."""
+    try:
+        payload = json.loads(Path(env.get("GITHUB_EVENT_PATH", "")).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pull = payload.get("pull_request") if isinstance(payload, dict) else None
+    user = pull.get("user") if isinstance(pull, dict) else None
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) and login else None
 
 
 def _base_entries(

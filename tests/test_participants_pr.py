@@ -250,7 +250,8 @@ def test_application_opened_on_someones_behalf_counts_for_them(
     # The shipped config names the `github` field: an issue opened by a coordinator for
     # gina is gina's, and not the coordinator's.
     number = apply(sb, COORDINATOR, mentors=("carol",), github="@gina")
-    payload = propose(sb, root, BASE + entry("gina", "mentors: [carol]") + entry(COORDINATOR))
+    text = BASE + entry("gina", "mentors: [carol]") + entry(COORDINATOR)
+    payload = propose(sb, root, text, by="gina")
     assert run(sb, root, payload) == 1
     ((line, message),) = errors(capsys.readouterr().out)
     assert line == 6
@@ -380,3 +381,22 @@ def test_the_issue_the_check_accepts_is_the_one_graduated(
     assert "mentoring: graduated" in {label["name"] for label in graduated["labels"]}
     assert sb.issue(declined)["state_reason"] == "not_planned"
     assert not [w for w in sb.writes if w["issue"] == declined]
+
+
+@pytest.mark.parametrize(
+    ("author", "allowed"),
+    [("gina", True), ("carol", True), (COORDINATOR, True), ("mallory", False)],
+)
+def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str], author: str, allowed: bool
+) -> None:
+    apply(sb, "gina", mentors=("carol",))
+    payload = propose(sb, root, BASE + entry("gina", "mentors: [carol]"), by=author)
+    assert run(sb, root, payload) == (0 if allowed else 1)
+    found = errors(capsys.readouterr().out)
+    if allowed:
+        assert found == []
+    else:
+        ((line, message),) = found
+        assert line == BASE.count("\n") + 1
+        assert "opened by `mallory`, who is not `gina`, one of their mentors" in message

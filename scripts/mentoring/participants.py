@@ -165,16 +165,43 @@ _NOT_GRADUATED = {"not_planned", "duplicate"}
 
 
 def check_against_issues(
-    added: Iterable[Participant], lookup: IssueLookup, file: str = "participants.yml"
+    added: Iterable[Participant],
+    lookup: IssueLookup,
+    file: str = "participants.yml",
+    *,
+    author: str | None = None,
+    coordinators: Iterable[str] = (),
 ) -> list[Problem]:
-    """Problems with entries added in a pull request, judged by their application issues."""
+    """Problems with entries added in a pull request, judged by their application issues.
+
+    With ``author`` (who opened the pull request), an entry must come from the graduate,
+    one of their mentors, or a coordinator: nobody else may graduate a person.
+    """
     problems: list[Problem] = []
     for entry in added:
+        issues = lookup.application_issues_for(entry.github)
+        messages = _issue_problems(entry, issues)
+        if not messages and author is not None:
+            messages = _author_problems(entry, issues, author, coordinators)
         problems.extend(
             Problem(file, entry.line, f"{shown(entry.github)} (line {entry.line}): {message}")
-            for message in _issue_problems(entry, lookup.application_issues_for(entry.github))
+            for message in messages
         )
     return problems
+
+
+def _author_problems(
+    entry: Participant, issues: list[IssueInfo], author: str, coordinators: Iterable[str]
+) -> list[str]:
+    allowed = {entry.github.casefold(), *(c.casefold() for c in coordinators)}
+    allowed |= {m.casefold() for i in issues for m in i.mentors}
+    if author.casefold() in allowed:
+        return []
+    return [
+        f"this pull request was opened by {shown(author)}, who is not {shown(entry.github)},"
+        " one of their mentors, or a coordinator. Graduates add their own entry (or a"
+        " mentor or coordinator does it for them): please ask them to open the pull request."
+    ]
 
 
 def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
