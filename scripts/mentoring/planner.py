@@ -351,14 +351,15 @@ def plan(
     return Plan(status(ACTIVE), tuple(actions), overdue_since)
 
 
+def managed_labels(config: Config) -> tuple[str, ...]:
+    """The status labels the bot sets (the pause label is set by people)."""
+    labels = config.labels
+    return (labels.needs_info, labels.awaiting_mentor, labels.active, labels.graduated)
+
+
 def _status_labels(issue, config: Config, wanted: str | None) -> list[Action]:
     """Put exactly ``wanted`` among the bot-managed status labels."""
-    managed = [
-        config.labels.needs_info,
-        config.labels.awaiting_mentor,
-        config.labels.active,
-        config.labels.graduated,
-    ]
+    managed = managed_labels(config)
     actions: list[Action] = []
     stale = tuple(lb for lb in managed if lb != wanted and issue.has_label(lb))
     if stale:

@@ -14,7 +14,7 @@ from datetime import datetime
 from mentoring import forms
 from mentoring.config import Config
 from mentoring.model import Action, AddLabels, Issue, IssueSnapshot, PostComment, RemoveLabels
-from mentoring.planner import ACTIVE, PAUSED, Plan
+from mentoring.planner import ACTIVE, PAUSED, Plan, managed_labels
 from mentoring.render import Renderer
 from mentoring.timeline import bot_comments
 
@@ -56,13 +56,7 @@ def registered_mentor(issue: Issue, config: Config) -> RegisteredMentor:
 
 def _stray_labels(issue: Issue, config: Config) -> tuple[str, ...]:
     """Application status labels the bot manages have no meaning on a registration."""
-    managed = (
-        config.labels.needs_info,
-        config.labels.awaiting_mentor,
-        config.labels.active,
-        config.labels.graduated,
-    )
-    return tuple(label for label in managed if issue.has_label(label))
+    return tuple(label for label in managed_labels(config) if issue.has_label(label))
 
 
 def label_actions(issue: Issue, config: Config) -> tuple[Action, ...]:
