@@ -320,12 +320,19 @@ def test_users_own_heading_stays_in_the_answer(form: forms.Form) -> None:
         " position\n\n### Log output\n\n_No response_"
     )
     # "### Terms" comes before "### Log output" here, out of the form's order, so it is
-    # not taken as the Terms field; the Log output heading still ends the story.
+    # not taken as the Terms field: it is part of the story, which Log output ends.
     parsed = forms.parse_body(form, body)
     assert parsed["name"] == "Bob"
-    assert parsed["story"] == "Intro"
+    assert parsed["story"] == "Intro\n\n### Terms\nnot the form's heading position"
     assert parsed["log"] == ""
     assert "terms" not in parsed
+
+
+def test_a_later_fields_heading_typed_inside_an_answer_stays_in_it(form: forms.Form) -> None:
+    answers = {**ANSWERS, "story": "I began here.\n\n### Terms\n\nthen more"}
+    parsed = forms.parse_body(form, forms.render_body(form, answers))
+    assert parsed["story"] == answers["story"]
+    assert parsed["terms"] == ANSWERS["terms"]
 
 
 def test_heading_like_lines_that_are_not_the_forms_are_kept(form: forms.Form) -> None:

@@ -330,9 +330,11 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
         if found is not None:
             starts.append((field, found))
             position = found
+    # An answer runs to the next field found in order, so a form heading a user typed
+    # inside their answer (say "### Your availability" in another answer) stays in it.
     answers: dict[str, Answer] = {}
-    for field, start in starts:
-        end = next((n for n in numbers if n > start), len(lines))
+    ends = [start for _, start in starts[1:]] + [len(lines)]
+    for (field, start), end in zip(starts, ends, strict=False):
         answers[field.id] = _parse_value(field, "\n".join(lines[start + 1 : end]))
     return answers
 
