@@ -535,6 +535,32 @@ def test_a_pull_request_that_only_edits_an_entry_graduates_nobody(tmp_path: Path
         assert sb.comments(number) == []
 
 
+def test_removing_a_graduates_entry_reopens_nothing(tmp_path: Path) -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    with Sandbox(start=start) as sb:
+        for path in (ROOT / ".github").rglob("*"):
+            if path.is_file():
+                sb.set_file(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
+        number = sb.open_issue(
+            "alice", "Mentee application", forms.render_body(FORM, ANSWERS), ["application"]
+        )
+        sb.advance(days=1)
+        entry = f"- name: Alice Example\n  github: alice\n  issue: {number}\n"
+        added = sb.open_pull_request("alice", "Graduate", "", files={"participants.yml": entry})
+        sb.merge_pull_request(added, "cora")
+        assert _graduate_run(sb, ROOT, sb.pull(added), tmp_path) == 0
+        assert sb.issue(number)["state"] == "closed"
+        labels = sorted(label["name"] for label in sb.issue(number)["labels"])
+        sb.advance(days=30)
+        removed = sb.open_pull_request("cora", "Remove", "", files={"participants.yml": "[]\n"})
+        sb.merge_pull_request(removed, "cora")
+        sb.clear_logs()
+        assert _graduate_run(sb, ROOT, sb.pull(removed), tmp_path) == 0
+        assert sb.writes == []
+        assert sb.issue(number)["state"] == "closed"
+        assert sorted(label["name"] for label in sb.issue(number)["labels"]) == labels
+
+
 # --- people's text is data --------------------------------------------------------------------
 
 
