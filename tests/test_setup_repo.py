@@ -10,7 +10,7 @@ import pytest
 from mentoring.config import load_config
 from mentoring.labels import COLOURS, LabelSpec, label_changes, wanted_labels
 from mentoring.sandbox import Sandbox
-from setup_repo import main
+from setup_repo import ERROR, Report, check_branches, check_workflows, main
 
 REPO = Path(__file__).parent.parent
 
@@ -178,3 +178,95 @@ def test_label_changes_compare_case_insensitively() -> None:
     wanted = [LabelSpec("a", "111111", "x"), LabelSpec("b", "222222", "y")]
     existing = [LabelSpec("A", "111111", "x"), LabelSpec("B", "222222", "")]
     assert [c.kind for c in label_changes(wanted, existing)] == ["ok", "update"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def workflow_errors(root: Path, default_branch: str | None = None) -> list[tuple[str, str]]:
+    """The (file, text) of each error the local workflow checks report."""
+    report = Report()
+    check_workflows(root, load_config(root), report)
+    if default_branch:
+        check_branches(root, default_branch, report)
+    return [(file or "", text) for status, text, file in report.items if status == ERROR]
+
+
+def test_shipped_workflows_match_the_shipped_config(root: Path) -> None:
+    assert workflow_errors(root, "main") == []
+
+
+def test_participants_elsewhere_is_named_in_both_workflows(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    edit(
+        root / ".github" / "mentoring.yml",
+        "participants: participants.yml",
+        "participants: people/graduates.yml",
+    )
+    assert run(root, env_for(sandbox, tmp_path)) == 1
+    out = capsys.readouterr().out
+    assert (
+        "::error file=.github/workflows/graduation.yml::paths lists participants.yml but the"
+        " config's participants is people/graduates.yml: change both `paths:` entries"
+        " (under pull_request_target and push) to `paths: [people/graduates.yml]`"
+    ) in out
+    assert "::error file=.github/workflows/check-participants.yml::paths lists" in out
+    assert "`.github/workflows/graduation.yml`: paths lists" in (tmp_path / "summary.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_glob_that_covers_the_participants_file_is_fine(root: Path) -> None:
+    edit(
+        root / ".github" / "mentoring.yml",
+        "participants: participants.yml",
+        "participants: people/graduates.yml",
+    )
+    for name in ("graduation.yml", "check-participants.yml"):
+        edit(
+            root / ".github" / "workflows" / name,
+            "paths: [participants.yml]",
+            "paths: ['people/**']",
+        )
+    assert workflow_errors(root) == []
+
+
+def test_renamed_reconciler_workflow(root: Path) -> None:
+    edit(
+        root / ".github" / "workflows" / "mentoring.yml",
+        "\nname: Mentoring\n",
+        "\nname: Reconcile\n",
+    )
+    ((file, text),) = workflow_errors(root)
+    assert file == ".github/workflows/mentoring.yml"
+    assert text.startswith("name is 'Reconcile' but")
+    assert "`name: Mentoring`" in text
+
+
+def test_other_bot_login(root: Path) -> None:
+    edit(
+        root / ".github" / "mentoring.yml",
+        'bot: "github-actions[bot]"',
+        'bot: "mentoring-app[bot]"',
+    )
+    ((file, text),) = workflow_errors(root)
+    assert file == ".github/workflows/mentoring.yml"
+    assert "skips github-actions[bot] but the config's bot is mentoring-app[bot]" in text
+    assert "`github.actor != 'mentoring-app[bot]'`" in text
+
+
+def test_default_branch_other_than_main(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox(default_branch="trunk") as sb:
+        sb.set_permission("cora", "admin")
+        assert run(root, env_for(sb, tmp_path), "--dry-run") == 1
+    assert (
+        "::error file=.github/workflows/graduation.yml::branches lists main but the repository's"
+        " default branch is trunk"
+    ) in capsys.readouterr().out

@@ -119,6 +119,7 @@ class RepoAccess:
     archived: bool
     permissions: dict[str, bool] | None  # only for user tokens; GITHUB_TOKEN gets none
     needs: str = ""  # X-Accepted-GitHub-Permissions, when GitHub sends it
+    default_branch: str | None = None
 
 
 def _accepted_permissions(headers: Mapping[str, Any]) -> str:
@@ -419,6 +420,7 @@ class Repo:
             archived=bool(body.get("archived", False)),
             permissions=dict(perms) if isinstance(perms, dict) else None,
             needs=_accepted_permissions(headers),
+            default_branch=body.get("default_branch") or None,
         )
 
     def labels(self) -> list[LabelSpec]:
