@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from mentoring.config import load_config
-from mentoring.model import MARKER_RE, Close, Issue, PostComment
+from mentoring.model import MARKER_RE, Close, Event, Issue, PostComment
 from mentoring.participants import Participant
 from mentoring.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
 from mentoring.reconciler import _is_application
@@ -338,12 +338,12 @@ CASES = [
         AWAITING_MENTOR,
     ),
     Case(
-        "no-mentor-outage-only-latest",
+        "no-mentor-outage-only-one-reminder",
         waiting_for_a_mentor,
         T0 + 100 * DAY,
-        ["comment mentor-reminder:3"],
+        ["comment mentor-reminder:1"],
         AWAITING_MENTOR,
-        contains=("90 days",),
+        contains=("99 days",),  # welcomed a few seconds after T0
     ),
     Case(
         "no-mentor-wait-counts-from-welcome",
@@ -386,6 +386,15 @@ CASES = [
         contains=("Congratulations, @alice!", "With #42 merged", "- name: Alice Example"),
     ),
     Case(
+        # An old, undated entry (a past graduate applying again): not this mentorship.
+        "undated-entry-does-not-close-a-new-mentorship",
+        lambda: through(paired(), at(2026, 7, 1)),
+        at(2026, 7, 1, 12),
+        [],
+        ACTIVE,
+        graduates=graduate(issue=None),
+    ),
+    Case(
         "graduated-seen-by-schedule",
         lambda: through(paired(), at(2026, 7, 1)),
         at(2026, 7, 1, 12),
@@ -396,7 +405,12 @@ CASES = [
             "close as completed",
         ],
         GRADUATED,
-        graduates=graduate(issue=None),
+        # Dated after the application: the scheduled run is the safety net for it.
+        graduates={
+            "alice": Participant(
+                name="Alice Example", github="alice", mentors=("mo",), date=date(2026, 6, 30)
+            )
+        },
         contains=("Now that you are in `participants.yml`",),
         lacks=("With #",),
     ),
@@ -624,7 +638,9 @@ def test_user_text_never_becomes_markup_a_template_or_a_ping() -> None:
     story.assign("mo", PAIRED_AT)
     posted += comments_of(story.run(PAIRED_AT + timedelta(seconds=5)).actions)
     posted += [a for _, a in story.runs(daily(PAIRED_AT, at(2026, 5, 10)))]
-    who = {"alice": Participant(name=HOSTILE_NAME, github="alice", role="{{ 7*7 }} @mallory")}
+    who = {
+        "alice": Participant(name=HOSTILE_NAME, github="alice", role="{{ 7*7 }} @mallory", issue=1)
+    }
     posted += comments_of(story.run(at(2026, 5, 10), graduates=who).actions)
     assert {a.kind for a in posted} >= {
         "welcome",
@@ -756,3 +772,14 @@ def test_pausing_stops_the_wait_for_a_mentor_and_the_review_reply_window() -> No
     mentored.pause(at(2026, 4, 25), at(2026, 5, 25))
     assert kinds(mentored.run(at(2026, 5, 26)).actions) == []
     assert kinds(mentored.run(at(2026, 6, 5)).actions) == [("review-reminder", "3")]
+
+
+def test_an_issue_a_merge_closed_graduates_even_without_a_counted_mentor() -> None:
+    story = welcomed()  # a coordinator mentored: nobody counts as the mentor
+    story.events.append(
+        Event("cross-referenced", at(2026, 3, 1), actor="alice", source=7, source_is_pull=True)
+    )
+    story.close(at(2026, 3, 2), reason="completed", by="cora", commit="abc123")
+    result = story.plan(at(2026, 3, 2, 0, 1), graduate(issue=None))
+    assert [(a.kind, a.key) for a in comments_of(result.actions)] == [("graduated", None)]
+    assert "With #7 merged" in comments_of(result.actions)[0].body

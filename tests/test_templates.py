@@ -101,11 +101,15 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "entry": ENTRY_TWO_MENTORS},
     ),
-    "review-reminder": ("review-reminder", "3", {"period": 3, "asked": at(2026, 4, 20, 6, 17)}),
+    "review-reminder": (
+        "review-reminder",
+        "3",
+        {"period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
+    ),
     "review-reminder-two-mentors": (
         "review-reminder",
         "3",
-        {"mentors": ["mo", "mia"], "period": 3, "asked": at(2026, 4, 20, 6, 17)},
+        {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
     "mentor-reminder": ("mentor-reminder", "1", {"days": 30}),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
@@ -265,6 +269,11 @@ def test_dates_are_written_in_full_in_utc() -> None:
     text = Renderer().comment(
         "review-reminder",
         "3",
-        **{**BASE, "period": 3, "asked": at(2026, 4, 20, 23, 59) + timedelta(minutes=1)},
+        **{
+            **BASE,
+            "period": 3,
+            "months": 3,
+            "asked": at(2026, 4, 20, 23, 59) + timedelta(minutes=1),
+        },
     )
     assert "Tuesday 21 April 2026" in text

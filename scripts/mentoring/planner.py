@@ -155,6 +155,7 @@ def plan(
     now: datetime,
     renderer: Renderer,
     pull_request: int | None = None,
+    graduates_just_added: bool = False,
 ) -> Plan:
     """Every action one application issue needs now (graduates keyed by lower-case login)."""
     issue = snapshot.issue
@@ -229,7 +230,8 @@ def plan(
 
     # Graduation: the mentee is in participants.yml on the default branch.
     graduate = graduates.get(mentee.lower())
-    if graduate is not None and not _graduates_here(graduate, snapshot, done, start):
+    just_added = graduates_just_added
+    if graduate is not None and not _graduates_here(graduate, snapshot, done, start, just_added):
         graduate = None
     if graduate is not None:
         comment(
@@ -271,24 +273,19 @@ def plan(
         # The wait for a mentor starts with the welcome (now, if it is posted now), not
         # with the issue: time spent in "needs info" was not the coordinators' wait.
         waited = next((c.at for c in posted if c.kind == "welcome"), now)
-        # A mentor who left restarts the wait: between two mentors is not "waiting 30
-        # days". Keys stay counted from the welcome, so each period is reminded once.
-        left = max(
-            (
-                e.at
-                for e in snapshot.events
-                if e.kind == "unassigned" and e.assignee and mentor(e.assignee)
-            ),
-            default=waited,
-        )
-        since = max(waited, left)
-        # Paused time is not waiting either.
-        periods = int(active_age(since, pauses, now) / wait.total_seconds())
-        if periods >= 1 and not paused:
+        # A mentor who left restarts the wait (the last time the issue was left without
+        # one), and so does each reminder; paused or closed time is not waiting.
+        gaps = unpaired_intervals(snapshot.events, is_pairing, now)
+        reminders = [c for c in posted if c.kind == "mentor-reminder"]
+        since = max([waited, *(g[0] for g in gaps[-1:]), *(c.at for c in reminders)])
+        not_waiting = pauses + closed_intervals(snapshot.events, now)
+        if active_age(since, not_waiting, now) >= wait.total_seconds() and not paused:
             comment(
                 "mentor-reminder",
-                int(active_age(waited, pauses, now) / wait.total_seconds()),
-                days=periods * config.cadence.mentor_wait_days,
+                len(reminders) + 1,
+                days=int(
+                    active_age(max([waited, *(g[0] for g in gaps[-1:])]), not_waiting, now) // 86400
+                ),
             )
         actions += _status_labels(issue, config, None if paused else config.labels.awaiting_mentor)
         return Plan(status(PAUSED if paused else AWAITING_MENTOR), tuple(actions))
@@ -338,15 +335,22 @@ def plan(
     if reviews:
         review = max(reviews, key=lambda c: int(c.key))
         window = timedelta(days=config.cadence.review_reply_days)
+        # Any mentor of this mentorship may answer, a previous one included.
+        paired_ever = {(e.assignee or "").lower() for e in snapshot.events if is_pairing(e)}
         answered = any(
-            c.created_at > review.at and c.author.lower() in {m.lower() for m in mentors}
-            for c in snapshot.comments
+            c.created_at > review.at and c.author.lower() in paired_ever for c in snapshot.comments
         )
-        waited = active_age(review.at, pauses, now)  # a pause stops the reply window too
+        waited = active_age(review.at, stops, now)  # the window stops with the clock
         if not answered and waited >= window.total_seconds() and review is last:
             if ("review-reminder", review.key) not in done:
                 overdue_since = overdue_since or review.at + window
-            comment("review-reminder", review.key, period=int(review.key) // step, asked=review.at)
+            comment(
+                "review-reminder",
+                review.key,
+                period=int(review.key) // step,
+                months=int(review.key),
+                asked=review.at,
+            )
 
     return Plan(status(ACTIVE), tuple(actions), overdue_since)
 
@@ -401,15 +405,19 @@ def participant_entry(participant: Participant) -> str:
 
 
 def _graduates_here(
-    graduate: Participant, snapshot: IssueSnapshot, done: set, start: datetime | None
+    graduate: Participant,
+    snapshot: IssueSnapshot,
+    done: set,
+    start: datetime | None,
+    just_added: bool,
 ) -> bool:
     """Whether a graduate's entry concludes this issue, and not another of theirs.
 
-    An entry naming its issue concludes only that one. Otherwise it concludes a
-    mentorship (a mentor was assigned) that is open, or that a merged pull request's
-    closing keyword closed; never an application from before or after it (an entry
-    dated before the issue was opened belongs to an earlier application), nor one that
-    was declined, withdrawn, or closed by hand as a duplicate.
+    An entry naming its issue concludes only that one. Otherwise it concludes the issue a
+    merged pull request's closing keyword closed, or an open mentorship (a mentor was
+    assigned) when the entry was just added (this run follows the change that added it)
+    or is dated after the issue was opened. An old undated entry would otherwise close a
+    past graduate's new application the moment a mentor is assigned.
     """
     issue = snapshot.issue
     if graduate.issue is not None:
@@ -418,11 +426,9 @@ def _graduates_here(
         return True
     if graduate.date is not None and graduate.date < issue.created_at.date():
         return False
-    if start is None:
-        return False
-    if issue.state == "open":
-        return True
-    return issue.state_reason == "completed" and closing_pull_request(snapshot) is not None
+    if issue.state != "open":
+        return issue.state_reason == "completed" and closing_pull_request(snapshot) is not None
+    return start is not None and (just_added or graduate.date is not None)
 
 
 def closing_pull_request(snapshot: IssueSnapshot) -> int | None:

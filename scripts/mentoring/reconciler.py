@@ -136,7 +136,16 @@ def reconcile(
         snapshot = _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        p = plan(snapshot, config, graduates, now, renderer, pull_request=target.pull_request)
+        p = plan(
+            snapshot,
+            config,
+            graduates,
+            now,
+            renderer,
+            pull_request=target.pull_request,
+            # A run that follows a change to participants.yml serves the people it added.
+            graduates_just_added=target.graduates_ref is not None,
+        )
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
