@@ -783,3 +783,11 @@ def test_an_issue_a_merge_closed_graduates_even_without_a_counted_mentor() -> No
     result = story.plan(at(2026, 3, 2, 0, 1), graduate(issue=None))
     assert [(a.kind, a.key) for a in comments_of(result.actions)] == [("graduated", None)]
     assert "With #7 merged" in comments_of(result.actions)[0].body
+
+
+def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_list() -> None:
+    story = Story(author=COORD, body=body(github="bob"))
+    story.run(T0 + timedelta(seconds=5))  # the bot assigns COORD, among the coordinators
+    story.assign("mo", PAIRED_AT)
+    later = load_config(ROOT, {"coordinators": ["someone-else"]})
+    assert story.plan(at(2026, 3, 1), config=later).mentorship.mentee == "bob"

@@ -92,7 +92,9 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     """
     field_id = config.application.mentee_field
     author = snapshot.issue.author.lower()
-    if field_id and author in {c.lower() for c in config.coordinators}:
+    # A coordinator now, or then: the bot assigned them when the application arrived.
+    was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
+    if field_id and (author in {c.lower() for c in config.coordinators} or was_coordinator):
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
