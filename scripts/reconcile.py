@@ -135,7 +135,7 @@ def _main(
 
     outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
     report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
-        outcome.plans, now, outcome.done, dry_run
+        outcome.plans, outcome.done, dry_run
     )
     if target.numbers is None and config.mentor_registration is not None:
         # Loads count every open application, so only a run over all of them shows them.

@@ -221,9 +221,9 @@ def test_mentor_since_is_the_first_assignment_of_a_mentor() -> None:
         Event("unassigned", at(2026, 2, 1), assignee="mo"),
         Event("assigned", at(2026, 2, 2), assignee="mia"),
     ]
-    assert mentor_since(events, lambda login: login != "coord") == at(2026, 1, 9)
-    assert mentor_since(events, lambda login: login == "mia") == at(2026, 2, 2)
-    assert mentor_since(events, lambda login: False) is None
+    assert mentor_since(events, lambda e: e.assignee != "coord") == at(2026, 1, 9)
+    assert mentor_since(events, lambda e: e.assignee == "mia") == at(2026, 2, 2)
+    assert mentor_since(events, lambda e: False) is None
 
 
 def test_bot_comments_count_only_the_bots_own_markers() -> None:

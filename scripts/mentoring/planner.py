@@ -40,6 +40,7 @@ from mentoring.timeline import (
     label_intervals,
     latest_assigners,
     latest_due_period,
+    mentor_since,
     unpaired_intervals,
 )
 
@@ -180,7 +181,7 @@ def plan(
     mentors = mentors_of(issue.assignees, mentee, config, latest_assigners(snapshot.events))
     posted = bot_comments(snapshot.comments, config.bot)
     done = {(c.kind, c.key) for c in posted}
-    start = min((e.at for e in snapshot.events if is_pairing(e)), default=None)
+    start = mentor_since(snapshot.events, is_pairing)
     stops = clock_stops(snapshot, config, now, is_pairing)
     pauses = label_intervals(snapshot.events, config.labels.paused, now)
     step = config.cadence.checkin_months

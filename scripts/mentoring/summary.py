@@ -23,7 +23,7 @@ def _state(m: Mentorship) -> str:
     return m.state
 
 
-def table(plans: Iterable[Plan], now: datetime, done: dict[int, list[str]], dry_run: bool) -> str:
+def table(plans: Iterable[Plan], done: dict[int, list[str]], dry_run: bool) -> str:
     """A Markdown table: mentorship, mentee, mentors, state, age, last and next, this run."""
     rows = [
         "| Issue | Mentee | Mentor(s) | State | Age (days) | Last check-in | Next | This run |",

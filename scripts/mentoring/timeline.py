@@ -35,10 +35,9 @@ def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     return found
 
 
-def mentor_since(events: Iterable[Event], is_mentor: Callable[[str], bool]) -> datetime | None:
-    """Time of the first `assigned` event of someone who counts as a mentor."""
-    times = [e.at for e in events if e.kind == "assigned" and e.assignee and is_mentor(e.assignee)]
-    return min(times, default=None)
+def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | None:
+    """Time of the first `assigned` event that gave the issue a mentor."""
+    return min((e.at for e in events if e.kind == "assigned" and is_pairing(e)), default=None)
 
 
 def latest_assigners(events: Iterable[Event]) -> dict[str, str]:
