@@ -79,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
             args.root,
             faults=args.faults,
             seed=args.seed,
-            name=args.scenario.name,
             keep_http_log=args.http_log is not None,
         )
         result = simulation.run(reconcile.main)

@@ -153,11 +153,9 @@ class Simulation:
         *,
         faults: float = 0.0,
         seed: int = 0,
-        name: str = "scenario",
         keep_http_log: bool = False,
     ) -> None:
         self.root = root
-        self.name = name
         self.scenario = scenario
         unknown = sorted(str(k) for k in scenario if k not in SCENARIO_KEYS)
         if unknown:
