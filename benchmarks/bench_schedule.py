@@ -25,8 +25,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "scripts"), str(Path(_
 
 from mentorships import ROOT, build, env_for  # noqa: E402
 
-import reconcile  # noqa: E402
-from mentoring.sandbox import Sandbox  # noqa: E402
+from mentoring.cli import reconcile  # noqa: E402
+from simulator.sandbox import Sandbox  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)  # a scheduled run's time
 

@@ -22,8 +22,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "scripts"), str(Path(_
 from bench_schedule import machine  # noqa: E402
 from mentorships import ANSWERS, ROOT, load_config  # noqa: E402
 
-import reconcile  # noqa: E402
-from mentoring.simulation import Simulation  # noqa: E402
+from mentoring.cli import reconcile  # noqa: E402
+from simulator.simulation import Simulation  # noqa: E402
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 

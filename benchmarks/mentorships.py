@@ -14,9 +14,9 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from mentoring.config import Config, load_config
-from mentoring.forms import render_body
-from mentoring.sandbox import Sandbox
+from mentoring.files.config import Config, load_config
+from mentoring.files.forms import render_body
+from simulator.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 MENTORS = 20  # a pool of mentors, each with write access, shared by the mentorships

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mentoring.sandbox import Sandbox
+from simulator.sandbox import Sandbox
 
 
 @pytest.fixture

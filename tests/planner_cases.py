@@ -13,9 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mentoring import forms
-from mentoring.config import Config, load_config
-from mentoring.model import (
+from mentoring.core.model import (
     Action,
     AddLabels,
     Assign,
@@ -28,9 +26,11 @@ from mentoring.model import (
     RemoveLabels,
     Unassign,
 )
-from mentoring.participants import Participant
-from mentoring.planner import Plan, plan
-from mentoring.render import Renderer
+from mentoring.core.planner import Plan, plan
+from mentoring.core.render import Renderer
+from mentoring.files import forms
+from mentoring.files.config import Config, load_config
+from mentoring.files.participants import Participant
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG: Config = load_config(ROOT)

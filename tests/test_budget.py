@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-import reconcile
 from benchmarks.mentorships import ROOT, Built, build, env_for
-from mentoring import gh
-from mentoring.reconciler import RATE_RESERVE
-from mentoring.sandbox import Fault, Sandbox
+from mentoring.cli import reconcile
+from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.github import client as gh
+from simulator.sandbox import Fault, Sandbox
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)
 N = 30

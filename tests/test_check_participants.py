@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import check_participants
-from check_participants import annotation, main
-from mentoring.participants import IssueInfo, Problem
+from mentoring.cli import check_participants
+from mentoring.cli.check_participants import annotation, main
+from mentoring.files.participants import IssueInfo, Problem
 
 DATA = Path(__file__).parent / "data" / "participants"
 REPO = Path(__file__).parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mentoring import config, forms
-from mentoring.yamlfile import YamlFileError
+from mentoring.files import config, forms
+from mentoring.files.yamlfile import YamlFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / ".github/ISSUE_TEMPLATE"

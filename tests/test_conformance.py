@@ -32,7 +32,7 @@ from conformance import (
 )
 from conformance import check as check_schema
 from conformance import main as check_http_log
-from mentoring.sandbox import Fault, Sandbox
+from simulator.sandbox import Fault, Sandbox
 
 BOT = "github-actions[bot]"
 APPLICATION = "application"

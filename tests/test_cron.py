@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from mentoring.cron import Cron, CronError
+from simulator.cron import Cron, CronError
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from github import Auth, Github, GithubException
 
-import reconcile
-from mentoring.sandbox import Sandbox
+from mentoring.cli import reconcile
+from simulator.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 2, 1, tzinfo=UTC)

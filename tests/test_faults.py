@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 import yaml
 
-import reconcile
-from mentoring import forms
-from mentoring.config import load_config
-from mentoring.cron import Cron
-from mentoring.sandbox import Fault, Sandbox
-from mentoring.sandbox.faults import WRITE_METHODS, FaultPlan
-from mentoring.simulation import Result, Simulation, load_scenario
+from mentoring.cli import reconcile
+from mentoring.files import forms
+from mentoring.files.config import load_config
+from simulator.cron import Cron
+from simulator.sandbox import Fault, Sandbox
+from simulator.sandbox.faults import WRITE_METHODS, FaultPlan
+from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "scenarios" / "faults-short.yml"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mentoring import forms
-from mentoring.yamlfile import YamlFileError
+from mentoring.files import forms
+from mentoring.files.yamlfile import YamlFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 ASTROPY_FORM = ROOT / "tests/data/forms/astropy-mentee-application.yml"

@@ -1,10 +1,10 @@
-"""mentoring.gh: the client's configuration checks and the retry rules."""
+"""mentoring.github.client: the client's configuration checks and the retry rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from mentoring.gh import ConfigurationError, SafeRetry, make_client, repository_name
+from mentoring.github.client import ConfigurationError, SafeRetry, make_client, repository_name
 
 
 def test_missing_token_names_the_variable() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring import gh
-from mentoring.sandbox import Fault, Sandbox
+from mentoring.github import client as gh
+from simulator.sandbox import Fault, Sandbox
 
 
 def test_every_request_names_the_api_version(sandbox: Sandbox) -> None:

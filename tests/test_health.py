@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-import reconcile
-from mentoring.health import KIND, STALL_AFTER, plan_health
-from mentoring.model import PostComment
-from mentoring.simulation import Simulation
+from mentoring.cli import reconcile
+from mentoring.core.health import KIND, STALL_AFTER, plan_health
+from mentoring.core.model import PostComment
 from planner_cases import BOT, CONFIG, COORD, DAY, RENDERER, T0, Story, at, daily
+from simulator.simulation import Simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 MENTOR = "mo"

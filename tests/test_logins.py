@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring.logins import is_login, is_login_or_bot
+from mentoring.core.logins import is_login, is_login_or_bot
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mentoring import yamlfile
-from mentoring.participants import (
+from mentoring.files import yamlfile
+from mentoring.files.participants import (
     IssueInfo,
     Participant,
     Participants,

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import reconcile
-from check_participants import main
-from mentoring.config import load_config
-from mentoring.forms import render_body
-from mentoring.sandbox import Sandbox
+from mentoring.cli import reconcile
+from mentoring.cli.check_participants import main
+from mentoring.files.config import load_config
+from mentoring.files.forms import render_body
+from simulator.sandbox import Sandbox
 
 REPO = Path(__file__).parent.parent
 COORDINATOR = "astropy-mentoring-coordinator"  # as in the shipped .github/mentoring.yml

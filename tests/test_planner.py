@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from mentoring.config import load_config
-from mentoring.model import MARKER_RE, Close, Event, Issue, PostComment
-from mentoring.participants import Participant
-from mentoring.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
-from mentoring.reconciler import _is_application
+from mentoring.cli.reconciler import _is_application
+from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment
+from mentoring.core.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
+from mentoring.files.config import load_config
+from mentoring.files.participants import Participant
 from planner_cases import (
     APPLICATION,
     BOT,

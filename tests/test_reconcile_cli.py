@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import reconcile
-from mentoring import forms
-from mentoring.model import MARKER_RE
-from mentoring.sandbox import Fault, Sandbox
+from mentoring.cli import reconcile
+from mentoring.core.model import MARKER_RE
+from mentoring.files import forms
+from simulator.sandbox import Fault, Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 COORDINATOR = "astropy-mentoring-coordinator"  # the checkout's configured coordinator

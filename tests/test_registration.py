@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 
-import reconcile
-from mentoring import forms
-from mentoring.config import load_config
-from mentoring.model import (
+from mentoring.cli import reconcile
+from mentoring.core.model import (
     AddLabels,
     Comment,
     Issue,
@@ -21,16 +19,18 @@ from mentoring.model import (
     RemoveLabels,
     marker,
 )
-from mentoring.planner import ACTIVE, AWAITING_MENTOR, PAUSED, Mentorship, Plan
-from mentoring.registration import (
+from mentoring.core.planner import ACTIVE, AWAITING_MENTOR, PAUSED, Mentorship, Plan
+from mentoring.core.registration import (
     WELCOME,
     mentor_loads,
     plan_registration,
     registered_mentor,
 )
-from mentoring.render import Renderer
-from mentoring.sandbox import Sandbox
-from mentoring.simulation import Simulation
+from mentoring.core.render import Renderer
+from mentoring.files import forms
+from mentoring.files.config import load_config
+from simulator.sandbox import Sandbox
+from simulator.simulation import Simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(ROOT)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import github
 import pytest
 
-from mentoring.sandbox import Sandbox
+from simulator.sandbox import Sandbox
 
 BOT = "github-actions[bot]"
 

@@ -3,7 +3,7 @@
 import github
 import pytest
 
-from mentoring.sandbox import Fault, Sandbox
+from simulator.sandbox import Fault, Sandbox
 
 BOT = "github-actions[bot]"
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import github
 import pytest
 
-from mentoring.sandbox import Sandbox
+from simulator.sandbox import Sandbox
 
 BOT = "github-actions[bot]"
 

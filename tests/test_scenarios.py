@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-import reconcile
-from mentoring import forms
-from mentoring.model import MARKER_RE
-from mentoring.sandbox import Sandbox
-from mentoring.simulation import Result, Simulation, load_scenario
+from mentoring.cli import reconcile
+from mentoring.core.model import MARKER_RE
+from mentoring.files import forms
+from simulator.sandbox import Sandbox
+from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"

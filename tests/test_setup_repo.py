@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mentoring.config import load_config
-from mentoring.labels import COLOURS, LabelSpec, label_changes, wanted_labels
-from mentoring.sandbox import Sandbox
-from setup_repo import ERROR, Report, check_branches, check_workflows, main
+from mentoring.cli.setup_repo import ERROR, Report, check_branches, check_workflows, main
+from mentoring.core.labels import COLOURS, LabelSpec, label_changes, wanted_labels
+from mentoring.files.config import load_config
+from simulator.sandbox import Sandbox
 
 REPO = Path(__file__).parent.parent
 

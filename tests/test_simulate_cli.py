@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import simulate
+from simulator import cli as simulate
 
 SHORT = Path(__file__).resolve().parent / "scenarios" / "short.yml"
 ACTION_KEYS = {

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-import reconcile
-from mentoring.simulation import Simulation, load_scenario
+from mentoring.cli import reconcile
+from simulator.simulation import Simulation, load_scenario
 from tests.conformance import ConformanceError, validate_webhook
 
 ROOT = Path(__file__).resolve().parents[1]

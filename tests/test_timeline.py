@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentoring.model import Comment, Event, marker
-from mentoring.timeline import (
+from mentoring.core.calendar import (
     active_age,
     bot_comments,
     closed_intervals,
@@ -17,6 +16,7 @@ from mentoring.timeline import (
     mentor_since,
     merge_intervals,
 )
+from mentoring.core.model import Comment, Event, marker
 
 BOT = "github-actions[bot]"
 DAY = timedelta(days=1)

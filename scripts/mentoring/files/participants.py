@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from mentoring import yamlfile
-from mentoring.logins import is_login
+from mentoring.core.logins import is_login
+from mentoring.files import yamlfile
 
 REQUIRED_KEYS = ("name", "github")
 OPTIONAL_KEYS = ("role", "mentors", "issue", "date", "links")

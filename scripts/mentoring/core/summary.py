@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from mentoring.planner import NEEDS_INFO, Mentorship, Plan
-from mentoring.registration import RegisteredMentor
+from mentoring.core.planner import NEEDS_INFO, Mentorship, Plan
+from mentoring.core.registration import RegisteredMentor
 
 
 def _day(value: datetime | None) -> str:

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from mentoring import annotations
-from mentoring import participants as participants_mod
-from mentoring.applications import ApplicationIssues
-from mentoring.config import Config
-from mentoring.gh import GitHubError, RateLimited, Repo, WriteFailed
-from mentoring.health import plan_health
-from mentoring.model import Action, Issue, IssueSnapshot
-from mentoring.participants import Participant
-from mentoring.planner import Plan, plan
-from mentoring.registration import RegistrationPlan, plan_registration
-from mentoring.render import Renderer
+from mentoring.actions import annotations
+from mentoring.core.health import plan_health
+from mentoring.core.model import Action, Issue, IssueSnapshot
+from mentoring.core.planner import Plan, plan
+from mentoring.core.registration import RegistrationPlan, plan_registration
+from mentoring.core.render import Renderer
+from mentoring.files import participants as participants_mod
+from mentoring.files.config import Config
+from mentoring.files.participants import Participant
+from mentoring.github.applications import ApplicationIssues
+from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from github import Auth, Github, GithubException
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from mentoring.labels import LabelSpec
-from mentoring.model import (
+from mentoring.core.labels import LabelSpec
+from mentoring.core.model import (
     MARKER_RE,
     Action,
     AddLabels,

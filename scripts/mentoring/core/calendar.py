@@ -8,7 +8,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from mentoring.model import MARKER_RE, Comment, Event
+from mentoring.core.model import MARKER_RE, Comment, Event
 
 Interval = tuple[datetime, datetime]
 EventTest = Callable[[Event], bool]

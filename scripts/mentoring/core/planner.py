@@ -14,23 +14,7 @@ from datetime import datetime, timedelta
 
 import yaml
 
-from mentoring import forms
-from mentoring.config import Config
-from mentoring.logins import is_login
-from mentoring.model import (
-    Action,
-    AddLabels,
-    Assign,
-    Close,
-    Event,
-    IssueSnapshot,
-    PostComment,
-    RemoveLabels,
-    is_bot_login,
-)
-from mentoring.participants import Participant
-from mentoring.render import Renderer
-from mentoring.timeline import (
+from mentoring.core.calendar import (
     BotComment,
     Interval,
     active_age,
@@ -43,6 +27,22 @@ from mentoring.timeline import (
     mentor_since,
     unpaired_intervals,
 )
+from mentoring.core.logins import is_login
+from mentoring.core.model import (
+    Action,
+    AddLabels,
+    Assign,
+    Close,
+    Event,
+    IssueSnapshot,
+    PostComment,
+    RemoveLabels,
+    is_bot_login,
+)
+from mentoring.core.render import Renderer
+from mentoring.files import forms
+from mentoring.files.config import Config
+from mentoring.files.participants import Participant
 
 # States, as the summary and the status labels show them.
 NEEDS_INFO = "needs info"

@@ -8,9 +8,9 @@ from typing import Any
 
 import jinja2
 
-from mentoring.model import marker
+from mentoring.core.model import marker
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 
 def _date(value: datetime) -> str:

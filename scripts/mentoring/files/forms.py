@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mentoring.yamlfile import YamlDocument, YamlFileError, load
+from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 FIELD_TYPES = ("input", "textarea", "dropdown", "checkboxes")
 NO_RESPONSE = "_No response_"

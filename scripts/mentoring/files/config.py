@@ -1,7 +1,7 @@
 """The program's settings, ``.github/mentoring.yml``, loaded once into frozen dataclasses.
 
 Every key is optional except ``coordinators``. Mistakes are reported as
-:class:`~mentoring.yamlfile.YamlFileError` naming the file, the line and the fix, and
+:class:`~mentoring.files.yamlfile.YamlFileError` naming the file, the line and the fix, and
 the forms the config names are loaded and checked against it here, once.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentoring import forms
-from mentoring.logins import is_login, is_login_or_bot
-from mentoring.yamlfile import YamlDocument, YamlFileError, load
+from mentoring.core.logins import is_login, is_login_or_bot
+from mentoring.files import forms
+from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"

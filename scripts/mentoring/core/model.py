@@ -1,6 +1,6 @@
 """The project's own view of GitHub: frozen snapshots in, frozen actions out.
 
-Only ``mentoring.gh`` builds these from PyGithub objects; everything else (the planner,
+Only ``mentoring.github.client`` builds these from PyGithub objects; everything else (the planner,
 the calendar, the templates) works on these plain values and never touches the network.
 """
 

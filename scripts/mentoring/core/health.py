@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mentoring.config import Config
-from mentoring.model import Action, IssueSnapshot, PostComment
-from mentoring.planner import Plan
-from mentoring.render import Renderer
-from mentoring.timeline import bot_comments
+from mentoring.core.calendar import bot_comments
+from mentoring.core.model import Action, IssueSnapshot, PostComment
+from mentoring.core.planner import Plan
+from mentoring.core.render import Renderer
+from mentoring.files.config import Config
 
 PERIODIC = ("checkin", "review")
 

@@ -23,12 +23,12 @@ from typing import Any
 
 import yaml
 
-from mentoring import forms
-from mentoring.cron import Cron
-from mentoring.model import MARKER_RE
-from mentoring.sandbox import Sandbox
-from mentoring.sandbox.model import ApiError
-from mentoring.yamlfile import YamlFileError, load
+from mentoring.core.model import MARKER_RE
+from mentoring.files import forms
+from mentoring.files.yamlfile import YamlFileError, load
+from simulator.cron import Cron
+from simulator.sandbox import Sandbox
+from simulator.sandbox.model import ApiError
 
 log = logging.getLogger(__name__)
 

@@ -1,18 +1,18 @@
 """A person's mentorship application issues, read from GitHub, as the participants check needs.
 
 The mentee and the mentors of each issue follow the planner's own rules
-(:func:`~mentoring.planner.mentee_of`, :func:`~mentoring.planner.mentors_of`), so the
+(:func:`~mentoring.core.planner.mentee_of`, :func:`~mentoring.core.planner.mentors_of`), so the
 check on a pull request and the graduation after its merge agree on whose issue is whose.
 """
 
 from __future__ import annotations
 
-from mentoring import forms
-from mentoring.config import Config
-from mentoring.gh import Repo
-from mentoring.model import Issue, IssueSnapshot
-from mentoring.participants import IssueInfo
-from mentoring.planner import mentee_of, mentors_of
+from mentoring.core.model import Issue, IssueSnapshot
+from mentoring.core.planner import mentee_of, mentors_of
+from mentoring.files import forms
+from mentoring.files.config import Config
+from mentoring.files.participants import IssueInfo
+from mentoring.github.client import Repo
 
 
 def issue_info(issue: Issue, config: Config) -> IssueInfo:

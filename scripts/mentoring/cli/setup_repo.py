@@ -1,0 +1,362 @@
+"""Set up a repository for the mentoring program: check the config, create the labels.
+
+A maintainer's first step, and safe to run again at any time: it validates
+.github/mentoring.yml and the forms it names, checks that the values the workflows
+hard-code (bot login, participants path, branch, workflow name) agree with it, creates
+or updates every label the program uses (never deleting any), checks that the token can
+reach the repository and write labels, and that each coordinator can be assigned.
+--dry-run changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mentoring.actions import annotations, logs
+from mentoring.core import health
+from mentoring.core.labels import label_changes, wanted_labels
+from mentoring.files.config import CONFIG_FILE, FORMS_DIR, Config, load_config
+from mentoring.files.yamlfile import YamlFileError
+from mentoring.github.client import (
+    ConfigurationError,
+    GitHubError,
+    Repo,
+    RepoAccess,
+    describe_error,
+    make_client,
+    repository_name,
+)
+
+log = logging.getLogger("setup_repo")
+
+OK, CHANGED, INFO, WARNING, ERROR = "ok", "changed", "info", "warning", "error"
+ICONS = {OK: "✅", CHANGED: "🆕", INFO: "ℹ️", WARNING: "⚠️", ERROR: "❌"}
+
+
+# No API lists what a GITHUB_TOKEN may do: say what was checked, and what was not.
+WORKFLOW_TOKENS = (
+    "The checks above used this run's token. Each workflow's own token gets the"
+    " `permissions:` its job declares: the reconciler needs issues: write and contents: read"
+    " (graduation.yml also pull-requests: read); keep those when editing the workflows."
+)
+
+
+@dataclass
+class Report:
+    """What setup found and did, one line per item, for the log and the step summary."""
+
+    items: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def add(self, status: str, text: str, file: str | None = None) -> None:
+        """One item; ``file`` is the repository file it is about, if any."""
+        self.items.append((status, text, file))
+        level = {ERROR: logging.ERROR, WARNING: logging.WARNING}.get(status, logging.INFO)
+        log.log(level, "%s%s", f"{file}: " if file else "", text)
+
+    @property
+    def failed(self) -> bool:
+        return any(status == ERROR for status, _, _ in self.items)
+
+    def markdown(self, title: str) -> str:
+        lines = [f"## {title}", ""]
+        lines += [
+            f"- {ICONS[status]} {f'`{file}`: ' if file else ''}{text}"
+            for status, text, file in self.items
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check and report only; change nothing"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="repository checkout (default: current directory)",
+    )
+    return parser
+
+
+def check_forms(config: Config, report: Report) -> None:
+    """Issues opened from a form only get handled if the form puts the configured label."""
+    forms = [("application", config.application.form_spec, config.application.label)]
+    if config.mentor_registration is not None:
+        reg = config.mentor_registration
+        forms.append(("mentor registration", reg.form_spec, reg.label))
+    for what, form, label in forms:
+        if label.casefold() in {lb.casefold() for lb in form.labels}:
+            report.add(OK, f"The {what} form {form.file} puts the label {label!r}.")
+        else:
+            report.add(
+                ERROR,
+                f"The {what} form {form.file} does not put the label {label!r}, so issues"
+                f" opened from it are never handled. Add `labels: [{label}]` to the form.",
+            )
+
+
+# --- values in the workflows that must follow the config (read locally, no API calls)
+
+WORKFLOWS_DIR = ".github/workflows"
+RECONCILER = "mentoring.yml"
+GRADUATION = "graduation.yml"
+CHECK_PARTICIPANTS = "check-participants.yml"
+_BOT_SKIP = re.compile(r"github\.actor\s*!=\s*'([^']*)'")
+
+
+def load_workflow(root: Path, name: str, report: Report) -> dict[str, Any] | None:
+    """A workflow of the checkout, its `on:` under "on" (PyYAML reads the key as True)."""
+    file = f"{WORKFLOWS_DIR}/{name}"
+    try:
+        data = yaml.safe_load((root / file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        report.add(WARNING, "The workflow is missing, so its values were not checked.", file)
+        return None
+    except yaml.YAMLError as exc:
+        report.add(ERROR, f"The workflow is not valid YAML ({exc}).", file)
+        return None
+    if not isinstance(data, dict):
+        report.add(ERROR, "The workflow is not a mapping of keys.", file)
+        return None
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def _glob(pattern: str, path: str) -> bool:
+    """GitHub's filter patterns: `**` matches across `/`, `*` and `?` do not."""
+    parts = re.split(r"(\*\*|\*|\?)", pattern)
+    subst = {"**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.fullmatch("".join(subst.get(p) or re.escape(p) for p in parts), path) is not None
+
+
+def _filter_problem(data: dict[str, Any], key: str, value: str) -> tuple[str, str] | None:
+    """(what the triggers list, the fix) when a trigger's `key:` filter lacks ``value``."""
+    on = data.get("on")
+    lacking = {
+        event: spec[key]
+        for event, spec in (on.items() if isinstance(on, dict) else ())
+        if isinstance(spec, dict)
+        and isinstance(spec.get(key), list)
+        and not any(_glob(str(p), value) for p in spec[key] if not str(p).startswith("!"))
+    }
+    if not lacking:
+        return None
+    listed = ", ".join(sorted({str(p) for ps in lacking.values() for p in ps})) or "nothing"
+    where = " and ".join(lacking)
+    entries = f"both `{key}:` entries" if len(lacking) == 2 else f"`{key}:`"
+    return listed, f"change {entries} (under {where}) to `{key}: [{value}]`"
+
+
+def check_workflows(root: Path, config: Config, report: Report) -> None:
+    """The values the workflows hard-code agree with the config and the code."""
+    before = len(report.items)
+    reconciler = load_workflow(root, RECONCILER, report)
+    if reconciler is not None:
+        file = f"{WORKFLOWS_DIR}/{RECONCILER}"
+        if reconciler.get("name") != health.WORKFLOW:
+            report.add(
+                ERROR,
+                f"name is {reconciler.get('name')!r} but the schedule warning tells"
+                f" coordinators to re-enable the workflow {health.WORKFLOW!r}: change it back"
+                f" to `name: {health.WORKFLOW}` (or change WORKFLOW in"
+                " scripts/mentoring/health.py with it).",
+                file,
+            )
+        for job_id, job in (reconciler.get("jobs") or {}).items():
+            skipped = _BOT_SKIP.findall(str(job.get("if", ""))) if isinstance(job, dict) else []
+            if config.bot not in skipped:
+                report.add(
+                    ERROR,
+                    f"job {job_id}'s `if:` skips {' and '.join(skipped) or 'no actor'} but the"
+                    f" config's bot is {config.bot}, so the bot's own actions could start runs:"
+                    f" change it to `github.actor != '{config.bot}'`.",
+                    file,
+                )
+    for name in (GRADUATION, CHECK_PARTICIPANTS):
+        data = load_workflow(root, name, report)
+        problem = data and _filter_problem(data, "paths", config.participants)
+        if problem:
+            listed, fix = problem
+            report.add(
+                ERROR,
+                f"paths lists {listed} but the config's participants is"
+                f" {config.participants}: {fix}.",
+                f"{WORKFLOWS_DIR}/{name}",
+            )
+    if len(report.items) == before:
+        report.add(
+            OK,
+            f"The workflows in {WORKFLOWS_DIR}/ name the bot, the participants file and the"
+            " workflow as the config and the scripts do.",
+        )
+
+
+def check_branches(root: Path, default_branch: str, report: Report) -> None:
+    """graduation.yml watches the default branch (GET /repos names it: no extra request)."""
+    if not (root / WORKFLOWS_DIR / GRADUATION).exists():
+        return  # check_workflows said so already
+    data = load_workflow(root, GRADUATION, report)
+    problem = data and _filter_problem(data, "branches", default_branch)
+    if problem:
+        listed, fix = problem
+        report.add(
+            ERROR,
+            f"branches lists {listed} but the repository's default branch is"
+            f" {default_branch}, so graduations are never seen: {fix}.",
+            f"{WORKFLOWS_DIR}/{GRADUATION}",
+        )
+
+
+def check_access(repo: Repo, report: Report) -> RepoAccess | None:
+    """The repository is reachable with the token, has issues on, and is not archived."""
+    access = repo.access()
+    if access.status != 200:
+        report.add(
+            ERROR,
+            f"The token cannot read {repo.full_name} (HTTP {access.status}). Check"
+            " GITHUB_REPOSITORY and that the token has access to this repository"
+            + (f" (GitHub wants: {access.needs})." if access.needs else "."),
+        )
+        return None
+    report.add(OK, f"The token can read {repo.full_name}.")
+    if not access.has_issues:
+        report.add(
+            ERROR,
+            "Issues are turned off for this repository: turn them on in"
+            " Settings → General → Features → Issues.",
+        )
+    if access.archived:
+        report.add(ERROR, "The repository is archived: nothing can be written to it.")
+    # A personal token's GET /repos shows the user's role; GITHUB_TOKEN's shows none.
+    if access.permissions is not None and not (
+        access.permissions.get("push") or access.permissions.get("maintain")
+    ):
+        report.add(
+            ERROR,
+            "The token's user has no write access to the repository; labels cannot be"
+            " created. Use a token of someone with the Write role or higher.",
+        )
+    return access
+
+
+def check_write(repo: Repo, report: Report) -> None:
+    """Ask GitHub whether a label write would be allowed, without writing one."""
+    allowed, needs = repo.probe_label_write()
+    if allowed:
+        report.add(OK, "The token may write labels and issues (checked without writing).")
+    elif allowed is False:
+        report.add(
+            ERROR,
+            "The token may not write labels or issues"
+            + (f" (GitHub wants: {needs})" if needs else "")
+            + ". In a workflow the job needs `permissions: issues: write`; a personal token"
+            " needs the Issues read and write permission on this repository.",
+        )
+    else:
+        report.add(WARNING, "Could not tell whether the token may write labels.")
+
+
+def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> int:
+    """Create missing labels and fix colours and descriptions; returns the writes made."""
+    writes = 0
+    for change in label_changes(wanted_labels(config), repo.labels()):
+        if change.kind == "ok":
+            report.add(OK, f"Label {change.spec.name!r} is in place.")
+            continue
+        text = change.describe()
+        if dry_run:
+            report.add(CHANGED, f"Would {text}.")
+            continue
+        try:
+            if change.kind == "create":
+                repo.create_label(change.spec)
+            else:
+                assert change.current is not None
+                repo.update_label(change.current.name, change.spec)
+        except GitHubError as exc:
+            report.add(ERROR, f"Could not {text} ({describe_error(exc)}).")
+            continue
+        writes += 1
+        done = change.describe(done=True)
+        report.add(CHANGED, f"{done[0].upper()}{done[1:]}.")
+    return writes
+
+
+def check_coordinators(repo: Repo, config: Config, report: Report) -> None:
+    """New applications are assigned to the coordinators: each must be assignable."""
+    for login in config.coordinators:
+        can = repo.assignable(login)
+        if can:
+            report.add(OK, f"Coordinator @{login} can be assigned to issues.")
+        elif can is False:
+            report.add(
+                ERROR,
+                f"Coordinator @{login} cannot be assigned to issues in {repo.full_name}."
+                " Give them access in Settings → Collaborators and teams (Write works in every"
+                " case; members of the repository's organization need only Read), or correct"
+                f" the login in {CONFIG_FILE}.",
+            )
+        else:
+            report.add(WARNING, f"Could not check whether @{login} can be assigned.")
+
+
+def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    """Check and set up the repository; 0 when all is well, 1 on problems, 2 on bad config."""
+    args = _parser().parse_args(argv)
+    env = os.environ if env is None else env
+    logs.configure()
+    report = Report()
+    try:
+        config = load_config(args.root)
+    except YamlFileError as exc:
+        annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
+        return 2
+    report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
+    check_forms(config, report)
+    check_workflows(args.root, config, report)
+    try:
+        repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
+    except ConfigurationError as exc:
+        annotations.error(str(exc))
+        return 2
+
+    try:
+        access = check_access(repo, report)
+        if access:
+            if access.default_branch:
+                check_branches(args.root, access.default_branch, report)
+            writes = sync_labels(repo, config, report, args.dry_run)
+            if not writes:
+                check_write(repo, report)  # a write that succeeded already proved it
+            check_coordinators(repo, config, report)
+            report.add(INFO, WORKFLOW_TOKENS)
+    except GitHubError as exc:
+        report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")
+
+    title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
+    text = report.markdown(title)
+    print(text)
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(text + "\n")
+    for status, item, file in report.items:
+        if status == ERROR:
+            annotations.error(item, file=file)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

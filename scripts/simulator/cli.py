@@ -1,0 +1,110 @@
+"""Run a mentoring scenario against the local sandbox GitHub and tell its story.
+
+With no SCENARIO, runs the bundled demo: several mentorships over a year and a half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from mentoring.actions import logs
+from mentoring.cli import reconcile
+from simulator.simulation import Result, ScenarioError, Simulation, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "scripts" / "scenarios" / "demo.yml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=DEMO,
+        help="scenario YAML file (default: the bundled demo)",
+    )
+    parser.add_argument("--transcript", type=Path, help="write the JSON transcript here")
+    parser.add_argument("--http-log", type=Path, help="write every HTTP request as JSON lines here")
+    parser.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests the sandbox fails (0 to 1), every fault kind",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for the faults")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    return parser
+
+
+def story(result: Result) -> str:
+    """One line per thing the bot did: date, issue, what, and a comment's first line."""
+    lines = []
+    for action in result.actions:
+        what = action["type"]
+        if what == "comment":
+            first = next((ln for ln in action["body"].splitlines() if ln.strip()), "")
+            key = f":{action['key']}" if action["key"] else ""
+            detail = f"{action['kind'] + key:<18} {first[:90]}"
+        elif what in ("assign", "unassign"):
+            detail = f"{what:<18} {', '.join(action['users'])}"
+        elif what in ("add_labels", "remove_labels"):
+            sign = "+" if what == "add_labels" else "-"
+            detail = f"{'label':<18} " + ", ".join(f"{sign}{lb}" for lb in action["labels"])
+        elif what == "close":
+            detail = f"{'close':<18} as {action['state_reason']}"
+        else:
+            detail = what
+        lines.append(f"{action['at'][:10]}  #{action['issue']:<3} {detail}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Simulate; exit 0 when the scenario ran (runs that failed under faults are counted)."""
+    args = _parser().parse_args(argv)
+    logs.configure(logging.WARNING if args.quiet else logging.ERROR)
+    if not 0 <= args.faults < 1:
+        print("error: --faults must be a share between 0 and 1, such as 0.1", file=sys.stderr)
+        return 2
+    try:
+        scenario = load_scenario(args.scenario)
+        simulation = Simulation(
+            scenario,
+            args.root,
+            faults=args.faults,
+            seed=args.seed,
+            keep_http_log=args.http_log is not None,
+        )
+        result = simulation.run(reconcile.main)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.transcript:
+        args.transcript.write_text(
+            json.dumps(result.transcript(), indent=2) + "\n", encoding="utf-8"
+        )
+    if args.http_log:
+        with args.http_log.open("w", encoding="utf-8") as out:
+            for entry in result.http_log:
+                keep = ("method", "path", "query", "request_body", "status", "response_body")
+                out.write(json.dumps({k: entry.get(k) for k in keep}) + "\n")
+    if not args.quiet:
+        print(story(result))
+        print()
+        print(result.summary)
+    comments = sum(1 for a in result.actions if a["type"] == "comment")
+    print(
+        f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"
+        f" {result.failed_runs} runs with failures"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
