@@ -14,8 +14,9 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from mentoring.files.config import Config, load_config
-from mentoring.files.forms import render_body
+from mentoring.core.settings import Config
+from mentoring.files.config import load_config
+from simulator.issue_forms import render_body
 from simulator.sandbox import Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from mentoring.core import forms
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -26,11 +27,12 @@ from mentoring.core.model import (
     RemoveLabels,
     Unassign,
 )
+from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.render import Renderer
-from mentoring.files import forms
-from mentoring.files.config import Config, load_config
-from mentoring.files.participants import Participant
+from mentoring.core.settings import Config
+from mentoring.files.config import load_config
+from simulator import issue_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG: Config = load_config(ROOT)
@@ -63,7 +65,7 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
 def body(**answers: forms.Answer | None) -> str:
     """An application body as GitHub writes it: the complete answers, ``answers`` over them."""
     merged = {**COMPLETE, **answers}
-    return forms.render_body(FORM, {k: v for k, v in merged.items() if v is not None})
+    return issue_forms.render_body(FORM, {k: v for k, v in merged.items() if v is not None})
 
 
 @dataclass

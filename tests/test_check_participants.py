@@ -11,7 +11,7 @@ import pytest
 
 from mentoring.cli import check_participants
 from mentoring.cli.check_participants import annotation, main
-from mentoring.files.participants import IssueInfo, Problem
+from mentoring.core.participants import IssueInfo, Problem
 
 DATA = Path(__file__).parent / "data" / "participants"
 REPO = Path(__file__).parent.parent

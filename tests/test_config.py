@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mentoring.files import config, forms
+from mentoring.core import forms
+from mentoring.files import config
 from mentoring.files.yamlfile import YamlFileError
 
 ROOT = Path(__file__).resolve().parents[1]

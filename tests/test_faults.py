@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from mentoring.cli import reconcile
-from mentoring.files import forms
 from mentoring.files.config import load_config
+from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.faults import WRITE_METHODS, FaultPlan
@@ -210,7 +210,7 @@ def _open(sb: Sandbox, runner: Runner) -> None:
             "(https://www.astropy.org/code_of_conduct.html)."
         ],
     }
-    sb.open_issue(MENTEE, "Application", forms.render_body(form, answers), list(form.labels))
+    sb.open_issue(MENTEE, "Application", issue_forms.render_body(form, answers), list(form.labels))
 
 
 # Each kind of write the bot makes, the stage that makes it, and its request.

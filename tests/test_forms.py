@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from mentoring.files import forms
+from mentoring.core import forms
+from mentoring.files import forms as form_files
 from mentoring.files.yamlfile import YamlFileError
+from simulator import issue_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 ASTROPY_FORM = ROOT / "tests/data/forms/astropy-mentee-application.yml"
@@ -68,12 +70,12 @@ body:
 
 @pytest.fixture
 def form() -> forms.Form:
-    return forms.parse_form(EVERY_TYPE, "every.yml")
+    return form_files.parse_form(EVERY_TYPE, "every.yml")
 
 
 @pytest.fixture
 def astropy() -> forms.Form:
-    return forms.load_form(ASTROPY_FORM)
+    return form_files.load_form(ASTROPY_FORM)
 
 
 # ---------------------------------------------------------------- loading
@@ -96,11 +98,11 @@ def test_load_form_reads_fields_in_order_without_markdown(form: forms.Form) -> N
 
 def test_labels_as_comma_separated_text() -> None:
     text = EVERY_TYPE.replace("labels: [one, two]", 'labels: "one, two"')
-    assert forms.parse_form(text, "f.yml").labels == ("one", "two")
+    assert form_files.parse_form(text, "f.yml").labels == ("one", "two")
 
 
 def test_shipped_forms_load() -> None:
-    mentee = forms.load_form(ROOT / ".github/ISSUE_TEMPLATE/mentee-application.yml")
+    mentee = form_files.load_form(ROOT / ".github/ISSUE_TEMPLATE/mentee-application.yml")
     assert mentee.labels == ("application",)
     assert mentee.title == "Mentee application - <your name>"
     assert mentee.ids == (
@@ -114,7 +116,7 @@ def test_shipped_forms_load() -> None:
         "code_of_conduct",
     )
     assert mentee.required_ids == ("name", "role", "availability", "code_of_conduct")
-    mentor = forms.load_form(ROOT / ".github/ISSUE_TEMPLATE/mentor-registration.yml")
+    mentor = form_files.load_form(ROOT / ".github/ISSUE_TEMPLATE/mentor-registration.yml")
     assert mentor.labels == ("mentor-registration",)
     assert mentor.field("capacity").options == ("1", "2", "3")
     assert mentor.required_ids == ("roles", "capacity", "availability")
@@ -122,7 +124,7 @@ def test_shipped_forms_load() -> None:
 
 def _error(text: str) -> YamlFileError:
     with pytest.raises(YamlFileError) as info:
-        forms.parse_form(textwrap.dedent(text), "form.yml")
+        form_files.parse_form(textwrap.dedent(text), "form.yml")
     return info.value
 
 
@@ -225,14 +227,14 @@ def test_dropdown_without_options_is_an_error() -> None:
 
 def test_unreadable_form_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(YamlFileError, match=r"missing\.yml"):
-        forms.load_form(tmp_path / "missing.yml", "missing.yml")
+        form_files.load_form(tmp_path / "missing.yml", "missing.yml")
 
 
 # ---------------------------------------------------------------- rendering
 
 
 def test_render_body_every_type(form: forms.Form) -> None:
-    body = forms.render_body(
+    body = issue_forms.render_body(
         form,
         {
             "name": "Alice",
@@ -254,7 +256,7 @@ def test_render_body_every_type(form: forms.Form) -> None:
 
 
 def test_render_body_empty_answers(form: forms.Form) -> None:
-    body = forms.render_body(form, {"name": "  ", "story": None})
+    body = issue_forms.render_body(form, {"name": "  ", "story": None})
     assert body == (
         "### Your name\n\n_No response_\n\n"
         "### Your story\n\n_No response_\n\n"
@@ -268,11 +270,11 @@ def test_render_body_empty_answers(form: forms.Form) -> None:
 
 def test_render_body_rejects_what_the_form_cannot_produce(form: forms.Form) -> None:
     with pytest.raises(ValueError, match="no field with id"):
-        forms.render_body(form, {"nope": "x"})
+        issue_forms.render_body(form, {"nope": "x"})
     with pytest.raises(ValueError, match="no option"):
-        forms.render_body(form, {"colour": "Purple"})
+        issue_forms.render_body(form, {"colour": "Purple"})
     with pytest.raises(ValueError, match="one choice"):
-        forms.render_body(form, {"colour": ["Red", "Green"]})
+        issue_forms.render_body(form, {"colour": ["Red", "Green"]})
 
 
 # ---------------------------------------------------------------- parsing
@@ -289,16 +291,16 @@ ANSWERS = {
 
 
 def test_round_trip_every_type(form: forms.Form) -> None:
-    assert forms.parse_body(form, forms.render_body(form, ANSWERS)) == ANSWERS
+    assert forms.parse_body(form, issue_forms.render_body(form, ANSWERS)) == ANSWERS
 
 
 def test_round_trip_empty(form: forms.Form) -> None:
-    parsed = forms.parse_body(form, forms.render_body(form, {}))
+    parsed = forms.parse_body(form, issue_forms.render_body(form, {}))
     assert parsed == {"name": "", "story": "", "log": "", "colour": "", "tools": [], "terms": []}
 
 
 def test_crlf_and_trailing_spaces_are_normal(form: forms.Form) -> None:
-    body = forms.render_body(form, ANSWERS).replace("\n", "  \r\n")
+    body = issue_forms.render_body(form, ANSWERS).replace("\n", "  \r\n")
     parsed = forms.parse_body(form, body)
     assert parsed["story"] == ANSWERS["story"]
     assert parsed["terms"] == ["I agree", "Send me news"]
@@ -330,7 +332,7 @@ def test_users_own_heading_stays_in_the_answer(form: forms.Form) -> None:
 
 def test_a_later_fields_heading_typed_inside_an_answer_stays_in_it(form: forms.Form) -> None:
     answers = {**ANSWERS, "story": "I began here.\n\n### Terms\n\nthen more"}
-    parsed = forms.parse_body(form, forms.render_body(form, answers))
+    parsed = forms.parse_body(form, issue_forms.render_body(form, answers))
     assert parsed["story"] == answers["story"]
     assert parsed["terms"] == ANSWERS["terms"]
 
@@ -375,9 +377,9 @@ def test_dropdown_with_unknown_choice_is_kept(form: forms.Form) -> None:
 
 
 def test_missing_required_uses_the_forms_own_by_default(form: forms.Form) -> None:
-    parsed = forms.parse_body(form, forms.render_body(form, {"name": "Al"}))
+    parsed = forms.parse_body(form, issue_forms.render_body(form, {"name": "Al"}))
     assert [f.id for f in forms.missing_required(form, parsed)] == ["terms"]
-    parsed = forms.parse_body(form, forms.render_body(form, {"terms": ["Send me news"]}))
+    parsed = forms.parse_body(form, issue_forms.render_body(form, {"terms": ["Send me news"]}))
     assert [f.id for f in forms.missing_required(form, parsed)] == ["name", "terms"]
 
 
@@ -390,7 +392,7 @@ def test_missing_required_with_configured_ids(form: forms.Form) -> None:
 
 def test_optional_checkboxes_required_by_config_need_one_tick(form: forms.Form) -> None:
     text = EVERY_TYPE.replace("          required: true\n", "")
-    relaxed = forms.parse_form(text, "f.yml")
+    relaxed = form_files.parse_form(text, "f.yml")
     assert [f.id for f in forms.missing_required(relaxed, {"terms": []}, ["terms"])] == ["terms"]
     assert forms.missing_required(relaxed, {"terms": ["Send me news"]}, ["terms"]) == []
 
@@ -405,7 +407,7 @@ def test_astropy_form_by_configuration_alone(astropy: forms.Form) -> None:
     assert astropy.field("role").label == "Which role would you like to apply for and why"
     assert astropy.required_ids == ("name", "role")
     answers = {"name": "Ada", "role": "Reviewer for astropy.io\n\n### Why\nI like FITS."}
-    body = forms.render_body(astropy, answers)
+    body = issue_forms.render_body(astropy, answers)
     assert body.startswith("### Name\n\nAda\n\n### Slack handle\n\n_No response_\n\n")
     parsed = forms.parse_body(astropy, body.replace("\n", "\r\n"))
     assert parsed == {**answers, "slack": "", "contributions": "", "other": ""}

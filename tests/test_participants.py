@@ -7,18 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from mentoring.files import yamlfile
-from mentoring.files.participants import (
+from mentoring.core.participants import (
     IssueInfo,
     Participant,
     Participants,
     added_entries,
     check_against_issues,
-    find,
-    load_participants,
-    parse_participants,
     shown,
 )
+from mentoring.files import yamlfile
+from mentoring.files.participants import load_participants, parse_participants
 
 DATA = Path(__file__).parent / "data" / "participants"
 REPO = Path(__file__).parent.parent
@@ -274,13 +272,6 @@ def test_shown_keeps_user_text_inside_one_code_span() -> None:
 
 def _people(*logins: str) -> Participants:
     return Participants("p", tuple(Participant(x.title(), x, line=i) for i, x in enumerate(logins)))
-
-
-def test_find_ignores_case() -> None:
-    people = _people("alice", "bob")
-    assert find(people, "ALICE") is people.entries[0]
-    assert find(people.entries, "Bob") is people.entries[1]
-    assert find(people, "carol") is None
 
 
 def test_added_entries_are_new_logins_in_file_order() -> None:

@@ -16,7 +16,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.cli.check_participants import main
 from mentoring.files.config import load_config
-from mentoring.files.forms import render_body
+from simulator.issue_forms import render_body
 from simulator.sandbox import Sandbox
 
 REPO = Path(__file__).parent.parent

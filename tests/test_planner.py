@@ -16,9 +16,9 @@ import pytest
 
 from mentoring.cli.reconciler import _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment
+from mentoring.core.participants import Participant
 from mentoring.core.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
 from mentoring.files.config import load_config
-from mentoring.files.participants import Participant
 from planner_cases import (
     APPLICATION,
     BOT,

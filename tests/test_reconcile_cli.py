@@ -12,12 +12,13 @@ import pytest
 
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
-from mentoring.files import forms
+from mentoring.files import forms as form_files
+from simulator import issue_forms
 from simulator.sandbox import Fault, Sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 COORDINATOR = "astropy-mentoring-coordinator"  # the checkout's configured coordinator
-FORM = forms.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
+FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
 ANSWERS = {
     "name": "Alice Example",
     "role": "Maintainer of astropy.io.fits",
@@ -67,7 +68,7 @@ def main(sb: Sandbox, root: Path, *args: str, sleep=None, **env: str) -> int:
 
 def application(sb: Sandbox, by: str = "alice") -> int:
     return sb.open_issue(
-        by, "Mentee application", forms.render_body(FORM, ANSWERS), ["application"]
+        by, "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
     )
 
 

@@ -27,15 +27,16 @@ from mentoring.core.registration import (
     registered_mentor,
 )
 from mentoring.core.render import Renderer
-from mentoring.files import forms
+from mentoring.files import forms as form_files
 from mentoring.files.config import load_config
+from simulator import issue_forms
 from simulator.sandbox import Sandbox
 from simulator.simulation import Simulation
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(ROOT)
-REG_FORM = forms.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentor-registration.yml")
-APP_FORM = forms.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
+REG_FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentor-registration.yml")
+APP_FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 BOT = CONFIG.bot
 ANSWERS = {
@@ -58,7 +59,7 @@ def registration(
     issue = Issue(
         number=7,
         title="Mentor registration - Bob",
-        body=forms.render_body(REG_FORM, {**ANSWERS, **answers}),
+        body=issue_forms.render_body(REG_FORM, {**ANSWERS, **answers}),
         author="bob",
         state=state,
         state_reason=None,
@@ -218,9 +219,9 @@ def test_schedule_lists_mentors_with_their_load(
         monkeypatch.delenv(name, raising=False)
     sandbox.set_permission("astropy-mentoring-coordinator", "admin")
     sandbox.set_permission("bob", "write")
-    body = forms.render_body(REG_FORM, ANSWERS)
+    body = issue_forms.render_body(REG_FORM, ANSWERS)
     reg = sandbox.open_issue("bob", "Mentor registration - Bob", body, ["mentor-registration"])
-    app_body = forms.render_body(
+    app_body = issue_forms.render_body(
         APP_FORM,
         {"name": "Alice", "role": "Maintainer", "availability": "Weekends", "code_of_conduct": COC},
     )
@@ -255,7 +256,7 @@ def test_schedule_welcomes_a_registration_whose_event_runs_were_all_lost(
 ) -> None:
     for name in ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"):
         monkeypatch.delenv(name, raising=False)
-    body = forms.render_body(REG_FORM, ANSWERS)
+    body = issue_forms.render_body(REG_FORM, ANSWERS)
     reg = sandbox.open_issue("bob", "Mentor registration - Bob", body, ["mentor-registration"])
     # No run for `opened`, none for this comment either: it has a comment, but no welcome.
     sandbox.advance(hours=1)
@@ -267,7 +268,7 @@ def test_schedule_welcomes_a_registration_whose_event_runs_were_all_lost(
 
 
 def test_event_on_a_registration_is_routed_to_it(sandbox: Sandbox, tmp_path: Path) -> None:
-    body = forms.render_body(REG_FORM, ANSWERS)
+    body = issue_forms.render_body(REG_FORM, ANSWERS)
     reg = sandbox.open_issue("bob", "Mentor registration - Bob", body, ["mentor-registration"])
     payload = tmp_path / "event.json"
     payload.write_text(json.dumps({"action": "opened", "issue": {"number": reg}}))

@@ -18,13 +18,14 @@ import pytest
 
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
-from mentoring.files import forms
+from mentoring.files import forms as form_files
+from simulator import issue_forms
 from simulator.sandbox import Sandbox
 from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-FORM = forms.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
+FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
 
 COC = [
     "I agree to follow the [Astropy Community Code of Conduct]"
@@ -522,7 +523,7 @@ def test_a_pull_request_that_only_edits_an_entry_graduates_nobody(tmp_path: Path
         # Alice's application is still open (a mistake the maintainers then fix):
         # editing her entry must not be read as adding her.
         number = sb.open_issue(
-            "alice", "Mentee application", forms.render_body(FORM, ANSWERS), ["application"]
+            "alice", "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
         )
         sb.advance(days=1)
         pull = sb.open_pull_request(
@@ -542,7 +543,7 @@ def test_removing_a_graduates_entry_reopens_nothing(tmp_path: Path) -> None:
             if path.is_file():
                 sb.set_file(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
         number = sb.open_issue(
-            "alice", "Mentee application", forms.render_body(FORM, ANSWERS), ["application"]
+            "alice", "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
         )
         sb.advance(days=1)
         entry = f"- name: Alice Example\n  github: alice\n  issue: {number}\n"
@@ -635,7 +636,7 @@ def test_issues_without_the_application_label_are_never_touched() -> None:
         {
             "at": "2026-01-05T10:00:00Z",
             "by": "alice",
-            "open_issue": {"title": "A bug", "body": forms.render_body(FORM, ANSWERS)},
+            "open_issue": {"title": "A bug", "body": issue_forms.render_body(FORM, ANSWERS)},
         },
         {"at": "2026-01-05T11:00:00Z", "by": "cora", "assign": {"issue": 1, "users": ["bob"]}},
         {"at": "2026-01-06T10:00:00Z", "by": "alice", "comment": {"issue": 1, "body": "hello"}},
@@ -699,7 +700,7 @@ def paired_sandbox() -> Iterator[tuple[Sandbox, Path]]:
                 sb.set_file(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
         sb.set_permission("bob", "write")
         sb.open_issue(
-            "alice", "Mentee application", forms.render_body(FORM, ANSWERS), ["application"]
+            "alice", "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
         )
         sb.advance(days=1)
         sb.assign(1, "astropy-mentoring-coordinator", ["bob"])

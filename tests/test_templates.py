@@ -19,9 +19,9 @@ import jinja2
 import pytest
 
 from mentoring.core.model import MARKER_RE, PostComment
+from mentoring.core.participants import Participant
 from mentoring.core.planner import _draft_entry, participant_entry
 from mentoring.core.render import TEMPLATES, Renderer
-from mentoring.files.participants import Participant
 from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -24,8 +24,9 @@ from typing import Any
 import yaml
 
 from mentoring.core.model import MARKER_RE
-from mentoring.files import forms
+from mentoring.files import forms as form_files
 from mentoring.files.yamlfile import YamlFileError, load
+from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Sandbox
 from simulator.sandbox.model import ApiError
@@ -380,8 +381,10 @@ class Simulation:
         if kind == "open_issue":
             title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
             if spec.get("template"):
-                form = forms.load_form(self.root / ".github" / "ISSUE_TEMPLATE" / spec["template"])
-                body = forms.render_body(form, spec.get("answers") or {})
+                form = form_files.load_form(
+                    self.root / ".github" / "ISSUE_TEMPLATE" / spec["template"]
+                )
+                body = issue_forms.render_body(form, spec.get("answers") or {})
                 title = title or form.title
                 labels = list(form.labels) + list(labels)
             number = sb.open_issue(by, title or "Untitled", body, labels=labels)

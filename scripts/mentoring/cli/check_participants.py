@@ -17,16 +17,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mentoring.actions import annotations, logs
-from mentoring.files.config import CONFIG_FILE, Config, load_config
-from mentoring.files.participants import (
+from mentoring.core.participants import (
     IssueLookup,
     Participants,
     Problem,
     added_entries,
     check_against_issues,
-    load_participants,
-    parse_participants,
 )
+from mentoring.core.settings import Config
+from mentoring.files.config import CONFIG_FILE, load_config
+from mentoring.files.participants import load_participants, parse_participants
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import (

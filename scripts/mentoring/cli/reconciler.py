@@ -11,12 +11,12 @@ from typing import Any
 from mentoring.actions import annotations
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
+from mentoring.core.participants import Participant, Participants, added_entries
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
-from mentoring.files import participants as participants_mod
-from mentoring.files.config import Config
-from mentoring.files.participants import Participant
+from mentoring.core.settings import Config
+from mentoring.files.participants import parse_participants
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
 
@@ -72,11 +72,11 @@ def target_from_event(
     return Target(numbers=None, reason=event_name or "manual")
 
 
-def _parse_at(repo: Repo, config: Config, ref: str | None) -> participants_mod.Participants | None:
+def _parse_at(repo: Repo, config: Config, ref: str | None) -> Participants | None:
     if not ref or set(ref) == {"0"}:
         return None
     text = repo.file_text(config.participants, ref=ref)
-    return participants_mod.parse_participants(text or "[]", config.participants)
+    return parse_participants(text or "[]", config.participants)
 
 
 def _issues_of_added(
@@ -87,7 +87,7 @@ def _issues_of_added(
     if new is None:
         return ()
     old = _parse_at(repo, config, old_ref)
-    added = participants_mod.added_entries(old.entries, new.entries) if old else list(new.entries)
+    added = added_entries(old.entries, new.entries) if old else list(new.entries)
     numbers: list[int] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
     for entry in added:

@@ -25,7 +25,8 @@ import yaml
 from mentoring.actions import annotations, logs
 from mentoring.core import health
 from mentoring.core.labels import label_changes, wanted_labels
-from mentoring.files.config import CONFIG_FILE, FORMS_DIR, Config, load_config
+from mentoring.core.settings import Config
+from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,

@@ -16,7 +16,7 @@ from mentoring.core.calendar import bot_comments
 from mentoring.core.model import Action, IssueSnapshot, PostComment
 from mentoring.core.planner import Plan
 from mentoring.core.render import Renderer
-from mentoring.files.config import Config
+from mentoring.core.settings import Config
 
 PERIODIC = ("checkin", "review")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mentoring.files.config import Config
+from mentoring.core.settings import Config
 
 # Colours as GitHub stores them: six lower-case hex digits, no '#'.
 COLOURS = {

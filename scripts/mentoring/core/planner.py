@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import yaml
 
+from mentoring.core import forms
 from mentoring.core.calendar import (
     BotComment,
     Interval,
@@ -39,10 +40,9 @@ from mentoring.core.model import (
     RemoveLabels,
     is_bot_login,
 )
+from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.files import forms
-from mentoring.files.config import Config
-from mentoring.files.participants import Participant
+from mentoring.core.settings import Config
 
 # States, as the summary and the status labels show them.
 NEEDS_INFO = "needs info"

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
 from mentoring.core.model import Action, AddLabels, Issue, IssueSnapshot, PostComment, RemoveLabels
 from mentoring.core.planner import ACTIVE, PAUSED, Plan, managed_labels
 from mentoring.core.render import Renderer
-from mentoring.files import forms
-from mentoring.files.config import Config
+from mentoring.core.settings import Config
 
 WELCOME = "registration-welcome"
 CAPACITY_FIELD = "capacity"  # the form's dropdown: how many mentees at once

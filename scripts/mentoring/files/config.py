@@ -11,12 +11,21 @@ import copy
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentoring.core.forms import Form
 from mentoring.core.logins import is_login, is_login_or_bot
-from mentoring.files import forms
+from mentoring.core.settings import (
+    Application,
+    Cadence,
+    Config,
+    Handbooks,
+    Labels,
+    MentorRegistration,
+    Program,
+)
+from mentoring.files import forms as form_files
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
@@ -51,64 +60,6 @@ DEFAULTS: dict[str, Any] = {
     "handbooks": {"mentee": None, "mentor": None},
     "participants": "participants.yml",
 }
-
-
-@dataclass(frozen=True)
-class Program:
-    name: str
-    url: str | None
-
-
-@dataclass(frozen=True)
-class Application:
-    form: str
-    label: str
-    mentee_field: str | None
-    required: tuple[str, ...]
-    form_spec: forms.Form
-
-
-@dataclass(frozen=True)
-class MentorRegistration:
-    form: str
-    label: str
-    form_spec: forms.Form
-
-
-@dataclass(frozen=True)
-class Labels:
-    needs_info: str
-    awaiting_mentor: str
-    active: str
-    paused: str
-    graduated: str
-
-
-@dataclass(frozen=True)
-class Cadence:
-    checkin_months: int
-    review_every: int
-    review_reply_days: int
-    mentor_wait_days: int
-
-
-@dataclass(frozen=True)
-class Handbooks:
-    mentee: str | None
-    mentor: str | None
-
-
-@dataclass(frozen=True)
-class Config:
-    coordinators: tuple[str, ...]
-    bot: str
-    program: Program
-    application: Application
-    mentor_registration: MentorRegistration | None
-    labels: Labels
-    cadence: Cadence
-    handbooks: Handbooks
-    participants: str
 
 
 def load_config(repo_root: Path, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -311,7 +262,7 @@ class _Validator:
             logins.append(login)
         return tuple(logins)
 
-    def form(self, value: Any, path: tuple) -> tuple[str, forms.Form]:
+    def form(self, value: Any, path: tuple) -> tuple[str, Form]:
         name = self.text(value, path)
         assert name is not None
         if "/" in name or "\\" in name or name.startswith("."):
@@ -333,9 +284,9 @@ class _Validator:
                 )
             )
             raise self.error(path, f"there is no form {FORMS_DIR}/{name}.", fix)
-        return name, forms.load_form(folder / name, f"{FORMS_DIR}/{name}")
+        return name, form_files.load_form(folder / name, f"{FORMS_DIR}/{name}")
 
-    def field_id(self, value: Any, path: tuple, form: forms.Form) -> str:
+    def field_id(self, value: Any, path: tuple, form: Form) -> str:
         field_id = self.text(value, path)
         assert field_id is not None
         if field_id not in form.ids:

@@ -1,85 +1,18 @@
-"""GitHub issue forms: load a form file, render and parse the issue bodies it produces.
+"""Issue form files: load one from ``.github/ISSUE_TEMPLATE/`` and check it.
 
-When someone submits an issue form, GitHub writes the answers into the issue body as
-Markdown: one ``### {label}`` heading per non-markdown field, in form order, then the
-answer. This module reproduces that body (the simulator opens issues with it) and reads
-it back *against the form itself*: only the form's own headings, in the form's order,
-delimit answers, so a ``###`` line a user writes inside an answer stays part of it.
-
-What GitHub writes (verified against real issue bodies and GitHub's own parser, see
-``tests/test_forms.py``):
-
-- sections are ``### {label}\\n\\n{answer}``, joined by a blank line;
-- an empty input, textarea or dropdown is ``_No response_``;
-- a multi-select dropdown lists the chosen options joined by ``", "``;
-- checkboxes are one ``- [X] option`` / ``- [ ] option`` line per option, never
-  ``_No response_``; GitHub has written ``[X]`` and, more recently, ``[x]``;
-- a textarea with ``render: LANG`` is fenced: three backticks and LANG, the text, three
-  backticks (an empty one is ``_No response_``, not an empty fence).
+The form itself (its fields, and reading the answers GitHub writes into an issue body)
+is ``mentoring.core.forms``; here it is only read and validated, with errors that name
+the file, the line and the fix.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from mentoring.core.forms import FIELD_TYPES, Field, Form, label_key
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
-
-FIELD_TYPES = ("input", "textarea", "dropdown", "checkboxes")
-NO_RESPONSE = "_No response_"
-# What GitHub (and people editing bodies) write for an empty answer.
-_EMPTY = {NO_RESPONSE.lower(), "none", ""}
-
-Answer = str | list[str]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input element of a form (markdown elements are not fields)."""
-
-    id: str
-    label: str
-    type: str
-    required: bool = False
-    options: tuple[str, ...] = ()
-    render: str | None = None
-    multiple: bool = False
-    required_options: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Form:
-    """An issue form file, reduced to what the bodies it produces depend on."""
-
-    file: str
-    name: str
-    description: str
-    title: str
-    labels: tuple[str, ...]
-    fields: tuple[Field, ...]
-
-    def field(self, field_id: str) -> Field:
-        """The field with this id; KeyError if there is none."""
-        for f in self.fields:
-            if f.id == field_id:
-                return f
-        raise KeyError(field_id)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """Field ids in form order."""
-        return tuple(f.id for f in self.fields)
-
-    @property
-    def required_ids(self) -> tuple[str, ...]:
-        """Ids of the fields the form itself marks required."""
-        return tuple(f.id for f in self.fields if f.required)
-
-
-# ---------------------------------------------------------------- loading
 
 
 def load_form(path: Path, file: str | None = None) -> Form:
@@ -119,7 +52,7 @@ def parse_form(text: str | bytes, file: str) -> Form:
                 f"the id {field.id!r} is used twice (first for body item {seen_ids[field.id]}).",
                 "Give every field its own id.",
             )
-        key = _label_key(field.label)
+        key = label_key(field.label)
         if key in seen_labels:
             raise doc.error(
                 (*where, "attributes", "label"),
@@ -246,153 +179,3 @@ def _labels(doc: YamlDocument, value: object) -> tuple[str, ...]:
 
 def _suggest_id(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "answer"
-
-
-def _label_key(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def render_body(form: Form, answers: Mapping[str, Answer | None]) -> str:
-    """The issue body GitHub writes when ``answers`` (keyed by field id) are submitted."""
-    unknown = set(answers) - set(form.ids)
-    if unknown:
-        raise ValueError(f"{form.file} has no field with id {', '.join(sorted(unknown))}")
-    sections = []
-    for field in form.fields:
-        value = _render_value(field, answers.get(field.id))
-        sections.append(f"### {field.label}\n\n{value}")
-    return "\n\n".join(sections)
-
-
-def _render_value(field: Field, answer: Answer | None) -> str:
-    if field.type == "checkboxes":
-        ticked = _as_list(answer)
-        _check_options(field, ticked)
-        return "\n".join(f"- [{'X' if o in ticked else ' '}] {o}" for o in field.options)
-    if field.type == "dropdown":
-        chosen = _as_list(answer)
-        _check_options(field, chosen)
-        if len(chosen) > 1 and not field.multiple:
-            raise ValueError(f"the dropdown {field.id!r} allows one choice, not {chosen}")
-        return ", ".join(chosen) if chosen else NO_RESPONSE
-    if isinstance(answer, list):
-        answer = "\n".join(answer)
-    text = answer or ""
-    if not text.strip():
-        return NO_RESPONSE
-    if field.render:  # keep the code's indentation; drop blank lines around it
-        code = re.sub(r"\A(?:[ \t]*\n)+", "", text.rstrip())
-        return f"```{field.render}\n{code}\n```"
-    return text.strip()
-
-
-def _as_list(answer: Answer | None) -> list[str]:
-    if answer is None or answer == "":
-        return []
-    return [answer] if isinstance(answer, str) else list(answer)
-
-
-def _check_options(field: Field, chosen: list[str]) -> None:
-    wrong = [c for c in chosen if c not in field.options]
-    if wrong:
-        raise ValueError(f"{field.id!r} has no option {wrong[0]!r}; options: {field.options}")
-
-
-# ---------------------------------------------------------------- parsing
-
-_HEADING = re.compile(r"^ {0,3}###[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
-_TICKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s*(?P<option>.*?)\s*$")
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<code>.*)\n(?P=fence)$", re.DOTALL)
-
-
-def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
-    """The answers in an issue body, keyed by field id; fields whose heading is gone are absent.
-
-    Only the form's own ``### label`` lines count, searched for in form order, so a
-    heading a user typed inside an answer stays in that answer, and a heading moved out
-    of order is treated as missing.
-    """
-    lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    by_label = {_label_key(f.label): f for f in form.fields}
-    heading_at: dict[int, Field] = {}  # line number -> field, for every form heading line
-    for number, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if match and _label_key(match["text"]) in by_label:
-            heading_at[number] = by_label[_label_key(match["text"])]
-    numbers = sorted(heading_at)
-    starts: list[tuple[Field, int]] = []
-    position = -1
-    for field in form.fields:
-        found = next((n for n in numbers if n > position and heading_at[n] is field), None)
-        if found is not None:
-            starts.append((field, found))
-            position = found
-    # An answer runs to the next field found in order, so a form heading a user typed
-    # inside their answer (say "### Your availability" in another answer) stays in it.
-    answers: dict[str, Answer] = {}
-    ends = [start for _, start in starts[1:]] + [len(lines)]
-    for (field, start), end in zip(starts, ends, strict=False):
-        answers[field.id] = _parse_value(field, "\n".join(lines[start + 1 : end]))
-    return answers
-
-
-def _parse_value(field: Field, raw: str) -> Answer:
-    text = "\n".join(line.rstrip() for line in raw.split("\n")).strip()
-    if text.casefold() in _EMPTY:
-        return [] if field.type == "checkboxes" or field.multiple else ""
-    if field.type == "checkboxes":
-        return [m["option"] for line in text.split("\n") if (m := _TICKED.match(line))]
-    if field.type == "dropdown":
-        return _split_choices(field, text) if field.multiple else text
-    if field.render:
-        fenced = _FENCE.match(text)
-        if fenced:
-            code = fenced["code"].strip("\n")
-            return "" if code.strip().casefold() in _EMPTY else code
-    return text
-
-
-def _split_choices(field: Field, text: str) -> list[str]:
-    # Options may themselves contain ", ": rejoin pieces until they name an option.
-    chosen: list[str] = []
-    pending: list[str] = []
-    for piece in text.split(", "):
-        pending.append(piece)
-        candidate = ", ".join(pending).strip()
-        if candidate in field.options:
-            chosen.append(candidate)
-            pending = []
-    if pending:
-        chosen.extend(p.strip() for p in pending if p.strip())
-    return chosen
-
-
-def is_empty(answer: Answer | None) -> bool:
-    """True for a missing or blank answer (``_No response_`` is parsed to blank)."""
-    if answer is None:
-        return True
-    if isinstance(answer, str):
-        return answer.strip().casefold() in _EMPTY
-    return not any(a.strip() for a in answer)
-
-
-def missing_required(
-    form: Form, answers: Mapping[str, Answer | None], required_ids: Iterable[str] | None = None
-) -> list[Field]:
-    """The required fields (``required_ids``, default the form's own) left unanswered."""
-    wanted = set(form.required_ids if required_ids is None else required_ids)
-    missing = []
-    for field in form.fields:
-        if field.id not in wanted:
-            continue
-        answer = answers.get(field.id)
-        if field.type == "checkboxes" and field.required_options:
-            ticked = {_label_key(a) for a in _as_list(answer)}
-            if any(_label_key(o) not in ticked for o in field.required_options):
-                missing.append(field)
-        elif is_empty(answer):
-            missing.append(field)
-    return missing

@@ -10,65 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from mentoring.core.logins import is_login
+from mentoring.core.participants import Participant, Participants, Problem, shown, yaml_repr
 from mentoring.files import yamlfile
 
 REQUIRED_KEYS = ("name", "github")
 OPTIONAL_KEYS = ("role", "mentors", "issue", "date", "links")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 
-# Possessive quantifiers: no backtracking over long runs of spaces.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_ENTRY = "`- name: Ada Lovelace` and, on the next line, `  github: ada`"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix: the file, the 1-based line, and a message that says how."""
-
-    file: str
-    line: int
-    message: str
-
-
-@dataclass(frozen=True)
-class Participant:
-    """One valid entry of ``participants.yml``; ``line`` is where the entry starts."""
-
-    name: str
-    github: str
-    role: str | None = None
-    mentors: tuple[str, ...] = ()
-    issue: int | None = None
-    date: dt.date | None = None
-    links: tuple[str, ...] = ()
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Participants:
-    """The valid entries of a file, in file order, and every problem found in it."""
-
-    file: str
-    entries: tuple[Participant, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when the file has no problems."""
-        return not self.problems
-
-    def __iter__(self) -> Iterator[Participant]:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
 
 def load_participants(path: str | Path, file: str | None = None) -> Participants:
@@ -80,7 +35,9 @@ def load_participants(path: str | Path, file: str | None = None) -> Participants
 def parse_participants(text: str | bytes, file: str) -> Participants:
     """Check the contents of a participants file; never raises for bad content."""
     try:
-        doc = _load_yaml(text, file)
+        # yamlfile refuses deep nesting before scanning and keeps an impossible date such
+        # as 2026-02-30 as text, so the date check reports it at its line.
+        doc = yamlfile.load(text, file)
     except yamlfile.YamlFileError as exc:
         message = exc.problem + (f" {exc.fix}" if exc.fix else "")
         line = _clamp(exc.line, text)
@@ -114,162 +71,7 @@ def _clamp(line: int | None, text: str | bytes) -> int:
     return min(max(line or 1, 1), last)
 
 
-def find(participants: Iterable[Participant], login: str) -> Participant | None:
-    """The entry for ``login`` (ignoring case), or None."""
-    wanted = login.casefold()
-    return next((p for p in participants if p.github.casefold() == wanted), None)
-
-
-def added_entries(old: Iterable[Participant], new: Iterable[Participant]) -> list[Participant]:
-    """Entries of ``new`` whose login (ignoring case) is not in ``old``, in file order."""
-    known = {p.github.casefold() for p in old}
-    return [p for p in new if p.github.casefold() not in known]
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """``value`` as a markdown code span, shortened, safe to put in a message."""
-    text = value if isinstance(value, str) else _yaml_repr(value)
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    if "`" in text:
-        return f"`` {text} ``"
-    return f"`{text}`"
-
-
-# --- checking added entries against their mentorship issues (pull requests) ---------
-
-
-@dataclass(frozen=True)
-class IssueInfo:
-    """What the issue checks need to know about one application issue."""
-
-    number: int
-    state: str  # "open" or "closed"
-    state_reason: str | None = None  # "completed", "not_planned", "duplicate", "reopened"
-    labels: tuple[str, ...] = ()
-    mentee: str | None = None
-    mentors: tuple[str, ...] = ()
-
-
-class IssueLookup(Protocol):
-    """Where the application issues of a person come from (GitHub, or a test's fake)."""
-
-    def application_issues_for(self, login: str) -> list[IssueInfo]:
-        """The application issues whose mentee is ``login``, any state."""
-        ...
-
-
-# Closed for these reasons, an application did not end in graduation.
-_NOT_GRADUATED = {"not_planned", "duplicate"}
-
-
-def check_against_issues(
-    added: Iterable[Participant],
-    lookup: IssueLookup,
-    file: str = "participants.yml",
-    *,
-    author: str | None = None,
-    coordinators: Iterable[str] = (),
-) -> list[Problem]:
-    """Problems with entries added in a pull request, judged by their application issues.
-
-    With ``author`` (who opened the pull request), an entry must come from the graduate,
-    one of their mentors, or a coordinator: nobody else may graduate a person.
-    """
-    problems: list[Problem] = []
-    for entry in added:
-        issues = lookup.application_issues_for(entry.github)
-        messages = _issue_problems(entry, issues)
-        if not messages and author is not None:
-            messages = _author_problems(entry, issues, author, coordinators)
-        problems.extend(
-            Problem(file, entry.line, f"{shown(entry.github)} (line {entry.line}): {message}")
-            for message in messages
-        )
-    return problems
-
-
-def _author_problems(
-    entry: Participant, issues: list[IssueInfo], author: str, coordinators: Iterable[str]
-) -> list[str]:
-    allowed = {entry.github.casefold(), *(c.casefold() for c in coordinators)}
-    allowed |= {m.casefold() for i in issues for m in i.mentors}
-    if author.casefold() in allowed:
-        return []
-    return [
-        f"this pull request was opened by {shown(author)}, who is not {shown(entry.github)},"
-        " one of their mentors, or a coordinator. Graduates add their own entry (or a"
-        " mentor or coordinator does it for them): please ask them to open the pull request."
-    ]
-
-
-def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
-    login = entry.github.casefold()
-    issues = [i for i in issues if i.mentee is None or i.mentee.casefold() == login]
-    if not issues:
-        return [
-            f"no mentorship application issue was found for {shown(entry.github)}. Only"
-            " people with an application issue can be added here: check the spelling of"
-            " `github`, or ask a coordinator to point you to the right issue."
-        ]
-    numbers = ", ".join(f"#{i.number}" for i in issues)
-    if entry.issue is not None:
-        chosen = [i for i in issues if i.number == entry.issue]
-        if not chosen:
-            return [
-                f"`issue: {entry.issue}` is not an application issue of"
-                f" {shown(entry.github)}; theirs: {numbers}. Write one of those numbers"
-                " after `issue:`, or remove the `issue:` line."
-            ]
-    else:
-        chosen = issues
-    usable = [i for i in chosen if not _ended_without_graduating(i)]
-    if not usable:
-        closed = ", ".join(
-            f"#{i.number}, closed as {(i.state_reason or '').replace('_', ' ')}" for i in chosen
-        )
-        return [
-            f"the application of {shown(entry.github)} ({closed}) ended without graduating."
-            " A coordinator has to reopen the issue before this entry can be added."
-        ]
-    if not entry.mentors:
-        return []
-    if any(_mentors_match(entry.mentors, i.mentors) for i in usable):
-        return []
-    issue = usable[0]
-    named = ", ".join(shown(m) for m in entry.mentors)
-    actual = ", ".join(shown(m) for m in issue.mentors) or "nobody yet"
-    message = (
-        f"`mentors` names {named}, but the mentors assigned on #{issue.number} are"
-        f" {actual}. List the mentors assigned on the issue, or ask a coordinator to"
-        " assign the right people there."
-    )
-    if len(usable) > 1 and entry.issue is None:
-        message += f" (This person has several application issues: {numbers}; add `issue:`.)"
-    return [message]
-
-
-def _ended_without_graduating(issue: IssueInfo) -> bool:
-    return issue.state == "closed" and issue.state_reason in _NOT_GRADUATED
-
-
-def _mentors_match(named: tuple[str, ...], assigned: tuple[str, ...]) -> bool:
-    # Every named mentor must be one the issue shows; naming fewer (crediting only the
-    # current mentor, say) is fine.
-    return {m.casefold() for m in named} <= {m.casefold() for m in assigned}
-
-
 # --- loading ------------------------------------------------------------------------
-
-
-def _load_yaml(text: str | bytes, file: str) -> yamlfile.YamlDocument:
-    # yamlfile refuses deep nesting before scanning and keeps an impossible date such
-    # as 2026-02-30 as text, so the date check reports it at its line.
-    return yamlfile.load(text, file)
-
-
-# --- checking -----------------------------------------------------------------------
 
 
 def _check_document(doc: yamlfile.YamlDocument) -> Participants:
@@ -418,7 +220,7 @@ class _EntryChecker:
             self.report(
                 key,
                 f"`{key}` must be text, but YAML reads {shown(value)} as {_kind(value)}."
-                f' Put it in quotes: `{key}: "{_yaml_repr(value)}"`.',
+                f' Put it in quotes: `{key}: "{yaml_repr(value)}"`.',
             )
             return None
         return value.strip()
@@ -587,7 +389,7 @@ def _login_problem(field: str, value: object) -> str | None:
         )
     key = "github" if not field.startswith("mentor ") else "mentors"
     if not isinstance(value, str):
-        text = _yaml_repr(value)
+        text = yaml_repr(value)
         if is_login(text) and isinstance(value, int) and not isinstance(value, bool):
             return f'{intro} YAML reads it as a number; put it in quotes: `{key}: "{text}"`.'
         return f'{intro} Put the username in quotes, e.g. `{key}: "octocat"`.'
@@ -652,13 +454,3 @@ def _kind(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping (`key: value` lines)"
     return "something other than text"
-
-
-def _yaml_repr(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date | int | float):
-        return str(value)
-    if value is None:
-        return "null"
-    return repr(value)

@@ -7,11 +7,11 @@ check on a pull request and the graduation after its merge agree on whose issue 
 
 from __future__ import annotations
 
+from mentoring.core import forms
 from mentoring.core.model import Issue, IssueSnapshot
+from mentoring.core.participants import IssueInfo
 from mentoring.core.planner import mentee_of, mentors_of
-from mentoring.files import forms
-from mentoring.files.config import Config
-from mentoring.files.participants import IssueInfo
+from mentoring.core.settings import Config
 from mentoring.github.client import Repo
 
 
