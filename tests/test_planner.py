@@ -26,6 +26,7 @@ from planner_cases import (
     COORD,
     DAY,
     LABELS,
+    MENTEE_FIELD,
     ROOT,
     T0,
     Story,
@@ -754,7 +755,7 @@ def test_time_without_a_mentor_does_not_count() -> None:
 
 def test_a_coordinator_the_bot_assigned_is_not_a_mentor_after_leaving_the_config() -> None:
     story = welcomed()  # the bot assigned COORD
-    former = load_config(ROOT, {"coordinators": ["someone-else"]})
+    former = load_config(ROOT, {"coordinators": ["someone-else"], **MENTEE_FIELD})
     result = story.plan(at(2026, 3, 1), config=former)
     assert result.mentorship.mentors == ()
     assert result.mentorship.state == "awaiting mentor"
@@ -789,5 +790,5 @@ def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_l
     story = Story(author=COORD, body=body(github="bob"))
     story.run(T0 + timedelta(seconds=5))  # the bot assigns COORD, among the coordinators
     story.assign("mo", PAIRED_AT)
-    later = load_config(ROOT, {"coordinators": ["someone-else"]})
+    later = load_config(ROOT, {"coordinators": ["someone-else"], **MENTEE_FIELD})
     assert story.plan(at(2026, 3, 1), config=later).mentorship.mentee == "bob"
