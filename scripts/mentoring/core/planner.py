@@ -156,8 +156,8 @@ def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
     missing = tuple(f.label for f in forms.missing_required(form, answers, required))
-    # Keys of check-ins and reviews are months since pairing (DESIGN), so a change of
-    # cadence carries on from the months already covered.
+    # A check-in's or review's marker key is its month since pairing, not its period
+    # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
     context = {
         "mentee": mentee,
