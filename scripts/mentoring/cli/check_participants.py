@@ -6,8 +6,6 @@ request adds against that person's mentorship application issue. It only reads f
 GitHub, so the read-only token of a pull request from a fork is enough.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import logging

@@ -4,8 +4,6 @@ With no --issue: in a GitHub Actions event, the issues of that event; otherwise 
 open application issue. --dry-run prints the plan and writes nothing.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import logging
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from mentoring.actions import annotations, logs
 from mentoring.cli.reconciler import Target, reconcile, target_from_event
+from mentoring.core.participants import Participant, Participants
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
 from mentoring.core.summary import mentors_table, table
@@ -157,7 +156,7 @@ def _main(
     return 1 if outcome.failures else 0
 
 
-def _by_login(parsed) -> dict:
+def _by_login(parsed: Participants) -> dict[str, Participant]:
     return {p.github.lower(): p for p in parsed.entries}
 
 

@@ -1,7 +1,5 @@
 """Fetch, plan, apply: one reconciliation run over the issues an event concerns."""
 
-from __future__ import annotations
-
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace

@@ -8,8 +8,6 @@ reach the repository and write labels, and that each coordinator can be assigned
 --dry-run changes nothing.
 """
 
-from __future__ import annotations
-
 import argparse
 import logging
 import os

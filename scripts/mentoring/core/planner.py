@@ -212,8 +212,8 @@ class _Draft:
     def status(self, state: State) -> Mentorship:
         f = self.facts
         nxt = _next_due(f) if state == State.ACTIVE else None
-        running = f.start is not None and state in (State.ACTIVE, State.PAUSED)
-        age = int(active_age(f.start, list(f.stops), f.now) // 86400) if running else None
+        start = f.start if state in (State.ACTIVE, State.PAUSED) else None  # clock running
+        age = int(active_age(start, list(f.stops), f.now) // 86400) if start else None
         # A check-in this plan posts is the latest one, as the next run will see it.
         posting = [
             BotComment(a.kind, a.key, f.now, 0)

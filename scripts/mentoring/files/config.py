@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from mentoring.core.forms import Form
 from mentoring.core.logins import is_login, is_login_or_bot
@@ -143,6 +143,10 @@ class _Validator:
         self.check_keys(raw, DEFAULTS[key], (key,))
         return {**DEFAULTS[key], **raw}
 
+    @overload
+    def text(self, value: Any, path: tuple, *, optional: Literal[False] = False) -> str: ...
+    @overload
+    def text(self, value: Any, path: tuple, *, optional: bool) -> str | None: ...
     def text(self, value: Any, path: tuple, *, optional: bool = False) -> str | None:
         if value is None and optional:
             return None
@@ -207,15 +211,13 @@ class _Validator:
         handbooks = self.section("handbooks")
         app = self.application(application)
         mentors = self.mentor_registration()
-        label_values = Labels(
-            **{k: self.text(v, ("labels", k)) for k, v in labels.items()}  # type: ignore[arg-type]
-        )
+        label_values = Labels(**{k: self.text(v, ("labels", k)) for k, v in labels.items()})
         self.unique_labels(label_values, app, mentors)
         return Config(
             coordinators=self.coordinators(),
             bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_login_or_bot),
             program=Program(
-                name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
+                name=self.text(program["name"], ("program", "name")),
                 url=self.url(program["url"], ("program", "url")),
             ),
             application=app,
@@ -326,7 +328,7 @@ class _Validator:
             required_ids = tuple(self.field_id(v, (*path, i), form) for i, v in enumerate(required))
         return Application(
             form=name,
-            label=self.text(section["label"], ("application", "label")),  # type: ignore[arg-type]
+            label=self.text(section["label"], ("application", "label")),
             mentee_field=mentee_field,
             required=tuple(dict.fromkeys(required_ids)),
             form_spec=form,
@@ -340,7 +342,7 @@ class _Validator:
             return None
         name, form = self.form(section["form"], ("mentor_registration", "form"))
         label = self.text(section["label"], ("mentor_registration", "label"))
-        return MentorRegistration(form=name, label=label, form_spec=form)  # type: ignore[arg-type]
+        return MentorRegistration(form=name, label=label, form_spec=form)
 
     def unique_labels(
         self, labels: Labels, app: Application, mentors: MentorRegistration | None

@@ -267,6 +267,7 @@ class _EntryChecker:
         for i, mentor in enumerate(value):
             path = (self.index, "mentors", i)
             line = self.doc.line(path) or self.line
+            problem: str | None
             if mentor is None:
                 problem = f"mentor {i + 1} is empty. Remove the empty item from `mentors`."
             else:

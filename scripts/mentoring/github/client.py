@@ -8,6 +8,7 @@ so no lazy request hides anywhere), and applies planned actions.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import time
@@ -163,7 +164,7 @@ class SafeRetry(Retry):
         kw.setdefault("max_wait", self.max_wait)
         kw.setdefault("sleep", self.sleep_fn)
         kw.setdefault("waited", self.waited)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def increment(  # type: ignore[override]
         self,
@@ -228,7 +229,7 @@ def make_client(
         )
     real_github = base_url.startswith("https://")
     # GitHub asks integrators to space writes; the local sandbox needs no throttling.
-    throttle = (
+    throttle: dict[str, Any] = (
         {} if real_github else {"seconds_between_requests": None, "seconds_between_writes": None}
     )
     return Github(
@@ -357,7 +358,8 @@ class Repo:
     def issues_by(self, label: str, creator: str) -> list[Issue]:
         """Issues (open or closed) with ``label`` opened by ``creator``."""
         with _translated():
-            found = self._repo.get_issues(state="all", labels=[label], creator=creator)
+            # PyGithub documents and accepts a login here; its annotation says NamedUser only.
+            found = self._repo.get_issues(state="all", labels=[label], creator=creator)  # type: ignore[arg-type]
             return [i for i in map(to_issue, found) if not i.is_pull_request]
 
     def issues_labelled(self, label: str) -> list[Issue]:
@@ -496,7 +498,7 @@ class Repo:
                 self._write(lambda: handle.add_to_labels(*action.labels), action)
             case RemoveLabels():
                 for label in action.labels:
-                    self._write(lambda label=label: self._remove_label(handle, label), action)
+                    self._write(functools.partial(self._remove_label, handle, label), action)
             case Close():
                 self._write(lambda: handle.edit(state="closed", state_reason=action.reason), action)
 

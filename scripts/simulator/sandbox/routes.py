@@ -114,7 +114,7 @@ def permission(r: Request) -> Result:
     login = r.sb.state.user(r.params["login"]).login
     role = r.sb.state.role(login)
     legacy = {"maintain": "write", "triage": "read"}.get(role, role)
-    user = {**r.sb.shapes.user(login), "role_name": role}  # type: ignore[dict-item]
+    user = {**r.sb.shapes.user(login), "role_name": role}
     user["permissions"] = {
         k: r.sb.state.at_least(login, k) for k in ("admin", "maintain", "triage", "read")
     } | {"push": r.sb.state.at_least(login, "write"), "pull": r.sb.state.at_least(login, "read")}

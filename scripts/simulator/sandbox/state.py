@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from .model import (
     CLOSING,
@@ -124,9 +126,9 @@ class State:
             if e.comment is None or not self.comments[e.comment].deleted
         ]
 
-    def _event(self, issue: Issue, event: str, actor: str, **kw: object) -> Event:
+    def _event(self, issue: Issue, event: str, actor: str, **kw: Any) -> Event:
         self.user(actor)
-        e = Event(self.next_id(), issue.number, event, actor, self.now, **kw)  # type: ignore[arg-type]
+        e = Event(self.next_id(), issue.number, event, actor, self.now, **kw)
         self.events.setdefault(issue.number, []).append(e)
         issue.updated_at = self.now
         return e
@@ -249,8 +251,8 @@ class State:
         actor: str,
         title: str,
         body: str | None,
-        labels: list[str] = (),  # type: ignore[assignment]
-        assignees: list[str] = (),  # type: ignore[assignment]
+        labels: Sequence[str] = (),
+        assignees: Sequence[str] = (),
         pull: Pull | None = None,
         check: bool = False,
     ) -> Issue:
