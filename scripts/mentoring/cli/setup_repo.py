@@ -45,8 +45,8 @@ ICONS = {OK: "✅", CHANGED: "🆕", INFO: "ℹ️", WARNING: "⚠️", ERROR: "
 # No API lists what a GITHUB_TOKEN may do: say what was checked, and what was not.
 WORKFLOW_TOKENS = (
     "The checks above used this run's token. Each workflow's own token gets the"
-    " `permissions:` its job declares: the reconciler needs issues: write and contents: read"
-    " (graduation.yml also pull-requests: read); keep those when editing the workflows."
+    " `permissions:` its jobs declare; as the workflows say now: {}. Keep those when"
+    " editing the workflows."
 )
 
 
@@ -157,6 +157,26 @@ def _filter_problem(data: dict[str, Any], key: str, value: str) -> tuple[str, st
     where = " and ".join(lacking)
     entries = f"both `{key}:` entries" if len(lacking) == 2 else f"`{key}:`"
     return listed, f"change {entries} (under {where}) to `{key}: [{value}]`"
+
+
+def workflow_permissions(root: Path) -> str:
+    """The permissions each workflow's jobs declare, read from the files themselves."""
+    found = []
+    for name in (RECONCILER, GRADUATION, CHECK_PARTICIPANTS, "setup.yml"):
+        data = load_workflow(root, name, Report())  # check_workflows reports problems
+        jobs = data.get("jobs") if data else None
+        if not isinstance(jobs, dict):
+            continue
+        granted: dict[str, str] = {}
+        for job in jobs.values():
+            permissions = job.get("permissions") if isinstance(job, dict) else None
+            if isinstance(permissions, dict):
+                for scope, level in permissions.items():
+                    if granted.get(scope) != "write":
+                        granted[scope] = str(level)
+        listed = ", ".join(f"{scope}: {level}" for scope, level in sorted(granted.items()))
+        found.append(f"{name} {listed or 'none'}")
+    return "; ".join(found) or "no workflow found"
 
 
 def check_workflows(root: Path, config: Config, report: Report) -> None:
@@ -341,7 +361,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
             if not writes:
                 check_write(repo, report)  # a write that succeeded already proved it
             check_coordinators(repo, config, report)
-            report.add(INFO, WORKFLOW_TOKENS)
+            report.add(INFO, WORKFLOW_TOKENS.format(workflow_permissions(args.root)))
     except GitHubError as exc:
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")
 
