@@ -20,7 +20,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.files import forms as form_files
 from simulator import issue_forms
-from simulator.simulation import Result, Simulation
+from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / "tests" / "data" / "forms"
@@ -170,3 +170,99 @@ def test_pairing_on_astropys_form() -> None:
     result = run(scenario(spec["form"], [apply(spec["complete"]), assign]))
     assert [kind for kind, _ in comments(result)] == ["welcome", "paired"]
     assert result.issues["1"]["labels"] == ["application", "mentoring: active"]
+
+
+# --- switching the bot on with applications already open ----------------------------------
+
+ADOPTION = ROOT / "tests" / "scenarios" / "adoption.yml"
+SWITCHED_ON = "2026-01-05"
+
+
+@pytest.fixture(scope="module")
+def adopted() -> Result:
+    return run(load_scenario(ADOPTION))
+
+
+def first_day(result: Result, issue: int) -> list[str]:
+    """kind[:key] of the comments the bot wrote on ``issue`` on the day it was switched on."""
+    return [
+        a["kind"] + (f":{a['key']}" if a["key"] else "")
+        for a in result.actions
+        if a["issue"] == issue and a["type"] == "comment" and a["at"].startswith(SWITCHED_ON)
+    ]
+
+
+def test_nothing_happens_before_the_switch(adopted: Result) -> None:
+    assert min(a["at"] for a in adopted.actions) >= SWITCHED_ON
+
+
+def test_a_year_old_application_waiting_for_a_mentor_is_welcomed_once(adopted: Result) -> None:
+    assert first_day(adopted, 1) == ["welcome"]
+    (assign,) = [a for a in adopted.actions if a["issue"] == 1 and a["type"] == "assign"]
+    assert assign["users"] == ["cora"]
+    # The wait for a mentor counts from the welcome, not from the year-old issue.
+    (reminder,) = [a for a in adopted.actions if a["issue"] == 1 and a["kind"] == "mentor-reminder"]
+    assert reminder["at"].startswith("2026-02-04")
+
+
+def test_a_mentorship_under_way_gets_only_the_latest_check_in(adopted: Result) -> None:
+    # Paired eleven months ago: no welcome, no "meet your mentor", one check-in (not
+    # eleven), and the schedule carries on from the pairing.
+    assert first_day(adopted, 2) == ["checkin:11"]
+    later = [(a["kind"], a["key"], a["at"][:10]) for a in adopted.actions if a["issue"] == 2]
+    assert ("review", "12", "2026-02-04") in later
+    assert adopted.issues["2"]["labels"] == ["application", "mentoring: active"]
+
+
+def test_an_application_missing_what_the_form_now_requires_gets_needs_info(
+    adopted: Result,
+) -> None:
+    assert first_day(adopted, 3) == ["needs-info"]
+
+
+def test_a_declined_application_is_left_alone(adopted: Result) -> None:
+    assert [a for a in adopted.actions if a["issue"] == 4] == []
+
+
+def test_a_first_run_from_an_event_posts_the_check_in_without_a_schedule_warning(
+    adopted: Result,
+) -> None:
+    # The bot never ran here: the check-in being months "late" is not a stopped schedule.
+    assert first_day(adopted, 5) == ["checkin:7"]
+    runs = {a["run"] for a in adopted.actions if a["issue"] == 5 and a["at"] < "2026-01-06"}
+    assert runs == {"issue_comment.created"}
+
+
+def test_a_recent_pairing_is_announced(adopted: Result) -> None:
+    assert first_day(adopted, 6) == ["welcome", "paired:finn"]
+    assert adopted.issues["6"]["labels"] == ["application", "mentoring: active"]
+
+
+def test_the_first_day_posts_at_most_one_comment_a_kind_per_issue(adopted: Result) -> None:
+    for issue in range(1, 7):
+        kinds = [k.split(":")[0] for k in first_day(adopted, issue)]
+        assert len(kinds) == len(set(kinds)) <= 2
+
+
+def test_a_dry_run_before_the_switch_previews_the_first_run() -> None:
+    data = load_scenario(ADOPTION)
+    data["end"] = "2026-01-05T04:00:00Z"  # before the first run of any kind
+    data["events"] = [e for e in data["events"] if str(e["at"]) < "2026-01-05"]
+    # The simulator's closing dry run is at its clock's last time: a last, lost event.
+    data["events"].append(
+        {"at": "2026-01-04T23:00:00Z", "by": "alice", "comment": {"issue": 1, "body": "News?"}}
+    )
+    result = run(data)
+    assert result.actions == []  # the simulator's report is a dry run: it writes nothing
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line
+        for line in result.summary.splitlines()
+        if line.startswith("| #")
+    }
+    assert "would comment welcome" in rows["#1"]
+    assert "would comment checkin:11" in rows["#2"]
+    assert "welcome" not in rows["#2"]
+    assert "paired" not in rows["#2"]
+    assert "would comment needs-info" in rows["#3"]
+    assert "would comment welcome" in rows["#6"]
+    assert "would comment paired:finn" in rows["#6"]

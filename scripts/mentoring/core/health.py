@@ -51,11 +51,14 @@ def plan_health(
 ) -> tuple[Action, ...]:
     """One warning for the coordinators when the schedule has visibly stopped (event runs)."""
     late = overdue(snapshot, plan, now)
-    if late is None:
+    posted = bot_comments(snapshot.comments, config.bot)
+    # The bot has never written here: it is meeting the issue for the first time (the
+    # program just switched it on), so the schedule has not stopped, it never ran.
+    if late is None or not posted:
         return ()
     kind, due = late
     key = f"{due:%Y-%m-%d}"
-    if any(c.kind == KIND and c.key == key for c in bot_comments(snapshot.comments, config.bot)):
+    if any(c.kind == KIND and c.key == key for c in posted):
         return ()
     body = renderer.comment(
         KIND,

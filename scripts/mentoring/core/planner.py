@@ -306,6 +306,8 @@ def _intake(draft: _Draft) -> bool:
         draft.comment(Kind.NEEDS_INFO, missing=list(f.missing))
         draft.labels(f.config.labels.needs_info)
         return False
+    if f.mentors and all(_met_late(f, m) for m in f.mentors):
+        return True  # under way before the bot: "a coordinator looks for a mentor" is past
     draft.comment(Kind.WELCOME, answers_complete=not f.missing)
     return True
 
@@ -340,7 +342,7 @@ def _pairing(draft: _Draft) -> None:
         if c.kind == Kind.PAIRED and c.key
         for login in c.key.split(",")
     }
-    new_mentors = [m for m in f.mentors if m.lower() not in introduced]
+    new_mentors = [m for m in f.mentors if m.lower() not in introduced and not _met_late(f, m)]
     if not new_mentors or f.start is None:
         return
     # The dates still to come: a replacement joins a schedule already running.
@@ -355,6 +357,26 @@ def _pairing(draft: _Draft) -> None:
         next_review=f.due_at(-(-coming // every) * every),
         started=f.start,
     )
+
+
+def _met_late(f: Facts, mentor: str) -> bool:
+    """Whether a check-in has fallen due since ``mentor`` was assigned (stable: only grows).
+
+    That is a mentorship under way before the program switched the bot on (or an outage
+    longer than a period). Months on, a welcome and a "meet your mentor" would only
+    confuse: the latest check-in due is posted instead and the schedule carries on.
+    """
+    if f.start is None:
+        return False
+    since = max(
+        (e.at for e in f.snapshot.events if f.is_pairing(e) and _same(e.assignee, mentor)),
+        default=f.start,
+    )
+    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period()
+
+
+def _same(login: str | None, other: str) -> bool:
+    return (login or "").lower() == other.lower()
 
 
 def _periodic(draft: _Draft) -> None:
