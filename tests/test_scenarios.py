@@ -43,8 +43,8 @@ AWAITING = "mentoring: awaiting mentor"
 ACTIVE = "mentoring: active"
 GRADUATED = "mentoring: graduated"
 HANDBOOKS = (
-    "https://www.astropy.org/mentoring/mentee-handbook.html",
-    "https://www.astropy.org/mentoring/mentor-handbook.html",
+    "https://astropy-mentoring.readthedocs.io/en/latest/mentee_handbook.html",
+    "https://astropy-mentoring.readthedocs.io/en/latest/mentor_handbook.html",
 )
 
 
