@@ -292,3 +292,13 @@ def test_events_in_an_event_outage_start_no_run(tmp_path: Path) -> None:
     # The opening's run was lost; the next scheduled run (06:00 the next day) catches up.
     assert {a["run"] for a in actions} == {"schedule"}
     assert min(a["at"] for a in actions).startswith("2026-01-06T06:00")
+
+
+def test_the_story_ends_with_the_last_scheduled_runs_step_summary(capsys) -> None:
+    assert simulate.main([str(SHORT)]) == 0
+    out = capsys.readouterr().out
+    # A scheduled run's own summary, not a dry run's: "This run" has no "would".
+    # The last one ran at 06:17 on the 6th, before the mentor was assigned at 09:00.
+    assert "## Mentorships (2026-01-06 06:17 UTC)" in out
+    assert "| #1 | @alice | – | awaiting mentor |" in out
+    assert "would " not in out

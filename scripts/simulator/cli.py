@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(story(result))
         print()
-        print(result.summary)
+        # What coordinators see: the job summary of the last scheduled run.
+        print(result.schedule_summary or result.summary)
     comments = sum(1 for a in result.actions if a["type"] == "comment")
     print(
         f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"

@@ -105,7 +105,8 @@ class Result:
     requests: int = 0
     failed_runs: int = 0
     http_log: list[dict[str, Any]] = field(default_factory=list)
-    summary: str = ""
+    summary: str = ""  # the step summary of a dry run at the end (the simulator's report)
+    schedule_summary: str = ""  # the step summary of the last scheduled run, as posted
 
     def transcript(self) -> dict[str, Any]:
         return {"actions": self.actions, "issues": self.issues, "requests": self.requests}
@@ -277,6 +278,8 @@ class Simulation:
         )
         if code != 0:
             result.failed_runs += 1
+        if run.name == "schedule":
+            result.schedule_summary = (workdir / "summary.md").read_text(encoding="utf-8")
         for write in sb.writes:
             if write.get("actor", "").lower() == sb.bot_login.lower():
                 result.actions.append(_action(write, run.name))
