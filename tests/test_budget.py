@@ -14,7 +14,7 @@ import pytest
 from benchmarks.mentorships import ROOT, Built, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
-from mentoring.github import client as gh
+from mentoring.github import repository as gh
 from simulator.sandbox import Fault, Sandbox
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)

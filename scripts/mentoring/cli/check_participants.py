@@ -32,11 +32,11 @@ from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.repository import Repo
 
 __all__ = ["annotation", "check_against_issues", "main", "summary_markdown"]
 

@@ -27,11 +27,11 @@ from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
 

@@ -18,7 +18,8 @@ from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.files.participants import parse_participants
 from mentoring.github.applications import ApplicationIssues
-from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
+from mentoring.github.client import GitHubError, RateLimited, WriteFailed
+from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 

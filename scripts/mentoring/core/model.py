@@ -1,7 +1,7 @@
 """The project's own view of GitHub: frozen snapshots in, frozen actions out.
 
-Only ``mentoring.github.client`` builds these from PyGithub objects; everything else (the planner,
-the calendar, the templates) works on these plain values and never touches the network.
+Only ``mentoring.github.repository`` builds these from PyGithub objects; everything else (the
+planner, the calendar, the templates) works on these plain values and never touches the network.
 """
 
 from __future__ import annotations
