@@ -194,6 +194,10 @@ def _targeted(
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.
+# Not core.health.STATE_CHANGES, which answers another question (after which events the
+# schedule may rightly not have posted): a rename changes the listed title but not what is
+# due, and a transfer is why the schedule here could not have posted before, but changes
+# no field of the issue read after it.
 _CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "renamed"}
 )
