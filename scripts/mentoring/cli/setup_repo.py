@@ -172,7 +172,7 @@ def check_workflows(root: Path, config: Config, report: Report) -> None:
                 f"name is {reconciler.get('name')!r} but the schedule warning tells"
                 f" coordinators to re-enable the workflow {health.WORKFLOW!r}: change it back"
                 f" to `name: {health.WORKFLOW}` (or change WORKFLOW in"
-                " scripts/mentoring/health.py with it).",
+                " scripts/mentoring/core/health.py with it).",
                 file,
             )
         for job_id, job in (reconciler.get("jobs") or {}).items():
