@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.actions.event import WorkflowEvent, read_event
 from mentoring.cli.at_ref import participants_at
 from mentoring.core.participants import (
@@ -95,17 +95,14 @@ def main(
             return 2
 
     problems.sort(key=lambda p: p.line)
-    summary_path = env.get("GITHUB_STEP_SUMMARY")
     if problems:
         for problem in problems:
             print(annotation(problem))
-        if summary_path:
-            _append(summary_path, summary_markdown(file, problems, checked))
+        step_summary.append(env, summary_markdown(file, problems, checked))
         log.error("%s: %d problem(s) to fix, shown above.", file, len(problems))
         return 1
     print(f"{file}: OK ({len(current.entries)} entries)")
-    if summary_path:
-        _append(summary_path, summary_markdown(file, (), checked, entries=len(current.entries)))
+    step_summary.append(env, summary_markdown(file, (), checked, entries=len(current.entries)))
     return 0
 
 
@@ -257,11 +254,6 @@ def _load(path: Path, file: str, *, missing_ok: bool = False) -> Participants | 
     except OSError as exc:
         print(f"check_participants: cannot read {file}: {exc.strerror}.", file=sys.stderr)
     return None
-
-
-def _append(path: str, text: str) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.actions.event import read_event
 from mentoring.cli.at_ref import participants_at
 from mentoring.cli.reconciler import Target, reconcile, target_from_event
@@ -157,9 +157,7 @@ def _main(
         )
     if dry_run:
         print(report)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(f"{report}\n")
+    step_summary.append(env, f"{report}\n")
     for failure in outcome.failures:
         annotations.error(f"{failure}. The next run will try again.")
     return 1 if outcome.failures else 0

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.core import health
 from mentoring.core.labels import label_changes, wanted_labels
 from mentoring.core.settings import Config
@@ -349,9 +349,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
     text = report.markdown(title)
     print(text)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(text + "\n")
+    step_summary.append(env, text + "\n")
     for status, item, file in report.items:
         if status == ERROR:
             annotations.error(item, file=file)
