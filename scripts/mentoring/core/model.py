@@ -48,11 +48,6 @@ def marker(kind: str, key: object | None = None) -> str:
     return f"<!-- mentoring:{kind} -->" if key is None else f"<!-- mentoring:{kind}:{key} -->"
 
 
-def is_bot_login(login: str) -> bool:
-    """GitHub Apps and Actions act as ``name[bot]`` users."""
-    return login.lower().endswith("[bot]")
-
-
 @dataclass(frozen=True)
 class Event:
     """One entry of an issue's timeline that the planner cares about."""
