@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from mentoring.core.model import PostComment
 from mentoring.github import client as gh
 from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
@@ -36,3 +39,18 @@ def test_repo_raises_its_own_error_not_pygithubs(sandbox: Sandbox) -> None:
         list(repo.open_issues("application"))
     assert limited.value.rate_limited
     assert [i.number for i in repo.open_issues("application")] == [number]
+
+
+def test_the_check_before_posting_counts_only_the_bots_own_marker(sandbox: Sandbox) -> None:
+    """core's scanner decides: a marker pasted by someone else does not stop the post."""
+    bot = "github-actions[bot]"
+    env = {"GITHUB_TOKEN": sandbox.token_for(bot), "GITHUB_API_URL": sandbox.url}
+    repo = Repo(gh.make_client(env, sleep=lambda s: None), "astropy/mentoring", bot_login=bot)
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    sandbox.comment(number, "alice", "copied <!-- mentoring:checkin:2 --> from elsewhere")
+    action = PostComment(number, "checkin", "2", "Check-in\n\n<!-- mentoring:checkin:2 -->")
+    repo.apply(action, check_first=True)
+    repo.apply(action, check_first=True)  # another run racing it: sees the bot's, posts nothing
+    repo.apply(replace(action, key="3", body="<!-- mentoring:checkin:3 -->"), check_first=True)
+    posted = [w["body"] for w in sandbox.writes if w["type"] == "comment"]
+    assert posted == [action.body, "<!-- mentoring:checkin:3 -->"]
