@@ -214,6 +214,10 @@ def _event(text: str) -> str:
             "events[0].open_issue.answers: .github/ISSUE_TEMPLATE/mentee-application.yml has no"
             " field with id nme; its ids are name, github,",
         ),
+        (
+            "start: 2026-01-05T00:00:00Z\nend: 2026-01-07T00:00:00Z\nconfig: [coordinators]\n",
+            "config must be a mapping, deep-merged over .github/mentoring.yml",
+        ),
     ],
 )
 def test_bad_scenarios_exit_2_with_a_clear_message(

@@ -8,11 +8,12 @@ write instead, never as a traceback from deep inside a run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mentoring.core.logins import is_login_or_bot
+from mentoring.core.times import parse_utc
 from mentoring.files.yamlfile import YamlFileError, load
 
 SCENARIO_KEYS = (
@@ -107,15 +108,10 @@ class ScenarioError(Exception):
 
 def parse_time(value: Any, what: str) -> datetime:
     """A scenario time (YAML timestamp or ISO text) as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
+        return parse_utc(value)
+    except (TypeError, ValueError) as exc:
         raise ScenarioError(f"{what}: {value!r} is not a time like 2026-01-05T10:00:00Z") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class _Checker:

@@ -8,7 +8,6 @@ environment an Actions run would give it.
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import json
 import logging
@@ -25,6 +24,7 @@ import yaml
 
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
+from mentoring.files.config import deep_merge
 from mentoring.files.yamlfile import YamlFileError
 from simulator import issue_forms
 from simulator.cron import Cron
@@ -80,15 +80,6 @@ def workflow_triggers(root: Path) -> Triggers:
         for entry in on.get("schedule") or []:
             cron = cron or entry.get("cron")
     return Triggers(frozenset(issues), frozenset(comment), frozenset(pulls), push, cron)
-
-
-def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = dict(base)
-        for key, value in over.items():
-            merged[key] = _merge(base.get(key), value)
-        return merged
-    return copy.deepcopy(over)
 
 
 @dataclass
@@ -163,7 +154,10 @@ class Simulation:
         config_path = checkout / ".github" / "mentoring.yml"
         if self.scenario.get("config"):
             data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-            merged = _merge(data, self.scenario["config"])
+            over = self.scenario["config"]
+            if not isinstance(over, dict):
+                raise ScenarioError("config: must be a mapping laid over .github/mentoring.yml")
+            merged = deep_merge(data if isinstance(data, dict) else {}, over)
             config_path.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
         if "participants" in self.scenario:
             entries = self.scenario["participants"] or []
