@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from mentoring.actions import annotations
+from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
 from mentoring.core.participants import Participant, Participants, added_entries
@@ -44,6 +45,7 @@ class Outcome:
     stopped_early: bool = False
     stop_reason: str = ""  # why, when not to keep RATE_RESERVE
     registrations: list[RegistrationPlan] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # the dashboard's, one per plan
 
 
 def target_from_event(
@@ -150,6 +152,7 @@ def reconcile(
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
         outcome.plans.append(p)
+        outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
     for issue in registrations:
