@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from mentoring.core import forms
@@ -167,6 +167,11 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
     posted = bot_comments(snapshot.comments, config.bot)
     pauses = label_intervals(events, config.labels.paused, now)
     state = _state(issue, _value(mentorship.state), config)
+    if state in (GRADUATED, DECLINED, CLOSED):
+        # As the next runs will show it, from the issue list alone: the body does not
+        # change again just because the issue is no longer read with its timeline.
+        ended = _closed_at(issue, events) or now
+        return replace(closed_row(issue, config), state=state, ended=ended)
     start = mentorship.start
     age = None
     if start is not None and state in (*RUNNING, GRADUATED):
@@ -211,7 +216,7 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
         role=_role(answers, config),
         mentors=mentorship.mentors,
         started=start,
-        ended=_closed_at(issue, events) or (now if state == GRADUATED else None),
+        ended=None,
         age_months=age,
         pauses=tuple(pauses),
         mentee_reply=_last_by(snapshot.comments, {mentee.lower()}, bot),
