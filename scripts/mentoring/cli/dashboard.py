@@ -20,7 +20,8 @@ from mentoring.core.model import Action, CreateIssue, PostComment
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.github.client import GitHubError, Repo, WriteFailed
+from mentoring.github.client import GitHubError
+from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def _apply(repo: Repo, actions: Sequence[Action], out: DashboardOutcome) -> None
                 out.number = repo.create_issue(action).number
             else:
                 repo.apply(action)
-        except WriteFailed as exc:
+        except GitHubError as exc:  # WriteFailed, or the look-up after a lost response
             out.failures.append(str(exc))
             return
         out.done.append(f"#{action.issue or out.number}: {action.describe()}")

@@ -25,9 +25,11 @@ from mentoring.core.calendar import (
     latest_due_period,
     unpaired_intervals,
 )
-from mentoring.core.model import Event, Issue, IssueSnapshot, is_bot_login
-from mentoring.core.planner import Mentorship, clock_stops, is_mentor, mentee_of, mentors_of
+from mentoring.core.logins import is_bot_login
+from mentoring.core.model import Event, Issue, IssueSnapshot
+from mentoring.core.planner import Mentorship, facts
 from mentoring.core.registration import RegisteredMentor
+from mentoring.core.roles import mentee_of, mentors_of
 from mentoring.core.settings import Cadence, Config
 
 # States as the dashboard names them, in the order its table lists them.
@@ -147,51 +149,43 @@ def _last_by(comments, logins: set[str], bot: str) -> datetime | None:
 
 
 def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now: datetime) -> Row:
-    """The dashboard's row of an application whose timeline this run read."""
+    """The dashboard's row of an application whose timeline this run read.
+
+    Built on the planner's own facts (mentee, mentors, pairing, the clock's stops), so the
+    dashboard and the comments never disagree about a mentorship.
+    """
     issue = snapshot.issue
-    events = snapshot.events
-    answers = forms.parse_body(config.application.form_spec, issue.body or "")
-    mentee = mentorship.mentee
-    bot = config.bot.lower()
-
-    def is_pairing(event: Event) -> bool:
-        return (
-            event.kind == "assigned"
-            and bool(event.assignee)
-            and (event.actor or "").lower() != bot
-            and is_mentor(event.assignee or "", mentee, config)
-        )
-
-    ever_mentors = {(e.assignee or "").lower() for e in events if is_pairing(e)}
-    ever_mentors |= {m.lower() for m in mentorship.mentors}
-    posted = bot_comments(snapshot.comments, config.bot)
-    pauses = label_intervals(events, config.labels.paused, now)
     state = _state(issue, _value(mentorship.state), config)
     if state in (GRADUATED, DECLINED, CLOSED):
         # As the next runs will show it, from the issue list alone: the body does not
         # change again just because the issue is no longer read with its timeline.
-        ended = _closed_at(issue, events) or now
+        ended = _closed_at(issue, snapshot.events) or now
         return replace(closed_row(issue, config), state=state, ended=ended)
-    start = mentorship.start
+    f = facts(snapshot, config, now)
+    events = snapshot.events
+    bot = config.bot
+    ever_mentors = {(e.assignee or "").lower() for e in events if f.is_pairing(e)}
+    ever_mentors |= {m.lower() for m in f.mentors}
+    start = f.start
     age = None
-    if start is not None and state in (*RUNNING, GRADUATED):
-        age = latest_due_period(start, 1, clock_stops(snapshot, config, now, is_pairing), now)
+    if start is not None and state in RUNNING:
+        age = latest_due_period(start, 1, list(f.stops), now)
 
     waiting_since = None
     if state == WAITING:
-        welcomed = next((c.at for c in posted if c.kind == "welcome"), now)
-        gaps = unpaired_intervals(events, is_pairing, now)
+        welcomed = next((c.at for c in f.posted if c.kind == "welcome"), now)
+        gaps = unpaired_intervals(events, f.is_pairing, now)
         waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
 
     review_reminded = None
-    reviews = [c for c in posted if c.kind == "review" and c.key and c.key.isdigit()]
+    reviews = [c for c in f.periodic if c.kind == "review"]
     if state in (ACTIVE, READY) and reviews:
         review = max(reviews, key=lambda c: int(c.key or 0))
         answered = any(
             c.created_at > review.at and c.author.lower() in ever_mentors for c in snapshot.comments
         )
         reminder = next(
-            (c for c in posted if c.kind == "review-reminder" and c.key == review.key), None
+            (c for c in f.posted if c.kind == "review-reminder" and c.key == review.key), None
         )
         if reminder is not None and not answered:
             review_reminded = reminder.at
@@ -210,16 +204,15 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
     nxt = mentorship.next
     return Row(
         number=issue.number,
-        mentee=mentee,
+        mentee=f.mentee,
         state=state,
         opened=issue.created_at,
-        role=_role(answers, config),
-        mentors=mentorship.mentors,
+        role=_role(f.answers, config),
+        mentors=f.mentors,
         started=start,
-        ended=None,
         age_months=age,
-        pauses=tuple(pauses),
-        mentee_reply=_last_by(snapshot.comments, {mentee.lower()}, bot),
+        pauses=f.pauses,
+        mentee_reply=_last_by(snapshot.comments, {f.mentee.lower()}, bot),
         mentor_reply=_last_by(snapshot.comments, ever_mentors, bot),
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
