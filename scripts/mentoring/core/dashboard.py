@@ -325,7 +325,7 @@ def attention(
         if load.over:
             # Since the latest of their mentorships began: a new one over it is a new item.
             since = max((started.get(n) or now for n in load.mentorships), default=now)
-            detail = f"{len(load.mentorships)} of {load.capacity}"
+            detail = f"{len(load.mentorships)} mentees, more than the {load.capacity}"
             items.append(Item(load.registration, OVER_CAPACITY, since, load.login, (), detail))
     return sorted(items, key=lambda i: (KINDS.index(i.kind), i.since, i.issue))
 
