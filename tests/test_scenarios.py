@@ -158,7 +158,8 @@ def test_labels_follow_the_lifecycle(lifecycle: Result) -> None:
         "-" + ACTIVE,  # graduated
         "+" + GRADUATED,
     ]
-    assert lifecycle.issues["1"] == {
+    final = {k: v for k, v in lifecycle.issues["1"].items() if k not in ("title", "body")}
+    assert final == {
         "state": "closed",
         "state_reason": "completed",
         "labels": ["application", GRADUATED],
