@@ -20,6 +20,7 @@ from mentoring.core.calendar import (
     active_age,
     bot_comments,
     closed_intervals,
+    due_time,
     label_intervals,
     latest_assigners,
     latest_due_period,
@@ -187,8 +188,11 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
         reminder = next(
             (c for c in f.posted if c.kind == "review-reminder" and c.key == review.key), None
         )
-        if reminder is not None and not answered:
-            review_reminded = reminder.at
+        if reminder is not None and not answered and start is not None:
+            # Since the reminder fell due, not since it was posted: a run lost to a fault
+            # posts it a run later, and the item must keep one key.
+            due = due_time(start, int(review.key or 0), list(f.stops))
+            review_reminded = due + timedelta(days=config.cadence.review_reply_days)
 
     ready_since = None
     pull = False
