@@ -113,7 +113,7 @@ def test_a_duplicate_dashboard_is_closed_and_the_oldest_kept(sandbox: Sandbox, r
 
 def test_off_means_no_dashboard_and_event_runs_never_touch_it(sandbox: Sandbox, root: Path) -> None:
     config = root / ".github" / "mentoring.yml"
-    config.write_text(config.read_text() + "\ndashboard:\n  enabled: false\n")
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
     assert run(sandbox, root) == 0
     assert dashboards(sandbox) == []
     config.write_text(config.read_text().replace("enabled: false", "enabled: true"))
