@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -34,12 +36,34 @@ def built() -> Iterator[tuple[Sandbox, Built]]:
         yield sb, build(sb, N, NOW, due=DUE, opened=OPENED)
 
 
+@pytest.fixture(scope="module")
+def no_dashboard(tmp_path_factory) -> Path:
+    """The checkout with the dashboard off: these tests count the applications' own
+    requests (the dashboard's constant few are tested in tests/test_dashboard_run.py)."""
+    root = tmp_path_factory.mktemp("checkout")
+    for name in (".github", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "participants.yml", root / "participants.yml")
+    config = root / ".github" / "mentoring.yml"
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
+    return root
+
+
+CHECKOUT: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _checkout(no_dashboard: Path) -> Iterator[None]:
+    CHECKOUT[:] = [no_dashboard]
+    return
+
+
 def _run(sb: Sandbox, sleeps: list[float] | None = None) -> tuple[int, str]:
     out = io.StringIO()
     sb.clear_logs()
     with contextlib.redirect_stdout(out):
         code = reconcile.main(
-            ["--root", str(ROOT)],
+            ["--root", str(CHECKOUT[0])],
             env=env_for(sb),
             now=sb.now,
             sleep=(sleeps.append if sleeps is not None else lambda s: None),

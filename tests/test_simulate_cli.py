@@ -41,25 +41,42 @@ def test_transcript_and_http_log(tmp_path: Path, capsys) -> None:
     assert code == 0
     data = json.loads(transcript.read_text(encoding="utf-8"))
     assert set(data) == {"actions", "issues", "requests"}
-    assert all(set(a) == ACTION_KEYS for a in data["actions"])
+    assert all(
+        set(a) == ACTION_KEYS | ({"title"} if a["type"] == "create_issue" else set())
+        for a in data["actions"]
+    )
     assert [(a["run"], a["type"], a["kind"], a["key"]) for a in data["actions"]] == [
+        ("schedule", "create_issue", None, None),  # the dashboard, numbered after the scenario's
         ("issues.opened", "assign", None, None),
         ("issues.opened", "comment", "welcome", None),
         ("issues.opened", "add_labels", None, None),
+        ("schedule", "edit_issue", None, None),  # the application is in it now
         ("issues.assigned", "comment", "paired", "bob"),
         ("issues.assigned", "remove_labels", None, None),
         ("issues.assigned", "add_labels", None, None),
     ]
-    first = data["actions"][0]
+    created, first = data["actions"][:2]
+    assert (created["issue"], created["title"], created["labels"]) == (
+        2,
+        "Mentoring dashboard",
+        ["mentoring: dashboard"],
+    )
     assert (first["at"], first["issue"], first["users"]) == ("2026-01-05T10:00:03Z", 1, ["cora"])
-    assert data["issues"] == {
-        "1": {
-            "state": "open",
-            "state_reason": None,
-            "labels": ["application", "mentoring: active"],
-            "assignees": ["bob", "cora"],
-        }
+    application = data["issues"]["1"]
+    assert application["body"].startswith("### Your name")
+    assert {k: v for k, v in application.items() if k != "body"} == {
+        "state": "open",
+        "state_reason": None,
+        "labels": ["application", "mentoring: active"],
+        "assignees": ["bob", "cora"],
+        "title": "Mentee application - <your name>",
     }
+    dashboard = data["issues"]["2"]
+    assert (dashboard["title"], dashboard["labels"]) == (
+        "Mentoring dashboard",
+        ["mentoring: dashboard"],
+    )
+    assert "| #1 | alice |" in dashboard["body"]
     lines = [json.loads(line) for line in http_log.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == data["requests"] > 0
     keys = {"method", "path", "query", "request_body", "status", "response_body"}
@@ -70,14 +87,14 @@ def test_transcript_and_http_log(tmp_path: Path, capsys) -> None:
     assert post["status"] == 201
     assert post["response_body"]["body"] == post["request_body"]["body"]
     out = capsys.readouterr().out
-    assert "6 bot writes (2 comments)" in out
+    assert "8 bot writes (2 comments)" in out
 
 
 def test_quiet_prints_one_line(capsys) -> None:
     assert simulate.main([str(SHORT), "--quiet"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert out[0].startswith("6 bot writes")
+    assert out[0].startswith("8 bot writes")
 
 
 def test_faults_still_end_in_the_same_state(tmp_path: Path) -> None:
@@ -293,6 +310,7 @@ def test_events_in_an_event_outage_start_no_run(tmp_path: Path) -> None:
     )
     assert simulate.main([str(path), "--quiet", "--transcript", str(transcript)]) == 0
     actions = json.loads(transcript.read_text(encoding="utf-8"))["actions"]
+    actions = [a for a in actions if a["issue"] == 1]  # not the dashboard's
     # The opening's run was lost; the next scheduled run (06:00 the next day) catches up.
     assert {a["run"] for a in actions} == {"schedule"}
     assert min(a["at"] for a in actions).startswith("2026-01-06T06:00")
@@ -304,5 +322,6 @@ def test_the_story_ends_with_the_last_scheduled_runs_step_summary(capsys) -> Non
     # A scheduled run's own summary, not a dry run's: "This run" has no "would".
     # The last one ran at 06:17 on the 6th, before the mentor was assigned at 09:00.
     assert "## Mentorships (2026-01-06 06:17 UTC)" in out
-    assert "| #1 | @alice | – | awaiting mentor |" in out
-    assert "would " not in out
+    assert "| #1 | alice | Maintainer of astropy.io.fits | – | waiting for a mentor |" in out
+    assert "| would " not in out
+    assert "; would " not in out

@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         # What coordinators see: the job summary of the last scheduled run.
         print(result.schedule_summary or result.summary)
+        if result.dashboard:
+            print("## The dashboard issue, as the coordinators see it\n")
+            print(result.dashboard)
+            print()
     comments = sum(1 for a in result.actions if a["type"] == "comment")
     print(
         f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"

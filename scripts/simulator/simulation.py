@@ -98,6 +98,7 @@ class Result:
     http_log: list[dict[str, Any]] = field(default_factory=list)
     summary: str = ""  # the step summary of a dry run at the end (the simulator's report)
     schedule_summary: str = ""  # the step summary of the last scheduled run, as posted
+    dashboard: str = ""  # the dashboard issue's body at the end, if the bot keeps one
 
     def transcript(self) -> dict[str, Any]:
         return {"actions": self.actions, "issues": self.issues, "requests": self.requests}
@@ -201,6 +202,7 @@ class Simulation:
             self.checkout = checkout
             with Sandbox(start=self.start) as sb:
                 self._seed_repository(sb, checkout)
+                sb.reserve_numbers(sum(1 for e in self.events if "open_issue" in e))
                 if self.faults:
                     sb.set_fault_rate(self.faults, self.seed)
                 self.sandbox = sb
@@ -286,13 +288,16 @@ class Simulation:
         self, sb: Sandbox, checkout: Path, workdir: Path, reconcile_main: Any, result: Result
     ) -> None:
         numbers = sorted(self.opened)
-        for number in numbers:
+        created = sorted({a["issue"] for a in result.actions if a["type"] == "create_issue"})
+        for number in numbers + created:
             issue = sb.issue(number)
             result.issues[str(number)] = {
                 "state": issue["state"],
                 "state_reason": issue.get("state_reason"),
                 "labels": sorted(label["name"] for label in issue["labels"]),
                 "assignees": sorted(user["login"] for user in issue["assignees"]),
+                "title": issue["title"],
+                "body": issue.get("body") or "",
             }
         # The coordinators' table, as a dry run over every application would show it now
         # (not counted: it is the simulator's report, not one of the workflows' runs).
@@ -309,6 +314,19 @@ class Simulation:
                     tuple(args),
                 )
             result.summary = (workdir / "summary.md").read_text(encoding="utf-8")
+        dashboards = [
+            result.issues[str(n)]
+            for n in created
+            if result.issues[str(n)]["state"] == "open"
+            and self._dashboard_label(checkout) in result.issues[str(n)]["labels"]
+        ]
+        result.dashboard = dashboards[0]["body"] if dashboards else ""
+
+    @staticmethod
+    def _dashboard_label(checkout: Path) -> str:
+        from mentoring.files.config import load_config
+
+        return load_config(checkout).labels.dashboard
 
     # --- people acting -----------------------------------------------------------------
 
@@ -483,7 +501,7 @@ def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:
 def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
     body = write.get("body") or ""
     match = MARKER_RE.search(body) if write.get("type") in ("comment", "edit_comment") else None
-    return {
+    action = {
         "at": write["at"],
         "run": run,
         "issue": write.get("issue"),
@@ -495,6 +513,9 @@ def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
         "labels": list(write.get("labels") or []),
         "state_reason": write.get("state_reason"),
     }
+    if write["type"] == "create_issue":
+        action["title"] = write.get("title") or ""
+    return action
 
 
 __all__ = ["SCENARIO_KEYS", "ScenarioError", "Simulation", "load_scenario"]

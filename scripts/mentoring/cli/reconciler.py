@@ -7,6 +7,7 @@ from datetime import datetime
 
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
+from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
 from mentoring.core.participants import Participant, added_entries
@@ -44,6 +45,7 @@ class Outcome:
     stopped_early: bool = False
     stop_reason: str = ""  # why it stopped early, as "Stopped early {stop_reason}" reads
     registrations: list[RegistrationPlan] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # the dashboard's, one per plan
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -136,6 +138,7 @@ def reconcile(
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
         outcome.plans.append(p)
+        outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
     for issue in registrations:

@@ -88,6 +88,7 @@ class Issue:
     created_at: datetime
     updated_at: datetime
     is_pull_request: bool = False
+    closed_at: datetime | None = None
 
     def has_label(self, name: str) -> bool:
         """Labels compare case-insensitively, as on GitHub."""
@@ -168,4 +169,31 @@ class Close:
         return f"close as {self.reason}"
 
 
-Action = PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close
+@dataclass(frozen=True)
+class CreateIssue:
+    """A new issue by the bot (the dashboard); GitHub gives it its number."""
+
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    issue: int = 0  # no number until GitHub gives one
+
+    def describe(self) -> str:
+        return f"create issue {self.title!r}"
+
+
+@dataclass(frozen=True)
+class EditIssue:
+    """Replace an issue's body (the dashboard's), reopening it when ``reopen``."""
+
+    issue: int
+    body: str
+    reopen: bool = False
+
+    def describe(self) -> str:
+        return "reopen and edit the body" if self.reopen else "edit the body"
+
+
+Action = (
+    PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close | CreateIssue | EditIssue
+)

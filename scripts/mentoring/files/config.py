@@ -18,6 +18,7 @@ from mentoring.core.settings import (
     Application,
     Cadence,
     Config,
+    Dashboard,
     Handbooks,
     Labels,
     MentorRegistration,
@@ -29,6 +30,8 @@ from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
+
+TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 
 DEFAULTS: dict[str, Any] = {
     "coordinators": None,
@@ -47,12 +50,23 @@ DEFAULTS: dict[str, Any] = {
         "active": "mentoring: active",
         "paused": "mentoring: paused",
         "graduated": "mentoring: graduated",
+        "ready": "mentoring: ready",
+        "dashboard": "mentoring: dashboard",
     },
     "cadence": {
         "checkin_months": 1,
         "review_every": 3,
         "review_reply_days": 14,
         "mentor_wait_days": 30,
+        "stall_days": 60,
+        "long_pause_days": 90,
+        "ready_reminder_days": 30,
+    },
+    "dashboard": {
+        "enabled": True,
+        "title": "Mentoring dashboard",
+        "closed_days": 90,
+        "role_field": "role",
     },
     "handbooks": {"mentee": None, "mentor": None},
     "participants": "participants.yml",
@@ -221,6 +235,40 @@ class _Validator:
                 mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
             ),
             participants=self.repo_path(data.get("participants", DEFAULTS["participants"])),
+            dashboard=self.dashboard(app),
+        )
+
+    def dashboard(self, app: Application) -> Dashboard:
+        section = self.section("dashboard")
+        enabled = section["enabled"]
+        if not isinstance(enabled, bool):
+            raise self.error(
+                ("dashboard", "enabled"),
+                f"`dashboard.enabled` must be true or false, not {describe(enabled)}.",
+                "Write `enabled: false` to switch the dashboard off, `true` to keep it.",
+            )
+        title = self.text(section["title"], ("dashboard", "title"))
+        assert title is not None
+        if len(title) > TITLE_MAX:
+            raise self.error(
+                ("dashboard", "title"),
+                f"`dashboard.title` is {len(title)} characters long; GitHub allows {TITLE_MAX}.",
+                "Write a shorter title.",
+            )
+        role_field = section["role_field"]
+        given = (
+            isinstance(self.doc.data.get("dashboard"), dict)
+            and "role_field" in (self.doc.data["dashboard"])
+        )
+        if not given and role_field not in app.form_spec.ids:
+            role_field = None  # the default names a field this form does not have
+        if role_field is not None:
+            role_field = self.field_id(role_field, ("dashboard", "role_field"), app.form_spec)
+        return Dashboard(
+            enabled=enabled,
+            title=title,
+            closed_days=self.positive(section["closed_days"], ("dashboard", "closed_days")),
+            role_field=role_field,
         )
 
     def coordinators(self) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ from mentoring.core.model import (
     Assign,
     Close,
     Comment,
+    CreateIssue,
+    EditIssue,
     Event,
     Issue,
     IssueSnapshot,
@@ -75,6 +77,7 @@ def to_issue(obj: Any) -> Issue:
         # Not `obj.pull_request`: a list item of an issue has no such key, and reading a
         # missing attribute makes PyGithub GET the whole issue again, once per issue.
         is_pull_request="/pull/" in (obj.html_url or ""),
+        closed_at=_time(obj.closed_at) if obj.closed_at else None,
     )
 
 
@@ -156,6 +159,19 @@ class Repo:
             )
             return [i for i in map(to_issue, found) if not i.is_pull_request]
 
+    def closed_since(self, label: str, since: datetime) -> list[Issue]:
+        """Closed issues with ``label`` updated since ``since`` (so closed since then, too)."""
+        with translated():
+            found = self._repo.get_issues(state="closed", labels=[label], since=since)
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def comments(self, number: int, since: datetime | None = None) -> list[Comment]:
+        """An issue's comments (updated since ``since``, when given), 100 a page."""
+        with translated():
+            handle = self._issue_handle(number)
+            found = handle.get_comments(since=since) if since else handle.get_comments()
+            return [to_comment(c) for c in found]
+
     def issue(self, number: int) -> Issue:
         """One issue (or pull request), read afresh."""
         with translated():
@@ -203,6 +219,9 @@ class Repo:
         With ``check_first`` (event runs, which may race another run on the same issue),
         look for a comment before the first attempt to post it too. Raises WriteFailed.
         """
+        if isinstance(action, CreateIssue):
+            self.create_issue(action)
+            return
         handle = self._issue_handle(action.issue)
         match action:
             case PostComment():
@@ -218,6 +237,31 @@ class Repo:
                     self._write(functools.partial(self._remove_label, handle, label), action)
             case Close():
                 self._write(lambda: handle.edit(state="closed", state_reason=action.reason), action)
+            case EditIssue():
+                state = {"state": "open"} if action.reopen else {}
+                self._write(lambda: handle.edit(body=action.body, **state), action)
+
+    def create_issue(self, action: CreateIssue) -> Issue:
+        """Create an issue once: after a failure whose response was lost, look for it
+        (open, by the bot, with its first label) before sending it again."""
+        for attempt in range(1, 4):
+            try:
+                created = self._repo.create_issue(
+                    title=action.title, body=action.body, labels=list(action.labels)
+                )
+                return to_issue(created)
+            except API_ERRORS as exc:
+                if not is_transient(exc) or attempt == 3:
+                    raise translate(exc, action.describe(), WriteFailed) from exc
+                made = [
+                    i
+                    for i in self.issues_labelled(action.labels[0])
+                    if i.author.lower() == self.bot_login.lower() and i.state == "open"
+                ]
+                if made:
+                    log.warning("%s was applied though its response was lost", action.describe())
+                    return made[-1]
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _remove_label(handle: Any, label: str) -> None:

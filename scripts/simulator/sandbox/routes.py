@@ -172,7 +172,14 @@ def create_issue(r: Request) -> Result:
     issue = r.sb.state.create_issue(
         r.login, str(title or ""), r.field("body"), labels, assignees, check=True
     )
-    r.write("create_issue", issue=issue.number, body=issue.body, users=assignees, labels=labels)
+    r.write(
+        "create_issue",
+        issue=issue.number,
+        title=issue.title,
+        body=issue.body,
+        users=assignees,
+        labels=labels,
+    )
     return 201, r.sb.shapes.issue(issue)
 
 

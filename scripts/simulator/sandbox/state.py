@@ -50,6 +50,10 @@ class State:
         self.labels: dict[str, Label] = {}
         self.issues: dict[int, Issue] = {}
         self.deleted: set[int] = set()  # deleted issues answer 410 Gone, as on GitHub
+        # Numbers 1..reserved go to the issues a scenario opens, in order; anything else
+        # (pull requests, what the bot creates) is numbered after them.
+        self.reserved = 0
+        self.reserved_taken = 0
         self.comments: dict[int, Comment] = {}
         self.events: dict[int, list[Event]] = {}
         self.commits: dict[str, Commit] = {}
@@ -255,11 +259,16 @@ class State:
         assignees: Sequence[str] = (),
         pull: Pull | None = None,
         check: bool = False,
+        reserved: bool = False,
     ) -> Issue:
         if not title:
             raise invalid("Issue", "title", "missing_field")
         self.user(actor)
-        number = max(self.issues.keys() | self.deleted, default=0) + 1
+        if reserved and self.reserved_taken < self.reserved:
+            self.reserved_taken += 1
+            number = self.reserved_taken
+        else:
+            number = max(self.issues.keys() | self.deleted | {self.reserved}) + 1
         issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
                       self.now, self.now, pull=pull)  # fmt: skip
         self.issues[number] = issue
