@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, RateLimitExceededException
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
@@ -571,9 +571,21 @@ class Repo:
 
 
 def _rate_limited(exc: Exception) -> bool:
-    """A rate limit (primary, or secondary beyond what SafeRetry may wait) refused the request."""
-    return isinstance(exc, GithubException) and (
-        exc.status == 429 or (exc.status == 403 and "rate limit" in str(exc).lower())
+    """A rate limit (primary, or secondary beyond what SafeRetry may wait) refused the request.
+
+    By PyGithub's exception type, the status and the headers, never by the message: GitHub
+    has worded the secondary limit "abuse detection mechanism" and "secondary rate limit".
+    Its docs (REST API, "Rate limits": exceeding the limits) say a limited request gets a
+    403 or 429 with ``retry-after``, or with ``x-ratelimit-remaining: 0``.
+    """
+    if isinstance(exc, RateLimitExceededException):
+        return True
+    if not isinstance(exc, GithubException):
+        return False
+    headers = {str(k).lower(): str(v) for k, v in (exc.headers or {}).items()}
+    return exc.status == 429 or (
+        exc.status == 403
+        and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
     )
 
 

@@ -13,6 +13,13 @@ SECONDARY_MESSAGE = (
     "If you reach out to GitHub Support for help, please include the request ID "
     "0000:0000:0000000:0000000:00000000."
 )
+# The wording GitHub used before "secondary rate limit" (recorded responses, 2017-2021):
+# the same 403 with Retry-After. Clients must tell them apart by status and headers.
+ABUSE_MESSAGE = (
+    "You have triggered an abuse detection mechanism and have been temporarily blocked from"
+    " content creation. Please retry your request again later."
+)
+ABUSE_DOCS = "https://docs.github.com/overview/resources-in-the-rest-api#abuse-rate-limits"
 SECONDARY_DOCS = (
     "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
     "#about-secondary-rate-limits"
@@ -26,6 +33,7 @@ class Fault(enum.Enum):
     ERROR_AFTER = "error_after"  # the write is applied, then 502: the response is lost
     SECONDARY_RATE_LIMIT = "secondary_rate_limit"  # 403 with Retry-After
     TOO_MANY_REQUESTS = "too_many_requests"  # 429 with Retry-After
+    ABUSE_DETECTION = "abuse_detection"  # 403 with Retry-After, in the older wording
 
 
 @dataclass
