@@ -29,7 +29,7 @@ from mentoring.files.yamlfile import YamlFileError, load
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Sandbox
-from simulator.sandbox.model import ApiError
+from simulator.sandbox.model import ROLES, ApiError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ SCENARIO_KEYS = (
     "end",
     "schedule",
     "schedule_outages",
+    "event_outages",
     "config",
     "files",
     "collaborators",
@@ -174,13 +175,8 @@ class Simulation:
             self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
         except ValueError as exc:
             raise ScenarioError(f"schedule: {exc}") from exc
-        self.outages = [
-            (
-                _time(o.get("from"), "schedule_outages.from"),
-                _time(o.get("to"), "schedule_outages.to"),
-            )
-            for o in scenario.get("schedule_outages") or []
-        ]
+        self.outages = _windows(scenario, "schedule_outages")
+        self.event_outages = _windows(scenario, "event_outages")
         self.events = scenario.get("events") or []
         self.opened: list[int] = []
         self.payloads: list[tuple[str, dict[str, Any]]] = []  # (run, payload) of every run
@@ -279,6 +275,8 @@ class Simulation:
                     except ApiError as exc:  # a person's action GitHub would refuse
                         raise ScenarioError(f"events[{index}] cannot be done: {exc}") from exc
                     for run in runs:
+                        if any(a <= run.at < b for a, b in self.event_outages):
+                            continue  # lost, as in an Actions outage: the schedule catches up
                         if run.at > sb.now:
                             sb.now = run.at
                         self._run(sb, checkout, workdir, run, reconcile_main, result)
@@ -369,8 +367,17 @@ class Simulation:
         by = str(event["by"])
         kind = next(k for k in event if k in EVENT_KEYS)
         spec = event[kind] or {}
+        runs = self._do(sb, by, kind, spec)
+        # Events made with the workflows' own token start no workflow run (GitHub's docs:
+        # "Triggering a workflow from a workflow"); a merge counts as the merger's.
+        actor = spec.get("merged_by", by) if kind == "merge_pull_request" else by
+        return [] if actor.lower() == sb.bot_login.lower() else runs
+
+    def _do(self, sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> list[Run]:
+        """Do one event as ``by``, within what GitHub lets them do; the runs it starts."""
         later = sb.now + RUN_DELAY
         t = self.triggers
+        _permitted(sb, by, kind, spec)
 
         def issue_run(action: str, number: int, **extra: Any) -> list[Run]:
             if action not in t.issues:
@@ -485,6 +492,42 @@ class Simulation:
     def _payload(sb: Sandbox, sender: str, fields: dict[str, Any]) -> dict[str, Any]:
         """A webhook payload as GitHub sends it: the event's fields, repository, sender."""
         return {**fields, "repository": sb.repository(), "sender": sb.user(sender)}
+
+
+def _windows(scenario: dict[str, Any], key: str) -> list[tuple[datetime, datetime]]:
+    """The [from, to) windows a scenario lists under ``key``."""
+    windows = scenario.get(key) or []
+    if not isinstance(windows, list) or not all(isinstance(w, dict) for w in windows):
+        raise ScenarioError(f"{key} is a list of {{from: TIME, to: TIME}} windows")
+    return [(_time(w.get("from"), f"{key}.from"), _time(w.get("to"), f"{key}.to")) for w in windows]
+
+
+# What a person needs on the repository to do it (GitHub's "Repository roles": triage
+# may label, assign, close and reopen any issue; an issue's author, with no role at
+# all, may still comment on it, edit it, close it and reopen it, but not label or assign).
+_NEEDS_TRIAGE = ("assign", "unassign", "add_labels", "remove_labels")
+_AUTHOR_MAY = ("close", "reopen", "edit_body")
+
+
+def _permitted(sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> None:
+    role = sb.permission(by)
+    triage = ROLES.index(role) >= ROLES.index("triage")
+    if kind in (*_NEEDS_TRIAGE, *_AUTHOR_MAY):
+        author = sb.issue(int(spec.get("issue", 0)))["user"]["login"]  # 404 if there is none
+    if kind in _NEEDS_TRIAGE and not triage:
+        raise ApiError(403, f"{by} has {role!r} access; {kind} needs triage or more")
+    if kind in _AUTHOR_MAY and not triage and author.lower() != by.lower():
+        raise ApiError(
+            403,
+            f"{by} is not the author of #{spec.get('issue')} and has {role!r} access;"
+            f" {kind} needs triage or more",
+        )
+    if kind == "merge_pull_request":
+        merger = str(spec.get("merged_by", by))
+        if ROLES.index(sb.permission(merger)) < ROLES.index("write"):
+            raise ApiError(
+                403, f"{merger} has {sb.permission(merger)!r} access; merging needs write"
+            )
 
 
 def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from mentoring.core.calendar import (
     mentor_since,
     unpaired_intervals,
 )
+from mentoring.core.closing import closing_pull_request
 from mentoring.core.logins import is_login
 from mentoring.core.model import (
     Action,
@@ -430,22 +431,7 @@ def _graduates_here(
     if graduate.date is not None and graduate.date < issue.created_at.date():
         return False
     if issue.state != "open":
-        return issue.state_reason == "completed" and closing_pull_request(snapshot) is not None
+        # state_reason may be null on a close by a closing keyword (recorded responses).
+        closed_done = issue.state_reason in ("completed", None)
+        return closed_done and closing_pull_request(snapshot) is not None
     return start is not None and (just_added or graduate.date is not None)
-
-
-def closing_pull_request(snapshot: IssueSnapshot) -> int | None:
-    """The pull request whose merge closed the issue, if a closing keyword did.
-
-    GitHub records a `closed` event with the merge's commit, and earlier a
-    `cross-referenced` event from the pull request that mentions the issue.
-    """
-    closed = [e for e in snapshot.events if e.kind == "closed" and e.commit_id]
-    if not closed:
-        return None
-    refs = [
-        e
-        for e in snapshot.events
-        if e.kind == "cross-referenced" and e.source_is_pull and e.at <= closed[-1].at
-    ]
-    return refs[-1].source if refs else None

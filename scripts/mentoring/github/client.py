@@ -298,8 +298,11 @@ def to_issue(obj: Any) -> Issue:
     )
 
 
-def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
-    """Split raw timeline JSON into events and comments."""
+def to_timeline(
+    raw_events: list[dict[str, Any]], repository: str | None = None
+) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
+    """Split raw timeline JSON into events and comments (``repository``: owner/name of the
+    issue's own, so a cross-reference from another one is marked foreign)."""
     events: list[Event] = []
     comments: list[Comment] = []
     for raw in raw_events:
@@ -315,6 +318,8 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
             )
             continue
         source = (raw.get("source") or {}).get("issue") or {}
+        source_repo = (source.get("repository") or {}).get("full_name")
+        merged_at = (source.get("pull_request") or {}).get("merged_at")
         events.append(
             Event(
                 kind=kind or "",
@@ -326,6 +331,10 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
                 commit_id=raw.get("commit_id"),
                 source=source.get("number"),
                 source_is_pull="pull_request" in source,
+                source_foreign=bool(
+                    repository and source_repo and source_repo.lower() != repository.lower()
+                ),
+                source_merged_at=_time(merged_at) if merged_at else None,
             )
         )
     return tuple(events), tuple(comments)
@@ -378,7 +387,7 @@ class Repo:
         with _translated():
             handle = self._issue_handle(issue.number)
             raw = [event.raw_data for event in handle.get_timeline()]
-        events, comments = to_timeline(raw)
+        events, comments = to_timeline(raw, self.full_name)
         return IssueSnapshot(issue, events, comments)
 
     def _issue_handle(self, number: int) -> Any:
