@@ -360,7 +360,7 @@ def test_the_issue_the_check_accepts_is_the_one_graduated(
     declined = apply(sb, "bob", closed="not_planned")
     paired = apply(sb, "bob", mentors=("carol",))
     (root / "participants.yml").write_text(BASE, encoding="utf-8")
-    text = BASE + entry("bob", "mentors: [carol]")
+    text = BASE + entry("bob", f"mentors: [carol]\n  issue: {paired}")
     payload = propose(sb, root, text)
     assert run(sb, root, payload) == 0
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mentoring.actions import annotations
+from mentoring.core.closing import closing_references
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
-from mentoring.core.participants import Participant, Participants, added_entries
+from mentoring.core.participants import Participant, Participants
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.files.participants import parse_participants
+from mentoring.files.participants import named_logins, parse_participants
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
 
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 # Stop before the rate limit runs out, leaving room for other workflows and for people.
 RATE_RESERVE = 200
+# How far back a run over every application looks for ones a closing keyword closed while
+# every run that would have graduated them was lost (an outage, a merge by the bot's token).
+CATCH_UP = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Target:
     pull_request: int | None = None
     graduates_ref: str | None = None  # read participants.yml at this ref instead of the checkout
     reason: str = ""
+    closes: tuple[int, ...] = ()  # what the merged pull request's closing keywords name
 
 
 @dataclass
@@ -63,9 +68,23 @@ def target_from_event(
         if not pull.get("merged"):
             return Target(numbers=(), reason="pull request not merged")
         ref = pull.get("merge_commit_sha")
-        base = (pull.get("base") or {}).get("sha")
+        # Not pull_request.base.sha: that is the base when the pull request was opened or
+        # last pushed, so everyone merged since would count as added. The merge commit's
+        # first parent is the default branch just before this merge.
+        base = repo.first_parent(ref) if ref else None
         numbers = _issues_of_added(repo, config, base, ref)
-        return Target(numbers, pull_request=pull.get("number"), graduates_ref=ref, reason="merged")
+        default = (payload.get("repository") or {}).get("default_branch")
+        # Closing keywords act only on a pull request into the default branch (GitHub Docs).
+        on_default = (pull.get("base") or {}).get("ref") == default
+        closes = closing_references(pull.get("body"), repo.full_name) if on_default else ()
+        numbers += tuple(n for n in closes if n not in numbers)
+        return Target(
+            numbers,
+            pull_request=pull.get("number"),
+            graduates_ref=ref,
+            reason="merged",
+            closes=closes,
+        )
     if event_name == "push":
         numbers = _issues_of_added(repo, config, payload.get("before"), payload.get("after"))
         return Target(numbers, graduates_ref=payload.get("after"), reason="push")
@@ -86,8 +105,19 @@ def _issues_of_added(
     new = _parse_at(repo, config, new_ref)
     if new is None:
         return ()
-    old = _parse_at(repo, config, old_ref)
-    added = added_entries(old.entries, new.entries) if old else list(new.entries)
+    known: set[str] = set()
+    if old_ref and set(old_ref) != {"0"}:
+        old_text = repo.file_text(config.participants, ref=old_ref)
+        named = named_logins(old_text) if old_text is not None else set()
+        if named is None:
+            log.warning(
+                "%s could not be read before this change; the people it adds are left to"
+                " the runs that follow",
+                config.participants,
+            )
+            return ()
+        known = named
+    added = [p for p in new.entries if p.github.casefold() not in known]
     numbers: list[int] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
     for entry in added:
@@ -129,6 +159,8 @@ def reconcile(
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
     applications, registrations = _targeted(repo, config, target, outcome)
+    if target.numbers is None and not outcome.stopped_early:
+        applications += _closed_ungraduated(repo, config, graduates, now, outcome)
 
     for issue in applications:
         if outcome.stopped_early:
@@ -145,6 +177,7 @@ def reconcile(
             pull_request=target.pull_request,
             # A run that follows a change to participants.yml serves the people it added.
             just_added=target.graduates_ref is not None,
+            closes=target.closes,
         )
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
@@ -173,6 +206,38 @@ def reconcile(
             " The next run continues with the rest."
         )
     return outcome
+
+
+def _closed_ungraduated(
+    repo: Repo,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    now: datetime,
+    outcome: Outcome,
+) -> list[Issue]:
+    """Closed applications an entry names (``issue: N``) that lack the graduated label.
+
+    A closing keyword closes the issue whether or not a run follows; when none does, the
+    schedule still finds it here (one list request; none when no entry names an issue).
+    """
+    named = {p.issue for p in graduates.values() if p.issue is not None}
+    if not named:
+        return []
+    try:
+        closed = repo.closed_issues(config.application.label, now - CATCH_UP)
+    except GitHubError as exc:
+        if exc.rate_limited:
+            _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+        else:
+            outcome.failures.append(f"closed applications could not be listed ({exc})")
+        return []
+    return [
+        i
+        for i in closed
+        if i.number in named
+        and i.state_reason in ("completed", None)
+        and not i.has_label(config.labels.graduated)
+    ]
 
 
 def _targeted(

@@ -363,6 +363,12 @@ class Repo:
                 if not issue.is_pull_request:
                     yield issue
 
+    def closed_issues(self, label: str, since: datetime) -> list[Issue]:
+        """Closed issues with ``label`` updated at or after ``since`` (no pull requests)."""
+        with _translated():
+            found = self._repo.get_issues(state="closed", labels=[label], since=since)
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
     def issues_by(self, label: str, creator: str) -> list[Issue]:
         """Issues (open or closed) with ``label`` opened by ``creator``."""
         with _translated():
@@ -408,6 +414,12 @@ class Repo:
         if isinstance(content, list):
             return None
         return base64.b64decode(content.content).decode("utf-8")
+
+    def first_parent(self, sha: str) -> str | None:
+        """The first parent of commit ``sha`` (for a merge commit: the branch before it)."""
+        status, _, data = self._request("GET", f"{self._repo.url}/commits/{sha}")
+        parents = (data or {}).get("parents") if status == 200 else None
+        return parents[0].get("sha") if parents else None
 
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
