@@ -15,6 +15,7 @@ import requests
 from mentoring.cli import reconcile
 from mentoring.core.closing import closing_pull_request, closing_references
 from mentoring.github import client as gh
+from mentoring.github.repository import Repo
 from simulator.sandbox import Sandbox
 from simulator.simulation import ScenarioError, Simulation
 
@@ -64,7 +65,7 @@ def test_another_repositorys_merged_pull_request_never_closed_the_issue(sandbox:
     sandbox.cross_reference_from(issue, "eve", "elsewhere/fork", 99, merged_pull=True)
     sandbox.close(issue, "cora")
     env = {"GITHUB_TOKEN": sandbox.token_for(BOT), "GITHUB_API_URL": sandbox.url}
-    repo = gh.Repo(gh.make_client(env), "astropy/mentoring", bot_login=BOT)
+    repo = Repo(gh.make_client(env), "astropy/mentoring", bot_login=BOT)
     snapshot = repo.snapshot(repo.issue(issue))
     assert [e.source_foreign for e in snapshot.events if e.kind == "cross-referenced"] == [True]
     assert closing_pull_request(snapshot) is None

@@ -6,20 +6,21 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from mentoring.actions import annotations
+from mentoring.actions.event import WorkflowEvent
+from mentoring.cli.at_ref import participants_at
 from mentoring.core.closing import closing_references
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
-from mentoring.core.participants import Participant, Participants
+from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.files.participants import named_logins, parse_participants
+from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues
-from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
+from mentoring.github.client import GitHubError, RateLimited, WriteFailed
+from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 
@@ -43,66 +44,50 @@ class Target:
 
 @dataclass
 class Outcome:
+    """What a run did and planned; the command line reports it (annotations, summary)."""
+
     plans: list[Plan] = field(default_factory=list)
     done: dict[int, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     stopped_early: bool = False
-    stop_reason: str = ""  # why, when not to keep RATE_RESERVE
+    stop_reason: str = ""  # why it stopped early, as "Stopped early {stop_reason}" reads
     registrations: list[RegistrationPlan] = field(default_factory=list)
 
 
-def target_from_event(
-    event_name: str,
-    payload: Mapping[str, Any],
-    config: Config,
-    repo: Repo,
-) -> Target:
+def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
     """The issues an Actions event concerns; anything else means every open application."""
-    if event_name in ("issues", "issue_comment"):
-        issue = payload.get("issue") or {}
-        if "pull_request" in issue or not isinstance(issue.get("number"), int):
+    if event.name in ("issues", "issue_comment"):
+        if event.issue_is_pull_request or event.issue is None:
             return Target(numbers=(), reason="not an issue")
-        return Target(numbers=(issue["number"],), reason=f"{event_name}.{payload.get('action')}")
-    if event_name in ("pull_request", "pull_request_target"):
-        pull = payload.get("pull_request") or {}
-        if not pull.get("merged"):
+        return Target(numbers=(event.issue,), reason=f"{event.name}.{event.action}")
+    if event.name in ("pull_request", "pull_request_target"):
+        pull = event.pull_request
+        if pull is None or not pull.merged:
             return Target(numbers=(), reason="pull request not merged")
-        ref = pull.get("merge_commit_sha")
+        ref = pull.merge_commit_sha
         # Not pull_request.base.sha: that is the base when the pull request was opened or
         # last pushed, so everyone merged since would count as added. The merge commit's
         # first parent is the default branch just before this merge.
         base = repo.first_parent(ref) if ref else None
         numbers = _issues_of_added(repo, config, base, ref)
-        default = (payload.get("repository") or {}).get("default_branch")
         # Closing keywords act only on a pull request into the default branch (GitHub Docs).
-        on_default = (pull.get("base") or {}).get("ref") == default
-        closes = closing_references(pull.get("body"), repo.full_name) if on_default else ()
+        on_default = pull.base_ref is not None and pull.base_ref == event.default_branch
+        closes = closing_references(pull.body, repo.full_name) if on_default else ()
         numbers += tuple(n for n in closes if n not in numbers)
         return Target(
-            numbers,
-            pull_request=pull.get("number"),
-            graduates_ref=ref,
-            reason="merged",
-            closes=closes,
+            numbers, pull_request=pull.number, graduates_ref=ref, reason="merged", closes=closes
         )
-    if event_name == "push":
-        numbers = _issues_of_added(repo, config, payload.get("before"), payload.get("after"))
-        return Target(numbers, graduates_ref=payload.get("after"), reason="push")
-    return Target(numbers=None, reason=event_name or "manual")
-
-
-def _parse_at(repo: Repo, config: Config, ref: str | None) -> Participants | None:
-    if not ref or set(ref) == {"0"}:
-        return None
-    text = repo.file_text(config.participants, ref=ref)
-    return parse_participants(text or "[]", config.participants)
+    if event.name == "push":
+        numbers = _issues_of_added(repo, config, event.before, event.after)
+        return Target(numbers, graduates_ref=event.after, reason="push")
+    return Target(numbers=None, reason=event.name or "manual")
 
 
 def _issues_of_added(
     repo: Repo, config: Config, old_ref: str | None, new_ref: str | None
 ) -> tuple[int, ...]:
     """Application issues of the people a change to participants.yml adds."""
-    new = _parse_at(repo, config, new_ref)
+    new = participants_at(repo, config.participants, new_ref)
     if new is None:
         return ()
     known: set[str] = set()
@@ -195,16 +180,6 @@ def reconcile(
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
-    if outcome.stopped_early:
-        reason = outcome.stop_reason or (
-            f"to keep {RATE_RESERVE} API requests for others"
-            f" ({repo.rate_remaining()} of the hour's requests left)"
-        )
-        annotations.warning(
-            f"Stopped early {reason}; {len(outcome.done)} issues were brought up to date,"
-            " least recently updated (the likeliest overdue) first."
-            " The next run continues with the rest."
-        )
     return outcome
 
 
@@ -281,6 +256,10 @@ def _targeted(
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.
+# Not core.health.STATE_CHANGES, which answers another question (after which events the
+# schedule may rightly not have posted): a rename changes the listed title but not what is
+# due, and a transfer is why the schedule here could not have posted before, but changes
+# no field of the issue read after it.
 _CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "renamed"}
 )
@@ -293,7 +272,7 @@ def _read(repo: Repo, issue: Issue, outcome: Outcome) -> IssueSnapshot | None:
     shows a change after that, the issue is read again, so the plan sees it as it is now.
     """
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return None
     try:
         snapshot = repo.snapshot(issue)
@@ -319,7 +298,7 @@ def _apply(
     if dry_run or not actions:
         return
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return
     for action in actions:
         try:
@@ -333,9 +312,16 @@ def _apply(
         outcome.done.setdefault(action.issue, []).append(action.describe())
 
 
-def _stop(outcome: Outcome, reason: str = "") -> None:
+def _stop(outcome: Outcome, reason: str) -> None:
     outcome.stopped_early = True
-    outcome.stop_reason = outcome.stop_reason or reason
+    outcome.stop_reason = outcome.stop_reason or reason  # the first reason is the one
+
+
+def _reserve_reason(repo: Repo) -> str:
+    return (
+        f"to keep {RATE_RESERVE} API requests for others"
+        f" ({repo.rate_remaining()} of the hour's requests left)"
+    )
 
 
 def _is_application(issue: Issue, config: Config) -> bool:
