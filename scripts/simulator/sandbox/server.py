@@ -10,7 +10,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .faults import SECONDARY_DOCS, SECONDARY_MESSAGE, WRITE_METHODS, Fault
+from .faults import (
+    ABUSE_DOCS,
+    ABUSE_MESSAGE,
+    SECONDARY_DOCS,
+    SECONDARY_MESSAGE,
+    WRITE_METHODS,
+    Fault,
+)
 from .model import ApiError
 from .routes import ROUTES, Request
 from .shapes import DOCS, iso
@@ -147,6 +154,9 @@ class Handler(BaseHTTPRequestHandler):
             return 502, {"message": "Server Error"}, headers, actor
         if fault is Fault.SECONDARY_RATE_LIMIT:
             body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+            return 403, body_, {**headers, **retry}, actor
+        if fault is Fault.ABUSE_DETECTION:
+            body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
             return 403, body_, {**headers, **retry}, actor
         if fault is Fault.TOO_MANY_REQUESTS:
             body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
