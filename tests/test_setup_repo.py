@@ -50,7 +50,7 @@ def test_fresh_repository_gets_every_label(sandbox: Sandbox, root: Path, tmp_pat
     config = load_config(root)
     created = {name for kind, names in label_writes(sandbox) for name in names}
     assert created == {spec.name for spec in wanted_labels(config)}
-    assert len(created) == 7  # application, registration and the five status labels
+    assert len(created) == 8  # application, registration and the six status labels
     paused = sandbox.state.label(config.labels.paused)
     assert paused.color == COLOURS["paused"]
     assert paused.description

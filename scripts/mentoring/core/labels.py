@@ -21,6 +21,7 @@ COLOURS = {
     "active": "0e8a16",
     "paused": "bfd4f2",
     "graduated": "6f42c1",
+    "ready": "d4c5f9",
 }
 
 DESCRIPTIONS = {
@@ -31,6 +32,7 @@ DESCRIPTIONS = {
     "active": "Mentor assigned; monthly check-ins running",
     "paused": "Mentorship paused: the check-in clock stops",
     "graduated": "The mentee graduated to the role",
+    "ready": "Ready to graduate: the mentee was told how (set by /ready)",
 }
 
 

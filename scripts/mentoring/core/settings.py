@@ -14,6 +14,14 @@ from mentoring.core.forms import Form
 class Program:
     name: str
     url: str | None
+    contact: str | None = None  # an email address or URL for private words with coordinators
+
+    @property
+    def contact_link(self) -> str | None:
+        """The contact as a Markdown link target: ``mailto:`` for an email address."""
+        if self.contact is None:
+            return None
+        return self.contact if "://" in self.contact else f"mailto:{self.contact}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Labels:
     active: str
     paused: str
     graduated: str
+    ready: str = "mentoring: ready"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,12 @@ class Cadence:
     review_every: int
     review_reply_days: int
     mentor_wait_days: int
+    ready_reminder_days: int = 30
+
+
+@dataclass(frozen=True)
+class Graduation:
+    nomination_url: str | None = None  # the project's process for nominating someone
 
 
 @dataclass(frozen=True)
@@ -66,3 +81,4 @@ class Config:
     cadence: Cadence
     handbooks: Handbooks
     participants: str
+    graduation: Graduation = Graduation()

@@ -20,6 +20,7 @@ from mentoring.core.settings import (
     Application,
     Cadence,
     Config,
+    Graduation,
     Handbooks,
     Labels,
     MentorRegistration,
@@ -32,11 +33,12 @@ CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
 DEFAULTS: dict[str, Any] = {
     "coordinators": None,
     "bot": "github-actions[bot]",
-    "program": {"name": "Mentoring program", "url": None},
+    "program": {"name": "Mentoring program", "url": None, "contact": None},
     "application": {
         "form": "mentee-application.yml",
         "label": "application",
@@ -50,15 +52,18 @@ DEFAULTS: dict[str, Any] = {
         "active": "mentoring: active",
         "paused": "mentoring: paused",
         "graduated": "mentoring: graduated",
+        "ready": "mentoring: ready",
     },
     "cadence": {
         "checkin_months": 1,
         "review_every": 3,
         "review_reply_days": 14,
         "mentor_wait_days": 30,
+        "ready_reminder_days": 30,
     },
     "handbooks": {"mentee": None, "mentor": None},
     "participants": "participants.yml",
+    "graduation": {"nomination_url": None},
 }
 
 
@@ -165,6 +170,18 @@ class _Validator:
             )
         return text
 
+    def contact(self, value: Any, path: tuple) -> str | None:
+        text = self.text(value, path, optional=True)
+        if text is not None and not (_URL.match(text) or _EMAIL.match(text)):
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` is neither an email address nor a web address: {text!r}.",
+                "Write an address such as `mentoring@example.org` or a full https:// URL,"
+                " or `null` to leave it unset.",
+            )
+        return text
+
     def positive(self, value: Any, path: tuple) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             name = ".".join(map(str, path))
@@ -205,6 +222,7 @@ class _Validator:
         labels = self.section("labels")
         cadence = self.section("cadence")
         handbooks = self.section("handbooks")
+        graduation = self.section("graduation")
         app = self.application(application)
         mentors = self.mentor_registration()
         label_values = Labels(
@@ -217,6 +235,7 @@ class _Validator:
             program=Program(
                 name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
                 url=self.url(program["url"], ("program", "url")),
+                contact=self.contact(program["contact"], ("program", "contact")),
             ),
             application=app,
             mentor_registration=mentors,
@@ -227,6 +246,11 @@ class _Validator:
                 mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
             ),
             participants=self.repo_path(data.get("participants", DEFAULTS["participants"])),
+            graduation=Graduation(
+                nomination_url=self.url(
+                    graduation["nomination_url"], ("graduation", "nomination_url")
+                ),
+            ),
         )
 
     def coordinators(self) -> tuple[str, ...]:
