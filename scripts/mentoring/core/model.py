@@ -46,6 +46,10 @@ class Comment:
     author: str
     body: str
     created_at: datetime
+    # Edited since it was posted (REST: `updated_at` later than `created_at`; GraphQL:
+    # `lastEditedAt`). Commands in edited comments are not obeyed: the timeline keeps
+    # only the latest text, so an edit could add a command "in the past".
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,4 +147,19 @@ class Close:
         return f"close as {self.reason}"
 
 
-Action = PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close
+@dataclass(frozen=True)
+class EditComment:
+    """Rewrite one of the bot's own comments in place (its marker stays the same)."""
+
+    issue: int
+    comment_id: int
+    kind: str
+    key: str | None
+    body: str  # already carries its marker
+
+    def describe(self) -> str:
+        key = f":{self.key}" if self.key else ""
+        return f"edit comment {self.kind}{key} ({self.comment_id})"
+
+
+Action = PostComment | EditComment | Assign | Unassign | AddLabels | RemoveLabels | Close

@@ -31,6 +31,7 @@ from mentoring.core.model import (
     Assign,
     Close,
     Comment,
+    EditComment,
     Event,
     Issue,
     IssueSnapshot,
@@ -305,12 +306,16 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
     for raw in raw_events:
         kind = raw.get("event")
         if kind == "commented":
+            created = _time(raw.get("created_at"))
             comments.append(
                 Comment(
                     id=raw["id"],
                     author=_login(raw.get("user") or raw.get("actor")),
                     body=raw.get("body") or "",
-                    created_at=_time(raw.get("created_at")),
+                    created_at=created,
+                    # GitHub's timeline comment event carries `updated_at` (the OpenAPI
+                    # schema timeline-comment-event); it moves on an edit of the body.
+                    edited=_time(raw.get("updated_at") or raw.get("created_at")) > created,
                 )
             )
             continue
@@ -488,6 +493,8 @@ class Repo:
         match action:
             case PostComment():
                 self._post_once(handle, action, check_first)
+            case EditComment():
+                self._write(lambda: self._edit_comment(action), action)
             case Assign():
                 self._write(lambda: handle.add_to_assignees(*action.users), action)
             case Unassign():
@@ -499,6 +506,16 @@ class Repo:
                     self._write(lambda label=label: self._remove_label(handle, label), action)
             case Close():
                 self._write(lambda: handle.edit(state="closed", state_reason=action.reason), action)
+
+    def _edit_comment(self, action: EditComment) -> None:
+        # PATCH /repos/{owner}/{repo}/issues/comments/{id}: setting the same body again is
+        # harmless, so a retry after a lost response cannot double anything.
+        self._request_or_raise(
+            "PATCH", f"{self._repo.url}/issues/comments/{action.comment_id}", {"body": action.body}
+        )
+
+    def _request_or_raise(self, verb: str, url: str, body: dict[str, Any]) -> None:
+        self._repo.requester.requestJsonAndCheck(verb, url, input=body)
 
     @staticmethod
     def _remove_label(handle: Any, label: str) -> None:
