@@ -144,7 +144,7 @@ def reconcile(
             renderer,
             pull_request=target.pull_request,
             # A run that follows a change to participants.yml serves the people it added.
-            graduates_just_added=target.graduates_ref is not None,
+            just_added=target.graduates_ref is not None,
         )
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
@@ -158,7 +158,7 @@ def reconcile(
         snapshot = _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        r = plan_registration(snapshot, config, now, renderer)
+        r = plan_registration(snapshot, config, renderer)
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 

@@ -9,8 +9,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 MARKER_RE = re.compile(r"<!-- mentoring:(?P<kind>[a-z][a-z-]*)(?::(?P<key>[^ >]+))? -->")
+
+
+class State(StrEnum):
+    """Where a mentorship stands, as the summary and the status labels show it."""
+
+    NEEDS_INFO = "needs info"
+    AWAITING_MENTOR = "awaiting mentor"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    GRADUATED = "graduated"
+    CLOSED = "closed"
+
+
+class Kind(StrEnum):
+    """What one of the bot's comments is: its marker's KIND, and its template's name."""
+
+    WELCOME = "welcome"
+    NEEDS_INFO = "needs-info"
+    PAIRED = "paired"
+    CHECKIN = "checkin"
+    REVIEW = "review"
+    REVIEW_REMINDER = "review-reminder"
+    MENTOR_REMINDER = "mentor-reminder"
+    GRADUATED = "graduated"
+    SCHEDULE_HEALTH = "schedule-health"
+    REGISTRATION_WELCOME = "registration-welcome"
+
+
+PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month
 
 
 def marker(kind: str, key: object | None = None) -> str:
