@@ -138,7 +138,6 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
-    "mentor-reminder": ("mentor-reminder", "1", {"days": 30}),
     "waiting": ("waiting", None, {}),
     "unpaired": ("unpaired", "1", {}),
     "unpaired-contact": (
@@ -284,9 +283,15 @@ def _story_kinds() -> dict[str, PostComment]:
 
     story = Story()
     keep(story.run(T0).actions)
-    keep(story.run(T0 + 30 * DAY).actions)  # mentor-reminder
+    keep(story.run(T0 + 30 * DAY).actions)  # waiting
     story.assign("mo", at(2026, 3, 1, 5))
     keep(story.run(at(2026, 3, 1, 6)).actions)  # paired
+    for i, (who, text) in enumerate(
+        [("zed", "/help"), ("alice", "/pause exams"), ("alice", "/resume"), ("zed", "/ready")]
+    ):
+        story.comment(who, text, at(2026, 3, 1, 7, i))
+        for action in comments_of(story.run(at(2026, 3, 1, 7, i)).actions):
+            found.setdefault(f"command-{action.body.split()[0]}", action)
     for when in daily(at(2026, 3, 2), at(2026, 6, 20)):
         keep(story.run(when).actions)  # checkin, review, review-reminder
     story.unassign("mo", at(2026, 6, 20)).assign("mia", at(2026, 6, 20))
@@ -310,8 +315,12 @@ def test_the_planners_context_renders_every_template_strictly() -> None:
         "checkin",
         "review",
         "review-reminder",
-        "mentor-reminder",
+        "waiting",
         "graduated",
+        "command-Commands",
+        "command-Paused:",
+        "command-Resumed.",
+        "command-Only",
     }
     assert set(found) == planner_kinds
     for name, action in found.items():

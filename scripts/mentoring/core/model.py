@@ -34,7 +34,13 @@ class Kind(StrEnum):
     CHECKIN = "checkin"
     REVIEW = "review"
     REVIEW_REMINDER = "review-reminder"
-    MENTOR_REMINDER = "mentor-reminder"
+    MENTOR_REMINDER = "mentor-reminder"  # no longer posted; old ones still count
+    COMMAND = "command"  # the one reply to a command comment, keyed by its id
+    READY_REMINDER = "ready-reminder"
+    UNPAIRED = "unpaired"  # the last mentor left, keyed by the how-many-th time
+    WAITING = "waiting"  # the one note to an applicant still waiting for a mentor
+    NAMES_OTHER = "names-other"
+    DUPLICATE = "duplicate"
     GRADUATED = "graduated"
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
