@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 import pytest
 
 from benchmarks.mentorships import ROOT, Built, build, env_for
-from mentoring.cli import reconcile
+from mentoring.cli import reconcile, reconciler
 from mentoring.cli.reconciler import RATE_RESERVE
-from mentoring.github import client as gh
+from mentoring.core.render import Renderer
+from mentoring.files.config import load_config
+from mentoring.github import repository as gh
+from mentoring.github.client import make_client, repository_name
 from simulator.sandbox import Fault, Sandbox
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)
@@ -179,3 +182,18 @@ def test_waits_add_up_to_the_cap_over_the_whole_run(built) -> None:
     assert sleeps == [25, 25]  # a third 25 s would pass 60 s
     assert code == 0
     assert "Stopped early as GitHub's rate limit refused a read (HTTP 429)" in printed
+
+
+def test_the_reconciler_returns_why_it_stopped_and_prints_nothing(built, capsys) -> None:
+    """The stop reason is data in the Outcome; the command line turns it into the warning."""
+    sb, _ = built
+    sb.rate_limit_remaining = RATE_RESERVE + 10
+    config = load_config(ROOT)
+    env = env_for(sb)
+    repo = gh.Repo(make_client(env), repository_name(env), bot_login=config.bot)
+    outcome = reconciler.reconcile(repo, config, {}, reconciler.Target(None), sb.now, Renderer())
+    assert outcome.stopped_early
+    assert outcome.stop_reason.startswith("to keep 200 API requests for others (")
+    assert "of the hour's requests left" in outcome.stop_reason
+    assert len(outcome.done) == 4
+    assert "::warning" not in capsys.readouterr().out

@@ -209,7 +209,7 @@ def test_unknown_type_suggests_the_closest() -> None:
         """
     )
     assert err.line == 3
-    assert "'textarea'" in err.fix
+    assert err.fix.endswith("Did you mean `textarea`?")
 
 
 def test_dropdown_without_options_is_an_error() -> None:

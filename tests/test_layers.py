@@ -82,7 +82,7 @@ def test_only_packages_in_the_product() -> None:
         ("core", "from os import environ"),
         ("core", "import time\nx = time.time()"),
         ("core", "import datetime as dt\nx = dt.date.today()"),
-        ("files", "from mentoring.github.client import Repo"),
+        ("files", "from mentoring.github.repository import Repo"),
         ("github", "from mentoring.cli.reconciler import reconcile"),
         ("actions", "from mentoring.files import config"),
         ("cli", "from simulator.simulation import Simulation"),
@@ -94,7 +94,7 @@ def test_a_forbidden_import_is_caught(layer: str, source: str) -> None:
 
 
 def test_what_the_rule_allows() -> None:
-    assert problems("cli", "from mentoring.github.client import Repo\nimport time") == []
+    assert problems("cli", "from mentoring.github.repository import Repo\nimport time") == []
     assert problems("github", "from github import Github\nfrom mentoring.core import model") == []
     assert problems("core", "from mentoring.core.model import Issue\nimport yaml") == []
     assert problems("core", "def f(facts):\n    return facts.now") == []  # time as an argument

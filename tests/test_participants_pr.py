@@ -400,3 +400,22 @@ def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
         ((line, message),) = found
         assert line == BASE.count("\n") + 1
         assert "opened by `mallory`, who is not `gina`, one of their mentors" in message
+
+
+def test_an_unreadable_payload_is_named(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    propose(sb, root, BASE + entry("bob"))
+    event = root.parent / "event.json"
+    event.write_text("{broken", encoding="utf-8")
+    env = {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+        "GITHUB_API_URL": sb.url,
+        "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+    }
+    assert main([], env=env) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error title=participants check could not run::")
+    assert f"The event payload {event} could not be read" in out

@@ -302,3 +302,18 @@ def test_a_later_run_after_time_passes_does_not_repeat(sandbox: Sandbox, root: P
     sandbox.clear_logs()
     assert main(sandbox, root) == 0
     assert sandbox.writes == []
+
+
+@pytest.mark.parametrize("text", ["{broken", "[]"])
+def test_an_unreadable_event_payload_is_a_clear_error(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys, text: str
+) -> None:
+    application(sandbox)
+    payload = tmp_path / "event.json"
+    payload.write_text(text, encoding="utf-8")
+    code = main(sandbox, root, GITHUB_EVENT_NAME="issues", GITHUB_EVENT_PATH=str(payload))
+    assert code == 2
+    out = capsys.readouterr().out
+    assert f"::error::The event payload {payload}" in out
+    assert "Re-run the workflow" in out
+    assert sandbox.writes == []  # nothing was guessed from a payload it could not read

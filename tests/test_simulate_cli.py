@@ -132,6 +132,10 @@ def test_faults_out_of_range(rate: str, capsys) -> None:
             "events:\n  - {at: 2026-01-05T10:00:00Z, by: cora, assign: {issue: 7, users: [bob]}}\n",
             "events[0] cannot be done: 404",
         ),
+        (
+            "start: 2026-01-05T00:00:00Z\nend: 2026-01-07T00:00:00Z\nconfig: [coordinators]\n",
+            "config: must be a mapping laid over .github/mentoring.yml",
+        ),
     ],
 )
 def test_bad_scenarios_exit_2_with_a_clear_message(

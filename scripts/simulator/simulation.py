@@ -8,7 +8,6 @@ environment an Actions run would give it.
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import json
 import logging
@@ -17,14 +16,16 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mentoring.core.model import MARKER_RE
+from mentoring.core.times import parse_utc
 from mentoring.files import forms as form_files
+from mentoring.files.config import deep_merge
 from mentoring.files.yamlfile import YamlFileError, load
 from simulator import issue_forms
 from simulator.cron import Cron
@@ -106,24 +107,10 @@ def workflow_triggers(root: Path) -> Triggers:
 
 
 def _time(value: Any, what: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
+        return parse_utc(value)
+    except (TypeError, ValueError) as exc:
         raise ScenarioError(f"{what}: {value!r} is not a time like 2026-01-05T10:00:00Z") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = dict(base)
-        for key, value in over.items():
-            merged[key] = _merge(base.get(key), value)
-        return merged
-    return copy.deepcopy(over)
 
 
 @dataclass
@@ -213,7 +200,10 @@ class Simulation:
         config_path = checkout / ".github" / "mentoring.yml"
         if self.scenario.get("config"):
             data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-            merged = _merge(data, self.scenario["config"])
+            over = self.scenario["config"]
+            if not isinstance(over, dict):
+                raise ScenarioError("config: must be a mapping laid over .github/mentoring.yml")
+            merged = deep_merge(data if isinstance(data, dict) else {}, over)
             config_path.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
         if "participants" in self.scenario:
             entries = self.scenario["participants"] or []

@@ -7,7 +7,6 @@ open application issue. --dry-run prints the plan and writes nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -16,22 +15,24 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
+from mentoring.actions.event import read_event
+from mentoring.cli.at_ref import participants_at
 from mentoring.cli.reconciler import Target, reconcile, target_from_event
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
 from mentoring.core.summary import mentors_table, table
 from mentoring.files.config import load_config
-from mentoring.files.participants import load_participants, parse_participants
+from mentoring.files.participants import load_participants
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
 
@@ -111,19 +112,20 @@ def _main(
     for problem in graduates_file.problems:
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
-    event_name = env.get("GITHUB_EVENT_NAME", "")
     dry_run = args.dry_run
     if args.issue:
         target = Target(tuple(args.issue), reason="--issue")
-    elif event_name and env.get("GITHUB_EVENT_PATH"):
-        payload = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
-        target = target_from_event(event_name, payload, config, repo)
+    elif (event := read_event(env)).in_actions:
+        if event.problem:
+            annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
+            return 2
+        target = target_from_event(event, config, repo)
     else:
         target = Target(None, reason="all open applications")
     graduates = _by_login(graduates_file)
-    if target.graduates_ref:
-        text = repo.file_text(config.participants, ref=target.graduates_ref)
-        graduates = _by_login(parse_participants(text or "[]", config.participants))
+    at_ref = participants_at(repo, config.participants, target.graduates_ref)
+    if at_ref is not None:
+        graduates = _by_login(at_ref)
     log.info(
         "Reconciling %s (%s)%s",
         "all open applications"
@@ -134,6 +136,12 @@ def _main(
     )
 
     outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
+    if outcome.stopped_early:
+        annotations.warning(
+            f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"
+            " to date, least recently updated (the likeliest overdue) first."
+            " The next run continues with the rest."
+        )
     report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
         outcome.plans, outcome.done, dry_run
     )
@@ -149,9 +157,7 @@ def _main(
         )
     if dry_run:
         print(report)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(f"{report}\n")
+    step_summary.append(env, f"{report}\n")
     for failure in outcome.failures:
         annotations.error(f"{failure}. The next run will try again.")
     return 1 if outcome.failures else 0

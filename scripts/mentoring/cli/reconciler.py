@@ -6,19 +6,19 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from mentoring.actions import annotations
+from mentoring.actions.event import WorkflowEvent
+from mentoring.cli.at_ref import participants_at
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
-from mentoring.core.participants import Participant, Participants, added_entries
+from mentoring.core.participants import Participant, added_entries
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.files.participants import parse_participants
 from mentoring.github.applications import ApplicationIssues
-from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
+from mentoring.github.client import GitHubError, RateLimited, WriteFailed
+from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 
@@ -38,55 +38,43 @@ class Target:
 
 @dataclass
 class Outcome:
+    """What a run did and planned; the command line reports it (annotations, summary)."""
+
     plans: list[Plan] = field(default_factory=list)
     done: dict[int, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     stopped_early: bool = False
-    stop_reason: str = ""  # why, when not to keep RATE_RESERVE
+    stop_reason: str = ""  # why it stopped early, as "Stopped early {stop_reason}" reads
     registrations: list[RegistrationPlan] = field(default_factory=list)
 
 
-def target_from_event(
-    event_name: str,
-    payload: Mapping[str, Any],
-    config: Config,
-    repo: Repo,
-) -> Target:
+def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
     """The issues an Actions event concerns; anything else means every open application."""
-    if event_name in ("issues", "issue_comment"):
-        issue = payload.get("issue") or {}
-        if "pull_request" in issue or not isinstance(issue.get("number"), int):
+    if event.name in ("issues", "issue_comment"):
+        if event.issue_is_pull_request or event.issue is None:
             return Target(numbers=(), reason="not an issue")
-        return Target(numbers=(issue["number"],), reason=f"{event_name}.{payload.get('action')}")
-    if event_name in ("pull_request", "pull_request_target"):
-        pull = payload.get("pull_request") or {}
-        if not pull.get("merged"):
+        return Target(numbers=(event.issue,), reason=f"{event.name}.{event.action}")
+    if event.name in ("pull_request", "pull_request_target"):
+        pull = event.pull_request
+        if pull is None or not pull.merged:
             return Target(numbers=(), reason="pull request not merged")
-        ref = pull.get("merge_commit_sha")
-        base = (pull.get("base") or {}).get("sha")
-        numbers = _issues_of_added(repo, config, base, ref)
-        return Target(numbers, pull_request=pull.get("number"), graduates_ref=ref, reason="merged")
-    if event_name == "push":
-        numbers = _issues_of_added(repo, config, payload.get("before"), payload.get("after"))
-        return Target(numbers, graduates_ref=payload.get("after"), reason="push")
-    return Target(numbers=None, reason=event_name or "manual")
-
-
-def _parse_at(repo: Repo, config: Config, ref: str | None) -> Participants | None:
-    if not ref or set(ref) == {"0"}:
-        return None
-    text = repo.file_text(config.participants, ref=ref)
-    return parse_participants(text or "[]", config.participants)
+        ref = pull.merge_commit_sha
+        numbers = _issues_of_added(repo, config, pull.base_sha, ref)
+        return Target(numbers, pull_request=pull.number, graduates_ref=ref, reason="merged")
+    if event.name == "push":
+        numbers = _issues_of_added(repo, config, event.before, event.after)
+        return Target(numbers, graduates_ref=event.after, reason="push")
+    return Target(numbers=None, reason=event.name or "manual")
 
 
 def _issues_of_added(
     repo: Repo, config: Config, old_ref: str | None, new_ref: str | None
 ) -> tuple[int, ...]:
     """Application issues of the people a change to participants.yml adds."""
-    new = _parse_at(repo, config, new_ref)
+    new = participants_at(repo, config.participants, new_ref)
     if new is None:
         return ()
-    old = _parse_at(repo, config, old_ref)
+    old = participants_at(repo, config.participants, old_ref)
     added = added_entries(old.entries, new.entries) if old else list(new.entries)
     numbers: list[int] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
@@ -162,16 +150,6 @@ def reconcile(
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
-    if outcome.stopped_early:
-        reason = outcome.stop_reason or (
-            f"to keep {RATE_RESERVE} API requests for others"
-            f" ({repo.rate_remaining()} of the hour's requests left)"
-        )
-        annotations.warning(
-            f"Stopped early {reason}; {len(outcome.done)} issues were brought up to date,"
-            " least recently updated (the likeliest overdue) first."
-            " The next run continues with the rest."
-        )
     return outcome
 
 
@@ -216,6 +194,10 @@ def _targeted(
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.
+# Not core.health.STATE_CHANGES, which answers another question (after which events the
+# schedule may rightly not have posted): a rename changes the listed title but not what is
+# due, and a transfer is why the schedule here could not have posted before, but changes
+# no field of the issue read after it.
 _CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "renamed"}
 )
@@ -228,7 +210,7 @@ def _read(repo: Repo, issue: Issue, outcome: Outcome) -> IssueSnapshot | None:
     shows a change after that, the issue is read again, so the plan sees it as it is now.
     """
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return None
     try:
         snapshot = repo.snapshot(issue)
@@ -254,7 +236,7 @@ def _apply(
     if dry_run or not actions:
         return
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return
     for action in actions:
         try:
@@ -268,9 +250,16 @@ def _apply(
         outcome.done.setdefault(action.issue, []).append(action.describe())
 
 
-def _stop(outcome: Outcome, reason: str = "") -> None:
+def _stop(outcome: Outcome, reason: str) -> None:
     outcome.stopped_early = True
-    outcome.stop_reason = outcome.stop_reason or reason
+    outcome.stop_reason = outcome.stop_reason or reason  # the first reason is the one
+
+
+def _reserve_reason(repo: Repo) -> str:
+    return (
+        f"to keep {RATE_RESERVE} API requests for others"
+        f" ({repo.rate_remaining()} of the hour's requests left)"
+    )
 
 
 def _is_application(issue: Issue, config: Config) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.core import health
 from mentoring.core.labels import label_changes, wanted_labels
 from mentoring.core.settings import Config
@@ -31,12 +31,11 @@ from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
-    RepoAccess,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.probes import Probes, RepoAccess
 
 log = logging.getLogger("setup_repo")
 
@@ -173,7 +172,7 @@ def check_workflows(root: Path, config: Config, report: Report) -> None:
                 f"name is {reconciler.get('name')!r} but the schedule warning tells"
                 f" coordinators to re-enable the workflow {health.WORKFLOW!r}: change it back"
                 f" to `name: {health.WORKFLOW}` (or change WORKFLOW in"
-                " scripts/mentoring/health.py with it).",
+                " scripts/mentoring/core/health.py with it).",
                 file,
             )
         for job_id, job in (reconciler.get("jobs") or {}).items():
@@ -221,7 +220,7 @@ def check_branches(root: Path, default_branch: str, report: Report) -> None:
         )
 
 
-def check_access(repo: Repo, report: Report) -> RepoAccess | None:
+def check_access(repo: Probes, report: Report) -> RepoAccess | None:
     """The repository is reachable with the token, has issues on, and is not archived."""
     access = repo.access()
     if access.status != 200:
@@ -253,7 +252,7 @@ def check_access(repo: Repo, report: Report) -> RepoAccess | None:
     return access
 
 
-def check_write(repo: Repo, report: Report) -> None:
+def check_write(repo: Probes, report: Report) -> None:
     """Ask GitHub whether a label write would be allowed, without writing one."""
     allowed, needs = repo.probe_label_write()
     if allowed:
@@ -270,7 +269,7 @@ def check_write(repo: Repo, report: Report) -> None:
         report.add(WARNING, "Could not tell whether the token may write labels.")
 
 
-def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> int:
+def sync_labels(repo: Probes, config: Config, report: Report, dry_run: bool) -> int:
     """Create missing labels and fix colours and descriptions; returns the writes made."""
     writes = 0
     for change in label_changes(wanted_labels(config), repo.labels()):
@@ -296,7 +295,7 @@ def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> in
     return writes
 
 
-def check_coordinators(repo: Repo, config: Config, report: Report) -> None:
+def check_coordinators(repo: Probes, config: Config, report: Report) -> None:
     """New applications are assigned to the coordinators: each must be assignable."""
     for login in config.coordinators:
         can = repo.assignable(login)
@@ -329,7 +328,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     check_forms(config, report)
     check_workflows(args.root, config, report)
     try:
-        repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
+        repo = Probes(make_client(env), repository_name(env))
     except ConfigurationError as exc:
         annotations.error(str(exc))
         return 2
@@ -350,9 +349,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
     text = report.markdown(title)
     print(text)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(text + "\n")
+    step_summary.append(env, text + "\n")
     for status, item, file in report.items:
         if status == ERROR:
             annotations.error(item, file=file)

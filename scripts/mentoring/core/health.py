@@ -23,7 +23,8 @@ WORKFLOW = "Mentoring"  # the `name:` of .github/workflows/mentoring.yml
 # The schedule runs daily: a due comment more than two days old means two runs missed it.
 STALL_AFTER = timedelta(days=2)
 # Timeline events after which the schedule may rightly not have posted (no mentor, paused,
-# closed, unlabelled): the stall is only counted from the last of them.
+# closed, unlabelled): the stall is only counted from the last of them. (Not the
+# reconciler's _CHANGES, the events that make the listed issue stale: see there.)
 STATE_CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "transferred"}
 )

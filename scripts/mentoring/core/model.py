@@ -1,7 +1,7 @@
 """The project's own view of GitHub: frozen snapshots in, frozen actions out.
 
-Only ``mentoring.github.client`` builds these from PyGithub objects; everything else (the planner,
-the calendar, the templates) works on these plain values and never touches the network.
+Only ``mentoring.github.repository`` builds these from PyGithub objects; everything else (the
+planner, the calendar, the templates) works on these plain values and never touches the network.
 """
 
 from __future__ import annotations
@@ -52,11 +52,6 @@ PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month
 def marker(kind: str, key: object | None = None) -> str:
     """The hidden marker that identifies one of the bot's comments."""
     return f"<!-- mentoring:{kind} -->" if key is None else f"<!-- mentoring:{kind}:{key} -->"
-
-
-def is_bot_login(login: str) -> bool:
-    """GitHub Apps and Actions act as ``name[bot]`` users."""
-    return login.lower().endswith("[bot]")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from mentoring.core.calendar import bot_comments
 from mentoring.core.commands import Command, parse
+from mentoring.core.logins import is_bot_login
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -22,7 +23,6 @@ from mentoring.core.model import (
     IssueSnapshot,
     PostComment,
     RemoveLabels,
-    is_bot_login,
 )
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config

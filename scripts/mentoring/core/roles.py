@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from mentoring.core.calendar import latest_assigners
-from mentoring.core.logins import is_login
-from mentoring.core.model import Event, IssueSnapshot, is_bot_login
+from mentoring.core.logins import is_bot_login, is_login
+from mentoring.core.model import Event, IssueSnapshot
 from mentoring.core.settings import Config
 
 

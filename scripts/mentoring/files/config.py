@@ -8,7 +8,6 @@ the forms the config names are loaded and checked against it here, once.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,12 +26,12 @@ from mentoring.core.settings import (
     Program,
 )
 from mentoring.files import forms as form_files
+from mentoring.files.hints import describe, did_you_mean, is_web_url
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
 DEFAULTS: dict[str, Any] = {
@@ -125,12 +124,7 @@ class _Validator:
     def check_keys(self, data: Mapping[str, Any], known: Mapping[str, Any], path: tuple) -> None:
         for key in data:
             if key not in known:
-                close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-                fix = (
-                    f"Did you mean `{close[0]}`?"
-                    if close
-                    else f"Known keys here: {', '.join(known)}."
-                )
+                fix = did_you_mean(key, known) or f"Known keys here: {', '.join(known)}."
                 where = ".".join(map(str, (*path, key)))
                 raise self.error((*path, key), f"unknown key `{where}`.", fix)
 
@@ -155,7 +149,7 @@ class _Validator:
             name = ".".join(map(str, path))
             raise self.error(
                 path,
-                f"`{name}` must be non-empty text, not {_describe(value)}.",
+                f"`{name}` must be non-empty text, not {describe(value)}.",
                 "Write the text, in quotes if it contains ': ' or starts with a symbol."
                 + (" Use `null` to leave it unset." if optional else ""),
             )
@@ -163,7 +157,7 @@ class _Validator:
 
     def url(self, value: Any, path: tuple) -> str | None:
         text = self.text(value, path, optional=True)
-        if text is not None and not _URL.match(text):
+        if text is not None and not is_web_url(text):
             name = ".".join(map(str, path))
             raise self.error(
                 path, f"`{name}` is not a web address: {text!r}.", "Write a full http(s):// URL."
@@ -172,7 +166,7 @@ class _Validator:
 
     def contact(self, value: Any, path: tuple) -> str | None:
         text = self.text(value, path, optional=True)
-        if text is not None and not (_URL.match(text) or _EMAIL.match(text)):
+        if text is not None and not (is_web_url(text) or _EMAIL.match(text)):
             name = ".".join(map(str, path))
             raise self.error(
                 path,
@@ -187,7 +181,7 @@ class _Validator:
             name = ".".join(map(str, path))
             raise self.error(
                 path,
-                f"`{name}` must be a whole number of 1 or more, not {_describe(value)}.",
+                f"`{name}` must be a whole number of 1 or more, not {describe(value)}.",
                 f"Write a positive number, for example `{path[-1]}: {_default(path)}`.",
             )
         return value
@@ -197,7 +191,7 @@ class _Validator:
         if not isinstance(value, str):
             raise self.error(
                 path,
-                f"`{name}` must be a GitHub login, not {_describe(value)}.",
+                f"`{name}` must be a GitHub login, not {describe(value)}.",
                 "Write the login as text.",
             )
         if value.startswith("@"):
@@ -299,13 +293,8 @@ class _Validator:
         if not (folder / name).is_file():
             present = sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
             present = [p for p in present if p != "config.yml"]
-            close = difflib.get_close_matches(name, present, n=1)
-            fix = (
-                f"Did you mean `{close[0]}`?"
-                if close
-                else (
-                    f"Forms there: {', '.join(present)}." if present else "Add the form file there."
-                )
+            fix = did_you_mean(name, present) or (
+                f"Forms there: {', '.join(present)}." if present else "Add the form file there."
             )
             raise self.error(path, f"there is no form {FORMS_DIR}/{name}.", fix)
         return name, form_files.load_form(folder / name, f"{FORMS_DIR}/{name}")
@@ -314,11 +303,8 @@ class _Validator:
         field_id = self.text(value, path)
         assert field_id is not None
         if field_id not in form.ids:
-            close = difflib.get_close_matches(field_id, form.ids, n=1)
-            fix = (
-                f"Did you mean `{close[0]}`?"
-                if close
-                else f"Use one of the form's field ids: {', '.join(form.ids)}."
+            fix = did_you_mean(field_id, form.ids) or (
+                f"Use one of the form's field ids: {', '.join(form.ids)}."
             )
             raise self.error(path, f"the form {form.file} has no field with id {field_id!r}.", fix)
         return field_id
@@ -397,18 +383,6 @@ class _Validator:
                 "Write a relative path such as `participants.yml`.",
             )
         return text
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"{value!r}"
 
 
 def _default(path: tuple) -> Any:

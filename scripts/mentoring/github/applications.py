@@ -12,7 +12,7 @@ from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import IssueInfo
 from mentoring.core.roles import mentee_of, mentors_of
 from mentoring.core.settings import Config
-from mentoring.github.client import Repo
+from mentoring.github.repository import Repo
 
 
 def issue_info(issue: Issue, config: Config) -> IssueInfo:

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from mentoring.core.times import parse_utc
+
 from .model import ApiError, Issue, invalid, not_found
 from .shapes import iso
 
@@ -73,7 +75,7 @@ def _since(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_utc(value)
     except ValueError:
         raise invalid("Issue", "since") from None
 
