@@ -113,9 +113,10 @@ def _main(
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
     dry_run = args.dry_run
+    event = read_event(env)
     if args.issue:
         target = Target(tuple(args.issue), reason="--issue")
-    elif (event := read_event(env)).in_actions:
+    elif event.in_actions:
         if event.problem:
             annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
             return 2
@@ -135,7 +136,11 @@ def _main(
         " as a dry run" if dry_run else "",
     )
 
-    outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
+    # The event's payload names the repository; otherwise it is read if a comment needs it.
+    site = event.site if event.in_actions and not event.problem else None
+    outcome = reconcile(
+        repo, config, graduates, target, now, Renderer(), site=site, dry_run=dry_run
+    )
     if outcome.stopped_early:
         annotations.warning(
             f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"

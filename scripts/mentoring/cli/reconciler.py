@@ -10,12 +10,13 @@ from datetime import datetime
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
 from mentoring.core.health import plan_health
-from mentoring.core.model import Action, Issue, IssueSnapshot
+from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant, added_entries
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
+from mentoring.core.site import Site
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.repository import Repo
@@ -102,6 +103,7 @@ def reconcile(
     now: datetime,
     renderer: Renderer,
     *,
+    site: Site | None = None,
     dry_run: bool = False,
 ) -> Outcome:
     """Bring the targeted issues up to date one at a time: read, plan, apply, then the next.
@@ -117,6 +119,9 @@ def reconcile(
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
     applications, registrations = _targeted(repo, config, target, outcome)
+    links = _Links(repo, config, site)
+    if target.numbers is None and config.mentor_registration is not None:
+        links.registered = frozenset(i.author.lower() for i in registrations)
 
     for issue in applications:
         if outcome.stopped_early:
@@ -124,16 +129,27 @@ def reconcile(
         snapshot = _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        p = plan(
-            snapshot,
-            config,
-            graduates,
-            now,
-            renderer,
-            pull_request=target.pull_request,
-            # A run that follows a change to participants.yml serves the people it added.
-            just_added=target.graduates_ref is not None,
-        )
+
+        def plan_now(snapshot: IssueSnapshot = snapshot) -> Plan:
+            return plan(
+                snapshot,
+                config,
+                graduates,
+                now,
+                renderer,
+                pull_request=target.pull_request,
+                # A run that follows a change to participants.yml serves the people it added.
+                just_added=target.graduates_ref is not None,
+                site=links.site,
+                registered=links.registered,
+            )
+
+        p = plan_now()
+        if links.missing_for(p.actions):
+            # A comment with links is planned: read what it needs (once a run), plan again.
+            if not links.read(outcome, snapshot.issue.number):
+                continue
+            p = plan_now()
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
@@ -151,6 +167,60 @@ def reconcile(
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
     return outcome
+
+
+class _Links:
+    """What comments link to, read only when a planned comment needs it, once a run: the
+    repository (for the /ready reply's edit link and the registration form) and who has
+    an open mentor registration (whom the pairing comment invites to register).
+
+    An event run has the repository from its payload, and a scheduled run has listed the
+    registrations already; so most runs read neither.
+    """
+
+    def __init__(self, repo: Repo, config: Config, site: Site | None) -> None:
+        self._repo = repo
+        self._config = config
+        self.site = site
+        self.registered: frozenset[str] | None = None
+
+    def _wants_registered(self, actions: tuple[Action, ...]) -> bool:
+        return (
+            self._config.mentor_registration is not None
+            and self.registered is None
+            and any(isinstance(a, PostComment) and a.kind == Kind.PAIRED for a in actions)
+        )
+
+    def _wants_site(self, actions: tuple[Action, ...]) -> bool:
+        linking = (
+            {Kind.COMMAND, Kind.PAIRED} if self._config.mentor_registration else {Kind.COMMAND}
+        )
+        return self.site is None and any(
+            isinstance(a, PostComment) and a.kind in linking for a in actions
+        )
+
+    def missing_for(self, actions: tuple[Action, ...]) -> bool:
+        return self._wants_site(actions) or self._wants_registered(actions)
+
+    def read(self, outcome: Outcome, number: int) -> bool:
+        """Read what is missing; False (noted) when it could not be read, and the issue
+        then waits for the next run rather than get a comment with a wrong invitation."""
+        registration = self._config.mentor_registration
+        try:
+            if self.site is None:
+                self.site = self._repo.site()
+            if self.registered is None and registration is not None:
+                listed = self._repo.open_issues(registration.label)
+                self.registered = frozenset(i.author.lower() for i in listed)
+        except GitHubError as exc:
+            if exc.rate_limited:
+                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+            else:
+                outcome.failures.append(
+                    f"#{number}: the repository or its registrations could not be read ({exc})"
+                )
+            return False
+        return True
 
 
 def _targeted(

@@ -31,6 +31,7 @@ from mentoring.core.model import (
     RemoveLabels,
     Unassign,
 )
+from mentoring.core.site import Site
 from mentoring.core.times import parse_utc
 from mentoring.github.client import (
     API_ERRORS,
@@ -190,6 +191,16 @@ class Repo:
         if isinstance(content, list):
             return None
         return base64.b64decode(content.content).decode("utf-8")
+
+    def site(self) -> Site:
+        """The repository's name, web address and default branch (one request)."""
+        with translated():
+            _, data = self._repo.requester.requestJsonAndCheck("GET", self._repo.url)
+        return Site(
+            full_name=data.get("full_name") or self.full_name,
+            html_url=(data.get("html_url") or "").rstrip("/"),
+            default_branch=data.get("default_branch") or "main",
+        )
 
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
