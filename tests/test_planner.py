@@ -26,6 +26,7 @@ from planner_cases import (
     DAY,
     LABELS,
     ROOT,
+    SITE,
     T0,
     Story,
     at,
@@ -794,3 +795,60 @@ def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_l
     story.assign("mo", PAIRED_AT)
     later = load_config(ROOT, {"coordinators": ["someone-else"]})
     assert story.plan(at(2026, 3, 1), config=later).mentorship.mentee == "bob"
+
+
+# ------------------------------------------------------------ every new action, run twice
+
+
+def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
+    """Each run below plans, applies, and plans again at the same instant (Story.run
+    asserts the second plan is empty), over every action the commands and transitions add:
+    the needs-info edit, each command's reply and label, the ready reminder, the waiting
+    note, the unpaired comment and the registration invitation."""
+    seen: list[object] = []
+    ready = LABELS.ready
+
+    def run(story: Story, when: datetime, **kwargs: object) -> None:
+        seen.extend(story.run(when, site=SITE, **kwargs).actions)
+
+    # The needs-info comment, then edited in place when an edit leaves less missing.
+    story = opened(role="", availability=None)
+    run(story, T0 + timedelta(seconds=5))
+    story.edit(body(availability=None))
+    run(story, T0 + timedelta(minutes=5))
+    # Waiting: the one kind note once mentor_wait_days have passed.
+    story.edit(body())
+    run(story, T0 + timedelta(minutes=10))
+    run(story, T0 + timedelta(days=CONFIG.cadence.mentor_wait_days, hours=1))
+    # Paired, with an invitation to register (nobody has registered).
+    story.assign("mo", PAIRED_AT)
+    run(story, PAIRED_AT + timedelta(seconds=5), registered=frozenset())
+    # Commands: a stranger's help and refusal; pause and resume; ready.
+    t = PAIRED_AT + DAY
+    for i, (who, text) in enumerate(
+        [("eve", "/help"), ("eve", "/ready"), ("alice", "/pause exams"), ("mo", "/resume")]
+    ):
+        story.comment(who, text, t + timedelta(hours=i))
+        run(story, t + timedelta(hours=i, seconds=5))
+    # The last mentor leaves: one comment; another takes over.
+    story.unassign("mo", t + timedelta(days=2))
+    run(story, t + timedelta(days=2, seconds=5))
+    story.assign("mia", t + timedelta(days=3))
+    run(story, t + timedelta(days=3, seconds=5), registered=frozenset({"mia"}))
+    story.comment("mia", "/ready", t + timedelta(days=4))
+    run(story, t + timedelta(days=4, seconds=5))
+    # No graduation within ready_reminder_days: one reminder.
+    run(story, t + timedelta(days=4 + CONFIG.cadence.ready_reminder_days, hours=1))
+
+    types = {type(a).__name__ for a in seen}
+    assert {"EditComment", "PostComment", "AddLabels", "RemoveLabels"} <= types
+    posted = [a.kind for a in seen if isinstance(a, PostComment)]
+    for kind in ("needs-info", "waiting", "paired", "command", "ready-reminder", "unpaired"):
+        assert kind in posted, (kind, posted)
+    assert posted.count("command") == 5
+    labels = [(type(a).__name__, a.labels) for a in seen if hasattr(a, "labels")]
+    assert ("AddLabels", (LABELS.paused,)) in labels
+    assert ("RemoveLabels", (LABELS.paused,)) in labels
+    assert ("AddLabels", (ready,)) in labels
+    pairings = [a.body for a in seen if isinstance(a, PostComment) and a.kind == "paired"]
+    assert ["register as a mentor" in text for text in pairings] == [True, False]  # mia has
