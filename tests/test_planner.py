@@ -17,6 +17,7 @@ import pytest
 from mentoring.cli.reconciler import _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
+from mentoring.core.replies import MAX_REPLIES_PER_RUN
 from mentoring.files.config import load_config
 from planner_cases import (
     APPLICATION,
@@ -852,3 +853,21 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     assert ("AddLabels", (ready,)) in labels
     pairings = [a.body for a in seen if isinstance(a, PostComment) and a.kind == "paired"]
     assert ["register as a mentor" in text for text in pairings] == [True, False]  # mia has
+
+
+def test_a_flood_of_commands_is_answered_a_few_each_run_oldest_first_each_once() -> None:
+    story = paired()
+    t = PAIRED_AT + DAY
+    for i in range(12):
+        story.comment("eve", f"/help\n\nnumber {i}", t + timedelta(minutes=i))
+    answered: list[str] = []
+    for run in range(3):
+        when = t + timedelta(hours=run + 1)
+        result = story.plan(when, site=SITE)
+        replies = [a for a in result.actions if isinstance(a, PostComment) and a.kind == "command"]
+        assert len(replies) == min(MAX_REPLIES_PER_RUN, 12 - len(answered))
+        answered += [a.key for a in replies]
+        story.apply(result.actions, when)
+    # Every comment got exactly one reply, in the order they were written.
+    assert answered == [str(c.id) for c in story.comments if c.author == "eve"]
+    assert story.plan(t + timedelta(hours=5), site=SITE).actions == ()

@@ -29,6 +29,12 @@ from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
 KIND = "command"
+
+# Replies one run posts on one issue. Every command comment still gets its one reply, but a
+# flood (a backlog after an outage, or one person's hundred /help comments) is answered a
+# few per run, oldest first, so a stranger cannot spend the run's writes and GitHub's
+# content-creation limits; the next runs answer the rest.
+MAX_REPLIES_PER_RUN = 5
 EVERYONE_INVOLVED = "the mentee, a mentor of this issue or a coordinator"
 MENTOR_OR_COORDINATOR = "a mentor of this issue or a coordinator"
 ASSIGNED_COORDINATOR = "a coordinator assigned to this issue"
@@ -156,6 +162,8 @@ def answer(
     for comment, command in commands(snapshot, config.bot):
         if comment.id in done:
             continue
+        if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last
+            break
         who = comment.author.lower()
         involved = who == roles.mentee or who in mentors or who in roles.coordinators
         if issue.state != "open":
