@@ -21,7 +21,7 @@ from mentoring.cli.at_ref import participants_at
 from mentoring.cli.reconciler import Target, reconcile, target_from_event
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
-from mentoring.core.summary import mentors_table, table
+from mentoring.core.summary import mentors_table, table, waiting
 from mentoring.files.config import load_config
 from mentoring.files.participants import load_participants
 from mentoring.files.yamlfile import YamlFileError
@@ -150,6 +150,9 @@ def _main(
     report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
         outcome.plans, outcome.done, dry_run
     )
+    waiting_for = waiting(outcome.plans, config.cadence.mentor_wait_days)
+    if waiting_for:
+        report += "\n## Waiting for a mentor\n\n" + waiting_for
     if target.numbers is None and config.mentor_registration is not None:
         # Loads count every open application, so only a run over all of them shows them.
         planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in outcome.registrations}

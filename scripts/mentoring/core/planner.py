@@ -79,6 +79,9 @@ class Mentorship:
     next: Due | None  # the next one to come, while the clock runs
     missing: tuple[str, ...] = ()  # labels of required answers still empty
     age_days: int | None = None  # days the clock has run (pauses left out), while it runs
+    # Days waited for a mentor since the welcome (pauses and closed time left out), while
+    # awaiting one: the coordinators' reminder, in the run's summary, not on the issue.
+    waiting_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ class _Draft:
         self.renderer = renderer
         self.actions: list[Action] = []
         self.overdue_since: datetime | None = None
+        self.waiting_days: int | None = None
         # What the labels will say once this plan's command replies are applied.
         self.paused = facts.paused
         self.ready = facts.ready
@@ -255,7 +259,16 @@ class _Draft:
         ]
         latest = posting[-1] if posting else f.last
         return Mentorship(
-            f.issue.number, f.mentee, f.mentors, state, f.start, latest, nxt, f.missing, age
+            f.issue.number,
+            f.mentee,
+            f.mentors,
+            state,
+            f.start,
+            latest,
+            nxt,
+            f.missing,
+            age,
+            self.waiting_days if state == State.AWAITING_MENTOR else None,
         )
 
 
@@ -421,7 +434,9 @@ def _waiting(draft: _Draft) -> Plan:
     welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), f.now)
     not_waiting = list(f.pauses) + closed_intervals(f.snapshot.events, f.now)
     wait = timedelta(days=f.config.cadence.mentor_wait_days).total_seconds()
-    if f.start is None and not draft.paused and active_age(welcomed, not_waiting, f.now) >= wait:
+    waited = active_age(welcomed, not_waiting, f.now)
+    draft.waiting_days = int(waited // 86400)
+    if f.start is None and not draft.paused and waited >= wait:
         draft.comment(Kind.WAITING)
     draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)
     return draft.done(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
