@@ -165,6 +165,7 @@ class Story:
         config: Config = CONFIG,
         site: Site | None = None,
         registered: frozenset[str] | None = None,
+        applications: Mapping[str, tuple[int, ...]] | None = None,
     ) -> Plan:
         return plan(
             self.snapshot(),
@@ -175,6 +176,7 @@ class Story:
             pull_request,
             site=site,
             registered=registered,
+            applications=applications,
         )
 
     # -- what GitHub shows after the bot acted

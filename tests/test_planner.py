@@ -812,9 +812,11 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     def run(story: Story, when: datetime, **kwargs: object) -> None:
         seen.extend(story.run(when, site=SITE, **kwargs).actions)
 
-    # The needs-info comment, then edited in place when an edit leaves less missing.
+    # The needs-info comment (and, as alice applied before in #2, the duplicate note), then
+    # the needs-info edited in place when an edit leaves less missing.
     story = opened(role="", availability=None)
-    run(story, T0 + timedelta(seconds=5))
+    story.number = 5
+    run(story, T0 + timedelta(seconds=5), applications={"alice": (2, 5)})
     story.edit(body(availability=None))
     run(story, T0 + timedelta(minutes=5))
     # Waiting: the one kind note once mentor_wait_days have passed.
@@ -844,7 +846,16 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     types = {type(a).__name__ for a in seen}
     assert {"EditComment", "PostComment", "AddLabels", "RemoveLabels"} <= types
     posted = [a.kind for a in seen if isinstance(a, PostComment)]
-    for kind in ("needs-info", "waiting", "paired", "command", "ready-reminder", "unpaired"):
+    kinds = (
+        "needs-info",
+        "duplicate",
+        "waiting",
+        "paired",
+        "command",
+        "ready-reminder",
+        "unpaired",
+    )
+    for kind in kinds:
         assert kind in posted, (kind, posted)
     assert posted.count("command") == 5
     labels = [(type(a).__name__, a.labels) for a in seen if hasattr(a, "labels")]

@@ -198,7 +198,10 @@ def test_a_repository_that_cannot_be_read_holds_the_comment_for_the_next_run() -
         sb.inject(Fault.ERROR_BEFORE, method="GET", path=r"/repos/astropy/mentoring$", count=5)
         code, printed = _run_issue(sb, number)
         assert code == 1
-        assert f"#{number}: the repository or its registrations could not be read" in printed
+        assert (
+            f"#{number}: the repository, its registrations or its applications could not be read"
+            in printed
+        )
         assert _paired_writes(sb) == []  # not posted without its invitation, nor with a wrong one
         sb.advance(hours=1)
         code, _ = _run_issue(sb, number)

@@ -120,6 +120,8 @@ class Facts:
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
     registered: frozenset[str] | None = None  # logins with an open mentor registration
+    # Open application issues by mentee (lower-case login), None when the run did not read them.
+    applications: Mapping[str, tuple[int, ...]] | None = None
 
     @property
     def issue(self) -> Issue:
@@ -159,6 +161,7 @@ def facts(
     now: datetime,
     site: Site | None = None,
     registered: frozenset[str] | None = None,
+    applications: Mapping[str, tuple[int, ...]] | None = None,
 ) -> Facts:
     """Read everything the phases need off the snapshot, once."""
     issue = snapshot.issue
@@ -217,6 +220,7 @@ def facts(
         coordinating,
         site,
         registered,
+        applications,
     )
 
 
@@ -282,15 +286,17 @@ def plan(
     just_added: bool = False,
     site: Site | None = None,
     registered: frozenset[str] | None = None,
+    applications: Mapping[str, tuple[int, ...]] | None = None,
 ) -> Plan:
     """Every action one application issue needs now.
 
     ``participants`` are the entries of participants.yml, keyed by lower-case login;
     ``just_added`` says this run follows the change that added them. ``site`` is the
     repository the run works on (for links); ``registered`` the lower-case logins with an
-    open mentor registration, None when the run did not read them.
+    open mentor registration, None when the run did not read them; ``applications`` the
+    open application issues by mentee (lower-case login), None when not read.
     """
-    f = facts(snapshot, config, now, site, registered)
+    f = facts(snapshot, config, now, site, registered, applications)
     draft = _Draft(f, renderer)
     entry = participants.get(f.mentee.lower())
     if entry is not None and _concludes(entry, f, just_added):
@@ -401,13 +407,26 @@ def _intake(draft: _Draft) -> bool:
                 draft.actions.append(
                     EditComment(f.issue.number, current.id, Kind.NEEDS_INFO, None, body)
                 )
+        _duplicate(draft)
         draft.labels(f.config.labels.needs_info)
         return False
     draft.comment(Kind.WELCOME, answers_complete=not f.missing)
     named = _named_applicant(f)
     if named:
         draft.comment(Kind.NAMES_OTHER, named=named)
+    _duplicate(draft)
     return True
+
+
+def _duplicate(draft: _Draft) -> None:
+    """A later open application by the same person: the coordinators are told, once, on it,
+    with links to the earlier ones (the first application itself gets no note)."""
+    f = draft.facts
+    if f.applications is None:
+        return
+    earlier = sorted(n for n in f.applications.get(f.mentee.lower(), ()) if n < f.issue.number)
+    if earlier:
+        draft.comment(Kind.DUPLICATE, others=earlier)
 
 
 def _named_applicant(f: Facts) -> str | None:
