@@ -214,3 +214,19 @@ def test_ready_then_the_how_to_then_the_merged_entry_graduates() -> None:
     assert result.issues["1"]["state"] == "closed"
     assert result.issues["1"]["state_reason"] == "completed"
     assert GRADUATED in result.issues["1"]["labels"]
+
+
+def test_in_the_demo_the_mentor_answers_a_review_with_ready_and_the_mentee_graduates() -> None:
+    from pathlib import Path
+
+    from simulator.simulation import load_scenario
+
+    demo = Path(__file__).resolve().parents[1] / "scripts" / "scenarios" / "demo.yml"
+    result = run(load_scenario(demo))
+    kinds = [a["kind"] for a in comments(result)]
+    # The last review, bob's /ready answering it, then the graduation after the how-to.
+    assert kinds[-3:] == ["review", "command", "graduated"]
+    how_to = comments(result, "command")[-1]["body"]
+    assert "participants.yml" in how_to
+    assert "Closes #1" in how_to
+    assert result.issues["1"]["state_reason"] == "completed"
