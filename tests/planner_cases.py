@@ -20,6 +20,7 @@ from mentoring.core.model import (
     Assign,
     Close,
     Comment,
+    EditComment,
     Event,
     Issue,
     IssueSnapshot,
@@ -31,6 +32,7 @@ from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
+from mentoring.core.site import Site
 from mentoring.files.config import load_config
 from simulator import issue_forms
 
@@ -49,6 +51,7 @@ LABELS = CONFIG.labels
 
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
+SITE = Site("astropy/mentoring", "https://github.com/astropy/mentoring", "main")
 
 CODE_OF_CONDUCT = FORM.field("code_of_conduct").options[0]
 COMPLETE: dict[str, forms.Answer] = {
@@ -163,8 +166,21 @@ class Story:
         graduates: Mapping[str, Participant] | None = None,
         pull_request: int | None = None,
         config: Config = CONFIG,
+        site: Site | None = None,
+        registered: frozenset[str] | None = None,
+        applications: Mapping[str, tuple[int, ...]] | None = None,
     ) -> Plan:
-        return plan(self.snapshot(), config, graduates or {}, now, RENDERER, pull_request)
+        return plan(
+            self.snapshot(),
+            config,
+            graduates or {},
+            now,
+            RENDERER,
+            pull_request,
+            site=site,
+            registered=registered,
+            applications=applications,
+        )
 
     # -- what GitHub shows after the bot acted
 
@@ -174,6 +190,13 @@ class Story:
             match action:
                 case PostComment():
                     self.comment(BOT, action.body, now)
+                case EditComment():
+                    self.comments = [
+                        replace(c, body=action.body, edited=True)
+                        if c.id == action.comment_id
+                        else c
+                        for c in self.comments
+                    ]
                 case Assign():
                     for user in action.users:
                         self.assign(user, now, by=BOT)

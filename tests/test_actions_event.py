@@ -105,3 +105,39 @@ def test_a_payload_too_big_to_be_githubs_is_refused(tmp_path: Path, monkeypatch)
     event = read_event(_env(tmp_path, "issues", {"issue": {"number": 1}}))
     assert "over" in event.problem
     assert event.issue is None
+
+
+REPOSITORY = {
+    "full_name": "astropy/mentoring",
+    "html_url": "https://github.com/astropy/mentoring",
+    "default_branch": "trunk",
+}
+
+
+def test_the_payloads_repository_gives_the_links_site() -> None:
+    site = from_payload("issue_comment", {"repository": REPOSITORY}).site
+    assert site is not None
+    assert (site.full_name, site.html_url, site.default_branch) == (
+        "astropy/mentoring",
+        "https://github.com/astropy/mentoring",
+        "trunk",
+    )
+    assert site.edit_url("participants.yml") == (
+        "https://github.com/astropy/mentoring/edit/trunk/participants.yml"
+    )
+
+
+@pytest.mark.parametrize(
+    "repository",
+    [
+        None,
+        "astropy/mentoring",
+        {},
+        {**REPOSITORY, "default_branch": None},
+        {**REPOSITORY, "html_url": ""},
+        {**REPOSITORY, "full_name": 7},
+    ],
+)
+def test_a_repository_without_name_address_or_branch_gives_no_site(repository: object) -> None:
+    # The reconciler then reads the repository itself, if a comment needs it.
+    assert from_payload("issues", {"repository": repository}).site is None

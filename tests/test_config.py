@@ -104,7 +104,7 @@ def test_defaults(repo: Path) -> None:
     cfg = config.load_config(repo)
     assert cfg.coordinators == ("cora",)
     assert cfg.bot == "github-actions[bot]"
-    assert cfg.program == config.Program(name="Mentoring program", url=None)
+    assert cfg.program == config.Program(name="Mentoring program", url=None, contact=None)
     assert cfg.application.form == "mentee-application.yml"
     assert cfg.application.label == "application"
     assert cfg.application.mentee_field is None
@@ -118,8 +118,12 @@ def test_defaults(repo: Path) -> None:
         active="mentoring: active",
         paused="mentoring: paused",
         graduated="mentoring: graduated",
+        ready="mentoring: ready",
     )
-    assert cfg.cadence == config.Cadence(1, 3, 14, 30)
+    assert cfg.cadence == config.Cadence(
+        1, 3, 14, 30, stall_days=60, long_pause_days=90, ready_reminder_days=30
+    )
+    assert cfg.graduation == config.Graduation(nomination_url=None)
     assert cfg.handbooks == config.Handbooks(None, None)
     assert cfg.participants == "participants.yml"
 
@@ -321,6 +325,61 @@ def test_bad_url(repo: Path) -> None:
     assert err.line == 3
     assert "not a web address" in err.problem
     assert "http(s)://" in err.fix
+
+
+@pytest.mark.parametrize(
+    ("value", "link"),
+    [
+        ("mentoring@example.org", "mailto:mentoring@example.org"),
+        ("https://example.org/contact", "https://example.org/contact"),
+    ],
+)
+def test_contact_is_an_email_address_or_a_url(repo: Path, value: str, link: str) -> None:
+    write(repo, f"coordinators: [cora]\nprogram:\n  contact: {value}\n")
+    cfg = config.load_config(repo)
+    assert cfg.program.contact == value
+    assert cfg.program.contact_link == link
+
+
+@pytest.mark.parametrize("value", ["cora", "write to cora", "a@b", "<a@b.org>", "@cora"])
+def test_bad_contact(repo: Path, value: str) -> None:
+    err = error(repo, f"coordinators: [cora]\nprogram:\n  contact: '{value}'\n")
+    assert err.line == 3
+    assert "`program.contact` is neither an email address nor a web address" in err.problem
+    assert "mentoring@example.org" in err.fix
+
+
+def test_nomination_url_and_ready_settings(repo: Path) -> None:
+    write(
+        repo,
+        """\
+        coordinators: [cora]
+        graduation: {nomination_url: "https://example.org/nominate"}
+        labels: {ready: "ready to graduate"}
+        cadence: {ready_reminder_days: 10}
+        """,
+    )
+    cfg = config.load_config(repo)
+    assert cfg.graduation.nomination_url == "https://example.org/nominate"
+    assert cfg.labels.ready == "ready to graduate"
+    assert cfg.cadence.ready_reminder_days == 10
+
+
+def test_bad_nomination_url(repo: Path) -> None:
+    err = error(repo, "coordinators: [cora]\ngraduation:\n  nomination_url: nominate.org\n")
+    assert err.line == 3
+    assert "`graduation.nomination_url` is not a web address" in err.problem
+
+
+def test_unknown_graduation_key(repo: Path) -> None:
+    err = error(repo, "coordinators: [cora]\ngraduation:\n  nomination: x\n")
+    assert "unknown key `graduation.nomination`" in err.problem
+    assert "`nomination_url`" in err.fix
+
+
+def test_ready_label_must_differ_from_the_others(repo: Path) -> None:
+    err = error(repo, "coordinators: [cora]\nlabels:\n  ready: 'Mentoring: Paused'\n")
+    assert "also used for `labels.paused`" in err.problem
 
 
 def test_missing_form_suggests_the_closest(repo: Path) -> None:

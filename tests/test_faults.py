@@ -66,7 +66,10 @@ def _comments(result: Result) -> dict[tuple[int, str, str | None], list[datetime
     return found
 
 
-FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)]
+# Seeded faults fall on whichever requests a run happens to make, so a change in what the
+# scripts read shifts them. (0.3, 6) is added because it fails a run outright (a timeline
+# read's 5xx past its retries), which the meta-test below requires some run to meet.
+FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)] + [(0.3, 6)]
 
 
 @pytest.mark.slow
@@ -80,14 +83,33 @@ def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
     expected, got = _comments(clean), _comments(faulty)
     doubled = {k: v for k, v in got.items() if len(v) > 1}
     assert doubled == {}
-    assert set(got) == set(expected)
-    cron = Cron(load_scenario(SCENARIO)["schedule"])
+    scenario = load_scenario(SCENARIO)
+    cron = Cron(scenario["schedule"])
+    end = scenario["end"]
+    assert set(got) <= set(expected)
     late: dict[tuple[int, str, str | None], timedelta] = {}
     for key, [when] in expected.items():
         # Allowed: until the scheduled run after the fault-free time (an event run's comment
         # may move to it, a scheduled run's to the next one). A review reminder counts from
         # its review, so it may also carry that review's own delay.
         next_run = next(cron.times(when + timedelta(seconds=1), when + timedelta(days=31)))
+        welcome = got.get((key[0], "welcome", None))
+        if key not in got and key[1] == "needs-info" and welcome and welcome[0] <= next_run + SLACK:
+            # The run that would have asked failed; by the next one the applicant had
+            # filled in the answers, so the welcome came instead (seed 2 at 0.3: #3).
+            continue
+        if key not in got:
+            # Only at the scenario's edge: the last scheduled run met faults, the run that
+            # would catch up falls after `end`, and the final dry run still plans it, so it
+            # is late, not lost (seed 3 at 0.3: issue 3's review-reminder:6 on 1 October,
+            # whose timeline read was refused five times; the next run is 5 October).
+            assert next_run >= end, (key, when)
+            issue, kind, k = key
+            rows = [line for line in faulty.summary.splitlines() if line.startswith(f"| #{issue} ")]
+            planned = f"would comment {kind}:{k}" if k else f"would comment {kind}"
+            [row] = rows
+            assert planned in row, row
+            continue
         allowed = next_run - when + SLACK
         if key[1] == "review-reminder":
             allowed += got[(key[0], "review", key[2])][0] - expected[(key[0], "review", key[2])][0]

@@ -384,20 +384,18 @@ def test_an_unanswered_review_gets_one_reminder_and_an_answered_one_none() -> No
     assert comments(result, "review-reminder", issue=2) == []
 
 
-def test_coordinators_are_reminded_of_a_missing_mentor_once_per_period() -> None:
+def test_a_long_wait_for_a_mentor_gets_one_kind_note_and_no_coordinator_pings() -> None:
     result = run(
         scenario("2026-01-05T00:00:00Z", "2026-03-20T00:00:00Z", [apply("2026-01-05T10:00:00Z")])
     )
-    # Opened 5 January 10:00: 30 days on 4 February, 60 days on 6 March; the next
-    # daily run after each posts one reminder.
-    reminders = comments(result, "mentor-reminder")
-    assert [(a["key"], a["at"], a["run"]) for a in reminders] == [
-        ("1", "2026-02-05T06:17:00Z", "schedule"),
-        ("2", "2026-03-07T06:17:00Z", "schedule"),
-    ]
-    assert "@cora" in reminders[0]["body"]
-    assert "30 days" in reminders[0]["body"]
-    assert "60 days" in reminders[1]["body"]
+    # Opened 5 January 10:00: 30 days on 4 February; the next daily run posts one kind
+    # note to the applicant, and nothing more however long the wait. No coordinator is
+    # pinged on the applicant's issue (their reminders go to the run's summary).
+    notes = comments(result, "waiting")
+    assert [(a["at"], a["run"]) for a in notes] == [("2026-02-05T06:17:00Z", "schedule")]
+    assert "@alice" in notes[0]["body"]
+    assert "@cora" not in notes[0]["body"]
+    assert comments(result, "mentor-reminder") == []
 
 
 # --- graduation ----------------------------------------------------------------------------
@@ -631,11 +629,17 @@ def test_mentions_templates_and_markers_in_an_application_stay_inert() -> None:
                     "by": "cora",
                     "assign": {"issue": 1, "users": ["dan"]},
                 },
+                {
+                    "at": "2026-02-10T12:00:00Z",
+                    "by": "dan",
+                    "comment": {"issue": 1, "body": "/ready"},
+                },
             ],
             config={"coordinators": ["cora"], "cadence": {"review_every": 1}},
         )
     )
-    assert [a["kind"] for a in comments(result)] == ["welcome", "paired", "review"]
+    kinds = [a["kind"] for a in comments(result)]
+    assert kinds == ["welcome", "paired", "review", "command"]
     for action in comments(result):
         body = action["body"]
         # Exactly one marker, the bot's own, at the very end.
@@ -645,8 +649,8 @@ def test_mentions_templates_and_markers_in_an_application_stay_inert() -> None:
         assert "{% raw %}" not in body or "{{ mentee }}" in body  # never evaluated
         outside_code = body.split("```")[0::2]
         assert not any("@bob" in part for part in outside_code)
-    review = comments(result, "review")[0]["body"]
-    assert "{{ mentee }}" in review  # quoted as typed, inside the draft entry
+    ready = comments(result, "command")[0]["body"]
+    assert "{{ mentee }}" in ready  # quoted as typed, inside the entry to add
 
 
 # --- only applications, and never twice -------------------------------------------------------
@@ -757,7 +761,7 @@ def test_the_same_schedule_twice_writes_nothing_the_second_time(paired_sandbox) 
     assert all(r["method"] == "GET" for r in sb.request_log)
 
 
-def test_a_mentor_leaving_without_a_replacement_is_reminded_a_wait_later() -> None:
+def test_a_mentor_leaving_without_a_replacement_is_said_once_to_mentee_and_coordinators() -> None:
     result = run(
         scenario(
             "2026-01-05T00:00:00Z",
@@ -777,8 +781,10 @@ def test_a_mentor_leaving_without_a_replacement_is_reminded_a_wait_later() -> No
             ],
         )
     )
-    # Thirty days after Bob left, not the moment he left.
-    reminders = comments(result, "mentor-reminder")
-    assert [(a["key"], a["at"]) for a in reminders] == [("1", "2026-03-22T06:17:00Z")]
-    assert "30 days" in reminders[0]["body"]
+    # Said once, as Bob leaves: check-ins wait for a new mentor.
+    said = comments(result, "unpaired")
+    assert [(a["key"], a["run"]) for a in said] == [("1", "issues.unassigned")]
+    assert "@alice" in said[0]["body"]
+    assert "@cora" in said[0]["body"]
+    assert comments(result, "waiting") == []
     assert result.issues["1"]["labels"] == ["application", AWAITING]

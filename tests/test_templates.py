@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mentoring.core.model import MARKER_RE, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import _draft_entry, participant_entry
 from mentoring.core.render import TEMPLATES, Renderer
+from mentoring.core.site import Site
 from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -37,9 +39,21 @@ BASE: dict[str, Any] = {
     "cadence": CONFIG.cadence,
     "participants_file": CONFIG.participants,
     "issue_number": 7,
+    "unregistered": [],
+    "registration_url": None,
 }
 ENTRY = _draft_entry({"name": "Alice Example"}, "alice", ("mo",), 7)
 ENTRY_TWO_MENTORS = _draft_entry({"name": "Alice Example"}, "alice", ("mo", "mia"), 7)
+SITE = Site("astropy/mentoring", "https://github.com/astropy/mentoring", "main")
+READY = {
+    "reply": "ready",
+    "author": "mo",
+    "entry": ENTRY,
+    "repository": SITE,
+    "edit_url": SITE.edit_url("participants.yml"),
+    "ready_label": "mentoring: ready",
+    "nomination_url": None,
+}
 GRADUATE = participant_entry(
     Participant(name="Alice Example", github="alice", role="reviewer", mentors=("mo",), issue=7)
 )
@@ -74,6 +88,19 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
             "started": at(2026, 1, 20, 5),
             "next_checkin": at(2026, 2, 20, 5),
             "next_review": at(2026, 4, 20, 5),
+        },
+    ),
+    "paired-unregistered": (
+        "paired",
+        "mo",
+        {
+            "new_mentors": ["mo"],
+            "joining": False,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 2, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+            "unregistered": ["mo"],
+            "registration_url": SITE.new_issue_url("mentor-registration.yml"),
         },
     ),
     "paired-replacement": (
@@ -111,7 +138,54 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
-    "mentor-reminder": ("mentor-reminder", "1", {"days": 30}),
+    "waiting": ("waiting", None, {}),
+    "unpaired": ("unpaired", "1", {}),
+    "unpaired-contact": (
+        "unpaired",
+        "1",
+        {"program": replace(CONFIG.program, contact="mentoring@example.org")},
+    ),
+    "ready-reminder": ("ready-reminder", "1", {"days": 30}),
+    "names-other": ("names-other", None, {"named": "bob"}),
+    "duplicate": ("duplicate", None, {"others": [3]}),
+    "command-ready": ("command", "1001", READY),
+    "command-ready-nomination": (
+        "command",
+        "1001",
+        {**READY, "nomination_url": "https://example.org/nominate", "mentors": ["mo", "mia"]},
+    ),
+    "command-paused": ("command", "1001", {"reply": "paused", "author": "alice", "reason": ""}),
+    "command-paused-reason": (
+        "command",
+        "1001",
+        {"reply": "paused", "author": "alice", "reason": "exams @cora `x` <!-- mentoring:a -->"},
+    ),
+    "command-resumed": ("command", "1001", {"reply": "resumed", "author": "alice"}),
+    "command-mentor": ("command", "1001", {"reply": "mentor", "author": "cora"}),
+    "command-help": ("command", "1001", {"reply": "help", "author": "zed"}),
+    **{
+        f"command-refused-{why}": (
+            "command",
+            "1001",
+            {
+                "reply": "refused",
+                "author": "zed",
+                "why": why,
+                "command": command,
+                "allowed": "a mentor of this issue or a coordinator",
+            },
+        )
+        for why, command in [
+            ("role", "ready"),
+            ("closed", "pause"),
+            ("edited", "ready"),
+            ("not-paused", "resume"),
+            ("already-paused", "pause"),
+            ("not-paired", "ready"),
+            ("already-ready", "ready"),
+            ("already-mentor", "mentor"),
+        ]
+    },
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
     "graduated-two-mentors": (
@@ -209,9 +283,15 @@ def _story_kinds() -> dict[str, PostComment]:
 
     story = Story()
     keep(story.run(T0).actions)
-    keep(story.run(T0 + 30 * DAY).actions)  # mentor-reminder
+    keep(story.run(T0 + 30 * DAY).actions)  # waiting
     story.assign("mo", at(2026, 3, 1, 5))
     keep(story.run(at(2026, 3, 1, 6)).actions)  # paired
+    for i, (who, text) in enumerate(
+        [("zed", "/help"), ("alice", "/pause exams"), ("alice", "/resume"), ("zed", "/ready")]
+    ):
+        story.comment(who, text, at(2026, 3, 1, 7, i))
+        for action in comments_of(story.run(at(2026, 3, 1, 7, i)).actions):
+            found.setdefault(f"command-{action.body.split()[0]}", action)
     for when in daily(at(2026, 3, 2), at(2026, 6, 20)):
         keep(story.run(when).actions)  # checkin, review, review-reminder
     story.unassign("mo", at(2026, 6, 20)).assign("mia", at(2026, 6, 20))
@@ -235,8 +315,12 @@ def test_the_planners_context_renders_every_template_strictly() -> None:
         "checkin",
         "review",
         "review-reminder",
-        "mentor-reminder",
+        "waiting",
         "graduated",
+        "command-Commands",
+        "command-Paused:",
+        "command-Resumed.",
+        "command-Only",
     }
     assert set(found) == planner_kinds
     for name, action in found.items():

@@ -87,6 +87,9 @@ ACTIONS: dict[str, dict[str, tuple[_Check, bool]]] = {
     "assign": {ISSUE: (_number, True), "users": (_logins, True)},
     "unassign": {ISSUE: (_number, True), "users": (_logins, True)},
     "comment": {ISSUE: (_number, True), "body": (_text, True)},
+    # `comment: K` is that person's K-th comment on the issue (1, 2, ...).
+    "edit_comment": {ISSUE: (_number, True), "comment": (_number, True), "body": (_text, True)},
+    "delete_comment": {ISSUE: (_number, True), "comment": (_number, True)},
     "add_labels": {ISSUE: (_number, True), "labels": (_labels, True)},
     "remove_labels": {ISSUE: (_number, True), "labels": (_labels, True)},
     "close": {ISSUE: (_number, True), "reason": (_reason, False)},

@@ -405,6 +405,8 @@ class Simulation:
             comment = next(c for c in sb.comments(number) if c["id"] == comment_id)
             payload = {"action": "created", "issue": sb.issue(number), "comment": comment}
             return [Run(later, "issue_comment.created", self._payload(sb, by, payload))]
+        if kind in ("edit_comment", "delete_comment"):
+            return self._change_comment(sb, by, kind, number, spec, later)
         if kind == "add_labels":
             sb.add_labels(number, by, spec["labels"])
             return [
@@ -427,6 +429,27 @@ class Simulation:
             sb.edit_body(number, by, spec["body"])
             return issue_run("edited", number, changes={"body": {"from": before}})
         return self._merge_pull(sb, by, spec, later)
+
+    def _change_comment(
+        self, sb: Sandbox, by: str, kind: str, number: int, spec: dict[str, Any], later: datetime
+    ) -> list[Run]:
+        """Edit or delete ``by``'s ``comment``-th comment (1, 2, ...) on the issue."""
+        mine = [c for c in sb.comments(number) if c["user"]["login"].lower() == by.lower()]
+        nth = int(spec.get("comment", 1))
+        if not 1 <= nth <= len(mine):
+            raise ApiError(404, f"{by} has no comment number {nth} on #{number}")
+        comment = mine[nth - 1]
+        if kind == "edit_comment":
+            sb.edit_comment(comment["id"], by, spec["body"])
+            action, extra = "edited", {"changes": {"body": {"from": comment["body"]}}}
+        else:
+            sb.delete_comment(comment["id"], by)
+            action, extra = "deleted", {}
+        if action not in self.triggers.issue_comment:
+            return []
+        changed = next((c for c in sb.comments(number) if c["id"] == comment["id"]), comment)
+        payload = {"action": action, "issue": sb.issue(number), "comment": changed, **extra}
+        return [Run(later, f"issue_comment.{action}", self._payload(sb, by, payload))]
 
     def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
         current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mentoring.core.site import Site
+
 # Every payload GitHub sends is far smaller; a bigger file is not one of its payloads.
 MAX_BYTES = 32 * 1024 * 1024
 
@@ -44,6 +46,9 @@ class WorkflowEvent:
     before: str | None = None  # push: the commits before and after
     after: str | None = None
     default_branch: str | None = None  # repository.default_branch
+    # The payload's `repository` (every event GitHub sends carries it), for links in
+    # comments; None when it lacks a name, web address or default branch.
+    site: Site | None = None
 
     @property
     def in_actions(self) -> bool:
@@ -89,7 +94,17 @@ def from_payload(name: str, payload: Mapping[str, Any], path: str = "") -> Workf
         before=_text(payload.get("before")),
         after=_text(payload.get("after")),
         default_branch=_text(_mapping(payload.get("repository")).get("default_branch")),
+        site=_site(_mapping(payload.get("repository"))),
     )
+
+
+def _site(repository: Mapping[str, Any]) -> Site | None:
+    name = _text(repository.get("full_name"))
+    url = _text(repository.get("html_url"))
+    branch = _text(repository.get("default_branch"))
+    if name is None or url is None or branch is None:
+        return None
+    return Site(full_name=name, html_url=url.rstrip("/"), default_branch=branch)
 
 
 def _pull_request(pull: Mapping[str, Any]) -> PullRequest:

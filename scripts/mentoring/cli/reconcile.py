@@ -24,7 +24,7 @@ from mentoring.core.participants import Participant, Participants
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.core.summary import mentors_table
+from mentoring.core.summary import mentors_table, waiting
 from mentoring.files.config import load_config
 from mentoring.files.participants import load_participants
 from mentoring.files.yamlfile import YamlFileError
@@ -116,9 +116,10 @@ def _main(
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
     dry_run = args.dry_run
+    event = read_event(env)
     if args.issue:
         target = Target(tuple(args.issue), reason="--issue")
-    elif (event := read_event(env)).in_actions:
+    elif event.in_actions:
         if event.problem:
             annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
             return 2
@@ -139,7 +140,9 @@ def _main(
     )
 
     renderer = Renderer()
-    outcome = reconcile(repo, config, graduates, target, now, renderer, dry_run=dry_run)
+    # The event's payload names the repository; otherwise it is read if a comment needs it.
+    site = event.site if event.in_actions and not event.problem else None
+    outcome = reconcile(repo, config, graduates, target, now, renderer, site=site, dry_run=dry_run)
     if outcome.stopped_early:
         annotations.warning(
             f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"
@@ -183,6 +186,9 @@ def _main(
         + "\n".join(view.table(rows, items, this_run))
         + "\n"
     )
+    waiting_for = waiting(outcome.plans, config.cadence.mentor_wait_days)
+    if waiting_for:
+        report += "\n## Waiting for a mentor\n\n" + waiting_for
     if target.numbers is None and config.mentor_registration is not None:
         # Loads count every open application, so only a run over all of them shows them.
         planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in outcome.registrations}

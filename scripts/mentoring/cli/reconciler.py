@@ -10,14 +10,15 @@ from mentoring.cli.at_ref import participants_at
 from mentoring.core.closing import closing_references
 from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
-from mentoring.core.model import Action, Issue, IssueSnapshot
+from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
+from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
-from mentoring.github.applications import ApplicationIssues
+from mentoring.github.applications import ApplicationIssues, issue_info
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.repository import Repo
 
@@ -129,6 +130,7 @@ def reconcile(
     now: datetime,
     renderer: Renderer,
     *,
+    site: Site | None = None,
     dry_run: bool = False,
 ) -> Outcome:
     """Bring the targeted issues up to date one at a time: read, plan, apply, then the next.
@@ -144,6 +146,11 @@ def reconcile(
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
     applications, registrations = _targeted(repo, config, target, outcome)
+    links = _Lookups(repo, config, site)
+    if target.numbers is None:
+        links.applications = by_mentee(applications, config)
+        if config.mentor_registration is not None:
+            links.registered = frozenset(i.author.lower() for i in registrations)
     if target.numbers is None and not outcome.stopped_early:
         applications += _closed_ungraduated(repo, config, graduates, now, outcome)
 
@@ -153,17 +160,29 @@ def reconcile(
         snapshot = _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        p = plan(
-            snapshot,
-            config,
-            graduates,
-            now,
-            renderer,
-            pull_request=target.pull_request,
-            # A run that follows a change to participants.yml serves the people it added.
-            just_added=target.graduates_ref is not None,
-            closes=target.closes,
-        )
+
+        def plan_now(snapshot: IssueSnapshot = snapshot) -> Plan:
+            return plan(
+                snapshot,
+                config,
+                graduates,
+                now,
+                renderer,
+                pull_request=target.pull_request,
+                # A run that follows a change to participants.yml serves the people it added.
+                just_added=target.graduates_ref is not None,
+                closes=target.closes,
+                site=links.site,
+                registered=links.registered,
+                applications=links.applications,
+            )
+
+        p = plan_now()
+        if links.missing_for(p.actions):
+            # A comment that needs more is planned: read it (once a run), plan again.
+            if not links.read(outcome, snapshot.issue.number, p.actions):
+                continue
+            p = plan_now()
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
@@ -214,6 +233,85 @@ def _closed_ungraduated(
         and i.state_reason in ("completed", None)
         and not i.has_label(config.labels.graduated)
     ]
+
+
+def by_mentee(issues: list[Issue], config: Config) -> dict[str, tuple[int, ...]]:
+    """Open application issues by their mentee (lower-case login), by the planner's rule."""
+    found: dict[str, list[int]] = {}
+    for issue in issues:
+        mentee = issue_info(issue, config).mentee
+        if mentee:
+            found.setdefault(mentee.lower(), []).append(issue.number)
+    return {login: tuple(sorted(numbers)) for login, numbers in found.items()}
+
+
+class _Lookups:
+    """What some comments need beyond the issue, read only when a planned comment needs
+    it, once a run: the repository (the /ready reply's edit link, the registration form),
+    who has an open mentor registration (whom the pairing comment invites to register),
+    and the open applications by mentee (a second application's note to coordinators).
+
+    An event run has the repository from its payload, and a scheduled run has listed the
+    registrations and applications already; so most runs read none of them.
+    """
+
+    def __init__(self, repo: Repo, config: Config, site: Site | None) -> None:
+        self._repo = repo
+        self._config = config
+        self.site = site
+        self.registered: frozenset[str] | None = None
+        self.applications: dict[str, tuple[int, ...]] | None = None
+
+    def _posts(self, actions: tuple[Action, ...], kinds: set[Kind]) -> bool:
+        return any(isinstance(a, PostComment) and a.kind in kinds for a in actions)
+
+    def _wants_registered(self, actions: tuple[Action, ...]) -> bool:
+        return (
+            self._config.mentor_registration is not None
+            and self.registered is None
+            and self._posts(actions, {Kind.PAIRED})
+        )
+
+    def _wants_site(self, actions: tuple[Action, ...]) -> bool:
+        linking = {Kind.COMMAND}
+        if self._config.mentor_registration is not None:
+            linking.add(Kind.PAIRED)
+        return self.site is None and self._posts(actions, linking)
+
+    def _wants_applications(self, actions: tuple[Action, ...]) -> bool:
+        # First contact with an application: the moment to see whether it is a second one.
+        return self.applications is None and self._posts(actions, {Kind.WELCOME, Kind.NEEDS_INFO})
+
+    def missing_for(self, actions: tuple[Action, ...]) -> bool:
+        return (
+            self._wants_site(actions)
+            or self._wants_registered(actions)
+            or self._wants_applications(actions)
+        )
+
+    def read(self, outcome: Outcome, number: int, actions: tuple[Action, ...]) -> bool:
+        """Read what ``actions`` need; False (noted) when it could not be read, and the
+        issue then waits for the next run rather than get a comment that says less."""
+        registration = self._config.mentor_registration
+        try:
+            if self._wants_site(actions):
+                self.site = self._repo.site()
+            if self._wants_registered(actions) and registration is not None:
+                listed = self._repo.open_issues(registration.label)
+                self.registered = frozenset(i.author.lower() for i in listed)
+            if self._wants_applications(actions):
+                listed = self._repo.open_issues(self._config.application.label)
+                self.applications = by_mentee(list(listed), self._config)
+        except GitHubError as exc:
+            if exc.rate_limited:
+                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+            else:
+                outcome.failures.append(
+                    f"#{number}: the repository, its registrations or its applications"
+                    f" could not be read ({exc})"
+                )
+            return False
+        return True
 
 
 def _targeted(

@@ -21,7 +21,7 @@ COLOURS = {
     "active": "0e8a16",
     "paused": "bfd4f2",
     "graduated": "6f42c1",
-    "ready": "2ea44f",
+    "ready": "d4c5f9",
     "dashboard": "0052cc",
 }
 
@@ -33,7 +33,7 @@ DESCRIPTIONS = {
     "active": "Mentor assigned; monthly check-ins running",
     "paused": "Mentorship paused: the check-in clock stops",
     "graduated": "The mentee graduated to the role",
-    "ready": "The mentor judges the mentee ready to graduate",
+    "ready": "Ready to graduate: the mentee was told how (set by /ready)",
     "dashboard": "The coordinators' dashboard, kept by the bot",
 }
 

@@ -34,7 +34,13 @@ class Kind(StrEnum):
     CHECKIN = "checkin"
     REVIEW = "review"
     REVIEW_REMINDER = "review-reminder"
-    MENTOR_REMINDER = "mentor-reminder"
+    MENTOR_REMINDER = "mentor-reminder"  # no longer posted; old ones still count
+    COMMAND = "command"  # the one reply to a command comment, keyed by its id
+    READY_REMINDER = "ready-reminder"
+    UNPAIRED = "unpaired"  # the last mentor left, keyed by the how-many-th time
+    WAITING = "waiting"  # the one note to an applicant still waiting for a mentor
+    NAMES_OTHER = "names-other"
+    DUPLICATE = "duplicate"
     GRADUATED = "graduated"
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
@@ -73,6 +79,10 @@ class Comment:
     author: str
     body: str
     created_at: datetime
+    # Edited since it was posted (REST: `updated_at` later than `created_at`; GraphQL:
+    # `lastEditedAt`). Commands in edited comments are not obeyed: the timeline keeps
+    # only the latest text, so an edit could add a command "in the past".
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,21 @@ class Close:
 
 
 @dataclass(frozen=True)
+class EditComment:
+    """Rewrite one of the bot's own comments in place (its marker stays the same)."""
+
+    issue: int
+    comment_id: int
+    kind: str
+    key: str | None
+    body: str  # already carries its marker
+
+    def describe(self) -> str:
+        key = f":{self.key}" if self.key else ""
+        return f"edit comment {self.kind}{key} ({self.comment_id})"
+
+
+@dataclass(frozen=True)
 class CreateIssue:
     """A new issue by the bot (the dashboard); GitHub gives it its number."""
 
@@ -197,5 +222,13 @@ class EditIssue:
 
 
 Action = (
-    PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close | CreateIssue | EditIssue
+    PostComment
+    | EditComment
+    | Assign
+    | Unassign
+    | AddLabels
+    | RemoveLabels
+    | Close
+    | CreateIssue
+    | EditIssue
 )

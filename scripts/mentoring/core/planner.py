@@ -13,7 +13,7 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -34,12 +34,14 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.closing import closing_pull_request
+from mentoring.core.logins import is_login
 from mentoring.core.model import (
     PERIODIC,
     Action,
     AddLabels,
     Assign,
     Close,
+    EditComment,
     Event,
     Issue,
     IssueSnapshot,
@@ -50,8 +52,10 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
+from mentoring.core.replies import Roles, answer, coordinator_mentors
 from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
+from mentoring.core.site import Site
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,9 @@ class Mentorship:
     next: Due | None  # the next one to come, while the clock runs
     missing: tuple[str, ...] = ()  # labels of required answers still empty
     age_days: int | None = None  # days the clock has run (pauses left out), while it runs
+    # Days waited for a mentor since the welcome (pauses and closed time left out), while
+    # awaiting one: the coordinators' reminder, in the run's summary, not on the issue.
+    waiting_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,12 @@ class Facts:
     missing: tuple[str, ...]  # labels of required answers still empty
     periodic: tuple[BotComment, ...]  # check-ins and reviews posted, keyed by month
     context: Mapping[str, object]  # what every template may use
+    ready: bool = False  # the ready label is on
+    coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
+    site: Site | None = None  # the repository, for links (None: links left out)
+    registered: frozenset[str] | None = None  # logins with an open mentor registration
+    # Open application issues by mentee (lower-case login), None when the run did not read them.
+    applications: Mapping[str, tuple[int, ...]] | None = None
 
     @property
     def issue(self) -> Issue:
@@ -130,7 +143,7 @@ class Facts:
         return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
 
     def is_pairing(self, event: Event) -> bool:
-        return is_pairing(event, self.mentee, self.config)
+        return is_pairing(event, self.mentee, self.config, self.coordinating)
 
     def latest_period(self) -> int:
         """The latest period due by now (0 before the first, or without a start)."""
@@ -143,15 +156,32 @@ class Facts:
         return due_time(self.start, period * self.step, list(self.stops))
 
 
-def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
+def facts(
+    snapshot: IssueSnapshot,
+    config: Config,
+    now: datetime,
+    site: Site | None = None,
+    registered: frozenset[str] | None = None,
+    applications: Mapping[str, tuple[int, ...]] | None = None,
+) -> Facts:
     """Read everything the phases need off the snapshot, once."""
     issue = snapshot.issue
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
     mentee = mentee_of(snapshot, config, answers)
-    mentors = mentors_of(issue.assignees, mentee, config, latest_assigners(snapshot.events))
+    # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
+    by_command = coordinator_mentors(snapshot, config)
+    coordinating = frozenset(by_command)
+    if by_command:
+        extra = tuple(
+            Event("assigned", c.created_at, actor=c.author, assignee=c.author)
+            for c in by_command.values()
+        )
+        snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
+    assigners = latest_assigners(snapshot.events)
+    mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
     posted = tuple(bot_comments(snapshot.comments, config.bot))
-    pairing = partial(is_pairing, mentee=mentee, config=config)
+    pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
     events = snapshot.events
     pauses = label_intervals(events, config.labels.paused, now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
@@ -169,6 +199,8 @@ def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
         "cadence": config.cadence,
         "participants_file": config.participants,
         "issue_number": issue.number,
+        "unregistered": [],
+        "registration_url": None,
     }
     return Facts(
         snapshot,
@@ -185,6 +217,11 @@ def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
         missing,
         periodic,
         context,
+        issue.has_label(config.labels.ready),
+        coordinating,
+        site,
+        registered,
+        applications,
     )
 
 
@@ -196,12 +233,16 @@ class _Draft:
         self.renderer = renderer
         self.actions: list[Action] = []
         self.overdue_since: datetime | None = None
+        self.waiting_days: int | None = None
+        # What the labels will say once this plan's command replies are applied.
+        self.paused = facts.paused
+        self.ready = facts.ready
 
     def comment(self, kind: Kind, key: object | None = None, **extra: object) -> None:
         text_key = None if key is None else str(key)
         if (kind, text_key) in self.facts.done:
             return
-        body = self.renderer.comment(kind, key, **self.facts.context, **extra)
+        body = self.renderer.comment(kind, key, **{**self.facts.context, **extra})
         self.actions.append(PostComment(self.facts.issue.number, kind, text_key, body))
 
     def labels(self, wanted: str | None) -> None:
@@ -223,7 +264,16 @@ class _Draft:
         ]
         latest = posting[-1] if posting else f.last
         return Mentorship(
-            f.issue.number, f.mentee, f.mentors, state, f.start, latest, nxt, f.missing, age
+            f.issue.number,
+            f.mentee,
+            f.mentors,
+            state,
+            f.start,
+            latest,
+            nxt,
+            f.missing,
+            age,
+            self.waiting_days if state == State.AWAITING_MENTOR else None,
         )
 
 
@@ -236,33 +286,42 @@ def plan(
     pull_request: int | None = None,
     just_added: bool = False,
     closes: tuple[int, ...] = (),
+    site: Site | None = None,
+    registered: frozenset[str] | None = None,
+    applications: Mapping[str, tuple[int, ...]] | None = None,
 ) -> Plan:
     """Every action one application issue needs now.
 
     ``participants`` are the entries of participants.yml, keyed by lower-case login;
     ``just_added`` says this run follows the change that added them, made by merging
-    ``pull_request``, whose description's closing keywords name ``closes``.
+    ``pull_request``, whose description's closing keywords name ``closes``. ``site`` is the
+    repository the run works on (for links); ``registered`` the lower-case logins with an
+    open mentor registration, None when the run did not read them; ``applications`` the
+    open application issues by mentee (lower-case login), None when not read.
     """
-    f = facts(snapshot, config, now)
+    f = facts(snapshot, config, now, site, registered, applications)
     draft = _Draft(f, renderer)
     entry = participants.get(f.mentee.lower())
     through = pull_request if just_added else None
     if entry is not None and _concludes(entry, f, through, closes):
         return _graduation(draft, entry, pull_request)
     if f.issue.state != "open":
+        _commands(draft)
         return draft.done(State.CLOSED)
     _assign_coordinators(draft)
+    _commands(draft)
     if not _intake(draft):
         return draft.done(State.NEEDS_INFO)
-    if not f.mentors:
+    if not f.mentors and not draft.ready:
         return _waiting(draft)
     _pairing(draft)
-    if f.paused:
+    if draft.paused:
         draft.labels(None)
         return draft.done(State.PAUSED)
     draft.labels(config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
+    _ready_reminder(draft)
     return draft.done(State.ACTIVE)
 
 
@@ -278,6 +337,9 @@ def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> 
         pull_request=pull_request or closing_pull_request(f.snapshot),
     )
     draft.labels(f.config.labels.graduated)
+    if f.issue.has_label(f.config.labels.ready):  # ready no more: graduated
+        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.ready,)))
+    _commands(draft, closing=True)
     if f.issue.state == "open":
         draft.actions.append(Close(f.issue.number, "completed"))
     return draft.done(State.GRADUATED)
@@ -302,39 +364,109 @@ def _assign_coordinators(draft: _Draft) -> None:
         draft.actions.append(Assign(f.issue.number, wanted))
 
 
+def _commands(draft: _Draft, closing: bool = False) -> None:
+    """One reply to every command not answered yet, and the labels they set."""
+    f = draft.facts
+    shown = f.snapshot
+    if closing and f.issue.state == "open":  # graduating now: commands no longer apply
+        shown = replace(shown, issue=replace(f.issue, state="closed"))
+    bot_assigned = [
+        lg for lg, by in latest_assigners(shown.events).items() if by == f.config.bot.lower()
+    ]
+    roles = Roles.of(
+        f.mentee, f.mentors, [*f.config.coordinators, *bot_assigned], f.issue.assignees
+    )
+    result = answer(
+        shown,
+        f.config,
+        roles,
+        draft.renderer,
+        f.context,
+        paired=bool(f.mentors) and f.start is not None,
+        entry=_draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
+        site=f.site,
+    )
+    draft.actions += result.actions
+    draft.paused, draft.ready = result.paused, result.ready
+
+
 def _intake(draft: _Draft) -> bool:
-    """Welcome a complete application, or say once what is missing (False: still missing)."""
+    """Welcome a complete application, or say what is missing (False: still missing).
+
+    The needs-info comment is kept current in place: after an edit that leaves answers
+    missing it lists exactly those, with no new comment.
+    """
     f = draft.facts
     welcomed = (Kind.WELCOME, None) in f.done
     if f.missing and not welcomed and not f.mentors:
-        draft.comment(Kind.NEEDS_INFO, missing=list(f.missing))
+        posted = next((c for c in f.posted if c.kind == Kind.NEEDS_INFO), None)
+        current = None
+        if posted is not None:
+            current = next((c for c in f.snapshot.comments if c.id == posted.comment_id), None)
+        if current is None:
+            draft.comment(Kind.NEEDS_INFO, missing=list(f.missing))
+        else:
+            body = draft.renderer.comment(
+                Kind.NEEDS_INFO, None, **{**f.context, "missing": list(f.missing)}
+            )
+            if current.body.strip() != body.strip():
+                draft.actions.append(
+                    EditComment(f.issue.number, current.id, Kind.NEEDS_INFO, None, body)
+                )
+        _duplicate(draft)
         draft.labels(f.config.labels.needs_info)
         return False
     if f.mentors and all(_met_late(f, m) for m in f.mentors):
         return True  # under way before the bot: "a coordinator looks for a mentor" is past
     draft.comment(Kind.WELCOME, answers_complete=not f.missing)
+    named = _named_applicant(f)
+    if named:
+        draft.comment(Kind.NAMES_OTHER, named=named)
+    _duplicate(draft)
     return True
 
 
-def _waiting(draft: _Draft) -> Plan:
-    """No mentor yet: remind the coordinators once per waiting period."""
+def _duplicate(draft: _Draft) -> None:
+    """A later open application by the same person: the coordinators are told, once, on it,
+    with links to the earlier ones (the first application itself gets no note)."""
     f = draft.facts
-    wait = timedelta(days=f.config.cadence.mentor_wait_days)
-    # The wait for a mentor starts with the welcome (now, if it is posted now), not
-    # with the issue: time spent in "needs info" was not the coordinators' wait.
-    welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), f.now)
-    # A mentor who left restarts the wait (the last time the issue was left without
-    # one), and so does each reminder; paused or closed time is not waiting.
+    if f.applications is None:
+        return
+    earlier = sorted(n for n in f.applications.get(f.mentee.lower(), ()) if n < f.issue.number)
+    if earlier:
+        draft.comment(Kind.DUPLICATE, others=earlier)
+
+
+def _named_applicant(f: Facts) -> str | None:
+    """The other login an application names in the mentee field when that is not honoured
+    (someone other than a coordinator opened it): the coordinators are told, once."""
+    field_id = f.config.application.mentee_field
+    value = f.answers.get(field_id) if field_id else None
+    author = f.issue.author
+    if not isinstance(value, str) or f.mentee.lower() != author.lower():
+        return None
+    handle = value.strip().removeprefix("@").strip()
+    return handle if is_login(handle) and handle.lower() != author.lower() else None
+
+
+def _waiting(draft: _Draft) -> Plan:
+    """No mentor: say so once when the last one leaves; one kind note to a long wait."""
+    f = draft.facts
     gaps = unpaired_intervals(f.snapshot.events, f.is_pairing, f.now)
-    waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
-    reminders = [c for c in f.posted if c.kind == Kind.MENTOR_REMINDER]
-    since = max([waiting_since, *(c.at for c in reminders)])
+    if gaps and gaps[-1][1] == f.now:  # still open: the last mentor left
+        draft.comment(Kind.UNPAIRED, len(gaps))
+    # The wait starts with the welcome (time in "needs info" was not the coordinators'
+    # wait) and stops while paused or closed. Coordinators are reminded in the run's
+    # summary, not here: nothing on the applicant's issue pings them again and again.
+    welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), f.now)
     not_waiting = list(f.pauses) + closed_intervals(f.snapshot.events, f.now)
-    if active_age(since, not_waiting, f.now) >= wait.total_seconds() and not f.paused:
-        days = int(active_age(waiting_since, not_waiting, f.now) // 86400)
-        draft.comment(Kind.MENTOR_REMINDER, len(reminders) + 1, days=days)
-    draft.labels(None if f.paused else f.config.labels.awaiting_mentor)
-    return draft.done(State.PAUSED if f.paused else State.AWAITING_MENTOR)
+    wait = timedelta(days=f.config.cadence.mentor_wait_days).total_seconds()
+    waited = active_age(welcomed, not_waiting, f.now)
+    draft.waiting_days = int(waited // 86400)
+    if f.start is None and not draft.paused and waited >= wait:
+        draft.comment(Kind.WAITING)
+    draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)
+    return draft.done(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
 
 
 def _pairing(draft: _Draft) -> None:
@@ -352,10 +484,19 @@ def _pairing(draft: _Draft) -> None:
     # The dates still to come: a replacement joins a schedule already running.
     coming = f.latest_period() + 1
     every = f.config.cadence.review_every
+    registration = f.config.mentor_registration
+    invite: list[str] = []
+    registration_url = None
+    if registration is not None and f.site is not None:
+        known = f.registered
+        invite = [m for m in new_mentors if known is None or m.lower() not in known]
+        registration_url = f.site.new_issue_url(registration.form) if invite else None
     draft.comment(
         Kind.PAIRED,
         ",".join(m.lower() for m in new_mentors),
         new_mentors=new_mentors,
+        unregistered=invite,
+        registration_url=registration_url,
         joining=bool(introduced),
         next_checkin=f.due_at(coming),
         next_review=f.due_at(-(-coming // every) * every),
@@ -392,8 +533,9 @@ def _periodic(draft: _Draft) -> None:
     if period < 1 or (last is not None and int(last.key or 0) >= months):
         return
     draft.overdue_since = f.due_at(period)
+    # Once the mentee is marked ready there are no more reviews; the check-ins carry on.
     draft.comment(
-        period_kind(period, f.config),
+        Kind.CHECKIN if draft.ready else period_kind(period, f.config),
         months,
         period=period,
         months=months,
@@ -405,7 +547,7 @@ def _review_reminder(draft: _Draft) -> None:
     """A review the mentors have not answered within the reply window: one reminder."""
     f = draft.facts
     reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
-    if not reviews:
+    if not reviews or draft.ready:
         return
     review = max(reviews, key=lambda c: int(c.key or 0))
     window = timedelta(days=f.config.cadence.review_reply_days)
@@ -423,6 +565,21 @@ def _review_reminder(draft: _Draft) -> None:
     draft.comment(
         Kind.REVIEW_REMINDER, review.key, period=months // f.step, months=months, asked=review.at
     )
+
+
+def _ready_reminder(draft: _Draft) -> None:
+    """Marked ready, not graduated after ready_reminder_days of running clock: one reminder
+    to the mentee, per time the label was put on."""
+    f = draft.facts
+    label = f.config.labels.ready.lower()
+    added = [
+        e.at for e in f.snapshot.events if e.kind == "labeled" and (e.label or "").lower() == label
+    ]
+    if not (draft.ready and f.ready and added):
+        return
+    days = f.config.cadence.ready_reminder_days
+    if active_age(max(added), list(f.stops), f.now) >= days * 86400:
+        draft.comment(Kind.READY_REMINDER, len(added), days=days)
 
 
 def _next_due(f: Facts) -> Due | None:

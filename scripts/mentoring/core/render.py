@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from mentoring.core.commands import one_line
 from mentoring.core.model import marker
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -37,6 +38,22 @@ def _mentions(logins: list[str] | tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _quote(text: str, limit: int = 200) -> str:
+    """User text quoted inline as one neutral line: a code span, so nothing in it renders,
+    pings (GitHub links no @mention inside code) or closes it, and without ``<`` or ``>``,
+    so it can never carry a marker or an HTML comment into the bot's own comment."""
+    line = one_line(text, limit).replace("<", "").replace(">", "")
+    if not line:
+        return ""
+    longest = run = 0
+    for ch in line:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
 class Renderer:
     """Renders one comment per kind, ending with the kind's hidden marker."""
 
@@ -44,7 +61,7 @@ class Renderer:
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # noqa: S701 - Markdown; user text only goes into fenced YAML, cleaned
+            autoescape=False,  # noqa: S701 - Markdown; user text is cleaned YAML in fences or | quote
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -55,6 +72,7 @@ class Renderer:
         self._env.filters["day"] = _day
         self._env.filters["number"] = _number
         self._env.globals["marker"] = marker
+        self._env.filters["quote"] = _quote
 
     def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
         """The body of a ``kind`` comment: the template's text, then its marker.

@@ -39,9 +39,12 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     return snapshot.issue.author
 
 
-def is_mentor(login: str, mentee: str, config: Config) -> bool:
-    """Mentors are assignees who are not coordinators, not the mentee, and not bots."""
+def is_mentor(login: str, mentee: str, config: Config, also: frozenset[str] = frozenset()) -> bool:
+    """Mentors are assignees who are not coordinators, not the mentee, and not bots; and
+    ``also`` (lower-case): coordinators who made themselves this issue's mentor (/mentor)."""
     low = login.lower()
+    if low in also:
+        return True
     return (
         low not in {c.lower() for c in config.coordinators}
         and low != mentee.lower()
@@ -54,6 +57,7 @@ def mentors_of(
     mentee: str,
     config: Config,
     assigners: Mapping[str, str] | None = None,
+    also: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """The issue's mentors: its assignees who count as mentors, in assignment order.
 
@@ -65,15 +69,20 @@ def mentors_of(
         login for login, actor in (assigners or {}).items() if actor == config.bot.lower()
     }
     return tuple(
-        a for a in assignees if is_mentor(a, mentee, config) and a.lower() not in bot_assigned
+        a
+        for a in assignees
+        if is_mentor(a, mentee, config, also)
+        and (a.lower() not in bot_assigned or a.lower() in also)
     )
 
 
-def is_pairing(event: Event, mentee: str, config: Config) -> bool:
+def is_pairing(
+    event: Event, mentee: str, config: Config, also: frozenset[str] = frozenset()
+) -> bool:
     """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
     return (
         event.kind == "assigned"
         and bool(event.assignee)
         and (event.actor or "").lower() != config.bot.lower()
-        and is_mentor(event.assignee or "", mentee, config)
+        and is_mentor(event.assignee or "", mentee, config, also)
     )

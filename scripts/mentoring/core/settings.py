@@ -14,6 +14,14 @@ from mentoring.core.forms import Form
 class Program:
     name: str
     url: str | None
+    contact: str | None = None  # an email address or URL for private words with coordinators
+
+    @property
+    def contact_link(self) -> str | None:
+        """The contact as a Markdown link target: ``mailto:`` for an email address."""
+        if self.contact is None:
+            return None
+        return self.contact if "://" in self.contact else f"mailto:{self.contact}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,11 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
+class Graduation:
+    nomination_url: str | None = None  # the project's process for nominating someone
+
+
+@dataclass(frozen=True)
 class Handbooks:
     mentee: str | None
     mentor: str | None
@@ -82,3 +95,4 @@ class Config:
     handbooks: Handbooks
     participants: str
     dashboard: Dashboard = Dashboard()
+    graduation: Graduation = Graduation()

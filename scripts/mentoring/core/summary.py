@@ -58,6 +58,23 @@ def table(plans: Iterable[Plan], done: dict[int, list[str]], dry_run: bool) -> s
     return "\n".join(rows) + "\n"
 
 
+def waiting(plans: Iterable[Plan], wait_days: int) -> str:
+    """Applications awaiting a mentor, longest wait first; those past ``wait_days`` marked.
+
+    The coordinators' reminder: it lives here (and on the dashboard), never as a ping on
+    the applicant's issue. Empty when nobody is waiting.
+    """
+    found = [p.mentorship for p in plans if p.mentorship.waiting_days is not None]
+    if not found:
+        return ""
+    rows = ["| Issue | Applicant | Waiting (days) | |", "| --- | --- | --- | --- |"]
+    for m in sorted(found, key=lambda m: (-(m.waiting_days or 0), m.number)):
+        days = m.waiting_days or 0
+        flag = f"over {wait_days} days: please find a mentor" if days >= wait_days else "–"
+        rows.append(f"| #{m.number} | @{_cell(m.mentee)} | {days} | {flag} |")
+    return "\n".join(rows) + "\n"
+
+
 def mentors_table(
     mentors: Iterable[RegisteredMentor],
     loads: Mapping[str, list[int]],

@@ -8,6 +8,7 @@ the forms the config names are loaded and checked against it here, once.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -19,6 +20,7 @@ from mentoring.core.settings import (
     Cadence,
     Config,
     Dashboard,
+    Graduation,
     Handbooks,
     Labels,
     MentorRegistration,
@@ -32,11 +34,12 @@ CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
+_EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
 DEFAULTS: dict[str, Any] = {
     "coordinators": None,
     "bot": "github-actions[bot]",
-    "program": {"name": "Mentoring program", "url": None},
+    "program": {"name": "Mentoring program", "url": None, "contact": None},
     "application": {
         "form": "mentee-application.yml",
         "label": "application",
@@ -70,6 +73,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "handbooks": {"mentee": None, "mentor": None},
     "participants": "participants.yml",
+    "graduation": {"nomination_url": None},
 }
 
 
@@ -175,6 +179,18 @@ class _Validator:
             )
         return text
 
+    def contact(self, value: Any, path: tuple) -> str | None:
+        text = self.text(value, path, optional=True)
+        if text is not None and not (is_web_url(text) or _EMAIL.match(text)):
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` is neither an email address nor a web address: {text!r}.",
+                "Write an address such as `mentoring@example.org` or a full https:// URL,"
+                " or `null` to leave it unset.",
+            )
+        return text
+
     def positive(self, value: Any, path: tuple) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             name = ".".join(map(str, path))
@@ -215,6 +231,7 @@ class _Validator:
         labels = self.section("labels")
         cadence = self.section("cadence")
         handbooks = self.section("handbooks")
+        graduation = self.section("graduation")
         app = self.application(application)
         mentors = self.mentor_registration()
         label_values = Labels(**{k: self.text(v, ("labels", k)) for k, v in labels.items()})
@@ -225,6 +242,7 @@ class _Validator:
             program=Program(
                 name=self.text(program["name"], ("program", "name")),
                 url=self.url(program["url"], ("program", "url")),
+                contact=self.contact(program["contact"], ("program", "contact")),
             ),
             application=app,
             mentor_registration=mentors,
@@ -236,6 +254,11 @@ class _Validator:
             ),
             participants=self.repo_path(data.get("participants", DEFAULTS["participants"])),
             dashboard=self.dashboard(app),
+            graduation=Graduation(
+                nomination_url=self.url(
+                    graduation["nomination_url"], ("graduation", "nomination_url")
+                ),
+            ),
         )
 
     def dashboard(self, app: Application) -> Dashboard:

@@ -25,6 +25,7 @@ from mentoring.core.model import (
     Close,
     Comment,
     CreateIssue,
+    EditComment,
     EditIssue,
     Event,
     Issue,
@@ -33,6 +34,7 @@ from mentoring.core.model import (
     RemoveLabels,
     Unassign,
 )
+from mentoring.core.site import Site
 from mentoring.core.times import parse_utc
 from mentoring.github.client import (
     API_ERRORS,
@@ -98,12 +100,16 @@ def to_timeline(
     for raw in raw_events:
         kind = raw.get("event")
         if kind == "commented":
+            created = _time(raw.get("created_at"))
             comments.append(
                 Comment(
                     id=raw["id"],
                     author=_login(raw.get("user") or raw.get("actor")),
                     body=raw.get("body") or "",
-                    created_at=_time(raw.get("created_at")),
+                    created_at=created,
+                    # GitHub's timeline comment event carries `updated_at` (the OpenAPI
+                    # schema timeline-comment-event); it moves on an edit of the body.
+                    edited=_time(raw.get("updated_at") or raw.get("created_at")) > created,
                 )
             )
             continue
@@ -225,6 +231,16 @@ class Repo:
             return None
         return base64.b64decode(content.content).decode("utf-8")
 
+    def site(self) -> Site:
+        """The repository's name, web address and default branch (one request)."""
+        with translated():
+            _, data = self._repo.requester.requestJsonAndCheck("GET", self._repo.url)
+        return Site(
+            full_name=data.get("full_name") or self.full_name,
+            html_url=(data.get("html_url") or "").rstrip("/"),
+            default_branch=data.get("default_branch") or "main",
+        )
+
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
         # The lazy repository's requester: withLazy made a client of its own, and every
@@ -247,6 +263,8 @@ class Repo:
         match action:
             case PostComment():
                 self._post_once(handle, action, check_first)
+            case EditComment():
+                self._write(lambda: self._edit_comment(action), action)
             case Assign():
                 self._write(lambda: handle.add_to_assignees(*action.users), action)
             case Unassign():
@@ -283,6 +301,15 @@ class Repo:
                     log.warning("%s was applied though its response was lost", action.describe())
                     return made[-1]
         raise AssertionError("unreachable")
+
+    def _edit_comment(self, action: EditComment) -> None:
+        # PATCH /repos/{owner}/{repo}/issues/comments/{id}: setting the same body again is
+        # harmless, so a retry after a lost response cannot double anything.
+        self._repo.requester.requestJsonAndCheck(
+            "PATCH",
+            f"{self._repo.url}/issues/comments/{action.comment_id}",
+            input={"body": action.body},
+        )
 
     @staticmethod
     def _remove_label(handle: Any, label: str) -> None:

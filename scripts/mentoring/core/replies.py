@@ -1,0 +1,224 @@
+"""What the bot does about commands in comments: one reply each, and the labels they set.
+
+Pure, like the planner: from the issue's comments, the roles and the labels as they are
+now, to the actions that answer every command not answered yet. A command is answered
+when the bot's own comment carries the marker ``command:<comment id>``, so a re-run finds
+it and never answers twice. Commands are taken in the order they were written, each
+seeing what the earlier ones did (``/pause`` then ``/resume`` in one outage: paused, then
+resumed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from mentoring.core.calendar import bot_comments
+from mentoring.core.commands import Command, parse
+from mentoring.core.logins import is_bot_login
+from mentoring.core.model import (
+    Action,
+    AddLabels,
+    Comment,
+    IssueSnapshot,
+    PostComment,
+    RemoveLabels,
+)
+from mentoring.core.render import Renderer
+from mentoring.core.settings import Config
+from mentoring.core.site import Site
+
+KIND = "command"
+
+# Replies one run posts on one issue. Every command comment still gets its one reply, but a
+# flood (a backlog after an outage, or one person's hundred /help comments) is answered a
+# few per run, oldest first, so a stranger cannot spend the run's writes and GitHub's
+# content-creation limits; the next runs answer the rest.
+MAX_REPLIES_PER_RUN = 5
+EVERYONE_INVOLVED = "the mentee, a mentor of this issue or a coordinator"
+MENTOR_OR_COORDINATOR = "a mentor of this issue or a coordinator"
+ASSIGNED_COORDINATOR = "a coordinator assigned to this issue"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who is who on one application, lower-case logins."""
+
+    mentee: str
+    mentors: frozenset[str]
+    coordinators: frozenset[str]
+    assignees: frozenset[str]
+
+    @classmethod
+    def of(
+        cls,
+        mentee: str,
+        mentors: Collection[str],
+        coordinators: Collection[str],
+        assignees: Collection[str],
+    ) -> Roles:
+        low = lambda logins: frozenset(x.lower() for x in logins)  # noqa: E731
+        return cls(mentee.lower(), low(mentors), low(coordinators), low(assignees))
+
+
+@dataclass
+class Outcome:
+    """The actions, and the state the issue will be in once they are applied."""
+
+    actions: list[Action] = field(default_factory=list)
+    paused: bool = False
+    ready: bool = False
+    new_mentors: list[str] = field(default_factory=list)  # coordinators who said /mentor
+
+
+def coordinator_mentors(snapshot: IssueSnapshot, config: Config) -> dict[str, Comment]:
+    """Coordinators who made themselves this issue's mentor with ``/mentor``, and the
+    comment that did it: answered by the bot, not edited, written while they were assigned,
+    and not undone by unassigning them since."""
+    coordinators = {c.lower() for c in config.coordinators}
+    done = answered(snapshot, config.bot)
+    found: dict[str, Comment] = {}
+    for comment, command in commands(snapshot, config.bot):
+        who = comment.author.lower()
+        if command.name != "mentor" or who in found or who not in coordinators:
+            continue
+        if comment.id not in done or comment.edited:
+            continue
+        changes = [
+            e
+            for e in snapshot.events
+            if e.kind in ("assigned", "unassigned") and (e.assignee or "").lower() == who
+        ]
+        before = [e for e in changes if e.at <= comment.created_at]
+        after = [e for e in changes if e.at > comment.created_at]
+        if (
+            before
+            and before[-1].kind == "assigned"
+            and not any(e.kind == "unassigned" for e in after)
+        ):
+            found[who] = comment
+    return found
+
+
+def answered(snapshot: IssueSnapshot, bot: str) -> set[int]:
+    """Ids of comments the bot has already replied to."""
+    return {
+        int(c.key)
+        for c in bot_comments(snapshot.comments, bot)
+        if c.kind == KIND and c.key and c.key.isdigit()
+    }
+
+
+def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]:
+    """Every command in the issue's comments (one per comment at most), oldest first.
+
+    The issue body is never read for commands; the bot's own comments and other bots'
+    are never commands, so two bots cannot talk each other into a loop.
+    """
+    found = []
+    for comment in sorted(snapshot.comments, key=lambda c: (c.created_at, c.id)):
+        if comment.author.lower() == bot.lower() or is_bot_login(comment.author):
+            continue
+        command = parse(comment.body)
+        if command is not None:
+            found.append((comment, command))
+    return found
+
+
+def answer(
+    snapshot: IssueSnapshot,
+    config: Config,
+    roles: Roles,
+    renderer: Renderer,
+    context: Mapping[str, object],
+    *,
+    paired: bool,
+    entry: str,
+    site: Site | None,
+) -> Outcome:
+    """The replies (and label changes) for every command not answered yet."""
+    issue = snapshot.issue
+    labels = config.labels
+    was_paused = issue.has_label(labels.paused)
+    was_ready = issue.has_label(labels.ready)
+    out = Outcome(paused=was_paused, ready=was_ready)
+    done = answered(snapshot, config.bot)
+    mentors = set(roles.mentors)
+
+    def reply(comment: Comment, name: str, **extra: object) -> None:
+        body = renderer.comment(KIND, comment.id, **{**context, "reply": name, **extra})
+        out.actions.append(PostComment(issue.number, KIND, str(comment.id), body))
+
+    def refuse(comment: Comment, command: Command, why: str, allowed: str = "") -> None:
+        reply(
+            comment,
+            "refused",
+            author=comment.author,
+            why=why,
+            command=command.name,
+            allowed=allowed,
+        )
+
+    for comment, command in commands(snapshot, config.bot):
+        if comment.id in done:
+            continue
+        if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last
+            break
+        who = comment.author.lower()
+        involved = who == roles.mentee or who in mentors or who in roles.coordinators
+        if issue.state != "open":
+            refuse(comment, command, "closed")
+        elif comment.edited:
+            refuse(comment, command, "edited")
+        elif command.name == "help":
+            reply(comment, "help", author=comment.author)
+        elif command.name in ("pause", "resume") and not involved:
+            refuse(comment, command, "role", EVERYONE_INVOLVED)
+        elif command.name == "pause":
+            if out.paused:
+                refuse(comment, command, "already-paused")
+            else:
+                out.paused = True
+                reply(comment, "paused", author=comment.author, reason=command.argument)
+        elif command.name == "resume":
+            if not out.paused:
+                refuse(comment, command, "not-paused")
+            else:
+                out.paused = False
+                reply(comment, "resumed", author=comment.author)
+        elif command.name == "ready":
+            if who not in mentors and who not in roles.coordinators:
+                refuse(comment, command, "role", MENTOR_OR_COORDINATOR)
+            elif not (paired or out.new_mentors):
+                refuse(comment, command, "not-paired")
+            elif out.ready:
+                refuse(comment, command, "already-ready")
+            else:
+                out.ready = True
+                reply(
+                    comment,
+                    "ready",
+                    author=comment.author,
+                    entry=entry,
+                    repository=site,
+                    edit_url=site.edit_url(config.participants) if site else None,
+                    ready_label=labels.ready,
+                    nomination_url=config.graduation.nomination_url,
+                )
+        elif command.name == "mentor":
+            if who not in roles.coordinators or who not in roles.assignees:
+                refuse(comment, command, "role", ASSIGNED_COORDINATOR)
+            elif who in mentors:
+                refuse(comment, command, "already-mentor")
+            else:
+                mentors.add(who)
+                out.new_mentors.append(comment.author)
+                reply(comment, "mentor", author=comment.author)
+
+    if out.paused and not was_paused:
+        out.actions.append(AddLabels(issue.number, (labels.paused,)))
+    elif was_paused and not out.paused:
+        out.actions.append(RemoveLabels(issue.number, (labels.paused,)))
+    if out.ready and not was_ready:
+        out.actions.append(AddLabels(issue.number, (labels.ready,)))
+    return out
