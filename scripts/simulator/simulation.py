@@ -155,8 +155,10 @@ class Simulation:
         faults: float = 0.0,
         seed: int = 0,
         keep_http_log: bool = False,
+        transport: str = "in-process",
     ) -> None:
         self.root = root
+        self.transport = transport  # how the scripts reach the sandbox: Sandbox(transport=)
         self.scenario = scenario
         unknown = sorted(str(k) for k in scenario if k not in SCENARIO_KEYS)
         if unknown:
@@ -238,10 +240,11 @@ class Simulation:
     def run(self, reconcile_main: Any) -> Result:
         """Play every event and scheduled run; return the transcript."""
         result = Result()
-        # The sandbox serves from a thread of this process: hand the GIL over between
-        # client and server quickly (the default 5 ms interval dominates every request).
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0002)
+        if self.transport == "http":
+            # The sandbox serves from a thread of this process: hand the GIL over between
+            # client and server quickly (the default 5 ms interval dominates every request).
+            sys.setswitchinterval(0.0002)
         try:
             self._play(reconcile_main, result)
         finally:
@@ -252,7 +255,7 @@ class Simulation:
         with tempfile.TemporaryDirectory(prefix="mentoring-sim-") as tmp:
             workdir = Path(tmp)
             checkout = self._checkout(workdir)
-            with Sandbox(start=self.start) as sb:
+            with Sandbox(start=self.start, transport=self.transport) as sb:
                 self._seed_repository(sb, checkout)
                 if self.faults:
                     sb.set_fault_rate(self.faults, self.seed)

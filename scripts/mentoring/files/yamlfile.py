@@ -9,6 +9,8 @@ path to its line, so validation errors can point at the exact line to fix.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +72,16 @@ class YamlDocument:
 def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDocument:
     """Parse ``text`` (the contents of ``file``) safely; raise YamlFileError on any problem."""
     raw = text.encode() if isinstance(text, str) else text
+    doc = _load(raw, file, max_bytes)
+    # A copy: the cached document is shared by every caller that reads the same text.
+    return YamlDocument(doc.file, copy.deepcopy(doc.data), dict(doc.lines))
+
+
+# Keyed by the text itself, not the path: a process that runs many times over (the
+# simulator, the tests) reads the same config, forms and participants.yml again and
+# again, and a changed file is parsed afresh. Errors are not cached.
+@functools.lru_cache(maxsize=32)
+def _load(raw: bytes, file: str, max_bytes: int) -> YamlDocument:
     if len(raw) > max_bytes:
         raise YamlFileError(
             file,

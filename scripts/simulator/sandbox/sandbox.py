@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from . import transport as _transport
 from .faults import Fault, FaultPlan
 from .model import ROLES
 from .server import RATE_LIMIT, SandboxHTTPServer
@@ -16,6 +17,7 @@ from .shapes import Shapes, iso
 from .state import State
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+TRANSPORTS = ("in-process", "http")
 
 
 class Sandbox:
@@ -28,9 +30,16 @@ class Sandbox:
         default_branch: str = "main",
         bot_login: str = "github-actions[bot]",
         start: datetime = DEFAULT_START,
+        transport: str = "in-process",
     ) -> None:
+        """``transport``: how PyGithub in this process reaches it. "in-process" answers
+        its requests without a socket (any other client still gets HTTP at ``url``);
+        "http" serves every request over loopback HTTP."""
         if start.tzinfo is None:
             raise ValueError("start must be an aware datetime (UTC)")
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
+        self.transport = transport
         self.owner, self.repo, self.bot_login = owner, repo, bot_login
         self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
         self.lock = self.state.lock
@@ -60,11 +69,15 @@ class Sandbox:
                 daemon=True,
             )
             self._thread.start()
+            if self.transport == "in-process":
+                host, port = self._server.server_address[:2]
+                _transport.register(self, str(host), int(port))
         return self
 
     def stop(self) -> None:
         """Stop serving and free the port."""
         if self._server is not None:
+            _transport.unregister(self)
             self._server.shutdown()
             self._server.server_close()
             self._server = None
