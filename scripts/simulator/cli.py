@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         default="in-process",
         help="how the scripts reach the sandbox: in-process (default, fast) or loopback HTTP",
     )
+    parser.add_argument(
+        "--read",
+        choices=("graphql", "rest"),
+        default="graphql",
+        help="reconcile.py --read: how runs over every application read them",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     return parser
@@ -87,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             keep_http_log=args.http_log is not None,
             transport=args.transport,
+            read=args.read,
         )
         result = simulation.run(reconcile.main)
     except ScenarioError as exc:

@@ -156,8 +156,12 @@ class Simulation:
         seed: int = 0,
         keep_http_log: bool = False,
         transport: str = "in-process",
+        read: str = "graphql",
+        graphql_engine: str = "projection",
     ) -> None:
         self.root = root
+        self.read = read  # reconcile.py --read: how runs over every application read them
+        self.graphql_engine = graphql_engine
         self.transport = transport  # how the scripts reach the sandbox: Sandbox(transport=)
         self.scenario = scenario
         unknown = sorted(str(k) for k in scenario if k not in SCENARIO_KEYS)
@@ -256,6 +260,7 @@ class Simulation:
             workdir = Path(tmp)
             checkout = self._checkout(workdir)
             with Sandbox(start=self.start, transport=self.transport) as sb:
+                sb.graphql_engine = self.graphql_engine
                 self._seed_repository(sb, checkout)
                 if self.faults:
                     sb.set_fault_rate(self.faults, self.seed)
@@ -322,7 +327,7 @@ class Simulation:
         if run.payload:
             self.payloads.append((run.name, run.payload))
         code = reconcile_main(
-            ["--root", str(checkout), *extra_args],
+            ["--root", str(checkout), f"--read={self.read}", *extra_args],
             env=self._env(sb, workdir, run),
             now=sb.now,
             sleep=lambda seconds: None,

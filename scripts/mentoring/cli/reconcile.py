@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mentoring.actions import annotations, logs
-from mentoring.cli.reconciler import Target, reconcile, target_from_event
+from mentoring.cli.reconciler import RATE_RESERVE, Target, reconcile, target_from_event
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
 from mentoring.core.summary import mentors_table, table
@@ -32,6 +32,7 @@ from mentoring.github.client import (
     make_client,
     repository_name,
 )
+from mentoring.github.graphql import Reader
 
 log = logging.getLogger("reconcile")
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
         help="reconcile issue N (repeatable); default: the event's issues or all open ones",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--read",
+        choices=("graphql", "rest"),
+        default="graphql",
+        help="how a run over every open application reads them: GraphQL, 50 issues a"
+        " request (default), or REST, a request per issue",
+    )
     parser.add_argument(
         "--root",
         type=Path,
@@ -133,7 +141,14 @@ def _main(
         " as a dry run" if dry_run else "",
     )
 
-    outcome = reconcile(repo, config, graduates, target, now, Renderer(), dry_run=dry_run)
+    reader = (
+        Reader(repo.graphql_query, repo.full_name, RATE_RESERVE, sleep=sleep)
+        if args.read == "graphql"
+        else None
+    )
+    outcome = reconcile(
+        repo, config, graduates, target, now, Renderer(), dry_run=dry_run, reader=reader
+    )
     report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
         outcome.plans, outcome.done, dry_run
     )

@@ -19,6 +19,7 @@ from mentoring.core.settings import Config
 from mentoring.files.participants import parse_participants
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
+from mentoring.github.graphql import Reader, order
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def reconcile(
     renderer: Renderer,
     *,
     dry_run: bool = False,
+    reader: Reader | None = None,
 ) -> Outcome:
     """Bring the targeted issues up to date one at a time: read, plan, apply, then the next.
 
@@ -128,12 +130,16 @@ def reconcile(
     # workflow and `issues.closed` at once): they look before posting. The scheduled run
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
-    applications, registrations = _targeted(repo, config, target, outcome)
+    stop_after = ""  # a bulk read cut short: bring what was read up to date, then stop
+    if reader is not None and target.numbers is None:
+        applications, registrations, stop_after = _read_all(reader, config, outcome)
+    else:
+        applications, registrations = _targeted(repo, config, target, outcome)
 
     for issue in applications:
         if outcome.stopped_early:
             break
-        snapshot = _read(repo, issue, outcome)
+        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
         p = plan(
@@ -149,13 +155,30 @@ def reconcile(
         if target.numbers is not None:
             # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
             p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+        if p.actions and not dry_run and issue is snapshot:
+            # Read in bulk at the start of the run: look again, fresh, before writing, so an
+            # event run that acted since is seen (one REST read for each issue with work).
+            fresh = _read(repo, snapshot.issue, outcome)
+            if fresh is None:
+                continue
+            p = plan(
+                fresh,
+                config,
+                graduates,
+                now,
+                renderer,
+                pull_request=target.pull_request,
+                graduates_just_added=target.graduates_ref is not None,
+            )
         outcome.plans.append(p)
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
+    if stop_after:
+        _stop(outcome, stop_after)
     for issue in registrations:
         if outcome.stopped_early:
             break
-        snapshot = _read(repo, issue, outcome)
+        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, now, renderer)
@@ -173,6 +196,31 @@ def reconcile(
             " The next run continues with the rest."
         )
     return outcome
+
+
+def _read_all(
+    reader: Reader, config: Config, outcome: Outcome
+) -> tuple[list[IssueSnapshot], list[IssueSnapshot], str]:
+    """Every open application and registration with its timeline, over GraphQL, in the
+    order the REST path takes them (least recently updated first)."""
+    labels = [config.application.label]
+    if config.mentor_registration is not None:
+        labels.append(config.mentor_registration.label)
+    read: list[list[IssueSnapshot]] = []
+    stop = ""
+    for label in labels:
+        page = reader.open_issues(label)
+        for number, why in page.unread:
+            outcome.failures.append(f"#{number}: could not be read ({why})")
+        read.append(list(order(page.snapshots)))
+        if page.stopped_early:
+            stop = f"to keep {RATE_RESERVE} GraphQL points for others"
+            break
+    applications = read[0]
+    registrations = [
+        s for s in (read[1] if len(read) > 1 else []) if not _is_application(s.issue, config)
+    ]
+    return applications, registrations, stop
 
 
 def _targeted(

@@ -400,6 +400,12 @@ class Repo:
             return None
         return base64.b64decode(content.content).decode("utf-8")
 
+    def graphql_query(
+        self, query: str, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """PyGithub's GraphQL call, with this client's auth and retries (raises its errors)."""
+        return self._repo.requester.graphql_query(query, variables)
+
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
         # The lazy repository's requester: withLazy made a client of its own, and every

@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .faults import SECONDARY_DOCS, SECONDARY_MESSAGE, WRITE_METHODS, Fault
+from . import graphql
+from .faults import GRAPHQL_PATH, SECONDARY_DOCS, SECONDARY_MESSAGE, WRITE_METHODS, Fault
 from .model import ApiError
 from .routes import ROUTES, Request
 from .shapes import DOCS, iso
@@ -136,6 +137,8 @@ def _answer(
 ) -> tuple[int, Any, dict[str, str], str | None]:
     actor = sb.login_for(token) if token else None
     headers = {"Content-Type": "application/json; charset=utf-8"}
+    if path == GRAPHQL_PATH and method == "POST":
+        return _answer_graphql(sb, body, token, actor, headers)
     counted = path != "/rate_limit"
     if token and actor is None:
         return 401, error_body(401, "Bad credentials"), headers, None
@@ -178,6 +181,29 @@ def _answer(
         return exc.status, error_body(exc.status, exc.message, exc.errors), headers, actor
     if fault is Fault.ERROR_AFTER:
         return 502, {"message": "Server Error"}, headers, actor
+    return status, payload, headers, actor
+
+
+def _answer_graphql(
+    sb: Sandbox, body: Any, token: str | None, actor: str | None, headers: dict[str, str]
+) -> tuple[int, Any, dict[str, str], str | None]:
+    """GraphQL: the same auth and faults as REST, and a budget of points of its own."""
+    if token and actor is None:
+        return 401, error_body(401, "Bad credentials"), headers, None
+    fault = sb.faults.draw("POST", GRAPHQL_PATH)
+    retry = {"Retry-After": str(sb.retry_after_seconds)}
+    if fault is Fault.ERROR_BEFORE:
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS):
+        status = 403 if fault is Fault.SECONDARY_RATE_LIMIT else 429
+        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+        return status, body_, {**headers, **retry}, actor
+    status, payload, _ = graphql.answer(sb, body, actor)
+    headers.update(sb.graphql_rate_headers())
+    if fault is Fault.ERROR_AFTER:  # executed and charged, the answer lost
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault is Fault.GRAPHQL_PARTIAL and status == 200:
+        payload = graphql.partial(payload, sb.faults.pick())
     return status, payload, headers, actor
 
 
