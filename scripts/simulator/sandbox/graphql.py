@@ -38,6 +38,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.error import GraphQLError
+from graphql.pyutils import Undefined
 
 from .model import Issue
 from .shapes import iso
@@ -177,7 +178,7 @@ def _uncursor(cursor: str | None) -> Any:
 
 def _page(items: list[Any], keys: list[Any], first: int | None, after: str | None) -> dict:
     start = 0
-    if after is not None:
+    if after:
         mark = _uncursor(after)
         start = next((i for i, k in enumerate(keys) if k > mark), len(keys))
     end = start + (first or MAX_PAGE)
@@ -468,6 +469,7 @@ def _project(
         raw = value.get(name)
         if callable(raw):
             args = {a.name.value: value_from_ast_untyped(a.value, variables) for a in sel.arguments}
+            args = {k: v for k, v in args.items() if v is not Undefined}  # unset variables
             try:
                 raw = raw(None, **args)
             except GraphQLError as exc:
