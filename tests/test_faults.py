@@ -34,7 +34,9 @@ SLACK = timedelta(seconds=10)  # an event's run starts a few seconds after it
 
 
 @functools.cache
-def _simulate(rate: float, seed: int) -> tuple[Result, tuple[tuple[int, str], ...]]:
+def _simulate(
+    rate: float, seed: int, read: str = "graphql"
+) -> tuple[Result, tuple[tuple[int, str], ...]]:
     """Run the short year; also return each run's exit code and printed annotations."""
     runs: list[tuple[int, str]] = []
 
@@ -48,7 +50,7 @@ def _simulate(rate: float, seed: int) -> tuple[Result, tuple[tuple[int, str], ..
     logging.disable(logging.WARNING)
     try:
         result = Simulation(
-            load_scenario(SCENARIO), ROOT, faults=rate, seed=seed, keep_http_log=True
+            load_scenario(SCENARIO), ROOT, faults=rate, seed=seed, keep_http_log=True, read=read
         ).run(main)
     finally:
         logging.disable(logging.NOTSET)
@@ -68,15 +70,17 @@ def _comments(result: Result) -> dict[tuple[int, str, str | None], list[datetime
 
 
 FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)]
+READS = ("graphql", "rest")  # the read paths: both must hold up the same
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("read", READS)
 @pytest.mark.parametrize(("rate", "seed"), FAULTY)
 def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
-    rate: float, seed: int
+    rate: float, seed: int, read: str
 ) -> None:
-    clean, _ = _simulate(0.0, 0)
-    faulty, runs = _simulate(rate, seed)
+    clean, _ = _simulate(0.0, 0, read)
+    faulty, runs = _simulate(rate, seed, read)
     assert clean.failed_runs == 0
     expected, got = _comments(clean), _comments(faulty)
     doubled = {k: v for k, v in got.items() if len(v) > 1}
@@ -104,10 +108,16 @@ def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
 
 
 @pytest.mark.slow
-def test_the_fault_runs_really_met_faults() -> None:
-    lost = failed = 0
+@pytest.mark.parametrize("read", READS)
+def test_the_fault_runs_really_met_faults(read: str) -> None:
+    lost = failed = partial = 0
     for rate, seed in FAULTY:
-        result, runs = _simulate(rate, seed)
+        result, runs = _simulate(rate, seed, read)
+        partial += sum(
+            1
+            for r in result.http_log
+            if r["path"] == "/graphql" and (r["response_body"] or {}).get("errors")
+        )
         statuses = Counter(r["status"] for r in result.http_log)
         assert {403, 429, 502} <= set(statuses), (rate, seed)
         # Writes applied behind a lost response: recorded as applied, answered with 502.
@@ -117,6 +127,7 @@ def test_the_fault_runs_really_met_faults() -> None:
         failed += sum(1 for code, _ in runs if code != 0)
     assert lost > 0
     assert failed > 0  # some runs could not finish, and the test above saw their work done
+    assert (partial > 0) == (read == "graphql")  # answers with errors and partial data
 
 
 @pytest.mark.slow
