@@ -35,7 +35,10 @@ from mentoring.files.config import load_config
 from simulator import issue_forms
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG: Config = load_config(ROOT)
+# The shipped config with the form's `github` field honoured, for the cases of a coordinator
+# applying on someone's behalf.
+MENTEE_FIELD = {"application": {"mentee_field": "github"}}
+CONFIG: Config = load_config(ROOT, MENTEE_FIELD)
 RENDERER = Renderer()
 BOT = CONFIG.bot
 COORD = CONFIG.coordinators[0]

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from benchmarks.mentorships import ROOT, Built, build, env_for
-from mentoring.cli import reconcile
+from mentoring.cli import reconcile, reconciler
 from mentoring.cli.reconciler import RATE_RESERVE
-from mentoring.github import client as gh
+from mentoring.core.render import Renderer
+from mentoring.files.config import load_config
+from mentoring.github import repository as gh
+from mentoring.github.client import make_client, repository_name
 from simulator.sandbox import Fault, Sandbox
 
 NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)
@@ -32,12 +37,34 @@ def built() -> Iterator[tuple[Sandbox, Built]]:
         yield sb, build(sb, N, NOW, due=DUE, opened=OPENED)
 
 
+@pytest.fixture(scope="module")
+def no_dashboard(tmp_path_factory) -> Path:
+    """The checkout with the dashboard off: these tests count the applications' own
+    requests (the dashboard's constant few are tested in tests/test_dashboard_run.py)."""
+    root = tmp_path_factory.mktemp("checkout")
+    for name in (".github", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "participants.yml", root / "participants.yml")
+    config = root / ".github" / "mentoring.yml"
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
+    return root
+
+
+CHECKOUT: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _checkout(no_dashboard: Path) -> Iterator[None]:
+    CHECKOUT[:] = [no_dashboard]
+    return
+
+
 def _run(sb: Sandbox, sleeps: list[float] | None = None) -> tuple[int, str]:
     out = io.StringIO()
     sb.clear_logs()
     with contextlib.redirect_stdout(out):
         code = reconcile.main(
-            ["--root", str(ROOT), "--read=rest"],  # the REST read path's budget
+            ["--root", str(CHECKOUT[0]), "--read=rest"],  # the REST read path's budget
             env=env_for(sb),
             now=sb.now,
             sleep=(sleeps.append if sleeps is not None else lambda s: None),
@@ -180,3 +207,18 @@ def test_waits_add_up_to_the_cap_over_the_whole_run(built) -> None:
     assert sleeps == [25, 25]  # a third 25 s would pass 60 s
     assert code == 0
     assert "Stopped early as GitHub's rate limit refused a read (HTTP 429)" in printed
+
+
+def test_the_reconciler_returns_why_it_stopped_and_prints_nothing(built, capsys) -> None:
+    """The stop reason is data in the Outcome; the command line turns it into the warning."""
+    sb, _ = built
+    sb.rate_limit_remaining = RATE_RESERVE + 10
+    config = load_config(ROOT)
+    env = env_for(sb)
+    repo = gh.Repo(make_client(env), repository_name(env), bot_login=config.bot)
+    outcome = reconciler.reconcile(repo, config, {}, reconciler.Target(None), sb.now, Renderer())
+    assert outcome.stopped_early
+    assert outcome.stop_reason.startswith("to keep 200 API requests for others (")
+    assert "of the hour's requests left" in outcome.stop_reason
+    assert len(outcome.done) == 4
+    assert "::warning" not in capsys.readouterr().out

@@ -209,7 +209,7 @@ def test_unknown_type_suggests_the_closest() -> None:
         """
     )
     assert err.line == 3
-    assert "'textarea'" in err.fix
+    assert err.fix.endswith("Did you mean `textarea`?")
 
 
 def test_dropdown_without_options_is_an_error() -> None:
@@ -408,7 +408,7 @@ def test_astropy_form_by_configuration_alone(astropy: forms.Form) -> None:
     assert astropy.required_ids == ("name", "role")
     answers = {"name": "Ada", "role": "Reviewer for astropy.io\n\n### Why\nI like FITS."}
     body = issue_forms.render_body(astropy, answers)
-    assert body.startswith("### Name\n\nAda\n\n### Slack handle\n\n_No response_\n\n")
+    assert body.startswith("### Name\n\nAda\n\n### Slack username\n\n_No response_\n\n")
     parsed = forms.parse_body(astropy, body.replace("\n", "\r\n"))
     assert parsed == {**answers, "slack": "", "contributions": "", "other": ""}
     assert forms.missing_required(astropy, parsed) == []

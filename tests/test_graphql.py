@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,12 +40,37 @@ def _post(sb: Sandbox, query: str, variables: dict[str, Any] | None = None) -> d
     return body
 
 
-def _run(sb: Sandbox, *args: str, sleeps: list[float] | None = None) -> tuple[int, str]:
+@pytest.fixture(scope="module")
+def no_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkout with the dashboard off, so that requests and comments are the
+    applications' own (the dashboard's constant few: tests/test_dashboard_run.py)."""
+    root = tmp_path_factory.mktemp("checkout")
+    for name in (".github", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "participants.yml", root / "participants.yml")
+    config = root / ".github" / "mentoring.yml"
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
+    return root
+
+
+CHECKOUT: list[Path] = [ROOT]
+
+
+@pytest.fixture(autouse=True)
+def _checkout(no_dashboard: Path) -> Iterator[None]:
+    CHECKOUT[:] = [no_dashboard]
+    yield
+    CHECKOUT[:] = [ROOT]
+
+
+def _run(
+    sb: Sandbox, *args: str, sleeps: list[float] | None = None, root: Path | None = None
+) -> tuple[int, str]:
     out = io.StringIO()
     sb.clear_logs()
     with contextlib.redirect_stdout(out):
         code = reconcile.main(
-            ["--root", str(ROOT), *args],
+            ["--root", str(root or CHECKOUT[0]), *args],
             env=env_for(sb),
             now=sb.now,
             sleep=sleeps.append if sleeps is not None else lambda s: None,
@@ -168,13 +195,17 @@ def test_graphql_needs_a_token(sandbox: Sandbox) -> None:
 def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> None:
     with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
         build(sb, n, NOW)
-        code, _ = _run(sb)
+        assert _run(sb, root=ROOT)[0] == 0  # the shipped config: this run makes the dashboard
+        code, _ = _run(sb, root=ROOT)
         assert code == 0
-        log = sb.request_log
-        # The applications' pages, and one page of (no) mentor registrations.
-        assert len(log) == math.ceil(n / PAGE) + 1
-        assert {r["path"] for r in log} == {"/graphql"}
         assert sb.writes == []
+        log = sb.request_log
+        queries = [r for r in log if r["path"] == "/graphql"]
+        # The applications' pages, and one page of (no) mentor registrations.
+        assert len(queries) == math.ceil(n / PAGE) + 1
+        # And the dashboard's constant few: its issue, and recently closed applications.
+        rest = [(r["method"], r["query"].get("labels")) for r in log if r not in queries]
+        assert rest == [("GET", "application"), ("GET", "mentoring: dashboard")]
 
 
 def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring.core.logins import is_login, is_login_or_bot
+from mentoring.core.logins import is_bot_login, is_login, is_login_or_bot
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,17 @@ def test_is_login(login: object, ok: bool) -> None:
 )
 def test_is_login_or_bot(login: object, ok: bool) -> None:
     assert is_login_or_bot(login) is ok
+
+
+@pytest.mark.parametrize(
+    ("login", "bot"),
+    [
+        ("github-actions[bot]", True),
+        ("Dependabot[BOT]", True),
+        ("octocat", False),
+        ("bot", False),
+        ("robot-bot", False),
+    ],
+)
+def test_is_bot_login(login: str, bot: bool) -> None:
+    assert is_bot_login(login) is bot

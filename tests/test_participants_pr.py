@@ -247,8 +247,11 @@ def test_file_problems_and_issue_problems_together(
 def test_application_opened_on_someones_behalf_counts_for_them(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The shipped config names the `github` field: an issue opened by a coordinator for
-    # gina is gina's, and not the coordinator's.
+    # With `mentee_field: github` (the shipped form's field), an issue opened by a
+    # coordinator for gina is gina's, and not the coordinator's.
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8").replace("mentee_field: null", "mentee_field: github")
+    config.write_text(text, encoding="utf-8")
     number = apply(sb, COORDINATOR, mentors=("carol",), github="@gina")
     text = BASE + entry("gina", "mentors: [carol]") + entry(COORDINATOR)
     payload = propose(sb, root, text, by="gina")
@@ -265,9 +268,8 @@ def test_application_opened_on_someones_behalf_counts_for_them(
 def test_without_mentee_field_issues_are_found_by_their_author(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = root / ".github" / "mentoring.yml"
-    text = config.read_text(encoding="utf-8").replace("mentee_field: github", "mentee_field: null")
-    config.write_text(text, encoding="utf-8")
+    # The shipped config: no mentee field.
+    assert "mentee_field: null" in (root / ".github" / "mentoring.yml").read_text(encoding="utf-8")
     apply(sb, "bob", mentors=("carol",))
     apply(sb, COORDINATOR, github="hana")  # hana's name in the form does not count now
     payload = propose(sb, root, BASE + entry("bob", "mentors: [carol]") + entry("hana"))
@@ -400,3 +402,22 @@ def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
         ((line, message),) = found
         assert line == BASE.count("\n") + 1
         assert "opened by `mallory`, who is not `gina`, one of their mentors" in message
+
+
+def test_an_unreadable_payload_is_named(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    propose(sb, root, BASE + entry("bob"))
+    event = root.parent / "event.json"
+    event.write_text("{broken", encoding="utf-8")
+    env = {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+        "GITHUB_API_URL": sb.url,
+        "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+    }
+    assert main([], env=env) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error title=participants check could not run::")
+    assert f"The event payload {event} could not be read" in out

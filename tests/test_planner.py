@@ -15,9 +15,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from mentoring.cli.reconciler import _is_application
-from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment
+from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
-from mentoring.core.planner import ACTIVE, AWAITING_MENTOR, CLOSED, GRADUATED, NEEDS_INFO, PAUSED
 from mentoring.files.config import load_config
 from planner_cases import (
     APPLICATION,
@@ -26,6 +25,7 @@ from planner_cases import (
     COORD,
     DAY,
     LABELS,
+    MENTEE_FIELD,
     ROOT,
     T0,
     Story,
@@ -196,13 +196,13 @@ WELCOME_NEW = [ASSIGN_COORD, "comment welcome", ADD(LABELS.awaiting_mentor)]
 TO_ACTIVE = [REMOVE(LABELS.awaiting_mentor), ADD(LABELS.active)]
 
 CASES = [
-    Case("new-application", opened, T0 + timedelta(seconds=3), WELCOME_NEW, AWAITING_MENTOR),
+    Case("new-application", opened, T0 + timedelta(seconds=3), WELCOME_NEW, State.AWAITING_MENTOR),
     Case(
         "incomplete-needs-info",
         incomplete,
         T0 + timedelta(seconds=3),
         [ASSIGN_COORD, "comment needs-info", ADD(LABELS.needs_info)],
-        NEEDS_INFO,
+        State.NEEDS_INFO,
         contains=("**Which role would you like to apply for and why**", "**Your availability**"),
         lacks=("**Your name**", "**Code of conduct**", "welcome to the"),
     ),
@@ -211,7 +211,7 @@ CASES = [
         lambda: opened(code_of_conduct=[]),
         T0 + timedelta(seconds=3),
         [ASSIGN_COORD, "comment needs-info", ADD(LABELS.needs_info)],
-        NEEDS_INFO,
+        State.NEEDS_INFO,
         contains=("**Code of conduct**", "an answer"),
     ),
     Case(
@@ -219,22 +219,24 @@ CASES = [
         completed_after_edit,
         T0 + DAY,
         ["comment welcome", REMOVE(LABELS.needs_info), ADD(LABELS.awaiting_mentor)],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
     ),
-    Case("coordinator-unassigned-themself", coordinator_left, T0 + 2 * DAY, [], AWAITING_MENTOR),
+    Case(
+        "coordinator-unassigned-themself", coordinator_left, T0 + 2 * DAY, [], State.AWAITING_MENTOR
+    ),
     Case(
         "coordinator-self-assigned-then-left",
         coordinator_self_assigned_then_left,
         T0 + 2 * DAY,
         [],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
     ),
     Case(
         "mentor-assigned-paired",
         mentor_assigned,
         PAIRED_AT + timedelta(seconds=5),
         ["comment paired:mo", *TO_ACTIVE],
-        ACTIVE,
+        State.ACTIVE,
         contains=(
             "@alice, meet your mentor @mo!",
             "first check-in is due on **Friday 20 February 2026**",
@@ -247,7 +249,7 @@ CASES = [
         two_mentors,
         PAIRED_AT + timedelta(seconds=5),
         ["comment paired:mo,mia", *TO_ACTIVE],
-        ACTIVE,
+        State.ACTIVE,
         contains=("meet your mentors @mo and @Mia!",),
     ),
     Case(
@@ -255,7 +257,7 @@ CASES = [
         mentor_replaced,
         at(2026, 3, 25, 9, 1),
         ["comment paired:mia"],
-        ACTIVE,
+        State.ACTIVE,
         contains=(
             "meet your mentor @mia!",
             "carries on",
@@ -268,7 +270,7 @@ CASES = [
         mentor_added,
         at(2026, 3, 25, 9, 1),
         ["comment paired:mia"],
-        ACTIVE,
+        State.ACTIVE,
         contains=("@mia joins this mentorship", "carries on"),
         lacks=("@mo", "meet your mentors"),
     ),
@@ -277,7 +279,7 @@ CASES = [
         lambda: through(paired(), at(2026, 2, 20)),
         at(2026, 2, 20, 6, 17),
         ["comment checkin:1"],
-        ACTIVE,
+        State.ACTIVE,
         contains=("@alice and @mo", "one month into the mentorship", "No reply is needed"),
     ),
     Case(
@@ -285,7 +287,7 @@ CASES = [
         lambda: through(paired(), at(2026, 4, 20)),
         at(2026, 4, 20, 6, 17),
         ["comment review:3"],
-        ACTIVE,
+        State.ACTIVE,
         contains=("Progress review, 3 months into the mentorship", "@mo", "Closes #1"),
     ),
     Case(
@@ -293,16 +295,16 @@ CASES = [
         reviewed,
         at(2026, 5, 4, 6, 17),
         ["comment review-reminder:3"],
-        ACTIVE,
+        State.ACTIVE,
         contains=("@mo", f"cc @{COORD}", "Monday 20 April 2026"),
     ),
-    Case("review-unanswered-13-days", reviewed, at(2026, 5, 4, 6, 16), [], ACTIVE),
+    Case("review-unanswered-13-days", reviewed, at(2026, 5, 4, 6, 16), [], State.ACTIVE),
     Case(
         "review-answered-by-mentor",
         review_answered_by("mo"),
         at(2026, 5, 10),
         [],
-        ACTIVE,
+        State.ACTIVE,
     ),
     # Decision: the review asks the mentor, so only an assigned mentor's reply answers it.
     # A coordinator's or the mentee's comment is welcome but the mentor is still reminded.
@@ -311,38 +313,38 @@ CASES = [
         review_answered_by(COORD),
         at(2026, 5, 10),
         ["comment review-reminder:3"],
-        ACTIVE,
+        State.ACTIVE,
     ),
     Case(
         "review-answered-by-mentee-still-reminds",
         review_answered_by("alice"),
         at(2026, 5, 10),
         ["comment review-reminder:3"],
-        ACTIVE,
+        State.ACTIVE,
     ),
-    Case("no-mentor-29-days", waiting_for_a_mentor, T0 + 29 * DAY, [], AWAITING_MENTOR),
+    Case("no-mentor-29-days", waiting_for_a_mentor, T0 + 29 * DAY, [], State.AWAITING_MENTOR),
     Case(
         "no-mentor-30-days-reminder",
         waiting_for_a_mentor,
         T0 + 30 * DAY + timedelta(seconds=5),
         ["comment mentor-reminder:1"],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
         contains=(f"@{COORD}", "@alice", "30 days"),
     ),
-    Case("no-mentor-reminded-once", waited_and_reminded, T0 + 59 * DAY, [], AWAITING_MENTOR),
+    Case("no-mentor-reminded-once", waited_and_reminded, T0 + 59 * DAY, [], State.AWAITING_MENTOR),
     Case(
         "no-mentor-next-period",
         waited_and_reminded,
         T0 + 60 * DAY + timedelta(seconds=5),
         ["comment mentor-reminder:2"],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
     ),
     Case(
         "no-mentor-outage-only-one-reminder",
         waiting_for_a_mentor,
         T0 + 100 * DAY,
         ["comment mentor-reminder:1"],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
         contains=("99 days",),  # welcomed a few seconds after T0
     ),
     Case(
@@ -350,26 +352,26 @@ CASES = [
         incomplete_for_forty_days,
         T0 + 40 * DAY,
         ["comment welcome", REMOVE(LABELS.needs_info), ADD(LABELS.awaiting_mentor)],
-        AWAITING_MENTOR,
+        State.AWAITING_MENTOR,
     ),
     Case(
         "paused-no-checkin-status-label-off",
         paused_before_checkin,
         at(2026, 3, 1),
         [REMOVE(LABELS.active)],
-        PAUSED,
+        State.PAUSED,
     ),
-    Case("paused-months-later-nothing", paused_and_settled, at(2026, 9, 1), [], PAUSED),
-    Case("closed-not-planned-nothing", closed_not_planned, at(2026, 9, 1), [], CLOSED),
-    Case("closed-incomplete-nothing", incomplete_closed, T0 + 40 * DAY, [], CLOSED),
+    Case("paused-months-later-nothing", paused_and_settled, at(2026, 9, 1), [], State.PAUSED),
+    Case("closed-not-planned-nothing", closed_not_planned, at(2026, 9, 1), [], State.CLOSED),
+    Case("closed-incomplete-nothing", incomplete_closed, T0 + 40 * DAY, [], State.CLOSED),
     Case(
         "reopened-resumes-clock-stopped-while-closed",
         reopened,
         at(2026, 3, 20, 6, 17),  # due 20 Feb + 28 days closed
         ["comment checkin:1"],
-        ACTIVE,
+        State.ACTIVE,
     ),
-    Case("reopened-not-yet-due", reopened, at(2026, 3, 19, 6, 17), [], ACTIVE),
+    Case("reopened-not-yet-due", reopened, at(2026, 3, 19, 6, 17), [], State.ACTIVE),
     Case(
         "graduated-by-pull-request",
         lambda: through(paired(), at(2026, 7, 1)),
@@ -380,7 +382,7 @@ CASES = [
             ADD(LABELS.graduated),
             "close as completed",
         ],
-        GRADUATED,
+        State.GRADUATED,
         graduates=graduate(),
         pull_request=42,
         contains=("Congratulations, @alice!", "With #42 merged", "- name: Alice Example"),
@@ -391,7 +393,7 @@ CASES = [
         lambda: through(paired(), at(2026, 7, 1)),
         at(2026, 7, 1, 12),
         [],
-        ACTIVE,
+        State.ACTIVE,
         graduates=graduate(issue=None),
     ),
     Case(
@@ -404,7 +406,7 @@ CASES = [
             ADD(LABELS.graduated),
             "close as completed",
         ],
-        GRADUATED,
+        State.GRADUATED,
         # Dated after the application: the scheduled run is the safety net for it.
         graduates={
             "alice": Participant(
@@ -419,7 +421,7 @@ CASES = [
         closed_by_keyword,
         at(2026, 7, 1, 12, 1),
         ["comment graduated", REMOVE(LABELS.active), ADD(LABELS.graduated)],
-        GRADUATED,
+        State.GRADUATED,
         graduates=graduate(),
         pull_request=42,
     ),
@@ -459,7 +461,7 @@ CASES = [
         T0 + timedelta(seconds=5),
         WELCOME_NEW,
     ),
-    Case("crlf-body-parses", crlf, T0 + timedelta(seconds=3), WELCOME_NEW, AWAITING_MENTOR),
+    Case("crlf-body-parses", crlf, T0 + timedelta(seconds=3), WELCOME_NEW, State.AWAITING_MENTOR),
 ]
 
 
@@ -543,14 +545,14 @@ def test_a_pause_still_on_posts_nothing_and_shows_no_next_due() -> None:
     taken = story.runs(daily(at(2026, 2, 10), at(2027, 2, 10)))
     assert kinds(a for _, a in taken) == []
     result = story.plan(at(2027, 2, 10))
-    assert result.mentorship.state == PAUSED
+    assert result.mentorship.state == State.PAUSED
     assert result.mentorship.next is None
 
 
 def test_unpausing_resumes_with_the_remaining_time() -> None:
     story = paired().pause(at(2026, 2, 10), at(2026, 5, 10))  # 89 days
     result = story.plan(at(2026, 5, 10, 1))
-    assert result.mentorship.state == ACTIVE
+    assert result.mentorship.state == State.ACTIVE
     assert result.mentorship.next.period == 1
     assert result.mentorship.next.at == at(2026, 5, 20, 5)  # 20 Feb 05:00 + 89 days
 
@@ -682,7 +684,7 @@ def test_close_only_while_open() -> None:
     story = closed_by_keyword()
     result = story.plan(at(2026, 7, 2), graduate())
     assert not any(isinstance(a, Close) for a in result.actions)
-    assert result.mentorship.state == GRADUATED
+    assert result.mentorship.state == State.GRADUATED
 
 
 def test_needs_info_names_fields_by_their_labels_only() -> None:
@@ -754,7 +756,7 @@ def test_time_without_a_mentor_does_not_count() -> None:
 
 def test_a_coordinator_the_bot_assigned_is_not_a_mentor_after_leaving_the_config() -> None:
     story = welcomed()  # the bot assigned COORD
-    former = load_config(ROOT, {"coordinators": ["someone-else"]})
+    former = load_config(ROOT, {"coordinators": ["someone-else"], **MENTEE_FIELD})
     result = story.plan(at(2026, 3, 1), config=former)
     assert result.mentorship.mentors == ()
     assert result.mentorship.state == "awaiting mentor"
@@ -789,5 +791,5 @@ def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_l
     story = Story(author=COORD, body=body(github="bob"))
     story.run(T0 + timedelta(seconds=5))  # the bot assigns COORD, among the coordinators
     story.assign("mo", PAIRED_AT)
-    later = load_config(ROOT, {"coordinators": ["someone-else"]})
+    later = load_config(ROOT, {"coordinators": ["someone-else"], **MENTEE_FIELD})
     assert story.plan(at(2026, 3, 1), config=later).mentorship.mentee == "bob"

@@ -198,14 +198,18 @@ def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> Non
     rows = [line for line in text.splitlines() if line.startswith("| #1 ")]
     assert len(rows) == 3  # one table per run, appended
     first, second, third = ([c.strip() for c in row.strip("|").split(" | ")] for row in rows)
-    assert first[:5] == ["#1", "@alice", "@bob", "active", "0"]
-    assert first[6] == "checkin 1 (2026-02-01)"
-    assert f"assign {COORDINATOR}" in first[7]
-    assert "comment welcome" in first[7]
-    assert "comment paired:bob" in first[7]
-    assert second[4] == "32"
-    assert second[7].startswith("comment checkin:1")
-    assert third[5:] == ["checkin 1 (2026-02-02)", "checkin 2 (2026-03-01)", "–"]
+    # Issue, mentee, role, mentors, state, started, age in months, the mentee's and a
+    # mentor's last replies, last and next check-in, flags, this run.
+    assert first[:5] == ["#1", "alice", "Maintainer of astropy.io.fits", "bob", "active"]
+    assert first[5:7] == ["2026-01-01", "0"]
+    assert first[9:11] == ["–", "check-in 1, 2026-02-01"]
+    assert f"assign {COORDINATOR}" in first[12]
+    assert "comment welcome" in first[12]
+    assert "comment paired:bob" in first[12]
+    assert second[6] == "1"
+    assert second[12].startswith("comment checkin:1")
+    assert third[9:] == ["check-in 1, 2026-02-02", "check-in 2, 2026-03-01", "–", "–"]
+    assert "Everything at a glance, and what needs attention: the dashboard, #2" in text
 
 
 # --- failures, faults and retries -------------------------------------------------------------
@@ -308,3 +312,18 @@ def test_a_later_run_after_time_passes_does_not_repeat(sandbox: Sandbox, root: P
     sandbox.clear_logs()
     assert main(sandbox, root) == 0
     assert sandbox.writes == []
+
+
+@pytest.mark.parametrize("text", ["{broken", "[]"])
+def test_an_unreadable_event_payload_is_a_clear_error(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys, text: str
+) -> None:
+    application(sandbox)
+    payload = tmp_path / "event.json"
+    payload.write_text(text, encoding="utf-8")
+    code = main(sandbox, root, GITHUB_EVENT_NAME="issues", GITHUB_EVENT_PATH=str(payload))
+    assert code == 2
+    out = capsys.readouterr().out
+    assert f"::error::The event payload {payload}" in out
+    assert "Re-run the workflow" in out
+    assert sandbox.writes == []  # nothing was guessed from a payload it could not read

@@ -17,9 +17,10 @@ from mentoring.core.model import (
     IssueSnapshot,
     PostComment,
     RemoveLabels,
+    State,
     marker,
 )
-from mentoring.core.planner import ACTIVE, AWAITING_MENTOR, PAUSED, Mentorship, Plan
+from mentoring.core.planner import Mentorship, Plan
 from mentoring.core.registration import (
     WELCOME,
     mentor_loads,
@@ -79,7 +80,7 @@ def bot_comment(kind: str, author: str = BOT) -> Comment:
 
 
 def test_a_new_registration_is_welcomed_warmly_once() -> None:
-    plan = plan_registration(registration(), CONFIG, NOW, Renderer())
+    plan = plan_registration(registration(), CONFIG, Renderer())
     assert len(plan.actions) == 1
     welcome = plan.actions[0]
     assert isinstance(welcome, PostComment)
@@ -92,18 +93,18 @@ def test_a_new_registration_is_welcomed_warmly_once() -> None:
     assert len(welcome.body) < 900  # short
 
     again = registration(comments=(bot_comment(WELCOME),))
-    assert plan_registration(again, CONFIG, NOW, Renderer()).actions == ()
+    assert plan_registration(again, CONFIG, Renderer()).actions == ()
 
 
 def test_a_pasted_marker_does_not_count() -> None:
     pasted = registration(comments=(bot_comment(WELCOME, author="mallory"),))
-    kinds = [a.kind for a in plan_registration(pasted, CONFIG, NOW, Renderer()).actions]
+    kinds = [a.kind for a in plan_registration(pasted, CONFIG, Renderer()).actions]
     assert kinds == [WELCOME]
 
 
 def test_closed_registrations_are_left_alone() -> None:
     closed = registration(labels=("mentor-registration", "mentoring: active"), state="closed")
-    assert plan_registration(closed, CONFIG, NOW, Renderer()).actions == ()
+    assert plan_registration(closed, CONFIG, Renderer()).actions == ()
 
 
 def test_labels_are_kept_right() -> None:
@@ -111,11 +112,11 @@ def test_labels_are_kept_right() -> None:
     stray = registration(
         labels=("mentor-registration", "mentoring: awaiting mentor", "help"), comments=welcomed
     )
-    actions = plan_registration(stray, CONFIG, NOW, Renderer()).actions
+    actions = plan_registration(stray, CONFIG, Renderer()).actions
     assert actions == (RemoveLabels(7, ("mentoring: awaiting mentor",)),)
 
     unlabelled = registration(labels=(), comments=welcomed)
-    actions = plan_registration(unlabelled, CONFIG, NOW, Renderer()).actions
+    actions = plan_registration(unlabelled, CONFIG, Renderer()).actions
     assert actions == (AddLabels(7, ("mentor-registration",)),)
 
 
@@ -139,9 +140,9 @@ def test_loads_count_open_mentorships_of_each_mentor() -> None:
         return Plan(Mentorship(number, "m", mentors, state, NOW, None, None))
 
     plans = [
-        plan(1, ACTIVE, ("Bob",)),
-        plan(2, PAUSED, ("bob", "dana")),
-        plan(3, AWAITING_MENTOR, ()),
+        plan(1, State.ACTIVE, ("Bob",)),
+        plan(2, State.PAUSED, ("bob", "dana")),
+        plan(3, State.AWAITING_MENTOR, ()),
         plan(4, "graduated", ("bob",)),
     ]
     assert mentor_loads(plans) == {"bob": [1, 2], "dana": [2]}

@@ -50,7 +50,8 @@ def test_fresh_repository_gets_every_label(sandbox: Sandbox, root: Path, tmp_pat
     config = load_config(root)
     created = {name for kind, names in label_writes(sandbox) for name in names}
     assert created == {spec.name for spec in wanted_labels(config)}
-    assert len(created) == 7  # application, registration and the five status labels
+    # application, registration, the five status labels, ready and the dashboard's
+    assert len(created) == 9
     paused = sandbox.state.label(config.labels.paused)
     assert paused.color == COLOURS["paused"]
     assert paused.description
@@ -270,3 +271,25 @@ def test_default_branch_other_than_main(
         "::error file=.github/workflows/graduation.yml::branches lists main but the repository's"
         " default branch is trunk"
     ) in capsys.readouterr().out
+
+
+def test_the_permissions_named_are_those_the_workflows_declare(
+    sandbox: Sandbox, root: Path, tmp_path: Path
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert (
+        "mentoring.yml contents: read, issues: write; graduation.yml contents: read, issues:"
+        " write; check-participants.yml contents: read, issues: read; setup.yml contents: read,"
+        " issues: write."
+    ) in summary
+    assert "pull-requests" not in summary  # no workflow asks for it
+    # Read from the files: a workflow that grants more is reported as it is.
+    graduation = root / ".github/workflows/graduation.yml"
+    text = graduation.read_text(encoding="utf-8")
+    text = text.replace("      issues: write", "      issues: write\n      pull-requests: read", 1)
+    graduation.write_text(text, encoding="utf-8")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "graduation.yml contents: read, issues: write, pull-requests: read;" in summary

@@ -78,7 +78,11 @@ def story(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Simulate; exit 0 when the scenario ran (runs that failed under faults are counted)."""
+    """Simulate; exit 0 when every run succeeded, 1 when some failed, 2 for a bad scenario.
+
+    With ``--faults`` failed runs are what was asked for (the next run retries their
+    work), so they are counted and reported but do not fail the simulation.
+    """
     args = _parser().parse_args(argv)
     logs.configure(logging.WARNING if args.quiet else logging.ERROR)
     if not 0 <= args.faults < 1:
@@ -111,12 +115,23 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(story(result))
         print()
-        print(result.summary)
+        # What coordinators see: the job summary of the last scheduled run.
+        print(result.schedule_summary or result.summary)
+        if result.dashboard:
+            print("## The dashboard issue, as the coordinators see it\n")
+            print(result.dashboard)
+            print()
     comments = sum(1 for a in result.actions if a["type"] == "comment")
     print(
         f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"
         f" {result.failed_runs} runs with failures"
     )
+    if result.failed_runs and not args.faults:
+        print(
+            f"error: {result.failed_runs} workflow run(s) failed; their errors are logged above",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -12,7 +12,10 @@ def render_body(form: Form, answers: Mapping[str, Answer | None]) -> str:
     """The issue body GitHub writes when ``answers`` (keyed by field id) are submitted."""
     unknown = set(answers) - set(form.ids)
     if unknown:
-        raise ValueError(f"{form.file} has no field with id {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"{form.file} has no field with id {', '.join(sorted(unknown))};"
+            f" its ids are {', '.join(form.ids)}"
+        )
     sections = []
     for field in form.fields:
         value = _render_value(field, answers.get(field.id))

@@ -8,7 +8,6 @@ environment an Actions run would give it.
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import json
 import logging
@@ -17,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,45 +24,25 @@ import yaml
 
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
-from mentoring.files.yamlfile import YamlFileError, load
+from mentoring.files.config import deep_merge
+from mentoring.files.yamlfile import YamlFileError
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Sandbox
 from simulator.sandbox.model import ApiError
+from simulator.scenario import (
+    EVENT_KEYS,
+    SCENARIO_KEYS,
+    ScenarioError,
+    check_scenario,
+    load_scenario,
+)
+from simulator.scenario import parse_time as _time
 
 log = logging.getLogger(__name__)
 
 RUN_DELAY = timedelta(seconds=3)  # an event's workflow run starts a few seconds later
 CHECKOUT_FILES = (".github", "participants.yml", "templates")
-EVENT_KEYS = (
-    "open_issue",
-    "assign",
-    "unassign",
-    "comment",
-    "add_labels",
-    "remove_labels",
-    "close",
-    "reopen",
-    "edit_body",
-    "merge_pull_request",
-)
-
-
-SCENARIO_KEYS = (
-    "start",
-    "end",
-    "schedule",
-    "schedule_outages",
-    "config",
-    "files",
-    "collaborators",
-    "participants",
-    "events",
-)
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be run as written."""
 
 
 @dataclass(frozen=True)
@@ -103,27 +82,6 @@ def workflow_triggers(root: Path) -> Triggers:
     return Triggers(frozenset(issues), frozenset(comment), frozenset(pulls), push, cron)
 
 
-def _time(value: Any, what: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ScenarioError(f"{what}: {value!r} is not a time like 2026-01-05T10:00:00Z") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = dict(base)
-        for key, value in over.items():
-            merged[key] = _merge(base.get(key), value)
-        return merged
-    return copy.deepcopy(over)
-
-
 @dataclass
 class Run:
     at: datetime
@@ -138,7 +96,9 @@ class Result:
     requests: int = 0
     failed_runs: int = 0
     http_log: list[dict[str, Any]] = field(default_factory=list)
-    summary: str = ""
+    summary: str = ""  # the step summary of a dry run at the end (the simulator's report)
+    schedule_summary: str = ""  # the step summary of the last scheduled run, as posted
+    dashboard: str = ""  # the dashboard issue's body at the end, if the bot keeps one
 
     def transcript(self) -> dict[str, Any]:
         return {"actions": self.actions, "issues": self.issues, "requests": self.requests}
@@ -159,16 +119,12 @@ class Simulation:
         read: str = "graphql",
         graphql_engine: str = "projection",
     ) -> None:
+        check_scenario(scenario)
         self.root = root
         self.read = read  # reconcile.py --read: how runs over every application read them
         self.graphql_engine = graphql_engine
         self.transport = transport  # how the scripts reach the sandbox: Sandbox(transport=)
         self.scenario = scenario
-        unknown = sorted(str(k) for k in scenario if k not in SCENARIO_KEYS)
-        if unknown:
-            raise ScenarioError(
-                f"unknown key(s) {', '.join(unknown)}; a scenario has: {', '.join(SCENARIO_KEYS)}"
-            )
         self.faults = faults
         self.seed = seed
         self.start = _time(scenario.get("start"), "start")
@@ -180,24 +136,12 @@ class Simulation:
             self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
         except ValueError as exc:
             raise ScenarioError(f"schedule: {exc}") from exc
-        self.outages = [
-            (
-                _time(o.get("from"), "schedule_outages.from"),
-                _time(o.get("to"), "schedule_outages.to"),
-            )
-            for o in scenario.get("schedule_outages") or []
-        ]
+        self.outages = _windows(scenario.get("schedule_outages"))
+        self.event_outages = _windows(scenario.get("event_outages"))
         self.events = scenario.get("events") or []
         self.opened: list[int] = []
         self.payloads: list[tuple[str, dict[str, Any]]] = []  # (run, payload) of every run
         self.keep_http_log = keep_http_log
-        for i, event in enumerate(self.events):
-            kinds = [k for k in event if k in EVENT_KEYS]
-            extra = set(event) - {"at", "by", *EVENT_KEYS}
-            if len(kinds) != 1 or "at" not in event or "by" not in event or extra:
-                raise ScenarioError(
-                    f"events[{i}] needs `at`, `by` and exactly one of: {', '.join(EVENT_KEYS)}"
-                )
 
     # --- setting up ------------------------------------------------------------------
 
@@ -217,7 +161,10 @@ class Simulation:
         config_path = checkout / ".github" / "mentoring.yml"
         if self.scenario.get("config"):
             data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-            merged = _merge(data, self.scenario["config"])
+            over = self.scenario["config"]
+            if not isinstance(over, dict):
+                raise ScenarioError("config: must be a mapping laid over .github/mentoring.yml")
+            merged = deep_merge(data if isinstance(data, dict) else {}, over)
             config_path.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
         if "participants" in self.scenario:
             entries = self.scenario["participants"] or []
@@ -255,13 +202,15 @@ class Simulation:
             sys.setswitchinterval(interval)
         return result
 
-    def _play(self, reconcile_main: Any, result: Result) -> None:
+    def _play(self, reconcile_main: Any, result: Result) -> Result:
         with tempfile.TemporaryDirectory(prefix="mentoring-sim-") as tmp:
             workdir = Path(tmp)
             checkout = self._checkout(workdir)
+            self.checkout = checkout
             with Sandbox(start=self.start, transport=self.transport) as sb:
                 sb.graphql_engine = self.graphql_engine
                 self._seed_repository(sb, checkout)
+                sb.reserve_numbers(sum(1 for e in self.events if "open_issue" in e))
                 if self.faults:
                     sb.set_fault_rate(self.faults, self.seed)
                 self.sandbox = sb
@@ -282,11 +231,10 @@ class Simulation:
                             sb, checkout, workdir, Run(at, "schedule", {}), reconcile_main, result
                         )
                         continue
-                    try:
-                        runs = self._act(sb, self.events[index])
-                    except ApiError as exc:  # a person's action GitHub would refuse
-                        raise ScenarioError(f"events[{index}] cannot be done: {exc}") from exc
+                    runs = self._act_or_explain(sb, index)
                     for run in runs:
+                        if any(a <= run.at < b for a, b in self.event_outages):
+                            continue  # GitHub dropped this event: no run
                         if run.at > sb.now:
                             sb.now = run.at
                         self._run(sb, checkout, workdir, run, reconcile_main, result)
@@ -334,6 +282,8 @@ class Simulation:
         )
         if code != 0:
             result.failed_runs += 1
+        if run.name == "schedule":
+            result.schedule_summary = (workdir / "summary.md").read_text(encoding="utf-8")
         for write in sb.writes:
             if write.get("actor", "").lower() == sb.bot_login.lower():
                 result.actions.append(_action(write, run.name))
@@ -346,13 +296,16 @@ class Simulation:
         self, sb: Sandbox, checkout: Path, workdir: Path, reconcile_main: Any, result: Result
     ) -> None:
         numbers = sorted(self.opened)
-        for number in numbers:
+        created = sorted({a["issue"] for a in result.actions if a["type"] == "create_issue"})
+        for number in numbers + created:
             issue = sb.issue(number)
             result.issues[str(number)] = {
                 "state": issue["state"],
                 "state_reason": issue.get("state_reason"),
                 "labels": sorted(label["name"] for label in issue["labels"]),
                 "assignees": sorted(user["login"] for user in issue["assignees"]),
+                "title": issue["title"],
+                "body": issue.get("body") or "",
             }
         # The coordinators' table, as a dry run over every application would show it now
         # (not counted: it is the simulator's report, not one of the workflows' runs).
@@ -369,8 +322,41 @@ class Simulation:
                     tuple(args),
                 )
             result.summary = (workdir / "summary.md").read_text(encoding="utf-8")
+        dashboards = [
+            result.issues[str(n)]
+            for n in created
+            if result.issues[str(n)]["state"] == "open"
+            and self._dashboard_label(checkout) in result.issues[str(n)]["labels"]
+        ]
+        result.dashboard = dashboards[0]["body"] if dashboards else ""
+
+    @staticmethod
+    def _dashboard_label(checkout: Path) -> str:
+        from mentoring.files.config import load_config
+
+        return load_config(checkout).labels.dashboard
 
     # --- people acting -----------------------------------------------------------------
+
+    def _act_or_explain(self, sb: Sandbox, index: int) -> list[Run]:
+        """Do event ``index``; a mistake the checks could not see names the event too."""
+        event = self.events[index]
+        kind = next(k for k in event if k in EVENT_KEYS)
+        number = (event[kind] or {}).get("issue")
+        if number is not None and number not in self.opened and not _exists(sb, number):
+            raise ScenarioError(
+                f"events[{index}].{kind}.issue: there is no #{number} at {event['at']}; the"
+                f" scenario has opened {len(self.opened)} issue(s) by then, numbered from 1"
+            )
+        try:
+            return self._act(sb, event)
+        except ApiError as exc:  # a person's action GitHub would refuse
+            raise ScenarioError(f"events[{index}].{kind} cannot be done: {exc}") from exc
+        except ScenarioError as exc:
+            raise ScenarioError(f"events[{index}].{kind}{exc}") from exc
+        except (KeyError, ValueError) as exc:  # e.g. an issue number nobody opened
+            text = exc.args[0] if exc.args else exc
+            raise ScenarioError(f"events[{index}].{kind} cannot be done: {text}") from exc
 
     def _act(self, sb: Sandbox, event: dict[str, Any]) -> list[Run]:
         """Do what the event says as that person; return the workflow runs it starts."""
@@ -389,10 +375,16 @@ class Simulation:
         if kind == "open_issue":
             title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
             if spec.get("template"):
-                form = form_files.load_form(
-                    self.root / ".github" / "ISSUE_TEMPLATE" / spec["template"]
-                )
-                body = issue_forms.render_body(form, spec.get("answers") or {})
+                # From the checkout, so a form laid over by `files:` is the one answered.
+                name = f".github/ISSUE_TEMPLATE/{spec['template']}"
+                try:
+                    form = form_files.load_form(self.checkout / name, name)
+                except YamlFileError as exc:
+                    raise ScenarioError(f".template: {exc}") from exc
+                try:
+                    body = issue_forms.render_body(form, spec.get("answers") or {})
+                except ValueError as exc:
+                    raise ScenarioError(f".answers: {exc}") from exc
                 title = title or form.title
                 labels = list(form.labels) + list(labels)
             number = sb.open_issue(by, title or "Untitled", body, labels=labels)
@@ -495,6 +487,19 @@ class Simulation:
         return {**fields, "repository": sb.repository(), "sender": sb.user(sender)}
 
 
+def _exists(sb: Sandbox, number: int) -> bool:
+    """Whether #number is an issue or pull request (the scenario's, or one made since)."""
+    try:
+        sb.issue(number)
+    except ApiError as exc:
+        return exc.status != 404
+    return True
+
+
+def _windows(value: Any) -> list[tuple[datetime, datetime]]:
+    return [(_time(w["from"], "from"), _time(w["to"], "to")) for w in value or []]
+
+
 def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:
     """The label object of ``name`` on issue ``number``."""
     labels = sb.issue(number)["labels"]
@@ -504,7 +509,7 @@ def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:
 def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
     body = write.get("body") or ""
     match = MARKER_RE.search(body) if write.get("type") in ("comment", "edit_comment") else None
-    return {
+    action = {
         "at": write["at"],
         "run": run,
         "issue": write.get("issue"),
@@ -516,19 +521,9 @@ def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
         "labels": list(write.get("labels") or []),
         "state_reason": write.get("state_reason"),
     }
+    if write["type"] == "create_issue":
+        action["title"] = write.get("title") or ""
+    return action
 
 
-def load_scenario(path: Path) -> dict[str, Any]:
-    """Read a scenario file, with the same safe loader as every other file people write."""
-    try:
-        document = load(path.read_bytes(), str(path))
-    except YamlFileError as exc:
-        raise ScenarioError(str(exc)) from exc
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if not isinstance(document.data, dict):
-        raise ScenarioError(f"{path}: a scenario is a mapping with start, end and events")
-    for key in ("start", "end"):
-        if key not in document.data:
-            raise ScenarioError(f"{path}: the scenario needs `{key}`")
-    return document.data
+__all__ = ["SCENARIO_KEYS", "ScenarioError", "Simulation", "load_scenario"]

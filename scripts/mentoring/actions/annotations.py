@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 
 def _escape_data(text: str) -> str:
@@ -34,8 +34,8 @@ def command(
     return f"{head}::{_escape_data(message)}"
 
 
-def _emit(level: str, message: str, out: TextIO | None, **where: object) -> None:
-    print(command(level, message, **where), file=out or sys.stdout)  # type: ignore[arg-type]
+def _emit(level: str, message: str, out: TextIO | None, **where: Any) -> None:
+    print(command(level, message, **where), file=out or sys.stdout)
 
 
 def error(

@@ -6,17 +6,16 @@ request adds against that person's mentorship application issue. It only reads f
 GitHub, so the read-only token of a pull request from a fork is enough.
 """
 
-from __future__ import annotations
-
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
+from mentoring.actions.event import WorkflowEvent, read_event
+from mentoring.cli.at_ref import participants_at
 from mentoring.core.participants import (
     IssueLookup,
     Participants,
@@ -26,17 +25,17 @@ from mentoring.core.participants import (
 )
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, load_config
-from mentoring.files.participants import load_participants, parse_participants
+from mentoring.files.participants import load_participants
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.repository import Repo
 
 __all__ = ["annotation", "check_against_issues", "main", "summary_markdown"]
 
@@ -64,7 +63,8 @@ def main(
     except SystemExit as exc:  # --help, or a bad option (argparse has printed why)
         return exc.code if isinstance(exc.code, int) else 2
 
-    in_pull_request = env.get("GITHUB_EVENT_NAME") in PULL_REQUEST_EVENTS
+    event = read_event(env)
+    in_pull_request = event.name in PULL_REQUEST_EVENTS
     wants_github = in_pull_request and lookup is None and bool(env.get("GITHUB_TOKEN", "").strip())
     config = _config(Path.cwd()) if args.file is None or wants_github else None
     path = args.file
@@ -80,7 +80,7 @@ def main(
     checked: int | None = None
     if in_pull_request:
         try:
-            checked = _check_added(args, env, config, lookup, current, problems)
+            checked = _check_added(args, env, event, config, lookup, current, problems)
         except CannotCheck as exc:
             annotations.error(str(exc), title="participants check could not run")
             return 2
@@ -93,23 +93,21 @@ def main(
             return 2
 
     problems.sort(key=lambda p: p.line)
-    summary_path = env.get("GITHUB_STEP_SUMMARY")
     if problems:
         for problem in problems:
             print(annotation(problem))
-        if summary_path:
-            _append(summary_path, summary_markdown(file, problems, checked))
+        step_summary.append(env, summary_markdown(file, problems, checked))
         log.error("%s: %d problem(s) to fix, shown above.", file, len(problems))
         return 1
     print(f"{file}: OK ({len(current.entries)} entries)")
-    if summary_path:
-        _append(summary_path, summary_markdown(file, (), checked, entries=len(current.entries)))
+    step_summary.append(env, summary_markdown(file, (), checked, entries=len(current.entries)))
     return 0
 
 
 def _check_added(
     args: argparse.Namespace,
     env: Mapping[str, str],
+    event: WorkflowEvent,
     config: Config | None,
     lookup: IssueLookup | None,
     current: Participants,
@@ -132,10 +130,10 @@ def _check_added(
         except ConfigurationError as exc:
             raise CannotCheck(str(exc)) from exc
         lookup = ApplicationIssues(repo, config)
-    base = _base_entries(args, env, repo, current.file)
+    base = _base_entries(args, event, repo, current.file)
     added = added_entries(base.entries, current.entries)
     log.info("Checking %d added entries against their issues.", len(added))
-    author = _pull_author(env)
+    author = event.pull_request.author if event.pull_request else None
     coordinators = config.coordinators if config is not None else ()
     problems.extend(
         check_against_issues(added, lookup, current.file, author=author, coordinators=coordinators)
@@ -143,20 +141,8 @@ def _check_added(
     return len(added)
 
 
-def _pull_author(env: Mapping[str, str]) -> str | None:
-    """Who opened the pull request (``pull_request.user.login``), if the payload says."""
-    try:
-        payload = json.loads(Path(env.get("GITHUB_EVENT_PATH", "")).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    pull = payload.get("pull_request") if isinstance(payload, dict) else None
-    user = pull.get("user") if isinstance(pull, dict) else None
-    login = user.get("login") if isinstance(user, dict) else None
-    return login if isinstance(login, str) and login else None
-
-
 def _base_entries(
-    args: argparse.Namespace, env: Mapping[str, str], repo: Repo | None, file: str
+    args: argparse.Namespace, event: WorkflowEvent, repo: Repo | None, file: str
 ) -> Participants:
     """The file as it is on the base branch: from --base, else at the payload's base sha."""
     if args.base is not None:
@@ -169,31 +155,25 @@ def _base_entries(
             "In a pull request with a GitHub lookup, --base PATH (the file as it is on the"
             " base branch) is needed to know which entries the pull request adds."
         )
-    sha = _base_sha(env)
+    sha = _base_sha(event)
     log.info("Reading %s as it is on the base branch (%s).", file, sha[:12])
-    text = repo.file_text(file, ref=sha)
     # Missing on the base branch: the pull request creates the file, every entry is new.
-    return parse_participants(text, file) if text is not None else Participants(file)
+    return participants_at(repo, file, sha) or Participants(file)
 
 
-def _base_sha(env: Mapping[str, str]) -> str:
+def _base_sha(event: WorkflowEvent) -> str:
     """``pull_request.base.sha`` from the event payload GitHub Actions saves."""
-    event_path = env.get("GITHUB_EVENT_PATH", "").strip()
-    if not event_path:
+    if not event.path:
         raise CannotCheck(
             "GITHUB_EVENT_PATH is not set, so the pull request's base commit is unknown."
             " Run this in a pull_request workflow, or pass --base PATH."
         )
-    try:
-        payload = json.loads(Path(event_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CannotCheck(f"The event payload {event_path} could not be read: {exc}.") from exc
-    pull = payload.get("pull_request") if isinstance(payload, dict) else None
-    base = pull.get("base") if isinstance(pull, dict) else None
-    sha = base.get("sha") if isinstance(base, dict) else None
-    if not isinstance(sha, str) or not sha:
+    if event.problem:
+        raise CannotCheck(event.problem)
+    sha = event.pull_request.base_sha if event.pull_request else None
+    if sha is None:
         raise CannotCheck(
-            f"The event payload {event_path} has no pull_request.base.sha."
+            f"The event payload {event.path} has no pull_request.base.sha."
             " Run this on a pull_request event, or pass --base PATH."
         )
     return sha
@@ -272,11 +252,6 @@ def _load(path: Path, file: str, *, missing_ok: bool = False) -> Participants | 
     except OSError as exc:
         print(f"check_participants: cannot read {file}: {exc.strerror}.", file=sys.stderr)
     return None
-
-
-def _append(path: str, text: str) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def _parser() -> argparse.ArgumentParser:

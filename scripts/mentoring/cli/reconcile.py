@@ -4,10 +4,7 @@ With no --issue: in a GitHub Actions event, the issues of that event; otherwise 
 open application issue. --dry-run prints the plan and writes nothing.
 """
 
-from __future__ import annotations
-
 import argparse
-import json
 import logging
 import os
 import sys
@@ -16,23 +13,30 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
+from mentoring.actions.event import read_event
+from mentoring.cli.at_ref import participants_at
+from mentoring.cli.dashboard import keep_dashboard, links_for
 from mentoring.cli.reconciler import RATE_RESERVE, Target, reconcile, target_from_event
+from mentoring.core import dashboard as dash
+from mentoring.core import dashboard_view as view
+from mentoring.core.participants import Participant, Participants
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
-from mentoring.core.summary import mentors_table, table
+from mentoring.core.settings import Config
+from mentoring.core.summary import mentors_table
 from mentoring.files.config import load_config
-from mentoring.files.participants import load_participants, parse_participants
+from mentoring.files.participants import load_participants
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
     describe_error,
     make_client,
     repository_name,
 )
 from mentoring.github.graphql import Reader
+from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
 
@@ -119,19 +123,20 @@ def _main(
     for problem in graduates_file.problems:
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
-    event_name = env.get("GITHUB_EVENT_NAME", "")
     dry_run = args.dry_run
     if args.issue:
         target = Target(tuple(args.issue), reason="--issue")
-    elif event_name and env.get("GITHUB_EVENT_PATH"):
-        payload = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
-        target = target_from_event(event_name, payload, config, repo)
+    elif (event := read_event(env)).in_actions:
+        if event.problem:
+            annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
+            return 2
+        target = target_from_event(event, config, repo)
     else:
         target = Target(None, reason="all open applications")
     graduates = _by_login(graduates_file)
-    if target.graduates_ref:
-        text = repo.file_text(config.participants, ref=target.graduates_ref)
-        graduates = _by_login(parse_participants(text or "[]", config.participants))
+    at_ref = participants_at(repo, config.participants, target.graduates_ref)
+    if at_ref is not None:
+        graduates = _by_login(at_ref)
     log.info(
         "Reconciling %s (%s)%s",
         "all open applications"
@@ -141,16 +146,57 @@ def _main(
         " as a dry run" if dry_run else "",
     )
 
+    renderer = Renderer()
     reader = (
         Reader(repo.graphql_query, repo.full_name, RATE_RESERVE, sleep=sleep)
         if args.read == "graphql"
         else None
     )
     outcome = reconcile(
-        repo, config, graduates, target, now, Renderer(), dry_run=dry_run, reader=reader
+        repo, config, graduates, target, now, renderer, dry_run=dry_run, reader=reader
     )
-    report = f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n" + table(
-        outcome.plans, outcome.done, dry_run
+    if outcome.stopped_early:
+        annotations.warning(
+            f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"
+            " to date, least recently updated (the likeliest overdue) first."
+            " The next run continues with the rest."
+        )
+    links = links_for(env, repo.full_name)
+    rows, items, where = outcome.rows, None, _dashboard_search(links, config)
+    kept = None
+    if target.numbers is None and config.dashboard.enabled:
+        if outcome.stopped_early:
+            log.info("The dashboard waits for a run that reads every application")
+        else:
+            kept = keep_dashboard(
+                repo,
+                config,
+                outcome.rows,
+                [r.mentor for r in outcome.registrations],
+                len(graduates_file.entries),
+                now,
+                renderer,
+                links,
+                dry_run=dry_run,
+            )
+            outcome.failures += kept.failures
+            if kept.body:
+                rows, items = view.shown_rows(kept.rows, config, now), kept.items
+            if kept.number:
+                where = f"the dashboard, #{kept.number} ({links.repository}/issues/{kept.number})"
+    if items is None:
+        items = dash.attention(rows, [], config.cadence, now)
+    this_run = {n: "; ".join(did) for n, did in outcome.done.items()}
+    if dry_run:
+        this_run = {
+            p.mentorship.number: "; ".join(f"would {a.describe()}" for a in p.actions)
+            for p in outcome.plans
+        }
+    report = (
+        f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n"
+        + (f"Everything at a glance, and what needs attention: {where}.\n\n" if where else "")
+        + "\n".join(view.table(rows, items, this_run))
+        + "\n"
     )
     if target.numbers is None and config.mentor_registration is not None:
         # Loads count every open application, so only a run over all of them shows them.
@@ -164,15 +210,23 @@ def _main(
         )
     if dry_run:
         print(report)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(f"{report}\n")
+        if kept is not None and kept.body:
+            print(f"## The dashboard's text\n\n{kept.body}\n")
+    step_summary.append(env, f"{report}\n")
     for failure in outcome.failures:
         annotations.error(f"{failure}. The next run will try again.")
     return 1 if outcome.failures else 0
 
 
-def _by_login(parsed) -> dict:
+def _dashboard_search(links: view.Links, config: Config) -> str:
+    """Where the dashboard is, for runs that do not look it up (no request needed)."""
+    if not config.dashboard.enabled:
+        return ""
+    label = config.labels.dashboard
+    return f"the issue labelled {label!r} ({links.issues(label, 'open')})"
+
+
+def _by_login(parsed: Participants) -> dict[str, Participant]:
     return {p.github.lower(): p for p in parsed.entries}
 
 

@@ -1,25 +1,24 @@
 """Fetch, plan, apply: one reconciliation run over the issues an event concerns."""
 
-from __future__ import annotations
-
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from mentoring.actions import annotations
+from mentoring.actions.event import WorkflowEvent
+from mentoring.cli.at_ref import participants_at
+from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
-from mentoring.core.participants import Participant, Participants, added_entries
+from mentoring.core.participants import Participant, added_entries
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
-from mentoring.files.participants import parse_participants
 from mentoring.github.applications import ApplicationIssues
-from mentoring.github.client import GitHubError, RateLimited, Repo, WriteFailed
+from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.graphql import Reader, order
+from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 
@@ -39,55 +38,44 @@ class Target:
 
 @dataclass
 class Outcome:
+    """What a run did and planned; the command line reports it (annotations, summary)."""
+
     plans: list[Plan] = field(default_factory=list)
     done: dict[int, list[str]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     stopped_early: bool = False
-    stop_reason: str = ""  # why, when not to keep RATE_RESERVE
+    stop_reason: str = ""  # why it stopped early, as "Stopped early {stop_reason}" reads
     registrations: list[RegistrationPlan] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # the dashboard's, one per plan
 
 
-def target_from_event(
-    event_name: str,
-    payload: Mapping[str, Any],
-    config: Config,
-    repo: Repo,
-) -> Target:
+def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
     """The issues an Actions event concerns; anything else means every open application."""
-    if event_name in ("issues", "issue_comment"):
-        issue = payload.get("issue") or {}
-        if "pull_request" in issue or not isinstance(issue.get("number"), int):
+    if event.name in ("issues", "issue_comment"):
+        if event.issue_is_pull_request or event.issue is None:
             return Target(numbers=(), reason="not an issue")
-        return Target(numbers=(issue["number"],), reason=f"{event_name}.{payload.get('action')}")
-    if event_name in ("pull_request", "pull_request_target"):
-        pull = payload.get("pull_request") or {}
-        if not pull.get("merged"):
+        return Target(numbers=(event.issue,), reason=f"{event.name}.{event.action}")
+    if event.name in ("pull_request", "pull_request_target"):
+        pull = event.pull_request
+        if pull is None or not pull.merged:
             return Target(numbers=(), reason="pull request not merged")
-        ref = pull.get("merge_commit_sha")
-        base = (pull.get("base") or {}).get("sha")
-        numbers = _issues_of_added(repo, config, base, ref)
-        return Target(numbers, pull_request=pull.get("number"), graduates_ref=ref, reason="merged")
-    if event_name == "push":
-        numbers = _issues_of_added(repo, config, payload.get("before"), payload.get("after"))
-        return Target(numbers, graduates_ref=payload.get("after"), reason="push")
-    return Target(numbers=None, reason=event_name or "manual")
-
-
-def _parse_at(repo: Repo, config: Config, ref: str | None) -> Participants | None:
-    if not ref or set(ref) == {"0"}:
-        return None
-    text = repo.file_text(config.participants, ref=ref)
-    return parse_participants(text or "[]", config.participants)
+        ref = pull.merge_commit_sha
+        numbers = _issues_of_added(repo, config, pull.base_sha, ref)
+        return Target(numbers, pull_request=pull.number, graduates_ref=ref, reason="merged")
+    if event.name == "push":
+        numbers = _issues_of_added(repo, config, event.before, event.after)
+        return Target(numbers, graduates_ref=event.after, reason="push")
+    return Target(numbers=None, reason=event.name or "manual")
 
 
 def _issues_of_added(
     repo: Repo, config: Config, old_ref: str | None, new_ref: str | None
 ) -> tuple[int, ...]:
     """Application issues of the people a change to participants.yml adds."""
-    new = _parse_at(repo, config, new_ref)
+    new = participants_at(repo, config.participants, new_ref)
     if new is None:
         return ()
-    old = _parse_at(repo, config, old_ref)
+    old = participants_at(repo, config.participants, old_ref)
     added = added_entries(old.entries, new.entries) if old else list(new.entries)
     numbers: list[int] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
@@ -131,6 +119,8 @@ def reconcile(
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
     stop_after = ""  # a bulk read cut short: bring what was read up to date, then stop
+    applications: Sequence[Issue | IssueSnapshot]
+    registrations: Sequence[Issue | IssueSnapshot]
     if reader is not None and target.numbers is None:
         applications, registrations, stop_after = _read_all(reader, config, outcome)
     else:
@@ -142,35 +132,17 @@ def reconcile(
         snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        p = plan(
-            snapshot,
-            config,
-            graduates,
-            now,
-            renderer,
-            pull_request=target.pull_request,
-            # A run that follows a change to participants.yml serves the people it added.
-            graduates_just_added=target.graduates_ref is not None,
-        )
-        if target.numbers is not None:
-            # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
-            p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+        p = _plan(snapshot, config, graduates, target, now, renderer)
         if p.actions and not dry_run and issue is snapshot:
             # Read in bulk at the start of the run: look again, fresh, before writing, so an
             # event run that acted since is seen (one REST read for each issue with work).
             fresh = _read(repo, snapshot.issue, outcome)
             if fresh is None:
                 continue
-            p = plan(
-                fresh,
-                config,
-                graduates,
-                now,
-                renderer,
-                pull_request=target.pull_request,
-                graduates_just_added=target.graduates_ref is not None,
-            )
+            snapshot = fresh
+            p = _plan(snapshot, config, graduates, target, now, renderer)
         outcome.plans.append(p)
+        outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
     if stop_after:
@@ -181,21 +153,35 @@ def reconcile(
         snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
-        r = plan_registration(snapshot, config, now, renderer)
+        r = plan_registration(snapshot, config, renderer)
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
-    if outcome.stopped_early:
-        reason = outcome.stop_reason or (
-            f"to keep {RATE_RESERVE} API requests for others"
-            f" ({repo.rate_remaining()} of the hour's requests left)"
-        )
-        annotations.warning(
-            f"Stopped early {reason}; {len(outcome.done)} issues were brought up to date,"
-            " least recently updated (the likeliest overdue) first."
-            " The next run continues with the rest."
-        )
     return outcome
+
+
+def _plan(
+    snapshot: IssueSnapshot,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    target: Target,
+    now: datetime,
+    renderer: Renderer,
+) -> Plan:
+    p = plan(
+        snapshot,
+        config,
+        graduates,
+        now,
+        renderer,
+        pull_request=target.pull_request,
+        # A run that follows a change to participants.yml serves the people it added.
+        just_added=target.graduates_ref is not None,
+    )
+    if target.numbers is not None:
+        # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
+        p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+    return p
 
 
 def _read_all(
@@ -264,6 +250,10 @@ def _targeted(
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.
+# Not core.health.STATE_CHANGES, which answers another question (after which events the
+# schedule may rightly not have posted): a rename changes the listed title but not what is
+# due, and a transfer is why the schedule here could not have posted before, but changes
+# no field of the issue read after it.
 _CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "renamed"}
 )
@@ -276,7 +266,7 @@ def _read(repo: Repo, issue: Issue, outcome: Outcome) -> IssueSnapshot | None:
     shows a change after that, the issue is read again, so the plan sees it as it is now.
     """
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return None
     try:
         snapshot = repo.snapshot(issue)
@@ -302,7 +292,7 @@ def _apply(
     if dry_run or not actions:
         return
     if _budget_low(repo):
-        _stop(outcome)
+        _stop(outcome, _reserve_reason(repo))
         return
     for action in actions:
         try:
@@ -316,9 +306,16 @@ def _apply(
         outcome.done.setdefault(action.issue, []).append(action.describe())
 
 
-def _stop(outcome: Outcome, reason: str = "") -> None:
+def _stop(outcome: Outcome, reason: str) -> None:
     outcome.stopped_early = True
-    outcome.stop_reason = outcome.stop_reason or reason
+    outcome.stop_reason = outcome.stop_reason or reason  # the first reason is the one
+
+
+def _reserve_reason(repo: Repo) -> str:
+    return (
+        f"to keep {RATE_RESERVE} API requests for others"
+        f" ({repo.rate_remaining()} of the hour's requests left)"
+    )
 
 
 def _is_application(issue: Issue, config: Config) -> bool:

@@ -8,8 +8,6 @@ reach the repository and write labels, and that each coordinator can be assigned
 --dry-run changes nothing.
 """
 
-from __future__ import annotations
-
 import argparse
 import logging
 import os
@@ -22,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.core import health
 from mentoring.core.labels import label_changes, wanted_labels
 from mentoring.core.settings import Config
@@ -31,12 +29,11 @@ from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
-    Repo,
-    RepoAccess,
     describe_error,
     make_client,
     repository_name,
 )
+from mentoring.github.probes import Probes, RepoAccess
 
 log = logging.getLogger("setup_repo")
 
@@ -47,8 +44,8 @@ ICONS = {OK: "✅", CHANGED: "🆕", INFO: "ℹ️", WARNING: "⚠️", ERROR: "
 # No API lists what a GITHUB_TOKEN may do: say what was checked, and what was not.
 WORKFLOW_TOKENS = (
     "The checks above used this run's token. Each workflow's own token gets the"
-    " `permissions:` its job declares: the reconciler needs issues: write and contents: read"
-    " (graduation.yml also pull-requests: read); keep those when editing the workflows."
+    " `permissions:` its jobs declare; as the workflows say now: {}. Keep those when"
+    " editing the workflows."
 )
 
 
@@ -161,6 +158,26 @@ def _filter_problem(data: dict[str, Any], key: str, value: str) -> tuple[str, st
     return listed, f"change {entries} (under {where}) to `{key}: [{value}]`"
 
 
+def workflow_permissions(root: Path) -> str:
+    """The permissions each workflow's jobs declare, read from the files themselves."""
+    found = []
+    for name in (RECONCILER, GRADUATION, CHECK_PARTICIPANTS, "setup.yml"):
+        data = load_workflow(root, name, Report())  # check_workflows reports problems
+        jobs = data.get("jobs") if data else None
+        if not isinstance(jobs, dict):
+            continue
+        granted: dict[str, str] = {}
+        for job in jobs.values():
+            permissions = job.get("permissions") if isinstance(job, dict) else None
+            if isinstance(permissions, dict):
+                for scope, level in permissions.items():
+                    if granted.get(scope) != "write":
+                        granted[scope] = str(level)
+        listed = ", ".join(f"{scope}: {level}" for scope, level in sorted(granted.items()))
+        found.append(f"{name} {listed or 'none'}")
+    return "; ".join(found) or "no workflow found"
+
+
 def check_workflows(root: Path, config: Config, report: Report) -> None:
     """The values the workflows hard-code agree with the config and the code."""
     before = len(report.items)
@@ -173,7 +190,7 @@ def check_workflows(root: Path, config: Config, report: Report) -> None:
                 f"name is {reconciler.get('name')!r} but the schedule warning tells"
                 f" coordinators to re-enable the workflow {health.WORKFLOW!r}: change it back"
                 f" to `name: {health.WORKFLOW}` (or change WORKFLOW in"
-                " scripts/mentoring/health.py with it).",
+                " scripts/mentoring/core/health.py with it).",
                 file,
             )
         for job_id, job in (reconciler.get("jobs") or {}).items():
@@ -221,7 +238,7 @@ def check_branches(root: Path, default_branch: str, report: Report) -> None:
         )
 
 
-def check_access(repo: Repo, report: Report) -> RepoAccess | None:
+def check_access(repo: Probes, report: Report) -> RepoAccess | None:
     """The repository is reachable with the token, has issues on, and is not archived."""
     access = repo.access()
     if access.status != 200:
@@ -253,7 +270,7 @@ def check_access(repo: Repo, report: Report) -> RepoAccess | None:
     return access
 
 
-def check_write(repo: Repo, report: Report) -> None:
+def check_write(repo: Probes, report: Report) -> None:
     """Ask GitHub whether a label write would be allowed, without writing one."""
     allowed, needs = repo.probe_label_write()
     if allowed:
@@ -270,7 +287,7 @@ def check_write(repo: Repo, report: Report) -> None:
         report.add(WARNING, "Could not tell whether the token may write labels.")
 
 
-def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> int:
+def sync_labels(repo: Probes, config: Config, report: Report, dry_run: bool) -> int:
     """Create missing labels and fix colours and descriptions; returns the writes made."""
     writes = 0
     for change in label_changes(wanted_labels(config), repo.labels()):
@@ -296,7 +313,7 @@ def sync_labels(repo: Repo, config: Config, report: Report, dry_run: bool) -> in
     return writes
 
 
-def check_coordinators(repo: Repo, config: Config, report: Report) -> None:
+def check_coordinators(repo: Probes, config: Config, report: Report) -> None:
     """New applications are assigned to the coordinators: each must be assignable."""
     for login in config.coordinators:
         can = repo.assignable(login)
@@ -329,7 +346,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     check_forms(config, report)
     check_workflows(args.root, config, report)
     try:
-        repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
+        repo = Probes(make_client(env), repository_name(env))
     except ConfigurationError as exc:
         annotations.error(str(exc))
         return 2
@@ -343,16 +360,14 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
             if not writes:
                 check_write(repo, report)  # a write that succeeded already proved it
             check_coordinators(repo, config, report)
-            report.add(INFO, WORKFLOW_TOKENS)
+            report.add(INFO, WORKFLOW_TOKENS.format(workflow_permissions(args.root)))
     except GitHubError as exc:
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")
 
     title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
     text = report.markdown(title)
     print(text)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-            out.write(text + "\n")
+    step_summary.append(env, text + "\n")
     for status, item, file in report.items:
         if status == ERROR:
             annotations.error(item, file=file)

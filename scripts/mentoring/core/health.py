@@ -13,25 +13,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from mentoring.core.calendar import bot_comments
-from mentoring.core.model import Action, IssueSnapshot, PostComment
+from mentoring.core.model import PERIODIC, Action, IssueSnapshot, Kind, PostComment
 from mentoring.core.planner import Plan
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 
-PERIODIC = ("checkin", "review")
-
-KIND = "schedule-health"
+KIND = Kind.SCHEDULE_HEALTH
 WORKFLOW = "Mentoring"  # the `name:` of .github/workflows/mentoring.yml
 # The schedule runs daily: a due comment more than two days old means two runs missed it.
 STALL_AFTER = timedelta(days=2)
 # Timeline events after which the schedule may rightly not have posted (no mentor, paused,
-# closed, unlabelled): the stall is only counted from the last of them.
+# closed, unlabelled): the stall is only counted from the last of them. (Not the
+# reconciler's _CHANGES, the events that make the listed issue stale: see there.)
 STATE_CHANGES = frozenset(
     {"assigned", "unassigned", "labeled", "unlabeled", "closed", "reopened", "transferred"}
 )
 
 
-def overdue(snapshot: IssueSnapshot, plan: Plan, config: Config, now: datetime):
+def overdue(snapshot: IssueSnapshot, plan: Plan, now: datetime) -> tuple[Kind, datetime] | None:
     """The (kind, due time) of the periodic comment this plan posts late, or None.
 
     Late means: due more than ``STALL_AFTER`` ago, and the issue's state has not changed
@@ -44,7 +43,7 @@ def overdue(snapshot: IssueSnapshot, plan: Plan, config: Config, now: datetime):
             continue
         changed = max((e.at for e in snapshot.events if e.kind in STATE_CHANGES), default=due)
         if now - max(due, changed) > STALL_AFTER:
-            return action.kind, due
+            return Kind(action.kind), due
     return None
 
 
@@ -52,12 +51,15 @@ def plan_health(
     snapshot: IssueSnapshot, plan: Plan, config: Config, now: datetime, renderer: Renderer
 ) -> tuple[Action, ...]:
     """One warning for the coordinators when the schedule has visibly stopped (event runs)."""
-    late = overdue(snapshot, plan, config, now)
-    if late is None:
+    late = overdue(snapshot, plan, now)
+    posted = bot_comments(snapshot.comments, config.bot)
+    # The bot has never written here: it is meeting the issue for the first time (the
+    # program just switched it on), so the schedule has not stopped, it never ran.
+    if late is None or not posted:
         return ()
     kind, due = late
     key = f"{due:%Y-%m-%d}"
-    if any(c.kind == KIND and c.key == key for c in bot_comments(snapshot.comments, config.bot)):
+    if any(c.kind == KIND and c.key == key for c in posted):
         return ()
     body = renderer.comment(
         KIND,

@@ -21,6 +21,8 @@ COLOURS = {
     "active": "0e8a16",
     "paused": "bfd4f2",
     "graduated": "6f42c1",
+    "ready": "2ea44f",
+    "dashboard": "0052cc",
 }
 
 DESCRIPTIONS = {
@@ -31,6 +33,8 @@ DESCRIPTIONS = {
     "active": "Mentor assigned; monthly check-ins running",
     "paused": "Mentorship paused: the check-in clock stops",
     "graduated": "The mentee graduated to the role",
+    "ready": "The mentor judges the mentee ready to graduate",
+    "dashboard": "The coordinators' dashboard, kept by the bot",
 }
 
 

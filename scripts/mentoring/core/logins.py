@@ -16,6 +16,11 @@ def is_login(value: object) -> bool:
     return isinstance(value, str) and LOGIN.fullmatch(value) is not None
 
 
+def is_bot_login(login: str) -> bool:
+    """Whether ``login`` is a bot's: GitHub Apps and Actions act as ``name[bot]`` users."""
+    return login.lower().endswith("[bot]")
+
+
 def is_login_or_bot(value: object) -> bool:
     """True if ``value`` is a username, or an app's bot login such as ``name[bot]``."""
     return isinstance(value, str) and BOT_LOGIN.fullmatch(value) is not None

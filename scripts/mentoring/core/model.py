@@ -1,7 +1,7 @@
 """The project's own view of GitHub: frozen snapshots in, frozen actions out.
 
-Only ``mentoring.github.client`` builds these from PyGithub objects; everything else (the planner,
-the calendar, the templates) works on these plain values and never touches the network.
+Only ``mentoring.github.repository`` builds these from PyGithub objects; everything else (the
+planner, the calendar, the templates) works on these plain values and never touches the network.
 """
 
 from __future__ import annotations
@@ -9,18 +9,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 MARKER_RE = re.compile(r"<!-- mentoring:(?P<kind>[a-z][a-z-]*)(?::(?P<key>[^ >]+))? -->")
+
+
+class State(StrEnum):
+    """Where a mentorship stands, as the summary and the status labels show it."""
+
+    NEEDS_INFO = "needs info"
+    AWAITING_MENTOR = "awaiting mentor"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    GRADUATED = "graduated"
+    CLOSED = "closed"
+
+
+class Kind(StrEnum):
+    """What one of the bot's comments is: its marker's KIND, and its template's name."""
+
+    WELCOME = "welcome"
+    NEEDS_INFO = "needs-info"
+    PAIRED = "paired"
+    CHECKIN = "checkin"
+    REVIEW = "review"
+    REVIEW_REMINDER = "review-reminder"
+    MENTOR_REMINDER = "mentor-reminder"
+    GRADUATED = "graduated"
+    SCHEDULE_HEALTH = "schedule-health"
+    REGISTRATION_WELCOME = "registration-welcome"
+
+
+PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month
 
 
 def marker(kind: str, key: object | None = None) -> str:
     """The hidden marker that identifies one of the bot's comments."""
     return f"<!-- mentoring:{kind} -->" if key is None else f"<!-- mentoring:{kind}:{key} -->"
-
-
-def is_bot_login(login: str) -> bool:
-    """GitHub Apps and Actions act as ``name[bot]`` users."""
-    return login.lower().endswith("[bot]")
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,7 @@ class Issue:
     created_at: datetime
     updated_at: datetime
     is_pull_request: bool = False
+    closed_at: datetime | None = None
 
     def has_label(self, name: str) -> bool:
         """Labels compare case-insensitively, as on GitHub."""
@@ -143,4 +169,31 @@ class Close:
         return f"close as {self.reason}"
 
 
-Action = PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close
+@dataclass(frozen=True)
+class CreateIssue:
+    """A new issue by the bot (the dashboard); GitHub gives it its number."""
+
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    issue: int = 0  # no number until GitHub gives one
+
+    def describe(self) -> str:
+        return f"create issue {self.title!r}"
+
+
+@dataclass(frozen=True)
+class EditIssue:
+    """Replace an issue's body (the dashboard's), reopening it when ``reopen``."""
+
+    issue: int
+    body: str
+    reopen: bool = False
+
+    def describe(self) -> str:
+        return "reopen and edit the body" if self.reopen else "edit the body"
+
+
+Action = (
+    PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close | CreateIssue | EditIssue
+)

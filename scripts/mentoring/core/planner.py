@@ -1,16 +1,21 @@
 """The reconciler's brain: from what an issue shows now to what should happen.
 
-``plan`` is pure: no network, no clock. Given the same snapshot, config, graduates and
+``plan`` is pure: no network, no clock. Given the same snapshot, config, participants and
 time it returns the same actions, so running it twice (an event run and the schedule at
 the same instant, a retry after a failure) never does anything twice: whatever the first
 run did is on the issue by the time the second one reads it.
+
+It works out the :class:`Facts` once, then runs one small phase per step of a
+mentorship: graduation, intake (coordinators, welcome or needs-info), waiting for a
+mentor, pairing, the periodic check-in or review, and the review reminder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import yaml
 
@@ -28,29 +33,24 @@ from mentoring.core.calendar import (
     mentor_since,
     unpaired_intervals,
 )
-from mentoring.core.logins import is_login
 from mentoring.core.model import (
+    PERIODIC,
     Action,
     AddLabels,
     Assign,
     Close,
     Event,
+    Issue,
     IssueSnapshot,
+    Kind,
     PostComment,
     RemoveLabels,
-    is_bot_login,
+    State,
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
+from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
-
-# States, as the summary and the status labels show them.
-NEEDS_INFO = "needs info"
-AWAITING_MENTOR = "awaiting mentor"
-ACTIVE = "active"
-PAUSED = "paused"
-GRADUATED = "graduated"
-CLOSED = "closed"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Due:
     """A check-in or review: its period number, kind and due time."""
 
     period: int
-    kind: str
+    kind: Kind
     at: datetime
 
 
@@ -69,7 +69,7 @@ class Mentorship:
     number: int
     mentee: str
     mentors: tuple[str, ...]
-    state: str
+    state: State
     start: datetime | None
     last: BotComment | None  # the latest check-in or review posted
     next: Due | None  # the next one to come, while the clock runs
@@ -86,113 +86,79 @@ class Plan:
     overdue_since: datetime | None = None
 
 
-def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:
-    """The applicant: the issue's author, or the handle in the configured form field when a
-    coordinator opened the issue for someone. Anyone else naming another person there
-    would make the bot ping, and later graduate, whoever they named: that is ignored.
-    """
-    field_id = config.application.mentee_field
-    author = snapshot.issue.author.lower()
-    # A coordinator now, or then: the bot assigned them when the application arrived.
-    was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
-    if field_id and (author in {c.lower() for c in config.coordinators} or was_coordinator):
-        value = answers.get(field_id)
-        if isinstance(value, str):
-            handle = value.strip().removeprefix("@").strip()
-            if is_login(handle):
-                return handle
-    return snapshot.issue.author
-
-
-def is_mentor(login: str, mentee: str, config: Config) -> bool:
-    """Mentors are assignees who are not coordinators, not the mentee, and not bots."""
-    low = login.lower()
-    return (
-        low not in {c.lower() for c in config.coordinators}
-        and low != mentee.lower()
-        and not is_bot_login(login)
-    )
-
-
-def mentors_of(
-    assignees: Iterable[str],
-    mentee: str,
-    config: Config,
-    assigners: Mapping[str, str] | None = None,
-) -> tuple[str, ...]:
-    """The issue's mentors: its assignees who count as mentors, in assignment order.
-
-    ``assigners`` (login → who assigned them last, from the timeline) leaves out people
-    the bot itself assigned: coordinators it assigned stay coordinators on the issue even
-    after they leave the config's list.
-    """
-    bot_assigned = {
-        login for login, actor in (assigners or {}).items() if actor == config.bot.lower()
-    }
-    return tuple(
-        a for a in assignees if is_mentor(a, mentee, config) and a.lower() not in bot_assigned
-    )
-
-
-def period_kind(period: int, config: Config) -> str:
+def period_kind(period: int, config: Config) -> Kind:
     """Every ``review_every``-th period is a progress review, the others check-ins."""
-    return "review" if period % config.cadence.review_every == 0 else "checkin"
+    return Kind.REVIEW if period % config.cadence.review_every == 0 else Kind.CHECKIN
 
 
-def clock_stops(
-    snapshot: IssueSnapshot, config: Config, now: datetime, is_pairing: Callable[[Event], bool]
-) -> list[Interval]:
-    """Intervals when the clock stood still: paused, closed, or with no mentor assigned."""
-    events = snapshot.events
-    return (
-        label_intervals(events, config.labels.paused, now)
-        + closed_intervals(events, now)
-        + unpaired_intervals(events, is_pairing, now)
-    )
+@dataclass(frozen=True)
+class Facts:
+    """What an application issue shows, worked out once for every phase of ``plan``."""
+
+    snapshot: IssueSnapshot
+    config: Config
+    now: datetime
+    answers: Mapping[str, object]
+    mentee: str
+    mentors: tuple[str, ...]  # assigned now
+    posted: tuple[BotComment, ...]  # the bot's own marked comments
+    start: datetime | None  # the first pairing: the clock's start
+    stops: tuple[Interval, ...]  # paused, closed or without a mentor: the clock stood still
+    pauses: tuple[Interval, ...]
+    paused: bool
+    missing: tuple[str, ...]  # labels of required answers still empty
+    periodic: tuple[BotComment, ...]  # check-ins and reviews posted, keyed by month
+    context: Mapping[str, object]  # what every template may use
+
+    @property
+    def issue(self) -> Issue:
+        return self.snapshot.issue
+
+    @property
+    def step(self) -> int:
+        """Months between check-ins."""
+        return self.config.cadence.checkin_months
+
+    @property
+    def done(self) -> set[tuple[str, str | None]]:
+        return {(c.kind, c.key) for c in self.posted}
+
+    @property
+    def last(self) -> BotComment | None:
+        """The latest check-in or review posted."""
+        return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
+
+    def is_pairing(self, event: Event) -> bool:
+        return is_pairing(event, self.mentee, self.config)
+
+    def latest_period(self) -> int:
+        """The latest period due by now (0 before the first, or without a start)."""
+        if self.start is None:
+            return 0
+        return latest_due_period(self.start, self.step, list(self.stops), self.now)
+
+    def due_at(self, period: int) -> datetime:
+        assert self.start is not None
+        return due_time(self.start, period * self.step, list(self.stops))
 
 
-def plan(
-    snapshot: IssueSnapshot,
-    config: Config,
-    graduates: Mapping[str, Participant],
-    now: datetime,
-    renderer: Renderer,
-    pull_request: int | None = None,
-    graduates_just_added: bool = False,
-) -> Plan:
-    """Every action one application issue needs now (graduates keyed by lower-case login)."""
+def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
+    """Read everything the phases need off the snapshot, once."""
     issue = snapshot.issue
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
     mentee = mentee_of(snapshot, config, answers)
-
-    def mentor(login: str) -> bool:
-        return is_mentor(login, mentee, config)
-
-    def is_pairing(event: Event) -> bool:
-        """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
-        return (
-            event.kind == "assigned"
-            and bool(event.assignee)
-            and (event.actor or "").lower() != config.bot.lower()
-            and mentor(event.assignee or "")
-        )
-
     mentors = mentors_of(issue.assignees, mentee, config, latest_assigners(snapshot.events))
-    posted = bot_comments(snapshot.comments, config.bot)
-    done = {(c.kind, c.key) for c in posted}
-    start = mentor_since(snapshot.events, is_pairing)
-    stops = clock_stops(snapshot, config, now, is_pairing)
-    pauses = label_intervals(snapshot.events, config.labels.paused, now)
-    step = config.cadence.checkin_months
-    # Keys of check-ins and reviews are months since pairing (DESIGN), so a change of
-    # cadence carries on from the months already covered.
-    periodic = [c for c in posted if c.kind in ("checkin", "review") and c.key and c.key.isdigit()]
-    last = max(periodic, key=lambda c: int(c.key), default=None)
-    paused = issue.has_label(config.labels.paused)
-    missing = tuple(
-        f.label for f in forms.missing_required(form, answers, config.application.required)
-    )
+    posted = tuple(bot_comments(snapshot.comments, config.bot))
+    pairing = partial(is_pairing, mentee=mentee, config=config)
+    events = snapshot.events
+    pauses = label_intervals(events, config.labels.paused, now)
+    stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
+    required = config.application.required
+    missing = tuple(f.label for f in forms.missing_required(form, answers, required))
+    # A check-in's or review's marker key is its month since pairing, not its period
+    # number, so a change of cadence carries on from the months already covered.
+    periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
     context = {
         "mentee": mentee,
         "mentors": list(mentors),
@@ -203,159 +169,263 @@ def plan(
         "participants_file": config.participants,
         "issue_number": issue.number,
     }
+    return Facts(
+        snapshot,
+        config,
+        now,
+        answers,
+        mentee,
+        mentors,
+        posted,
+        mentor_since(events, pairing),
+        tuple(stops),
+        tuple(pauses),
+        issue.has_label(config.labels.paused),
+        missing,
+        periodic,
+        context,
+    )
 
-    def next_due() -> Due | None:
-        if start is None or not mentors or paused or issue.state != "open":
-            return None
-        k = latest_due_period(start, step, stops, now) + 1
-        return Due(k, period_kind(k, config), due_time(start, k * step, stops))
 
-    def status(state: str) -> Mentorship:
-        nxt = next_due() if state == ACTIVE else None
-        running = start is not None and state in (ACTIVE, PAUSED)
-        age = int(active_age(start, stops, now) // 86400) if running else None
+class _Draft:
+    """The actions one plan collects, phase by phase; a comment already posted is skipped."""
+
+    def __init__(self, facts: Facts, renderer: Renderer) -> None:
+        self.facts = facts
+        self.renderer = renderer
+        self.actions: list[Action] = []
+        self.overdue_since: datetime | None = None
+
+    def comment(self, kind: Kind, key: object | None = None, **extra: object) -> None:
+        text_key = None if key is None else str(key)
+        if (kind, text_key) in self.facts.done:
+            return
+        body = self.renderer.comment(kind, key, **self.facts.context, **extra)
+        self.actions.append(PostComment(self.facts.issue.number, kind, text_key, body))
+
+    def labels(self, wanted: str | None) -> None:
+        self.actions += _status_labels(self.facts.issue, self.facts.config, wanted)
+
+    def done(self, state: State) -> Plan:
+        return Plan(self.status(state), tuple(self.actions), self.overdue_since)
+
+    def status(self, state: State) -> Mentorship:
+        f = self.facts
+        nxt = _next_due(f) if state == State.ACTIVE else None
+        start = f.start if state in (State.ACTIVE, State.PAUSED) else None  # clock running
+        age = int(active_age(start, list(f.stops), f.now) // 86400) if start else None
         # A check-in this plan posts is the latest one, as the next run will see it.
         posting = [
-            BotComment(a.kind, a.key, now, 0)
-            for a in actions
-            if isinstance(a, PostComment) and a.kind in ("checkin", "review")
+            BotComment(a.kind, a.key, f.now, 0)
+            for a in self.actions
+            if isinstance(a, PostComment) and a.kind in PERIODIC
         ]
-        latest = posting[-1] if posting else last
-        return Mentorship(issue.number, mentee, mentors, state, start, latest, nxt, missing, age)
-
-    actions: list[Action] = []
-
-    def comment(kind: str, key: object | None = None, **extra: object) -> None:
-        if (kind, None if key is None else str(key)) in done:
-            return
-        body = renderer.comment(kind, key, **context, **extra)
-        actions.append(PostComment(issue.number, kind, None if key is None else str(key), body))
-
-    # Graduation: the mentee is in participants.yml on the default branch.
-    graduate = graduates.get(mentee.lower())
-    just_added = graduates_just_added
-    if graduate is not None and not _graduates_here(graduate, snapshot, done, start, just_added):
-        graduate = None
-    if graduate is not None:
-        comment(
-            "graduated",
-            entry=participant_entry(graduate),
-            pull_request=pull_request or closing_pull_request(snapshot),
+        latest = posting[-1] if posting else f.last
+        return Mentorship(
+            f.issue.number, f.mentee, f.mentors, state, f.start, latest, nxt, f.missing, age
         )
-        actions += _status_labels(issue, config, config.labels.graduated)
-        if issue.state == "open":
-            actions.append(Close(issue.number, "completed"))
-        return Plan(status(GRADUATED), tuple(actions))
 
-    if issue.state != "open":
-        return Plan(status(CLOSED), ())
 
-    # A new application: coordinators assigned once (the bot never assigns twice). Once
-    # the bot has commented it has handled the application: a coordinator who was there
-    # already, or whom GitHub silently refused to assign, is not assigned again later.
-    assigned_by_bot = any(
-        e.kind == "assigned" and (e.actor or "").lower() == config.bot.lower()
-        for e in snapshot.events
+def plan(
+    snapshot: IssueSnapshot,
+    config: Config,
+    participants: Mapping[str, Participant],
+    now: datetime,
+    renderer: Renderer,
+    pull_request: int | None = None,
+    just_added: bool = False,
+) -> Plan:
+    """Every action one application issue needs now.
+
+    ``participants`` are the entries of participants.yml, keyed by lower-case login;
+    ``just_added`` says this run follows the change that added them.
+    """
+    f = facts(snapshot, config, now)
+    draft = _Draft(f, renderer)
+    entry = participants.get(f.mentee.lower())
+    if entry is not None and _concludes(entry, f, just_added):
+        return _graduation(draft, entry, pull_request)
+    if f.issue.state != "open":
+        return draft.done(State.CLOSED)
+    _assign_coordinators(draft)
+    if not _intake(draft):
+        return draft.done(State.NEEDS_INFO)
+    if not f.mentors:
+        return _waiting(draft)
+    _pairing(draft)
+    if f.paused:
+        draft.labels(None)
+        return draft.done(State.PAUSED)
+    draft.labels(config.labels.active)
+    _periodic(draft)
+    _review_reminder(draft)
+    return draft.done(State.ACTIVE)
+
+
+# --- phases, in the order a mentorship meets them -------------------------------------
+
+
+def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> Plan:
+    """Congratulations, the graduated label, and the issue closed as completed."""
+    f = draft.facts
+    draft.comment(
+        Kind.GRADUATED,
+        entry=participant_entry(entry),
+        pull_request=pull_request or closing_pull_request(f.snapshot),
     )
-    if not assigned_by_bot and not posted:
-        wanted = tuple(
-            c for c in config.coordinators if c.lower() not in {a.lower() for a in issue.assignees}
-        )
-        if wanted:
-            actions.append(Assign(issue.number, wanted))
+    draft.labels(f.config.labels.graduated)
+    if f.issue.state == "open":
+        draft.actions.append(Close(f.issue.number, "completed"))
+    return draft.done(State.GRADUATED)
 
-    welcomed = ("welcome", None) in done
-    if missing and not welcomed and not mentors:
-        comment("needs-info", missing=list(missing))
-        actions += _status_labels(issue, config, config.labels.needs_info)
-        return Plan(status(NEEDS_INFO), tuple(actions))
-    comment("welcome", answers_complete=not missing)
 
-    if not mentors:
-        wait = timedelta(days=config.cadence.mentor_wait_days)
-        # The wait for a mentor starts with the welcome (now, if it is posted now), not
-        # with the issue: time spent in "needs info" was not the coordinators' wait.
-        waited = next((c.at for c in posted if c.kind == "welcome"), now)
-        # A mentor who left restarts the wait (the last time the issue was left without
-        # one), and so does each reminder; paused or closed time is not waiting.
-        gaps = unpaired_intervals(snapshot.events, is_pairing, now)
-        reminders = [c for c in posted if c.kind == "mentor-reminder"]
-        since = max([waited, *(g[0] for g in gaps[-1:]), *(c.at for c in reminders)])
-        not_waiting = pauses + closed_intervals(snapshot.events, now)
-        if active_age(since, not_waiting, now) >= wait.total_seconds() and not paused:
-            comment(
-                "mentor-reminder",
-                len(reminders) + 1,
-                days=int(
-                    active_age(max([waited, *(g[0] for g in gaps[-1:])]), not_waiting, now) // 86400
-                ),
-            )
-        actions += _status_labels(issue, config, None if paused else config.labels.awaiting_mentor)
-        return Plan(status(PAUSED if paused else AWAITING_MENTOR), tuple(actions))
+def _assign_coordinators(draft: _Draft) -> None:
+    """A new application: coordinators assigned once (the bot never assigns twice).
 
-    # Paired: one comment for each mentor not yet introduced (a replacement gets one too).
+    Once the bot has commented it has handled the application: a coordinator who was
+    there already, or whom GitHub silently refused to assign, is not assigned again later.
+    """
+    f = draft.facts
+    bot = f.config.bot.lower()
+    assigned_by_bot = any(
+        e.kind == "assigned" and (e.actor or "").lower() == bot for e in f.snapshot.events
+    )
+    if assigned_by_bot or f.posted:
+        return
+    assignees = {a.lower() for a in f.issue.assignees}
+    wanted = tuple(c for c in f.config.coordinators if c.lower() not in assignees)
+    if wanted:
+        draft.actions.append(Assign(f.issue.number, wanted))
+
+
+def _intake(draft: _Draft) -> bool:
+    """Welcome a complete application, or say once what is missing (False: still missing)."""
+    f = draft.facts
+    welcomed = (Kind.WELCOME, None) in f.done
+    if f.missing and not welcomed and not f.mentors:
+        draft.comment(Kind.NEEDS_INFO, missing=list(f.missing))
+        draft.labels(f.config.labels.needs_info)
+        return False
+    if f.mentors and all(_met_late(f, m) for m in f.mentors):
+        return True  # under way before the bot: "a coordinator looks for a mentor" is past
+    draft.comment(Kind.WELCOME, answers_complete=not f.missing)
+    return True
+
+
+def _waiting(draft: _Draft) -> Plan:
+    """No mentor yet: remind the coordinators once per waiting period."""
+    f = draft.facts
+    wait = timedelta(days=f.config.cadence.mentor_wait_days)
+    # The wait for a mentor starts with the welcome (now, if it is posted now), not
+    # with the issue: time spent in "needs info" was not the coordinators' wait.
+    welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), f.now)
+    # A mentor who left restarts the wait (the last time the issue was left without
+    # one), and so does each reminder; paused or closed time is not waiting.
+    gaps = unpaired_intervals(f.snapshot.events, f.is_pairing, f.now)
+    waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
+    reminders = [c for c in f.posted if c.kind == Kind.MENTOR_REMINDER]
+    since = max([waiting_since, *(c.at for c in reminders)])
+    not_waiting = list(f.pauses) + closed_intervals(f.snapshot.events, f.now)
+    if active_age(since, not_waiting, f.now) >= wait.total_seconds() and not f.paused:
+        days = int(active_age(waiting_since, not_waiting, f.now) // 86400)
+        draft.comment(Kind.MENTOR_REMINDER, len(reminders) + 1, days=days)
+    draft.labels(None if f.paused else f.config.labels.awaiting_mentor)
+    return draft.done(State.PAUSED if f.paused else State.AWAITING_MENTOR)
+
+
+def _pairing(draft: _Draft) -> None:
+    """One comment for each mentor not yet introduced (a replacement gets one too)."""
+    f = draft.facts
     introduced = {
-        login.lower() for c in posted if c.kind == "paired" and c.key for login in c.key.split(",")
+        login.lower()
+        for c in f.posted
+        if c.kind == Kind.PAIRED and c.key
+        for login in c.key.split(",")
     }
-    new_mentors = [m for m in mentors if m.lower() not in introduced]
-    if new_mentors and start is not None:
-        key = ",".join(m.lower() for m in new_mentors)
-        # The dates still to come: a replacement joins a schedule already running.
-        coming = latest_due_period(start, step, stops, now) + 1
-        review_period = -(-coming // config.cadence.review_every) * config.cadence.review_every
-        comment(
-            "paired",
-            key,
-            new_mentors=new_mentors,
-            joining=bool(introduced),
-            next_checkin=due_time(start, coming * step, stops),
-            next_review=due_time(start, review_period * step, stops),
-            started=start,
-        )
+    new_mentors = [m for m in f.mentors if m.lower() not in introduced and not _met_late(f, m)]
+    if not new_mentors or f.start is None:
+        return
+    # The dates still to come: a replacement joins a schedule already running.
+    coming = f.latest_period() + 1
+    every = f.config.cadence.review_every
+    draft.comment(
+        Kind.PAIRED,
+        ",".join(m.lower() for m in new_mentors),
+        new_mentors=new_mentors,
+        joining=bool(introduced),
+        next_checkin=f.due_at(coming),
+        next_review=f.due_at(-(-coming // every) * every),
+        started=f.start,
+    )
 
-    if paused:
-        actions += _status_labels(issue, config, None)
-        return Plan(status(PAUSED), tuple(actions))
-    actions += _status_labels(issue, config, config.labels.active)
 
-    # Check-ins and reviews: only the latest period that is due, once.
-    period = latest_due_period(start, step, stops, now) if start else 0
-    months = period * step
-    overdue_since: datetime | None = None
-    if period >= 1 and (last is None or int(last.key) < months):
-        overdue_since = due_time(start, months, stops)
-        kind = period_kind(period, config)
-        comment(
-            kind,
-            months,
-            period=period,
-            months=months,
-            entry=_draft_entry(answers, mentee, mentors, issue.number),
-        )
+def _met_late(f: Facts, mentor: str) -> bool:
+    """Whether a check-in has fallen due since ``mentor`` was assigned (stable: only grows).
 
-    # A review the mentors have not answered within the reply window: one reminder.
-    reviews = [c for c in periodic if c.kind == "review"]
-    if reviews:
-        review = max(reviews, key=lambda c: int(c.key))
-        window = timedelta(days=config.cadence.review_reply_days)
-        # Any mentor of this mentorship may answer, a previous one included.
-        paired_ever = {(e.assignee or "").lower() for e in snapshot.events if is_pairing(e)}
-        answered = any(
-            c.created_at > review.at and c.author.lower() in paired_ever for c in snapshot.comments
-        )
-        waited = active_age(review.at, stops, now)  # the window stops with the clock
-        if not answered and waited >= window.total_seconds() and review is last:
-            if ("review-reminder", review.key) not in done:
-                overdue_since = overdue_since or review.at + window
-            comment(
-                "review-reminder",
-                review.key,
-                period=int(review.key) // step,
-                months=int(review.key),
-                asked=review.at,
-            )
+    That is a mentorship under way before the program switched the bot on (or an outage
+    longer than a period). Months on, a welcome and a "meet your mentor" would only
+    confuse: the latest check-in due is posted instead and the schedule carries on.
+    """
+    if f.start is None:
+        return False
+    since = max(
+        (e.at for e in f.snapshot.events if f.is_pairing(e) and _same(e.assignee, mentor)),
+        default=f.start,
+    )
+    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period()
 
-    return Plan(status(ACTIVE), tuple(actions), overdue_since)
+
+def _same(login: str | None, other: str) -> bool:
+    return (login or "").lower() == other.lower()
+
+
+def _periodic(draft: _Draft) -> None:
+    """Check-ins and reviews: only the latest period that is due, once."""
+    f = draft.facts
+    period = f.latest_period()
+    months = period * f.step
+    last = f.last
+    if period < 1 or (last is not None and int(last.key or 0) >= months):
+        return
+    draft.overdue_since = f.due_at(period)
+    draft.comment(
+        period_kind(period, f.config),
+        months,
+        period=period,
+        months=months,
+        entry=_draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
+    )
+
+
+def _review_reminder(draft: _Draft) -> None:
+    """A review the mentors have not answered within the reply window: one reminder."""
+    f = draft.facts
+    reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
+    if not reviews:
+        return
+    review = max(reviews, key=lambda c: int(c.key or 0))
+    window = timedelta(days=f.config.cadence.review_reply_days)
+    # Any mentor of this mentorship may answer, a previous one included.
+    paired_ever = {(e.assignee or "").lower() for e in f.snapshot.events if f.is_pairing(e)}
+    answered = any(
+        c.created_at > review.at and c.author.lower() in paired_ever for c in f.snapshot.comments
+    )
+    waited = active_age(review.at, list(f.stops), f.now)  # the window stops with the clock
+    if answered or waited < window.total_seconds() or review is not f.last:
+        return
+    if (Kind.REVIEW_REMINDER, review.key) not in f.done:
+        draft.overdue_since = draft.overdue_since or review.at + window
+    months = int(review.key or 0)
+    draft.comment(
+        Kind.REVIEW_REMINDER, review.key, period=months // f.step, months=months, asked=review.at
+    )
+
+
+def _next_due(f: Facts) -> Due | None:
+    if f.start is None or not f.mentors or f.paused or f.issue.state != "open":
+        return None
+    k = f.latest_period() + 1
+    return Due(k, period_kind(k, f.config), f.due_at(k))
 
 
 def managed_labels(config: Config) -> tuple[str, ...]:
@@ -364,7 +434,7 @@ def managed_labels(config: Config) -> tuple[str, ...]:
     return (labels.needs_info, labels.awaiting_mentor, labels.active, labels.graduated)
 
 
-def _status_labels(issue, config: Config, wanted: str | None) -> list[Action]:
+def _status_labels(issue: Issue, config: Config, wanted: str | None) -> list[Action]:
     """Put exactly ``wanted`` among the bot-managed status labels."""
     managed = managed_labels(config)
     actions: list[Action] = []
@@ -407,14 +477,8 @@ def participant_entry(participant: Participant) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
 
 
-def _graduates_here(
-    graduate: Participant,
-    snapshot: IssueSnapshot,
-    done: set,
-    start: datetime | None,
-    just_added: bool,
-) -> bool:
-    """Whether a graduate's entry concludes this issue, and not another of theirs.
+def _concludes(entry: Participant, f: Facts, just_added: bool) -> bool:
+    """Whether a participants.yml entry concludes this issue, and not another of theirs.
 
     An entry naming its issue concludes only that one. Otherwise it concludes the issue a
     merged pull request's closing keyword closed, or an open mentorship (a mentor was
@@ -422,16 +486,16 @@ def _graduates_here(
     or is dated after the issue was opened. An old undated entry would otherwise close a
     past graduate's new application the moment a mentor is assigned.
     """
-    issue = snapshot.issue
-    if graduate.issue is not None:
-        return graduate.issue == issue.number
-    if ("graduated", None) in done:
+    issue = f.issue
+    if entry.issue is not None:
+        return entry.issue == issue.number
+    if (Kind.GRADUATED, None) in f.done:
         return True
-    if graduate.date is not None and graduate.date < issue.created_at.date():
+    if entry.date is not None and entry.date < issue.created_at.date():
         return False
     if issue.state != "open":
-        return issue.state_reason == "completed" and closing_pull_request(snapshot) is not None
-    return start is not None and (just_added or graduate.date is not None)
+        return issue.state_reason == "completed" and closing_pull_request(f.snapshot) is not None
+    return f.start is not None and (just_added or entry.date is not None)
 
 
 def closing_pull_request(snapshot: IssueSnapshot) -> int | None:

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
-from mentoring.core.model import Action, AddLabels, Issue, IssueSnapshot, PostComment, RemoveLabels
-from mentoring.core.planner import ACTIVE, PAUSED, Plan, managed_labels
+from mentoring.core.model import (
+    Action,
+    AddLabels,
+    Issue,
+    IssueSnapshot,
+    Kind,
+    PostComment,
+    RemoveLabels,
+    State,
+)
+from mentoring.core.planner import Plan, managed_labels
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 
-WELCOME = "registration-welcome"
+WELCOME = Kind.REGISTRATION_WELCOME
 CAPACITY_FIELD = "capacity"  # the form's dropdown: how many mentees at once
 ROLES_FIELD = "roles"
 
@@ -72,7 +80,7 @@ def label_actions(issue: Issue, config: Config) -> tuple[Action, ...]:
 
 
 def plan_registration(
-    snapshot: IssueSnapshot, config: Config, now: datetime, renderer: Renderer
+    snapshot: IssueSnapshot, config: Config, renderer: Renderer
 ) -> RegistrationPlan:
     """A warm welcome, once, and the right labels; closed registrations are left alone."""
     issue = snapshot.issue
@@ -99,7 +107,7 @@ def mentor_loads(plans: Iterable[Plan]) -> dict[str, list[int]]:
     loads: dict[str, list[int]] = {}
     for p in plans:
         m = p.mentorship
-        if m.state in (ACTIVE, PAUSED):
+        if m.state in (State.ACTIVE, State.PAUSED):
             for login in m.mentors:
                 loads.setdefault(login.lower(), []).append(m.number)
     return loads

@@ -17,6 +17,15 @@ def _date(value: datetime) -> str:
     return f"{value:%A %-d %B %Y}"
 
 
+def _day(value: datetime) -> str:
+    return f"{value:%Y-%m-%d}"
+
+
+def _number(value: float | None) -> str:
+    """A median: one decimal, "–" when there is nothing to take it of."""
+    return "–" if value is None else f"{value:.1f}"
+
+
 def _mention(login: str) -> str:
     return f"@{login}"
 
@@ -43,6 +52,9 @@ class Renderer:
         self._env.filters["date"] = _date
         self._env.filters["mention"] = _mention
         self._env.filters["mentions"] = _mentions
+        self._env.filters["day"] = _day
+        self._env.filters["number"] = _number
+        self._env.globals["marker"] = marker
 
     def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
         """The body of a ``kind`` comment: the template's text, then its marker.
@@ -50,5 +62,9 @@ class Renderer:
         ``kind`` and ``key`` are positional-only, so a template may itself use variables
         named ``kind`` or ``key``.
         """
-        text = self._env.get_template(f"{kind}.md.j2").render(**context).strip()
+        return self.page(f"{kind}.md.j2", kind, key, **context)
+
+    def page(self, template: str, kind: str, key: object | None = None, /, **context: Any) -> str:
+        """Like :meth:`comment`, from a named template (the dashboard's are in a folder)."""
+        text = self._env.get_template(template).render(**context).strip()
         return f"{text}\n\n{marker(kind, key)}"

@@ -39,6 +39,8 @@ class Labels:
     active: str
     paused: str
     graduated: str
+    ready: str = "mentoring: ready"
+    dashboard: str = "mentoring: dashboard"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,19 @@ class Cadence:
     review_every: int
     review_reply_days: int
     mentor_wait_days: int
+    stall_days: int = 60
+    long_pause_days: int = 90
+    ready_reminder_days: int = 30
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The coordinators' dashboard issue (``dashboard:`` in the config)."""
+
+    enabled: bool = True
+    title: str = "Mentoring dashboard"
+    closed_days: int = 90
+    role_field: str | None = "role"  # the form field whose answer is the role applied for
 
 
 @dataclass(frozen=True)
@@ -66,3 +81,4 @@ class Config:
     cadence: Cadence
     handbooks: Handbooks
     participants: str
+    dashboard: Dashboard = Dashboard()

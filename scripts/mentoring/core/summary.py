@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from mentoring.core.planner import NEEDS_INFO, Mentorship, Plan
+from mentoring.core.model import State
+from mentoring.core.planner import Mentorship, Plan
 from mentoring.core.registration import RegisteredMentor
 
 
@@ -18,7 +19,7 @@ def _cell(text: str) -> str:
 
 
 def _state(m: Mentorship) -> str:
-    if m.state == NEEDS_INFO and m.missing:
+    if m.state == State.NEEDS_INFO and m.missing:
         return f"{m.state} (missing: {', '.join(m.missing)})"
     return m.state
 

@@ -8,11 +8,9 @@ the forms the config names are loaded and checked against it here, once.
 from __future__ import annotations
 
 import copy
-import difflib
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from mentoring.core.forms import Form
 from mentoring.core.logins import is_login, is_login_or_bot
@@ -20,18 +18,20 @@ from mentoring.core.settings import (
     Application,
     Cadence,
     Config,
+    Dashboard,
     Handbooks,
     Labels,
     MentorRegistration,
     Program,
 )
 from mentoring.files import forms as form_files
+from mentoring.files.hints import describe, did_you_mean, is_web_url
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 
 DEFAULTS: dict[str, Any] = {
     "coordinators": None,
@@ -50,12 +50,23 @@ DEFAULTS: dict[str, Any] = {
         "active": "mentoring: active",
         "paused": "mentoring: paused",
         "graduated": "mentoring: graduated",
+        "ready": "mentoring: ready",
+        "dashboard": "mentoring: dashboard",
     },
     "cadence": {
         "checkin_months": 1,
         "review_every": 3,
         "review_reply_days": 14,
         "mentor_wait_days": 30,
+        "stall_days": 60,
+        "long_pause_days": 90,
+        "ready_reminder_days": 30,
+    },
+    "dashboard": {
+        "enabled": True,
+        "title": "Mentoring dashboard",
+        "closed_days": 90,
+        "role_field": "role",
     },
     "handbooks": {"mentee": None, "mentor": None},
     "participants": "participants.yml",
@@ -120,12 +131,7 @@ class _Validator:
     def check_keys(self, data: Mapping[str, Any], known: Mapping[str, Any], path: tuple) -> None:
         for key in data:
             if key not in known:
-                close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-                fix = (
-                    f"Did you mean `{close[0]}`?"
-                    if close
-                    else f"Known keys here: {', '.join(known)}."
-                )
+                fix = did_you_mean(key, known) or f"Known keys here: {', '.join(known)}."
                 where = ".".join(map(str, (*path, key)))
                 raise self.error((*path, key), f"unknown key `{where}`.", fix)
 
@@ -143,6 +149,10 @@ class _Validator:
         self.check_keys(raw, DEFAULTS[key], (key,))
         return {**DEFAULTS[key], **raw}
 
+    @overload
+    def text(self, value: Any, path: tuple, *, optional: Literal[False] = False) -> str: ...
+    @overload
+    def text(self, value: Any, path: tuple, *, optional: bool) -> str | None: ...
     def text(self, value: Any, path: tuple, *, optional: bool = False) -> str | None:
         if value is None and optional:
             return None
@@ -150,7 +160,7 @@ class _Validator:
             name = ".".join(map(str, path))
             raise self.error(
                 path,
-                f"`{name}` must be non-empty text, not {_describe(value)}.",
+                f"`{name}` must be non-empty text, not {describe(value)}.",
                 "Write the text, in quotes if it contains ': ' or starts with a symbol."
                 + (" Use `null` to leave it unset." if optional else ""),
             )
@@ -158,7 +168,7 @@ class _Validator:
 
     def url(self, value: Any, path: tuple) -> str | None:
         text = self.text(value, path, optional=True)
-        if text is not None and not _URL.match(text):
+        if text is not None and not is_web_url(text):
             name = ".".join(map(str, path))
             raise self.error(
                 path, f"`{name}` is not a web address: {text!r}.", "Write a full http(s):// URL."
@@ -170,7 +180,7 @@ class _Validator:
             name = ".".join(map(str, path))
             raise self.error(
                 path,
-                f"`{name}` must be a whole number of 1 or more, not {_describe(value)}.",
+                f"`{name}` must be a whole number of 1 or more, not {describe(value)}.",
                 f"Write a positive number, for example `{path[-1]}: {_default(path)}`.",
             )
         return value
@@ -180,7 +190,7 @@ class _Validator:
         if not isinstance(value, str):
             raise self.error(
                 path,
-                f"`{name}` must be a GitHub login, not {_describe(value)}.",
+                f"`{name}` must be a GitHub login, not {describe(value)}.",
                 "Write the login as text.",
             )
         if value.startswith("@"):
@@ -207,15 +217,13 @@ class _Validator:
         handbooks = self.section("handbooks")
         app = self.application(application)
         mentors = self.mentor_registration()
-        label_values = Labels(
-            **{k: self.text(v, ("labels", k)) for k, v in labels.items()}  # type: ignore[arg-type]
-        )
+        label_values = Labels(**{k: self.text(v, ("labels", k)) for k, v in labels.items()})
         self.unique_labels(label_values, app, mentors)
         return Config(
             coordinators=self.coordinators(),
             bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_login_or_bot),
             program=Program(
-                name=self.text(program["name"], ("program", "name")),  # type: ignore[arg-type]
+                name=self.text(program["name"], ("program", "name")),
                 url=self.url(program["url"], ("program", "url")),
             ),
             application=app,
@@ -227,6 +235,40 @@ class _Validator:
                 mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
             ),
             participants=self.repo_path(data.get("participants", DEFAULTS["participants"])),
+            dashboard=self.dashboard(app),
+        )
+
+    def dashboard(self, app: Application) -> Dashboard:
+        section = self.section("dashboard")
+        enabled = section["enabled"]
+        if not isinstance(enabled, bool):
+            raise self.error(
+                ("dashboard", "enabled"),
+                f"`dashboard.enabled` must be true or false, not {describe(enabled)}.",
+                "Write `enabled: false` to switch the dashboard off, `true` to keep it.",
+            )
+        title = self.text(section["title"], ("dashboard", "title"))
+        assert title is not None
+        if len(title) > TITLE_MAX:
+            raise self.error(
+                ("dashboard", "title"),
+                f"`dashboard.title` is {len(title)} characters long; GitHub allows {TITLE_MAX}.",
+                "Write a shorter title.",
+            )
+        role_field = section["role_field"]
+        given = (
+            isinstance(self.doc.data.get("dashboard"), dict)
+            and "role_field" in (self.doc.data["dashboard"])
+        )
+        if not given and role_field not in app.form_spec.ids:
+            role_field = None  # the default names a field this form does not have
+        if role_field is not None:
+            role_field = self.field_id(role_field, ("dashboard", "role_field"), app.form_spec)
+        return Dashboard(
+            enabled=enabled,
+            title=title,
+            closed_days=self.positive(section["closed_days"], ("dashboard", "closed_days")),
+            role_field=role_field,
         )
 
     def coordinators(self) -> tuple[str, ...]:
@@ -275,13 +317,8 @@ class _Validator:
         if not (folder / name).is_file():
             present = sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
             present = [p for p in present if p != "config.yml"]
-            close = difflib.get_close_matches(name, present, n=1)
-            fix = (
-                f"Did you mean `{close[0]}`?"
-                if close
-                else (
-                    f"Forms there: {', '.join(present)}." if present else "Add the form file there."
-                )
+            fix = did_you_mean(name, present) or (
+                f"Forms there: {', '.join(present)}." if present else "Add the form file there."
             )
             raise self.error(path, f"there is no form {FORMS_DIR}/{name}.", fix)
         return name, form_files.load_form(folder / name, f"{FORMS_DIR}/{name}")
@@ -290,11 +327,8 @@ class _Validator:
         field_id = self.text(value, path)
         assert field_id is not None
         if field_id not in form.ids:
-            close = difflib.get_close_matches(field_id, form.ids, n=1)
-            fix = (
-                f"Did you mean `{close[0]}`?"
-                if close
-                else f"Use one of the form's field ids: {', '.join(form.ids)}."
+            fix = did_you_mean(field_id, form.ids) or (
+                f"Use one of the form's field ids: {', '.join(form.ids)}."
             )
             raise self.error(path, f"the form {form.file} has no field with id {field_id!r}.", fix)
         return field_id
@@ -326,7 +360,7 @@ class _Validator:
             required_ids = tuple(self.field_id(v, (*path, i), form) for i, v in enumerate(required))
         return Application(
             form=name,
-            label=self.text(section["label"], ("application", "label")),  # type: ignore[arg-type]
+            label=self.text(section["label"], ("application", "label")),
             mentee_field=mentee_field,
             required=tuple(dict.fromkeys(required_ids)),
             form_spec=form,
@@ -340,7 +374,7 @@ class _Validator:
             return None
         name, form = self.form(section["form"], ("mentor_registration", "form"))
         label = self.text(section["label"], ("mentor_registration", "label"))
-        return MentorRegistration(form=name, label=label, form_spec=form)  # type: ignore[arg-type]
+        return MentorRegistration(form=name, label=label, form_spec=form)
 
     def unique_labels(
         self, labels: Labels, app: Application, mentors: MentorRegistration | None
@@ -373,18 +407,6 @@ class _Validator:
                 "Write a relative path such as `participants.yml`.",
             )
         return text
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"{value!r}"
 
 
 def _default(path: tuple) -> Any:

@@ -7,11 +7,11 @@ the file, the line and the fix.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from mentoring.core.forms import FIELD_TYPES, Field, Form, label_key
+from mentoring.files.hints import did_you_mean
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 
@@ -87,12 +87,11 @@ def _parse_element(doc: YamlDocument, index: int, element: object) -> Field | No
     if kind == "markdown":
         return None
     if kind not in FIELD_TYPES:
-        close = difflib.get_close_matches(str(kind), [*FIELD_TYPES, "markdown"], n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(kind, [*FIELD_TYPES, "markdown"])
         raise doc.error(
             (*where, "type"),
             f"unknown element type {kind!r}.",
-            f"Use one of {', '.join([*FIELD_TYPES, 'markdown'])}.{hint}",
+            f"Use one of {', '.join([*FIELD_TYPES, 'markdown'])}. {hint}".rstrip(),
         )
     attributes = element.get("attributes")
     if not isinstance(attributes, dict):

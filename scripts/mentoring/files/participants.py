@@ -8,7 +8,6 @@ every problem found, each with the line to fix and words that say what to write 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 from mentoring.core.logins import is_login
 from mentoring.core.participants import Participant, Participants, Problem, shown, yaml_repr
 from mentoring.files import yamlfile
+from mentoring.files.hints import did_you_mean, is_web_url, yaml_kind
 
 REQUIRED_KEYS = ("name", "github")
 OPTIONAL_KEYS = ("role", "mentors", "issue", "date", "links")
@@ -150,7 +150,7 @@ def _check_entry(
             f" or fill it in: {_EXAMPLE_ENTRY}."
         )
     else:
-        what = f"just the text {shown(item)}" if isinstance(item, str) else _kind(item)
+        what = f"just the text {shown(item)}" if isinstance(item, str) else yaml_kind(item)
         fix = f"Write it as {_EXAMPLE_ENTRY}."
         if is_login(item):
             fix = f"Write it as `- name: Your Name` and, on the next line, `  github: {item}`."
@@ -219,7 +219,7 @@ class _EntryChecker:
         if not isinstance(value, str):
             self.report(
                 key,
-                f"`{key}` must be text, but YAML reads {shown(value)} as {_kind(value)}."
+                f"`{key}` must be text, but YAML reads {shown(value)} as {yaml_kind(value)}."
                 f' Put it in quotes: `{key}: "{yaml_repr(value)}"`.',
             )
             return None
@@ -260,13 +260,14 @@ class _EntryChecker:
             self.report(
                 "mentors",
                 f"`mentors` must be a list of GitHub usernames, like `mentors: [octocat]`;"
-                f" YAML reads {shown(value)} as {_kind(value)}.",
+                f" YAML reads {shown(value)} as {yaml_kind(value)}.",
             )
             return ()
         result: list[str] = []
         for i, mentor in enumerate(value):
             path = (self.index, "mentors", i)
             line = self.doc.line(path) or self.line
+            problem: str | None
             if mentor is None:
                 problem = f"mentor {i + 1} is empty. Remove the empty item from `mentors`."
             else:
@@ -354,13 +355,13 @@ class _EntryChecker:
             self.report(
                 "links",
                 f"`links` must be a list of web addresses; YAML reads {shown(value)} as"
-                f" {_kind(value)}.",
+                f" {yaml_kind(value)}.",
             )
             return ()
         result: list[str] = []
         for i, link in enumerate(value):
             line = self.doc.line((self.index, "links", i)) or self.line
-            if isinstance(link, str) and _is_web_url(link.strip()):
+            if isinstance(link, str) and is_web_url(link.strip()):
                 result.append(link.strip())
                 continue
             self.problems.append(
@@ -425,32 +426,7 @@ def _login_from(value: str) -> str | None:
 
 
 def _unknown_key_message(key: str) -> str:
-    match = difflib.get_close_matches(key.casefold(), KNOWN_KEYS, n=1, cutoff=0.6)
     known = ", ".join(f"`{k}`" for k in KNOWN_KEYS)
-    if match:
-        return f"{shown(key)} is not a key this file uses. Did you mean `{match[0]}`?"
+    if hint := did_you_mean(key, KNOWN_KEYS):
+        return f"{shown(key)} is not a key this file uses. {hint}"
     return f"{shown(key)} is not a key this file uses. Remove it, or use one of: {known}."
-
-
-def _is_web_url(text: str) -> bool:
-    if any(c.isspace() for c in text):
-        return False
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes/no (true/false)"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping (`key: value` lines)"
-    return "something other than text"

@@ -1,7 +1,7 @@
 """A person's mentorship application issues, read from GitHub, as the participants check needs.
 
 The mentee and the mentors of each issue follow the planner's own rules
-(:func:`~mentoring.core.planner.mentee_of`, :func:`~mentoring.core.planner.mentors_of`), so the
+(:func:`~mentoring.core.roles.mentee_of`, :func:`~mentoring.core.roles.mentors_of`), so the
 check on a pull request and the graduation after its merge agree on whose issue is whose.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from mentoring.core import forms
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import IssueInfo
-from mentoring.core.planner import mentee_of, mentors_of
+from mentoring.core.roles import mentee_of, mentors_of
 from mentoring.core.settings import Config
-from mentoring.github.client import Repo
+from mentoring.github.repository import Repo
 
 
 def issue_info(issue: Issue, config: Config) -> IssueInfo:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
+    ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
     GraphQLSchema,
@@ -392,6 +393,7 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
             field_resolver=_resolve,
             is_awaitable=_never,  # every resolver is synchronous: skip the check per value
         )
+        assert isinstance(result, ExecutionResult)  # no resolver is asynchronous
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [_error(e, (e.extensions or {}).get("type")) for e in result.errors]
@@ -523,9 +525,8 @@ def _prepare(query: str) -> tuple[Any, list[dict[str, Any]]]:
 
 
 def _error(exc: GraphQLError, type_: str | None = None) -> dict[str, Any]:
-    error = exc.formatted
+    error: dict[str, Any] = dict(exc.formatted)
     extensions = error.pop("extensions", None) or {}
-    error.pop("extensions", None)
     kind = type_ or extensions.get("type")
     if kind:
         error = {"type": kind, **error}

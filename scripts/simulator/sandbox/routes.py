@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from mentoring.core.times import parse_utc
+
 from .model import ApiError, Issue, invalid, not_found
 from .shapes import iso
 
@@ -73,7 +75,7 @@ def _since(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_utc(value)
     except ValueError:
         raise invalid("Issue", "since") from None
 
@@ -114,7 +116,7 @@ def permission(r: Request) -> Result:
     login = r.sb.state.user(r.params["login"]).login
     role = r.sb.state.role(login)
     legacy = {"maintain": "write", "triage": "read"}.get(role, role)
-    user = {**r.sb.shapes.user(login), "role_name": role}  # type: ignore[dict-item]
+    user = {**r.sb.shapes.user(login), "role_name": role}
     user["permissions"] = {
         k: r.sb.state.at_least(login, k) for k in ("admin", "maintain", "triage", "read")
     } | {"push": r.sb.state.at_least(login, "write"), "pull": r.sb.state.at_least(login, "read")}
@@ -170,7 +172,14 @@ def create_issue(r: Request) -> Result:
     issue = r.sb.state.create_issue(
         r.login, str(title or ""), r.field("body"), labels, assignees, check=True
     )
-    r.write("create_issue", issue=issue.number, body=issue.body, users=assignees, labels=labels)
+    r.write(
+        "create_issue",
+        issue=issue.number,
+        title=issue.title,
+        body=issue.body,
+        users=assignees,
+        labels=labels,
+    )
     return 201, r.sb.shapes.issue(issue)
 
 

@@ -171,7 +171,15 @@ class Sandbox:
         assignees: tuple[str, ...] | list[str] = (),
     ) -> int:
         with self.lock:
-            return self.state.create_issue(by, title, body, list(labels), list(assignees)).number
+            issue = self.state.create_issue(
+                by, title, body, list(labels), list(assignees), reserved=True
+            )
+            return issue.number
+
+    def reserve_numbers(self, count: int) -> None:
+        """Keep numbers 1..count for the issues people open (a scenario's), in order."""
+        with self.lock:
+            self.state.reserved = count
 
     def comment(self, number: int, by: str, body: str) -> int:
         with self.lock:
@@ -309,10 +317,13 @@ class Sandbox:
         users: list[str] | None = None,
         labels: list[str] | None = None,
         state_reason: str | None = None,
+        title: str | None = None,
     ) -> None:
         """Note a write applied through the HTTP API."""
+        extra = {"title": title} if title is not None else {}
         self._writes.append(
             {
+                **extra,
                 "at": iso(self.now),
                 "actor": actor,
                 "type": type_,

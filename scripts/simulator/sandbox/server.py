@@ -79,7 +79,8 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        status, headers, data = serve(self.server.sandbox, method, self.path, self.headers, raw)
+        request_headers = dict(self.headers.items())
+        status, headers, data = serve(self.server.sandbox, method, self.path, request_headers, raw)
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -104,8 +105,9 @@ def serve(
         body = json.loads(raw) if raw else None
     except ValueError:
         body = None
-    token = (request_headers.get("Authorization") or "").partition(" ")[2].strip() or None
-    version = request_headers.get("X-GitHub-Api-Version")
+    named = {k.lower(): v for k, v in request_headers.items()}  # header names ignore case
+    token = (named.get("authorization") or "").partition(" ")[2].strip() or None
+    version = named.get("x-github-api-version")
     with sb.lock:
         status, payload, headers, actor = _answer(sb, method, path, query, body, token)
         sb.request_log_append(

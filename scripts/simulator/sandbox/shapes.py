@@ -6,7 +6,7 @@ import base64
 import difflib
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 from .model import Comment, Commit, Event, Issue, Label, blob_sha
@@ -38,6 +38,10 @@ class Shapes:
         self.repo_api = f"{base}/repos/{state.owner}/{state.repo}"
         self.repo_html = f"{base}/{state.owner}/{state.repo}"
 
+    @overload
+    def user(self, login: str) -> dict[str, Any]: ...
+    @overload
+    def user(self, login: None) -> None: ...
     def user(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
             return None

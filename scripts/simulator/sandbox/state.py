@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from .model import (
     CLOSING,
@@ -48,6 +50,10 @@ class State:
         self.labels: dict[str, Label] = {}
         self.issues: dict[int, Issue] = {}
         self.deleted: set[int] = set()  # deleted issues answer 410 Gone, as on GitHub
+        # Numbers 1..reserved go to the issues a scenario opens, in order; anything else
+        # (pull requests, what the bot creates) is numbered after them.
+        self.reserved = 0
+        self.reserved_taken = 0
         self.comments: dict[int, Comment] = {}
         self.events: dict[int, list[Event]] = {}
         self.commits: dict[str, Commit] = {}
@@ -124,9 +130,9 @@ class State:
             if e.comment is None or not self.comments[e.comment].deleted
         ]
 
-    def _event(self, issue: Issue, event: str, actor: str, **kw: object) -> Event:
+    def _event(self, issue: Issue, event: str, actor: str, **kw: Any) -> Event:
         self.user(actor)
-        e = Event(self.next_id(), issue.number, event, actor, self.now, **kw)  # type: ignore[arg-type]
+        e = Event(self.next_id(), issue.number, event, actor, self.now, **kw)
         self.events.setdefault(issue.number, []).append(e)
         issue.updated_at = self.now
         return e
@@ -249,15 +255,20 @@ class State:
         actor: str,
         title: str,
         body: str | None,
-        labels: list[str] = (),  # type: ignore[assignment]
-        assignees: list[str] = (),  # type: ignore[assignment]
+        labels: Sequence[str] = (),
+        assignees: Sequence[str] = (),
         pull: Pull | None = None,
         check: bool = False,
+        reserved: bool = False,
     ) -> Issue:
         if not title:
             raise invalid("Issue", "title", "missing_field")
         self.user(actor)
-        number = max(self.issues.keys() | self.deleted, default=0) + 1
+        if reserved and self.reserved_taken < self.reserved:
+            self.reserved_taken += 1
+            number = self.reserved_taken
+        else:
+            number = max(self.issues.keys() | self.deleted | {self.reserved}) + 1
         issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
                       self.now, self.now, pull=pull)  # fmt: skip
         self.issues[number] = issue

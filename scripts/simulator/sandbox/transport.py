@@ -50,7 +50,7 @@ class _Pool(HTTPConnectionPool):
         super().__init__(host, port)
         self.sandbox = sandbox
 
-    def _make_request(  # type: ignore[override]
+    def _make_request(
         self,
         conn: Any,
         method: str,
@@ -154,7 +154,7 @@ def unregister(sandbox: Sandbox) -> None:
     with _lock:
         for key in [k for k, v in _sandboxes.items() if v is sandbox]:
             del _sandboxes[key]
-        for key in [k for k, (_, s) in _sessions.items() if k[1] == id(sandbox)]:
-            _sessions.pop(key)[1].close()
+        for session_key in [k for k in _sessions if k[1] == id(sandbox)]:
+            _sessions.pop(session_key)[1].close()
         if not _sandboxes:
             Requester.resetConnectionClasses()

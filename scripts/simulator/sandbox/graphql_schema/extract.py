@@ -13,6 +13,7 @@ nullability, defaults); descriptions are dropped. The output is sorted and stabl
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -78,6 +79,11 @@ def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
     return fields, names
 
 
+def _kept(new: dict[str, Any], names: list[str], keep: set[str]) -> list[Any]:
+    """The new types of those ``names`` that are kept (a thunk: types refer to each other)."""
+    return [new[n] for n in names if n in keep]
+
+
 def trim(schema: GraphQLSchema) -> GraphQLSchema:
     """A schema with only what is used, each part as GitHub defines it."""
     fields, names = used(schema)
@@ -131,6 +137,12 @@ def trim(schema: GraphQLSchema) -> GraphQLSchema:
             if (t.name, name) in fields
         }
 
+    def in_fields(t: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
+        return {
+            k: GraphQLInputField(wrap(f.type), default_value=f.default_value)
+            for k, f in sorted(t.fields.items())
+        }
+
     for name in sorted(keep):
         t = schema.get_type(name)
         if isinstance(t, GraphQLScalarType):
@@ -144,24 +156,18 @@ def trim(schema: GraphQLSchema) -> GraphQLSchema:
                 },
             )
         elif isinstance(t, GraphQLInputObjectType):
-            new[name] = GraphQLInputObjectType(
-                name,
-                lambda t=t: {
-                    k: GraphQLInputField(wrap(f.type), default_value=f.default_value)
-                    for k, f in sorted(t.fields.items())
-                },
-            )
+            new[name] = GraphQLInputObjectType(name, functools.partial(in_fields, t))
         elif isinstance(t, GraphQLObjectType):
             new[name] = GraphQLObjectType(
                 name,
                 out_fields(t),
-                interfaces=lambda t=t: [new[i.name] for i in t.interfaces if i.name in keep],
+                interfaces=functools.partial(_kept, new, [i.name for i in t.interfaces], keep),
             )
         elif isinstance(t, GraphQLInterfaceType):
             new[name] = GraphQLInterfaceType(name, out_fields(t))
         elif isinstance(t, GraphQLUnionType):
             new[name] = GraphQLUnionType(
-                name, lambda t=t: [new[m.name] for m in t.types if m.name in keep]
+                name, functools.partial(_kept, new, [m.name for m in t.types], keep)
             )
     return GraphQLSchema(
         query=new["Query"],  # type: ignore[arg-type]

@@ -1,9 +1,13 @@
-"""mentoring.github.client: the client's configuration checks and the retry rules."""
+"""mentoring.github.client: the client factory, its configuration checks, the retry rules and
+the classification of errors."""
 
 from __future__ import annotations
 
 import pytest
+import requests
+from github import GithubException
 
+from mentoring.github import client as gh
 from mentoring.github.client import ConfigurationError, SafeRetry, make_client, repository_name
 
 
@@ -89,3 +93,61 @@ def test_safe_retry_waits_as_asked_up_to_a_cap() -> None:
     # new() (what urllib3 calls for each attempt) keeps the cap and the sleep function.
     again = retry.new(total=2)
     assert (again.max_wait, again.sleep_fn) == (60, sleeps.append)
+
+
+def test_real_github_keeps_pygithubs_throttling(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.com"})
+    kwargs = github.call_args.kwargs
+    assert "seconds_between_requests" not in kwargs  # PyGithub's defaults apply
+    assert "seconds_between_writes" not in kwargs
+    assert kwargs["base_url"] == "https://api.github.com"
+    assert kwargs["api_version"] == gh.API_VERSION
+    assert isinstance(kwargs["retry"], gh.SafeRetry)
+
+
+def test_the_sandbox_is_not_throttled(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "http://127.0.0.1:8123/"})
+    kwargs = github.call_args.kwargs
+    assert kwargs["seconds_between_requests"] is None
+    assert kwargs["seconds_between_writes"] is None
+    assert kwargs["base_url"] == "http://127.0.0.1:8123"
+
+
+def test_no_api_url_means_github_com(mocker) -> None:
+    github = mocker.patch.object(gh, "Github")
+    gh.make_client({"GITHUB_TOKEN": "t"})
+    assert github.call_args.kwargs["base_url"] == gh.DEFAULT_API_URL
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "message", "limited"),
+    [
+        (429, {}, "Too Many Requests", True),
+        (403, {"Retry-After": "60"}, "You have exceeded a secondary rate limit.", True),
+        (403, {"retry-after": "60"}, "abuse detection mechanism", True),  # the older wording
+        (403, {"X-RateLimit-Remaining": "0"}, "API rate limit exceeded for user ID 1.", True),
+        (403, {"X-RateLimit-Remaining": "4999"}, "Resource not accessible by integration", False),
+        # By status and headers only: a message that mentions rate limits is not one.
+        (403, {}, "Your rate limit question was forbidden", False),
+        (404, {"X-RateLimit-Remaining": "0"}, "Not Found", False),
+        (502, {"Retry-After": "1"}, "Server Error", False),
+    ],
+)
+def test_rate_limits_are_told_by_status_and_headers(
+    status: int, headers: dict[str, str], message: str, limited: bool
+) -> None:
+    exc = GithubException(status, {"message": message}, headers)
+    assert gh.is_rate_limited(exc) is limited
+    error = gh.translate(exc, "#1: post comment", gh.WriteFailed)
+    assert error.rate_limited is limited
+    assert isinstance(error, gh.RateLimited) is limited
+    assert str(error) == f"#1: post comment: HTTP {status}: {message}"
+
+
+def test_only_server_errors_and_lost_connections_are_transient() -> None:
+    assert gh.is_transient(GithubException(502, {"message": "Server Error"}, {}))
+    assert gh.is_transient(requests.ConnectionError("reset"))
+    assert not gh.is_transient(GithubException(403, {"message": "x"}, {"Retry-After": "1"}))
+    assert not gh.is_transient(GithubException(422, {"message": "Validation Failed"}, {}))

@@ -1,16 +1,20 @@
-"""The client factory: what it sends, what it asks of PyGithub per host; and Repo's own error."""
+"""mentoring.github.repository: what Repo sends, and the one error it raises."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from mentoring.core.model import PostComment
 from mentoring.github import client as gh
+from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
 
 
 def test_every_request_names_the_api_version(sandbox: Sandbox) -> None:
     env = {"GITHUB_TOKEN": sandbox.token_for("github-actions[bot]"), "GITHUB_API_URL": sandbox.url}
-    repo = gh.Repo(gh.make_client(env), "astropy/mentoring", bot_login="github-actions[bot]")
+    repo = Repo(gh.make_client(env), "astropy/mentoring", bot_login="github-actions[bot]")
     number = sandbox.open_issue("alice", "Mentee application - Alice", "", labels=["application"])
     repo.snapshot(repo.issue(number))
     log = sandbox.request_log
@@ -18,35 +22,9 @@ def test_every_request_names_the_api_version(sandbox: Sandbox) -> None:
     assert {entry["api_version"] for entry in log} == {gh.API_VERSION}
 
 
-def test_real_github_keeps_pygithubs_throttling(mocker) -> None:
-    github = mocker.patch.object(gh, "Github")
-    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "https://api.github.com"})
-    kwargs = github.call_args.kwargs
-    assert "seconds_between_requests" not in kwargs  # PyGithub's defaults apply
-    assert "seconds_between_writes" not in kwargs
-    assert kwargs["base_url"] == "https://api.github.com"
-    assert kwargs["api_version"] == gh.API_VERSION
-    assert isinstance(kwargs["retry"], gh.SafeRetry)
-
-
-def test_the_sandbox_is_not_throttled(mocker) -> None:
-    github = mocker.patch.object(gh, "Github")
-    gh.make_client({"GITHUB_TOKEN": "t", "GITHUB_API_URL": "http://127.0.0.1:8123/"})
-    kwargs = github.call_args.kwargs
-    assert kwargs["seconds_between_requests"] is None
-    assert kwargs["seconds_between_writes"] is None
-    assert kwargs["base_url"] == "http://127.0.0.1:8123"
-
-
-def test_no_api_url_means_github_com(mocker) -> None:
-    github = mocker.patch.object(gh, "Github")
-    gh.make_client({"GITHUB_TOKEN": "t"})
-    assert github.call_args.kwargs["base_url"] == gh.DEFAULT_API_URL
-
-
 def test_repo_raises_its_own_error_not_pygithubs(sandbox: Sandbox) -> None:
     env = {"GITHUB_TOKEN": sandbox.token_for("github-actions[bot]"), "GITHUB_API_URL": sandbox.url}
-    repo = gh.Repo(
+    repo = Repo(
         gh.make_client(env, sleep=lambda s: None), "astropy/mentoring", bot_login="bot[bot]"
     )
     with pytest.raises(gh.GitHubError) as missing:
@@ -61,3 +39,18 @@ def test_repo_raises_its_own_error_not_pygithubs(sandbox: Sandbox) -> None:
         list(repo.open_issues("application"))
     assert limited.value.rate_limited
     assert [i.number for i in repo.open_issues("application")] == [number]
+
+
+def test_the_check_before_posting_counts_only_the_bots_own_marker(sandbox: Sandbox) -> None:
+    """core's scanner decides: a marker pasted by someone else does not stop the post."""
+    bot = "github-actions[bot]"
+    env = {"GITHUB_TOKEN": sandbox.token_for(bot), "GITHUB_API_URL": sandbox.url}
+    repo = Repo(gh.make_client(env, sleep=lambda s: None), "astropy/mentoring", bot_login=bot)
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    sandbox.comment(number, "alice", "copied <!-- mentoring:checkin:2 --> from elsewhere")
+    action = PostComment(number, "checkin", "2", "Check-in\n\n<!-- mentoring:checkin:2 -->")
+    repo.apply(action, check_first=True)
+    repo.apply(action, check_first=True)  # another run racing it: sees the bot's, posts nothing
+    repo.apply(replace(action, key="3", body="<!-- mentoring:checkin:3 -->"), check_first=True)
+    posted = [w["body"] for w in sandbox.writes if w["type"] == "comment"]
+    assert posted == [action.body, "<!-- mentoring:checkin:3 -->"]

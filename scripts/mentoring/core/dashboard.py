@@ -1,0 +1,374 @@
+"""The coordinators' dashboard: what each application shows, what needs attention, figures.
+
+Pure: rows are built from the snapshots and plans a scheduled run already has (open
+applications) or from the issue list alone (recently closed ones: no timeline is read for
+them, so their start and replies are unknown). ``attention`` turns rows into the items
+coordinators must act on, each keyed by issue, kind and since, so that a notice announces
+an item once and a new episode (a mentorship stalling again later) is a new item.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from mentoring.core import forms
+from mentoring.core.calendar import (
+    Interval,
+    active_age,
+    bot_comments,
+    closed_intervals,
+    due_time,
+    label_intervals,
+    latest_assigners,
+    latest_due_period,
+    unpaired_intervals,
+)
+from mentoring.core.logins import is_bot_login
+from mentoring.core.model import Comment, Event, Issue, IssueSnapshot
+from mentoring.core.planner import Mentorship, facts
+from mentoring.core.registration import RegisteredMentor
+from mentoring.core.roles import mentee_of, mentors_of
+from mentoring.core.settings import Cadence, Config
+
+# States as the dashboard names them, in the order its table lists them.
+NEEDS_INFO = "needs info"
+WAITING = "waiting for a mentor"
+ACTIVE = "active"
+PAUSED = "paused"
+READY = "ready"
+GRADUATED = "graduated"
+DECLINED = "declined"
+CLOSED = "closed"  # closed as completed without graduating (the mentee moved on, say)
+STATES = (NEEDS_INFO, WAITING, ACTIVE, PAUSED, READY, GRADUATED, DECLINED, CLOSED)
+RUNNING = (ACTIVE, PAUSED, READY)  # a mentor's load
+
+# Kinds of "Needs attention" items, in the order the dashboard lists their kinds.
+WAITING_FOR_MENTOR = "waiting-for-mentor"
+STALLED = "stalled"
+REVIEW_UNANSWERED = "review-unanswered"
+LONG_PAUSE = "long-pause"
+READY_NO_PULL = "ready-no-pull-request"
+OVER_CAPACITY = "over-capacity"
+KINDS = (WAITING_FOR_MENTOR, STALLED, REVIEW_UNANSWERED, LONG_PAUSE, READY_NO_PULL, OVER_CAPACITY)
+
+ATTENTION = "attention"  # the marker kind that records an announced item
+
+
+@dataclass(frozen=True)
+class Row:
+    """One application as the dashboard shows it."""
+
+    number: int
+    mentee: str
+    state: str
+    opened: datetime
+    role: str = ""  # the applicant's own words: neutralised when rendered
+    mentors: tuple[str, ...] = ()
+    started: datetime | None = None
+    ended: datetime | None = None  # closed at
+    age_months: int | None = None  # calendar months of running clock (pauses left out)
+    pauses: tuple[Interval, ...] = ()
+    mentee_reply: datetime | None = None
+    mentor_reply: datetime | None = None
+    last_checkin: tuple[str, datetime] | None = None  # ("review 3", when it was posted)
+    next_checkin: tuple[str, datetime] | None = None
+    missing: tuple[str, ...] = ()  # labels of required answers still empty
+    waiting_since: datetime | None = None  # the wait for a mentor began
+    review_reminded: datetime | None = None  # a review's reminder went unanswered since
+    ready_since: datetime | None = None
+    pull_request: bool = False  # a pull request refers to the issue since it was ready
+    from_timeline: bool = True  # False: built from the issue list alone
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing that needs the coordinators: its key is issue, kind and since."""
+
+    issue: int
+    kind: str
+    since: datetime
+    mentee: str = ""
+    mentors: tuple[str, ...] = ()
+    detail: str = ""  # a number the wording needs (days, load of capacity)
+
+    @property
+    def key(self) -> str:
+        return f"{self.issue}/{self.kind}/{self.since:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    """A registered mentor's running mentorships against the capacity they gave."""
+
+    login: str
+    registration: int
+    capacity: int | None
+    mentorships: tuple[int, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.capacity is not None and len(self.mentorships) > self.capacity
+
+
+@dataclass(frozen=True)
+class Figures:
+    applications_12m: int
+    median_days_to_pairing: float | None
+    active: int
+    paused: int
+    ready: int
+    graduated_all: int
+    median_months_to_graduation: float | None
+    mentors: int
+    mentees_with_mentors: int
+    places: int  # capacity offered by the registered mentors who gave a number
+    over_capacity: tuple[str, ...]
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def _value(state: object) -> str:
+    """A planner state as text (an enum's value, or the text itself)."""
+    return str(getattr(state, "value", state))
+
+
+def _last_by(comments: Iterable[Comment], logins: set[str], bot: str) -> datetime | None:
+    return max(
+        (
+            c.created_at
+            for c in comments
+            if c.author.lower() in logins
+            and c.author.lower() != bot.lower()
+            and not is_bot_login(c.author)
+        ),
+        default=None,
+    )
+
+
+def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now: datetime) -> Row:
+    """The dashboard's row of an application whose timeline this run read.
+
+    Built on the planner's own facts (mentee, mentors, pairing, the clock's stops), so the
+    dashboard and the comments never disagree about a mentorship.
+    """
+    issue = snapshot.issue
+    state = _state(issue, _value(mentorship.state), config)
+    if state in (GRADUATED, DECLINED, CLOSED):
+        # As the next runs will show it, from the issue list alone: the body does not
+        # change again just because the issue is no longer read with its timeline.
+        ended = _closed_at(issue, snapshot.events) or now
+        return replace(closed_row(issue, config), state=state, ended=ended)
+    f = facts(snapshot, config, now)
+    events = snapshot.events
+    bot = config.bot
+    ever_mentors = {(e.assignee or "").lower() for e in events if f.is_pairing(e)}
+    ever_mentors |= {m.lower() for m in f.mentors}
+    start = f.start
+    age = None
+    if start is not None and state in RUNNING:
+        age = latest_due_period(start, 1, list(f.stops), now)
+
+    waiting_since = None
+    if state == WAITING:
+        welcomed = next((c.at for c in f.posted if c.kind == "welcome"), now)
+        gaps = unpaired_intervals(events, f.is_pairing, now)
+        waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
+
+    review_reminded = None
+    reviews = [c for c in f.periodic if c.kind == "review"]
+    if state in (ACTIVE, READY) and reviews:
+        review = max(reviews, key=lambda c: int(c.key or 0))
+        answered = any(
+            c.created_at > review.at and c.author.lower() in ever_mentors for c in snapshot.comments
+        )
+        reminder = next(
+            (c for c in f.posted if c.kind == "review-reminder" and c.key == review.key), None
+        )
+        if reminder is not None and not answered and start is not None:
+            # Since the reminder fell due, not since it was posted: a run lost to a fault
+            # posts it a run later, and the item must keep one key.
+            due = due_time(start, int(review.key or 0), list(f.stops))
+            review_reminded = due + timedelta(days=config.cadence.review_reply_days)
+
+    ready_since = None
+    pull = False
+    if state == READY:
+        ready = label_intervals(events, config.labels.ready, now)
+        ready_since = ready[-1][0] if ready else issue.updated_at
+        pull = any(
+            e.kind == "cross-referenced" and e.source_is_pull and e.at >= ready_since
+            for e in events
+        )
+
+    last = mentorship.last
+    nxt = mentorship.next
+    return Row(
+        number=issue.number,
+        mentee=f.mentee,
+        state=state,
+        opened=issue.created_at,
+        role=_role(f.answers, config),
+        mentors=f.mentors,
+        started=start,
+        age_months=age,
+        pauses=f.pauses,
+        mentee_reply=_last_by(snapshot.comments, {f.mentee.lower()}, bot),
+        mentor_reply=_last_by(snapshot.comments, ever_mentors, bot),
+        last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
+        next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
+        missing=mentorship.missing,
+        waiting_since=waiting_since,
+        review_reminded=review_reminded,
+        ready_since=ready_since,
+        pull_request=pull,
+    )
+
+
+def closed_row(issue: Issue, config: Config) -> Row:
+    """A closed application's row from the issue list alone (no timeline read)."""
+    answers = forms.parse_body(config.application.form_spec, issue.body or "")
+    mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
+    return Row(
+        number=issue.number,
+        mentee=mentee,
+        state=_state(issue, CLOSED, config),
+        opened=issue.created_at,
+        role=_role(answers, config),
+        mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(())),
+        ended=issue.closed_at or issue.updated_at,
+        from_timeline=False,
+    )
+
+
+def _kind_word(kind: str) -> str:
+    return "review" if kind == "review" else "check-in"
+
+
+def _role(answers: Mapping[str, object], config: Config) -> str:
+    field_id = config.dashboard.role_field
+    value = answers.get(field_id) if field_id else None
+    return value if isinstance(value, str) else ""
+
+
+def _closed_at(issue: Issue, events: Sequence[Event]) -> datetime | None:
+    if issue.state == "open":
+        return None
+    closed = closed_intervals(events, issue.updated_at)
+    return issue.closed_at or (closed[-1][0] if closed else issue.updated_at)
+
+
+def _state(issue: Issue, planned: str, config: Config) -> str:
+    """The planner's state in the dashboard's words (ready and declined are its own)."""
+    closed = issue.state != "open"
+    if planned == "graduated" or (closed and issue.has_label(config.labels.graduated)):
+        return GRADUATED
+    if issue.state != "open":
+        return DECLINED if issue.state_reason in ("not_planned", "duplicate") else CLOSED
+    if planned == "awaiting mentor":
+        return WAITING
+    if planned == "active" and issue.has_label(config.labels.ready):
+        return READY
+    return planned if planned in STATES else ACTIVE
+
+
+# --- mentors ------------------------------------------------------------------------------
+
+
+def mentor_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
+    """Each registered mentor's running mentorships, by login (ignoring case)."""
+    by_login: dict[str, list[int]] = {}
+    for row in rows:
+        if row.state in RUNNING:
+            for login in row.mentors:
+                by_login.setdefault(login.lower(), []).append(row.number)
+    return [
+        MentorLoad(m.login, m.issue, m.capacity, tuple(by_login.get(m.login.lower(), ())))
+        for m in sorted(mentors, key=lambda m: m.login.lower())
+    ]
+
+
+# --- attention -----------------------------------------------------------------------------
+
+
+def attention(
+    rows: Sequence[Row], loads: Sequence[MentorLoad], cadence: Cadence, now: datetime
+) -> list[Item]:
+    """Everything that needs the coordinators now, oldest first."""
+    days = timedelta(days=1)
+    items: list[Item] = []
+    for r in rows:
+
+        def item(kind: str, since: datetime, detail: str = "", r: Row = r) -> None:
+            items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail))
+
+        if r.state == WAITING and r.waiting_since is not None:
+            waited = active_age(r.waiting_since, list(r.pauses), now)
+            if waited >= cadence.mentor_wait_days * 86400:
+                item(WAITING_FOR_MENTOR, r.waiting_since, str(int(waited // 86400)))
+        if r.state == ACTIVE and r.started is not None:
+            resumed = [end for _, end in r.pauses if end < now]
+            replies = [t for t in (r.mentee_reply, r.mentor_reply) if t is not None]
+            since = max([r.started, *resumed, *replies])
+            if now - since >= cadence.stall_days * days:
+                item(STALLED, since, str((now - since).days))
+        if r.review_reminded is not None:
+            item(REVIEW_UNANSWERED, r.review_reminded)
+        if r.state == PAUSED and r.pauses and r.pauses[-1][1] >= now:
+            since = r.pauses[-1][0]
+            if now - since >= cadence.long_pause_days * days:
+                item(LONG_PAUSE, since, str((now - since).days))
+        ready = r.ready_since if r.state == READY and not r.pull_request else None
+        if ready is not None and now - ready >= cadence.ready_reminder_days * days:
+            item(READY_NO_PULL, ready, str((now - ready).days))
+    started = {r.number: r.started for r in rows}
+    for load in loads:
+        if load.over:
+            # Since the latest of their mentorships began: a new one over it is a new item.
+            since = max((started.get(n) or now for n in load.mentorships), default=now)
+            detail = f"{len(load.mentorships)} mentees, more than the {load.capacity}"
+            items.append(Item(load.registration, OVER_CAPACITY, since, load.login, (), detail))
+    return sorted(items, key=lambda i: (KINDS.index(i.kind), i.since, i.issue))
+
+
+def announced(comments: Iterable[Comment], bot: str) -> set[str]:
+    """Keys of the items the bot's own comments have announced (markers by anyone else
+    do not count)."""
+    return {c.key for c in bot_comments(comments, bot) if c.kind == ATTENTION and c.key}
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+def figures(
+    rows: Sequence[Row], loads: Sequence[MentorLoad], graduated_all: int, now: datetime
+) -> Figures:
+    """The program's figures over the rows a run knows (open and recently closed)."""
+    year_ago = now - timedelta(days=365)
+    pairing = [
+        (r.started - r.opened).total_seconds() / 86400
+        for r in rows
+        if r.started is not None and r.started >= year_ago
+    ]
+    graduation = [
+        (r.ended - r.opened).total_seconds() / (86400 * 365.25 / 12)
+        for r in rows
+        if r.state == GRADUATED and r.ended is not None and r.ended >= year_ago
+    ]
+    with_capacity = [load for load in loads if load.capacity is not None]
+    return Figures(
+        applications_12m=sum(1 for r in rows if r.opened >= year_ago),
+        median_days_to_pairing=statistics.median(pairing) if pairing else None,
+        active=sum(1 for r in rows if r.state == ACTIVE),
+        paused=sum(1 for r in rows if r.state == PAUSED),
+        ready=sum(1 for r in rows if r.state == READY),
+        graduated_all=graduated_all,
+        median_months_to_graduation=statistics.median(graduation) if graduation else None,
+        mentors=len(loads),
+        mentees_with_mentors=sum(len(load.mentorships) for load in loads),
+        places=sum(load.capacity or 0 for load in with_capacity),
+        over_capacity=tuple(load.login for load in loads if load.over),
+    )

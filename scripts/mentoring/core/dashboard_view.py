@@ -1,0 +1,257 @@
+"""The dashboard as Markdown: its table, its Mermaid chart, its body and its notices.
+
+Every value people wrote (the role an applicant typed) is neutralised before it goes into
+a cell: one line, bounded, HTML and Markdown punctuation escaped, ``@`` and ``#`` kept
+from mentioning or linking. Chart labels are built from issue numbers and logins only,
+filtered to characters Mermaid has no syntax for. The words are in ``templates/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mentoring.core.dashboard import STATES, Figures, Item, Row
+from mentoring.core.render import Renderer
+from mentoring.core.settings import Config
+
+DASHBOARD = "dashboard"  # the marker kind of the dashboard's body
+NOTICE = "dashboard-notice"  # and of its notices
+LIMIT = 65_536  # GitHub refuses an issue body longer than this (422)
+CHART_LIMIT = 40  # mentorships drawn in the chart: more is unreadable
+ITEM_LIMIT = 100  # attention items listed in the body (the rest are counted)
+ROLE_CHARS = 40
+WORD_JOINER = "\u2060"  # between @ and a name: no mention; between # and a number: no link
+_ESCAPE = re.compile(r"([\\`*_{}\[\]()!|~])")
+_MERMAID_SAFE = re.compile(r"[^A-Za-z0-9 ._-]")
+
+FLAGS = {
+    "waiting-for-mentor": "waiting",
+    "stalled": "stalled",
+    "review-unanswered": "review unanswered",
+    "long-pause": "long pause",
+    "ready-no-pull-request": "no pull request",
+}
+
+
+@dataclass(frozen=True)
+class Links:
+    """Addresses the dashboard links to, for what does not fit in it."""
+
+    repository: str  # https://github.com/owner/name
+    workflow: str = "mentoring.yml"
+
+    def issues(self, label: str, state: str) -> str:
+        query = f'is:issue is:{state} label:"{label}"'
+        return f"{self.repository}/issues?q={_quote(query)}"
+
+    @property
+    def runs(self) -> str:
+        return f"{self.repository}/actions/workflows/{self.workflow}"
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
+    """User text as a table cell: its first line, at most ``limit`` characters, inert."""
+    line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    line = " ".join(line.split())
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    line = _ESCAPE.sub(r"\\\1", line)
+    return line.replace("@", "@" + WORD_JOINER).replace("#", "#" + WORD_JOINER)
+
+
+def _day(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else "–"
+
+
+def _logins(logins: Sequence[str]) -> str:
+    # Logins are GitHub's (letters, digits, hyphens); written without @, so no one is pinged.
+    return ", ".join(text_cell(x, 39) for x in logins) or "–"
+
+
+def shown_rows(rows: Sequence[Row], config: Config, now: datetime) -> list[Row]:
+    """The table's rows: every open application, and those closed in ``closed_days``,
+    by state (in the order of ``STATES``) and then by issue number."""
+    since = now - timedelta(days=config.dashboard.closed_days)
+    keep = [r for r in rows if r.ended is None or r.ended >= since]
+    return sorted(keep, key=lambda r: (STATES.index(r.state), r.number))
+
+
+HEADER = (
+    "Issue",
+    "Mentee",
+    "Role",
+    "Mentor(s)",
+    "State",
+    "Started",
+    "Age (months)",
+    "Mentee's last reply",
+    "Mentor's last reply",
+    "Last check-in",
+    "Next check-in",
+    "Flags",
+)
+
+
+def table(
+    rows: Sequence[Row], items: Sequence[Item], this_run: Mapping[int, str] | None = None
+) -> list[str]:
+    """The table's lines: header, rule, one line per row (``this_run`` adds a column)."""
+    header = HEADER + (("This run",) if this_run is not None else ())
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    flags: dict[int, list[str]] = {}
+    for item in items:
+        if item.kind in FLAGS:
+            flags.setdefault(item.issue, []).append(FLAGS[item.kind])
+    for r in rows:
+        row_flags = list(flags.get(r.number, []))
+        if r.missing:
+            row_flags.append("missing: " + ", ".join(text_cell(m, 60) for m in r.missing))
+        if r.ended is not None:
+            row_flags.append(f"closed {_day(r.ended)}")
+        unknown = "–" if r.from_timeline else "?"  # a closed row: its timeline is not read
+        cells = [
+            f"#{r.number}",
+            text_cell(r.mentee, 39),
+            text_cell(r.role) or "–",
+            _logins(r.mentors),
+            r.state,
+            _day(r.started) if r.started else unknown,
+            unknown if r.age_months is None else str(r.age_months),
+            _day(r.mentee_reply) if r.mentee_reply else unknown,
+            _day(r.mentor_reply) if r.mentor_reply else unknown,
+            f"{r.last_checkin[0]}, {_day(r.last_checkin[1])}" if r.last_checkin else unknown,
+            f"{r.next_checkin[0]}, {_day(r.next_checkin[1])}" if r.next_checkin else "–",
+            "; ".join(row_flags) or "–",
+        ]
+        if this_run is not None:
+            cells.append(text_cell(this_run.get(r.number, ""), 300) or "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def mermaid_label(text: str) -> str:
+    """A label Mermaid reads as plain text: no colon, hash, semicolon, quote or markup."""
+    return " ".join(_MERMAID_SAFE.sub("", text).split())[:60] or "untitled"
+
+
+def _month_end(now: datetime) -> datetime:
+    """The first day of the next month: running bars end there, so the chart changes
+    monthly rather than daily (Mermaid's own marker shows today)."""
+    return datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=now.tzinfo)
+
+
+def chart(rows: Sequence[Row], now: datetime, limit: int = CHART_LIMIT) -> tuple[str, int]:
+    """A Mermaid gantt of mentorships from start to now (or their end), paused spans
+    marked; the ``limit`` latest started are drawn. Returns the source and how many were
+    left out."""
+    drawn = sorted((r for r in rows if r.started is not None), key=lambda r: r.started or now)
+    left_out = max(len(drawn) - limit, 0)
+    drawn = drawn[left_out:]
+    if not drawn:
+        return "", 0
+    horizon = _month_end(now)
+    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m"]
+    for r in drawn:
+        assert r.started is not None
+        end = r.ended or horizon
+        lines.append(f"    section {mermaid_label(f'{r.number} {r.mentee}')}")
+        spans: list[tuple[str, datetime, datetime]] = []
+        cursor = r.started
+        for p_start, p_end in r.pauses:
+            p_start, p_end = max(p_start, r.started), min(p_end if p_end < now else end, end)
+            if p_end <= p_start:
+                continue
+            if p_start > cursor:
+                spans.append(("mentoring", cursor, p_start))
+            spans.append(("paused", p_start, p_end))
+            cursor = max(cursor, p_end)
+        if end > cursor:
+            spans.append(("mentoring", cursor, end))
+        for i, (what, a, b) in enumerate(spans):
+            tag = "crit" if what == "paused" else "done" if r.ended else "active"
+            if b - a < timedelta(days=1):
+                b = a + timedelta(days=1)
+            lines.append(f"    {what} :{tag}, m{r.number}s{i}, {a:%Y-%m-%d}, {b:%Y-%m-%d}")
+    return "\n".join(lines), left_out
+
+
+def body(
+    renderer: Renderer,
+    config: Config,
+    rows: Sequence[Row],
+    items: Sequence[Item],
+    figures: Figures,
+    links: Links,
+    now: datetime,
+) -> str:
+    """The dashboard issue's body, within GitHub's limit: when it would not fit, the
+    chart goes first, then rows from the end of the table, and the body says so."""
+    shown = shown_rows(rows, config, now)
+    lines = table(shown, items)
+    graph, chart_left_out = chart(shown, now)
+    context = {
+        "config": config,
+        "items": list(items[:ITEM_LIMIT]),
+        "items_left_out": max(len(items) - ITEM_LIMIT, 0),
+        "figures": figures,
+        "links": links,
+        "chart_left_out": chart_left_out,
+        "total": len(shown),
+    }
+
+    def render(rows_kept: int, with_chart: bool) -> str:
+        return renderer.page(
+            "dashboard/body.md.j2",
+            DASHBOARD,
+            **context,
+            table=lines[: 2 + rows_kept],
+            omitted=len(shown) - rows_kept,
+            chart=graph if with_chart else "",
+            chart_dropped=bool(graph) and not with_chart,
+        )
+
+    text = render(len(shown), True)
+    if len(text) <= LIMIT:
+        return text
+    text = render(len(shown), False)
+    if len(text) <= LIMIT:
+        return text
+    low, high = 0, len(shown)  # the most rows that fit is in [low, high]
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(render(mid, False)) <= LIMIT:
+            low = mid
+        else:
+            high = mid - 1
+    return render(low, False)
+
+
+def notice_key(items: Sequence[Item]) -> str:
+    """The notice's marker key: the same items always give the same key (no randomness)."""
+    digest = hashlib.sha256("\n".join(sorted(i.key for i in items)).encode()).hexdigest()
+    return digest[:12]
+
+
+def notice(renderer: Renderer, config: Config, items: Sequence[Item]) -> str:
+    """One comment that tells the coordinators about new items, each marked as announced."""
+    shown = list(items[:ITEM_LIMIT])
+    return renderer.page(
+        "dashboard/notice.md.j2",
+        NOTICE,
+        notice_key(items),
+        coordinators=list(config.coordinators),
+        items=shown,
+        left_out=len(items) - len(shown),
+        config=config,
+    )

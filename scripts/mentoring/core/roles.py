@@ -1,0 +1,79 @@
+"""Who is who on an application issue: the one rule for mentee, mentors and coordinators.
+
+The planner, the participants check and the lookup of a person's applications all ask
+these functions, so a mentor is the same person everywhere.
+
+- The mentee is the issue's author, or the login in the configured form field on an
+  issue a coordinator opened for someone.
+- Coordinators are those in the config, and those the bot itself assigned (it only ever
+  assigns coordinators, so they stay coordinators on that issue after leaving the list).
+- Mentors are the other people a person assigned: not a coordinator, not the mentee,
+  not a bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from mentoring.core.calendar import latest_assigners
+from mentoring.core.logins import is_bot_login, is_login
+from mentoring.core.model import Event, IssueSnapshot
+from mentoring.core.settings import Config
+
+
+def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:
+    """The applicant: the issue's author, or the handle in the configured form field when a
+    coordinator opened the issue for someone. Anyone else naming another person there
+    would make the bot ping, and later graduate, whoever they named: that is ignored.
+    """
+    field_id = config.application.mentee_field
+    author = snapshot.issue.author.lower()
+    # A coordinator now, or then: the bot assigned them when the application arrived.
+    was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
+    if field_id and (author in {c.lower() for c in config.coordinators} or was_coordinator):
+        value = answers.get(field_id)
+        if isinstance(value, str):
+            handle = value.strip().removeprefix("@").strip()
+            if is_login(handle):
+                return handle
+    return snapshot.issue.author
+
+
+def is_mentor(login: str, mentee: str, config: Config) -> bool:
+    """Mentors are assignees who are not coordinators, not the mentee, and not bots."""
+    low = login.lower()
+    return (
+        low not in {c.lower() for c in config.coordinators}
+        and low != mentee.lower()
+        and not is_bot_login(login)
+    )
+
+
+def mentors_of(
+    assignees: Iterable[str],
+    mentee: str,
+    config: Config,
+    assigners: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """The issue's mentors: its assignees who count as mentors, in assignment order.
+
+    ``assigners`` (login → who assigned them last, from the timeline) leaves out people
+    the bot itself assigned: coordinators it assigned stay coordinators on the issue even
+    after they leave the config's list.
+    """
+    bot_assigned = {
+        login for login, actor in (assigners or {}).items() if actor == config.bot.lower()
+    }
+    return tuple(
+        a for a in assignees if is_mentor(a, mentee, config) and a.lower() not in bot_assigned
+    )
+
+
+def is_pairing(event: Event, mentee: str, config: Config) -> bool:
+    """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
+    return (
+        event.kind == "assigned"
+        and bool(event.assignee)
+        and (event.actor or "").lower() != config.bot.lower()
+        and is_mentor(event.assignee or "", mentee, config)
+    )

@@ -1,0 +1,348 @@
+"""One repository, as the reconciler and the participants check see it.
+
+Reads convert PyGithub objects and timeline JSON into the project's frozen dataclasses
+(reading only attributes the list responses carry, so no lazy request hides anywhere),
+and :meth:`Repo.apply` carries out planned actions, never posting a comment twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from github import Github, GithubException
+
+from mentoring.core.calendar import bot_comments
+from mentoring.core.model import (
+    Action,
+    AddLabels,
+    Assign,
+    Close,
+    Comment,
+    CreateIssue,
+    EditIssue,
+    Event,
+    Issue,
+    IssueSnapshot,
+    PostComment,
+    RemoveLabels,
+    Unassign,
+)
+from mentoring.core.times import parse_utc
+from mentoring.github.client import (
+    API_ERRORS,
+    WriteFailed,
+    describe_error,
+    is_transient,
+    translate,
+    translated,
+)
+
+log = logging.getLogger(__name__)
+
+EPOCH = datetime.fromtimestamp(0, UTC)
+
+
+def _time(value: str | datetime | None) -> datetime:
+    """A time GitHub sent (ISO 8601 text, or PyGithub's datetime); the epoch when absent."""
+    return parse_utc(value) if value else EPOCH
+
+
+def _login(user: Any) -> str:
+    if user is None:
+        return ""
+    if isinstance(user, dict):
+        return user.get("login") or ""
+    return user.login or ""
+
+
+def to_issue(obj: Any) -> Issue:
+    """Convert a PyGithub Issue from a list or get response (attributes only: no lazy loads)."""
+    return Issue(
+        number=obj.number,
+        title=obj.title or "",
+        body=obj.body or "",
+        author=_login(obj.user),
+        state=obj.state,
+        state_reason=obj.state_reason,
+        labels=tuple(label.name for label in obj.labels),
+        assignees=tuple(_login(user) for user in obj.assignees),
+        created_at=_time(obj.created_at),
+        updated_at=_time(obj.updated_at),
+        # Not `obj.pull_request`: a list item of an issue has no such key, and reading a
+        # missing attribute makes PyGithub GET the whole issue again, once per issue.
+        is_pull_request="/pull/" in (obj.html_url or ""),
+        closed_at=_time(obj.closed_at) if obj.closed_at else None,
+    )
+
+
+def to_comment(obj: Any) -> Comment:
+    """Convert a PyGithub IssueComment from a list response."""
+    return Comment(
+        id=obj.id, author=_login(obj.user), body=obj.body or "", created_at=_time(obj.created_at)
+    )
+
+
+def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
+    """Split raw timeline JSON into events and comments."""
+    events: list[Event] = []
+    comments: list[Comment] = []
+    for raw in raw_events:
+        kind = raw.get("event")
+        if kind == "commented":
+            comments.append(
+                Comment(
+                    id=raw["id"],
+                    author=_login(raw.get("user") or raw.get("actor")),
+                    body=raw.get("body") or "",
+                    created_at=_time(raw.get("created_at")),
+                )
+            )
+            continue
+        source = (raw.get("source") or {}).get("issue") or {}
+        events.append(
+            Event(
+                kind=kind or "",
+                at=_time(raw.get("created_at")),
+                actor=_login(raw.get("actor")) or None,
+                assignee=_login(raw.get("assignee")) or None,
+                label=(raw.get("label") or {}).get("name"),
+                state_reason=raw.get("state_reason"),
+                commit_id=raw.get("commit_id"),
+                source=source.get("number"),
+                source_is_pull="pull_request" in source,
+            )
+        )
+    return tuple(events), tuple(comments)
+
+
+class Repo:
+    """The few operations the scripts need, on one repository."""
+
+    def __init__(self, client: Github, full_name: str, *, bot_login: str) -> None:
+        self.client = client
+        self.full_name = full_name
+        self.bot_login = bot_login  # only this login's comments count as the bot's
+        # Lazy: no request until something is read; a lazy Issue builds its URLs
+        # (comments, labels, timeline) from its number without fetching it.
+        self._repo = client.withLazy(True).get_repo(full_name)
+
+    # Every public method raises GitHubError, never PyGithub's or requests' exceptions.
+
+    def open_issues(self, label: str) -> Iterator[Issue]:
+        """Open issues carrying ``label``, 100 a page, pull requests left out."""
+        with translated():
+            for obj in self._repo.get_issues(
+                state="open", labels=[label], sort="created", direction="asc"
+            ):
+                issue = to_issue(obj)
+                if not issue.is_pull_request:
+                    yield issue
+
+    def issues_by(self, label: str, creator: str) -> list[Issue]:
+        """Issues (open or closed) with ``label`` opened by ``creator``."""
+        with translated():
+            # PyGithub documents and accepts a login here; its annotation says NamedUser only.
+            found = self._repo.get_issues(state="all", labels=[label], creator=creator)  # type: ignore[arg-type]
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def issues_labelled(self, label: str) -> list[Issue]:
+        """Every issue (open or closed) with ``label``, 100 a page, pull requests left out."""
+        with translated():
+            found = self._repo.get_issues(
+                state="all", labels=[label], sort="created", direction="asc"
+            )
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def closed_since(self, label: str, since: datetime) -> list[Issue]:
+        """Closed issues with ``label`` updated since ``since`` (so closed since then, too)."""
+        with translated():
+            found = self._repo.get_issues(state="closed", labels=[label], since=since)
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def comments(self, number: int, since: datetime | None = None) -> list[Comment]:
+        """An issue's comments (updated since ``since``, when given), 100 a page."""
+        with translated():
+            handle = self._issue_handle(number)
+            found = handle.get_comments(since=since) if since else handle.get_comments()
+            return [to_comment(c) for c in found]
+
+    def issue(self, number: int) -> Issue:
+        """One issue (or pull request), read afresh."""
+        with translated():
+            return to_issue(self._repo.get_issue(number))
+
+    def snapshot(self, issue: Issue) -> IssueSnapshot:
+        """The issue with its whole timeline (one request per 100 events)."""
+        with translated():
+            handle = self._issue_handle(issue.number)
+            raw = [event.raw_data for event in handle.get_timeline()]
+        events, comments = to_timeline(raw)
+        return IssueSnapshot(issue, events, comments)
+
+    def _issue_handle(self, number: int) -> Any:
+        return self._repo.get_issue(number)
+
+    def file_text(self, path: str, ref: str | None = None) -> str | None:
+        """A file's text on ``ref`` (default branch when None), or None if it is missing."""
+        try:
+            content = (
+                self._repo.get_contents(path, ref=ref) if ref else self._repo.get_contents(path)
+            )
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise translate(exc) from exc
+        except requests.RequestException as exc:
+            raise translate(exc) from exc
+        if isinstance(content, list):
+            return None
+        return base64.b64decode(content.content).decode("utf-8")
+
+    def graphql_query(
+        self, query: str, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """PyGithub's GraphQL call, with this client's auth and retries (raises its errors)."""
+        requester = self._repo.requester
+        # GitHub answers GraphQL with the X-RateLimit headers of its own budget (points,
+        # resource "graphql"), which PyGithub would take for the REST budget that
+        # rate_remaining() reports. The GraphQL reader reads its points from the query.
+        rest = requester.rate_limiting, requester.rate_limiting_resettime
+        try:
+            return requester.graphql_query(query, variables)
+        finally:
+            requester.rate_limiting, requester.rate_limiting_resettime = rest
+
+    def rate_remaining(self) -> int | None:
+        """X-RateLimit-Remaining of the last response, without a request."""
+        # The lazy repository's requester: withLazy made a client of its own, and every
+        # request goes through it; the one it was made from never sees a response.
+        remaining = self._repo.requester.rate_limiting[0]
+        return remaining if remaining >= 0 else None
+
+    # --- writes ---------------------------------------------------------------------
+
+    def apply(self, action: Action, *, check_first: bool = False) -> None:
+        """Apply one action; verify before repeating a comment whose response was lost.
+
+        With ``check_first`` (event runs, which may race another run on the same issue),
+        look for a comment before the first attempt to post it too. Raises WriteFailed.
+        """
+        if isinstance(action, CreateIssue):
+            self.create_issue(action)
+            return
+        handle = self._issue_handle(action.issue)
+        match action:
+            case PostComment():
+                self._post_once(handle, action, check_first)
+            case Assign():
+                self._write(lambda: handle.add_to_assignees(*action.users), action)
+            case Unassign():
+                self._write(lambda: handle.remove_from_assignees(*action.users), action)
+            case AddLabels():
+                self._write(lambda: handle.add_to_labels(*action.labels), action)
+            case RemoveLabels():
+                for label in action.labels:
+                    self._write(functools.partial(self._remove_label, handle, label), action)
+            case Close():
+                self._write(lambda: handle.edit(state="closed", state_reason=action.reason), action)
+            case EditIssue():
+                state = {"state": "open"} if action.reopen else {}
+                self._write(lambda: handle.edit(body=action.body, **state), action)
+
+    def create_issue(self, action: CreateIssue) -> Issue:
+        """Create an issue once: after a failure whose response was lost, look for it
+        (open, by the bot, with its first label) before sending it again."""
+        for attempt in range(1, 4):
+            try:
+                created = self._repo.create_issue(
+                    title=action.title, body=action.body, labels=list(action.labels)
+                )
+                return to_issue(created)
+            except API_ERRORS as exc:
+                if not is_transient(exc) or attempt == 3:
+                    raise translate(exc, action.describe(), WriteFailed) from exc
+                made = [
+                    i
+                    for i in self.issues_labelled(action.labels[0])
+                    if i.author.lower() == self.bot_login.lower() and i.state == "open"
+                ]
+                if made:
+                    log.warning("%s was applied though its response was lost", action.describe())
+                    return made[-1]
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _remove_label(handle: Any, label: str) -> None:
+        try:
+            handle.remove_from_labels(label)
+        except GithubException as exc:
+            if exc.status != 404:  # already gone: the goal is met
+                raise
+
+    def _write(self, send: Callable[[], object], action: Action, attempts: int = 3) -> None:
+        """Idempotent writes (labels, assignees, state) can simply be sent again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                send()
+                return
+            except (GithubException, requests.RequestException) as exc:
+                if not is_transient(exc) or attempt == attempts:
+                    context = f"#{action.issue}: {action.describe()}"
+                    raise translate(exc, context, WriteFailed) from exc
+                log.warning(
+                    "#%s: %s failed (%s); sending again",
+                    action.issue,
+                    action.describe(),
+                    describe_error(exc),
+                )
+
+    def _post_once(
+        self, handle: Any, action: PostComment, check_first: bool, attempts: int = 3
+    ) -> None:
+        """Post a comment; after an unclear failure, look for it before posting again."""
+        if check_first and self._has_marker(handle, action.kind, action.key):
+            log.info("#%s: %s is already there (another run posted it)", action.issue, action.kind)
+            return
+        for attempt in range(1, attempts + 1):
+            try:
+                handle.create_comment(action.body)
+                return
+            except (GithubException, requests.RequestException) as exc:
+                if not is_transient(exc) or attempt == attempts:
+                    context = f"#{action.issue}: {action.describe()}"
+                    raise translate(exc, context, WriteFailed) from exc
+                if self._has_marker(handle, action.kind, action.key):
+                    log.warning(
+                        "#%s: %s was applied though its response was lost",
+                        action.issue,
+                        action.kind,
+                    )
+                    return
+                log.warning(
+                    "#%s: posting %s failed (%s); posting again",
+                    action.issue,
+                    action.kind,
+                    describe_error(exc),
+                )
+
+    def _has_marker(self, handle: Any, kind: str, key: str | None) -> bool:
+        """Whether the bot's comment with this marker is on the issue (core's one scanner).
+
+        One comment at a time, so the pages after the one it is found on are not read.
+        """
+        try:
+            for obj in handle.get_comments():
+                found = bot_comments([to_comment(obj)], self.bot_login)
+                if any(c.kind == kind and c.key == key for c in found):
+                    return True
+        except API_ERRORS as exc:
+            # Not knowing whether it is there, posting could double it: leave it to the next run.
+            context = f"#{handle.number}: could not look for the {kind} comment"
+            raise translate(exc, context, WriteFailed) from exc
+        return False
