@@ -54,11 +54,14 @@ def test_a_merged_pull_request(tmp_path: Path) -> None:
         "merge_commit_sha": "m" * 40,
         "base": {"sha": "b" * 40, "ref": "main"},
         "user": {"login": "bob"},
+        "body": "Closes #3",
     }
-    event = read_event(
-        _env(tmp_path, "pull_request_target", {"action": "closed", "pull_request": pull})
+    payload = {"action": "closed", "pull_request": pull, "repository": {"default_branch": "main"}}
+    event = read_event(_env(tmp_path, "pull_request_target", payload))
+    assert event.pull_request == PullRequest(
+        12, True, "m" * 40, "b" * 40, "bob", body="Closes #3", base_ref="main"
     )
-    assert event.pull_request == PullRequest(12, True, "m" * 40, "b" * 40, "bob")
+    assert event.default_branch == "main"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from mentoring.core.model import PostComment
+from mentoring.core.model import AddLabels, PostComment
 from mentoring.github import client as gh
 from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
@@ -54,3 +54,37 @@ def test_the_check_before_posting_counts_only_the_bots_own_marker(sandbox: Sandb
     repo.apply(replace(action, key="3", body="<!-- mentoring:checkin:3 -->"), check_first=True)
     posted = [w["body"] for w in sandbox.writes if w["type"] == "comment"]
     assert posted == [action.body, "<!-- mentoring:checkin:3 -->"]
+
+
+@pytest.mark.parametrize("fault", [Fault.SECONDARY_RATE_LIMIT, Fault.ABUSE_DETECTION])
+def test_secondary_limits_are_known_by_status_and_headers_in_either_wording(
+    sandbox: Sandbox, fault: Fault
+) -> None:
+    """ "abuse detection mechanism" (GitHub's older wording) is the same limit: a write
+    refused by it stops the run (RateLimited) instead of counting as a failed write."""
+    env = {"GITHUB_TOKEN": sandbox.token_for("bot[bot]"), "GITHUB_API_URL": sandbox.url}
+    repo = Repo(gh.make_client(env, sleep=lambda s: None), "astropy/mentoring", bot_login="b")
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    sandbox.retry_after_seconds = 3600  # more than the run may wait: not retried
+    sandbox.inject(fault, method="POST", path=r"/labels$")
+    with pytest.raises(gh.RateLimited) as limited:
+        repo.apply(AddLabels(number, ("x",)))
+    assert limited.value.status == 403
+    assert limited.value.rate_limited
+    sandbox.inject(fault, method="GET", path=r"/issues$")
+    with pytest.raises(gh.GitHubError) as read:
+        list(repo.open_issues("application"))
+    assert read.value.rate_limited
+
+
+def test_a_403_with_no_requests_left_is_a_rate_limit_whatever_it_says() -> None:
+    from github import GithubException
+
+    refused = GithubException(403, {"message": "Forbidden"}, {"x-ratelimit-remaining": "0"})
+    assert gh.is_rate_limited(refused)
+    assert not gh.is_rate_limited(GithubException(403, {"message": "Resource not accessible"}, {}))
+    # Wording alone decides nothing: "rate limit" in an ordinary 403 is not a limit.
+    worded = GithubException(
+        403, {"message": "secondary rate limit"}, {"x-ratelimit-remaining": "9"}
+    )
+    assert not gh.is_rate_limited(worded)

@@ -326,8 +326,10 @@ def entry(**fields: object) -> Participant:
         (
             entry(mentors=("bob",)),
             [IssueInfo(5, "open", None, mentee="alice")],
-            "are nobody yet",
+            "no mentor was ever assigned on #5",
         ),
+        (entry(), [IssueInfo(5, "open", None, mentee="alice", mentored=False)], "no mentor was"),
+        (entry(), [IssueInfo(5, "open", None, mentee="alice", mentored=True)], None),
         (entry(), [IssueInfo(3, "open", None, mentee="mallory")], "no mentorship application"),
     ],
 )

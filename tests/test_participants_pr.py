@@ -225,7 +225,7 @@ def test_pull_request_creating_the_file_checks_every_entry(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sb.push("astropy", {"participants.yml": None}, "Remove the list")
-    apply(sb, "bob")
+    apply(sb, "bob", mentors=("carol",))
     payload = propose(sb, root, BASE + entry("bob"))
     assert run(sb, root, payload) == 1
     assert [line for line, _ in errors(capsys.readouterr().out)] == [1]
@@ -362,7 +362,7 @@ def test_the_issue_the_check_accepts_is_the_one_graduated(
     declined = apply(sb, "bob", closed="not_planned")
     paired = apply(sb, "bob", mentors=("carol",))
     (root / "participants.yml").write_text(BASE, encoding="utf-8")
-    text = BASE + entry("bob", "mentors: [carol]")
+    text = BASE + entry("bob", f"mentors: [carol]\n  issue: {paired}")
     payload = propose(sb, root, text)
     assert run(sb, root, payload) == 0
 
@@ -402,6 +402,28 @@ def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
         ((line, message),) = found
         assert line == BASE.count("\n") + 1
         assert "opened by `mallory`, who is not `gina`, one of their mentors" in message
+
+
+def test_an_applicant_nobody_mentored_cannot_add_themself(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Self-graduation (issue 10, finding 5): a green check needs a mentor assigned at some
+    point, read from the timeline by the planner's own roles rule (finding 10)."""
+    number = apply(sb, "gina")  # only the coordinator was assigned
+    payload = propose(sb, root, BASE + entry("gina", f"issue: {number}"), by="gina")
+    assert run(sb, root, payload) == 1
+    ((line, message),) = errors(capsys.readouterr().out)
+    assert line == 3
+    assert f"no mentor was ever assigned on #{number}" in message
+
+
+def test_a_mentor_who_was_replaced_still_counts_as_mentored(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = apply(sb, "gina", mentors=("carol",))
+    sb.unassign(number, COORDINATOR, ["carol"])  # carol left; nobody assigned today
+    payload = propose(sb, root, BASE + entry("gina", f"issue: {number}"), by="gina")
+    assert run(sb, root, payload) == 0
 
 
 def test_an_unreadable_payload_is_named(

@@ -407,14 +407,32 @@ CASES = [
             "close as completed",
         ],
         State.GRADUATED,
-        # Dated after the application: the scheduled run is the safety net for it.
+        # An entry naming the issue graduates it in any run: the schedule is the safety net.
+        graduates=graduate(),
+        contains=("Now that you are in `participants.yml`",),
+        lacks=("With #",),
+    ),
+    Case(
+        "entry-without-issue-not-graduated-by-schedule",
+        lambda: through(paired(), at(2026, 7, 1)),
+        at(2026, 7, 1, 12),
+        [],
+        State.ACTIVE,
+        # Without issue:, only the pull request that added it, in its own run, graduates.
         graduates={
             "alice": Participant(
                 name="Alice Example", github="alice", mentors=("mo",), date=date(2026, 6, 30)
             )
         },
-        contains=("Now that you are in `participants.yml`",),
-        lacks=("With #",),
+    ),
+    Case(
+        "self-graduation-never-mentored",
+        welcomed,
+        at(2026, 1, 8),
+        [],
+        State.AWAITING_MENTOR,
+        # The applicant added themself with issue: but no mentor was ever assigned.
+        graduates=graduate(),
     ),
     Case(
         "graduated-closed-by-keyword-no-close",
@@ -776,15 +794,17 @@ def test_pausing_stops_the_wait_for_a_mentor_and_the_review_reply_window() -> No
     assert kinds(mentored.run(at(2026, 6, 5)).actions) == [("review-reminder", "3")]
 
 
-def test_an_issue_a_merge_closed_graduates_even_without_a_counted_mentor() -> None:
+def test_an_issue_a_merge_closed_does_not_graduate_without_a_mentor_ever_assigned() -> None:
+    """Nobody graduates themself: a merged entry (even one a keyword closed the issue with)
+    graduates only a mentorship that had a mentor at some point (issue 10, finding 5)."""
     story = welcomed()  # a coordinator mentored: nobody counts as the mentor
     story.events.append(
         Event("cross-referenced", at(2026, 3, 1), actor="alice", source=7, source_is_pull=True)
     )
     story.close(at(2026, 3, 2), reason="completed", by="cora", commit="abc123")
-    result = story.plan(at(2026, 3, 2, 0, 1), graduate(issue=None))
-    assert [(a.kind, a.key) for a in comments_of(result.actions)] == [("graduated", None)]
-    assert "With #7 merged" in comments_of(result.actions)[0].body
+    for entry in (graduate(issue=None), graduate(issue=1)):
+        result = story.plan(at(2026, 3, 2, 0, 1), entry, 7)
+        assert comments_of(result.actions) == []
 
 
 def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_list() -> None:

@@ -204,8 +204,8 @@ def test_pull_request_merge_closes_issue(sandbox: Sandbox, repo) -> None:
     assert closed["event"] == "closed"
     assert closed["actor"]["login"] == "cora"
     assert closed["state_reason"] == "completed"
-    assert closed["commit_id"] == status.sha
-    assert closed["commit_url"] == f"{sandbox.url}/repos/astropy/mentoring/commits/{status.sha}"
+    assert closed["commit_id"] is None  # a keyword in the description, not in a commit
+    assert closed["commit_url"] is None
     assert sandbox.issue(other)["state"] == "open"  # mentioned without a closing keyword
     assert [p.number for p in repo.get_commit(status.sha).get_pulls()] == [pr]
     with pytest.raises(github.GithubException) as err:

@@ -403,25 +403,39 @@ def test_coordinators_are_reminded_of_a_missing_mentor_once_per_period() -> None
 # --- graduation ----------------------------------------------------------------------------
 
 
-def test_already_in_participants_graduates_on_the_first_run() -> None:
+def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
+    """An entry naming the issue graduates it in the first run after a mentor is assigned,
+    and not before: nobody graduates without a mentor (issue 10, finding 5)."""
     result = run(
         scenario(
             "2026-01-05T00:00:00Z",
             "2026-01-08T00:00:00Z",
-            [apply("2026-01-05T10:00:00Z")],
+            [
+                apply("2026-01-05T10:00:00Z"),
+                {
+                    "at": "2026-01-06T09:00:00Z",
+                    "by": "cora",
+                    "assign": {"issue": 1, "users": ["bob"]},
+                },
+            ],
             participants=[{"name": "Alice Example", "github": "alice", "issue": 1}],
         )
     )
-    first_run = [a for a in result.actions if a["run"] == "issues.opened"]
-    assert [(a["type"], a["kind"]) for a in first_run] == [
+    assert [a["kind"] for a in result.actions if a["run"] == "issues.opened"] == [
+        None,
+        "welcome",
+        None,
+    ]
+    graduation = [a for a in result.actions if a["run"] == "issues.assigned"]
+    assert [(a["type"], a["kind"]) for a in graduation] == [
         ("comment", "graduated"),
+        ("remove_labels", None),
         ("add_labels", None),
         ("close", None),
     ]
-    assert first_run[1]["labels"] == [GRADUATED]
-    assert first_run[2]["state_reason"] == "completed"
-    assert "participants.yml" in first_run[0]["body"]
-    assert len(result.actions) == 3  # the schedule after it finds nothing to do
+    assert graduation[2]["labels"] == [GRADUATED]
+    assert graduation[3]["state_reason"] == "completed"
+    assert "participants.yml" in graduation[0]["body"]
     assert result.issues["1"]["state_reason"] == "completed"
 
 
@@ -464,8 +478,8 @@ def test_a_pull_request_adding_two_people_graduates_both(caplog) -> None:
                     "merge_pull_request": {
                         "title": "Add two graduates",
                         "participants_add": [
-                            {"name": "Alice Example", "github": "alice"},
-                            {"name": "Carl", "github": "carl"},
+                            {"name": "Alice Example", "github": "alice", "issue": 1},
+                            {"name": "Carl", "github": "carl", "issue": 2},
                         ],
                         "merged_by": "cora",
                     },
@@ -550,6 +564,8 @@ def test_removing_a_graduates_entry_reopens_nothing(tmp_path: Path) -> None:
         number = sb.open_issue(
             "alice", "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
         )
+        sb.set_permission("bob", "write")
+        sb.assign(number, "cora", ["bob"])
         sb.advance(days=1)
         entry = f"- name: Alice Example\n  github: alice\n  issue: {number}\n"
         added = sb.open_pull_request("alice", "Graduate", "", files={"participants.yml": entry})

@@ -251,11 +251,24 @@ def test_bad_scenarios_exit_2_with_a_clear_message(
 def test_an_action_github_refuses_names_the_event(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The sandbox's helpers are lenient; stand in for a refusal GitHub would give.
+    # The author may close their issue; stand in for a refusal GitHub would give anyway.
     def refuse(self: Sandbox, number: int, by: str, reason: str = "completed") -> None:
         raise ApiError(403, "Must have push access to repository")
 
     monkeypatch.setattr(Sandbox, "close", refuse)
+    path = tmp_path / "bad.yml"
+    path.write_text(
+        HEAD
+        + "events:\n  - {at: 2026-01-05T10:00:00Z, by: a, open_issue: {title: t}}\n"
+        + "  - {at: 2026-01-05T11:00:00Z, by: a, close: {issue: 1}}\n",
+        encoding="utf-8",
+    )
+    assert simulate.main([str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: events[1].close cannot be done: 403 Must have push access to repository\n"
+
+
+def test_a_refused_action_by_a_person_names_the_event_and_the_rule(tmp_path: Path, capsys) -> None:
     path = tmp_path / "bad.yml"
     path.write_text(
         HEAD
@@ -265,7 +278,10 @@ def test_an_action_github_refuses_names_the_event(
     )
     assert simulate.main([str(path), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err == "error: events[1].close cannot be done: 403 Must have push access to repository\n"
+    assert err == (
+        "error: events[1].close cannot be done: 403 zed is not the author of #1"
+        " and has 'none' access; close needs triage or more\n"
+    )
 
 
 def test_missing_scenario_file(tmp_path: Path, capsys) -> None:

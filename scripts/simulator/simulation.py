@@ -29,7 +29,7 @@ from mentoring.files.yamlfile import YamlFileError
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Sandbox
-from simulator.sandbox.model import ApiError
+from simulator.sandbox.model import ROLES, ApiError
 from simulator.scenario import (
     EVENT_KEYS,
     SCENARIO_KEYS,
@@ -363,8 +363,17 @@ class Simulation:
         by = str(event["by"])
         kind = next(k for k in event if k in EVENT_KEYS)
         spec = event[kind] or {}
+        runs = self._do(sb, by, kind, spec)
+        # Events made with the workflows' own token start no workflow run (GitHub's docs:
+        # "Triggering a workflow from a workflow"); a merge counts as the merger's.
+        actor = spec.get("merged_by", by) if kind == "merge_pull_request" else by
+        return [] if actor.lower() == sb.bot_login.lower() else runs
+
+    def _do(self, sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> list[Run]:
+        """Do one event as ``by``, within what GitHub lets them do; the runs it starts."""
         later = sb.now + RUN_DELAY
         t = self.triggers
+        _permitted(sb, by, kind, spec)
 
         def issue_run(action: str, number: int, **extra: Any) -> list[Run]:
             if action not in t.issues:
@@ -498,6 +507,34 @@ def _exists(sb: Sandbox, number: int) -> bool:
 
 def _windows(value: Any) -> list[tuple[datetime, datetime]]:
     return [(_time(w["from"], "from"), _time(w["to"], "to")) for w in value or []]
+
+
+# What a person needs on the repository to do it (GitHub's "Repository roles": triage
+# may label, assign, close and reopen any issue; an issue's author, with no role at
+# all, may still comment on it, edit it, close it and reopen it, but not label or assign).
+_NEEDS_TRIAGE = ("assign", "unassign", "add_labels", "remove_labels")
+_AUTHOR_MAY = ("close", "reopen", "edit_body")
+
+
+def _permitted(sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> None:
+    role = sb.permission(by)
+    triage = ROLES.index(role) >= ROLES.index("triage")
+    if kind in (*_NEEDS_TRIAGE, *_AUTHOR_MAY):
+        author = sb.issue(int(spec.get("issue", 0)))["user"]["login"]  # 404 if there is none
+    if kind in _NEEDS_TRIAGE and not triage:
+        raise ApiError(403, f"{by} has {role!r} access; {kind} needs triage or more")
+    if kind in _AUTHOR_MAY and not triage and author.lower() != by.lower():
+        raise ApiError(
+            403,
+            f"{by} is not the author of #{spec.get('issue')} and has {role!r} access;"
+            f" {kind} needs triage or more",
+        )
+    if kind == "merge_pull_request":
+        merger = str(spec.get("merged_by", by))
+        if ROLES.index(sb.permission(merger)) < ROLES.index("write"):
+            raise ApiError(
+                403, f"{merger} has {sb.permission(merger)!r} access; merging needs write"
+            )
 
 
 def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:

@@ -26,6 +26,8 @@ class PullRequest:
     # The base as it was when the pull request was opened or last pushed, not at merge.
     base_sha: str | None
     author: str | None  # pull_request.user.login
+    body: str | None = None  # the description: its closing keywords
+    base_ref: str | None = None  # the branch it was merged into
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class WorkflowEvent:
     pull_request: PullRequest | None = None
     before: str | None = None  # push: the commits before and after
     after: str | None = None
+    default_branch: str | None = None  # repository.default_branch
 
     @property
     def in_actions(self) -> bool:
@@ -85,6 +88,7 @@ def from_payload(name: str, payload: Mapping[str, Any], path: str = "") -> Workf
         pull_request=_pull_request(pull) if isinstance(pull, dict) else None,
         before=_text(payload.get("before")),
         after=_text(payload.get("after")),
+        default_branch=_text(_mapping(payload.get("repository")).get("default_branch")),
     )
 
 
@@ -96,6 +100,8 @@ def _pull_request(pull: Mapping[str, Any]) -> PullRequest:
         merge_commit_sha=_text(pull.get("merge_commit_sha")),
         base_sha=_text(_mapping(pull.get("base")).get("sha")),
         author=_text(_mapping(pull.get("user")).get("login")),
+        body=_text(pull.get("body")),
+        base_ref=_text(_mapping(pull.get("base")).get("ref")),
     )
 
 

@@ -3,18 +3,20 @@
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
+from mentoring.core.closing import closing_references
 from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot
-from mentoring.core.participants import Participant, added_entries
+from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
+from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.graphql import Reader, order
@@ -24,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # Stop before the rate limit runs out, leaving room for other workflows and for people.
 RATE_RESERVE = 200
+# How far back a run over every application looks for ones a closing keyword closed while
+# every run that would have graduated them was lost (an outage, a merge by the bot's token).
+CATCH_UP = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Target:
     pull_request: int | None = None
     graduates_ref: str | None = None  # read participants.yml at this ref instead of the checkout
     reason: str = ""
+    closes: tuple[int, ...] = ()  # what the merged pull request's closing keywords name
 
 
 @dataclass
@@ -60,8 +66,18 @@ def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Targe
         if pull is None or not pull.merged:
             return Target(numbers=(), reason="pull request not merged")
         ref = pull.merge_commit_sha
-        numbers = _issues_of_added(repo, config, pull.base_sha, ref)
-        return Target(numbers, pull_request=pull.number, graduates_ref=ref, reason="merged")
+        # Not pull_request.base.sha: that is the base when the pull request was opened or
+        # last pushed, so everyone merged since would count as added. The merge commit's
+        # first parent is the default branch just before this merge.
+        base = repo.first_parent(ref) if ref else None
+        numbers = _issues_of_added(repo, config, base, ref)
+        # Closing keywords act only on a pull request into the default branch (GitHub Docs).
+        on_default = pull.base_ref is not None and pull.base_ref == event.default_branch
+        closes = closing_references(pull.body, repo.full_name) if on_default else ()
+        numbers += tuple(n for n in closes if n not in numbers)
+        return Target(
+            numbers, pull_request=pull.number, graduates_ref=ref, reason="merged", closes=closes
+        )
     if event.name == "push":
         numbers = _issues_of_added(repo, config, event.before, event.after)
         return Target(numbers, graduates_ref=event.after, reason="push")
@@ -75,8 +91,19 @@ def _issues_of_added(
     new = participants_at(repo, config.participants, new_ref)
     if new is None:
         return ()
-    old = participants_at(repo, config.participants, old_ref)
-    added = added_entries(old.entries, new.entries) if old else list(new.entries)
+    known: set[str] = set()
+    if old_ref and set(old_ref) != {"0"}:
+        old_text = repo.file_text(config.participants, ref=old_ref)
+        named = named_logins(old_text) if old_text is not None else set()
+        if named is None:
+            log.warning(
+                "%s could not be read before this change; the people it adds are left to"
+                " the runs that follow",
+                config.participants,
+            )
+            return ()
+        known = named
+    added = [p for p in new.entries if p.github.casefold() not in known]
     numbers: list[int] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
     for entry in added:
@@ -125,6 +152,11 @@ def reconcile(
         applications, registrations, stop_after = _read_all(reader, config, outcome)
     else:
         applications, registrations = _targeted(repo, config, target, outcome)
+    if target.numbers is None and not outcome.stopped_early and not stop_after:
+        applications = [
+            *applications,
+            *_closed_ungraduated(repo, config, graduates, now, outcome),
+        ]
 
     for issue in applications:
         if outcome.stopped_early:
@@ -177,6 +209,7 @@ def _plan(
         pull_request=target.pull_request,
         # A run that follows a change to participants.yml serves the people it added.
         just_added=target.graduates_ref is not None,
+        closes=target.closes,
     )
     if target.numbers is not None:
         # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
@@ -207,6 +240,38 @@ def _read_all(
         s for s in (read[1] if len(read) > 1 else []) if not _is_application(s.issue, config)
     ]
     return applications, registrations, stop
+
+
+def _closed_ungraduated(
+    repo: Repo,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    now: datetime,
+    outcome: Outcome,
+) -> list[Issue]:
+    """Closed applications an entry names (``issue: N``) that lack the graduated label.
+
+    A closing keyword closes the issue whether or not a run follows; when none does, the
+    schedule still finds it here (one list request; none when no entry names an issue).
+    """
+    named = {p.issue for p in graduates.values() if p.issue is not None}
+    if not named:
+        return []
+    try:
+        closed = repo.closed_issues(config.application.label, now - CATCH_UP)
+    except GitHubError as exc:
+        if exc.rate_limited:
+            _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+        else:
+            outcome.failures.append(f"closed applications could not be listed ({exc})")
+        return []
+    return [
+        i
+        for i in closed
+        if i.number in named
+        and i.state_reason in ("completed", None)
+        and not i.has_label(config.labels.graduated)
+    ]
 
 
 def _targeted(

@@ -21,7 +21,6 @@ What GitHub writes (verified against real issue bodies and GitHub's own parser, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -80,9 +79,54 @@ def label_key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-_HEADING = re.compile(r"^ {0,3}###[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
-_TICKED = re.compile(r"^\s*[-*+]\s+\[[xX]\]\s*(?P<option>.*?)\s*$")
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<code>.*)\n(?P=fence)$", re.DOTALL)
+# GitHub's cap on an issue body. Anything longer did not come from GitHub: only this much
+# of it is read, so no body can cost more than one GitHub could hold.
+MAX_BODY = 65_536
+
+# No regular expressions here: every line of a body is the applicant's text, and a pattern
+# such as ``\s*(.*?)\s*$`` backtracks quadratically on a line of 65,000 spaces (about 50 s
+# per body). Plain string operations read each character a bounded number of times.
+
+
+def heading_text(line: str) -> str | None:
+    """The text of an ATX ``###`` heading line (CommonMark: up to 3 spaces of indent, an
+    optional closing run of ``#`` after a space), or None if the line is not one."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3 or not stripped.startswith("###"):
+        return None
+    rest = stripped[3:]
+    if not rest or rest[0] not in " \t":
+        return None
+    text = rest.strip(" \t")
+    trimmed = text.rstrip("#")
+    if trimmed != text and trimmed and trimmed[-1] in " \t":
+        text = trimmed.rstrip(" \t")
+    return text
+
+
+def ticked_option(line: str) -> str | None:
+    """The option of a ticked checkbox line (``- [x] option``, ``*``/``+`` bullets too)."""
+    s = line.lstrip()
+    if not s or s[0] not in "-*+":
+        return None
+    after = s[1:].lstrip()
+    if len(after) == len(s) - 1 or after[:3] not in ("[x]", "[X]"):
+        return None  # no space after the bullet, or not ticked
+    return after[3:].strip()
+
+
+def fenced_code(text: str) -> str | None:
+    """The code inside a fence that wraps all of ``text`` (the opening line is three or more
+    backticks or tildes and an info string; the last line the same run), else None."""
+    first, newline, rest = text.partition("\n")
+    char = first[:1]
+    if not newline or char not in ("`", "~"):
+        return None
+    opening = len(first) - len(first.lstrip(char))
+    code, newline, last = rest.rpartition("\n")
+    if opening < 3 or not newline or not 3 <= len(last) <= opening or last.strip(char):
+        return None
+    return code
 
 
 def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
@@ -92,13 +136,13 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     heading a user typed inside an answer stays in that answer, and a heading moved out
     of order is treated as missing.
     """
-    lines = (body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = (body or "")[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_label = {label_key(f.label): f for f in form.fields}
     heading_at: dict[int, Field] = {}  # line number -> field, for every form heading line
     for number, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if match and label_key(match["text"]) in by_label:
-            heading_at[number] = by_label[label_key(match["text"])]
+        text = heading_text(line)
+        if text is not None and label_key(text) in by_label:
+            heading_at[number] = by_label[label_key(text)]
     numbers = sorted(heading_at)
     starts: list[tuple[Field, int]] = []
     position = -1
@@ -121,23 +165,28 @@ def _parse_value(field: Field, raw: str) -> Answer:
     if text.casefold() in _EMPTY:
         return [] if field.type == "checkboxes" or field.multiple else ""
     if field.type == "checkboxes":
-        return [m["option"] for line in text.split("\n") if (m := _TICKED.match(line))]
+        return [o for line in text.split("\n") if (o := ticked_option(line)) is not None]
     if field.type == "dropdown":
         return _split_choices(field, text) if field.multiple else text
     if field.render:
-        fenced = _FENCE.match(text)
-        if fenced:
-            code = fenced["code"].strip("\n")
+        fenced = fenced_code(text)
+        if fenced is not None:
+            code = fenced.strip("\n")
             return "" if code.strip().casefold() in _EMPTY else code
     return text
 
 
 def _split_choices(field: Field, text: str) -> list[str]:
-    # Options may themselves contain ", ": rejoin pieces until they name an option.
+    # Options may themselves contain ", ": rejoin pieces until they name an option. Pieces
+    # joined keep their commas, so once more are pending than any option has commas plus
+    # one, nothing can match any more: rejoining stops, which keeps this linear.
+    widest = max((o.count(",") for o in field.options), default=0) + 1
     chosen: list[str] = []
     pending: list[str] = []
     for piece in text.split(", "):
         pending.append(piece)
+        if len(pending) > widest:
+            continue
         candidate = ", ".join(pending).strip()
         if candidate in field.options:
             chosen.append(candidate)

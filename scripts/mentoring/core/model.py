@@ -61,6 +61,8 @@ class Event:
     commit_id: str | None = None  # closed by a commit or merged pull request
     source: int | None = None  # cross-referenced: number of the referring issue or PR
     source_is_pull: bool = False
+    source_foreign: bool = False  # cross-referenced from another repository
+    source_merged_at: datetime | None = None  # when the referring pull request was merged
 
 
 @dataclass(frozen=True)

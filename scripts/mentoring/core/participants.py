@@ -85,6 +85,14 @@ class IssueInfo:
     labels: tuple[str, ...] = ()
     mentee: str | None = None
     mentors: tuple[str, ...] = ()
+    # Whether a mentor was ever assigned (the timeline's first pairing); None: not read,
+    # judged from ``mentors`` (today's).
+    mentored: bool | None = None
+
+    @property
+    def had_mentor(self) -> bool:
+        """A mentor was assigned at some point: the planner's own rule for a start."""
+        return bool(self.mentors) if self.mentored is None else self.mentored
 
 
 class IssueLookup(Protocol):
@@ -167,6 +175,12 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
         return [
             f"the application of {shown(entry.github)} ({closed}) ended without graduating."
             " A coordinator has to reopen the issue before this entry can be added."
+        ]
+    # Nobody graduates themself: the planner graduates only a mentorship that had a mentor.
+    if not any(i.had_mentor for i in usable):
+        return [
+            f"no mentor was ever assigned on #{usable[0].number}, so this mentorship"
+            " cannot graduate yet. A coordinator assigns the mentor on the issue first."
         ]
     if not entry.mentors:
         return []

@@ -33,6 +33,7 @@ from mentoring.core.calendar import (
     mentor_since,
     unpaired_intervals,
 )
+from mentoring.core.closing import closing_pull_request
 from mentoring.core.model import (
     PERIODIC,
     Action,
@@ -234,16 +235,19 @@ def plan(
     renderer: Renderer,
     pull_request: int | None = None,
     just_added: bool = False,
+    closes: tuple[int, ...] = (),
 ) -> Plan:
     """Every action one application issue needs now.
 
     ``participants`` are the entries of participants.yml, keyed by lower-case login;
-    ``just_added`` says this run follows the change that added them.
+    ``just_added`` says this run follows the change that added them, made by merging
+    ``pull_request``, whose description's closing keywords name ``closes``.
     """
     f = facts(snapshot, config, now)
     draft = _Draft(f, renderer)
     entry = participants.get(f.mentee.lower())
-    if entry is not None and _concludes(entry, f, just_added):
+    through = pull_request if just_added else None
+    if entry is not None and _concludes(entry, f, through, closes):
         return _graduation(draft, entry, pull_request)
     if f.issue.state != "open":
         return draft.done(State.CLOSED)
@@ -477,39 +481,34 @@ def participant_entry(participant: Participant) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
 
 
-def _concludes(entry: Participant, f: Facts, just_added: bool) -> bool:
+def _concludes(
+    entry: Participant, f: Facts, pull_request: int | None, closes: tuple[int, ...]
+) -> bool:
     """Whether a participants.yml entry concludes this issue, and not another of theirs.
 
-    An entry naming its issue concludes only that one. Otherwise it concludes the issue a
-    merged pull request's closing keyword closed, or an open mentorship (a mentor was
-    assigned) when the entry was just added (this run follows the change that added it)
-    or is dated after the issue was opened. An old undated entry would otherwise close a
-    past graduate's new application the moment a mentor is assigned.
+    Level-triggered: an entry naming this issue (``issue: N``) concludes it in any run,
+    scheduled runs included, so a run lost to an outage, a failure or a merge with the
+    workflows' own token (which starts no run) is caught up by the next one. Only a
+    mentorship that had a mentor at some point graduates: nobody graduates themself.
+
+    An entry without ``issue:`` concludes only the issue that the merged pull request which
+    added it names with a closing keyword (or closed), in that pull request's run
+    (``pull_request``): an old entry would otherwise close a past graduate's new
+    application the moment a mentor is assigned.
     """
     issue = f.issue
+    if (Kind.GRADUATED, None) in f.done:
+        return True  # posted already: finish the labels and the close
+    if f.start is None:
+        return False
     if entry.issue is not None:
         return entry.issue == issue.number
-    if (Kind.GRADUATED, None) in f.done:
-        return True
+    if pull_request is None:
+        return False
     if entry.date is not None and entry.date < issue.created_at.date():
         return False
-    if issue.state != "open":
-        return issue.state_reason == "completed" and closing_pull_request(f.snapshot) is not None
-    return f.start is not None and (just_added or entry.date is not None)
-
-
-def closing_pull_request(snapshot: IssueSnapshot) -> int | None:
-    """The pull request whose merge closed the issue, if a closing keyword did.
-
-    GitHub records a `closed` event with the merge's commit, and earlier a
-    `cross-referenced` event from the pull request that mentions the issue.
-    """
-    closed = [e for e in snapshot.events if e.kind == "closed" and e.commit_id]
-    if not closed:
-        return None
-    refs = [
-        e
-        for e in snapshot.events
-        if e.kind == "cross-referenced" and e.source_is_pull and e.at <= closed[-1].at
-    ]
-    return refs[-1].source if refs else None
+    if issue.number in closes:
+        return True
+    # state_reason may be null on a close by a closing keyword (recorded responses).
+    closed_done = issue.state == "closed" and issue.state_reason in ("completed", None)
+    return closed_done and closing_pull_request(f.snapshot) == pull_request

@@ -52,6 +52,38 @@ def parse_participants(text: str | bytes, file: str) -> Participants:
     return _check_document(doc)
 
 
+def named_logins(text: str | bytes) -> set[str] | None:
+    """The logins (case-folded) the text names as ``github:``, even in an invalid file;
+    None when it cannot be read at all (no entry found in text that is not empty).
+
+    A change that fixes a broken file must not count everyone in it as added: the old
+    file's entries are what it names, whether or not it was valid.
+    """
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    try:
+        data = yamlfile.load(raw, "old").data
+    except yamlfile.YamlFileError:
+        data = None
+    found: set[str] = set()
+    if isinstance(data, list):
+        found = {
+            str(item["github"]).strip().removeprefix("@").casefold()
+            for item in data
+            if isinstance(item, dict) and isinstance(item.get("github"), str | int)
+        }
+    else:
+        for line in raw[: yamlfile.MAX_BYTES].splitlines():
+            at = line.find("github:")
+            if at >= 0:
+                value = line[at + len("github:") :].split(",")[0].split("}")[0].split("#")[0]
+                value = value.strip().strip("'\"").removeprefix("@").casefold()
+                if value:
+                    found.add(value)
+    if not found and raw.strip() not in ("", "[]") and not isinstance(data, list):
+        return None
+    return found
+
+
 def _leftover_empty_list(text: str | bytes) -> int | None:
     """Line of a ``[]`` kept above added entries (the shipped file ends in ``[]``)."""
     source = text.decode("utf-8", "replace") if isinstance(text, bytes) else text

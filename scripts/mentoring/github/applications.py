@@ -7,17 +7,34 @@ check on a pull request and the graduation after its merge agree on whose issue 
 
 from __future__ import annotations
 
+from functools import partial
+
 from mentoring.core import forms
+from mentoring.core.calendar import latest_assigners, mentor_since
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import IssueInfo
-from mentoring.core.roles import mentee_of, mentors_of
+from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
 from mentoring.github.repository import Repo
 
 
-def issue_info(issue: Issue, config: Config) -> IssueInfo:
-    """What the participants check needs to know about one application issue."""
+def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = None) -> IssueInfo:
+    """What the participants check needs to know about one application issue; with its
+    ``snapshot`` (timeline), mentors and pairing by the one roles rule the planner uses."""
     answers = forms.parse_body(config.application.form_spec, issue.body or "")
+    if snapshot is not None:
+        mentee = mentee_of(snapshot, config, answers)
+        events = snapshot.events
+        pairing = partial(is_pairing, mentee=mentee, config=config)
+        return IssueInfo(
+            number=issue.number,
+            state=issue.state,
+            state_reason=issue.state_reason,
+            labels=issue.labels,
+            mentee=mentee,
+            mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(events)),
+            mentored=mentor_since(events, pairing) is not None,
+        )
     mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
     return IssueInfo(
         number=issue.number,
@@ -41,16 +58,18 @@ class ApplicationIssues:
     def __init__(self, repo: Repo, config: Config) -> None:
         self.repo = repo
         self.config = config
-        self._every: list[IssueInfo] | None = None
+        self._every: list[Issue] | None = None
 
     def application_issues_for(self, login: str) -> list[IssueInfo]:
         """The application issues whose mentee is ``login`` (ignoring case), any state."""
         label = self.config.application.label
         if self.config.application.mentee_field:
             if self._every is None:
-                self._every = [issue_info(i, self.config) for i in self.repo.issues_labelled(label)]
+                self._every = list(self.repo.issues_labelled(label))
             found = self._every
         else:
-            found = [issue_info(i, self.config) for i in self.repo.issues_by(label, login)]
+            found = self.repo.issues_by(label, login)
         wanted = login.casefold()
-        return [i for i in found if i.mentee is not None and i.mentee.casefold() == wanted]
+        mine = [i for i in found if (issue_info(i, self.config).mentee or "").casefold() == wanted]
+        # Each one's timeline too, so mentors are judged as the planner judges them.
+        return [issue_info(i, self.config, self.repo.snapshot(i)) for i in mine]

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import requests
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, RateLimitExceededException
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
@@ -230,6 +230,8 @@ def is_rate_limited(exc: Exception) -> bool:
     429; or 403 with ``x-ratelimit-remaining: 0`` (primary) or ``retry-after`` (secondary).
     Never by the message, which GitHub has worded differently over the years.
     """
+    if isinstance(exc, RateLimitExceededException):  # PyGithub's own type for it
+        return True
     if not isinstance(exc, GithubException):
         return False
     if exc.status == 429:

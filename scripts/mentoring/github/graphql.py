@@ -8,8 +8,9 @@ stay on REST (``repository.Repo.apply``).
 Converts to the same ``core.model`` values as the REST path, field for field:
 GraphQL's ``Bot.login`` is the app's slug ("github-actions") where REST says
 "github-actions[bot]"; enums are upper case where REST is lower case; a comment's REST
-``id`` is its ``databaseId``; a close by a merged pull request names the pull request as
-``ClosedEvent.closer``, whose merge commit is what REST gives as the event's ``commit_id``.
+``id`` is its ``databaseId``; REST's ``commit_id`` of a close is GraphQL's ``closer`` when that is a
+commit (a closing keyword in a pull request's description makes the pull request the
+closer, and REST's ``commit_id`` null).
 
 Costs follow GitHub's "Rate limits and node limits for the GraphQL API": a page of 50
 costs 2 points (1 + 3 x 50 nested connections, / 100, rounded) and asks for at most
@@ -86,8 +87,8 @@ fragment Item on IssueTimelineItems {{
   ... on ReopenedEvent {{ createdAt actor {_ACTOR} stateReason }}
   ... on RenamedTitleEvent {{ createdAt actor {_ACTOR} }}
   ... on CrossReferencedEvent {{
-    createdAt actor {_ACTOR}
-    source {{ __typename ... on Issue {{ number }} ... on PullRequest {{ number }} }}
+    createdAt actor {_ACTOR} isCrossRepository
+    source {{ __typename ... on Issue {{ number }} ... on PullRequest {{ number mergedAt }} }}
   }}
 }}
 """
@@ -199,12 +200,11 @@ def to_item(node: dict[str, Any]) -> Event | Comment | None:
             created_at=at,
         )
     closer = node.get("closer") or {}
-    commit_id = None
-    if closer.get("__typename") == "Commit":
-        commit_id = closer.get("oid")
-    elif closer.get("__typename") == "PullRequest":
-        commit_id = (closer.get("mergeCommit") or {}).get("oid")
+    # REST's commit_id: the commit whose message closed it; null for a closing keyword in a
+    # pull request's description, whose pull request GraphQL names as the closer instead.
+    commit_id = closer.get("oid") if closer.get("__typename") == "Commit" else None
     source = node.get("source") or {}
+    merged_at = source.get("mergedAt")
     return Event(
         kind=kind,
         at=at,
@@ -215,6 +215,8 @@ def to_item(node: dict[str, Any]) -> Event | Comment | None:
         commit_id=commit_id,
         source=source.get("number"),
         source_is_pull=source.get("__typename") == "PullRequest",
+        source_foreign=bool(node.get("isCrossRepository")),
+        source_merged_at=_time(merged_at) if merged_at else None,
     )
 
 

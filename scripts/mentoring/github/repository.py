@@ -88,8 +88,11 @@ def to_comment(obj: Any) -> Comment:
     )
 
 
-def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
-    """Split raw timeline JSON into events and comments."""
+def to_timeline(
+    raw_events: list[dict[str, Any]], repository: str | None = None
+) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
+    """Split raw timeline JSON into events and comments (``repository``: owner/name of the
+    issue's own, so a cross-reference from another one is marked foreign)."""
     events: list[Event] = []
     comments: list[Comment] = []
     for raw in raw_events:
@@ -105,6 +108,8 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
             )
             continue
         source = (raw.get("source") or {}).get("issue") or {}
+        source_repo = (source.get("repository") or {}).get("full_name")
+        merged_at = (source.get("pull_request") or {}).get("merged_at")
         events.append(
             Event(
                 kind=kind or "",
@@ -116,6 +121,10 @@ def to_timeline(raw_events: list[dict[str, Any]]) -> tuple[tuple[Event, ...], tu
                 commit_id=raw.get("commit_id"),
                 source=source.get("number"),
                 source_is_pull="pull_request" in source,
+                source_foreign=bool(
+                    repository and source_repo and source_repo.lower() != repository.lower()
+                ),
+                source_merged_at=_time(merged_at) if merged_at else None,
             )
         )
     return tuple(events), tuple(comments)
@@ -143,6 +152,18 @@ class Repo:
                 issue = to_issue(obj)
                 if not issue.is_pull_request:
                     yield issue
+
+    def closed_issues(self, label: str, since: datetime) -> list[Issue]:
+        """Closed issues with ``label`` updated at or after ``since`` (no pull requests)."""
+        with translated():
+            found = self._repo.get_issues(state="closed", labels=[label], since=since)
+            return [i for i in map(to_issue, found) if not i.is_pull_request]
+
+    def first_parent(self, sha: str) -> str | None:
+        """The first parent of commit ``sha`` (for a merge commit: the branch before it)."""
+        with translated():
+            parents = self._repo.get_commit(sha).parents  # one GET /commits/{sha}
+            return parents[0].sha if parents else None
 
     def issues_by(self, label: str, creator: str) -> list[Issue]:
         """Issues (open or closed) with ``label`` opened by ``creator``."""
@@ -182,7 +203,7 @@ class Repo:
         with translated():
             handle = self._issue_handle(issue.number)
             raw = [event.raw_data for event in handle.get_timeline()]
-        events, comments = to_timeline(raw)
+        events, comments = to_timeline(raw, self.full_name)
         return IssueSnapshot(issue, events, comments)
 
     def _issue_handle(self, number: int) -> Any:

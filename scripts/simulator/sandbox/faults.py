@@ -14,6 +14,13 @@ SECONDARY_MESSAGE = (
     "If you reach out to GitHub Support for help, please include the request ID "
     "0000:0000:0000000:0000000:00000000."
 )
+# The wording GitHub used before "secondary rate limit" (recorded responses, 2017-2021):
+# the same 403 with Retry-After. Clients must tell them apart by status and headers.
+ABUSE_MESSAGE = (
+    "You have triggered an abuse detection mechanism and have been temporarily blocked from"
+    " content creation. Please retry your request again later."
+)
+ABUSE_DOCS = "https://docs.github.com/overview/resources-in-the-rest-api#abuse-rate-limits"
 SECONDARY_DOCS = (
     "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api"
     "#about-secondary-rate-limits"
@@ -28,6 +35,12 @@ class Fault(enum.Enum):
     SECONDARY_RATE_LIMIT = "secondary_rate_limit"  # 403 with Retry-After
     TOO_MANY_REQUESTS = "too_many_requests"  # 429 with Retry-After
     GRAPHQL_PARTIAL = "graphql_partial"  # a query answered with `errors` and partial `data`
+    ABUSE_DETECTION = "abuse_detection"  # 403 with Retry-After, in the older wording
+
+
+# Random faults keep to the original four, so a seeded run draws what it always drew; the
+# older wording is injected on purpose (it is the same limit to a client).
+RANDOM_KINDS = tuple(k for k in Fault if k is not Fault.ABUSE_DETECTION)
 
 
 @dataclass
@@ -54,7 +67,7 @@ class FaultPlan:
         self._scheduled: list[_Scheduled] = []
         self._rate = 0.0
         self._random = random.Random(0)  # noqa: S311 - reproducible faults, not security
-        self._kinds: tuple[Fault, ...] = tuple(Fault)
+        self._kinds: tuple[Fault, ...] = RANDOM_KINDS
 
     def inject(self, kind: Fault, method: str | None, path: str | None, count: int) -> None:
         pattern = re.compile(path) if path is not None else None
@@ -65,7 +78,7 @@ class FaultPlan:
             raise ValueError(f"fault rate must be within [0, 1], not {rate}")
         self._rate = rate
         self._random = random.Random(seed)  # noqa: S311
-        self._kinds = tuple(kinds) if kinds else tuple(Fault)
+        self._kinds = tuple(kinds) if kinds else RANDOM_KINDS
 
     def pick(self) -> int:
         """A number for a fault to choose with (which issue a partial answer loses)."""

@@ -267,31 +267,47 @@ class Resolver:
             reason = e.state_reason.upper() if e.state_reason else None
             out = {"__typename": e.event.title() + "Event", **base, "stateReason": reason}
             if e.event == "closed":
-                out["closer"] = self.closer(e.commit_id)
+                out["closer"] = self.closer(e)
             return out
         if e.event == "renamed":
             return {"__typename": "RenamedTitleEvent", **base}
         if e.event == "cross-referenced":
-            return {"__typename": "CrossReferencedEvent", **base, "source": self.source(e)}
+            return {
+                "__typename": "CrossReferencedEvent",
+                **base,
+                "isCrossRepository": e.foreign is not None,
+                "source": self.source(e),
+            }
         return None
 
-    def closer(self, commit_id: str | None) -> dict[str, Any] | None:
-        """The pull request whose merge closed the issue, else the commit, else nothing."""
-        if commit_id is None:
-            return None
-        for other in self.s.issues.values():
-            if other.pull is not None and other.pull.merge_commit_sha == commit_id:
+    def closer(self, close: Any) -> dict[str, Any] | None:
+        """The commit whose message closed it, or the merged pull request whose description
+        did (a pull request of this repository merged as it closed), or nothing."""
+        if close.commit_id is not None:
+            return {"__typename": "Commit", "oid": close.commit_id}
+        for e in self.s.timeline(close.issue):
+            other = self.s.issues.get(e.source) if e.source is not None else None
+            if e.event != "cross-referenced" or other is None or other.pull is None:
+                continue
+            if other.pull.merged_at == close.created_at:
                 return {
                     "__typename": "PullRequest",
                     "number": other.number,
-                    "mergeCommit": {"oid": commit_id},
+                    "mergedAt": iso(other.pull.merged_at),
                 }
-        return {"__typename": "Commit", "oid": commit_id}
+        return None
 
     def source(self, e: Any) -> dict[str, Any]:
+        if e.foreign is not None:  # another repository's issue or merged pull request
+            _, number, merged = e.foreign
+            if merged:
+                return {"__typename": "PullRequest", "number": number, "mergedAt": iso(self.s.now)}
+            return {"__typename": "Issue", "number": number}
         other = self.s.issues[e.source]
-        kind = "PullRequest" if other.pull is not None else "Issue"
-        return {"__typename": kind, "number": other.number}
+        if other.pull is None:
+            return {"__typename": "Issue", "number": other.number}
+        merged = iso(other.pull.merged_at) if other.pull.merged_at else None
+        return {"__typename": "PullRequest", "number": other.number, "mergedAt": merged}
 
     def issues(self, states: list[str] | None, labels: list[str] | None, order: Any) -> list:
         items = [i for i in self.s.issues.values() if i.pull is None]

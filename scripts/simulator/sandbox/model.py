@@ -9,6 +9,8 @@ from datetime import datetime
 
 ROLES = ("none", "read", "triage", "write", "maintain", "admin")
 MAX_ASSIGNEES = 10
+# GitHub refuses issue and comment bodies longer than this with a 422.
+MAX_BODY = 65_536
 # GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/
 # using-issues/linking-a-pull-request-to-an-issue
 CLOSING = re.compile(
@@ -26,6 +28,17 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.errors = errors
+
+
+def check_body(resource: str, body: str | None) -> None:
+    """GitHub's 422 for a body over its cap."""
+    if body is not None and len(body) > MAX_BODY:
+        raise invalid(
+            resource,
+            "body",
+            "custom",
+            message=f"body is too long (maximum is {MAX_BODY} characters)",
+        )
 
 
 def not_found() -> ApiError:
@@ -87,6 +100,8 @@ class Event:
     commit_id: str | None = None
     comment: int | None = None
     source: int | None = None
+    # A cross-reference from another repository: (full name, number, is a merged pull).
+    foreign: tuple[str, int, bool] | None = None
 
 
 @dataclass

@@ -141,6 +141,11 @@ class Sandbox:
         with self.lock:
             self.state.roles[self.state.user(login).login.lower()] = permission
 
+    def permission(self, login: str) -> str:
+        """The role ``login`` has on the repository ("none" for anyone else)."""
+        with self.lock:
+            return self.state.role(login)
+
     # -- repository content -------------------------------------------------------------
     def set_file(
         self, path: str, text: str, message: str | None = None, by: str | None = None
@@ -244,6 +249,14 @@ class Sandbox:
     ) -> int:
         with self.lock:
             return self.state.open_pull(by, title, body, files, base).number
+
+    def cross_reference_from(
+        self, number: int, by: str, repository: str, source: int, merged_pull: bool = True
+    ) -> None:
+        """Mention issue ``number`` from issue or pull request ``source`` of ``repository``
+        (owner/name, another repository)."""
+        with self.lock:
+            self.state.cross_reference_from(number, by, repository, source, merged_pull)
 
     def merge_pull_request(self, number: int, by: str) -> str:
         with self.lock:

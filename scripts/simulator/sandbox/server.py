@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import graphql
-from .faults import GRAPHQL_PATH, SECONDARY_DOCS, SECONDARY_MESSAGE, WRITE_METHODS, Fault
+from .faults import (
+    ABUSE_DOCS,
+    ABUSE_MESSAGE,
+    GRAPHQL_PATH,
+    SECONDARY_DOCS,
+    SECONDARY_MESSAGE,
+    WRITE_METHODS,
+    Fault,
+)
 from .model import ApiError
 from .routes import ROUTES, Request
 from .shapes import DOCS, iso
@@ -164,6 +172,9 @@ def _answer(
     if fault is Fault.SECONDARY_RATE_LIMIT:
         body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
         return 403, body_, {**headers, **retry}, actor
+    if fault is Fault.ABUSE_DETECTION:
+        body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
+        return 403, body_, {**headers, **retry}, actor
     if fault is Fault.TOO_MANY_REQUESTS:
         body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
         return 429, body_, {**headers, **retry}, actor
@@ -196,9 +207,11 @@ def _answer_graphql(
     retry = {"Retry-After": str(sb.retry_after_seconds)}
     if fault is Fault.ERROR_BEFORE:
         return 502, {"message": "Server Error"}, headers, actor
-    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS):
-        status = 403 if fault is Fault.SECONDARY_RATE_LIMIT else 429
+    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.ABUSE_DETECTION, Fault.TOO_MANY_REQUESTS):
+        status = 429 if fault is Fault.TOO_MANY_REQUESTS else 403
         body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+        if fault is Fault.ABUSE_DETECTION:
+            body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
         return status, body_, {**headers, **retry}, actor
     status, payload, _ = graphql.answer(sb, body, actor)
     headers.update(sb.graphql_rate_headers())

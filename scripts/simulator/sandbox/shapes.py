@@ -204,6 +204,24 @@ class Shapes:
             }
         return out
 
+    def foreign_issue(self, repository: str, number: int, merged_pull: bool) -> dict[str, Any]:
+        """An issue or pull request of another repository, as a cross-reference's source."""
+        api = f"{self.base}/repos/{repository}"
+        owner, _, name = repository.partition("/")
+        kind = "pull" if merged_pull else "issues"
+        out: dict[str, Any] = {
+            "url": f"{api}/issues/{number}",
+            "repository_url": api,
+            "html_url": f"{self.base}/{repository}/{kind}/{number}",
+            "number": number,
+            "title": "Elsewhere",
+            "state": "closed" if merged_pull else "open",
+            "repository": {"name": name, "full_name": repository, "owner": {"login": owner}},
+        }
+        if merged_pull:
+            out["pull_request"] = {"url": f"{api}/pulls/{number}", "merged_at": iso(self.s.now)}
+        return out
+
     def comment(self, c: Comment) -> dict[str, Any]:
         url = f"{self.repo_api}/issues/comments/{c.id}"
         issue = self.s.issues[c.issue]
@@ -231,13 +249,27 @@ class Shapes:
                 "event": "commented",
                 "actor": self.user(e.actor),
             }
-        if e.event == "cross-referenced":
+        if e.event == "cross-referenced" and e.foreign is not None:
             return {
                 "event": e.event,
                 "actor": self.user(e.actor),
                 "created_at": iso(e.created_at),
                 "updated_at": iso(e.created_at),
-                "source": {"type": "issue", "issue": self.issue(self.s.issues[e.source])},  # type: ignore[index]
+                "source": {"type": "issue", "issue": self.foreign_issue(*e.foreign)},
+            }
+        if e.event == "cross-referenced":
+            # A cross-reference's source carries its repository (GitHub's docs, timeline
+            # events: cross-referenced), so a mention from another one can be told apart.
+            source = self.s.issues[e.source]  # type: ignore[index]
+            return {
+                "event": e.event,
+                "actor": self.user(e.actor),
+                "created_at": iso(e.created_at),
+                "updated_at": iso(e.created_at),
+                "source": {
+                    "type": "issue",
+                    "issue": {**self.issue(source), "repository": self.repo()},
+                },
             }
         out: dict[str, Any] = {
             "id": e.id,
@@ -251,8 +283,9 @@ class Shapes:
             "performed_via_github_app": None,
         }
         if e.assignee is not None:
+            # On the timeline: no `assigner`, and `actor` is who made the change (only the
+            # older issue-events endpoint has `assigner`, with `actor` the assignee).
             out["assignee"] = self.user(e.assignee)
-            out["assigner"] = self.user(e.actor)
         if e.label is not None:
             out["label"] = {"name": e.label[0], "color": e.label[1]}
         if e.rename is not None:

@@ -7,6 +7,7 @@ Callers hold ``State.lock``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import threading
@@ -27,6 +28,7 @@ from .model import (
     Label,
     Pull,
     User,
+    check_body,
     invalid,
     not_found,
 )
@@ -263,6 +265,7 @@ class State:
     ) -> Issue:
         if not title:
             raise invalid("Issue", "title", "missing_field")
+        check_body("Issue", body)
         self.user(actor)
         if reserved and self.reserved_taken < self.reserved:
             self.reserved_taken += 1
@@ -307,6 +310,7 @@ class State:
         issue = self.issue(number)
         if check and issue.user.lower() != actor.lower():
             self._require(actor, "triage", check)
+        check_body("Issue", body)
         if title is not None and title != issue.title:
             if not title:
                 raise invalid("Issue", "title", "missing_field")
@@ -352,6 +356,7 @@ class State:
         issue = self.issue(number)
         if not body:
             raise invalid("IssueComment", "body", "missing_field")
+        check_body("IssueComment", body)
         user = self.user(actor)
         c = Comment(self.next_id(), number, user.login, body, self.now, self.now)
         self.comments[c.id] = c
@@ -364,6 +369,7 @@ class State:
             self._require(actor, "triage", check)
         if not body:
             raise invalid("IssueComment", "body", "missing_field")
+        check_body("IssueComment", body)
         c.body, c.updated_at = body, self.now
         self.issues[c.issue].updated_at = self.now
         return c
@@ -427,7 +433,7 @@ class State:
         if pull.merged_at or issue.state == "closed":
             raise ApiError(405, "Pull Request is not mergeable")
         parent = self.branches[pull.base_ref]
-        tree = apply_changes(self.commits[parent].tree, pull.changes)
+        tree = self._merged_tree(pull, parent)
         message = f"Merge pull request #{number} from {pull.head_ref}\n\n{issue.title}"
         sha = self._commit(tree, [parent, pull.head_sha], message, actor)
         self.branches[pull.base_ref] = sha
@@ -436,11 +442,35 @@ class State:
         issue.state, issue.closed_at, issue.closed_by = "closed", self.now, actor
         self._event(issue, "closed", actor)
         if pull.base_ref == self.default_branch:
+            # A keyword in the description (not in a commit message) closes the issue with
+            # a `closed` event whose commit_id is null, as recorded from api.github.com.
             for n in self.closing_references(issue.body):
                 target = self.issues.get(n)
                 if target and target.pull is None and target.state == "open":
-                    self.close(actor, n, "completed", commit_id=sha)
+                    self.close(actor, n, "completed", commit_id=None)
         return sha
+
+    def _merged_tree(self, pull: Pull, parent: str) -> dict[str, str]:
+        """The base branch as it is now with the pull request's change applied (a three-way
+        merge per file, by lines), not the files as they were when it was opened."""
+        base_tree = self.commits[pull.base_sha].tree
+        tree = dict(self.commits[parent].tree)
+        for path, text in pull.changes.items():
+            merged = merge_text(base_tree.get(path), tree.get(path), text)
+            if merged is _CONFLICT:
+                raise ApiError(405, "Pull Request is not mergeable")
+            if merged is None:
+                tree.pop(path, None)
+            else:
+                tree[path] = merged  # type: ignore[assignment]
+        return tree
+
+    def cross_reference_from(
+        self, number: int, actor: str, repository: str, source: int, merged_pull: bool
+    ) -> None:
+        """A mention of issue ``number`` from an issue or pull request of another repository."""
+        issue = self.issue(number)
+        self._event(issue, "cross-referenced", actor, foreign=(repository, source, merged_pull))
 
     def closing_references(self, body: str) -> list[int]:
         """Issue numbers of this repository that a closing keyword names in ``body``."""
@@ -462,3 +492,41 @@ def apply_changes(tree: dict[str, str], files: dict[str, str | None]) -> dict[st
         else:
             new[path] = text
     return new
+
+
+_CONFLICT = object()
+
+
+def merge_text(base: str | None, ours: str | None, theirs: str | None) -> object:
+    """Three-way merge of one file by lines: ``theirs`` (a pull request's version, made
+    from ``base``) applied to ``ours`` (the branch now). None: deleted; _CONFLICT when both
+    changed the same lines differently."""
+    if theirs == base:
+        return ours
+    if ours in (base, theirs):
+        return theirs
+    if base is None or ours is None or theirs is None:
+        return _CONFLICT
+    old = base.splitlines(keepends=True)
+    a = _hunks(old, ours.splitlines(keepends=True))
+    b = _hunks(old, theirs.splitlines(keepends=True))
+    out: list[str] = []
+    at = 0
+    previous: tuple[int, int, list[str]] | None = None
+    for hunk in sorted(a + b, key=lambda h: (h[0], h[1])):
+        start, end, lines = hunk
+        if hunk == previous:
+            continue  # the same change on both sides
+        # Overlapping changes, or two insertions at one place (both appended), conflict
+        # as they do for git.
+        if start < at or (previous is not None and previous[:2] == (start, end) == (start, start)):
+            return _CONFLICT
+        out += old[at:start] + lines
+        at = end
+        previous = hunk
+    return "".join(out + old[at:])
+
+
+def _hunks(old: list[str], new: list[str]) -> list[tuple[int, int, list[str]]]:
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(i1, i2, new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
