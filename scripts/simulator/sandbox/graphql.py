@@ -20,7 +20,6 @@ import functools
 import json
 import math
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +50,7 @@ SCHEMA_FILE = Path(__file__).parent / "graphql_schema" / "schema.graphql"
 NODE_LIMIT = 500_000
 MAX_PAGE = 100
 POINTS_PER_HOUR = 5000  # a user's token; GITHUB_TOKEN has 1,000 per repository
+DOCS = "https://docs.github.com/graphql"
 
 
 @functools.cache
@@ -567,7 +567,3 @@ def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:
     )
     out.setdefault("errors", []).append({"message": message, "path": path})
     return out
-
-
-DOCS = "https://docs.github.com/graphql"
-HOUR = timedelta(hours=1)
