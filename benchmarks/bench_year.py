@@ -100,9 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mentorships", type=int, default=50)
     parser.add_argument("--faults", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--read", choices=("graphql", "rest"), default="graphql")
+    parser.add_argument("--transport", choices=("in-process", "http"), default="in-process")
     args = parser.parse_args(argv)
     logging.disable(logging.CRITICAL)
-    sim = Simulation(scenario(args.mentorships), ROOT, faults=args.faults, seed=args.seed)
+    sim = Simulation(
+        scenario(args.mentorships),
+        ROOT,
+        faults=args.faults,
+        seed=args.seed,
+        read=args.read,
+        transport=args.transport,
+    )
     runs: Counter[str] = Counter()
 
     def counted(*a: Any, **kw: Any) -> int:
@@ -116,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     print(machine())
     print(f"mentorships          {args.mentorships}")
     print(f"faults               {args.faults} (seed {args.seed})")
+    print(f"read path            {args.read}, transport {args.transport}")
     print(f"runs                 {runs['runs']} ({result.failed_runs} with failures)")
     print(f"wall time            {wall:.1f} s ({1000 * wall / max(runs['runs'], 1):.0f} ms a run)")
     print(f"HTTP requests        {result.requests}")

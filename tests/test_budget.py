@@ -1,6 +1,7 @@
-"""The rate-limit budget: read from the responses, kept, least recently updated (most
-overdue) first; each issue written before the next is read; and waits for secondary rate
-limits bounded by SafeRetry's max_wait for the whole run."""
+"""The REST read path's rate-limit budget (tests/test_graphql.py has GraphQL's): read from
+the responses, kept, least recently updated (most overdue) first; each issue written
+before the next is read; and waits for secondary rate limits bounded by SafeRetry's
+max_wait for the whole run."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def _run(sb: Sandbox, sleeps: list[float] | None = None) -> tuple[int, str]:
     sb.clear_logs()
     with contextlib.redirect_stdout(out):
         code = reconcile.main(
-            ["--root", str(CHECKOUT[0])],
+            ["--root", str(CHECKOUT[0]), "--read=rest"],  # the REST read path's budget
             env=env_for(sb),
             now=sb.now,
             sleep=(sleeps.append if sleeps is not None else lambda s: None),

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from test_scenarios import ANSWERS, PAUSED, comments, label_story, run
+from mentoring.cli import reconcile
+from simulator.simulation import Simulation
+from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run
 
 READY = "mentoring: ready"
 GRADUATED = "mentoring: graduated"
@@ -231,3 +233,35 @@ def test_in_the_demo_the_mentor_answers_a_review_with_ready_and_the_mentee_gradu
     assert "participants.yml" in how_to
     assert "Closes #1" in how_to
     assert result.issues["1"]["state_reason"] == "completed"
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_edit_first_seen_by_the_scheduled_run_is_refused_on_either_read_path(read: str) -> None:
+    # The edit's own run is lost: the scheduled run reads the comment in bulk (GraphQL by
+    # default) and must see the edit as the event run would (REST's updated_at).
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(5, 11), "by": "cora", "assign": {"issue": 1, "users": ["bob"]}},
+        _say(_at(5, 12), "alice", "Thanks, all good."),
+        {
+            "at": _at(5, 13),
+            "by": "alice",
+            "edit_comment": {"issue": 1, "comment": 1, "body": "/pause"},
+        },
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-07T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(5, 13), "to": _at(5, 14)}],
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "events": events,
+        },
+        ROOT,
+        read=read,
+    ).run(reconcile.main)
+    [reply] = [a for a in comments(result, "command", 1) if a["run"] == "schedule"]
+    assert "This comment was edited" in reply["body"]
+    assert "mentoring: paused" not in result.issues["1"]["labels"]

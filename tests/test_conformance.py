@@ -324,7 +324,9 @@ def test_no_url_points_at_the_real_github(world: World) -> None:
     assert not leaks, sorted(leaks)
 
 
-@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+@pytest.mark.parametrize(
+    "fault", [f for f in Fault if f is not Fault.GRAPHQL_PARTIAL], ids=lambda f: f.value
+)
 def test_fault_responses_have_githubs_error_shape(fault: Fault) -> None:
     with Sandbox() as sb:
         sb.open_issue("ada", "Application: Ada", "Hi")

@@ -26,6 +26,7 @@ from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "tests" / "scenarios" / "faults-short.yml"
+GRAPHQL = "/graphql"
 SLACK = timedelta(seconds=10)  # an event's run starts a few seconds after it
 
 
@@ -33,7 +34,9 @@ SLACK = timedelta(seconds=10)  # an event's run starts a few seconds after it
 
 
 @functools.cache
-def _simulate(rate: float, seed: int) -> tuple[Result, tuple[tuple[int, str], ...]]:
+def _simulate(
+    rate: float, seed: int, read: str = "graphql"
+) -> tuple[Result, tuple[tuple[int, str], ...]]:
     """Run the short year; also return each run's exit code and printed annotations."""
     runs: list[tuple[int, str]] = []
 
@@ -47,7 +50,7 @@ def _simulate(rate: float, seed: int) -> tuple[Result, tuple[tuple[int, str], ..
     logging.disable(logging.WARNING)
     try:
         result = Simulation(
-            load_scenario(SCENARIO), ROOT, faults=rate, seed=seed, keep_http_log=True
+            load_scenario(SCENARIO), ROOT, faults=rate, seed=seed, keep_http_log=True, read=read
         ).run(main)
     finally:
         logging.disable(logging.NOTSET)
@@ -70,15 +73,17 @@ def _comments(result: Result) -> dict[tuple[int, str, str | None], list[datetime
 # scripts read shifts them. (0.3, 6) is added because it fails a run outright (a timeline
 # read's 5xx past its retries), which the meta-test below requires some run to meet.
 FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)] + [(0.3, 6)]
+READS = ("graphql", "rest")  # the read paths: both must hold up the same
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("read", READS)
 @pytest.mark.parametrize(("rate", "seed"), FAULTY)
 def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
-    rate: float, seed: int
+    rate: float, seed: int, read: str
 ) -> None:
-    clean, _ = _simulate(0.0, 0)
-    faulty, runs = _simulate(rate, seed)
+    clean, _ = _simulate(0.0, 0, read)
+    faulty, runs = _simulate(rate, seed, read)
     assert clean.failed_runs == 0
     expected, got = _comments(clean), _comments(faulty)
     doubled = {k: v for k, v in got.items() if len(v) > 1}
@@ -125,10 +130,16 @@ def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
 
 
 @pytest.mark.slow
-def test_the_fault_runs_really_met_faults() -> None:
-    lost = failed = 0
+@pytest.mark.parametrize("read", READS)
+def test_the_fault_runs_really_met_faults(read: str) -> None:
+    lost = failed = partial = 0
     for rate, seed in FAULTY:
-        result, runs = _simulate(rate, seed)
+        result, runs = _simulate(rate, seed, read)
+        partial += sum(
+            1
+            for r in result.http_log
+            if r["path"] == "/graphql" and (r["response_body"] or {}).get("errors")
+        )
         statuses = Counter(r["status"] for r in result.http_log)
         assert {403, 429, 502} <= set(statuses), (rate, seed)
         # Writes applied behind a lost response: recorded as applied, answered with 502.
@@ -138,6 +149,7 @@ def test_the_fault_runs_really_met_faults() -> None:
         failed += sum(1 for code, _ in runs if code != 0)
     assert lost > 0
     assert failed > 0  # some runs could not finish, and the test above saw their work done
+    assert (partial > 0) == (read == "graphql")  # answers with errors and partial data
 
 
 @pytest.mark.slow
@@ -155,9 +167,12 @@ def test_random_faults_pick_error_after_only_for_writes() -> None:
     writes = Counter(plan.draw("POST", "/repos/o/r/issues/1/comments") for _ in range(4000))
     assert Fault.ERROR_AFTER not in reads
     assert set(reads) == {Fault.ERROR_BEFORE, Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS}
-    assert set(writes) == set(Fault) - {Fault.ABUSE_DETECTION}  # injected on purpose only
-    for kind in set(writes):  # each kind about a quarter of the writes' faults
+    rest = set(Fault) - {Fault.GRAPHQL_PARTIAL, Fault.ABUSE_DETECTION}  # GraphQL's; on purpose
+    assert set(writes) == rest
+    for kind in rest:  # each kind about a quarter of the writes' faults
         assert 800 < writes[kind] < 1200, writes
+    queries = Counter(plan.draw("POST", "/graphql") for _ in range(5000))
+    assert set(queries) == set(Fault) - {Fault.ABUSE_DETECTION}  # partial answers included
 
 
 # --- each fault at each kind of write --------------------------------------------------
@@ -178,8 +193,8 @@ def checkout(tmp_path: Path) -> Path:
 class Runner:
     """Scheduled runs of reconcile.main over one application, and what they did."""
 
-    def __init__(self, sb: Sandbox, checkout: Path) -> None:
-        self.sb, self.checkout = sb, checkout
+    def __init__(self, sb: Sandbox, checkout: Path, read: str = "graphql") -> None:
+        self.sb, self.checkout, self.read = sb, checkout, read
         self.config = load_config(checkout)
         self.sleeps: list[float] = []
         self.printed = ""
@@ -193,7 +208,10 @@ class Runner:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = reconcile.main(
-                ["--root", str(self.checkout)], env=env, now=self.sb.now, sleep=self.sleeps.append
+                ["--root", str(self.checkout), f"--read={self.read}"],
+                env=env,
+                now=self.sb.now,
+                sleep=self.sleeps.append,
             )
         self.printed += out.getvalue()
         self.sb.advance(days=1)
@@ -278,7 +296,9 @@ def _check_exactly_once(runner: Runner, stage: int) -> None:
     assert runner.bot_comments() == expected
 
 
-@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+@pytest.mark.parametrize(
+    "fault", [f for f in Fault if f is not Fault.GRAPHQL_PARTIAL], ids=lambda f: f.value
+)
 @pytest.mark.parametrize("write", list(WRITES))
 def test_one_fault_at_each_write_is_absorbed_within_the_run(
     sandbox: Sandbox, checkout: Path, write: str, fault: Fault
@@ -301,7 +321,7 @@ def test_one_fault_at_each_write_is_absorbed_within_the_run(
     # A later run finds nothing left to do.
     sandbox.clear_logs()
     assert runner.run() == 0
-    assert [r for r in sandbox.request_log if r["method"] != "GET"] == []
+    assert [r for r in sandbox.request_log if r["method"] != "GET" and r["path"] != GRAPHQL] == []
 
 
 @pytest.mark.parametrize("write", list(WRITES))
@@ -336,13 +356,17 @@ def test_a_lost_comment_that_cannot_be_looked_for_waits_for_the_next_run(
     _check_exactly_once(runner, 0)
 
 
+@pytest.mark.parametrize(
+    ("read", "method", "path"), [("rest", "GET", r"/issues$"), ("graphql", "POST", "^/graphql$")]
+)
 def test_a_read_that_keeps_failing_ends_the_run_with_an_error_not_a_traceback(
-    sandbox: Sandbox, checkout: Path
+    sandbox: Sandbox, checkout: Path, read: str, method: str, path: str
 ) -> None:
-    runner = Runner(sandbox, checkout)
+    runner = Runner(sandbox, checkout, read=read)
     _stage(sandbox, runner, 0)
-    sandbox.inject(Fault.ERROR_BEFORE, method="GET", path=r"/issues$", count=5)
+    sandbox.inject(Fault.ERROR_BEFORE, method=method, path=path, count=5)
     assert runner.run() == 1
-    assert runner.printed.startswith("::error::GitHub did not answer (HTTP 502")
+    assert runner.printed.startswith("::error::GitHub did not answer (")
+    assert "502" in runner.printed.splitlines()[0]
     assert runner.run() == 0
     _check_exactly_once(runner, 0)

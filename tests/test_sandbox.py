@@ -6,6 +6,7 @@ import github
 import pytest
 
 from simulator.sandbox import Sandbox
+from simulator.sandbox.shapes import WEB
 
 BOT = "github-actions[bot]"
 
@@ -30,7 +31,7 @@ def test_repository_has_sandbox_urls(sandbox: Sandbox, repo) -> None:
     assert repo.full_name == "astropy/mentoring"
     assert repo.default_branch == "main"
     assert repo.url == f"{sandbox.url}/repos/astropy/mentoring"
-    assert repo.html_url == f"{sandbox.url}/astropy/mentoring"
+    assert repo.html_url == f"{WEB}/astropy/mentoring"
     assert repo.owner.type == "Organization"
 
 
@@ -44,7 +45,7 @@ def test_issue_created_by_person_is_read_through_api(sandbox: Sandbox, repo) -> 
     assert [label.name for label in issue.labels] == ["application"]
     assert issue.created_at == datetime(2026, 1, 5, 10, tzinfo=UTC)
     assert issue.url == f"{sandbox.url}/repos/astropy/mentoring/issues/1"
-    assert issue.html_url == f"{sandbox.url}/astropy/mentoring/issues/1"
+    assert issue.html_url == f"{WEB}/astropy/mentoring/issues/1"
     assert issue.pull_request is None
 
 

@@ -10,6 +10,7 @@ import github
 import pytest
 
 from simulator.sandbox import Sandbox
+from simulator.sandbox.shapes import WEB
 
 BOT = "github-actions[bot]"
 
@@ -104,7 +105,7 @@ def test_timeline_event_shapes(sandbox: Sandbox) -> None:
     expected = {"login", "id", "node_id", "type", "avatar_url", "url", "html_url", "site_admin"}
     assert expected <= set(user)
     assert user["url"] == f"{sandbox.url}/users/cora"
-    assert user["html_url"] == f"{sandbox.url}/cora"
+    assert user["html_url"] == f"{WEB}/cora"
 
 
 def test_assignment_follows_githubs_rule(sandbox: Sandbox, repo) -> None:

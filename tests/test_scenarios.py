@@ -758,7 +758,7 @@ def test_the_same_schedule_twice_writes_nothing_the_second_time(paired_sandbox) 
     sb.clear_logs()
     assert _schedule_run(sb, root) == 0
     assert sb.writes == []
-    assert all(r["method"] == "GET" for r in sb.request_log)
+    assert all(r["method"] == "GET" or r["path"] == "/graphql" for r in sb.request_log)
 
 
 def test_a_mentor_leaving_without_a_replacement_is_said_once_to_mentee_and_coordinators() -> None:

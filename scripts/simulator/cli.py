@@ -38,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
         help="share of requests the sandbox fails (0 to 1), every fault kind",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for the faults")
+    parser.add_argument(
+        "--transport",
+        choices=("in-process", "http"),
+        default="in-process",
+        help="how the scripts reach the sandbox: in-process (default, fast) or loopback HTTP",
+    )
+    parser.add_argument(
+        "--read",
+        choices=("graphql", "rest"),
+        default="graphql",
+        help="reconcile.py --read: how runs over every application read them",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     return parser
@@ -84,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             faults=args.faults,
             seed=args.seed,
             keep_http_log=args.http_log is not None,
+            transport=args.transport,
+            read=args.read,
         )
         result = simulation.run(reconcile.main)
     except ScenarioError as exc:

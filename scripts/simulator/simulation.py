@@ -115,9 +115,15 @@ class Simulation:
         faults: float = 0.0,
         seed: int = 0,
         keep_http_log: bool = False,
+        transport: str = "in-process",
+        read: str = "graphql",
+        graphql_engine: str = "projection",
     ) -> None:
         check_scenario(scenario)
         self.root = root
+        self.read = read  # reconcile.py --read: how runs over every application read them
+        self.graphql_engine = graphql_engine
+        self.transport = transport  # how the scripts reach the sandbox: Sandbox(transport=)
         self.scenario = scenario
         self.faults = faults
         self.seed = seed
@@ -185,10 +191,11 @@ class Simulation:
     def run(self, reconcile_main: Any) -> Result:
         """Play every event and scheduled run; return the transcript."""
         result = Result()
-        # The sandbox serves from a thread of this process: hand the GIL over between
-        # client and server quickly (the default 5 ms interval dominates every request).
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0002)
+        if self.transport == "http":
+            # The sandbox serves from a thread of this process: hand the GIL over between
+            # client and server quickly (the default 5 ms interval dominates every request).
+            sys.setswitchinterval(0.0002)
         try:
             self._play(reconcile_main, result)
         finally:
@@ -200,7 +207,8 @@ class Simulation:
             workdir = Path(tmp)
             checkout = self._checkout(workdir)
             self.checkout = checkout
-            with Sandbox(start=self.start) as sb:
+            with Sandbox(start=self.start, transport=self.transport) as sb:
+                sb.graphql_engine = self.graphql_engine
                 self._seed_repository(sb, checkout)
                 sb.reserve_numbers(sum(1 for e in self.events if "open_issue" in e))
                 if self.faults:
@@ -267,7 +275,7 @@ class Simulation:
         if run.payload:
             self.payloads.append((run.name, run.payload))
         code = reconcile_main(
-            ["--root", str(checkout), *extra_args],
+            ["--root", str(checkout), f"--read={self.read}", *extra_args],
             env=self._env(sb, workdir, run),
             now=sb.now,
             sleep=lambda seconds: None,

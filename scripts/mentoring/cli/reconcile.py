@@ -17,7 +17,7 @@ from mentoring.actions import annotations, logs, step_summary
 from mentoring.actions.event import read_event
 from mentoring.cli.at_ref import participants_at
 from mentoring.cli.dashboard import keep_dashboard, links_for
-from mentoring.cli.reconciler import Target, reconcile, target_from_event
+from mentoring.cli.reconciler import RATE_RESERVE, Target, reconcile, target_from_event
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.participants import Participant, Participants
@@ -35,6 +35,7 @@ from mentoring.github.client import (
     make_client,
     repository_name,
 )
+from mentoring.github.graphql import Reader
 from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
@@ -57,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
         help="reconcile issue N (repeatable); default: the event's issues or all open ones",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--read",
+        choices=("graphql", "rest"),
+        default="graphql",
+        help="how a run over every open application reads them: GraphQL, 50 issues a"
+        " request (default), or REST, a request per issue",
+    )
     parser.add_argument(
         "--root",
         type=Path,
@@ -142,7 +150,14 @@ def _main(
     renderer = Renderer()
     # The event's payload names the repository; otherwise it is read if a comment needs it.
     site = event.site if event.in_actions and not event.problem else None
-    outcome = reconcile(repo, config, graduates, target, now, renderer, site=site, dry_run=dry_run)
+    reader = (
+        Reader(repo.graphql_query, repo.full_name, RATE_RESERVE, sleep=sleep)
+        if args.read == "graphql"
+        else None
+    )
+    outcome = reconcile(
+        repo, config, graduates, target, now, renderer, site=site, dry_run=dry_run, reader=reader
+    )
     if outcome.stopped_early:
         annotations.warning(
             f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"

@@ -1,7 +1,7 @@
 """Fetch, plan, apply: one reconciliation run over the issues an event concerns."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -20,6 +20,7 @@ from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues, issue_info
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
+from mentoring.github.graphql import Reader, order
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def reconcile(
     *,
     site: Site | None = None,
     dry_run: bool = False,
+    reader: Reader | None = None,
 ) -> Outcome:
     """Bring the targeted issues up to date one at a time: read, plan, apply, then the next.
 
@@ -145,55 +147,62 @@ def reconcile(
     # workflow and `issues.closed` at once): they look before posting. The scheduled run
     # relies on the snapshot it has just read, to keep to one read per issue.
     check_first = target.numbers is not None
-    applications, registrations = _targeted(repo, config, target, outcome)
+    stop_after = ""  # a bulk read cut short: bring what was read up to date, then stop
+    applications: Sequence[Issue | IssueSnapshot]
+    registrations: Sequence[Issue | IssueSnapshot]
+    if reader is not None and target.numbers is None:
+        applications, registrations, stop_after = _read_all(reader, config, outcome)
+    else:
+        applications, registrations = _targeted(repo, config, target, outcome)
     links = _Lookups(repo, config, site)
     if target.numbers is None:
-        links.applications = by_mentee(applications, config)
+        listed = [a.issue if isinstance(a, IssueSnapshot) else a for a in applications]
+        links.applications = by_mentee(listed, config)
         if config.mentor_registration is not None:
-            links.registered = frozenset(i.author.lower() for i in registrations)
-    if target.numbers is None and not outcome.stopped_early:
-        applications += _closed_ungraduated(repo, config, graduates, now, outcome)
+            links.registered = frozenset(
+                (r.issue if isinstance(r, IssueSnapshot) else r).author.lower()
+                for r in registrations
+            )
+    if target.numbers is None and not outcome.stopped_early and not stop_after:
+        applications = [
+            *applications,
+            *_closed_ungraduated(repo, config, graduates, now, outcome),
+        ]
 
     for issue in applications:
         if outcome.stopped_early:
             break
-        snapshot = _read(repo, issue, outcome)
+        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
 
         def plan_now(snapshot: IssueSnapshot = snapshot) -> Plan:
-            return plan(
-                snapshot,
-                config,
-                graduates,
-                now,
-                renderer,
-                pull_request=target.pull_request,
-                # A run that follows a change to participants.yml serves the people it added.
-                just_added=target.graduates_ref is not None,
-                closes=target.closes,
-                site=links.site,
-                registered=links.registered,
-                applications=links.applications,
-            )
+            return _plan(snapshot, config, graduates, target, now, renderer, links)
 
         p = plan_now()
+        if p.actions and not dry_run and issue is snapshot:
+            # Read in bulk at the start of the run: look again, fresh, before writing, so an
+            # event run that acted since is seen (one REST read for each issue with work).
+            fresh = _read(repo, snapshot.issue, outcome)
+            if fresh is None:
+                continue
+            snapshot = fresh
+            p = plan_now(snapshot)
         if links.missing_for(p.actions):
             # A comment that needs more is planned: read it (once a run), plan again.
             if not links.read(outcome, snapshot.issue.number, p.actions):
                 continue
-            p = plan_now()
-        if target.numbers is not None:
-            # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
-            p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+            p = plan_now(snapshot)
         outcome.plans.append(p)
         outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
+    if stop_after:
+        _stop(outcome, stop_after)
     for issue in registrations:
         if outcome.stopped_early:
             break
-        snapshot = _read(repo, issue, outcome)
+        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, renderer)
@@ -201,6 +210,60 @@ def reconcile(
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
     return outcome
+
+
+def _plan(
+    snapshot: IssueSnapshot,
+    config: Config,
+    graduates: Mapping[str, Participant],
+    target: Target,
+    now: datetime,
+    renderer: Renderer,
+    links: "_Lookups",
+) -> Plan:
+    p = plan(
+        snapshot,
+        config,
+        graduates,
+        now,
+        renderer,
+        pull_request=target.pull_request,
+        # A run that follows a change to participants.yml serves the people it added.
+        just_added=target.graduates_ref is not None,
+        closes=target.closes,
+        site=links.site,
+        registered=links.registered,
+        applications=links.applications,
+    )
+    if target.numbers is not None:
+        # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
+        p = replace(p, actions=p.actions + plan_health(snapshot, p, config, now, renderer))
+    return p
+
+
+def _read_all(
+    reader: Reader, config: Config, outcome: Outcome
+) -> tuple[list[IssueSnapshot], list[IssueSnapshot], str]:
+    """Every open application and registration with its timeline, over GraphQL, in the
+    order the REST path takes them (least recently updated first)."""
+    labels = [config.application.label]
+    if config.mentor_registration is not None:
+        labels.append(config.mentor_registration.label)
+    read: list[list[IssueSnapshot]] = []
+    stop = ""
+    for label in labels:
+        page = reader.open_issues(label)
+        for number, why in page.unread:
+            outcome.failures.append(f"#{number}: could not be read ({why})")
+        read.append(list(order(page.snapshots)))
+        if page.stopped_early:
+            stop = f"to keep {RATE_RESERVE} GraphQL points for others"
+            break
+    applications = read[0]
+    registrations = [
+        s for s in (read[1] if len(read) > 1 else []) if not _is_application(s.issue, config)
+    ]
+    return applications, registrations, stop
 
 
 def _closed_ungraduated(

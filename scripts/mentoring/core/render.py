@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from mentoring.core.commands import one_line
 from mentoring.core.model import marker
@@ -54,6 +55,28 @@ def _quote(text: str, limit: int = 200) -> str:
     return f"{fence}{pad}{line}{pad}{fence}"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by name and checked by source checksum.
+
+    A process that runs many times over (the simulator, the tests) compiled every template
+    again in each run's Renderer; a changed template still compiles afresh.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # resets itself if the checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class Renderer:
     """Renders one comment per kind, ending with the kind's hidden marker."""
 
@@ -65,6 +88,7 @@ class Renderer:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_COMPILED,
         )
         self._env.filters["date"] = _date
         self._env.filters["mention"] = _mention

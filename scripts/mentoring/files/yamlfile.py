@@ -9,6 +9,8 @@ path to its line, so validation errors can point at the exact line to fix.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +72,27 @@ class YamlDocument:
 def load(text: str | bytes, file: str, *, max_bytes: int = MAX_BYTES) -> YamlDocument:
     """Parse ``text`` (the contents of ``file``) safely; raise YamlFileError on any problem."""
     raw = text.encode() if isinstance(text, str) else text
+    if len(raw) > CACHE_MAX_BYTES:
+        return _parse(raw, file, max_bytes)
+    doc = _cached(raw, file, max_bytes)
+    # A copy: the cached document is shared by every caller that reads the same text.
+    return YamlDocument(doc.file, copy.deepcopy(doc.data), dict(doc.lines))
+
+
+# Keyed by the text itself, not the path: a process that runs many times over (the
+# simulator, the tests) reads the same config, forms and participants.yml again and
+# again, and a changed file is parsed afresh. Only small files (all of those are), so the
+# cache stays small and a large file, hostile or not, is always parsed. Errors are not
+# cached.
+CACHE_MAX_BYTES = 16 * 1024
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(raw: bytes, file: str, max_bytes: int) -> YamlDocument:
+    return _parse(raw, file, max_bytes)
+
+
+def _parse(raw: bytes, file: str, max_bytes: int) -> YamlDocument:
     if len(raw) > max_bytes:
         raise YamlFileError(
             file,

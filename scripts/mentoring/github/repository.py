@@ -241,6 +241,20 @@ class Repo:
             default_branch=data.get("default_branch") or "main",
         )
 
+    def graphql_query(
+        self, query: str, variables: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """PyGithub's GraphQL call, with this client's auth and retries (raises its errors)."""
+        requester = self._repo.requester
+        # GitHub answers GraphQL with the X-RateLimit headers of its own budget (points,
+        # resource "graphql"), which PyGithub would take for the REST budget that
+        # rate_remaining() reports. The GraphQL reader reads its points from the query.
+        rest = requester.rate_limiting, requester.rate_limiting_resettime
+        try:
+            return requester.graphql_query(query, variables)
+        finally:
+            requester.rate_limiting, requester.rate_limiting_resettime = rest
+
     def rate_remaining(self) -> int | None:
         """X-RateLimit-Remaining of the last response, without a request."""
         # The lazy repository's requester: withLazy made a client of its own, and every

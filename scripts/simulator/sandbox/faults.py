@@ -7,6 +7,7 @@ import random
 import re
 from dataclasses import dataclass
 
+GRAPHQL_PATH = "/graphql"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 SECONDARY_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
@@ -33,6 +34,7 @@ class Fault(enum.Enum):
     ERROR_AFTER = "error_after"  # the write is applied, then 502: the response is lost
     SECONDARY_RATE_LIMIT = "secondary_rate_limit"  # 403 with Retry-After
     TOO_MANY_REQUESTS = "too_many_requests"  # 429 with Retry-After
+    GRAPHQL_PARTIAL = "graphql_partial"  # a query answered with `errors` and partial `data`
     ABUSE_DETECTION = "abuse_detection"  # 403 with Retry-After, in the older wording
 
 
@@ -50,6 +52,8 @@ class _Scheduled:
 
     def matches(self, method: str, path: str) -> bool:
         if self.kind is Fault.ERROR_AFTER and method not in WRITE_METHODS:
+            return False
+        if self.kind is Fault.GRAPHQL_PARTIAL and path != GRAPHQL_PATH:
             return False
         if self.method is not None and self.method.upper() != method:
             return False
@@ -76,6 +80,10 @@ class FaultPlan:
         self._random = random.Random(seed)  # noqa: S311
         self._kinds = tuple(kinds) if kinds else RANDOM_KINDS
 
+    def pick(self) -> int:
+        """A number for a fault to choose with (which issue a partial answer loses)."""
+        return self._random.randrange(1 << 16)
+
     def draw(self, method: str, path: str) -> Fault | None:
         """The fault for this request, if any; consumes a scheduled one."""
         for item in self._scheduled:
@@ -88,5 +96,10 @@ class FaultPlan:
             return None
         if self._random.random() >= self._rate:
             return None
-        kinds = [k for k in self._kinds if k is not Fault.ERROR_AFTER or method in WRITE_METHODS]
+        kinds = [
+            k
+            for k in self._kinds
+            if (k is not Fault.ERROR_AFTER or method in WRITE_METHODS)
+            and (k is not Fault.GRAPHQL_PARTIAL or path == GRAPHQL_PATH)
+        ]
         return self._random.choice(kinds) if kinds else None

@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from . import transport as _transport
 from .faults import Fault, FaultPlan
+from .graphql import POINTS_PER_HOUR
 from .model import ROLES
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
 from .state import State
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+TRANSPORTS = ("in-process", "http")
 
 
 class Sandbox:
@@ -28,9 +31,19 @@ class Sandbox:
         default_branch: str = "main",
         bot_login: str = "github-actions[bot]",
         start: datetime = DEFAULT_START,
+        transport: str = "in-process",
     ) -> None:
+        """``transport``: how PyGithub in this process reaches it. "in-process" answers
+        its requests without a socket (any other client still gets HTTP at ``url``);
+        "http" serves every request over loopback HTTP."""
         if start.tzinfo is None:
             raise ValueError("start must be an aware datetime (UTC)")
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}, not {transport!r}")
+        self.transport = transport
+        # What executes GraphQL queries: "projection" (fast) or "graphql-core" (the
+        # reference, for tests that hold the two the same).
+        self.graphql_engine = "projection"
         self.owner, self.repo, self.bot_login = owner, repo, bot_login
         self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
         self.lock = self.state.lock
@@ -38,6 +51,8 @@ class Sandbox:
         self.retry_after_seconds = 1
         self._rate_remaining = RATE_LIMIT
         self._rate_reset = start.astimezone(UTC) + timedelta(hours=1)
+        self._points_remaining = POINTS_PER_HOUR  # GraphQL's own budget, in points
+        self._points_reset = self._rate_reset
         self._tokens: dict[str, str] = {}
         self._request_log: list[dict[str, Any]] = []
         self._writes: list[dict[str, Any]] = []
@@ -60,11 +75,15 @@ class Sandbox:
                 daemon=True,
             )
             self._thread.start()
+            if self.transport == "in-process":
+                host, port = self._server.server_address[:2]
+                _transport.register(self, str(host), int(port))
         return self
 
     def stop(self) -> None:
         """Stop serving and free the port."""
         if self._server is not None:
+            _transport.unregister(self)
             self._server.shutdown()
             self._server.server_close()
             self._server = None
@@ -360,6 +379,35 @@ class Sandbox:
     def rate_limit_remaining(self, value: int) -> None:
         _ = self.rate_limit_remaining  # move to the current hour first: the value is for it
         self._rate_remaining = value
+
+    @property
+    def graphql_points_remaining(self) -> int:
+        """GraphQL points left in this hour of sandbox time (a budget apart from REST's)."""
+        if self.now >= self._points_reset:
+            hours = (self.now - self._points_reset) // timedelta(hours=1) + 1
+            self._points_reset += timedelta(hours=hours)
+            self._points_remaining = POINTS_PER_HOUR
+        return self._points_remaining
+
+    @graphql_points_remaining.setter
+    def graphql_points_remaining(self, value: int) -> None:
+        _ = self.graphql_points_remaining
+        self._points_remaining = value
+
+    @property
+    def graphql_reset(self) -> datetime:
+        _ = self.graphql_points_remaining
+        return self._points_reset
+
+    def graphql_rate_headers(self) -> dict[str, str]:
+        remaining = max(self.graphql_points_remaining, 0)
+        return {
+            "X-RateLimit-Limit": str(POINTS_PER_HOUR),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(int(self._points_reset.timestamp())),
+            "X-RateLimit-Used": str(POINTS_PER_HOUR - remaining),
+            "X-RateLimit-Resource": "graphql",
+        }
 
     def rate_limit_dict(self) -> dict[str, int | str]:
         remaining = max(self.rate_limit_remaining, 0)  # first: it may start a new hour

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from . import graphql
 from .faults import (
     ABUSE_DOCS,
     ABUSE_MESSAGE,
+    GRAPHQL_PATH,
     SECONDARY_DOCS,
     SECONDARY_MESSAGE,
     WRITE_METHODS,
@@ -83,101 +85,141 @@ class Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
     def _serve(self, method: str) -> None:
-        sb = self.server.sandbox
-        parts = urlsplit(self.path)
-        path = parts.path.rstrip("/") or "/"
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        token = (self.headers.get("Authorization") or "").partition(" ")[2].strip() or None
-        with sb.lock:
-            status, payload, headers, actor = self._answer(sb, method, path, query, body, token)
-            sb.request_log_append(
-                {
-                    "method": method,
-                    "path": path,
-                    "query": query,
-                    "request_body": body,
-                    "status": status,
-                    "response_body": payload,
-                    "actor": actor,
-                    "at": iso(sb.now),
-                    "api_version": self.headers.get("X-GitHub-Api-Version"),
-                }
-            )
-            data = b"" if payload is None else json.dumps(payload).encode()
+        request_headers = dict(self.headers.items())
+        status, headers, data = serve(self.server.sandbox, method, self.path, request_headers, raw)
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
-        version = self.headers.get("X-GitHub-Api-Version")
-        if version:
-            self.send_header("X-GitHub-Api-Version", version)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if data:
             self.wfile.write(data)
 
-    def _answer(
-        self,
-        sb: Sandbox,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        body: Any,
-        token: str | None,
-    ) -> tuple[int, Any, dict[str, str], str | None]:
-        actor = sb.login_for(token) if token else None
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        counted = path != "/rate_limit"
-        if token and actor is None:
-            return 401, error_body(401, "Bad credentials"), headers, None
-        if counted and sb.rate_limit_remaining <= 0:
-            headers.update(sb.rate_headers())
-            who = f"user ID {sb.state.user(actor).id}" if actor else "127.0.0.1"
-            message = (
-                f"API rate limit exceeded for {who}. If you reach out to GitHub Support for "
-                "help, please include the request ID 0000:0000:0000000:0000000:00000000."
-            )
-            return 403, error_body(403, message), headers, actor
-        if counted:
-            sb.rate_limit_remaining -= 1
+
+def serve(
+    sb: Sandbox, method: str, target: str, request_headers: Mapping[str, str], raw: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """Answer one request (``target`` is the path with its query): status, headers, body.
+
+    The one way into the sandbox, whether over loopback HTTP or in-process: both log,
+    count and fault requests alike.
+    """
+    parts = urlsplit(target)
+    path = parts.path.rstrip("/") or "/"
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = None
+    named = {k.lower(): v for k, v in request_headers.items()}  # header names ignore case
+    token = (named.get("authorization") or "").partition(" ")[2].strip() or None
+    version = named.get("x-github-api-version")
+    with sb.lock:
+        status, payload, headers, actor = _answer(sb, method, path, query, body, token)
+        sb.request_log_append(
+            {
+                "method": method,
+                "path": path,
+                "query": query,
+                "request_body": body,
+                "status": status,
+                "response_body": payload,
+                "actor": actor,
+                "at": iso(sb.now),
+                "api_version": version,
+            }
+        )
+        data = b"" if payload is None else json.dumps(payload).encode()
+    if version:
+        headers["X-GitHub-Api-Version"] = version
+    return status, headers, data
+
+
+def _answer(
+    sb: Sandbox,
+    method: str,
+    path: str,
+    query: dict[str, str],
+    body: Any,
+    token: str | None,
+) -> tuple[int, Any, dict[str, str], str | None]:
+    actor = sb.login_for(token) if token else None
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if path == GRAPHQL_PATH and method == "POST":
+        return _answer_graphql(sb, body, token, actor, headers)
+    counted = path != "/rate_limit"
+    if token and actor is None:
+        return 401, error_body(401, "Bad credentials"), headers, None
+    if counted and sb.rate_limit_remaining <= 0:
         headers.update(sb.rate_headers())
-        if method in WRITE_METHODS and actor is None:
-            return 401, error_body(401, "Requires authentication"), headers, None
-        fault = sb.faults.draw(method, path)
-        retry = {"Retry-After": str(sb.retry_after_seconds)}
-        if fault is Fault.ERROR_BEFORE:
-            return 502, {"message": "Server Error"}, headers, actor
-        if fault is Fault.SECONDARY_RATE_LIMIT:
-            body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
-            return 403, body_, {**headers, **retry}, actor
+        who = f"user ID {sb.state.user(actor).id}" if actor else "127.0.0.1"
+        message = (
+            f"API rate limit exceeded for {who}. If you reach out to GitHub Support for "
+            "help, please include the request ID 0000:0000:0000000:0000000:00000000."
+        )
+        return 403, error_body(403, message), headers, actor
+    if counted:
+        sb.rate_limit_remaining -= 1
+    headers.update(sb.rate_headers())
+    if method in WRITE_METHODS and actor is None:
+        return 401, error_body(401, "Requires authentication"), headers, None
+    fault = sb.faults.draw(method, path)
+    retry = {"Retry-After": str(sb.retry_after_seconds)}
+    if fault is Fault.ERROR_BEFORE:
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault is Fault.SECONDARY_RATE_LIMIT:
+        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+        return 403, body_, {**headers, **retry}, actor
+    if fault is Fault.ABUSE_DETECTION:
+        body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
+        return 403, body_, {**headers, **retry}, actor
+    if fault is Fault.TOO_MANY_REQUESTS:
+        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+        return 429, body_, {**headers, **retry}, actor
+    try:
+        found = _route(method, path)
+        if found is None:
+            raise ApiError(404, "Not Found")
+        fn, params = found
+        repo = (params.get("owner", sb.owner).lower(), params.get("repo", sb.repo).lower())
+        if repo != (sb.owner.lower(), sb.repo.lower()):
+            raise ApiError(404, "Not Found")
+        request = Request(sb, method, path, query, body, actor, params)
+        status, payload = fn(request)
+        if request.link:
+            headers["Link"] = request.link
+    except ApiError as exc:
+        return exc.status, error_body(exc.status, exc.message, exc.errors), headers, actor
+    if fault is Fault.ERROR_AFTER:
+        return 502, {"message": "Server Error"}, headers, actor
+    return status, payload, headers, actor
+
+
+def _answer_graphql(
+    sb: Sandbox, body: Any, token: str | None, actor: str | None, headers: dict[str, str]
+) -> tuple[int, Any, dict[str, str], str | None]:
+    """GraphQL: the same auth and faults as REST, and a budget of points of its own."""
+    if token and actor is None:
+        return 401, error_body(401, "Bad credentials"), headers, None
+    fault = sb.faults.draw("POST", GRAPHQL_PATH)
+    retry = {"Retry-After": str(sb.retry_after_seconds)}
+    if fault is Fault.ERROR_BEFORE:
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.ABUSE_DETECTION, Fault.TOO_MANY_REQUESTS):
+        status = 429 if fault is Fault.TOO_MANY_REQUESTS else 403
+        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
         if fault is Fault.ABUSE_DETECTION:
             body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
-            return 403, body_, {**headers, **retry}, actor
-        if fault is Fault.TOO_MANY_REQUESTS:
-            body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
-            return 429, body_, {**headers, **retry}, actor
-        try:
-            found = _route(method, path)
-            if found is None:
-                raise ApiError(404, "Not Found")
-            fn, params = found
-            repo = (params.get("owner", sb.owner).lower(), params.get("repo", sb.repo).lower())
-            if repo != (sb.owner.lower(), sb.repo.lower()):
-                raise ApiError(404, "Not Found")
-            request = Request(sb, method, path, query, body, actor, params)
-            status, payload = fn(request)
-            if request.link:
-                headers["Link"] = request.link
-        except ApiError as exc:
-            return exc.status, error_body(exc.status, exc.message, exc.errors), headers, actor
-        if fault is Fault.ERROR_AFTER:
-            return 502, {"message": "Server Error"}, headers, actor
-        return status, payload, headers, actor
+        return status, body_, {**headers, **retry}, actor
+    status, payload, _ = graphql.answer(sb, body, actor)
+    headers.update(sb.graphql_rate_headers())
+    if fault is Fault.ERROR_AFTER:  # executed and charged, the answer lost
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault is Fault.GRAPHQL_PARTIAL and status == 200:
+        payload = graphql.partial(payload, sb.faults.pick())
+    return status, payload, headers, actor
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):

@@ -29,6 +29,9 @@ def reactions(url: str) -> dict[str, Any]:
     return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(keys, 0)}
 
 
+WEB = "https://web.sandbox.invalid"  # the sandbox's github.com (.invalid: never a real host)
+
+
 class Shapes:
     """Renders state objects as the dicts GitHub's REST API returns."""
 
@@ -36,7 +39,11 @@ class Shapes:
         self.s = state
         self.base = base
         self.repo_api = f"{base}/repos/{state.owner}/{state.repo}"
-        self.repo_html = f"{base}/{state.owner}/{state.repo}"
+        # As on GitHub, web pages live on another host than the API (github.com beside
+        # api.github.com), and one that does not change from run to run, so links the bot
+        # writes into comments are the same whichever port the sandbox listens on.
+        self.web = WEB
+        self.repo_html = f"{WEB}/{state.owner}/{state.repo}"
 
     @overload
     def user(self, login: str) -> dict[str, Any]: ...
@@ -54,7 +61,7 @@ class Shapes:
             "avatar_url": f"{self.base}/avatars/u/{u.id}?v=4",
             "gravatar_id": "",
             "url": api,
-            "html_url": f"{self.base}/{quote(u.login)}",
+            "html_url": f"{self.web}/{quote(u.login)}",
             "followers_url": f"{api}/followers",
             "following_url": f"{api}/following{{/other_user}}",
             "gists_url": f"{api}/gists{{/gist_id}}",
@@ -212,7 +219,7 @@ class Shapes:
         out: dict[str, Any] = {
             "url": f"{api}/issues/{number}",
             "repository_url": api,
-            "html_url": f"{self.base}/{repository}/{kind}/{number}",
+            "html_url": f"{self.web}/{repository}/{kind}/{number}",
             "number": number,
             "title": "Elsewhere",
             "state": "closed" if merged_pull else "open",

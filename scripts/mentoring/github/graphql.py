@@ -1,0 +1,423 @@
+"""The read path in GraphQL: open applications, 50 to a query, with their timelines.
+
+One query reads up to 50 open issues with a label: the fields the planner needs, labels,
+assignees and the timeline items it uses, comment bodies included. Timelines longer
+than one page are read on, 100 items a query, only for the issues that have more. Writes
+stay on REST (``repository.Repo.apply``).
+
+Converts to the same ``core.model`` values as the REST path, field for field:
+GraphQL's ``Bot.login`` is the app's slug ("github-actions") where REST says
+"github-actions[bot]"; enums are upper case where REST is lower case; a comment's REST
+``id`` is its ``databaseId``; REST's ``commit_id`` of a close is GraphQL's ``closer`` when that is a
+commit (a closing keyword in a pull request's description makes the pull request the
+closer, and REST's ``commit_id`` null).
+
+Costs follow GitHub's "Rate limits and node limits for the GraphQL API": a page of 50
+costs 2 points (1 + 3 x 50 nested connections, / 100, rounded) and asks for at most
+15,050 nodes, far below the 500,000 limit. Every query reads ``rateLimit`` and the
+reader stops, as the REST path does, before the points left fall below the reserve.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from github import GithubException
+
+from mentoring.core.model import Comment, Event, Issue, IssueSnapshot
+from mentoring.github.client import GitHubError
+
+log = logging.getLogger(__name__)
+
+PAGE = 50  # applications per query
+ITEMS = 100  # timeline items per page: GitHub's maximum for a connection
+
+# The timeline items the planner reads, as GraphQL names them, and REST's `event` for each.
+ITEM_KINDS = {
+    "AssignedEvent": "assigned",
+    "UnassignedEvent": "unassigned",
+    "LabeledEvent": "labeled",
+    "UnlabeledEvent": "unlabeled",
+    "ClosedEvent": "closed",
+    "ReopenedEvent": "reopened",
+    "RenamedTitleEvent": "renamed",
+    "CrossReferencedEvent": "cross-referenced",
+    "IssueComment": "commented",
+}
+_ITEM_TYPES = ", ".join(
+    {
+        "AssignedEvent": "ASSIGNED_EVENT",
+        "UnassignedEvent": "UNASSIGNED_EVENT",
+        "LabeledEvent": "LABELED_EVENT",
+        "UnlabeledEvent": "UNLABELED_EVENT",
+        "ClosedEvent": "CLOSED_EVENT",
+        "ReopenedEvent": "REOPENED_EVENT",
+        "RenamedTitleEvent": "RENAMED_TITLE_EVENT",
+        "CrossReferencedEvent": "CROSS_REFERENCED_EVENT",
+        "IssueComment": "ISSUE_COMMENT",
+    }.values()
+)
+
+_ACTOR = "{ __typename login }"
+_ASSIGNEE = (
+    "{ __typename ... on User { login } ... on Bot { login }"
+    " ... on Mannequin { login } ... on Organization { login } }"
+)
+ITEM_FRAGMENT = f"""
+fragment Item on IssueTimelineItems {{
+  __typename
+  ... on IssueComment {{ databaseId author {_ACTOR} body createdAt updatedAt }}
+  ... on AssignedEvent {{ createdAt actor {_ACTOR} assignee {_ASSIGNEE} }}
+  ... on UnassignedEvent {{ createdAt actor {_ACTOR} assignee {_ASSIGNEE} }}
+  ... on LabeledEvent {{ createdAt actor {_ACTOR} label {{ name }} }}
+  ... on UnlabeledEvent {{ createdAt actor {_ACTOR} label {{ name }} }}
+  ... on ClosedEvent {{
+    createdAt actor {_ACTOR} stateReason
+    closer {{
+      __typename
+      ... on Commit {{ oid }}
+      ... on PullRequest {{ number mergeCommit {{ oid }} }}
+    }}
+  }}
+  ... on ReopenedEvent {{ createdAt actor {_ACTOR} stateReason }}
+  ... on RenamedTitleEvent {{ createdAt actor {_ACTOR} }}
+  ... on CrossReferencedEvent {{
+    createdAt actor {_ACTOR} isCrossRepository
+    source {{ __typename ... on Issue {{ number }} ... on PullRequest {{ number mergedAt }} }}
+  }}
+}}
+"""
+_TIMELINE = (
+    f"timelineItems(first: {ITEMS}, after: $after, itemTypes: [{_ITEM_TYPES}])"
+    " { pageInfo { hasNextPage endCursor } nodes { ...Item } }"
+)
+APPLICATION_FRAGMENT = f"""
+fragment Application on Issue {{
+  number title body state stateReason createdAt updatedAt
+  author {_ACTOR}
+  labels(first: 100) {{ nodes {{ name }} }}
+  assignees(first: 100) {{ nodes {{ login }} }}
+  timelineItems(first: {ITEMS}, itemTypes: [{_ITEM_TYPES}]) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ ...Item }}
+  }}
+}}
+"""
+RATE = "rateLimit { cost remaining resetAt }"
+
+# Least recently updated first, as the REST path orders them: when the budget cannot
+# cover every issue, those untouched longest are the likeliest to be overdue.
+OPEN_ISSUES = (
+    f"""
+query OpenApplications($owner: String!, $name: String!, $labels: [String!], $after: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issues(first: {PAGE}, after: $after, states: [OPEN], labels: $labels,
+           orderBy: {{field: UPDATED_AT, direction: ASC}}) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ ...Application }}
+    }}
+  }}
+}}
+"""
+    + APPLICATION_FRAGMENT
+    + ITEM_FRAGMENT
+)
+
+MORE_TIMELINE = (
+    f"""
+query MoreTimeline($owner: String!, $name: String!, $number: Int!, $after: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{ {_TIMELINE} }}
+  }}
+}}
+"""
+    + ITEM_FRAGMENT
+)
+
+QUERIES = {"OpenApplications": OPEN_ISSUES, "MoreTimeline": MORE_TIMELINE}
+
+
+class GraphQLError(GitHubError):
+    """A query GitHub did not answer in full, after the retries allowed."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """What the last query's ``rateLimit`` said."""
+
+    cost: int
+    remaining: int
+    reset_at: datetime
+
+
+@dataclass
+class Page:
+    """What one run read: the snapshots, and the issues a partial answer left out."""
+
+    snapshots: list[IssueSnapshot] = field(default_factory=list)
+    unread: list[tuple[int | None, str]] = field(default_factory=list)  # (number, why)
+    stopped_early: bool = False
+
+
+def _time(value: str | None) -> datetime:
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _login(actor: dict[str, Any] | None) -> str:
+    """REST's login: a bot's GraphQL login is its slug, REST adds ``[bot]``."""
+    if not actor:
+        return ""
+    login = actor.get("login") or ""
+    if actor.get("__typename") == "Bot" and login and not login.endswith("[bot]"):
+        return f"{login}[bot]"
+    return login
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value else None
+
+
+def to_item(node: dict[str, Any]) -> Event | Comment | None:
+    """One timeline item as the REST conversion gives it; None for a type not read."""
+    kind = ITEM_KINDS.get(node.get("__typename") or "")
+    if kind is None:
+        return None
+    at = _time(node.get("createdAt"))
+    if kind == "commented":
+        return Comment(
+            id=int(node["databaseId"]),
+            author=_login(node.get("author")),
+            body=node.get("body") or "",
+            created_at=at,
+            # As over REST: a comment changed since it was written is edited, and a command
+            # in it is not obeyed after the fact.
+            edited=_time(node.get("updatedAt") or node.get("createdAt")) > at,
+        )
+    closer = node.get("closer") or {}
+    # REST's commit_id: the commit whose message closed it; null for a closing keyword in a
+    # pull request's description, whose pull request GraphQL names as the closer instead.
+    commit_id = closer.get("oid") if closer.get("__typename") == "Commit" else None
+    source = node.get("source") or {}
+    merged_at = source.get("mergedAt")
+    return Event(
+        kind=kind,
+        at=at,
+        actor=_login(node.get("actor")) or None,
+        assignee=_login(node.get("assignee")) or None,
+        label=(node.get("label") or {}).get("name"),
+        state_reason=_lower(node.get("stateReason")),
+        commit_id=commit_id,
+        source=source.get("number"),
+        source_is_pull=source.get("__typename") == "PullRequest",
+        source_foreign=bool(node.get("isCrossRepository")),
+        source_merged_at=_time(merged_at) if merged_at else None,
+    )
+
+
+def to_issue(node: dict[str, Any]) -> Issue:
+    """The issue's own fields, as REST's list gives them."""
+    return Issue(
+        number=int(node["number"]),
+        title=node.get("title") or "",
+        body=node.get("body") or "",
+        author=_login(node.get("author")),
+        state=(node.get("state") or "OPEN").lower(),
+        state_reason=_lower(node.get("stateReason")),
+        labels=tuple(n["name"] for n in (node.get("labels") or {}).get("nodes") or [] if n),
+        assignees=tuple(n["login"] for n in (node.get("assignees") or {}).get("nodes") or [] if n),
+        created_at=_time(node.get("createdAt")),
+        updated_at=_time(node.get("updatedAt")),
+    )
+
+
+def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Comment]]:
+    events: list[Event] = []
+    comments: list[Comment] = []
+    for node in nodes:
+        item = to_item(node) if node else None
+        if isinstance(item, Comment):
+            comments.append(item)
+        elif item is not None:
+            events.append(item)
+    return events, comments
+
+
+def _failed_paths(errors: list[dict[str, Any]]) -> tuple[set[int], bool]:
+    """Indexes of issue nodes an error names, and whether any error names none."""
+    indexes: set[int] = set()
+    unplaced = False
+    for error in errors:
+        path = error.get("path") or []
+        # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
+        if path[:3] == ["repository", "issues", "nodes"] and len(path) > 3:
+            indexes.add(int(path[3]))
+            continue
+        unplaced = True
+    return indexes, unplaced
+
+
+def _rate_limited(errors: list[dict[str, Any]]) -> bool:
+    return any(e.get("type") == "RATE_LIMITED" for e in errors)
+
+
+Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
+
+
+class Reader:
+    """Reads open applications over GraphQL, within the rate limit's reserve."""
+
+    def __init__(
+        self,
+        query: Query,
+        full_name: str,
+        reserve: int,
+        *,
+        sleep: Callable[[float], None],
+        attempts: int = 5,  # SafeRetry's total=4 retries of a read, as for REST
+        backoff: float = 0.5,
+    ) -> None:
+        self._query = query
+        self._sleep = sleep
+        self.backoff = backoff
+        self.owner, self.name = full_name.split("/", 1)
+        self.reserve = reserve
+        self.attempts = attempts
+        self.rate: RateLimit | None = None
+        self.requests = 0
+
+    def budget_low(self) -> bool:
+        """Whether the points left (from the last query) are below the reserve."""
+        return self.rate is not None and self.rate.remaining < self.reserve
+
+    def _send(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """One query, sent again after a 5xx or an answer with errors and no data.
+
+        A query only reads, so sending it again is safe (SafeRetry retries only GETs,
+        and waits out secondary rate limits for every method itself).
+        """
+        variables = {"owner": self.owner, "name": self.name, **variables}
+        last = ""
+        for attempt in range(1, self.attempts + 1):
+            if attempt > 1:
+                self._sleep(self.backoff * 2 ** (attempt - 2))  # as SafeRetry backs off reads
+            self.requests += 1
+            try:
+                _, body = self._query(QUERIES[name], variables)
+            except GithubException as exc:
+                body = exc.data if isinstance(exc.data, dict) else {}
+                errors = body.get("errors") or []
+                if exc.status == 400 and body.get("data"):
+                    # PyGithub raises for any error; partial data is still data.
+                    pass
+                elif _rate_limited(errors) or exc.status in (403, 429):
+                    raise GraphQLError(
+                        f"GitHub's rate limit refused a query (HTTP {exc.status})",
+                        rate_limited=True,
+                    ) from exc
+                elif exc.status >= 500 or (exc.status == 400 and not errors):
+                    last = f"HTTP {exc.status}"
+                    log.warning("%s query failed (%s); attempt %s", name, last, attempt)
+                    continue
+                else:
+                    messages = "; ".join(str(e.get("message")) for e in errors) or str(exc)
+                    raise GraphQLError(f"{name} query refused: {messages}") from exc
+            except requests.RequestException as exc:
+                last = type(exc).__name__
+                log.warning("%s query failed (%s); attempt %s", name, last, attempt)
+                continue
+            rate = (body.get("data") or {}).get("rateLimit")
+            if rate:
+                self.rate = RateLimit(
+                    int(rate["cost"]), int(rate["remaining"]), _time(rate["resetAt"])
+                )
+            return body
+        raise GraphQLError(f"{name} query failed {self.attempts} times ({last})")
+
+    def open_issues(self, label: str) -> Page:
+        """Every open issue with ``label`` and its timeline, least recently updated first."""
+        page = Page()
+        after: str | None = None
+        while True:
+            if self.budget_low():
+                page.stopped_early = True
+                return page
+            variables = {"labels": [label], "after": after}
+            body = self._send("OpenApplications", variables)
+            for _ in range(self.attempts - 1):
+                if not body.get("errors") or self.budget_low():
+                    break
+                # A partial answer: ask again, so that a timeout on one issue does not
+                # leave it to the next run; what is still missing after that waits for it.
+                log.warning("OpenApplications query answered with errors; asking again")
+                body = self._send("OpenApplications", variables)
+            errors = body.get("errors") or []
+            data = ((body.get("data") or {}).get("repository") or {}).get("issues")
+            if data is None:
+                if _rate_limited(errors):
+                    raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
+                messages = "; ".join(str(e.get("message")) for e in errors)
+                raise GraphQLError(f"the open applications could not be read: {messages}")
+            failed, unplaced = _failed_paths(errors)
+            if unplaced and errors:
+                # An error that names no issue leaves the whole page in doubt.
+                messages = "; ".join(str(e.get("message")) for e in errors)
+                raise GraphQLError(f"the open applications could not be read: {messages}")
+            for index, node in enumerate(data.get("nodes") or []):
+                if node is None or index in failed:
+                    number = node.get("number") if node else None
+                    page.unread.append((number, "GitHub answered with an error for it"))
+                    continue
+                snapshot = self._snapshot(node)
+                if snapshot is None:
+                    page.unread.append((node.get("number"), "its timeline could not be read"))
+                    if self.budget_low():
+                        page.stopped_early = True
+                        return page
+                    continue
+                page.snapshots.append(snapshot)
+            info = data.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return page
+            after = info.get("endCursor")
+
+    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | None:
+        """The issue with its whole timeline; further pages read only when there are more."""
+        issue = to_issue(node)
+        timeline = node.get("timelineItems") or {}
+        nodes = list(timeline.get("nodes") or [])
+        info = timeline.get("pageInfo") or {}
+        while info.get("hasNextPage"):
+            if self.budget_low():
+                return None
+            try:
+                body = self._send(
+                    "MoreTimeline", {"number": issue.number, "after": info.get("endCursor")}
+                )
+            except GraphQLError as exc:
+                if exc.rate_limited:
+                    raise
+                log.warning("#%s: %s", issue.number, exc)
+                return None
+            more = (((body.get("data") or {}).get("repository") or {}).get("issue") or {}).get(
+                "timelineItems"
+            )
+            if more is None or body.get("errors"):
+                return None
+            nodes += more.get("nodes") or []
+            info = more.get("pageInfo") or {}
+        events, comments = _split(nodes)
+        return IssueSnapshot(issue, tuple(events), tuple(comments))
+
+
+def order(snapshots: list[IssueSnapshot]) -> Iterator[IssueSnapshot]:
+    """Least recently updated first, ties in creation order: the REST path's order."""
+    return iter(sorted(snapshots, key=lambda s: (s.issue.updated_at, s.issue.created_at, s.number)))

@@ -1,0 +1,198 @@
+"""Trim GitHub's public GraphQL schema to what the project's queries and the sandbox use.
+
+Usage: python extract.py NODE_MODULES/@octokit/graphql-schema [OUT]
+
+Reads the package's ``schema.json`` (introspection; its ``schema.graphql`` repeats some
+fields and does not build), walks every query in ``mentoring.github.graphql.QUERIES``
+against it and keeps each field they select, each type they name, the concrete types the
+sandbox resolves abstract ones to (``CONCRETE``), and every argument of a kept field with
+its input types and enums whole. Types and arguments are GitHub's as published (names,
+nullability, defaults); descriptions are dropped. The output is sorted and stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_client_schema,
+    get_named_type,
+    is_introspection_type,
+    parse,
+    print_schema,
+    specified_scalar_types,
+    visit,
+)
+
+ROOT = Path(__file__).resolve().parents[4]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from mentoring.github.graphql import QUERIES  # noqa: E402
+
+# What the sandbox answers an abstract type (Actor, Closer, ...) with.
+CONCRETE = ("User", "Bot", "Issue", "PullRequest", "Commit")
+
+
+def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
+    """(type, field) pairs the queries select, and the type names they mention."""
+    fields: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    info = TypeInfo(schema)
+
+    class Collect(Visitor):
+        def enter_field(self, node: Any, *_: Any) -> None:
+            parent = info.get_parent_type()
+            if parent is not None and not node.name.value.startswith("__"):
+                fields.add((parent.name, node.name.value))
+
+        def enter_inline_fragment(self, node: Any, *_: Any) -> None:
+            if node.type_condition:
+                names.add(node.type_condition.name.value)
+
+        def enter_fragment_definition(self, node: Any, *_: Any) -> None:
+            names.add(node.type_condition.name.value)
+
+    for query in QUERIES.values():
+        visit(parse(query), TypeInfoVisitor(info, Collect()))
+    return fields, names
+
+
+def _kept(new: dict[str, Any], names: list[str], keep: set[str]) -> list[Any]:
+    """The new types of those ``names`` that are kept (a thunk: types refer to each other)."""
+    return [new[n] for n in names if n in keep]
+
+
+def trim(schema: GraphQLSchema) -> GraphQLSchema:
+    """A schema with only what is used, each part as GitHub defines it."""
+    fields, names = used(schema)
+    names |= {t for t, _ in fields} | set(CONCRETE)
+    # An interface's selected field is selected on each of its kept implementations.
+    for type_name, field_name in list(fields):
+        t = schema.get_type(type_name)
+        if isinstance(t, GraphQLInterfaceType):
+            for name in names:
+                obj = schema.get_type(name)
+                if isinstance(obj, GraphQLObjectType) and t in obj.interfaces:
+                    fields.add((name, field_name))
+    keep: set[str] = set()
+
+    def add(t: GraphQLNamedType) -> None:
+        if t.name in keep or is_introspection_type(t):
+            return
+        keep.add(t.name)
+        if isinstance(t, GraphQLInputObjectType):
+            for f in t.fields.values():
+                add(get_named_type(f.type))
+
+    for name in sorted(names):
+        add(schema.get_type(name))  # type: ignore[arg-type]
+    for type_name, field_name in sorted(fields):
+        f = schema.get_type(type_name).fields[field_name]  # type: ignore[union-attr]
+        add(get_named_type(f.type))
+        for arg in f.args.values():
+            add(get_named_type(arg.type))
+
+    new: dict[str, GraphQLNamedType] = {}
+
+    def wrap(t: Any) -> Any:
+        if isinstance(t, GraphQLNonNull):
+            return GraphQLNonNull(wrap(t.of_type))
+        if isinstance(t, GraphQLList):
+            return GraphQLList(wrap(t.of_type))
+        return new[t.name]
+
+    def out_fields(t: Any) -> Any:
+        return lambda: {
+            name: GraphQLField(
+                wrap(f.type),
+                {
+                    a: GraphQLArgument(wrap(arg.type), default_value=arg.default_value)
+                    for a, arg in sorted(f.args.items())
+                },
+                deprecation_reason=f.deprecation_reason,
+            )
+            for name, f in sorted(t.fields.items())
+            if (t.name, name) in fields
+        }
+
+    def in_fields(t: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
+        return {
+            k: GraphQLInputField(wrap(f.type), default_value=f.default_value)
+            for k, f in sorted(t.fields.items())
+        }
+
+    for name in sorted(keep):
+        t = schema.get_type(name)
+        if isinstance(t, GraphQLScalarType):
+            new[name] = specified_scalar_types.get(name) or GraphQLScalarType(name)
+        elif isinstance(t, GraphQLEnumType):
+            new[name] = GraphQLEnumType(
+                name,
+                {
+                    k: GraphQLEnumValue(k, deprecation_reason=v.deprecation_reason)
+                    for k, v in sorted(t.values.items())
+                },
+            )
+        elif isinstance(t, GraphQLInputObjectType):
+            new[name] = GraphQLInputObjectType(name, functools.partial(in_fields, t))
+        elif isinstance(t, GraphQLObjectType):
+            new[name] = GraphQLObjectType(
+                name,
+                out_fields(t),
+                interfaces=functools.partial(_kept, new, [i.name for i in t.interfaces], keep),
+            )
+        elif isinstance(t, GraphQLInterfaceType):
+            new[name] = GraphQLInterfaceType(name, out_fields(t))
+        elif isinstance(t, GraphQLUnionType):
+            new[name] = GraphQLUnionType(
+                name, functools.partial(_kept, new, [m.name for m in t.types], keep)
+            )
+    return GraphQLSchema(
+        query=new["Query"],  # type: ignore[arg-type]
+        types=[new[n] for n in sorted(new)],
+        directives=[],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the trimmed SDL."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("package", type=Path, help="node_modules/@octokit/graphql-schema")
+    default = Path(__file__).parent / "schema.graphql"
+    parser.add_argument("out", nargs="?", type=Path, default=default)
+    args = parser.parse_args(argv)
+    data = json.loads((args.package / "schema.json").read_text(encoding="utf-8"))
+    version = json.loads((args.package / "package.json").read_text(encoding="utf-8"))["version"]
+    schema = trim(build_client_schema(data.get("data", data)))
+    header = (
+        f"# GitHub's public GraphQL schema, trimmed: @octokit/graphql-schema {version}.\n"
+        "# Regenerate with extract.py beside this file (see README.md); do not edit by hand.\n\n"
+    )
+    args.out.write_text(header + print_schema(schema) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
