@@ -63,6 +63,7 @@ INVALID_CLOSE = {"state": "closed", "state_reason": "finished"}
 PROJECT_OPERATIONS = {
     "issues/add-assignees",
     "issues/add-labels",
+    "issues/create",
     "issues/create-comment",
     "issues/create-label",
     "issues/get",
@@ -174,7 +175,8 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     repo.get_collaborator_permission("mo")
     g.get_rate_limit()
 
-    # Routes the sandbox also serves, which PyGithub may reach.
+    # The dashboard is created this way (issues/create); then routes the sandbox also
+    # serves, which PyGithub may reach.
     extra = repo.create_issue("Question", "How do I apply?", labels=[APPLICATION])
     list(extra.get_events())
     list(extra.get_labels())

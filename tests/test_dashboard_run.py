@@ -132,3 +132,26 @@ def test_a_dry_run_prints_the_dashboard_and_writes_nothing(
     out = capsys.readouterr().out
     assert "## The dashboard's text" in out
     assert "<!-- mentoring:dashboard -->" in out
+
+
+def test_closed_long_ago_but_commented_since_stays_off_the_table(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """GitHub's `since` on list repository issues filters by updated_at, not closed_at:
+    a comment on an old closed application brings it back into the list, and the
+    dashboard must still keep it out by when it was closed."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    body = issue_forms.render_body(FORM, ANSWERS)
+    old = sandbox.open_issue("alice", "Application", body, ["application"])
+    recent = sandbox.open_issue("carol", "Application", body, ["application"])
+    sandbox.close(old, COORDINATOR, "not_planned")
+    sandbox.advance(days=400)  # beyond closed_days and the figures' year
+    sandbox.close(recent, COORDINATOR, "not_planned")
+    sandbox.comment(old, "alice", "Can I apply again?")  # updated now, closed 400 days ago
+    assert run(sandbox, root) == 0
+    listed = [r for r in sandbox.request_log if r["path"].split("?")[0].endswith("/issues")]
+    assert any("since=" in r["path"] or r.get("query", {}).get("since") for r in listed)
+    (dash,) = dashboards(sandbox)
+    assert f"| #{recent} | carol |" in dash.body
+    assert f"| #{old} |" not in dash.body
+    assert "Applications in the last 12 months: 0" in dash.body  # both opened 400 days ago

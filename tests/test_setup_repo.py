@@ -293,3 +293,67 @@ def test_the_permissions_named_are_those_the_workflows_declare(
     assert run(root, env_for(sandbox, tmp_path)) == 0
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "graduation.yml contents: read, issues: write, pull-requests: read;" in summary
+
+
+def created_issues(sb: Sandbox) -> list[dict]:
+    return [w for w in sb.writes if w["type"] == "create_issue"]
+
+
+def test_dashboard_is_created_once_and_the_run_keeps_it(
+    sandbox: Sandbox, root: Path, tmp_path: Path
+) -> None:
+    from mentoring.cli import reconcile
+
+    sandbox.set_permission("cora", "admin")
+    env = env_for(sandbox, tmp_path)
+    assert run(root, env) == 0
+    [made] = created_issues(sandbox)
+    assert made["title"] == "Mentoring dashboard"
+    assert made["labels"] == ["mentoring: dashboard"]
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert f"Created the dashboard #{made['issue']}" in summary
+    assert "**Pin issue**" in summary
+    assert f"/issues/{made['issue']}" in summary
+
+    sandbox.clear_logs()
+    assert run(root, env) == 0
+    assert sandbox.writes == []
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert f"The dashboard is #{made['issue']}. Pin it" in summary
+
+    # The scheduled run finds the issue setup made (the same rule) and fills it in.
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy2(REPO / "participants.yml", root / "participants.yml")
+    sandbox.clear_logs()
+    reconcile.main(["--root", str(root)], env=env, now=sandbox.now, sleep=lambda s: None)
+    assert created_issues(sandbox) == []
+    assert [w["issue"] for w in sandbox.writes if w["type"] == "edit_issue"] == [made["issue"]]
+
+
+def test_dashboard_dry_run_and_switched_off_create_nothing(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    env = env_for(sandbox, tmp_path)
+    assert run(root, env, "--dry-run") == 0
+    assert "Would create the dashboard issue 'Mentoring dashboard'" in capsys.readouterr().out
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  enabled: true", "  enabled: false", 1), encoding="utf-8")
+    assert load_config(root).dashboard.enabled is False
+    assert run(root, env) == 0
+    assert created_issues(sandbox) == []
+    assert "The dashboard is switched off" in capsys.readouterr().out
+
+
+def test_a_labelled_issue_someone_else_opened_is_not_the_dashboard(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    sandbox.create_label("mentoring: dashboard", "ededed", "")
+    sandbox.open_issue("cora", "My own dashboard", "mine", labels=["mentoring: dashboard"])
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "#1 has the label 'mentoring: dashboard' but was not opened by" in out
+    [made] = created_issues(sandbox)
+    assert made["issue"] == 2

@@ -45,7 +45,7 @@ def all_rows(
     """The run's rows, and rows of applications closed within the window, from the list."""
     days = max(config.dashboard.closed_days, FIGURES_DAYS)
     known = {r.number for r in open_rows}
-    closed = repo.closed_since(config.application.label, now - timedelta(days=days))
+    closed = repo.closed_issues(config.application.label, now - timedelta(days=days))
     return list(open_rows) + [
         dash.closed_row(issue, config) for issue in closed if issue.number not in known
     ]

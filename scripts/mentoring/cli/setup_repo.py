@@ -3,8 +3,9 @@
 A maintainer's first step, and safe to run again at any time: it validates
 .github/mentoring.yml and the forms it names, checks that the values the workflows
 hard-code (bot login, participants path, branch, workflow name) agree with it, creates
-or updates every label the program uses (never deleting any), checks that the token can
-reach the repository and write labels, and that each coordinator can be assigned.
+or updates every label the program uses (never deleting any), creates or finds the
+coordinators' dashboard issue (and says to pin it), checks that the token can reach the
+repository and write labels, and that each coordinator can be assigned.
 --dry-run changes nothing.
 """
 
@@ -21,8 +22,12 @@ from typing import Any
 import yaml
 
 from mentoring.actions import annotations, logs, step_summary
+from mentoring.cli.dashboard import links_for
 from mentoring.core import health
+from mentoring.core.dashboard_plan import creation, find
+from mentoring.core.dashboard_view import DASHBOARD
 from mentoring.core.labels import label_changes, wanted_labels
+from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
 from mentoring.files.yamlfile import YamlFileError
@@ -34,6 +39,7 @@ from mentoring.github.client import (
     repository_name,
 )
 from mentoring.github.probes import Probes, RepoAccess
+from mentoring.github.repository import Repo
 
 log = logging.getLogger("setup_repo")
 
@@ -331,6 +337,75 @@ def check_coordinators(repo: Probes, config: Config, report: Report) -> None:
             report.add(WARNING, f"Could not check whether @{login} can be assigned.")
 
 
+# GitHub's API cannot pin an issue (only GraphQL's pinIssue, which GITHUB_TOKEN may not use).
+PIN = (
+    "Pin it so that coordinators find it at the top of the issue list: open {url}, and in"
+    " its **⋯** menu choose **Pin issue** (only in the web interface)."
+)
+
+
+def setup_dashboard(
+    repo: Repo, access: RepoAccess, config: Config, report: Report, dry_run: bool, web: str
+) -> None:
+    """Find the dashboard issue as the run does, or create it as the run would.
+
+    ``web`` is the repository's address in the web interface, for the link to pin it.
+    """
+    label = config.labels.dashboard
+    if not config.dashboard.enabled:
+        report.add(INFO, "The dashboard is switched off (`dashboard.enabled: false`).")
+        return
+    keep, duplicates, others = find(repo.issues_labelled(label), config)
+    for number in others:
+        report.add(
+            WARNING,
+            f"#{number} has the label {label!r} but was not opened by {config.bot}, so it is"
+            " not the dashboard and the bot never edits it: remove the label from it.",
+        )
+    if duplicates:
+        listed = ", ".join(f"#{i.number}" for i in duplicates)
+        report.add(INFO, f"The next scheduled run closes {listed} as copies of the dashboard.")
+    if keep is not None:
+        closed = "" if keep.state == "open" else " (closed: the next scheduled run reopens it)"
+        report.add(
+            OK,
+            f"The dashboard is #{keep.number}{closed}. "
+            + PIN.format(url=f"{web}/issues/{keep.number}"),
+        )
+        return
+    if access.permissions is not None:
+        # Only GET /repos with a person's token shows permissions: an issue it opened
+        # would be that person's, and the run keeps only the bot's own dashboard.
+        report.add(
+            INFO,
+            f"The dashboard was not created: this token is a person's, and the runs keep only"
+            f" an issue {config.bot} opened. The next scheduled run creates it; pin it then.",
+        )
+        return
+    title = config.dashboard.title
+    if dry_run:
+        report.add(CHANGED, f"Would create the dashboard issue {title!r}, labelled {label!r}.")
+        return
+    body = Renderer().page("dashboard/new.md.j2", DASHBOARD, config=config)
+    try:
+        made = repo.create_issue(creation(config, body))
+    except GitHubError as exc:
+        report.add(ERROR, f"Could not create the dashboard issue ({describe_error(exc)}).")
+        return
+    if made.author.lower() != config.bot.lower():
+        report.add(
+            WARNING,
+            f"Created the dashboard #{made.number}, but as {made.author}, not the config's bot"
+            f" {config.bot}, so the runs will not keep it: close it, and run setup from the"
+            " Set up repository workflow.",
+        )
+        return
+    report.add(
+        CHANGED,
+        f"Created the dashboard #{made.number}. " + PIN.format(url=f"{web}/issues/{made.number}"),
+    )
+
+
 def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """Check and set up the repository; 0 when all is well, 1 on problems, 2 on bad config."""
     args = _parser().parse_args(argv)
@@ -346,10 +421,11 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     check_forms(config, report)
     check_workflows(args.root, config, report)
     try:
-        repo = Probes(make_client(env), repository_name(env))
+        client, full_name = make_client(env), repository_name(env)
     except ConfigurationError as exc:
         annotations.error(str(exc))
         return 2
+    repo = Probes(client, full_name)
 
     try:
         access = check_access(repo, report)
@@ -360,6 +436,9 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
             if not writes:
                 check_write(repo, report)  # a write that succeeded already proved it
             check_coordinators(repo, config, report)
+            issues = Repo(client, full_name, bot_login=config.bot)
+            web = links_for(env, full_name).repository
+            setup_dashboard(issues, access, config, report, args.dry_run, web)
             report.add(INFO, WORKFLOW_TOKENS.format(workflow_permissions(args.root)))
     except GitHubError as exc:
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")

@@ -46,6 +46,11 @@ def find(labelled: Iterable[Issue], config: Config) -> tuple[Issue | None, list[
     return (closed[-1] if closed else None), [], others
 
 
+def creation(config: Config, body: str) -> CreateIssue:
+    """The action that creates the dashboard issue: the same for the run and for setup."""
+    return CreateIssue(config.dashboard.title, body, (config.labels.dashboard,))
+
+
 def plan_dashboard(
     labelled: Sequence[Issue],
     body: str,
@@ -58,7 +63,7 @@ def plan_dashboard(
     keep, duplicates, others = find(labelled, config)
     actions: list[Action] = []
     if keep is None:
-        actions.append(CreateIssue(config.dashboard.title, body, (config.labels.dashboard,)))
+        actions.append(creation(config, body))
     elif keep.state != "open" or keep.body != body:
         actions.append(EditIssue(keep.number, body, reopen=keep.state != "open"))
     for dup in duplicates:

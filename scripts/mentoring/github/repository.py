@@ -160,7 +160,11 @@ class Repo:
                     yield issue
 
     def closed_issues(self, label: str, since: datetime) -> list[Issue]:
-        """Closed issues with ``label`` updated at or after ``since`` (no pull requests)."""
+        """Closed issues with ``label`` updated at or after ``since`` (no pull requests).
+
+        GitHub's ``since`` filters by updated_at: this includes every issue closed since
+        then, and some closed earlier but touched since; callers filter by closed_at.
+        """
         with translated():
             found = self._repo.get_issues(state="closed", labels=[label], since=since)
             return [i for i in map(to_issue, found) if not i.is_pull_request]
@@ -184,12 +188,6 @@ class Repo:
             found = self._repo.get_issues(
                 state="all", labels=[label], sort="created", direction="asc"
             )
-            return [i for i in map(to_issue, found) if not i.is_pull_request]
-
-    def closed_since(self, label: str, since: datetime) -> list[Issue]:
-        """Closed issues with ``label`` updated since ``since`` (so closed since then, too)."""
-        with translated():
-            found = self._repo.get_issues(state="closed", labels=[label], since=since)
             return [i for i in map(to_issue, found) if not i.is_pull_request]
 
     def comments(self, number: int, since: datetime | None = None) -> list[Comment]:
