@@ -383,7 +383,7 @@ def _commands(draft: _Draft, closing: bool = False) -> None:
         draft.renderer,
         f.context,
         paired=bool(f.mentors) and f.start is not None,
-        entry=_draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
+        entry=lambda: _draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
         site=f.site,
     )
     draft.actions += result.actions

@@ -10,7 +10,7 @@ resumed).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from mentoring.core.calendar import bot_comments
@@ -133,7 +133,7 @@ def answer(
     context: Mapping[str, object],
     *,
     paired: bool,
-    entry: str,
+    entry: Callable[[], str],  # the participants.yml entry to add, made only if needed
     site: Site | None,
 ) -> Outcome:
     """The replies (and label changes) for every command not answered yet."""
@@ -199,7 +199,7 @@ def answer(
                     comment,
                     "ready",
                     author=comment.author,
-                    entry=entry,
+                    entry=entry(),
                     repository=site,
                     edit_url=site.edit_url(config.participants) if site else None,
                     ready_label=labels.ready,

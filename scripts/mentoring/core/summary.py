@@ -1,4 +1,4 @@
-"""The job summary's tables of mentors waiting and registered (mentorships: core/dashboard_view)."""
+"""The job summary's other tables: applicants waiting for a mentor, registered mentors."""
 
 from __future__ import annotations
 
