@@ -196,6 +196,28 @@ class EditIssue:
         return "reopen and edit the body" if self.reopen else "edit the body"
 
 
+@dataclass(frozen=True)
+class DeleteComment:
+    """Delete one of the bot's comments: a later duplicate of a marker (two racing runs)."""
+
+    issue: int
+    comment_id: int
+    kind: str
+    key: str | None
+
+    def describe(self) -> str:
+        key = f":{self.key}" if self.key else ""
+        return f"delete comment {self.comment_id} (a duplicate {self.kind}{key})"
+
+
 Action = (
-    PostComment | Assign | Unassign | AddLabels | RemoveLabels | Close | CreateIssue | EditIssue
+    PostComment
+    | Assign
+    | Unassign
+    | AddLabels
+    | RemoveLabels
+    | Close
+    | CreateIssue
+    | EditIssue
+    | DeleteComment
 )

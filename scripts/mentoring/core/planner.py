@@ -34,6 +34,7 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.closing import closing_pull_request
+from mentoring.core.healing import duplicate_deletions
 from mentoring.core.model import (
     PERIODIC,
     Action,
@@ -245,6 +246,8 @@ def plan(
     """
     f = facts(snapshot, config, now)
     draft = _Draft(f, renderer)
+    # First, whatever else is due: a comment two racing runs both posted goes (finding 6).
+    draft.actions += duplicate_deletions(f.issue.number, f.posted)
     entry = participants.get(f.mentee.lower())
     through = pull_request if just_added else None
     if entry is not None and _concludes(entry, f, through, closes):
