@@ -154,7 +154,7 @@ def facts(snapshot: IssueSnapshot, config: Config, now: datetime) -> Facts:
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     pairing = partial(is_pairing, mentee=mentee, config=config)
     events = snapshot.events
-    pauses = label_intervals(events, config.labels.paused, now)
+    pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
     missing = tuple(f.label for f in forms.missing_required(form, answers, required))
