@@ -20,6 +20,7 @@ from mentoring.core.model import (
     Assign,
     Close,
     Comment,
+    DeleteComment,
     EditComment,
     Event,
     Issue,
@@ -118,7 +119,9 @@ class Story:
         return self.unlabel(PAUSED, until) if until else self
 
     def comment(self, author: str, text: str, when: datetime) -> Story:
-        self.comments.append(Comment(len(self.comments) + 1000, author, text, when))
+        # Ids grow as GitHub's do, deletions or not.
+        new_id = max((c.id for c in self.comments), default=999) + 1
+        self.comments.append(Comment(new_id, author, text, when))
         return self
 
     def close(
@@ -211,6 +214,8 @@ class Story:
                         self.unlabel(name, now, by=BOT)
                 case Close():
                     self.close(now, action.reason, by=BOT)
+                case DeleteComment():
+                    self.comments = [c for c in self.comments if c.id != action.comment_id]
                 case _:
                     raise AssertionError(f"unknown action {action!r}")
         return self

@@ -249,7 +249,7 @@ class FakeLookup:
 
 
 BASE = "- name: Alice Example\n  github: alice\n"
-HEAD = BASE + "- name: Bob Example\n  github: bob\n  mentors: [carol]\n"
+HEAD = BASE + "- name: Bob Example\n  github: bob\n  mentors: [carol]\n  issue: 3\n"
 BOB_OPEN = IssueInfo(3, "open", None, ("application",), "bob", ("carol",))
 
 
@@ -279,6 +279,16 @@ def test_pull_request_reports_issue_problems_at_the_entry(
     ((file, line, message),) = annotations(capsys.readouterr().out)
     assert (file, line) == ("participants.yml", 3)
     assert "mentors assigned on #3 are `dave`" in message
+
+
+def test_pull_request_entry_without_issue_is_told_which_number(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (pull_request / "participants.yml").write_text(HEAD.replace("  issue: 3\n", ""), "utf-8")
+    assert main(["--base", "base.yml"], lookup=FakeLookup({"bob": [BOB_OPEN]})) == 1
+    ((file, line, message),) = annotations(capsys.readouterr().out)
+    assert (file, line) == ("participants.yml", 3)
+    assert "add `issue: 3` to this entry" in message
 
 
 def test_pull_request_without_application_issue_fails(
@@ -340,7 +350,7 @@ def test_file_problems_and_issue_problems_come_together_in_line_order(
         HEAD + "- name: Carl\n  github: '@carl'\n", encoding="utf-8"
     )
     assert main(["--base", "base.yml"], lookup=FakeLookup({})) == 1
-    assert [line for _, line, _ in annotations(capsys.readouterr().out)] == [3, 7]
+    assert [line for _, line, _ in annotations(capsys.readouterr().out)] == [3, 8]
 
 
 def test_check_against_issues_is_reachable_from_the_script() -> None:

@@ -307,9 +307,13 @@ def test_wrong_type_for_a_section(repo: Path) -> None:
 
 
 def test_wrong_type_for_text(repo: Path) -> None:
-    err = error(repo, "coordinators: [cora]\nlabels:\n  paused: [a]\n")
+    err = error(repo, "coordinators: [cora]\nlabels:\n  paused: 7\n")
     assert err.line == 3
-    assert "`labels.paused` must be non-empty text, not a list" in err.problem
+    assert "`labels.paused` must be non-empty text, not" in err.problem
+    # In a list (the name in use, then former names), each item is text too.
+    err = error(repo, "coordinators: [cora]\nlabels:\n  paused:\n    - a\n    - [b]\n")
+    assert err.line == 5
+    assert "`labels.paused.1` must be non-empty text, not a list" in err.problem
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "1.5", "'2'", "true", "null"])
@@ -445,6 +449,29 @@ def test_duplicate_label_names(repo: Path) -> None:
     )
     assert err.line == 4
     assert "also used for `labels.active`" in err.problem
+
+
+def test_a_label_key_takes_a_list_of_its_name_and_former_names(repo: Path) -> None:
+    """Issue 10, finding 8: ``labels.X`` stays the name in use; the former names are
+    kept for reading old timeline events. A plain string keeps working."""
+    write(repo, 'coordinators: [cora]\nlabels:\n  paused: ["mentoring: paused", "on hold"]\n')
+    labels = config.load_config(repo).labels
+    assert labels.paused == "mentoring: paused"
+    assert labels.former("paused") == ("on hold",)
+    assert labels.names("paused") == ("mentoring: paused", "on hold")
+    assert labels.names("ready") == ("mentoring: ready",)
+    assert "formers" not in labels.current()
+
+
+def test_a_former_label_name_must_not_be_another_labels_name(repo: Path) -> None:
+    err = error(repo, 'coordinators: [cora]\nlabels:\n  paused: [on hold, "mentoring: active"]\n')
+    assert err.line == 3
+    assert "also used for `labels.active`" in err.problem
+
+
+def test_an_empty_label_list_is_refused(repo: Path) -> None:
+    err = error(repo, "coordinators: [cora]\nlabels:\n  paused: []\n")
+    assert "empty list" in err.problem
 
 
 def test_label_clashing_with_the_application_label(repo: Path) -> None:

@@ -306,22 +306,28 @@ def entry(**fields: object) -> Participant:
 @pytest.mark.parametrize(
     ("participant", "issues", "words"),
     [
-        (entry(), [OPEN], None),
-        (entry(), [GRADUATED], None),
-        (entry(mentors=("Bob",)), [OPEN], None),
-        (entry(mentors=("carol",)), [OPEN, GRADUATED], None),
+        (entry(issue=5), [OPEN], None),
+        (entry(issue=6), [GRADUATED], None),
+        (entry(issue=5, mentors=("Bob",)), [OPEN], None),
+        (entry(issue=6, mentors=("carol",)), [OPEN, GRADUATED], None),
         (entry(issue=6, mentors=("bob", "carol")), [OPEN, GRADUATED], None),
         (entry(), [], "no mentorship application issue was found for `alice`"),
         (entry(), [NOT_PLANNED], "(#7, closed as not planned) ended without graduating"),
         (entry(issue=7), [OPEN, NOT_PLANNED], "ended without graduating"),
         (entry(), [IssueInfo(8, "closed", "duplicate", mentee="alice")], "closed as duplicate"),
         (entry(issue=9), [OPEN], "`issue: 9` is not an application issue of `alice`; theirs: #5"),
-        (entry(mentors=("carol",)), [OPEN], "mentors assigned on #5 are `bob`"),
+        (entry(issue=5, mentors=("carol",)), [OPEN], "mentors assigned on #5 are `bob`"),
+        # An added entry must name its issue, and is told which: the open mentored one.
+        (entry(), [OPEN], "add `issue: 5` to this entry"),
+        (entry(mentors=("bob",)), [GRADUATED, OPEN], "add `issue: 5` to this entry"),
+        (entry(), [NOT_PLANNED, OPEN], "add `issue: 5`"),
+        (entry(), [GRADUATED], "add `issue: 6`"),
         (entry(issue=5, mentors=("carol",)), [OPEN, GRADUATED], "assigned on #5 are `bob`"),
         (
-            entry(mentors=("dan",)),
-            [OPEN, IssueInfo(4, "open", None, mentee="alice")],
-            "add `issue:`",
+            entry(),
+            [IssueInfo(4, "open", None, mentee="alice"), OPEN],
+            "add `issue: 5` to this entry: the number of the mentorship issue it concludes"
+            " (theirs: #4, #5).",
         ),
         (
             entry(mentors=("bob",)),
@@ -329,7 +335,7 @@ def entry(**fields: object) -> Participant:
             "no mentor was ever assigned on #5",
         ),
         (entry(), [IssueInfo(5, "open", None, mentee="alice", mentored=False)], "no mentor was"),
-        (entry(), [IssueInfo(5, "open", None, mentee="alice", mentored=True)], None),
+        (entry(issue=5), [IssueInfo(5, "open", None, mentee="alice", mentored=True)], None),
         (entry(), [IssueInfo(3, "open", None, mentee="mallory")], "no mentorship application"),
     ],
 )
@@ -348,6 +354,6 @@ def test_check_against_issues(
 
 def test_check_against_issues_asks_once_per_added_entry() -> None:
     lookup = FakeLookup({"alice": [OPEN]})
-    problems = check_against_issues([entry(), entry(github="Zed", line=20)], lookup)
+    problems = check_against_issues([entry(issue=5), entry(github="Zed", line=20)], lookup)
     assert lookup.asked == ["alice", "Zed"]
     assert [p.line for p in problems] == [20]

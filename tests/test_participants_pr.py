@@ -148,7 +148,7 @@ def test_mentors_not_assigned_on_the_issue_fail(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     number = apply(sb, "bob", mentors=("carol",))
-    payload = propose(sb, root, BASE + entry("bob", "mentors: [dave]"))
+    payload = propose(sb, root, BASE + entry("bob", "mentors: [dave]", f"issue: {number}"))
     assert run(sb, root, payload) == 1
     ((line, message),) = errors(capsys.readouterr().out)
     assert line == 3
@@ -174,22 +174,22 @@ def test_issue_number_of_someone_else_fails(
 def test_each_added_entry_is_checked_at_its_own_line(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    apply(sb, "bob", mentors=("carol",))
-    apply(sb, "frank", mentors=("carol",))
+    bobs = apply(sb, "bob", mentors=("carol",))
+    franks = apply(sb, "frank", mentors=("carol",))
     text = (
         BASE
-        + entry("bob", "mentors: [carol]")  # lines 3-5: fine
-        + entry("erin")  # lines 6-7: no issue
-        + entry("frank", "mentors: [dave]")  # lines 8-10: wrong mentor
+        + entry("bob", "mentors: [carol]", f"issue: {bobs}")  # lines 3-6: fine
+        + entry("erin")  # lines 7-8: no application issue
+        + entry("frank", "mentors: [dave]", f"issue: {franks}")  # lines 9-12: wrong mentor
     )
     payload = propose(sb, root, text)
     assert run(sb, root, payload) == 1
     found = errors(capsys.readouterr().out)
-    assert [line for line, _ in found] == [6, 8]
+    assert [line for line, _ in found] == [7, 9]
     assert "`erin`" in found[0][1]
     assert "`frank`" in found[1][1]
     report = summary(root)
-    assert report.startswith("### participants.yml: 2 problems to fix\n\n- **line 6**: ")
+    assert report.startswith("### participants.yml: 2 problems to fix\n\n- **line 7**: ")
     assert "3 added entries checked against their application issues." in report
     assert "push the change to this pull request" in report
 
@@ -225,8 +225,8 @@ def test_pull_request_creating_the_file_checks_every_entry(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sb.push("astropy", {"participants.yml": None}, "Remove the list")
-    apply(sb, "bob", mentors=("carol",))
-    payload = propose(sb, root, BASE + entry("bob"))
+    number = apply(sb, "bob", mentors=("carol",))
+    payload = propose(sb, root, BASE + entry("bob", f"issue: {number}"))
     assert run(sb, root, payload) == 1
     assert [line for line, _ in errors(capsys.readouterr().out)] == [1]
 
@@ -253,11 +253,11 @@ def test_application_opened_on_someones_behalf_counts_for_them(
     text = config.read_text(encoding="utf-8").replace("mentee_field: null", "mentee_field: github")
     config.write_text(text, encoding="utf-8")
     number = apply(sb, COORDINATOR, mentors=("carol",), github="@gina")
-    text = BASE + entry("gina", "mentors: [carol]") + entry(COORDINATOR)
+    text = BASE + entry("gina", "mentors: [carol]", f"issue: {number}") + entry(COORDINATOR)
     payload = propose(sb, root, text, by="gina")
     assert run(sb, root, payload) == 1
     ((line, message),) = errors(capsys.readouterr().out)
-    assert line == 6
+    assert line == 7
     assert f"no mentorship application issue was found for `{COORDINATOR}`" in message
     lists = [r for r in sb.request_log if r["path"].endswith("/issues")]
     assert len(lists) == 1  # every application listed once, for all entries
@@ -270,12 +270,13 @@ def test_without_mentee_field_issues_are_found_by_their_author(
 ) -> None:
     # The shipped config: no mentee field.
     assert "mentee_field: null" in (root / ".github" / "mentoring.yml").read_text(encoding="utf-8")
-    apply(sb, "bob", mentors=("carol",))
+    number = apply(sb, "bob", mentors=("carol",))
     apply(sb, COORDINATOR, github="hana")  # hana's name in the form does not count now
-    payload = propose(sb, root, BASE + entry("bob", "mentors: [carol]") + entry("hana"))
+    text = BASE + entry("bob", "mentors: [carol]", f"issue: {number}") + entry("hana")
+    payload = propose(sb, root, text)
     assert run(sb, root, payload) == 1
     ((line, message),) = errors(capsys.readouterr().out)
-    assert line == 6
+    assert line == 7
     assert "`hana`" in message
     lists = [r["query"] for r in sb.request_log if r["path"].endswith("/issues")]
     assert [q.get("creator") for q in lists] == ["bob", "hana"]
@@ -290,7 +291,9 @@ def test_fork_pull_request_with_a_read_only_token_writes_nothing(
     # A fork's `pull_request` run gets a read-only token; this one belongs to a user
     # with no permission on the repository at all.
     number = apply(sb, "bob", mentors=("carol",))
-    payload = propose(sb, root, BASE + entry("bob", "mentors: [carol]"), by="bob")
+    payload = propose(
+        sb, root, BASE + entry("bob", "mentors: [carol]", f"issue: {number}"), by="bob"
+    )
     assert run(sb, root, payload, as_user="fork-reader") == 0
     assert capsys.readouterr().out == "participants.yml: OK (2 entries)\n"
     assert sb.writes == []
@@ -392,8 +395,9 @@ def test_the_issue_the_check_accepts_is_the_one_graduated(
 def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str], author: str, allowed: bool
 ) -> None:
-    apply(sb, "gina", mentors=("carol",))
-    payload = propose(sb, root, BASE + entry("gina", "mentors: [carol]"), by=author)
+    number = apply(sb, "gina", mentors=("carol",))
+    text = BASE + entry("gina", "mentors: [carol]", f"issue: {number}")
+    payload = propose(sb, root, text, by=author)
     assert run(sb, root, payload) == (0 if allowed else 1)
     found = errors(capsys.readouterr().out)
     if allowed:
@@ -402,6 +406,21 @@ def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
         ((line, message),) = found
         assert line == BASE.count("\n") + 1
         assert "opened by `mallory`, who is not `gina`, one of their mentors" in message
+
+
+def test_an_added_entry_without_issue_is_told_its_open_mentorship_issue(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 10, finding 1: any run graduates from `issue:`, so an added entry must name
+    it; the check says which number to write, on the entry's line."""
+    old = apply(sb, "gina", mentors=("carol",), closed="not_planned")
+    number = apply(sb, "gina", mentors=("carol",))
+    payload = propose(sb, root, BASE + entry("gina", "mentors: [carol]"), by="gina")
+    assert run(sb, root, payload) == 1
+    ((line, message),) = errors(capsys.readouterr().out)
+    assert line == 3
+    assert f"add `issue: {number}` to this entry" in message
+    assert f"#{old}" in message.split("theirs:")[1]  # the declined one is listed, not chosen
 
 
 def test_an_applicant_nobody_mentored_cannot_add_themself(

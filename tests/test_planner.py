@@ -903,3 +903,24 @@ def test_a_flood_of_commands_is_answered_a_few_each_run_oldest_first_each_once()
     # Every comment got exactly one reply, in the order they were written.
     assert answered == [str(c.id) for c in story.comments if c.author == "eve"]
     assert story.plan(t + timedelta(hours=5), site=SITE).actions == ()
+
+
+def test_a_doubled_bot_comment_is_healed_by_deleting_the_later_one() -> None:
+    """Two racing runs both posted (issue 10, finding 6): the next run deletes the later
+    comment, keeps the first, and a run after that (``run`` plans again) wants nothing."""
+    story = paired()
+    first = story.comments[-1]
+    story.comment(BOT, first.body, first.created_at)  # the same marker, a later id
+    later = story.comments[-1].id
+    result = story.run(PAIRED_AT + DAY)
+    assert summary(result.actions) == [f"delete comment {later} (a duplicate paired:mo)"]
+    assert [c.id for c in story.comments].count(first.id) == 1
+    assert later not in [c.id for c in story.comments]
+
+
+def test_healing_keeps_a_comment_with_a_marker_of_its_own_and_ignores_other_authors() -> None:
+    story = paired()
+    paired_body = story.comments[-1].body
+    story.comment("mallory", paired_body, PAIRED_AT + DAY)  # anyone can paste a marker
+    story.comment(BOT, paired_body + "\n<!-- mentoring:extra:1 -->", PAIRED_AT + DAY)
+    assert not [a for a in story.plan(PAIRED_AT + DAY).actions if "delete" in a.describe()]

@@ -357,3 +357,34 @@ def test_a_labelled_issue_someone_else_opened_is_not_the_dashboard(
     assert "#1 has the label 'mentoring: dashboard' but was not opened by" in out
     [made] = created_issues(sandbox)
     assert made["issue"] == 2
+
+
+def test_open_applications_carrying_a_former_label_name_are_reported(
+    sandbox: Sandbox, root: Path, tmp_path: Path
+) -> None:
+    """Issue 10, finding 8: a label made anew instead of renamed leaves the old one on
+    open applications; setup names them (one list request), and nothing else changes."""
+    sandbox.set_permission("cora", "admin")
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('paused: "mentoring: paused"', 'paused: ["on hold", "mentoring: paused"]'),
+        encoding="utf-8",
+    )
+    stale = sandbox.open_issue("alice", "Mentee application", "", ["application"])
+    sandbox.add_labels(stale, "cora", ["mentoring: paused"])
+    fine = sandbox.open_issue("bob", "Mentee application", "", ["application"])
+    sandbox.add_labels(fine, "cora", ["on hold"])
+    sandbox.clear_logs()
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert f"#{stale} carries 'mentoring: paused', a former name of `labels.paused`" in summary
+    assert f"#{fine} carries" not in summary
+    lists = [
+        r
+        for r in sandbox.request_log
+        if r["method"] == "GET"
+        and r["path"].endswith("/issues")
+        and r["query"].get("labels") == "application"
+    ]
+    assert len(lists) == 1  # the dashboard's own look-up aside

@@ -95,6 +95,9 @@ ACTIONS: dict[str, dict[str, tuple[_Check, bool]]] = {
     "close": {ISSUE: (_number, True), "reason": (_reason, False)},
     "reopen": {ISSUE: (_number, True)},
     "edit_body": {ISSUE: (_number, True), "body": (_text, True)},
+    # A maintainer renames a label on GitHub (PATCH /labels/{name}) and, for a label the
+    # config names, renames it there too, keeping the old name as a former one.
+    "rename_label": {"from": (_text, True), "to": (_text, True)},
     "merge_pull_request": {
         "title": (_text, False),
         "body": (_text, False),

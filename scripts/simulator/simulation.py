@@ -399,6 +399,10 @@ class Simulation:
             number = sb.open_issue(by, title or "Untitled", body, labels=labels)
             self.opened.append(number)
             return issue_run("opened", number)
+        if kind == "rename_label":
+            sb.rename_label(spec["from"], spec["to"])
+            self._rename_in_config(spec["from"], spec["to"])
+            return []  # a label's own events start none of the workflows
         number = int(spec.get("issue", 0))
         if kind in ("assign", "unassign"):
             (sb.assign if kind == "assign" else sb.unassign)(number, by, spec["users"])
@@ -458,6 +462,18 @@ class Simulation:
         changed = next((c for c in sb.comments(number) if c["id"] == comment["id"]), comment)
         payload = {"action": action, "issue": sb.issue(number), "comment": changed, **extra}
         return [Run(later, f"issue_comment.{action}", self._payload(sb, by, payload))]
+
+    def _rename_in_config(self, old: str, new: str) -> None:
+        """The README's rename procedure: the new name first, the old one kept after it."""
+        path = self.checkout / ".github" / "mentoring.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        labels = data.get("labels") or {}
+        for key, value in labels.items():
+            names = [value] if isinstance(value, str) else list(value)
+            if names and names[0].lower() == old.lower():
+                labels[key] = [new, *names]
+        data["labels"] = labels
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
         current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
@@ -544,6 +560,8 @@ def _permitted(sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> None:
     triage = ROLES.index(role) >= ROLES.index("triage")
     if kind in (*_NEEDS_TRIAGE, *_AUTHOR_MAY):
         author = sb.issue(int(spec.get("issue", 0)))["user"]["login"]  # 404 if there is none
+    if kind == "rename_label" and ROLES.index(role) < ROLES.index("write"):
+        raise ApiError(403, f"{by} has {role!r} access; renaming a label needs write or more")
     if kind in _NEEDS_TRIAGE and not triage:
         raise ApiError(403, f"{by} has {role!r} access; {kind} needs triage or more")
     if kind in _AUTHOR_MAY and not triage and author.lower() != by.lower():

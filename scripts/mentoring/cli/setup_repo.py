@@ -319,6 +319,23 @@ def sync_labels(repo: Probes, config: Config, report: Report, dry_run: bool) -> 
     return writes
 
 
+def check_former_labels(
+    config: Config, applications: list[tuple[int, tuple[str, ...], str]], report: Report
+) -> None:
+    """Open applications still carrying a label's former name (made anew, not renamed)."""
+    former = {name.casefold(): key for key, name in config.labels.formers}
+    for number, labels, _ in applications:
+        for name in labels:
+            key = former.get(name.casefold())
+            if key is not None:
+                report.add(
+                    WARNING,
+                    f"Open application #{number} carries {name!r}, a former name of"
+                    f" `labels.{key}`: relabel it {getattr(config.labels, key)!r}, or rename"
+                    " the label on GitHub instead of keeping two.",
+                )
+
+
 def check_coordinators(repo: Probes, config: Config, report: Report) -> None:
     """New applications are assigned to the coordinators: each must be assignable."""
     for login in config.coordinators:
@@ -439,6 +456,9 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
             issues = Repo(client, full_name, bot_login=config.bot)
             web = links_for(env, full_name).repository
             setup_dashboard(issues, access, config, report, args.dry_run, web)
+            if config.labels.formers:
+                applications = repo.open_issues_labelled(config.application.label)
+                check_former_labels(config, applications, report)
             report.add(INFO, WORKFLOW_TOKENS.format(workflow_permissions(args.root)))
     except GitHubError as exc:
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")

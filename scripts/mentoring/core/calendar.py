@@ -93,11 +93,18 @@ def _intervals(
     return intervals
 
 
-def label_intervals(events: Iterable[Event], label: str, now: datetime) -> list[Interval]:
-    """Intervals during which ``label`` was on the issue; one still on ends at ``now``."""
+def label_intervals(
+    events: Iterable[Event], label: str | tuple[str, ...], now: datetime
+) -> list[Interval]:
+    """Intervals during which ``label`` was on the issue; one still on ends at ``now``.
+
+    ``label`` may be several names, the one in use and former ones: renaming a label
+    does not rewrite old timeline events, which keep the old name.
+    """
+    names = {n.lower() for n in ((label,) if isinstance(label, str) else label)}
 
     def is_(kind: str) -> EventTest:
-        return lambda e: e.kind == kind and (e.label or "").lower() == label.lower()
+        return lambda e: e.kind == kind and (e.label or "").lower() in names
 
     return _intervals(events, now, is_("labeled"), is_("unlabeled"))
 

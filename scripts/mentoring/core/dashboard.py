@@ -197,7 +197,7 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
     ready_since = None
     pull = False
     if state == READY:
-        ready = label_intervals(events, config.labels.ready, now)
+        ready = label_intervals(events, config.labels.names("ready"), now)
         ready_since = ready[-1][0] if ready else issue.updated_at
         pull = any(
             e.kind == "cross-referenced" and e.source_is_pull and e.at >= ready_since

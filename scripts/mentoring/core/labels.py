@@ -78,7 +78,7 @@ def wanted_labels(config: Config) -> tuple[LabelSpec, ...]:
     names = {"application": config.application.label}
     if config.mentor_registration is not None:
         names["mentor_registration"] = config.mentor_registration.label
-    names.update(vars(config.labels))
+    names.update(config.labels.current())
     return tuple(LabelSpec(name, COLOURS[role], DESCRIPTIONS[role]) for role, name in names.items())
 
 

@@ -221,6 +221,20 @@ class EditIssue:
         return "reopen and edit the body" if self.reopen else "edit the body"
 
 
+@dataclass(frozen=True)
+class DeleteComment:
+    """Delete one of the bot's comments: a later duplicate of a marker (two racing runs)."""
+
+    issue: int
+    comment_id: int
+    kind: str
+    key: str | None
+
+    def describe(self) -> str:
+        key = f":{self.key}" if self.key else ""
+        return f"delete comment {self.comment_id} (a duplicate {self.kind}{key})"
+
+
 Action = (
     PostComment
     | EditComment
@@ -231,4 +245,5 @@ Action = (
     | Close
     | CreateIssue
     | EditIssue
+    | DeleteComment
 )

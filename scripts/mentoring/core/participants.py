@@ -182,6 +182,14 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
             f"no mentor was ever assigned on #{usable[0].number}, so this mentorship"
             " cannot graduate yet. A coordinator assigns the mentor on the issue first."
         ]
+    if entry.issue is None:
+        # Graduation is decided by any run from the entry's issue: without one, only the
+        # run of this pull request could, and a lost run would lose the graduation.
+        best = sorted(usable, key=lambda i: (i.state != "open", not i.had_mentor, -i.number))
+        return [
+            f"add `issue: {best[0].number}` to this entry: the number of the mentorship"
+            f" issue it concludes (theirs: {numbers})."
+        ]
     if not entry.mentors:
         return []
     if any(_mentors_match(entry.mentors, i.mentors) for i in usable):
@@ -194,8 +202,6 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
         f" {actual}. List the mentors assigned on the issue, or ask a coordinator to"
         " assign the right people there."
     )
-    if len(usable) > 1 and entry.issue is None:
-        message += f" (This person has several application issues: {numbers}; add `issue:`.)"
     return [message]
 
 

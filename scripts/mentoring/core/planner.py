@@ -34,6 +34,7 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.closing import closing_pull_request
+from mentoring.core.healing import duplicate_deletions
 from mentoring.core.logins import is_login
 from mentoring.core.model import (
     PERIODIC,
@@ -183,7 +184,7 @@ def facts(
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
     events = snapshot.events
-    pauses = label_intervals(events, config.labels.paused, now)
+    pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
     missing = tuple(f.label for f in forms.missing_required(form, answers, required))
@@ -301,6 +302,8 @@ def plan(
     """
     f = facts(snapshot, config, now, site, registered, applications)
     draft = _Draft(f, renderer)
+    # First, whatever else is due: a comment two racing runs both posted goes (finding 6).
+    draft.actions += duplicate_deletions(f.issue.number, f.posted)
     entry = participants.get(f.mentee.lower())
     through = pull_request if just_added else None
     if entry is not None and _concludes(entry, f, through, closes):

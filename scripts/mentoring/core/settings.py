@@ -49,6 +49,21 @@ class Labels:
     graduated: str
     ready: str = "mentoring: ready"
     dashboard: str = "mentoring: dashboard"
+    # Former names, as (key, name) pairs: a label renamed on GitHub keeps its old name
+    # in old timeline events, so those still count (``paused: [new, old]`` in the config).
+    formers: tuple[tuple[str, str], ...] = ()
+
+    def former(self, key: str) -> tuple[str, ...]:
+        """The former names of the label ``key`` (``paused``, ``ready``, ...)."""
+        return tuple(name for k, name in self.formers if k == key)
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """The name in use, then the former ones: what timeline events may carry."""
+        return (getattr(self, key), *self.former(key))
+
+    def current(self) -> dict[str, str]:
+        """Each key's name in use."""
+        return {k: v for k, v in vars(self).items() if k != "formers"}
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ class _Validator:
         graduation = self.section("graduation")
         app = self.application(application)
         mentors = self.mentor_registration()
-        label_values = Labels(**{k: self.text(v, ("labels", k)) for k, v in labels.items()})
+        label_values = self.labels(labels)
         self.unique_labels(label_values, app, mentors)
         return Config(
             coordinators=self.coordinators(),
@@ -399,6 +399,27 @@ class _Validator:
         label = self.text(section["label"], ("mentor_registration", "label"))
         return MentorRegistration(form=name, label=label, form_spec=form)
 
+    def labels(self, section: dict[str, Any]) -> Labels:
+        """Each key a name, or a list: the name in use first, then former names."""
+        current: dict[str, str] = {}
+        formers: list[tuple[str, str]] = []
+        for key, value in section.items():
+            path = ("labels", key)
+            if isinstance(value, list):
+                if not value:
+                    raise self.error(
+                        path,
+                        f"`labels.{key}` is an empty list.",
+                        "Write the label's name, or a list with the name in use first and"
+                        " former names after it.",
+                    )
+                names = [self.text(v, (*path, i)) for i, v in enumerate(value)]
+                current[key] = names[0]
+                formers += [(key, name) for name in names[1:]]
+            else:
+                current[key] = self.text(value, path)
+        return Labels(**current, formers=tuple(formers))
+
     def unique_labels(
         self, labels: Labels, app: Application, mentors: MentorRegistration | None
     ) -> None:
@@ -407,7 +428,8 @@ class _Validator:
         named = [(("application", "label"), app.label)]
         if mentors:
             named.append((("mentor_registration", "label"), mentors.label))
-        named += [(("labels", k), v) for k, v in vars(labels).items()]
+        named += [(("labels", k), v) for k, v in labels.current().items()]
+        named += [(("labels", k), v) for k, v in labels.formers]
         seen: dict[str, tuple] = {}
         for path, value in named:
             key = value.casefold()

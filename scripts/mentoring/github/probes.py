@@ -67,6 +67,15 @@ class Probes:
                 for lb in self._repo.get_labels()
             ]
 
+    def open_issues_labelled(self, label: str) -> list[tuple[int, tuple[str, ...], str]]:
+        """Number, labels and body of every open issue with ``label`` (one request per 100)."""
+        with translated():
+            return [
+                (i.number, tuple(lb.name for lb in i.labels), i.body or "")
+                for i in self._repo.get_issues(state="open", labels=[label])
+                if i.pull_request is None
+            ]
+
     def create_label(self, spec: LabelSpec) -> None:
         """Create a label."""
         with translated():

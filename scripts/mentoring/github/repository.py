@@ -25,6 +25,7 @@ from mentoring.core.model import (
     Close,
     Comment,
     CreateIssue,
+    DeleteComment,
     EditComment,
     EditIssue,
     Event,
@@ -291,6 +292,8 @@ class Repo:
             case EditIssue():
                 state = {"state": "open"} if action.reopen else {}
                 self._write(lambda: handle.edit(body=action.body, **state), action)
+            case DeleteComment():
+                self._write(functools.partial(self._delete_comment, action.comment_id), action)
 
     def create_issue(self, action: CreateIssue) -> Issue:
         """Create an issue once: after a failure whose response was lost, look for it
@@ -322,6 +325,16 @@ class Repo:
             f"{self._repo.url}/issues/comments/{action.comment_id}",
             input={"body": action.body},
         )
+
+    def _delete_comment(self, comment_id: int) -> None:
+        # One DELETE, without reading the comment first (PyGithub would GET it).
+        try:
+            self._repo.requester.requestJsonAndCheck(
+                "DELETE", f"{self._repo.url}/issues/comments/{comment_id}"
+            )
+        except GithubException as exc:
+            if exc.status != 404:  # already gone (another run healed it): the goal is met
+                raise
 
     @staticmethod
     def _remove_label(handle: Any, label: str) -> None:

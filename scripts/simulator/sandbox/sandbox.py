@@ -194,6 +194,11 @@ class Sandbox:
         with self.lock:
             self.state.edit_comment(by, comment_id, body)
 
+    def rename_label(self, old: str, new: str) -> None:
+        """Rename a repository label: issues carry the new name, old events keep the old."""
+        with self.lock:
+            self.state.update_label(old, new, None, None)
+
     def delete_comment(self, comment_id: int, by: str) -> None:
         with self.lock:
             self.state.delete_comment(by, comment_id)
