@@ -1,6 +1,6 @@
 """Build year-long mentorships straight into a sandbox, as if the bot had run all year.
 
-Used by ``bench_schedule.py`` and by ``tests/test_budget.py``: people's and the bot's
+Used by ``bench_schedule.py`` and by ``tests/cli/test_budget.py``: people's and the bot's
 actions go through the sandbox's own methods (no HTTP), in time order, with the markers
 the bot writes, so that a scheduled run over them has only the work left ``due``.
 """

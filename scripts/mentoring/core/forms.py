@@ -8,7 +8,7 @@ an answer stays part of it. Loading a form file is ``mentoring.files.forms``; wr
 body as GitHub does is the simulator's (``simulator.issue_forms``).
 
 What GitHub writes (verified against real issue bodies and GitHub's own parser, see
-``tests/test_forms.py``):
+``tests/files/test_forms.py``):
 
 - sections are ``### {label}\\n\\n{answer}``, joined by a blank line;
 - an empty input, textarea or dropdown is ``_No response_``;

@@ -1,0 +1,321 @@
+"""The dashboard's pure part: rows in, attention items, body and notices out.
+
+Golden files (tests/golden/dashboard/*.md) hold the rendered body and notice; after a
+wording change run ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/core/test_dashboard.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mentoring.core import dashboard as dash
+from mentoring.core import dashboard_view as view
+from mentoring.core.dashboard_plan import DUPLICATE, plan_dashboard
+from mentoring.core.model import (
+    MARKER_RE,
+    Close,
+    Comment,
+    CreateIssue,
+    EditIssue,
+    Issue,
+    PostComment,
+)
+from mentoring.core.registration import RegisteredMentor
+from mentoring.core.render import Renderer
+from paths import TESTS_DIR
+from planner_cases import CONFIG
+
+GOLDEN = TESTS_DIR / "golden" / "dashboard"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+NOW = datetime(2026, 9, 15, 6, 17, tzinfo=UTC)
+LINKS = view.Links("https://github.com/astropy/mentoring")
+DAY = timedelta(days=1)
+
+
+def ago(days: int) -> datetime:
+    return NOW - days * DAY
+
+
+ROWS = [
+    dash.Row(1, "nia", dash.NEEDS_INFO, ago(3), missing=("Your availability",)),
+    dash.Row(2, "wes", dash.WAITING, ago(50), role="Reviewer", waiting_since=ago(45)),
+    dash.Row(
+        3,
+        "ava",
+        dash.ACTIVE,
+        ago(200),
+        role="Maintainer of astropy.io.fits\nbecause I love FITS",
+        mentors=("mo",),
+        started=ago(190),
+        age_months=6,
+        mentee_reply=ago(80),
+        mentor_reply=ago(70),
+        last_checkin=("review 6", ago(5)),
+        next_checkin=("check-in 7", ago(-25)),
+        review_reminded=ago(1),
+    ),
+    dash.Row(
+        4,
+        "pam",
+        dash.PAUSED,
+        ago(300),
+        mentors=("mo",),
+        started=ago(280),
+        age_months=5,
+        pauses=((ago(120), NOW),),
+        last_checkin=("check-in 5", ago(130)),
+    ),
+    dash.Row(
+        5,
+        "rey",
+        dash.READY,
+        ago(400),
+        mentors=("dan",),
+        started=ago(390),
+        age_months=12,
+        ready_since=ago(40),
+    ),
+    dash.Row(6, "gus", dash.GRADUATED, ago(380), mentors=("dan",), ended=ago(20)),
+    dash.Row(7, "dee", dash.DECLINED, ago(60), ended=ago(55), from_timeline=False),
+    dash.Row(8, "old", dash.DECLINED, ago(300), ended=ago(200), from_timeline=False),
+]
+MENTORS = [RegisteredMentor("mo", 20, 1), RegisteredMentor("dan", 21, 2)]
+
+
+def items() -> list[dash.Item]:
+    return dash.attention(ROWS, dash.mentor_loads(ROWS, MENTORS), CONFIG.cadence, NOW)
+
+
+def body(rows=ROWS) -> str:
+    loads = dash.mentor_loads(rows, MENTORS)
+    found = dash.attention(rows, loads, CONFIG.cadence, NOW)
+    figures = dash.figures(rows, loads, 12, NOW)
+    return view.body(Renderer(), CONFIG, rows, found, figures, LINKS, NOW)
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.md"
+    if UPDATE:
+        path.write_text(text + "\n", encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1"
+    assert text + "\n" == path.read_text(encoding="utf-8")
+
+
+def test_golden_body() -> None:
+    golden("body", body())
+
+
+def test_golden_notice() -> None:
+    golden("notice", view.notice(Renderer(), CONFIG, items()))
+
+
+def test_every_kind_of_attention_item_once_with_its_since() -> None:
+    found = {(i.issue, i.kind): i.since for i in items()}
+    assert found == {
+        (2, dash.WAITING_FOR_MENTOR): ago(45),
+        (3, dash.STALLED): ago(70),  # the latest reply, by the mentor
+        (3, dash.REVIEW_UNANSWERED): ago(1),
+        (4, dash.LONG_PAUSE): ago(120),
+        (5, dash.READY_NO_PULL): ago(40),
+        (20, dash.OVER_CAPACITY): ago(190),  # mo: two running mentorships, capacity 1
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "change"),
+    [
+        (1, {"waiting_since": ago(29)}),  # waited less than mentor_wait_days
+        (2, {"mentor_reply": ago(10)}),  # a mentor wrote recently: not stalled
+        (3, {"pauses": ((ago(80), NOW),)}),  # paused less than long_pause_days
+        (4, {"pull_request": True}),  # ready, and a pull request refers to it
+    ],
+)
+def test_an_item_leaves_when_resolved(row: int, change: dict) -> None:
+    rows = list(ROWS)
+    rows[row] = replace(rows[row], **change)
+    kinds = {(i.issue, i.kind) for i in dash.attention(rows, [], CONFIG.cadence, NOW)}
+    gone = {
+        1: (2, dash.WAITING_FOR_MENTOR),
+        2: (3, dash.STALLED),
+        3: (4, dash.LONG_PAUSE),
+        4: (5, dash.READY_NO_PULL),
+    }[row]
+    assert gone not in kinds
+
+
+def test_figures() -> None:
+    loads = dash.mentor_loads(ROWS, MENTORS)
+    f = dash.figures(ROWS, loads, 12, NOW)
+    assert (f.active, f.paused, f.ready, f.graduated_all) == (1, 1, 1, 12)
+    assert f.applications_12m == 6  # opened within 365 days
+    assert f.median_days_to_pairing == 15  # #3 10 days, #4 20 (#5 was paired over a year ago)
+    assert f.median_months_to_graduation == pytest.approx(360 / (365.25 / 12))
+    assert (f.mentors, f.mentees_with_mentors, f.places, f.over_capacity) == (2, 3, 3, ("mo",))
+
+
+def test_the_table_lists_open_and_recently_closed_by_state() -> None:
+    text = body()
+    numbers = [int(n) for n in re.findall(r"^\| #(\d+) \|", text, re.M)]
+    assert numbers == [1, 2, 3, 4, 5, 6, 7]  # #8 closed 200 days ago: past closed_days
+
+
+HOSTILE = "@everyone <!-- mentoring:graduated --> | **x** [a](javascript:x) #1 `{{ 7*7 }}` &amp;"
+
+
+def test_user_text_in_a_cell_is_inert() -> None:
+    cell = view.text_cell(HOSTILE, 200)
+    assert "<!--" not in cell
+    assert "|" not in cell.replace("\\|", "")
+    assert "@everyone" not in cell
+    assert "#1" not in cell
+    assert "[a](" not in cell
+    assert "**" not in cell
+    text = body([replace(ROWS[2], role=HOSTILE, mentee="ava")])
+    assert MARKER_RE.findall(text) == [("dashboard", "")]
+    assert "| @\u2060everyone &lt;\\!-- mentoring:graduated --&gt;… |" in text
+    assert view.text_cell("{{ 7*7 }}") == "\\{\\{ 7\\*7 \\}\\}"  # as typed, not evaluated
+
+
+def test_mermaid_labels_have_no_syntax() -> None:
+    assert view.mermaid_label('12 a:b;c#d%%e"f') == "12 abcdef"
+    graph, _ = view.chart(ROWS, NOW)
+    for line in graph.splitlines()[3:]:
+        if line.strip().startswith("section"):
+            assert re.fullmatch(r"    section [A-Za-z0-9 ._-]+", line)
+        else:
+            assert re.fullmatch(
+                r"    (mentoring|paused) :(active|done|crit), m\d+s\d+,"
+                r" \d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d",
+                line,
+            ), line
+
+
+def test_the_chart_shows_pauses_and_ends_running_bars_at_the_month_end() -> None:
+    graph, left_out = view.chart(ROWS, NOW)
+    assert left_out == 0
+    assert "    paused :crit, m4s1, 2026-05-18, 2026-10-01" in graph
+    assert "    mentoring :active, m3s0, 2026-03-09, 2026-10-01" in graph
+
+
+def many(n: int, role: str = "Maintainer of a sub-package") -> list[dash.Row]:
+    return [
+        dash.Row(
+            i,
+            f"mentee-{i}",
+            dash.ACTIVE,
+            ago(400),
+            role=role,
+            mentors=(f"mentor-{i % 50}",),
+            started=ago(300 - i),
+            age_months=7,
+            mentee_reply=ago(3),
+            mentor_reply=ago(4),
+            last_checkin=("check-in 7", ago(10)),
+            next_checkin=("check-in 8", ago(-20)),
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def test_200_mentorships_fit_in_one_body() -> None:
+    text = body(many(200))
+    assert len(text) <= view.LIMIT
+    assert len(re.findall(r"^\| #\d+ \|", text, re.M)) == 200
+    assert "160 that started earliest are left out" in text
+
+
+def test_what_does_not_fit_is_said_and_linked() -> None:
+    worst = "&" * 200  # each escapes to five characters: 40 of them per cell
+    text = body(many(400, worst))
+    assert len(text) <= view.LIMIT
+    shown = len(re.findall(r"^\| #\d+ \|", text, re.M))
+    assert 0 < shown < 400
+    assert f"{400 - shown} of 400 applications are left out of this table" in text
+    assert LINKS.runs in text
+    assert "is%3Aclosed" in text
+    assert "The chart is left out" in text
+
+
+# --- the dashboard issue itself ----------------------------------------------------------
+
+
+def issue(number: int, author: str = "github-actions[bot]", **kw) -> Issue:
+    fields = dict(
+        title="Mentoring dashboard",
+        body="old",
+        author=author,
+        state="open",
+        state_reason=None,
+        labels=("mentoring: dashboard",),
+        assignees=(),
+        created_at=ago(100 - number),
+        updated_at=ago(1),
+    )
+    return Issue(number, **{**fields, **kw})
+
+
+def test_none_yet_creates_it_and_announces_everything() -> None:
+    p = plan_dashboard([], "text", items(), set(), CONFIG, Renderer())
+    create, notice = p.actions
+    assert create == CreateIssue("Mentoring dashboard", "text", ("mentoring: dashboard",))
+    assert isinstance(notice, PostComment)
+    assert notice.issue == 0
+
+
+def test_two_keep_the_oldest_and_close_the_other_as_a_duplicate() -> None:
+    p = plan_dashboard([issue(9), issue(4)], "text", [], set(), CONFIG, Renderer())
+    assert p.issue is not None
+    assert p.issue.number == 4
+    edit, comment, close = p.actions
+    assert edit == EditIssue(4, "text")
+    assert (comment.issue, comment.kind) == (9, DUPLICATE)
+    assert "#4" in comment.body
+    assert close == Close(9, "duplicate")
+
+
+def test_unchanged_body_and_announced_items_mean_no_action() -> None:
+    found = items()
+    p = plan_dashboard(
+        [issue(4, body="text")], "text", found, {i.key for i in found}, CONFIG, Renderer()
+    )
+    assert p.actions == ()
+
+
+def test_only_new_items_are_announced() -> None:
+    found = items()
+    p = plan_dashboard([issue(4, body="t")], "t", found, {found[0].key}, CONFIG, Renderer())
+    (notice,) = p.actions
+    keys = [m["key"] for m in MARKER_RE.finditer(notice.body) if m["kind"] == dash.ATTENTION]
+    assert keys == [i.key for i in found[1:]]
+
+
+def test_a_labelled_issue_someone_else_opened_is_never_the_dashboard() -> None:
+    p = plan_dashboard([issue(3, author="mallory")], "text", [], set(), CONFIG, Renderer())
+    assert p.ignored == (3,)
+    assert isinstance(p.actions[0], CreateIssue)
+
+
+def test_a_closed_dashboard_is_reopened_not_recreated() -> None:
+    closed = issue(4, state="closed", state_reason="completed")
+    dup = issue(5, state="closed", state_reason="duplicate")
+    p = plan_dashboard([closed, dup], "text", [], set(), CONFIG, Renderer())
+    assert p.actions == (EditIssue(4, "text", reopen=True),)
+
+
+def test_only_the_bots_markers_count_as_announced() -> None:
+    marker = "<!-- mentoring:attention:3/stalled/2026-07-07 -->"
+    comments = [
+        Comment(1, "mallory", marker, ago(2)),
+        Comment(
+            2,
+            "github-actions[bot]",
+            "<!-- mentoring:attention:2/waiting-for-mentor/2026-08-01 -->",
+            ago(1),
+        ),
+    ]
+    assert dash.announced(comments, CONFIG.bot) == {"2/waiting-for-mentor/2026-08-01"}

@@ -1,0 +1,364 @@
+"""Every comment the bot writes, rendered and compared with tests/golden/<case>.md.
+
+A wording change is a reviewed diff: after changing a template, run
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/core/test_templates.py
+
+and commit the golden files with it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from mentoring.core.model import MARKER_RE, PostComment
+from mentoring.core.participants import Participant
+from mentoring.core.planner import _draft_entry, participant_entry
+from mentoring.core.render import TEMPLATES, Renderer
+from mentoring.core.site import Site
+from paths import TESTS_DIR
+from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
+
+GOLDEN = TESTS_DIR / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+# One fixed context, as the planner builds it from the shipped .github/mentoring.yml.
+BASE: dict[str, Any] = {
+    "mentee": "alice",
+    "mentors": ["mo"],
+    "coordinators": list(CONFIG.coordinators),
+    "program": CONFIG.program,
+    "handbooks": CONFIG.handbooks,
+    "cadence": CONFIG.cadence,
+    "participants_file": CONFIG.participants,
+    "issue_number": 7,
+    "unregistered": [],
+    "registration_url": None,
+}
+ENTRY = _draft_entry({"name": "Alice Example"}, "alice", ("mo",), 7)
+ENTRY_TWO_MENTORS = _draft_entry({"name": "Alice Example"}, "alice", ("mo", "mia"), 7)
+SITE = Site("astropy/mentoring", "https://github.com/astropy/mentoring", "main")
+READY = {
+    "reply": "ready",
+    "author": "mo",
+    "entry": ENTRY,
+    "repository": SITE,
+    "edit_url": SITE.edit_url("participants.yml"),
+    "ready_label": "mentoring: ready",
+    "nomination_url": None,
+}
+GRADUATE = participant_entry(
+    Participant(name="Alice Example", github="alice", role="reviewer", mentors=("mo",), issue=7)
+)
+
+# case name -> (template kind, marker key, context over BASE)
+CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
+    "welcome": ("welcome", None, {"answers_complete": True}),
+    "needs-info": (
+        "needs-info",
+        None,
+        {"missing": [FORM.field("role").label, FORM.field("availability").label]},
+    ),
+    "needs-info-one": ("needs-info", None, {"missing": [FORM.field("code_of_conduct").label]}),
+    "paired": (
+        "paired",
+        "mo",
+        {
+            "new_mentors": ["mo"],
+            "joining": False,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 2, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+        },
+    ),
+    "paired-two-mentors": (
+        "paired",
+        "mo,mia",
+        {
+            "mentors": ["mo", "mia"],
+            "new_mentors": ["mo", "mia"],
+            "joining": False,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 2, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+        },
+    ),
+    "paired-unregistered": (
+        "paired",
+        "mo",
+        {
+            "new_mentors": ["mo"],
+            "joining": False,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 2, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+            "unregistered": ["mo"],
+            "registration_url": SITE.new_issue_url("mentor-registration.yml"),
+        },
+    ),
+    "paired-replacement": (
+        "paired",
+        "mia",
+        {
+            "mentors": ["mia"],
+            "new_mentors": ["mia"],
+            "joining": True,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 4, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+        },
+    ),
+    "checkin": ("checkin", "1", {"period": 1, "months": 1, "entry": ENTRY}),
+    "checkin-month-4": ("checkin", "4", {"period": 4, "months": 4, "entry": ENTRY}),
+    "checkin-two-mentors": (
+        "checkin",
+        "1",
+        {"mentors": ["mo", "mia"], "period": 1, "months": 1, "entry": ENTRY_TWO_MENTORS},
+    ),
+    "review": ("review", "3", {"period": 3, "months": 3, "entry": ENTRY}),
+    "review-two-mentors": (
+        "review",
+        "3",
+        {"mentors": ["mo", "mia"], "period": 3, "months": 3, "entry": ENTRY_TWO_MENTORS},
+    ),
+    "review-reminder": (
+        "review-reminder",
+        "3",
+        {"period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
+    ),
+    "review-reminder-two-mentors": (
+        "review-reminder",
+        "3",
+        {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
+    ),
+    "waiting": ("waiting", None, {}),
+    "unpaired": ("unpaired", "1", {}),
+    "unpaired-contact": (
+        "unpaired",
+        "1",
+        {"program": replace(CONFIG.program, contact="mentoring@example.org")},
+    ),
+    "ready-reminder": ("ready-reminder", "1", {"days": 30}),
+    "names-other": ("names-other", None, {"named": "bob"}),
+    "duplicate": ("duplicate", None, {"others": [3]}),
+    "command-ready": ("command", "1001", READY),
+    "command-ready-nomination": (
+        "command",
+        "1001",
+        {**READY, "nomination_url": "https://example.org/nominate", "mentors": ["mo", "mia"]},
+    ),
+    "command-paused": ("command", "1001", {"reply": "paused", "author": "alice", "reason": ""}),
+    "command-paused-reason": (
+        "command",
+        "1001",
+        {"reply": "paused", "author": "alice", "reason": "exams @cora `x` <!-- mentoring:a -->"},
+    ),
+    "command-resumed": ("command", "1001", {"reply": "resumed", "author": "alice"}),
+    "command-mentor": ("command", "1001", {"reply": "mentor", "author": "cora"}),
+    "command-help": ("command", "1001", {"reply": "help", "author": "zed"}),
+    **{
+        f"command-refused-{why}": (
+            "command",
+            "1001",
+            {
+                "reply": "refused",
+                "author": "zed",
+                "why": why,
+                "command": command,
+                "allowed": "a mentor of this issue or a coordinator",
+            },
+        )
+        for why, command in [
+            ("role", "ready"),
+            ("closed", "pause"),
+            ("edited", "ready"),
+            ("not-paused", "resume"),
+            ("already-paused", "pause"),
+            ("not-paired", "ready"),
+            ("already-ready", "ready"),
+            ("already-mentor", "mentor"),
+        ]
+    },
+    "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
+    "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
+    "graduated-two-mentors": (
+        "graduated",
+        None,
+        {"mentors": ["mo", "mia"], "entry": GRADUATE, "pull_request": 42},
+    ),
+}
+# Templates other modules render; listed only while the template exists.
+OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
+    "registration-welcome": ("registration-welcome", None, {"mentor": "mo"}),
+    "schedule-health": (
+        "schedule-health",
+        "2026-04-20",
+        {"workflow": "Mentoring", "kind": "review", "due": at(2026, 4, 20, 5), "days": 9},
+    ),
+}
+CASES.update(
+    (name, case) for name, case in OTHER_CASES.items() if (TEMPLATES / f"{case[0]}.md.j2").exists()
+)
+
+
+def render(case: str) -> str:
+    kind, key, extra = CASES[case]
+    return Renderer().comment(kind, key, **{**BASE, **extra})
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case: str) -> None:
+    text = render(case) + "\n"
+    path = GOLDEN / f"{case}.md"
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with UPDATE_GOLDEN=1 to create it"
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"tests/golden/{case}.md",
+                f"rendered {CASES[case][0]}.md.j2",
+            )
+        )
+        pytest.fail(
+            f"{case} differs from its golden file (UPDATE_GOLDEN=1 rewrites it):\n{diff}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_comment_ends_with_its_one_marker(case: str) -> None:
+    kind, key, _ = CASES[case]
+    text = render(case)
+    assert MARKER_RE.findall(text) == [(kind, key or "")]
+    assert text.count("<!--") == 1
+    last = text.splitlines()[-1]
+    assert MARKER_RE.fullmatch(last)
+    assert text.endswith("\n\n" + last)  # a blank line before it: it never joins a paragraph
+
+
+def test_every_template_has_a_golden_case_and_every_golden_file_a_case() -> None:
+    kinds = {kind for kind, _, _ in CASES.values()}
+    templates = {p.name.removesuffix(".md.j2") for p in TEMPLATES.glob("*.md.j2")}
+    assert templates <= kinds, (
+        f"templates without a golden case: {sorted(templates - kinds)}: add one to CASES in"
+        " tests/core/test_templates.py and run UPDATE_GOLDEN=1 .venv/bin/python -m pytest"
+        " tests/core/test_templates.py"
+    )
+    stale = {p.stem for p in GOLDEN.glob("*.md")} - set(CASES) - set(OTHER_CASES)
+    assert not stale, f"golden files without a case (delete them): {sorted(stale)}"
+
+
+def test_golden_comments_have_no_leftovers_of_templating() -> None:
+    for case in CASES:
+        text = render(case)
+        for leftover in ("{{", "}}", "{%", "%}", "None", "\n\n\n", " \n"):
+            assert leftover not in text, (case, leftover)
+
+
+# ------------------------------------------------ the planner's real context, strictly
+
+
+def _story_kinds() -> dict[str, PostComment]:
+    """Run plans that between them write every kind of comment; the first of each."""
+    found: dict[str, PostComment] = {}
+
+    def keep(actions) -> None:
+        for action in comments_of(actions):
+            found.setdefault(action.kind, action)
+
+    incomplete = Story(body=body(role=""))
+    keep(incomplete.plan(T0).actions)
+
+    story = Story()
+    keep(story.run(T0).actions)
+    keep(story.run(T0 + 30 * DAY).actions)  # waiting
+    story.assign("mo", at(2026, 3, 1, 5))
+    keep(story.run(at(2026, 3, 1, 6)).actions)  # paired
+    for i, (who, text) in enumerate(
+        [("zed", "/help"), ("alice", "/pause exams"), ("alice", "/resume"), ("zed", "/ready")]
+    ):
+        story.comment(who, text, at(2026, 3, 1, 7, i))
+        for action in comments_of(story.run(at(2026, 3, 1, 7, i)).actions):
+            found.setdefault(f"command-{action.body.split()[0]}", action)
+    for when in daily(at(2026, 3, 2), at(2026, 6, 20)):
+        keep(story.run(when).actions)  # checkin, review, review-reminder
+    story.unassign("mo", at(2026, 6, 20)).assign("mia", at(2026, 6, 20))
+    replaced = story.run(at(2026, 6, 20, 1)).actions
+    assert [a.kind for a in comments_of(replaced)] == ["paired"]
+    found["paired-replacement"] = comments_of(replaced)[0]
+    grads = {"alice": Participant(name="Alice", github="alice", issue=1)}
+    keep(story.run(at(2026, 6, 21), graduates=grads, pull_request=9).actions)
+    return found
+
+
+def test_the_planners_context_renders_every_template_strictly() -> None:
+    # Renderer uses StrictUndefined: a template naming a variable the planner does not
+    # pass raises here instead of writing an empty string into a comment.
+    found = _story_kinds()
+    planner_kinds = {
+        "welcome",
+        "needs-info",
+        "paired",
+        "paired-replacement",
+        "checkin",
+        "review",
+        "review-reminder",
+        "waiting",
+        "graduated",
+        "command-Commands",
+        "command-Paused:",
+        "command-Resumed.",
+        "command-Only",
+    }
+    assert set(found) == planner_kinds
+    for name, action in found.items():
+        assert MARKER_RE.findall(action.body) == [(action.kind, action.key or "")], name
+        assert action.body.count("<!--") == 1, name
+        assert "{{" not in action.body
+    assert "With #9 merged" in found["graduated"].body
+    assert "next check-in is due on **Wednesday 1 July 2026**" in found["paired-replacement"].body
+
+
+def test_an_undefined_variable_fails_loudly(tmp_path: Path) -> None:
+    (tmp_path / "checkin.md.j2").write_text("Hello {{ mentee }}, {{ not_passed }}")
+    with pytest.raises(jinja2.UndefinedError, match="not_passed"):
+        Renderer(tmp_path).comment("checkin", 1, mentee="alice")
+    with pytest.raises(jinja2.UndefinedError, match="months"):
+        Renderer().comment("checkin", 1, **BASE)
+
+
+def test_user_text_in_the_context_is_never_evaluated(tmp_path: Path) -> None:
+    text = Renderer().comment(
+        "graduated",
+        None,
+        **{**BASE, "entry": "- name: '{{ 7*7 }} {% raw %}'", "pull_request": None},
+    )
+    assert "{{ 7*7 }} {% raw %}" in text
+    assert "49" not in text
+
+
+def test_dates_are_written_in_full_in_utc() -> None:
+    text = Renderer().comment(
+        "review-reminder",
+        "3",
+        **{
+            **BASE,
+            "period": 3,
+            "months": 3,
+            "asked": at(2026, 4, 20, 23, 59) + timedelta(minutes=1),
+        },
+    )
+    assert "Tuesday 21 April 2026" in text

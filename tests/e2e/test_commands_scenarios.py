@@ -1,0 +1,266 @@
+"""Commands end to end: comments people write, through the sandbox and the real
+reconcile.py, as the workflows run it. Each reply is found by the time of the comment
+it answers (its run starts a few seconds after the comment)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run
+
+from mentoring.cli import reconcile
+from paths import ROOT_DIR
+from simulator.simulation import Simulation
+
+READY = "mentoring: ready"
+GRADUATED = "mentoring: graduated"
+REFUSED_ROLE_READY = "can use `/ready` here, so nothing was changed."
+REFUSED_ROLE_PAUSE = "can use `/pause` here, so nothing was changed."
+
+
+def _at(day: int, hour: int = 10, minute: int = 0) -> str:
+    return f"2026-01-{day:02d}T{hour:02d}:{minute:02d}:00Z"
+
+
+def _say(at: str, by: str, body: str, issue: int = 1) -> dict[str, Any]:
+    return {"at": at, "by": by, "comment": {"issue": issue, "body": body}}
+
+
+def _apply(at: str, by: str) -> dict[str, Any]:
+    answers = {**ANSWERS, "name": by.title()}
+    return {
+        "at": at,
+        "by": by,
+        "open_issue": {"template": "mentee-application.yml", "answers": answers},
+    }
+
+
+def _assign(at: str, issue: int, mentor: str) -> dict[str, Any]:
+    return {"at": at, "by": "cora", "assign": {"issue": issue, "users": [mentor]}}
+
+
+EVENTS: list[dict[str, Any]] = [
+    _apply(_at(5), "alice"),
+    _assign(_at(6), 1, "bob"),
+    # A stranger: refused, except /help, which anyone may use.
+    _say(_at(7, 10), "mallory", "/ready"),
+    _say(_at(7, 11), "mallory", "/pause because I say so"),
+    _say(_at(7, 12), "mallory", "/help"),
+    # Quoted or shown as code: not commands.
+    _say(_at(8, 10), "alice", "> /pause\n\nShe wrote that, not me."),
+    _say(_at(8, 11), "alice", "How to pause:\n\n```\n/pause\n```\n"),
+    _say(_at(8, 12), "alice", "    /pause\n"),
+    # The mentee cannot declare herself ready.
+    _say(_at(9), "alice", "/ready"),
+    # Look-alike slashes (division slash, full-width solidus) and an unknown word.
+    _say(_at(10, 10), "alice", "\u2215pause"),
+    _say(_at(10, 11), "alice", "\uff0fpause"),
+    _say(_at(10, 12), "alice", "/graduate-me-now"),
+    # A command added by editing a comment is not followed.
+    _say(_at(11, 10), "alice", "Thanks, all good."),
+    {
+        "at": _at(11, 12),
+        "by": "alice",
+        "edit_comment": {"issue": 1, "comment": 8, "body": "/pause"},
+    },
+    # A thousand /pause lines: one reply, one label.
+    _say(_at(12), "alice", "/pause exams @cora <b>\n" * 1000),
+    # Already paused: refused; then the mentor resumes.
+    _say(_at(13, 10), "bob", "/pause"),
+    _say(_at(13, 11), "bob", "/resume"),
+    _say(_at(13, 12), "bob", "/resume"),
+    # A closed application: refused.
+    _apply(_at(14, 9), "carol"),
+    _assign(_at(14, 10), 2, "dan"),
+    {"at": _at(14, 11), "by": "cora", "close": {"issue": 2, "reason": "not_planned"}},
+    _say(_at(14, 12), "dan", "/ready", issue=2),
+    # /ready before pairing: refused.
+    _apply(_at(15, 9), "erin"),
+    _say(_at(15, 10), "cora", "/ready", issue=3),
+]
+
+
+@pytest.fixture(scope="module")
+def played() -> Any:
+    return run(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-20T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"]},
+            "collaborators": {"cora": "admin", "bob": "write", "dan": "write"},
+            "participants": [],
+            "events": EVENTS,
+        }
+    )
+
+
+def _reply_to(result: Any, when: str, issue: int = 1) -> list[str]:
+    """The command replies posted by the run of the comment made at ``when``."""
+    start = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return [
+        a["body"]
+        for a in comments(result, "command", issue)
+        if start
+        <= datetime.fromisoformat(a["at"].replace("Z", "+00:00"))
+        < start + timedelta(minutes=1)
+    ]
+
+
+def test_a_stranger_is_refused_ready_and_pause_but_gets_help(played) -> None:
+    [ready] = _reply_to(played, _at(7, 10))
+    assert REFUSED_ROLE_READY in ready
+    assert "a mentor of this issue or a coordinator" in ready
+    [pause] = _reply_to(played, _at(7, 11))
+    assert REFUSED_ROLE_PAUSE in pause
+    [help_] = _reply_to(played, _at(7, 12))
+    for command in ("/ready", "/pause", "/resume", "/help"):
+        assert f"`{command}" in help_
+
+
+def test_quoted_code_look_alike_and_unknown_commands_get_nothing(played) -> None:
+    for when in (_at(8, 10), _at(8, 11), _at(8, 12), _at(10, 10), _at(10, 11), _at(10, 12)):
+        assert _reply_to(played, when) == [], when
+
+
+def test_the_mentee_cannot_mark_herself_ready(played) -> None:
+    [reply] = _reply_to(played, _at(9))
+    assert REFUSED_ROLE_READY in reply
+    assert READY not in played.issues["1"]["labels"]
+
+
+def test_a_command_added_by_an_edit_is_refused(played) -> None:
+    assert _reply_to(played, _at(11, 10)) == []  # "Thanks, all good." was no command
+    [reply] = _reply_to(played, _at(11, 12))
+    assert "This comment was edited" in reply
+    assert "write it in a new comment" in reply
+
+
+def test_a_thousand_pause_lines_get_one_reply_and_one_label(played) -> None:
+    [reply] = _reply_to(played, _at(12))
+    assert reply.count("exams") == 1  # the first line's reason, once
+    # The reason as one line in a code span (a mention there pings nobody), tags removed.
+    assert "Paused: `exams @cora b`." in reply
+    assert "<b>" not in reply
+    # The label story of issue 1: paused by the thousand lines, resumed by bob, once each.
+    assert [s for s in label_story(played) if PAUSED in s] == [f"+{PAUSED}", f"-{PAUSED}"]
+
+
+def test_pause_while_paused_is_refused_and_resume_twice_is_refused(played) -> None:
+    [again] = _reply_to(played, _at(13, 10))
+    assert "already paused" in again
+    [resumed] = _reply_to(played, _at(13, 11))
+    assert resumed.startswith("Resumed.")
+    [twice] = _reply_to(played, _at(13, 12))
+    assert "not paused" in twice
+    assert PAUSED not in played.issues["1"]["labels"]
+
+
+def test_ready_on_a_closed_issue_is_refused(played) -> None:
+    [reply] = _reply_to(played, _at(14, 12), issue=2)
+    assert "This issue is closed" in reply
+    assert played.issues["2"]["labels"].count(READY) == 0
+    assert played.issues["2"]["state"] == "closed"
+
+
+def test_ready_before_pairing_is_refused(played) -> None:
+    [reply] = _reply_to(played, _at(15, 10), issue=3)
+    assert "has no mentor yet" in reply
+    assert READY not in played.issues["3"]["labels"]
+
+
+def test_every_command_comment_gets_exactly_one_reply_and_no_more(played) -> None:
+    keys = [a["key"] for a in played.actions if a["kind"] == "command"]
+    assert len(keys) == len(set(keys))
+    # ready, pause and help by mallory; ready by alice; the edit; the thousand lines;
+    # bob's three; dan's; cora's.
+    assert len(keys) == 11
+
+
+def test_ready_then_the_how_to_then_the_merged_entry_graduates() -> None:
+    result = run(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-05-01T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"]},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "participants": [],
+            "events": [
+                _apply(_at(5), "alice"),
+                _assign(_at(6), 1, "bob"),
+                _say("2026-04-08T09:00:00Z", "bob", "/ready\n\nShe is ready!"),
+                {
+                    "at": "2026-04-20T15:00:00Z",
+                    "by": "alice",
+                    "merge_pull_request": {
+                        "title": "Add Alice to participants.yml",
+                        "body": "Closes #1",
+                        "participants_add": [{"name": "Alice", "github": "alice", "issue": 1}],
+                        "merged_by": "cora",
+                    },
+                },
+            ],
+        }
+    )
+    kinds = [a["kind"] for a in comments(result)]
+    assert kinds == ["welcome", "paired", "checkin", "checkin", "review", "command", "graduated"]
+    [how_to] = _reply_to(result, "2026-04-08T09:00:00Z")
+    assert "@alice" in how_to
+    assert "/edit/main/participants.yml" in how_to  # from the payload's repository
+    assert "issue: 1" in how_to
+    assert "Closes #1" in how_to
+    # The review due on 6 April came before /ready; none after it (the ready label).
+    # The ready label comes off at graduation: graduated is what the issue is now.
+    assert [s for s in label_story(result) if READY in s] == [f"+{READY}", f"-{READY}"]
+    assert result.issues["1"]["state"] == "closed"
+    assert result.issues["1"]["state_reason"] == "completed"
+    assert GRADUATED in result.issues["1"]["labels"]
+
+
+def test_in_the_demo_the_mentor_answers_a_review_with_ready_and_the_mentee_graduates() -> None:
+    from simulator.simulation import load_scenario
+
+    demo = ROOT_DIR / "scripts" / "scenarios" / "demo.yml"
+    result = run(load_scenario(demo))
+    kinds = [a["kind"] for a in comments(result)]
+    # The last review, bob's /ready answering it, then the graduation after the how-to.
+    assert kinds[-3:] == ["review", "command", "graduated"]
+    how_to = comments(result, "command")[-1]["body"]
+    assert "participants.yml" in how_to
+    assert "Closes #1" in how_to
+    assert result.issues["1"]["state_reason"] == "completed"
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_edit_first_seen_by_the_scheduled_run_is_refused_on_either_read_path(read: str) -> None:
+    # The edit's own run is lost: the scheduled run reads the comment in bulk (GraphQL by
+    # default) and must see the edit as the event run would (REST's updated_at).
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(5, 11), "by": "cora", "assign": {"issue": 1, "users": ["bob"]}},
+        _say(_at(5, 12), "alice", "Thanks, all good."),
+        {
+            "at": _at(5, 13),
+            "by": "alice",
+            "edit_comment": {"issue": 1, "comment": 1, "body": "/pause"},
+        },
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-07T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(5, 13), "to": _at(5, 14)}],
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "events": events,
+        },
+        ROOT,
+        read=read,
+    ).run(reconcile.main)
+    [reply] = [a for a in comments(result, "command", 1) if a["run"] == "schedule"]
+    assert "This comment was edited" in reply["body"]
+    assert "mentoring: paused" not in result.issues["1"]["labels"]

@@ -1,0 +1,158 @@
+"""The dashboard issue through the sandbox: created once, edited only on change, new
+attention items announced once to the coordinators, a duplicate closed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mentoring.cli import reconcile
+from mentoring.core.model import MARKER_RE
+from mentoring.files import forms as form_files
+from paths import ROOT_DIR
+from simulator import issue_forms
+from simulator.sandbox import Sandbox
+
+ROOT = ROOT_DIR
+COORDINATOR = "astropy-mentoring-coordinator"
+FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
+ANSWERS = {
+    "name": "Alice Example",
+    "role": "Maintainer of astropy.io.fits",
+    "availability": "Five hours a week",
+    "code_of_conduct": [
+        "I agree to follow the [Astropy Community Code of Conduct]"
+        "(https://www.astropy.org/code_of_conduct.html)."
+    ],
+}
+LABEL = "mentoring: dashboard"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / ".github", checkout / ".github")
+    shutil.copytree(ROOT / "templates", checkout / "templates")
+    shutil.copy2(ROOT / "participants.yml", checkout / "participants.yml")
+    return checkout
+
+
+def run(sb: Sandbox, root: Path, *args: str) -> int:
+    env = {
+        "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+        "GITHUB_API_URL": sb.url,
+        "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+    }
+    sb.clear_logs()
+    return reconcile.main(["--root", str(root), *args], env=env, now=sb.now, sleep=lambda s: None)
+
+
+def dashboards(sb: Sandbox) -> list[dict]:
+    return [i for i in sb.state.issues.values() if LABEL in i.labels]
+
+
+def notices(sb: Sandbox, number: int) -> list[dict]:
+    return [c for c in sb.comments(number) if "mentoring:dashboard-notice" in c["body"]]
+
+
+def test_created_once_edited_on_change_and_each_item_announced_once(
+    sandbox: Sandbox, root: Path
+) -> None:
+    sandbox.set_permission(COORDINATOR, "admin")
+    sandbox.set_permission("bob", "write")
+    sandbox.open_issue(
+        "alice", "Application", issue_forms.render_body(FORM, ANSWERS), ["application"]
+    )
+    assert run(sandbox, root) == 0
+    (dash,) = dashboards(sandbox)
+    assert (dash.title, dash.user) == ("Mentoring dashboard", sandbox.bot_login)
+    assert "| #1 | alice | Maintainer of astropy.io.fits | – | waiting for a mentor |" in dash.body
+    assert notices(sandbox, dash.number) == []  # nothing needs attention yet
+
+    sandbox.advance(days=1)
+    assert run(sandbox, root) == 0
+    assert [w["type"] for w in sandbox.writes] == []  # nothing changed: no edit
+
+    sandbox.advance(days=30)  # waited longer than cadence.mentor_wait_days
+    assert run(sandbox, root) == 0
+    (notice,) = notices(sandbox, dash.number)
+    assert f"@{COORDINATOR}" in notice["body"]
+    assert "**waiting for a mentor**: #1 from alice" in notice["body"]
+    keys = [m["key"] for m in MARKER_RE.finditer(notice["body"]) if m["kind"] == "attention"]
+    assert keys == ["1/waiting-for-mentor/2026-01-01"]
+    assert "**waiting for a mentor**" in sandbox.issue(dash.number)["body"]
+
+    for _ in range(3):  # later runs: the item stays, never announced again
+        sandbox.advance(days=1)
+        assert run(sandbox, root) == 0
+        assert sandbox.writes == []
+    assert len(notices(sandbox, dash.number)) == 1
+
+    sandbox.assign(1, COORDINATOR, ["bob"])
+    assert run(sandbox, root) == 0
+    body = sandbox.issue(dash.number)["body"]
+    assert "Nothing needs attention." in body  # it left silently
+    assert "| #1 | alice | Maintainer of astropy.io.fits | bob | active |" in body
+    assert len(notices(sandbox, dash.number)) == 1
+
+
+def test_a_duplicate_dashboard_is_closed_and_the_oldest_kept(sandbox: Sandbox, root: Path) -> None:
+    assert run(sandbox, root) == 0
+    (first,) = dashboards(sandbox)
+    second = sandbox.open_issue(sandbox.bot_login, "Mentoring dashboard", "copy", [LABEL])
+    stranger = sandbox.open_issue("mallory", "Not a dashboard", "mine", [LABEL])
+    assert run(sandbox, root) == 0
+    assert sandbox.issue(second)["state"] == "closed"
+    assert sandbox.issue(second)["state_reason"] == "duplicate"
+    assert f"#{first.number}" in sandbox.comments(second)[-1]["body"]
+    assert sandbox.issue(first.number)["state"] == "open"
+    assert sandbox.issue(stranger)["body"] == "mine"  # someone else's: left alone
+    assert sandbox.issue(stranger)["state"] == "open"
+
+
+def test_off_means_no_dashboard_and_event_runs_never_touch_it(sandbox: Sandbox, root: Path) -> None:
+    config = root / ".github" / "mentoring.yml"
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
+    assert run(sandbox, root) == 0
+    assert dashboards(sandbox) == []
+    config.write_text(config.read_text().replace("enabled: false", "enabled: true"))
+    number = sandbox.open_issue(
+        "alice", "Application", issue_forms.render_body(FORM, ANSWERS), ["application"]
+    )
+    assert run(sandbox, root, f"--issue={number}") == 0
+    assert dashboards(sandbox) == []
+
+
+def test_a_dry_run_prints_the_dashboard_and_writes_nothing(
+    sandbox: Sandbox, root: Path, capsys
+) -> None:
+    assert run(sandbox, root, "--dry-run") == 0
+    assert sandbox.writes == []
+    out = capsys.readouterr().out
+    assert "## The dashboard's text" in out
+    assert "<!-- mentoring:dashboard -->" in out
+
+
+def test_closed_long_ago_but_commented_since_stays_off_the_table(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """GitHub's `since` on list repository issues filters by updated_at, not closed_at:
+    a comment on an old closed application brings it back into the list, and the
+    dashboard must still keep it out by when it was closed."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    body = issue_forms.render_body(FORM, ANSWERS)
+    old = sandbox.open_issue("alice", "Application", body, ["application"])
+    recent = sandbox.open_issue("carol", "Application", body, ["application"])
+    sandbox.close(old, COORDINATOR, "not_planned")
+    sandbox.advance(days=400)  # beyond closed_days and the figures' year
+    sandbox.close(recent, COORDINATOR, "not_planned")
+    sandbox.comment(old, "alice", "Can I apply again?")  # updated now, closed 400 days ago
+    assert run(sandbox, root) == 0
+    listed = [r for r in sandbox.request_log if r["path"].split("?")[0].endswith("/issues")]
+    assert any("since=" in r["path"] or r.get("query", {}).get("since") for r in listed)
+    (dash,) = dashboards(sandbox)
+    assert f"| #{recent} | carol |" in dash.body
+    assert f"| #{old} |" not in dash.body
+    assert "Applications in the last 12 months: 0" in dash.body  # both opened 400 days ago

@@ -1,0 +1,215 @@
+"""Graduation cannot be missed, and graduates nobody it should not (issue 10).
+
+End to end through the sandbox: scenarios for lost runs and the bot's own merges, and
+the graduation run itself for what a merged pull request adds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mentoring.cli import reconcile
+from mentoring.files import forms as form_files
+from paths import ROOT_DIR
+from simulator import issue_forms
+from simulator.sandbox import Sandbox
+from simulator.simulation import Simulation
+
+ROOT = ROOT_DIR
+BOT = "github-actions[bot]"
+FORM = form_files.load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml")
+COC = [
+    "I agree to follow the [Astropy Community Code of Conduct]"
+    "(https://www.astropy.org/code_of_conduct.html)."
+]
+ANSWERS = {
+    "name": "Alice Example",
+    "role": "Maintainer of astropy.io.fits",
+    "availability": "Five hours a week",
+    "code_of_conduct": COC,
+}
+
+
+def _scenario(merge: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "start": "2026-01-05T00:00:00Z",
+        "end": "2026-03-05T00:00:00Z",
+        "schedule": "17 6 * * *",
+        "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},  # PR is #2
+        "collaborators": {"cora": "admin", "bob": "write", BOT: "write"},
+        "participants": [],
+        "events": [
+            {
+                "at": "2026-01-05T10:00:00Z",
+                "by": "alice",
+                "open_issue": {"template": "mentee-application.yml", "answers": ANSWERS},
+            },
+            {"at": "2026-01-06T09:00:00Z", "by": "cora", "assign": {"issue": 1, "users": ["bob"]}},
+            merge,
+        ],
+        **extra,
+    }
+
+
+def _merge(by: str = "alice", merged_by: str = "cora", **entry: Any) -> dict[str, Any]:
+    return {
+        "at": "2026-03-01T12:00:00Z",
+        "by": by,
+        "merge_pull_request": {
+            "title": "Add Alice",
+            "body": "Closes #1",
+            "participants_add": [{"name": "Alice Example", "github": "alice", **entry}],
+            "merged_by": merged_by,
+        },
+    }
+
+
+def _graduations(result: Any) -> list[dict[str, Any]]:
+    return [a for a in result.actions if a["type"] == "comment" and a["kind"] == "graduated"]
+
+
+def test_a_graduation_whose_runs_are_lost_happens_in_the_next_scheduled_run() -> None:
+    result = Simulation(
+        _scenario(
+            _merge(issue=1),
+            event_outages=[{"from": "2026-03-01T11:00:00Z", "to": "2026-03-01T18:00:00Z"}],
+        ),
+        ROOT,
+    ).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "schedule"
+    assert graduated["at"].startswith("2026-03-02T06:17")
+    assert "mentoring: graduated" in result.issues["1"]["labels"]
+    assert result.issues["1"]["state_reason"] == "completed"  # the keyword closed it
+
+
+def test_a_merge_by_the_bots_login_graduates_in_the_next_scheduled_run() -> None:
+    result = Simulation(_scenario(_merge(by=BOT, merged_by=BOT, issue=1)), ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "schedule"
+    assert graduated["at"].startswith("2026-03-02T06:17")
+    assert result.issues["1"]["state"] == "closed"
+
+
+def test_an_entry_without_issue_graduates_through_its_pull_requests_closing_keyword() -> None:
+    result = Simulation(_scenario(_merge()), ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "pull_request_target.closed"
+    assert "With #2 merged" in graduated["body"]
+
+
+def test_an_entry_without_issue_whose_run_is_lost_is_left_to_a_person() -> None:
+    # Documented: the participants check requires issue:, so this is a merge over a red check.
+    result = Simulation(
+        _scenario(
+            _merge(),
+            event_outages=[{"from": "2026-03-01T11:00:00Z", "to": "2026-03-01T18:00:00Z"}],
+        ),
+        ROOT,
+    ).run(reconcile.main)
+    assert _graduations(result) == []
+
+
+def test_nobody_graduates_themself_without_a_mentor() -> None:
+    scenario = _scenario(_merge(issue=1))
+    del scenario["events"][1]  # no mentor was ever assigned
+    result = Simulation(scenario, ROOT).run(reconcile.main)
+    assert _graduations(result) == []
+    assert result.issues["1"]["state"] == "closed"  # GitHub's keyword closed it, not the bot
+    assert "mentoring: graduated" not in result.issues["1"]["labels"]
+
+
+# --- what a merged pull request adds ----------------------------------------------------
+
+
+@pytest.fixture
+def sb(tmp_path: Path) -> Any:
+    with Sandbox(start=datetime(2026, 1, 5, tzinfo=UTC)) as sandbox:
+        for path in (ROOT / ".github").rglob("*"):
+            if path.is_file():
+                sandbox.set_file(
+                    path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+                )
+        sandbox.set_permission("cora", "admin")
+        sandbox.set_permission("bob", "write")
+        yield sandbox
+
+
+def _apply(sb: Sandbox, login: str) -> int:
+    answers = {**ANSWERS, "name": login.title()}
+    body = issue_forms.render_body(FORM, answers)
+    number = sb.open_issue(login, "Mentee application", body, ["application"])
+    sb.assign(number, "cora", ["bob"])
+    return number
+
+
+def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int) -> int:
+    checkout = tmp_path / "checkout"
+    if not checkout.exists():
+        shutil.copytree(ROOT / ".github", checkout / ".github")
+    (checkout / "participants.yml").write_text(sb.get_file("participants.yml") or "[]\n")
+    event = tmp_path / "event.json"
+    payload = {"action": "closed", "number": pull, "pull_request": sb.pull(pull)}
+    event.write_text(json.dumps({**payload, "repository": sb.repository()}), encoding="utf-8")
+    return reconcile.main(
+        ["--root", str(checkout)],
+        env={
+            "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+            "GITHUB_API_URL": sb.url,
+            "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+            "GITHUB_EVENT_NAME": "pull_request_target",
+            "GITHUB_EVENT_PATH": str(event),
+        },
+        now=sb.now,
+        sleep=lambda s: None,
+    )
+
+
+def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    """pull_request.base.sha is the base when the pull request was opened: everyone merged
+    since then is not added by it. The merge commit's first parent is (finding 3)."""
+    sb.set_file("participants.yml", "- name: Ann\n  github: ann\n")
+    returning = _apply(sb, "bob2")  # a graduate of old, mentored again
+    sb.advance(days=1)
+    early = sb.open_pull_request(
+        "carl",
+        "Add Carl",
+        "",
+        {"participants.yml": "- name: Carl\n  github: carl\n- name: Ann\n  github: ann\n"},
+    )
+    # Meanwhile bob2's old graduation entry (without issue:) is merged.
+    sb.set_file("participants.yml", "- name: Ann\n  github: ann\n- name: Bob\n  github: bob2\n")
+    sb.merge_pull_request(early, "cora")
+    assert (
+        sb.pull(early)["base"]["sha"]
+        != sb.state.commits[sb.pull(early)["merge_commit_sha"]].parents[0]
+    )
+    sb.clear_logs()
+    assert _graduation_run(sb, tmp_path, early) == 0
+    assert sb.issue(returning)["state"] == "open"
+    assert sb.writes == []
+    assert not [r for r in sb.request_log if f"/issues/{returning}" in r["path"]]  # not targeted
+
+
+def test_fixing_a_broken_file_adds_nobody_it_already_named(sb: Sandbox, tmp_path: Path) -> None:
+    """A broken file followed by its fix: the old text's logins are known (finding 4)."""
+    number = _apply(sb, "alice")
+    sb.set_file("participants.yml", "- name: Alice\n  github: alice\n  role: [unclosed\n")
+    sb.advance(days=1)
+    fixed = sb.open_pull_request(
+        "cora", "Fix the file", "", {"participants.yml": "- name: Alice\n  github: alice\n"}
+    )
+    sb.merge_pull_request(fixed, "cora")
+    sb.clear_logs()
+    assert _graduation_run(sb, tmp_path, fixed) == 0
+    assert sb.issue(number)["state"] == "open"
+    assert sb.comments(number) == []
+    assert not [r for r in sb.request_log if f"/issues/{number}" in r["path"]]  # not targeted

@@ -1,0 +1,114 @@
+"""The dashboard over five months of the simulator (tests/scenarios/dashboard.yml): every
+state in its table, paused spans in its chart, each attention item announced once and
+gone when resolved, and the body edited only when its text changed."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pytest
+
+from mentoring.cli import reconcile
+from mentoring.core.model import MARKER_RE
+from paths import ROOT_DIR
+from simulator.simulation import Result, Simulation, load_scenario
+
+ROOT = ROOT_DIR
+SCENARIO = ROOT / "tests" / "scenarios" / "dashboard.yml"
+DASHBOARD = 9  # after the eight applications
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    return Simulation(load_scenario(SCENARIO), ROOT).run(reconcile.main)
+
+
+def on_dashboard(result: Result, kind: str) -> list[dict[str, Any]]:
+    return [a for a in result.actions if a["issue"] == DASHBOARD and a["type"] == kind]
+
+
+def body_on(result: Result, day: str) -> str:
+    """The dashboard's text as the last edit before the end of ``day`` left it."""
+    edits = [a for a in on_dashboard(result, "edit_issue") if a["at"][:10] <= day]
+    return edits[-1]["body"]
+
+
+def row(body: str, number: int) -> list[str]:
+    (line,) = [ln for ln in body.splitlines() if ln.startswith(f"| #{number} |")]
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def announced(result: Result) -> list[tuple[str, str]]:
+    """(day, item key) of every attention marker in the dashboard's notices, in order."""
+    return [
+        (a["at"][:10], m["key"])
+        for a in on_dashboard(result, "comment")
+        for m in MARKER_RE.finditer(a["body"])
+        if m["kind"] == "attention"
+    ]
+
+
+def test_one_dashboard_created_by_the_first_scheduled_run(result: Result) -> None:
+    (made,) = [a for a in result.actions if a["type"] == "create_issue"]
+    assert (made["issue"], made["run"]) == (DASHBOARD, "schedule")
+    assert made["labels"] == ["mentoring: dashboard"]
+    assert result.issues[str(DASHBOARD)]["state"] == "open"
+    assert result.failed_runs == 0
+
+
+def test_every_state_in_the_table(result: Result) -> None:
+    end = result.dashboard
+    assert row(end, 2)[4] == "needs info"
+    assert row(end, 8)[4] == "waiting for a mentor"
+    assert row(end, 1)[4] == "active"
+    assert row(end, 3)[3:5] == ["mia", "active"]  # waited, then paired
+    assert row(end, 4)[4] == "paused"
+    assert row(end, 5)[4] == "ready"
+    assert row(end, 6)[4] == "graduated"
+    # Declined on 20 January: in the table while within closed_days, then gone.
+    assert row(body_on(result, "2026-02-01"), 7)[4] == "declined"
+    assert "| #7 |" not in end
+    assert row(body_on(result, "2026-01-10"), 3)[4] == "waiting for a mentor"
+
+
+def test_the_chart_shows_the_paused_spans(result: Result) -> None:
+    chart = result.dashboard.split("```mermaid", 1)[1].split("```", 1)[0]
+    assert "gantt" in chart
+    paused = re.findall(r"paused :crit, m4s\d+, (\S+), (\S+)", chart)
+    assert paused == [("2026-02-01", "2026-03-01"), ("2026-04-02", "2026-06-01")]
+    # Closed applications are read from the issue list only: no start, so no bar.
+    assert "m6s" not in chart
+
+
+def test_each_item_announced_once_and_gone_when_resolved(result: Result) -> None:
+    seen = announced(result)
+    keys = [key for _, key in seen]
+    assert len(keys) == len(set(keys))  # never twice
+    notices = on_dashboard(result, "comment")
+    assert all("<!-- mentoring:dashboard-notice:" in n["body"] for n in notices)
+    assert all("@cora" in n["body"] for n in notices)
+    assert len({n["key"] for n in notices}) == len(notices)  # one comment per new set
+    assert ("2026-02-05", "3/waiting-for-mentor/2026-01-05") in seen  # 30 days' wait
+    assert ("2026-03-08", "1/stalled/2026-01-06") in seen  # 60 days without a word
+    assert ("2026-05-02", "5/ready-no-pull-request/2026-04-01") in seen
+    assert ("2026-05-21", "8/waiting-for-mentor/2026-04-20") in seen
+    # Resolved items leave the list silently: erin paired, alice wrote again.
+    assert "#3 from erin has waited" in body_on(result, "2026-03-01")
+    assert "#3 from erin has waited" not in body_on(result, "2026-03-03")  # next schedule
+    assert "#1 (alice, mentor bob) has had no comment" in body_on(result, "2026-03-19")
+    assert "since 2026-01-06" not in body_on(result, "2026-03-21")
+    # Everything listed at the end was announced, and nothing that left was listed.
+    listed = set(re.findall(r"<!-- mentoring:attention:(\S+) -->", result.dashboard))
+    assert listed <= set(keys)
+
+
+def test_edited_only_when_the_text_changed(result: Result) -> None:
+    edits = on_dashboard(result, "edit_issue")
+    scheduled_runs = 147  # 5 January to 31 May, one a day
+    assert 0 < len(edits) < scheduled_runs / 3  # 28: a day when something changed
+    bodies = [on_dashboard(result, "create_issue")[0]["body"]] + [e["body"] for e in edits]
+    assert all(a != b for a, b in itertools.pairwise(bodies))
+    assert all(e["run"] == "schedule" for e in edits)  # event runs never touch it
+    assert bodies[-1] == result.dashboard

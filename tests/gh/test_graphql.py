@@ -1,0 +1,331 @@
+"""The GraphQL read path and the sandbox's GraphQL: GitHub's schema, limits, faults, and the
+same decisions as REST (every scenario's writes identical, only the request counts differ)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import github
+import pytest
+from graphql import build_schema, parse, validate
+
+from benchmarks.mentorships import ROOT, build, env_for
+from mentoring.cli import reconcile
+from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.github.graphql import PAGE, QUERIES
+from simulator.sandbox import Fault, Sandbox
+from simulator.sandbox.graphql import SCHEMA_FILE, cost
+from simulator.simulation import Simulation, load_scenario
+
+SCENARIOS = [
+    *sorted((ROOT / "tests" / "scenarios").glob("*.yml")),
+    ROOT / "scripts/scenarios/demo.yml",
+]
+NOW = datetime(2027, 6, 1, 6, 17, tzinfo=UTC)
+BOT = "github-actions[bot]"
+
+
+def _post(sb: Sandbox, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    gh = github.Github(base_url=sb.url, auth=github.Auth.Token(sb.token_for(BOT)))
+    _, body = gh.requester.requestJsonAndCheck(
+        "POST", gh.requester.graphql_url, input={"query": query, "variables": variables or {}}
+    )
+    return body
+
+
+@pytest.fixture(scope="module")
+def no_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkout with the dashboard off, so that requests and comments are the
+    applications' own (the dashboard's constant few: tests/e2e/test_dashboard_run.py)."""
+    root = tmp_path_factory.mktemp("checkout")
+    for name in (".github", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "participants.yml", root / "participants.yml")
+    config = root / ".github" / "mentoring.yml"
+    config.write_text(config.read_text().replace("  enabled: true", "  enabled: false"))
+    return root
+
+
+CHECKOUT: list[Path] = [ROOT]
+
+
+@pytest.fixture(autouse=True)
+def _checkout(no_dashboard: Path) -> Iterator[None]:
+    CHECKOUT[:] = [no_dashboard]
+    yield
+    CHECKOUT[:] = [ROOT]
+
+
+def _run(
+    sb: Sandbox, *args: str, sleeps: list[float] | None = None, root: Path | None = None
+) -> tuple[int, str]:
+    out = io.StringIO()
+    sb.clear_logs()
+    with contextlib.redirect_stdout(out):
+        code = reconcile.main(
+            ["--root", str(root or CHECKOUT[0]), *args],
+            env=env_for(sb),
+            now=sb.now,
+            sleep=sleeps.append if sleeps is not None else lambda s: None,
+        )
+    return code, out.getvalue()
+
+
+def _posted(sb: Sandbox) -> list[int]:
+    return [w["issue"] for w in sb.writes if w["type"] == "comment"]
+
+
+# --- GitHub's schema -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_the_project_sends_is_valid_in_githubs_schema(name: str) -> None:
+    schema = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert validate(schema, parse(QUERIES[name])) == []
+
+
+def test_the_schema_copy_says_where_it_comes_from_and_keeps_its_licence() -> None:
+    assert "@octokit/graphql-schema" in SCHEMA_FILE.read_text(encoding="utf-8").splitlines()[0]
+    assert "MIT" in (SCHEMA_FILE.parent / "LICENSE.md").read_text(encoding="utf-8")
+    assert (SCHEMA_FILE.parent / "extract.py").is_file()
+
+
+def test_a_field_github_does_not_have_is_refused_as_github_refuses_it(sandbox: Sandbox) -> None:
+    body = _post(sandbox, '{ repository(owner: "astropy", name: "mentoring") { stars } }')
+    assert "data" not in body
+    (error,) = body["errors"]
+    assert "stars" in error["message"]
+    assert error["locations"]
+
+
+def test_a_connection_without_first_or_last_is_refused(sandbox: Sandbox) -> None:
+    q = '{ repository(owner: "astropy", name: "mentoring") { issues { nodes { number } } } }'
+    (error,) = _post(sandbox, q)["errors"]
+    assert error["type"] == "MISSING_PAGINATION_BOUNDARIES"
+    assert "`issues` connection" in error["message"]
+
+
+def test_more_than_100_records_on_a_connection_is_refused(sandbox: Sandbox) -> None:
+    q = (
+        '{ repository(owner: "astropy", name: "mentoring")'
+        " { issues(first: 101) { nodes { number } } } }"
+    )
+    (error,) = _post(sandbox, q)["errors"]
+    assert error["type"] == "EXCESSIVE_PAGINATION"
+    assert error["message"] == (
+        "Requesting 101 records on the `issues` connection exceeds the `first` limit of 100"
+        " records."
+    )
+
+
+def test_a_query_over_500000_nodes_is_refused_before_it_runs(sandbox: Sandbox) -> None:
+    # Each alias asks for 100 issues x (100 labels + 100 assignees + 100 items) = 30,100.
+    one = (
+        "issues(first: 100) { nodes { labels(first: 100) { nodes { name } }"
+        " assignees(first: 100) { nodes { login } }"
+        " timelineItems(first: 100) { nodes { __typename } } } }"
+    )
+    aliases = " ".join(f"a{i}: {one}" for i in range(17))
+    q = f'{{ repository(owner: "astropy", name: "mentoring") {{ {aliases} }} }}'
+    remaining = sandbox.graphql_points_remaining
+    (error,) = _post(sandbox, q)["errors"]
+    assert error["type"] == "MAX_NODE_LIMIT_EXCEEDED"
+    assert "exceeds the maximum limit of 500,000" in error["message"]
+    assert sandbox.graphql_points_remaining == remaining  # refused, not charged
+
+
+def test_cost_is_requests_over_100_rounded_at_least_one() -> None:
+    assert [cost(n) for n in (0, 1, 49, 50, 149, 151, 250)] == [1, 1, 1, 1, 1, 2, 3]
+
+
+def test_a_page_of_applications_costs_two_points_and_says_so(sandbox: Sandbox) -> None:
+    sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    before = sandbox.graphql_points_remaining
+    body = _post(
+        sandbox,
+        QUERIES["OpenApplications"],
+        {"owner": "astropy", "name": "mentoring", "labels": ["application"]},
+    )
+    rate = body["data"]["rateLimit"]
+    # 1 request for the issues, one per issue (50) for each of labels, assignees, timeline.
+    assert rate["cost"] == 2 == cost(1 + 3 * PAGE)
+    assert rate["remaining"] == before - 2 == sandbox.graphql_points_remaining
+    assert body["data"]["repository"]["issues"]["nodes"][0]["number"] == 1
+
+
+def test_a_bot_is_named_by_its_slug_in_graphql_as_on_github(sandbox: Sandbox) -> None:
+    n = sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    sandbox.comment(n, BOT, "hello")
+    q = (
+        '{ repository(owner: "astropy", name: "mentoring") { issue(number: 1) {'
+        " timelineItems(first: 10) { nodes { ... on IssueComment { author { __typename login } }"
+        " } } } } }"
+    )
+    nodes = _post(sandbox, q)["data"]["repository"]["issue"]["timelineItems"]["nodes"]
+    assert {"author": {"__typename": "Bot", "login": "github-actions"}} in nodes
+
+
+def test_an_issue_that_is_not_there_is_githubs_not_found(sandbox: Sandbox) -> None:
+    q = '{ repository(owner: "astropy", name: "mentoring") { issue(number: 9) { number } } }'
+    body = _post(sandbox, q)
+    assert body["data"]["repository"]["issue"] is None
+    (error,) = body["errors"]
+    assert error["type"] == "NOT_FOUND"
+    assert error["path"] == ["repository", "issue"]
+
+
+def test_graphql_needs_a_token(sandbox: Sandbox) -> None:
+    import requests
+
+    answer = requests.post(f"{sandbox.url}/graphql", json={"query": "{ __typename }"}, timeout=10)
+    assert answer.status_code == 401
+
+
+# --- the read path in a run ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [10, 120])
+def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        build(sb, n, NOW)
+        assert _run(sb, root=ROOT)[0] == 0  # the shipped config: this run makes the dashboard
+        code, _ = _run(sb, root=ROOT)
+        assert code == 0
+        assert sb.writes == []
+        log = sb.request_log
+        queries = [r for r in log if r["path"] == "/graphql"]
+        # The applications' pages, and one page of (no) mentor registrations.
+        assert len(queries) == math.ceil(n / PAGE) + 1
+        # And the dashboard's constant few: its issue, and recently closed applications.
+        rest = [(r["method"], r["query"].get("labels")) for r in log if r not in queries]
+        assert rest == [("GET", "application"), ("GET", "mentoring: dashboard")]
+
+
+def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 12, NOW, due=(2, 7))
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb)) == sorted(b.due)
+        log = [(r["method"], r["path"]) for r in sb.request_log]
+        for i, (method, path) in enumerate(log):
+            if method == "POST" and path.endswith("/comments"):
+                assert log[i - 1] == ("GET", path.replace("/comments", "/timeline"))
+
+
+def test_a_long_timeline_is_read_on_only_for_that_issue() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        build(sb, 3, NOW)
+        for k in range(120):  # issue 2 gets a timeline of well over 100 items
+            sb.comment(2, "someone", f"note {k}")
+        code, _ = _run(sb, "--dry-run")
+        assert code == 0
+        queries = [r["request_body"] for r in sb.request_log]
+        more = [q["variables"] for q in queries if "MoreTimeline" in q["query"]]
+        assert [v["number"] for v in more] == [2]
+        assert len(queries) == 1 + 1 + 1  # the page, issue 2's second page, registrations
+
+
+def test_graphql_points_running_low_stop_the_run_early_and_the_next_continues() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 120, NOW, due=range(0, 120, 2))  # 60 due: more than a page
+        sb.graphql_points_remaining = RATE_RESERVE + 1  # one page of 50, then below it
+        code, printed = _run(sb)
+        assert code == 0  # stopping early is not a failure
+        assert "Stopped early to keep 200 GraphQL points for others" in printed
+        (query,) = [r for r in sb.request_log if r["path"] == "/graphql"]
+        nodes = query["response_body"]["data"]["repository"]["issues"]["nodes"]
+        read = {node["number"] for node in nodes}
+        assert len(read) == PAGE
+        done = _posted(sb)
+        assert sorted(done) == sorted(set(b.due) & read)  # what was read was brought up to date
+        assert 0 < len(done) < len(b.due)
+        sb.advance(hours=1)  # a new hour: the budget is back
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(done + _posted(sb)) == sorted(b.due)  # the rest, nothing twice
+
+
+def test_a_partial_answer_is_asked_again_and_nothing_is_lost() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 10, NOW, due=range(10))
+        sb.inject(Fault.GRAPHQL_PARTIAL, "POST", "^/graphql$", count=1)
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb)) == sorted(b.due)
+        first = sb.request_log[0]["response_body"]
+        assert first["errors"][0]["path"][:3] == ["repository", "issues", "nodes"]
+
+
+def test_a_partial_answer_every_time_leaves_that_issue_to_the_next_run() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 10, NOW, due=range(10))
+        sb.inject(Fault.GRAPHQL_PARTIAL, "POST", "^/graphql$", count=5)
+        code, printed = _run(sb)
+        assert code == 1  # a failure the next run picks up
+        assert "could not be read (GitHub answered with an error for it)" in printed
+        assert len(_posted(sb)) == len(b.due) - 1
+        sb.advance(days=1)
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb) + [w for w in b.due if w not in _posted(sb)]) == sorted(b.due)
+        assert len(_posted(sb)) == 1  # the one left, once
+
+
+def test_a_secondary_rate_limit_on_a_query_is_waited_out(sandbox: Sandbox) -> None:
+    build(sandbox, 3, NOW)
+    sandbox.retry_after_seconds = 7
+    sandbox.inject(Fault.SECONDARY_RATE_LIMIT, "POST", "^/graphql$", count=1)
+    sleeps: list[float] = []
+    code, _ = _run(sandbox, sleeps=sleeps)
+    assert code == 0
+    assert sleeps == [7]
+
+
+def test_a_query_the_rate_limit_refuses_stops_the_run_cleanly(sandbox: Sandbox) -> None:
+    build(sandbox, 3, NOW)
+    sandbox.graphql_points_remaining = 0
+    code, printed = _run(sandbox)
+    assert code == 0
+    assert "rate limit" in printed
+    assert sandbox.writes == []
+
+
+# --- the same decisions as REST --------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_scenario_writes_the_same_over_graphql_as_over_rest(path: Path) -> None:
+    scenario = load_scenario(path)
+    rest = Simulation(scenario, ROOT, read="rest").run(reconcile.main).transcript()
+    graphql = Simulation(scenario, ROOT, read="graphql").run(reconcile.main).transcript()
+    assert rest["actions"]
+    assert graphql["actions"] == rest["actions"]
+    assert graphql["issues"] == rest["issues"]
+    assert graphql["requests"] < rest["requests"]
+
+
+def test_the_fast_executor_answers_as_graphql_core_does() -> None:
+    scenario = load_scenario(ROOT / "tests" / "scenarios" / "lifecycle.yml")
+    results = {
+        engine: Simulation(scenario, ROOT, graphql_engine=engine, keep_http_log=True).run(
+            reconcile.main
+        )
+        for engine in ("projection", "graphql-core")
+    }
+    fast, reference = results["projection"], results["graphql-core"]
+    assert fast.transcript() == reference.transcript()
+    answers = [
+        [r["response_body"] for r in result.http_log if r["path"] == "/graphql"]
+        for result in (fast, reference)
+    ]
+    assert answers[0] == answers[1]
+    assert answers[0]
