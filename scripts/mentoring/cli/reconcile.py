@@ -16,8 +16,8 @@ from pathlib import Path
 from mentoring.actions import annotations, logs, step_summary
 from mentoring.actions.event import read_event
 from mentoring.cli.at_ref import participants_at
-from mentoring.cli.dashboard import keep_dashboard, links_for
-from mentoring.cli.reconciler import RATE_RESERVE, Target, reconcile, target_from_event
+from mentoring.cli.dashboard import DashboardOutcome, keep_dashboard, links_for
+from mentoring.cli.reconciler import RATE_RESERVE, Outcome, Target, reconcile, target_from_event
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.participants import Participant, Participants
@@ -164,6 +164,32 @@ def _main(
             " to date, least recently updated (the likeliest overdue) first."
             " The next run continues with the rest."
         )
+    report, kept = _summary(
+        env, repo, config, target, outcome, len(graduates_file.entries), now, renderer, dry_run
+    )
+    if dry_run:
+        print(report)
+        if kept is not None and kept.body:
+            print(f"## The dashboard's text\n\n{kept.body}\n")
+    step_summary.append(env, f"{report}\n")
+    for failure in outcome.failures:
+        annotations.error(f"{failure}. The next run will try again.")
+    return 1 if outcome.failures else 0
+
+
+def _summary(
+    env: Mapping[str, str],
+    repo: Repo,
+    config: Config,
+    target: Target,
+    outcome: Outcome,
+    graduated: int,
+    now: datetime,
+    renderer: Renderer,
+    dry_run: bool,
+) -> tuple[str, DashboardOutcome | None]:
+    """The job summary (the dashboard's table, waiting applicants, mentors); a run over
+    every application also keeps the dashboard issue, whose result comes back with it."""
     links = links_for(env, repo.full_name)
     rows, items, where = outcome.rows, None, _dashboard_search(links, config)
     kept = None
@@ -176,7 +202,7 @@ def _main(
                 config,
                 outcome.rows,
                 [r.mentor for r in outcome.registrations],
-                len(graduates_file.entries),
+                graduated,
                 now,
                 renderer,
                 links,
@@ -214,14 +240,7 @@ def _main(
             dry_run,
             planned,
         )
-    if dry_run:
-        print(report)
-        if kept is not None and kept.body:
-            print(f"## The dashboard's text\n\n{kept.body}\n")
-    step_summary.append(env, f"{report}\n")
-    for failure in outcome.failures:
-        annotations.error(f"{failure}. The next run will try again.")
-    return 1 if outcome.failures else 0
+    return report, kept
 
 
 def _dashboard_search(links: view.Links, config: Config) -> str:
