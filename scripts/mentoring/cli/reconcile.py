@@ -214,6 +214,10 @@ def _main(
             dry_run,
             planned,
         )
+    if dry_run and outcome.orphans:
+        report += "\n## Answers the form no longer finds\n\n" + "".join(
+            f"- {line}\n" for line in outcome.orphans
+        )
     if dry_run:
         print(report)
         if kept is not None and kept.body:
