@@ -441,3 +441,13 @@ def test_a_body_written_without_the_form_orphans_nothing(
     astropy: forms.Form, body: str | None
 ) -> None:
     assert forms.orphaned_fields(astropy, body) == []
+
+
+def test_only_the_fields_named_count_so_a_field_added_since_is_not_orphaned(
+    astropy: forms.Form,
+) -> None:
+    body = issue_forms.render_body(astropy, {"name": "Ada", "role": "Reviewer"})
+    added = forms.Field("pronouns", "Pronouns", "input")
+    grown = replace(astropy, fields=(*astropy.fields, added))
+    assert forms.orphaned_fields(grown, body) == [added]
+    assert forms.orphaned_fields(grown, body, ["name", "role"]) == []

@@ -407,6 +407,8 @@ def test_open_applications_a_reworded_label_cut_off_are_reported(
     )
     by_hand = sandbox.open_issue("bob", "Mentee application", "Please mentor me", ["application"])
     edit(form_file, "label: Which role would you like to apply for and why", "label: Which role?")
+    with form_file.open("a", encoding="utf-8") as added:  # a new optional field: fine
+        added.write("  - type: input\n    id: pronouns\n    attributes:\n      label: Pronouns\n")
     sandbox.clear_logs()
     assert run(root, env_for(sandbox, tmp_path)) == 0
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
@@ -416,6 +418,7 @@ def test_open_applications_a_reworded_label_cut_off_are_reported(
         " back, or edit the issue's heading to the new label."
     ) in summary
     assert f"#{by_hand} no longer parses" not in summary
+    assert "Pronouns" not in summary
     lists = [
         r
         for r in sandbox.request_log

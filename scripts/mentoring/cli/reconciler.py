@@ -222,7 +222,11 @@ def _check_answers(snapshot: IssueSnapshot, config: Config, outcome: Outcome) ->
     """Say, in a dry run, when an open application's answers no longer parse (a reworded
     label in the form orphans the answers written under the old heading)."""
     issue, form = snapshot.issue, config.application.form_spec
-    orphaned = forms.orphaned_fields(form, issue.body) if issue.state == "open" else []
+    orphaned = (
+        forms.orphaned_fields(form, issue.body, config.answers_read)
+        if issue.state == "open"
+        else []
+    )
     if orphaned:
         line = forms.describe_orphans(issue.number, form, orphaned)
         log.warning("%s", line)

@@ -344,7 +344,7 @@ def check_answers(
     found by their ``### label`` heading)."""
     form = config.application.form_spec
     for number, _, body in applications:
-        orphaned = forms.orphaned_fields(form, body)
+        orphaned = forms.orphaned_fields(form, body, config.answers_read)
         if orphaned:
             report.add(WARNING, forms.describe_orphans(number, form, orphaned))
 

@@ -231,18 +231,22 @@ def as_list(answer: Answer | None) -> list[str]:
     return [answer] if isinstance(answer, str) else list(answer)
 
 
-def orphaned_fields(form: Form, body: str | None) -> list[Field]:
-    """The form's fields with no answer heading in a body that is otherwise a form body.
+def orphaned_fields(form: Form, body: str | None, ids: Iterable[str] | None = None) -> list[Field]:
+    """The form's fields (those in ``ids``, default all) with no answer heading in a body
+    that is otherwise a form body.
 
     Answers are found by their ``### label`` heading, so rewording a label in the form
     orphans the answers already written under the old one. A body with none of the form's
-    headings (an issue written by hand) is not a form body: nothing is orphaned in it.
-    Linear in the body, as :func:`parse_body` is (it reads it once).
+    headings (an issue written by hand) is not a form body: nothing is orphaned in it. A
+    field added to the form since has no heading in older bodies either: pass the ids
+    whose answers matter to leave those out. Linear in the body, as :func:`parse_body` is
+    (it reads it once).
     """
     answers = parse_body(form, body)
     if not answers:
         return []
-    return [f for f in form.fields if f.id not in answers]
+    wanted = None if ids is None else set(ids)
+    return [f for f in form.fields if f.id not in answers and (wanted is None or f.id in wanted)]
 
 
 def describe_orphans(number: int, form: Form, fields: Iterable[Field]) -> str:
