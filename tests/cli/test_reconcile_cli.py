@@ -213,6 +213,36 @@ def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> Non
     assert "Everything at a glance, and what needs attention: the dashboard, #2" in text
 
 
+def test_a_dry_run_names_open_applications_a_reworded_label_cut_off(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys, caplog
+) -> None:
+    """Issue 10, finding 9: answers are found by their ``### label`` heading; a dry run
+    (the maintainer's, after editing a form) says which open applications lost which
+    answers. Normal runs say nothing of it to people."""
+    application(sandbox)
+    sandbox.open_issue("bob", "Mentee application", "Please mentor me", ["application"])
+    form_file = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    text = form_file.read_text(encoding="utf-8")
+    old = "label: Which role would you like to apply for and why"
+    assert old in text
+    form_file.write_text(text.replace(old, "label: Which role?"), encoding="utf-8")
+    line = (
+        "#1 no longer parses against .github/ISSUE_TEMPLATE/mentee-application.yml: no"
+        " answer under the heading of `role` (label 'Which role?'). Put the old label back,"
+        " or edit the issue's heading to the new label."
+    )
+    summary = tmp_path / "summary.md"
+    assert main(sandbox, root, "--dry-run", GITHUB_STEP_SUMMARY=str(summary)) == 0
+    assert line in capsys.readouterr().out
+    assert line in summary.read_text(encoding="utf-8")
+    assert line in caplog.text
+    assert "#2 no longer parses" not in caplog.text  # written by hand, not from the form
+    caplog.clear()
+    assert main(sandbox, root) == 0
+    assert "no longer parses" not in caplog.text
+    assert all("no longer parses" not in c["body"] for c in sandbox.comments(1))
+
+
 # --- failures, faults and retries -------------------------------------------------------------
 
 

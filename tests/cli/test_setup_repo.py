@@ -9,8 +9,10 @@ import pytest
 
 from mentoring.cli.setup_repo import ERROR, Report, check_branches, check_workflows, main
 from mentoring.core.labels import COLOURS, LabelSpec, label_changes, wanted_labels
+from mentoring.files import forms as form_files
 from mentoring.files.config import load_config
 from paths import ROOT_DIR
+from simulator import issue_forms
 from simulator.sandbox import Sandbox
 
 REPO = ROOT_DIR
@@ -389,3 +391,40 @@ def test_open_applications_carrying_a_former_label_name_are_reported(
         and r["query"].get("labels") == "application"
     ]
     assert len(lists) == 1  # the dashboard's own look-up aside
+
+
+def test_open_applications_a_reworded_label_cut_off_are_reported(
+    sandbox: Sandbox, root: Path, tmp_path: Path
+) -> None:
+    """Issue 10, finding 9: answers are found by their ``### label`` heading, so rewording a
+    label orphans the answers open applications already hold; setup names them (the one
+    list request), and leaves a hand-written issue alone."""
+    sandbox.set_permission("cora", "admin")
+    form_file = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    form = form_files.load_form(form_file)
+    answers = {"name": "Ada", "role": "Reviewer"}
+    orphaned = sandbox.open_issue(
+        "alice", "Mentee application", issue_forms.render_body(form, answers), ["application"]
+    )
+    by_hand = sandbox.open_issue("bob", "Mentee application", "Please mentor me", ["application"])
+    edit(form_file, "label: Which role would you like to apply for and why", "label: Which role?")
+    with form_file.open("a", encoding="utf-8") as added:  # a new optional field: fine
+        added.write("  - type: input\n    id: pronouns\n    attributes:\n      label: Pronouns\n")
+    sandbox.clear_logs()
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert (
+        f"#{orphaned} no longer parses against .github/ISSUE_TEMPLATE/mentee-application.yml:"
+        " no answer under the heading of `role` (label 'Which role?'). Put the old label"
+        " back, or edit the issue's heading to the new label."
+    ) in summary
+    assert f"#{by_hand} no longer parses" not in summary
+    assert "Pronouns" not in summary
+    lists = [
+        r
+        for r in sandbox.request_log
+        if r["method"] == "GET"
+        and r["path"].endswith("/issues")
+        and r["query"].get("labels") == "application"
+    ]
+    assert len(lists) == 1

@@ -10,6 +10,7 @@ multi-select dropdowns joined by ``", "``).
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,39 @@ def test_astropy_form_by_configuration_alone(astropy: forms.Form) -> None:
     assert forms.missing_required(astropy, parsed) == []
     parsed["role"] = "None"
     assert [f.id for f in forms.missing_required(astropy, parsed)] == ["role"]
+
+
+# ---------------------------------------------------------------- a reworded label
+
+
+def test_a_reworded_label_orphans_the_answers_under_the_old_one(astropy: forms.Form) -> None:
+    answers = {"name": "Ada", "role": "Reviewer"}
+    body = issue_forms.render_body(astropy, answers)
+    assert forms.orphaned_fields(astropy, body) == []
+    role = astropy.field("role")
+    reworded = tuple(replace(f, label="Which role?") if f is role else f for f in astropy.fields)
+    new_form = replace(astropy, file="mentee-application.yml", fields=reworded)
+    assert [f.id for f in forms.orphaned_fields(new_form, body)] == ["role"]
+    text = forms.describe_orphans(12, new_form, forms.orphaned_fields(new_form, body))
+    assert text == (
+        "#12 no longer parses against mentee-application.yml: no answer under the heading"
+        " of `role` (label 'Which role?'). Put the old label back, or edit the issue's"
+        " heading to the new label."
+    )
+
+
+@pytest.mark.parametrize("body", ["", None, "I'd like a mentor.\n\n### About me\n\nHi"])
+def test_a_body_written_without_the_form_orphans_nothing(
+    astropy: forms.Form, body: str | None
+) -> None:
+    assert forms.orphaned_fields(astropy, body) == []
+
+
+def test_only_the_fields_named_count_so_a_field_added_since_is_not_orphaned(
+    astropy: forms.Form,
+) -> None:
+    body = issue_forms.render_body(astropy, {"name": "Ada", "role": "Reviewer"})
+    added = forms.Field("pronouns", "Pronouns", "input")
+    grown = replace(astropy, fields=(*astropy.fields, added))
+    assert forms.orphaned_fields(grown, body) == [added]
+    assert forms.orphaned_fields(grown, body, ["name", "role"]) == []

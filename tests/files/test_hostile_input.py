@@ -135,7 +135,9 @@ def test_the_reported_checkbox_line_parses_in_linear_time() -> None:
 @HOSTILE
 @given(hostile([*HEADINGS, "", "### ", "- [x] a", "```\n", "~~~~py\n"]))
 def test_issue_bodies_parse_in_linear_time(body: str) -> None:
-    assert_linear(parse_form_body, body, HEADINGS[1] + plain_text(CAP - len(HEADINGS[1])))
+    plain = HEADINGS[1] + plain_text(CAP - len(HEADINGS[1]))
+    assert_linear(parse_form_body, body, plain)
+    assert_linear(lambda text: forms.orphaned_fields(FORM, text), body, plain)
 
 
 @HOSTILE

@@ -240,6 +240,10 @@ def _summary(
             dry_run,
             planned,
         )
+    if dry_run and outcome.orphans:
+        report += "\n## Answers the form no longer finds\n\n" + "".join(
+            f"- {line}\n" for line in outcome.orphans
+        )
     return report, kept
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
+from mentoring.core import forms
 from mentoring.core.closing import closing_references
 from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
@@ -54,6 +55,9 @@ class Outcome:
     stop_reason: str = ""  # why it stopped early, as "Stopped early {stop_reason}" reads
     registrations: list[RegistrationPlan] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)  # the dashboard's, one per plan
+    # Dry runs only: open applications whose answers a reworded form label cut off, one
+    # line each, for the maintainer who runs it (never posted to people).
+    orphans: list[str] = field(default_factory=list)
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -193,6 +197,8 @@ def reconcile(
             if not links.read(outcome, snapshot.issue.number, p.actions):
                 continue
             p = plan_now(snapshot)
+        if dry_run:
+            _check_answers(snapshot, config, outcome)
         outcome.plans.append(p)
         outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
         _apply(repo, p.actions, outcome, dry_run, check_first)
@@ -210,6 +216,21 @@ def reconcile(
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
     return outcome
+
+
+def _check_answers(snapshot: IssueSnapshot, config: Config, outcome: Outcome) -> None:
+    """Say, in a dry run, when an open application's answers no longer parse (a reworded
+    label in the form orphans the answers written under the old heading)."""
+    issue, form = snapshot.issue, config.application.form_spec
+    orphaned = (
+        forms.orphaned_fields(form, issue.body, config.answers_read)
+        if issue.state == "open"
+        else []
+    )
+    if orphaned:
+        line = forms.describe_orphans(issue.number, form, orphaned)
+        log.warning("%s", line)
+        outcome.orphans.append(line)
 
 
 def _plan(

@@ -5,7 +5,8 @@ A maintainer's first step, and safe to run again at any time: it validates
 hard-code (bot login, participants path, branch, workflow name) agree with it, creates
 or updates every label the program uses (never deleting any), creates or finds the
 coordinators' dashboard issue (and says to pin it), checks that the token can reach the
-repository and write labels, and that each coordinator can be assigned.
+repository and write labels, that each coordinator can be assigned, and that the open
+applications still parse against the forms (a reworded label orphans their answers).
 --dry-run changes nothing.
 """
 
@@ -23,7 +24,7 @@ import yaml
 
 from mentoring.actions import annotations, logs, step_summary
 from mentoring.cli.dashboard import links_for
-from mentoring.core import health
+from mentoring.core import forms, health
 from mentoring.core.dashboard_plan import creation, find
 from mentoring.core.dashboard_view import DASHBOARD
 from mentoring.core.labels import label_changes, wanted_labels
@@ -336,6 +337,18 @@ def check_former_labels(
                 )
 
 
+def check_answers(
+    config: Config, applications: list[tuple[int, tuple[str, ...], str]], report: Report
+) -> None:
+    """Open applications whose answers a reworded form label has cut off (answers are
+    found by their ``### label`` heading)."""
+    form = config.application.form_spec
+    for number, _, body in applications:
+        orphaned = forms.orphaned_fields(form, body, config.answers_read)
+        if orphaned:
+            report.add(WARNING, forms.describe_orphans(number, form, orphaned))
+
+
 def check_coordinators(repo: Probes, config: Config, report: Report) -> None:
     """New applications are assigned to the coordinators: each must be assignable."""
     for login in config.coordinators:
@@ -456,9 +469,10 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
             issues = Repo(client, full_name, bot_login=config.bot)
             web = links_for(env, full_name).repository
             setup_dashboard(issues, access, config, report, args.dry_run, web)
-            if config.labels.formers:
-                applications = repo.open_issues_labelled(config.application.label)
-                check_former_labels(config, applications, report)
+            # One list request serves both checks of the open applications.
+            applications = repo.open_issues_labelled(config.application.label)
+            check_former_labels(config, applications, report)
+            check_answers(config, applications, report)
             report.add(INFO, WORKFLOW_TOKENS.format(workflow_permissions(args.root)))
     except GitHubError as exc:
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")

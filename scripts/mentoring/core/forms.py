@@ -229,3 +229,30 @@ def as_list(answer: Answer | None) -> list[str]:
     if answer is None or answer == "":
         return []
     return [answer] if isinstance(answer, str) else list(answer)
+
+
+def orphaned_fields(form: Form, body: str | None, ids: Iterable[str] | None = None) -> list[Field]:
+    """The form's fields (those in ``ids``, default all) with no answer heading in a body
+    that is otherwise a form body.
+
+    Answers are found by their ``### label`` heading, so rewording a label in the form
+    orphans the answers already written under the old one. A body with none of the form's
+    headings (an issue written by hand) is not a form body: nothing is orphaned in it. A
+    field added to the form since has no heading in older bodies either: pass the ids
+    whose answers matter to leave those out. Linear in the body, as :func:`parse_body` is
+    (it reads it once).
+    """
+    answers = parse_body(form, body)
+    if not answers:
+        return []
+    wanted = None if ids is None else set(ids)
+    return [f for f in form.fields if f.id not in answers and (wanted is None or f.id in wanted)]
+
+
+def describe_orphans(number: int, form: Form, fields: Iterable[Field]) -> str:
+    """One line for a maintainer: which issue no longer parses, which fields, and the fix."""
+    named = ", ".join(f"`{f.id}` (label {f.label!r})" for f in fields)
+    return (
+        f"#{number} no longer parses against {form.file}: no answer under the heading of"
+        f" {named}. Put the old label back, or edit the issue's heading to the new label."
+    )

@@ -111,3 +111,11 @@ class Config:
     participants: str
     dashboard: Dashboard = Dashboard()
     graduation: Graduation = Graduation()
+
+    @property
+    def answers_read(self) -> tuple[str, ...]:
+        """Ids of the application fields whose answers the bot reads: the required ones,
+        the mentee's and the role's. A form change that cuts one off from open
+        applications changes what the bot does with them."""
+        named = (self.application.mentee_field, self.dashboard.role_field)
+        return tuple(dict.fromkeys([*self.application.required, *(i for i in named if i)]))
