@@ -200,7 +200,7 @@ def reconcile(
         if dry_run:
             _check_answers(snapshot, config, outcome)
         outcome.plans.append(p)
-        outcome.rows.append(row_of(snapshot, p.mentorship, config, now))
+        outcome.rows.append(row_of(snapshot, p.mentorship, config, now, p.facts))
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
     if stop_after:

@@ -27,8 +27,8 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.logins import is_bot_login
-from mentoring.core.model import Comment, Event, Issue, IssueSnapshot
-from mentoring.core.planner import Mentorship, facts
+from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
+from mentoring.core.planner import Facts, Mentorship, facts
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.roles import mentee_of, mentors_of
 from mentoring.core.settings import Cadence, Config
@@ -149,11 +149,18 @@ def _last_by(comments: Iterable[Comment], logins: set[str], bot: str) -> datetim
     )
 
 
-def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now: datetime) -> Row:
+def row_of(
+    snapshot: IssueSnapshot,
+    mentorship: Mentorship,
+    config: Config,
+    now: datetime,
+    known: Facts | None = None,
+) -> Row:
     """The dashboard's row of an application whose timeline this run read.
 
     Built on the planner's own facts (mentee, mentors, pairing, the clock's stops), so the
-    dashboard and the comments never disagree about a mentorship.
+    dashboard and the comments never disagree about a mentorship. ``known``: the facts
+    the plan of this snapshot already worked out (``Plan.facts``).
     """
     issue = snapshot.issue
     state = _state(issue, _value(mentorship.state), config)
@@ -162,7 +169,7 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
         # change again just because the issue is no longer read with its timeline.
         ended = _closed_at(issue, snapshot.events) or now
         return replace(closed_row(issue, config), state=state, ended=ended)
-    f = facts(snapshot, config, now)
+    f = known if known is not None else facts(snapshot, config, now)
     events = snapshot.events
     bot = config.bot
     ever_mentors = {(e.assignee or "").lower() for e in events if f.is_pairing(e)}
@@ -174,19 +181,19 @@ def row_of(snapshot: IssueSnapshot, mentorship: Mentorship, config: Config, now:
 
     waiting_since = None
     if state == WAITING:
-        welcomed = next((c.at for c in f.posted if c.kind == "welcome"), now)
+        welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), now)
         gaps = unpaired_intervals(events, f.is_pairing, now)
         waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
 
     review_reminded = None
-    reviews = [c for c in f.periodic if c.kind == "review"]
+    reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
     if state in (ACTIVE, READY) and reviews:
         review = max(reviews, key=lambda c: int(c.key or 0))
         answered = any(
             c.created_at > review.at and c.author.lower() in ever_mentors for c in snapshot.comments
         )
         reminder = next(
-            (c for c in f.posted if c.kind == "review-reminder" and c.key == review.key), None
+            (c for c in f.posted if c.kind == Kind.REVIEW_REMINDER and c.key == review.key), None
         )
         if reminder is not None and not answered and start is not None:
             # Since the reminder fell due, not since it was posted: a run lost to a fault

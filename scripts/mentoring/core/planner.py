@@ -93,6 +93,9 @@ class Plan:
     # When the check-in or review it posts fell due (else the review reminder): how late
     # this run is. None for other work (welcome, pairing, graduation).
     overdue_since: datetime | None = None
+    # What the plan was made from, for others who read the same issue this run (the
+    # dashboard's row), so nobody works the facts out a second time.
+    facts: Facts | None = field(default=None, compare=False, repr=False)
 
 
 def period_kind(period: int, config: Config) -> Kind:
@@ -250,7 +253,7 @@ class _Draft:
         self.actions += _status_labels(self.facts.issue, self.facts.config, wanted)
 
     def done(self, state: State) -> Plan:
-        return Plan(self.status(state), tuple(self.actions), self.overdue_since)
+        return Plan(self.status(state), tuple(self.actions), self.overdue_since, self.facts)
 
     def status(self, state: State) -> Mentorship:
         f = self.facts
