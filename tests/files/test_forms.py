@@ -296,6 +296,16 @@ def test_round_trip_every_type(form: forms.Form) -> None:
     assert forms.parse_body(form, issue_forms.render_body(form, ANSWERS)) == ANSWERS
 
 
+def test_each_parse_gives_its_own_answers_to_change(form: forms.Form) -> None:
+    # Parses are remembered per body; a caller changing its answers must not change the
+    # next caller's.
+    body = issue_forms.render_body(form, ANSWERS)
+    first = forms.parse_body(form, body)
+    first["tools"].append("changed")
+    first["name"] = "changed"
+    assert forms.parse_body(form, body) == ANSWERS
+
+
 def test_round_trip_empty(form: forms.Form) -> None:
     parsed = forms.parse_body(form, issue_forms.render_body(form, {}))
     assert parsed == {"name": "", "story": "", "log": "", "colour": "", "tools": [], "terms": []}

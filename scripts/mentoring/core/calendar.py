@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -132,8 +133,19 @@ def due_time(start: datetime, months: int, stops: list[Interval]) -> datetime:
     + 2 months is 31 March), then pushed later by every stop of the clock that began
     before the time reached so far.
     """
-    due = start + relativedelta(months=months)
-    for stop_start, stop_end in merge_intervals(stops):
+    return _pushed(add_months(start, months), start, merge_intervals(stops))
+
+
+@functools.lru_cache(maxsize=4096)
+def add_months(start: datetime, months: int) -> datetime:
+    """``start`` plus ``months`` calendar months (remembered: every run asks again for
+    the same few starts and months, and ``relativedelta`` is slow)."""
+    return start + relativedelta(months=months)
+
+
+def _pushed(due: datetime, start: datetime, merged: list[Interval]) -> datetime:
+    """``due`` pushed later by every stop (sorted, merged) that began before it."""
+    for stop_start, stop_end in merged:
         stop_start = max(stop_start, start)
         if stop_end <= stop_start:
             continue
@@ -146,8 +158,9 @@ def latest_due_period(
     start: datetime, step_months: int, stops: list[Interval], now: datetime
 ) -> int:
     """The highest period k (1, 2, ...) whose due time is at or before ``now``; 0 if none."""
+    merged = merge_intervals(stops)
     k = 0
-    while due_time(start, (k + 1) * step_months, stops) <= now:
+    while _pushed(add_months(start, (k + 1) * step_months), start, merged) <= now:
         k += 1
     return k
 

@@ -21,6 +21,7 @@ What GitHub writes (verified against real issue bodies and GitHub's own parser, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -136,6 +137,15 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     heading a user typed inside an answer stays in that answer, and a heading moved out
     of order is treated as missing.
     """
+    # A fresh dict and lists each call: callers may change theirs.
+    return {k: list(v) if isinstance(v, list) else v for k, v in _parsed(form, body or "")}
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
+    """:func:`parse_body`, once per form and body: a run reads each body in several places
+    (the planner, the list of applications by mentee, the dashboard), and a simulation
+    reads the same bodies run after run."""
     lines = (body or "")[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_label = {label_key(f.label): f for f in form.fields}
     heading_at: dict[int, Field] = {}  # line number -> field, for every form heading line
@@ -157,7 +167,7 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     ends = [start for _, start in starts[1:]] + [len(lines)]
     for (field, start), end in zip(starts, ends, strict=False):
         answers[field.id] = _parse_value(field, "\n".join(lines[start + 1 : end]))
-    return answers
+    return tuple(answers.items())
 
 
 def _parse_value(field: Field, raw: str) -> Answer:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 
 import yaml
 
@@ -149,6 +149,7 @@ class Facts:
     def is_pairing(self, event: Event) -> bool:
         return is_pairing(event, self.mentee, self.config, self.coordinating)
 
+    @cached_property
     def latest_period(self) -> int:
         """The latest period due by now (0 before the first, or without a start)."""
         if self.start is None:
@@ -488,7 +489,7 @@ def _pairing(draft: _Draft) -> None:
     if not new_mentors or f.start is None:
         return
     # The dates still to come: a replacement joins a schedule already running.
-    coming = f.latest_period() + 1
+    coming = f.latest_period + 1
     every = f.config.cadence.review_every
     registration = f.config.mentor_registration
     invite: list[str] = []
@@ -523,7 +524,7 @@ def _met_late(f: Facts, mentor: str) -> bool:
         (e.at for e in f.snapshot.events if f.is_pairing(e) and _same(e.assignee, mentor)),
         default=f.start,
     )
-    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period()
+    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period
 
 
 def _same(login: str | None, other: str) -> bool:
@@ -533,7 +534,7 @@ def _same(login: str | None, other: str) -> bool:
 def _periodic(draft: _Draft) -> None:
     """Check-ins and reviews: only the latest period that is due, once."""
     f = draft.facts
-    period = f.latest_period()
+    period = f.latest_period
     months = period * f.step
     last = f.last
     if period < 1 or (last is not None and int(last.key or 0) >= months):
@@ -591,7 +592,7 @@ def _ready_reminder(draft: _Draft) -> None:
 def _next_due(f: Facts) -> Due | None:
     if f.start is None or not f.mentors or f.paused or f.issue.state != "open":
         return None
-    k = f.latest_period() + 1
+    k = f.latest_period + 1
     return Due(k, period_kind(k, f.config), f.due_at(k))
 
 
