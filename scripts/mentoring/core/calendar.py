@@ -31,9 +31,16 @@ def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     for comment in comments:
         if comment.author.lower() != bot.lower():
             continue
-        for match in MARKER_RE.finditer(comment.body):
-            found.append(BotComment(match["kind"], match["key"], comment.created_at, comment.id))
+        for kind, key in _markers(comment.body):
+            found.append(BotComment(kind, key, comment.created_at, comment.id))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _markers(body: str) -> tuple[tuple[str, str | None], ...]:
+    """The (kind, key) of every marker in a comment's text: each plan asks for the bot's
+    comments more than once, and every run of a simulation for the same comments."""
+    return tuple((m["kind"], m["key"]) for m in MARKER_RE.finditer(body))
 
 
 def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | None:
