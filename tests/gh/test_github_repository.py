@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from mentoring.core.model import AddLabels, PostComment
 from mentoring.github import client as gh
+from mentoring.github.graphql import Reader
 from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
 
@@ -88,3 +90,22 @@ def test_a_403_with_no_requests_left_is_a_rate_limit_whatever_it_says() -> None:
         403, {"message": "secondary rate limit"}, {"x-ratelimit-remaining": "9"}
     )
     assert not gh.is_rate_limited(worded)
+
+
+@pytest.mark.parametrize(("later", "edited"), [(0, False), (1, False), (60, False), (61, True)])
+def test_a_comment_is_edited_once_updated_more_than_a_minute_after_it_was_posted(
+    sandbox: Sandbox, later: int, edited: bool
+) -> None:
+    # GitHub has stamped new comments with an updated_at a second after their created_at
+    # (palantir/policy-bot#459): that is no edit, on the REST or the GraphQL read path.
+    bot = "github-actions[bot]"
+    env = {"GITHUB_TOKEN": sandbox.token_for(bot), "GITHUB_API_URL": sandbox.url}
+    repo = Repo(gh.make_client(env, sleep=lambda s: None), "astropy/mentoring", bot_login=bot)
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    comment = sandbox.state.comment(sandbox.comment(number, "alice", "/pause"))
+    comment.updated_at = comment.created_at + timedelta(seconds=later)
+    [rest] = repo.snapshot(repo.issue(number)).comments
+    reader = Reader(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
+    [snapshot] = reader.open_issues("application").snapshots
+    [graphql] = snapshot.comments
+    assert (rest.edited, graphql.edited) == (edited, edited)

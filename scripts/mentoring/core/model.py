@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 MARKER_RE = re.compile(r"<!-- mentoring:(?P<kind>[a-z][a-z-]*)(?::(?P<key>[^ >]+))? -->")
@@ -79,10 +79,22 @@ class Comment:
     author: str
     body: str
     created_at: datetime
-    # Edited since it was posted (REST: `updated_at` later than `created_at`; GraphQL:
-    # `lastEditedAt`). Commands in edited comments are not obeyed: the timeline keeps
-    # only the latest text, so an edit could add a command "in the past".
+    # Edited since it was posted (see :func:`was_edited`). Commands in edited comments are
+    # not obeyed: the timeline keeps only the latest text, so an edit could add a command
+    # "in the past".
     edited: bool = False
+
+
+# GitHub sometimes stamps a comment it has just created with an `updated_at` a second
+# after its `created_at` (palantir/policy-bot#459 records `updatedAt` 18:58:18 for a
+# comment created 18:58:17). Within this much of posting, a change is not an edit.
+EDIT_GRACE = timedelta(seconds=60)
+
+
+def was_edited(created_at: datetime, updated_at: datetime | None) -> bool:
+    """Whether a comment changed after it was posted: ``updated_at`` (REST's, and GraphQL's
+    ``updatedAt``, read the same way on both paths) more than :data:`EDIT_GRACE` later."""
+    return updated_at is not None and updated_at - created_at > EDIT_GRACE
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any
 import requests
 from github import GithubException
 
-from mentoring.core.model import Comment, Event, Issue, IssueSnapshot
+from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, was_edited
 from mentoring.github.client import GitHubError
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def to_item(node: dict[str, Any]) -> Event | Comment | None:
             created_at=at,
             # As over REST: a comment changed since it was written is edited, and a command
             # in it is not obeyed after the fact.
-            edited=_time(node.get("updatedAt") or node.get("createdAt")) > at,
+            edited=was_edited(at, _time(updated) if (updated := node.get("updatedAt")) else None),
         )
     closer = node.get("closer") or {}
     # REST's commit_id: the commit whose message closed it; null for a closing keyword in a

@@ -34,6 +34,7 @@ from mentoring.core.model import (
     PostComment,
     RemoveLabels,
     Unassign,
+    was_edited,
 )
 from mentoring.core.site import Site
 from mentoring.core.times import parse_utc
@@ -102,6 +103,7 @@ def to_timeline(
         kind = raw.get("event")
         if kind == "commented":
             created = _time(raw.get("created_at"))
+            updated = raw.get("updated_at")
             comments.append(
                 Comment(
                     id=raw["id"],
@@ -110,7 +112,7 @@ def to_timeline(
                     created_at=created,
                     # GitHub's timeline comment event carries `updated_at` (the OpenAPI
                     # schema timeline-comment-event); it moves on an edit of the body.
-                    edited=_time(raw.get("updated_at") or raw.get("created_at")) > created,
+                    edited=was_edited(created, _time(updated) if updated else None),
                 )
             )
             continue
