@@ -20,6 +20,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.files import forms as form_files
 from paths import ROOT_DIR
+from played import group, play
 from simulator import issue_forms
 from simulator.simulation import Result, Simulation, load_scenario
 
@@ -180,8 +181,10 @@ SWITCHED_ON = "2026-01-05"
 
 
 @pytest.fixture(scope="module")
-def adopted() -> Result:
-    return run(load_scenario(ADOPTION))
+def adopted() -> Result:  # its tests are in group("adoption"), with the GraphQL test's run
+    result = play(ADOPTION).result
+    assert result.failed_runs == 0
+    return result
 
 
 def first_day(result: Result, issue: int) -> list[str]:
@@ -193,10 +196,12 @@ def first_day(result: Result, issue: int) -> list[str]:
     ]
 
 
+@group("adoption")
 def test_nothing_happens_before_the_switch(adopted: Result) -> None:
     assert min(a["at"] for a in adopted.actions) >= SWITCHED_ON
 
 
+@group("adoption")
 def test_a_year_old_application_waiting_for_a_mentor_is_welcomed_once(adopted: Result) -> None:
     assert first_day(adopted, 1) == ["welcome"]
     (assign,) = [a for a in adopted.actions if a["issue"] == 1 and a["type"] == "assign"]
@@ -206,6 +211,7 @@ def test_a_year_old_application_waiting_for_a_mentor_is_welcomed_once(adopted: R
     assert note["at"].startswith("2026-02-04")  # the one kind note to the applicant
 
 
+@group("adoption")
 def test_a_mentorship_under_way_gets_only_the_latest_check_in(adopted: Result) -> None:
     # Paired eleven months ago: no welcome, no "meet your mentor", one check-in (not
     # eleven), and the schedule carries on from the pairing.
@@ -221,6 +227,7 @@ def test_an_application_missing_what_the_form_now_requires_gets_needs_info(
     assert first_day(adopted, 3) == ["needs-info"]
 
 
+@group("adoption")
 def test_a_declined_application_is_left_alone(adopted: Result) -> None:
     assert [a for a in adopted.actions if a["issue"] == 4] == []
 
@@ -234,11 +241,13 @@ def test_a_first_run_from_an_event_posts_the_check_in_without_a_schedule_warning
     assert runs == {"issue_comment.created"}
 
 
+@group("adoption")
 def test_a_recent_pairing_is_announced(adopted: Result) -> None:
     assert first_day(adopted, 6) == ["welcome", "paired:finn"]
     assert adopted.issues["6"]["labels"] == ["application", "mentoring: active"]
 
 
+@group("adoption")
 def test_the_first_day_posts_at_most_one_comment_a_kind_per_issue(adopted: Result) -> None:
     for issue in range(1, 7):
         kinds = [k.split(":")[0] for k in first_day(adopted, issue)]

@@ -11,7 +11,7 @@ import pytest
 from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run
 
 from mentoring.cli import reconcile
-from paths import ROOT_DIR
+from played import DEMO, group, play
 from simulator.simulation import Simulation
 
 READY = "mentoring: ready"
@@ -220,11 +220,9 @@ def test_ready_then_the_how_to_then_the_merged_entry_graduates() -> None:
     assert GRADUATED in result.issues["1"]["labels"]
 
 
+@group("demo")
 def test_in_the_demo_the_mentor_answers_a_review_with_ready_and_the_mentee_graduates() -> None:
-    from simulator.simulation import load_scenario
-
-    demo = ROOT_DIR / "scripts" / "scenarios" / "demo.yml"
-    result = run(load_scenario(demo))
+    result = play(DEMO).result
     kinds = [a["kind"] for a in comments(result)]
     # The last review, bob's /ready answering it, then the graduation after the how-to.
     assert kinds[-3:] == ["review", "command", "graduated"]

@@ -10,19 +10,22 @@ from typing import Any
 
 import pytest
 
-from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
 from paths import ROOT_DIR
-from simulator.simulation import Result, Simulation, load_scenario
+from played import group, play
+from simulator.simulation import Result
 
 ROOT = ROOT_DIR
 SCENARIO = ROOT / "tests" / "scenarios" / "dashboard.yml"
 DASHBOARD = 9  # after the eight applications
 
 
+pytestmark = group("dashboard")
+
+
 @pytest.fixture(scope="module")
 def result() -> Result:
-    return Simulation(load_scenario(SCENARIO), ROOT).run(reconcile.main)
+    return play(SCENARIO).result
 
 
 def on_dashboard(result: Result, kind: str) -> list[dict[str, Any]]:

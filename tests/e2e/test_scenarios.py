@@ -20,9 +20,10 @@ from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
 from paths import ROOT_DIR, TESTS_DIR
+from played import group, play
 from simulator import issue_forms
 from simulator.sandbox import Sandbox
-from simulator.simulation import Result, Simulation, load_scenario
+from simulator.simulation import Result, Simulation
 
 ROOT = ROOT_DIR
 SCENARIOS = TESTS_DIR / "scenarios"
@@ -53,9 +54,10 @@ HANDBOOKS = (
 
 
 def run(scenario: dict[str, Any] | str) -> Result:
-    """Play a scenario (a dict, or the name of a file in tests/scenarios/)."""
+    """Play a scenario (a dict, or the name of a file in tests/scenarios/, played once
+    for every test that reads it: see tests/played.py)."""
     if isinstance(scenario, str):
-        scenario = load_scenario(SCENARIOS / scenario)
+        return play(SCENARIOS / scenario).result
     return Simulation(scenario, ROOT).run(reconcile.main)
 
 
@@ -129,6 +131,7 @@ def lifecycle() -> Result:
     return run("lifecycle.yml")
 
 
+@group("lifecycle")
 def test_incomplete_application_gets_one_needs_info_then_one_welcome(lifecycle: Result) -> None:
     (needs,) = comments(lifecycle, "needs-info")
     assert needs["run"] == "issues.opened"
@@ -141,12 +144,14 @@ def test_incomplete_application_gets_one_needs_info_then_one_welcome(lifecycle: 
     assert "@cora" in welcome["body"]
 
 
+@group("lifecycle")
 def test_coordinators_are_assigned_once(lifecycle: Result) -> None:
     (assign,) = writes(lifecycle, "assign")
     assert (assign["run"], assign["users"]) == ("issues.opened", ["cora"])
     assert writes(lifecycle, "unassign") == []
 
 
+@group("lifecycle")
 def test_labels_follow_the_lifecycle(lifecycle: Result) -> None:
     assert label_story(lifecycle) == [
         "+" + NEEDS_INFO,  # opened incomplete
@@ -169,6 +174,7 @@ def test_labels_follow_the_lifecycle(lifecycle: Result) -> None:
     assert lifecycle.failed_runs == 0
 
 
+@group("lifecycle")
 def test_pairing_comment_introduces_both_with_handbooks_and_dates(lifecycle: Result) -> None:
     (paired,) = comments(lifecycle, "paired")
     assert (paired["run"], paired["key"]) == ("issues.assigned", "bob")
@@ -182,6 +188,7 @@ def test_pairing_comment_introduces_both_with_handbooks_and_dates(lifecycle: Res
     assert "Friday 10 April 2026" in body
 
 
+@group("lifecycle")
 def test_pause_stops_the_clock_and_resume_shifts_the_schedule(lifecycle: Result) -> None:
     # Paused from 20 February to 22 March (30 days): check-in 2, due on 10 March,
     # moves to 9 April; nothing at all is posted while paused.
@@ -195,6 +202,7 @@ def test_pause_stops_the_clock_and_resume_shifts_the_schedule(lifecycle: Result)
     assert paused == []
 
 
+@group("lifecycle")
 def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -> None:
     # The pull request (#2) says "Closes #1": GitHub closes the issue; the bot still
     # congratulates and labels, once, although two workflows ran for the merge.
@@ -212,6 +220,7 @@ def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -
 
 
 @pytest.mark.slow
+@group("year")
 def test_a_year_of_check_ins_counted_from_the_first_pairing() -> None:
     result = run("year.yml")
     # Paired 31 January 06:00: month k is due on 31 January + k months (the month's
@@ -243,6 +252,7 @@ def test_a_year_of_check_ins_counted_from_the_first_pairing() -> None:
     assert result.failed_runs == 0
 
 
+@group("outage")
 def test_after_an_outage_only_the_latest_due_period_is_posted_once() -> None:
     result = run("outage.yml")
     # Paired 10 January; the schedule is off from 1 February to 1 May, which misses

@@ -20,6 +20,7 @@ from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
 from mentoring.github.graphql import PAGE, QUERIES
+from played import group, play
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.graphql import SCHEMA_FILE, cost
 from simulator.simulation import Simulation, load_scenario
@@ -302,11 +303,12 @@ def test_a_query_the_rate_limit_refuses_stops_the_run_cleanly(sandbox: Sandbox) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, marks=group(p.stem), id=p.stem) for p in SCENARIOS]
+)
 def test_every_scenario_writes_the_same_over_graphql_as_over_rest(path: Path) -> None:
-    scenario = load_scenario(path)
-    rest = Simulation(scenario, ROOT, read="rest").run(reconcile.main).transcript()
-    graphql = Simulation(scenario, ROOT, read="graphql").run(reconcile.main).transcript()
+    rest = play(path, read="rest").result.transcript()
+    graphql = play(path, read="graphql").result.transcript()
     assert rest["actions"]
     assert graphql["actions"] == rest["actions"]
     assert graphql["issues"] == rest["issues"]

@@ -2,19 +2,19 @@
 
 import pytest
 
-from mentoring.cli import reconcile
 from paths import ROOT_DIR
-from simulator.simulation import Simulation, load_scenario
+from played import DEMO, group, play
 from tests.conformance import ConformanceError, validate_webhook
 
 ROOT = ROOT_DIR
 
 
+pytestmark = group("demo")
+
+
 @pytest.fixture(scope="module")
 def demo_payloads() -> list[tuple[str, dict]]:
-    simulation = Simulation(load_scenario(ROOT / "scripts" / "scenarios" / "demo.yml"), ROOT)
-    simulation.run(reconcile.main)
-    return simulation.payloads
+    return play(DEMO).payloads
 
 
 def test_every_kind_of_run_the_workflows_get_is_simulated(demo_payloads) -> None:

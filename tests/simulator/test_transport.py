@@ -14,11 +14,10 @@ import pytest
 import requests
 from github.Requester import HTTPRequestsConnectionClass, Requester
 
-from mentoring.cli import reconcile
 from paths import ROOT_DIR
+from played import play
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.sandbox import TRANSPORTS
-from simulator.simulation import Simulation, load_scenario
 
 ROOT = ROOT_DIR
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -41,10 +40,8 @@ def _connection_class() -> type:
 
 @pytest.mark.parametrize("name", ["lifecycle.yml", "outage.yml", "faults-short.yml"])
 def test_a_scenario_over_http_and_in_process_writes_the_same(name: str) -> None:
-    scenario = load_scenario(SCENARIOS / name)
     results = {
-        t: Simulation(scenario, ROOT, transport=t, faults=0.1, seed=3).run(reconcile.main)
-        for t in TRANSPORTS
+        t: play(SCENARIOS / name, transport=t, faults=0.1, seed=3).result for t in TRANSPORTS
     }
     over_http, in_process = results["http"], results["in-process"]
     assert over_http.actions  # a scenario in which the bot does something

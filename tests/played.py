@@ -1,0 +1,73 @@
+"""Scenario files played once per test process, for every test that reads the same run.
+
+A scenario file run with the same options gives the same transcript every time (the
+simulator is deterministic: tests/simulator and the golden transcripts hold it to that),
+so the demo, say, need not be played again by each test that looks at it. Tests that
+share a run are put on one pytest-xdist worker with ``group(name)`` (the suite runs with
+``--dist loadgroup``), or each worker would play it once more.
+
+A played run is shared: read it, never change it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mentoring.cli import reconcile
+from paths import ROOT_DIR, TESTS_DIR
+from simulator.simulation import Result, Simulation, load_scenario
+
+DEMO = ROOT_DIR / "scripts" / "scenarios" / "demo.yml"
+SCENARIOS = TESTS_DIR / "scenarios"
+
+
+@dataclass(frozen=True)
+class Played:
+    result: Result
+    payloads: list[tuple[str, dict[str, Any]]]  # every run's (event name, webhook payload)
+
+
+def play(
+    path: Path,
+    *,
+    read: str = "graphql",
+    transport: str = "in-process",
+    faults: float = 0.0,
+    seed: int = 0,
+    keep_http_log: bool = False,
+) -> Played:
+    """The scenario file at ``path`` played through the sandbox with the checkout's
+    config and the real reconcile.py, once per process for the same options."""
+    return _play(path.resolve(), read, transport, faults, seed, keep_http_log)
+
+
+@functools.cache  # positional: play(p) and play(p, read="graphql") are one run
+def _play(
+    path: Path, read: str, transport: str, faults: float, seed: int, keep_http_log: bool
+) -> Played:
+    simulation = Simulation(
+        load_scenario(path),
+        ROOT_DIR,
+        read=read,
+        transport=transport,
+        faults=faults,
+        seed=seed,
+        keep_http_log=keep_http_log,
+    )
+    result = simulation.run(reconcile.main)
+    return Played(result, simulation.payloads)
+
+
+def scenario(name: str) -> Path:
+    """A scenario file of tests/scenarios/, by name (``lifecycle.yml``)."""
+    return SCENARIOS / name
+
+
+def group(name: str) -> pytest.MarkDecorator:
+    """Keep the tests that share a played run on one worker."""
+    return pytest.mark.xdist_group(name)
