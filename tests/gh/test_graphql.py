@@ -20,6 +20,7 @@ from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
 from mentoring.github.graphql import PAGE, QUERIES
+from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.graphql import SCHEMA_FILE, cost
 from simulator.simulation import Simulation, load_scenario
@@ -295,6 +296,52 @@ def test_a_query_the_rate_limit_refuses_stops_the_run_cleanly(sandbox: Sandbox) 
     code, printed = _run(sandbox)
     assert code == 0
     assert "rate limit" in printed
+    assert sandbox.writes == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Resource protected by organization SAML enforcement. You must grant your Personal"
+        " Access token access to this organization.",
+        "Resource not accessible by integration",
+    ],
+)
+def test_a_403_that_is_not_a_rate_limit_fails_the_run_and_says_what_to_check(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    # The sandbox has no fault for a refused token, so GitHub's answer is made here, by
+    # PyGithub's own conversion of it (the headers of a token with budget left).
+    build(sandbox, 3, NOW, due=(0,))
+    headers = {"x-ratelimit-remaining": "4990", "x-ratelimit-resource": "graphql"}
+    refused = github.Requester.Requester.createException(
+        403, headers, {"message": message, "documentation_url": "https://docs.github.com"}
+    )
+
+    def query(self: object, query: str, variables: dict[str, Any]) -> Any:
+        raise refused
+
+    monkeypatch.setattr(Repo, "graphql_query", query)
+    code, printed = _run(sandbox)
+    assert code == 1  # a failure every scheduled run would meet: the run goes red
+    assert "Stopped early" not in printed
+    assert "rate limit" not in printed
+    assert "::error::GitHub refused a request" in printed
+    assert message.split(".")[0] in printed  # GitHub's own words
+    for hint in ("`issues: write`", "`contents: read`", "SAML"):
+        assert hint in printed
+    assert sandbox.writes == []
+
+
+@pytest.mark.parametrize("fault", [Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS])
+def test_a_rate_limit_told_by_its_headers_past_the_retries_stops_the_run_cleanly(
+    sandbox: Sandbox, fault: Fault
+) -> None:
+    build(sandbox, 3, NOW)
+    sandbox.inject(fault, "POST", "^/graphql$", count=20)  # more than SafeRetry retries
+    code, printed = _run(sandbox)
+    assert code == 0  # not a failure: the next run continues
+    assert "Stopped early: GitHub's rate limit refused a read" in printed
     assert sandbox.writes == []
 
 

@@ -29,12 +29,14 @@ from typing import Any
 import requests
 from github import GithubException
 
+from mentoring.core.commands import one_line
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot
-from mentoring.github.client import GitHubError
+from mentoring.github.client import GitHubError, is_rate_limited
 
 log = logging.getLogger(__name__)
 
 PAGE = 50  # applications per query
+MESSAGE_CHARS = 200  # of GitHub's own error text kept in a failure: one line, bounded
 ITEMS = 100  # timeline items per page: GitHub's maximum for a connection
 
 # The timeline items the planner reads, as GraphQL names them, and REST's `event` for each.
@@ -269,6 +271,12 @@ def _rate_limited(errors: list[dict[str, Any]]) -> bool:
     return any(e.get("type") == "RATE_LIMITED" for e in errors)
 
 
+def messages(errors: list[dict[str, Any]], fallback: str = "") -> str:
+    """GitHub's ``errors[].message``, as one bounded line (it is text from outside)."""
+    text = "; ".join(str(e.get("message")) for e in errors if e.get("message")) or fallback
+    return one_line(text, MESSAGE_CHARS)
+
+
 Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
 
 
@@ -318,18 +326,28 @@ class Reader:
                 if exc.status == 400 and body.get("data"):
                     # PyGithub raises for any error; partial data is still data.
                     pass
-                elif _rate_limited(errors) or exc.status in (403, 429):
+                elif _rate_limited(errors) or is_rate_limited(exc):
+                    # By status and headers, as for REST: a 403 is a rate limit only with
+                    # Retry-After or X-RateLimit-Remaining: 0.
                     raise GraphQLError(
                         f"GitHub's rate limit refused a query (HTTP {exc.status})",
+                        exc.status,
                         rate_limited=True,
+                    ) from exc
+                elif exc.status in (401, 403):
+                    # Any other refusal (a token without the permission, an organisation's
+                    # SAML enforcement) is a failure: every run would do nothing until fixed.
+                    why = messages(errors, str(body.get("message") or ""))
+                    raise GraphQLError(
+                        f"{name} query refused (HTTP {exc.status}: {why})", exc.status
                     ) from exc
                 elif exc.status >= 500 or (exc.status == 400 and not errors):
                     last = f"HTTP {exc.status}"
                     log.warning("%s query failed (%s); attempt %s", name, last, attempt)
                     continue
                 else:
-                    messages = "; ".join(str(e.get("message")) for e in errors) or str(exc)
-                    raise GraphQLError(f"{name} query refused: {messages}") from exc
+                    why = messages(errors, str(exc))
+                    raise GraphQLError(f"{name} query refused: {why}", exc.status) from exc
             except requests.RequestException as exc:
                 last = type(exc).__name__
                 log.warning("%s query failed (%s); attempt %s", name, last, attempt)
@@ -364,13 +382,11 @@ class Reader:
             if data is None:
                 if _rate_limited(errors):
                     raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
-                messages = "; ".join(str(e.get("message")) for e in errors)
-                raise GraphQLError(f"the open applications could not be read: {messages}")
+                raise GraphQLError(f"the open applications could not be read: {messages(errors)}")
             failed, unplaced = _failed_paths(errors)
             if unplaced and errors:
                 # An error that names no issue leaves the whole page in doubt.
-                messages = "; ".join(str(e.get("message")) for e in errors)
-                raise GraphQLError(f"the open applications could not be read: {messages}")
+                raise GraphQLError(f"the open applications could not be read: {messages(errors)}")
             for index, node in enumerate(data.get("nodes") or []):
                 if node is None or index in failed:
                     number = node.get("number") if node else None
@@ -403,7 +419,7 @@ class Reader:
                     "MoreTimeline", {"number": issue.number, "after": info.get("endCursor")}
                 )
             except GraphQLError as exc:
-                if exc.rate_limited:
+                if exc.rate_limited or exc.status in (401, 403):
                     raise
                 log.warning("#%s: %s", issue.number, exc)
                 return None
