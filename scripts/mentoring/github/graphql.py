@@ -21,7 +21,7 @@ reader stops, as the REST path does, before the points left fall below the reser
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -253,18 +253,18 @@ def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Commen
     return events, comments
 
 
-def _failed_paths(errors: list[dict[str, Any]]) -> tuple[set[int], bool]:
-    """Indexes of issue nodes an error names, and whether any error names none."""
-    indexes: set[int] = set()
+def _failed_paths(errors: list[dict[str, Any]]) -> tuple[dict[int, str], bool]:
+    """GitHub's messages for each issue node an error names, and whether any names none."""
+    named: dict[int, list[dict[str, Any]]] = {}
     unplaced = False
     for error in errors:
         path = error.get("path") or []
         # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
         if path[:3] == ["repository", "issues", "nodes"] and len(path) > 3:
-            indexes.add(int(path[3]))
+            named.setdefault(int(path[3]), []).append(error)
             continue
         unplaced = True
-    return indexes, unplaced
+    return {index: messages(found) for index, found in named.items()}, unplaced
 
 
 def _rate_limited(errors: list[dict[str, Any]]) -> bool:
@@ -389,12 +389,15 @@ class Reader:
                 raise GraphQLError(f"the open applications could not be read: {messages(errors)}")
             for index, node in enumerate(data.get("nodes") or []):
                 if node is None or index in failed:
+                    # A node lost to an error has no number left; the caller reads the
+                    # issues of the label over REST for it.
                     number = node.get("number") if node else None
-                    page.unread.append((number, "GitHub answered with an error for it"))
+                    said = failed.get(index) or "no message"
+                    page.unread.append((number, f"GitHub answered with an error for it: {said}"))
                     continue
                 snapshot = self._snapshot(node)
-                if snapshot is None:
-                    page.unread.append((node.get("number"), "its timeline could not be read"))
+                if isinstance(snapshot, str):
+                    page.unread.append((node.get("number"), snapshot))
                     if self.budget_low():
                         page.stopped_early = True
                         return page
@@ -405,15 +408,16 @@ class Reader:
                 return page
             after = info.get("endCursor")
 
-    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | None:
-        """The issue with its whole timeline; further pages read only when there are more."""
+    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | str:
+        """The issue with its whole timeline, further pages read only when there are more;
+        or why its timeline could not be read."""
         issue = to_issue(node)
         timeline = node.get("timelineItems") or {}
         nodes = list(timeline.get("nodes") or [])
         info = timeline.get("pageInfo") or {}
         while info.get("hasNextPage"):
             if self.budget_low():
-                return None
+                return "its timeline could not be read (the GraphQL points ran low)"
             try:
                 body = self._send(
                     "MoreTimeline", {"number": issue.number, "after": info.get("endCursor")}
@@ -422,18 +426,14 @@ class Reader:
                 if exc.rate_limited or exc.status in (401, 403):
                     raise
                 log.warning("#%s: %s", issue.number, exc)
-                return None
+                return f"its timeline could not be read ({exc})"
             more = (((body.get("data") or {}).get("repository") or {}).get("issue") or {}).get(
                 "timelineItems"
             )
             if more is None or body.get("errors"):
-                return None
+                said = messages(body.get("errors") or [], "no timeline in the answer")
+                return f"its timeline could not be read: {said}"
             nodes += more.get("nodes") or []
             info = more.get("pageInfo") or {}
         events, comments = _split(nodes)
         return IssueSnapshot(issue, tuple(events), tuple(comments))
-
-
-def order(snapshots: list[IssueSnapshot]) -> Iterator[IssueSnapshot]:
-    """Least recently updated first, ties in creation order: the REST path's order."""
-    return iter(sorted(snapshots, key=lambda s: (s.issue.updated_at, s.issue.created_at, s.number)))
