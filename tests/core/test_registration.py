@@ -13,6 +13,7 @@ from mentoring.cli import reconcile
 from mentoring.core.model import (
     AddLabels,
     Comment,
+    DeleteComment,
     Issue,
     IssueSnapshot,
     PostComment,
@@ -73,8 +74,8 @@ def registration(
     return IssueSnapshot(issue, (), comments)
 
 
-def bot_comment(kind: str, author: str = BOT) -> Comment:
-    return Comment(1, author, f"Hello\n\n{marker(kind)}", NOW)
+def bot_comment(kind: str, author: str = BOT, comment_id: int = 1) -> Comment:
+    return Comment(comment_id, author, f"Hello\n\n{marker(kind)}", NOW)
 
 
 # --- the pure plan ---------------------------------------------------------------------
@@ -101,6 +102,13 @@ def test_a_pasted_marker_does_not_count() -> None:
     pasted = registration(comments=(bot_comment(WELCOME, author="mallory"),))
     kinds = [a.kind for a in plan_registration(pasted, CONFIG, Renderer()).actions]
     assert kinds == [WELCOME]
+
+
+def test_a_welcome_two_racing_runs_both_posted_is_deleted_once() -> None:
+    doubled = registration(comments=(bot_comment(WELCOME, comment_id=9), bot_comment(WELCOME)))
+    assert plan_registration(doubled, CONFIG, Renderer()).actions == (
+        DeleteComment(7, 9, WELCOME, None),
+    )
 
 
 def test_closed_registrations_are_left_alone() -> None:

@@ -212,6 +212,14 @@ def reconcile(
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, renderer)
+        if r.actions and not dry_run and issue is snapshot:
+            # Read in bulk at the start of the run, as the applications were: look again
+            # before writing, so a welcome its `issues.opened` run posted since is seen.
+            fresh = _read(repo, snapshot.issue, outcome)
+            if fresh is None:
+                outcome.registrations.append(RegistrationPlan(r.mentor))  # still listed
+                continue
+            r = plan_registration(fresh, config, renderer)
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
