@@ -298,3 +298,42 @@ def test_a_strangers_flood_of_help_does_not_hold_back_a_mentors_pause() -> None:
     keys = [r["key"] for r in replies]
     assert len(keys) == len(set(keys)) == 51  # every command answered, none twice
     assert max(r["at"] for r in replies) < "2026-01-19"  # eleven runs at five a run
+
+
+def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> None:
+    # What README's "Good to know" says of /mentor: a coordinator assigned to the issue
+    # (here by the bot, at intake) says it; the next run pairs (the reply's own comment
+    # starts no run), the clock counts from that comment; anyone else's is refused;
+    # unassigning the coordinator undoes it.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        _say(_at(6, 9), "mallory", "/mentor"),
+        _say(_at(6, 10), "cora", "/mentor"),
+        {
+            "at": "2026-02-10T10:00:00Z",
+            "by": "cora",
+            "unassign": {"issue": 1, "users": ["cora"]},
+        },
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-02-12T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [refused] = _reply_to(result, _at(6, 9))
+    assert "a coordinator assigned to this issue" in refused
+    kinds = [(a["kind"], a["at"][:10]) for a in comments(result) if a["kind"] != "command"]
+    assert kinds == [
+        ("welcome", "2026-01-05"),
+        ("paired", "2026-01-07"),  # the schedule the morning after
+        ("checkin", "2026-02-07"),  # due 6 February 10:00, a month after the comment
+        ("waiting", "2026-02-10"),  # unassigned: a mentor is sought again
+    ]
+    story = label_story(result)
+    assert story[-1] == "+mentoring: awaiting mentor"  # unassigned: no mentor any more
