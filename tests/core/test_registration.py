@@ -13,6 +13,7 @@ from mentoring.cli import reconcile
 from mentoring.core.model import (
     AddLabels,
     Comment,
+    DeleteComment,
     Issue,
     IssueSnapshot,
     PostComment,
@@ -73,8 +74,8 @@ def registration(
     return IssueSnapshot(issue, (), comments)
 
 
-def bot_comment(kind: str, author: str = BOT) -> Comment:
-    return Comment(1, author, f"Hello\n\n{marker(kind)}", NOW)
+def bot_comment(kind: str, author: str = BOT, comment_id: int = 1) -> Comment:
+    return Comment(comment_id, author, f"Hello\n\n{marker(kind)}", NOW)
 
 
 # --- the pure plan ---------------------------------------------------------------------
@@ -101,6 +102,13 @@ def test_a_pasted_marker_does_not_count() -> None:
     pasted = registration(comments=(bot_comment(WELCOME, author="mallory"),))
     kinds = [a.kind for a in plan_registration(pasted, CONFIG, Renderer()).actions]
     assert kinds == [WELCOME]
+
+
+def test_a_welcome_two_racing_runs_both_posted_is_deleted_once() -> None:
+    doubled = registration(comments=(bot_comment(WELCOME, comment_id=9), bot_comment(WELCOME)))
+    assert plan_registration(doubled, CONFIG, Renderer()).actions == (
+        DeleteComment(7, 9, WELCOME, None),
+    )
 
 
 def test_closed_registrations_are_left_alone() -> None:
@@ -279,3 +287,24 @@ def test_event_on_a_registration_is_routed_to_it(sandbox: Sandbox, tmp_path: Pat
     assert reconcile.main(["--root", str(ROOT)], env, now=now) == 0
     assert [w["type"] for w in sandbox.writes] == ["comment"]
     assert "## Mentors\n" not in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+def test_the_summary_shows_a_mentors_roles_inert(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    roles = "@astropy/core ![x](//e.x/i) <b>b</b> [go](//e.x) | #1"  # under 60 characters
+    body = issue_forms.render_body(REG_FORM, {**ANSWERS, "roles": roles})
+    sandbox.open_issue("bob", "Mentor registration - Bob", body, ["mentor-registration"])
+    now = sandbox.advance(hours=1)
+    assert reconcile.main(["--root", str(ROOT)], _env(sandbox, tmp_path), now=now) == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    mentors = summary.split("## Mentors\n", 1)[1]
+    row = next(line for line in mentors.splitlines() if line.startswith("| @bob"))
+    cell = row.replace("\\|", "").split(" | ")[5]  # the Roles column
+    assert "@astropy" not in cell  # no mention: a word joiner after the @
+    assert "@\u2060astropy/core" in cell
+    for live in ("![", "](", "<b>", "#1"):
+        assert live not in cell, live
+    assert row.replace("\\|", "").count("|") == 8  # seven cells, none split

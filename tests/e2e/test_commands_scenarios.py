@@ -262,3 +262,76 @@ def test_an_edit_first_seen_by_the_scheduled_run_is_refused_on_either_read_path(
     [reply] = [a for a in comments(result, "command", 1) if a["run"] == "schedule"]
     assert "This comment was edited" in reply["body"]
     assert "mentoring: paused" not in result.issues["1"]["labels"]
+
+
+def test_a_strangers_flood_of_help_does_not_hold_back_a_mentors_pause() -> None:
+    # mallory's 50 /help and then bob's /pause, all while event runs are lost: the next
+    # scheduled run answers bob first (not 5 of mallory's a day for ten days), then the
+    # rest of the flood a few a run, each exactly once.
+    flood = [_say(f"2026-01-07T10:{i:02d}:00Z", "mallory", f"/help\n\n{i}") for i in range(50)]
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(6, 9), "by": "cora", "assign": {"issue": 1, "users": ["bob"]}},
+        *flood,
+        _say(_at(7, 11), "bob", "/pause holiday"),
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-25T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(7, 0), "to": _at(7, 12)}],
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    replies = comments(result, "command", 1)
+    first = [r for r in replies if r["at"].startswith("2026-01-08")]
+    assert len(first) == 5  # still the cap per run
+    assert first[0]["body"].startswith("Paused: `holiday`.")  # bob's, before any of mallory's
+    [paused] = [a for a in result.actions if PAUSED in (a["labels"] or [])]
+    assert (paused["at"][:10], paused["labels"]) == ("2026-01-08", [PAUSED])
+    keys = [r["key"] for r in replies]
+    assert len(keys) == len(set(keys)) == 51  # every command answered, none twice
+    assert max(r["at"] for r in replies) < "2026-01-19"  # eleven runs at five a run
+
+
+def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> None:
+    # What README's "Good to know" says of /mentor: a coordinator assigned to the issue
+    # (here by the bot, at intake) says it; the next run pairs (the reply's own comment
+    # starts no run), the clock counts from that comment; anyone else's is refused;
+    # unassigning the coordinator undoes it.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        _say(_at(6, 9), "mallory", "/mentor"),
+        _say(_at(6, 10), "cora", "/mentor"),
+        {
+            "at": "2026-02-10T10:00:00Z",
+            "by": "cora",
+            "unassign": {"issue": 1, "users": ["cora"]},
+        },
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-02-12T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [refused] = _reply_to(result, _at(6, 9))
+    assert "a coordinator assigned to this issue" in refused
+    kinds = [(a["kind"], a["at"][:10]) for a in comments(result) if a["kind"] != "command"]
+    assert kinds == [
+        ("welcome", "2026-01-05"),
+        ("paired", "2026-01-07"),  # the schedule the morning after
+        ("checkin", "2026-02-07"),  # due 6 February 10:00, a month after the comment
+        ("waiting", "2026-02-10"),  # unassigned: a mentor is sought again
+    ]
+    story = label_story(result)
+    assert story[-1] == "+mentoring: awaiting mentor"  # unassigned: no mentor any more

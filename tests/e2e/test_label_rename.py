@@ -66,3 +66,22 @@ def test_a_pause_taken_under_the_old_name_still_stops_the_clock_after_the_rename
     labels = {lb.name for lb in sim.sandbox.state.labels.values()}
     assert "on hold" in labels
     assert "mentoring: paused" not in labels
+
+
+def test_the_ready_reminder_still_comes_when_the_ready_label_was_renamed() -> None:
+    # /ready on 1 March puts the ready label on under its old name; renamed a day later.
+    # The reminder is due 30 days of running clock after that `labeled` event.
+    ready = {"at": "2026-03-01T09:00:00Z", "by": "bob", "comment": {"issue": 1, "body": "/ready"}}
+    rename = {
+        "at": "2026-03-02T00:00:00Z",
+        "by": "cora",
+        "rename_label": {"from": "mentoring: ready", "to": "ready to graduate"},
+    }
+    scenario = {**_scenario(ready, rename), "end": "2026-04-05T00:00:00Z"}
+    plain = Simulation({**_scenario(ready), "end": "2026-04-05T00:00:00Z"}, ROOT)
+    expected = [
+        a["at"][:10] for a in plain.run(reconcile.main).actions if a["kind"] == "ready-reminder"
+    ]
+    assert expected == ["2026-04-01"]  # 31 March 09:00, and the next run at 06:17
+    renamed = Simulation(scenario, ROOT).run(reconcile.main)
+    assert [a["at"][:10] for a in renamed.actions if a["kind"] == "ready-reminder"] == expected

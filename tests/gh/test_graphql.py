@@ -20,6 +20,7 @@ from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
 from mentoring.github.graphql import PAGE, QUERIES
+from mentoring.github.repository import Repo
 from played import group, play
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.graphql import SCHEMA_FILE, cost
@@ -265,19 +266,66 @@ def test_a_partial_answer_is_asked_again_and_nothing_is_lost() -> None:
         assert first["errors"][0]["path"][:3] == ["repository", "issues", "nodes"]
 
 
-def test_a_partial_answer_every_time_leaves_that_issue_to_the_next_run() -> None:
+def test_an_issue_graphql_keeps_answering_with_an_error_for_is_read_over_rest_in_the_run() -> None:
+    # Before: the issue was a failure of this run and of every run while the error lasted,
+    # so a permanent per-node error meant it never got its check-ins.
     with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
         b = build(sb, 10, NOW, due=range(10))
         sb.inject(Fault.GRAPHQL_PARTIAL, "POST", "^/graphql$", count=5)
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb)) == sorted(b.due)  # all of them, in this run, once each
+        log = sb.request_log
+        lists = [r for r in log if r["method"] == "GET" and r["path"].endswith("/issues")]
+        assert [r["query"].get("labels") for r in lists] == ["application"]  # one list
+        sb.advance(days=1)
+        assert _run(sb)[0] == 0
+        assert _posted(sb) == []
+
+
+def test_an_issue_neither_graphql_nor_rest_can_read_fails_the_run_with_githubs_words() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 10, NOW, due=range(10))
+        sb.inject(Fault.GRAPHQL_PARTIAL, "POST", "^/graphql$", count=5)
+        sb.inject(Fault.ERROR_BEFORE, "GET", "/issues$", count=5)  # past SafeRetry's retries
         code, printed = _run(sb)
         assert code == 1  # a failure the next run picks up
-        assert "could not be read (GitHub answered with an error for it)" in printed
+        [line] = [x for x in printed.splitlines() if "could not be read" in x]
+        assert "GitHub answered with an error for it: Something went wrong while executing" in line
+        assert "nor over REST (HTTP 502" in line
         assert len(_posted(sb)) == len(b.due) - 1
         sb.advance(days=1)
         code, _ = _run(sb)
         assert code == 0
-        assert sorted(_posted(sb) + [w for w in b.due if w not in _posted(sb)]) == sorted(b.due)
         assert len(_posted(sb)) == 1  # the one left, once
+
+
+def test_an_error_that_names_an_issue_it_still_gives_reads_only_that_issue_over_rest(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A per-node error on a nullable field keeps the node, number and all (the sandbox's
+    # fault loses the whole node): the issue is then read by its number, nothing listed.
+    b = build(sandbox, 10, NOW, due=range(10))
+    original = Repo.graphql_query
+
+    def query(self: Repo, text: str, variables: dict[str, Any]) -> Any:
+        headers, body = original(self, text, variables)
+        if (body["data"]["repository"].get("issues") or {}).get("nodes"):
+            message = "Field 'body' failed:\n<b>timeout</b> " + "x" * 1000
+            body["errors"] = [{"message": message, "path": ["repository", "issues", "nodes", 0]}]
+            raise github.GithubException(400, body, headers)  # as PyGithub does for errors
+        return headers, body
+
+    monkeypatch.setattr(Repo, "graphql_query", query)
+    code, _ = _run(sandbox)
+    assert code == 0
+    assert sorted(_posted(sandbox)) == sorted(b.due)
+    gets = [r["path"] for r in sandbox.request_log if r["method"] == "GET"]
+    assert not any(p.endswith("/issues") for p in gets)  # no list: the number was known
+    assert len([p for p in gets if p.split("/")[-1].isdigit()]) == 1  # that issue, once
+    [said] = [r.getMessage() for r in caplog.records if "reading it over REST" in r.getMessage()]
+    assert "Field 'body' failed: <b>timeout</b> xxx" in said  # GitHub's words, one line,
+    assert len(said) < 400  # and bounded
 
 
 def test_a_secondary_rate_limit_on_a_query_is_waited_out(sandbox: Sandbox) -> None:
@@ -296,6 +344,52 @@ def test_a_query_the_rate_limit_refuses_stops_the_run_cleanly(sandbox: Sandbox) 
     code, printed = _run(sandbox)
     assert code == 0
     assert "rate limit" in printed
+    assert sandbox.writes == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Resource protected by organization SAML enforcement. You must grant your Personal"
+        " Access token access to this organization.",
+        "Resource not accessible by integration",
+    ],
+)
+def test_a_403_that_is_not_a_rate_limit_fails_the_run_and_says_what_to_check(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    # The sandbox has no fault for a refused token, so GitHub's answer is made here, by
+    # PyGithub's own conversion of it (the headers of a token with budget left).
+    build(sandbox, 3, NOW, due=(0,))
+    headers = {"x-ratelimit-remaining": "4990", "x-ratelimit-resource": "graphql"}
+    refused = github.Requester.Requester.createException(
+        403, headers, {"message": message, "documentation_url": "https://docs.github.com"}
+    )
+
+    def query(self: object, query: str, variables: dict[str, Any]) -> Any:
+        raise refused
+
+    monkeypatch.setattr(Repo, "graphql_query", query)
+    code, printed = _run(sandbox)
+    assert code == 1  # a failure every scheduled run would meet: the run goes red
+    assert "Stopped early" not in printed
+    assert "rate limit" not in printed
+    assert "::error::GitHub refused a request" in printed
+    assert message.split(".")[0] in printed  # GitHub's own words
+    for hint in ("`issues: write`", "`contents: read`", "SAML"):
+        assert hint in printed
+    assert sandbox.writes == []
+
+
+@pytest.mark.parametrize("fault", [Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS])
+def test_a_rate_limit_told_by_its_headers_past_the_retries_stops_the_run_cleanly(
+    sandbox: Sandbox, fault: Fault
+) -> None:
+    build(sandbox, 3, NOW)
+    sandbox.inject(fault, "POST", "^/graphql$", count=20)  # more than SafeRetry retries
+    code, printed = _run(sandbox)
+    assert code == 0  # not a failure: the next run continues
+    assert "Stopped early: GitHub's rate limit refused a read" in printed
     assert sandbox.writes == []
 
 

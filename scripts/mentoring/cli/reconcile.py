@@ -40,6 +40,14 @@ from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
 
+PERMISSION_HINT = (
+    "Check the token: the workflow's job needs `permissions:` `issues: write` and"
+    " `contents: read` (see .github/workflows/mentoring.yml); a personal access token needs"
+    " the same (Issues: read and write, Contents: read) and, in an organisation that"
+    " enforces SAML single sign-on, must be authorised for it (Settings → Developer"
+    " settings → the token → Configure SSO)."
+)
+
 
 def _issue_number(value: str) -> int:
     """An issue number: digits only, as the workflow's manual input checks too."""
@@ -90,6 +98,14 @@ def main(
                 " The next run continues."
             )
             return 0
+        if exc.status in (401, 403):
+            # Not a rate limit (that is told by headers, above): the token may not read. Each
+            # run would end the same way, so say what to check rather than "try again".
+            annotations.error(
+                f"GitHub refused a request ({describe_error(exc)}), so this run stopped."
+                f" {PERMISSION_HINT}"
+            )
+            return 1
         # A read that failed even after SafeRetry's retries: nothing past it can be planned.
         annotations.error(
             f"GitHub did not answer ({describe_error(exc)}), so this run stopped."

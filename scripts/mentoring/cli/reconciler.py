@@ -21,7 +21,7 @@ from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues, issue_info
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
-from mentoring.github.graphql import Reader, order
+from mentoring.github.graphql import Page, Reader
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def reconcile(
     applications: Sequence[Issue | IssueSnapshot]
     registrations: Sequence[Issue | IssueSnapshot]
     if reader is not None and target.numbers is None:
-        applications, registrations, stop_after = _read_all(reader, config, outcome)
+        applications, registrations, stop_after = _read_all(reader, repo, config, outcome)
     else:
         applications, registrations = _targeted(repo, config, target, outcome)
     links = _Lookups(repo, config, site)
@@ -212,6 +212,14 @@ def reconcile(
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, renderer)
+        if r.actions and not dry_run and issue is snapshot:
+            # Read in bulk at the start of the run, as the applications were: look again
+            # before writing, so a welcome its `issues.opened` run posted since is seen.
+            fresh = _read(repo, snapshot.issue, outcome)
+            if fresh is None:
+                outcome.registrations.append(RegistrationPlan(r.mentor))  # still listed
+                continue
+            r = plan_registration(fresh, config, renderer)
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
@@ -263,28 +271,74 @@ def _plan(
 
 
 def _read_all(
-    reader: Reader, config: Config, outcome: Outcome
-) -> tuple[list[IssueSnapshot], list[IssueSnapshot], str]:
+    reader: Reader, repo: Repo, config: Config, outcome: Outcome
+) -> tuple[list[Issue | IssueSnapshot], list[Issue | IssueSnapshot], str]:
     """Every open application and registration with its timeline, over GraphQL, in the
-    order the REST path takes them (least recently updated first)."""
+    order the REST path takes them (least recently updated first). Issues GraphQL could
+    not give are read over REST in this run (their timelines when their turn comes)."""
     labels = [config.application.label]
     if config.mentor_registration is not None:
         labels.append(config.mentor_registration.label)
-    read: list[list[IssueSnapshot]] = []
+    read: list[list[Issue | IssueSnapshot]] = []
     stop = ""
     for label in labels:
         page = reader.open_issues(label)
-        for number, why in page.unread:
-            outcome.failures.append(f"#{number}: could not be read ({why})")
-        read.append(list(order(page.snapshots)))
+        found: list[Issue | IssueSnapshot] = list(page.snapshots)
+        if page.unread and not page.stopped_early:
+            missing, stop = _unread_over_rest(repo, label, page, outcome)
+            found += missing
+        else:
+            for number, why in page.unread:
+                outcome.failures.append(f"#{number or '?'}: could not be read ({why})")
+        read.append(sorted(found, key=_least_recently_updated))
         if page.stopped_early:
             stop = f"to keep {RATE_RESERVE} GraphQL points for others"
+        if stop:
             break
     applications = read[0]
     registrations = [
-        s for s in (read[1] if len(read) > 1 else []) if not _is_application(s.issue, config)
+        s for s in (read[1] if len(read) > 1 else []) if not _is_application(_issue(s), config)
     ]
     return applications, registrations, stop
+
+
+def _unread_over_rest(
+    repo: Repo, label: str, page: Page, outcome: Outcome
+) -> tuple[list[Issue], str]:
+    """The open issues with ``label`` that GraphQL answered with an error for, over REST,
+    and why the run must stop (a rate limit), if it must.
+
+    Only those: each by its number when the answer kept it, else one list of the label's
+    issues (a node lost to an error keeps no number), less those GraphQL gave.
+    """
+    for number, why in page.unread:
+        log.warning("#%s: not read over GraphQL (%s); reading it over REST", number or "?", why)
+    numbers = [number for number, _ in page.unread]
+    given = {s.number for s in page.snapshots}
+    try:
+        if None in numbers:
+            listed = [i for i in repo.open_issues(label) if i.number not in given]
+        else:
+            listed = [repo.issue(n) for n in numbers if n is not None]
+    except GitHubError as exc:
+        for number, why in page.unread:
+            outcome.failures.append(
+                f"#{number or '?'}: could not be read ({why}), nor over REST ({exc})"
+            )
+        stop = f"as GitHub's rate limit refused a read (HTTP {exc.status})"
+        return [], stop if exc.rate_limited else ""
+    open_now = [i for i in listed if i.state == "open" and i.has_label(label)]
+    return [i for i in open_now if not i.is_pull_request], ""
+
+
+def _issue(item: Issue | IssueSnapshot) -> Issue:
+    return item.issue if isinstance(item, IssueSnapshot) else item
+
+
+def _least_recently_updated(item: Issue | IssueSnapshot) -> tuple[datetime, datetime, int]:
+    """The REST path's order: least recently updated first, ties in creation order."""
+    issue = _issue(item)
+    return issue.updated_at, issue.created_at, issue.number
 
 
 def _closed_ungraduated(

@@ -578,9 +578,10 @@ def _ready_reminder(draft: _Draft) -> None:
     """Marked ready, not graduated after ready_reminder_days of running clock: one reminder
     to the mentee, per time the label was put on."""
     f = draft.facts
-    label = f.config.labels.ready.lower()
+    # Old `labeled` events keep the name the label had then: its former names count too.
+    names = {name.lower() for name in f.config.labels.names("ready")}
     added = [
-        e.at for e in f.snapshot.events if e.kind == "labeled" and (e.label or "").lower() == label
+        e.at for e in f.snapshot.events if e.kind == "labeled" and (e.label or "").lower() in names
     ]
     if not (draft.ready and f.ready and added):
         return

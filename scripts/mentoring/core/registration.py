@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
+from mentoring.core.healing import duplicate_deletions
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -82,13 +83,16 @@ def label_actions(issue: Issue, config: Config) -> tuple[Action, ...]:
 def plan_registration(
     snapshot: IssueSnapshot, config: Config, renderer: Renderer
 ) -> RegistrationPlan:
-    """A warm welcome, once, and the right labels; closed registrations are left alone."""
+    """A warm welcome, once (a doubled one deleted), and the right labels; closed
+    registrations are left alone."""
     issue = snapshot.issue
     mentor = registered_mentor(issue, config)
     if issue.state != "open" or config.mentor_registration is None:
         return RegistrationPlan(mentor)
-    actions: list[Action] = []
-    posted = {(c.kind, c.key) for c in bot_comments(snapshot.comments, config.bot)}
+    mine = bot_comments(snapshot.comments, config.bot)
+    # A welcome two racing runs both posted goes first, as on applications.
+    actions: list[Action] = list(duplicate_deletions(issue.number, mine))
+    posted = {(c.kind, c.key) for c in mine}
     if (WELCOME, None) not in posted:
         body = renderer.comment(
             WELCOME,

@@ -3,9 +3,11 @@
 Pure, like the planner: from the issue's comments, the roles and the labels as they are
 now, to the actions that answer every command not answered yet. A command is answered
 when the bot's own comment carries the marker ``command:<comment id>``, so a re-run finds
-it and never answers twice. Commands are taken in the order they were written, each
-seeing what the earlier ones did (``/pause`` then ``/resume`` in one outage: paused, then
-resumed).
+it and never answers twice. The commands of the people involved (mentee, mentors,
+coordinators) are taken first, in the order they were written, each seeing what the
+earlier ones did (``/pause`` then ``/resume`` in one outage: paused, then resumed); then
+everyone else's, in the order written. Nobody else's command changes anything, so taking
+them last changes no answer, only when it comes.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ KIND = "command"
 
 # Replies one run posts on one issue. Every command comment still gets its one reply, but a
 # flood (a backlog after an outage, or one person's hundred /help comments) is answered a
-# few per run, oldest first, so a stranger cannot spend the run's writes and GitHub's
-# content-creation limits; the next runs answer the rest.
+# few per run, so a stranger cannot spend the run's writes and GitHub's content-creation
+# limits; the next runs answer the rest. The involved people's commands go first, so a
+# stranger's flood cannot hold a mentor's /pause back for days either.
 MAX_REPLIES_PER_RUN = 5
 EVERYONE_INVOLVED = "the mentee, a mentor of this issue or a coordinator"
 MENTOR_OR_COORDINATOR = "a mentor of this issue or a coordinator"
@@ -159,20 +162,24 @@ def answer(
             allowed=allowed,
         )
 
-    for comment, command in commands(snapshot, config.bot):
-        if comment.id in done:
-            continue
+    def involved(comment: Comment) -> bool:
+        who = comment.author.lower()
+        return who == roles.mentee or who in roles.mentors or who in roles.coordinators
+
+    pending = [(c, command) for c, command in commands(snapshot, config.bot) if c.id not in done]
+    pending.sort(key=lambda found: not involved(found[0]))  # stable: in time order within each
+    for comment, command in pending:
         if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last
             break
         who = comment.author.lower()
-        involved = who == roles.mentee or who in mentors or who in roles.coordinators
+        may_pause = involved(comment)
         if issue.state != "open":
             refuse(comment, command, "closed")
         elif comment.edited:
             refuse(comment, command, "edited")
         elif command.name == "help":
             reply(comment, "help", author=comment.author)
-        elif command.name in ("pause", "resume") and not involved:
+        elif command.name in ("pause", "resume") and not may_pause:
             refuse(comment, command, "role", EVERYONE_INVOLVED)
         elif command.name == "pause":
             if out.paused:

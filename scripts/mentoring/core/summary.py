@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from mentoring.core.dashboard_view import text_cell
 from mentoring.core.planner import Plan
 from mentoring.core.registration import RegisteredMentor
 
+ROLES_CHARS = 60
+
 
 def _cell(text: str) -> str:
+    """One of our own values (a login, numbers, what a run did) as a table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -48,14 +52,17 @@ def mentors_table(
         did = done.get(mentor.issue, [])
         if dry_run:
             did = [f"would {a}" for a in (planned or {}).get(mentor.issue, [])]
+        loaded = f"{len(issues)}" + (f" ({', '.join(f'#{n}' for n in issues)})" if issues else "")
         cells = (
-            f"@{mentor.login}",
+            _cell(f"@{mentor.login}"),
             f"#{mentor.issue}",
-            f"{len(issues)}" + (f" ({', '.join(f'#{n}' for n in issues)})" if issues else ""),
+            _cell(loaded),
             "–" if cap is None else str(cap),
             free,
-            (mentor.roles[:60] + "…") if len(mentor.roles) > 60 else mentor.roles or "–",
-            "; ".join(did) or "–",
+            # The mentor's own words: inert, as in the dashboard's cells (no mention, link,
+            # image or HTML), one line, bounded.
+            text_cell(mentor.roles, ROLES_CHARS) or "–",
+            _cell("; ".join(did) or "–"),
         )
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"

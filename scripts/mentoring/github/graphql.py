@@ -21,7 +21,7 @@ reader stops, as the REST path does, before the points left fall below the reser
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,12 +29,14 @@ from typing import Any
 import requests
 from github import GithubException
 
+from mentoring.core.commands import one_line
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, was_edited
-from mentoring.github.client import GitHubError
+from mentoring.github.client import GitHubError, is_rate_limited
 
 log = logging.getLogger(__name__)
 
 PAGE = 50  # applications per query
+MESSAGE_CHARS = 200  # of GitHub's own error text kept in a failure: one line, bounded
 ITEMS = 100  # timeline items per page: GitHub's maximum for a connection
 
 # The timeline items the planner reads, as GraphQL names them, and REST's `event` for each.
@@ -251,22 +253,28 @@ def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Commen
     return events, comments
 
 
-def _failed_paths(errors: list[dict[str, Any]]) -> tuple[set[int], bool]:
-    """Indexes of issue nodes an error names, and whether any error names none."""
-    indexes: set[int] = set()
+def _failed_paths(errors: list[dict[str, Any]]) -> tuple[dict[int, str], bool]:
+    """GitHub's messages for each issue node an error names, and whether any names none."""
+    named: dict[int, list[dict[str, Any]]] = {}
     unplaced = False
     for error in errors:
         path = error.get("path") or []
         # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
         if path[:3] == ["repository", "issues", "nodes"] and len(path) > 3:
-            indexes.add(int(path[3]))
+            named.setdefault(int(path[3]), []).append(error)
             continue
         unplaced = True
-    return indexes, unplaced
+    return {index: messages(found) for index, found in named.items()}, unplaced
 
 
 def _rate_limited(errors: list[dict[str, Any]]) -> bool:
     return any(e.get("type") == "RATE_LIMITED" for e in errors)
+
+
+def messages(errors: list[dict[str, Any]], fallback: str = "") -> str:
+    """GitHub's ``errors[].message``, as one bounded line (it is text from outside)."""
+    text = "; ".join(str(e.get("message")) for e in errors if e.get("message")) or fallback
+    return one_line(text, MESSAGE_CHARS)
 
 
 Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
@@ -318,18 +326,28 @@ class Reader:
                 if exc.status == 400 and body.get("data"):
                     # PyGithub raises for any error; partial data is still data.
                     pass
-                elif _rate_limited(errors) or exc.status in (403, 429):
+                elif _rate_limited(errors) or is_rate_limited(exc):
+                    # By status and headers, as for REST: a 403 is a rate limit only with
+                    # Retry-After or X-RateLimit-Remaining: 0.
                     raise GraphQLError(
                         f"GitHub's rate limit refused a query (HTTP {exc.status})",
+                        exc.status,
                         rate_limited=True,
+                    ) from exc
+                elif exc.status in (401, 403):
+                    # Any other refusal (a token without the permission, an organisation's
+                    # SAML enforcement) is a failure: every run would do nothing until fixed.
+                    why = messages(errors, str(body.get("message") or ""))
+                    raise GraphQLError(
+                        f"{name} query refused (HTTP {exc.status}: {why})", exc.status
                     ) from exc
                 elif exc.status >= 500 or (exc.status == 400 and not errors):
                     last = f"HTTP {exc.status}"
                     log.warning("%s query failed (%s); attempt %s", name, last, attempt)
                     continue
                 else:
-                    messages = "; ".join(str(e.get("message")) for e in errors) or str(exc)
-                    raise GraphQLError(f"{name} query refused: {messages}") from exc
+                    why = messages(errors, str(exc))
+                    raise GraphQLError(f"{name} query refused: {why}", exc.status) from exc
             except requests.RequestException as exc:
                 last = type(exc).__name__
                 log.warning("%s query failed (%s); attempt %s", name, last, attempt)
@@ -364,21 +382,22 @@ class Reader:
             if data is None:
                 if _rate_limited(errors):
                     raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
-                messages = "; ".join(str(e.get("message")) for e in errors)
-                raise GraphQLError(f"the open applications could not be read: {messages}")
+                raise GraphQLError(f"the open applications could not be read: {messages(errors)}")
             failed, unplaced = _failed_paths(errors)
             if unplaced and errors:
                 # An error that names no issue leaves the whole page in doubt.
-                messages = "; ".join(str(e.get("message")) for e in errors)
-                raise GraphQLError(f"the open applications could not be read: {messages}")
+                raise GraphQLError(f"the open applications could not be read: {messages(errors)}")
             for index, node in enumerate(data.get("nodes") or []):
                 if node is None or index in failed:
+                    # A node lost to an error has no number left; the caller reads the
+                    # issues of the label over REST for it.
                     number = node.get("number") if node else None
-                    page.unread.append((number, "GitHub answered with an error for it"))
+                    said = failed.get(index) or "no message"
+                    page.unread.append((number, f"GitHub answered with an error for it: {said}"))
                     continue
                 snapshot = self._snapshot(node)
-                if snapshot is None:
-                    page.unread.append((node.get("number"), "its timeline could not be read"))
+                if isinstance(snapshot, str):
+                    page.unread.append((node.get("number"), snapshot))
                     if self.budget_low():
                         page.stopped_early = True
                         return page
@@ -389,35 +408,32 @@ class Reader:
                 return page
             after = info.get("endCursor")
 
-    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | None:
-        """The issue with its whole timeline; further pages read only when there are more."""
+    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | str:
+        """The issue with its whole timeline, further pages read only when there are more;
+        or why its timeline could not be read."""
         issue = to_issue(node)
         timeline = node.get("timelineItems") or {}
         nodes = list(timeline.get("nodes") or [])
         info = timeline.get("pageInfo") or {}
         while info.get("hasNextPage"):
             if self.budget_low():
-                return None
+                return "its timeline could not be read (the GraphQL points ran low)"
             try:
                 body = self._send(
                     "MoreTimeline", {"number": issue.number, "after": info.get("endCursor")}
                 )
             except GraphQLError as exc:
-                if exc.rate_limited:
+                if exc.rate_limited or exc.status in (401, 403):
                     raise
                 log.warning("#%s: %s", issue.number, exc)
-                return None
+                return f"its timeline could not be read ({exc})"
             more = (((body.get("data") or {}).get("repository") or {}).get("issue") or {}).get(
                 "timelineItems"
             )
             if more is None or body.get("errors"):
-                return None
+                said = messages(body.get("errors") or [], "no timeline in the answer")
+                return f"its timeline could not be read: {said}"
             nodes += more.get("nodes") or []
             info = more.get("pageInfo") or {}
         events, comments = _split(nodes)
         return IssueSnapshot(issue, tuple(events), tuple(comments))
-
-
-def order(snapshots: list[IssueSnapshot]) -> Iterator[IssueSnapshot]:
-    """Least recently updated first, ties in creation order: the REST path's order."""
-    return iter(sorted(snapshots, key=lambda s: (s.issue.updated_at, s.issue.created_at, s.number)))
