@@ -156,3 +156,40 @@ def test_closed_long_ago_but_commented_since_stays_off_the_table(
     assert f"| #{recent} | carol |" in dash.body
     assert f"| #{old} |" not in dash.body
     assert "Applications in the last 12 months: 0" in dash.body  # both opened 400 days ago
+
+
+def test_one_list_of_closed_applications_serves_graduation_and_the_dashboard(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """The catch-up for closed, ungraduated entries looks back 60 days and the dashboard
+    a year: one list over the year serves both, and the catch-up still keeps to its 60."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    sandbox.set_permission("bob", "write")
+    body = issue_forms.render_body(FORM, ANSWERS)
+    old = sandbox.open_issue("alice", "Application", body, ["application"])
+    recent = sandbox.open_issue("carol", "Application", body, ["application"])
+    for number in (old, recent):
+        sandbox.assign(number, COORDINATOR, ["bob"])
+    sandbox.close(old, COORDINATOR, "completed")
+    sandbox.advance(days=100)  # past the catch-up's 60 days, within the dashboard's year
+    sandbox.close(recent, COORDINATOR, "completed")
+    entries = "".join(
+        f"- name: {name}\n  github: {login}\n  mentors: [bob]\n  issue: {number}\n"
+        for name, login, number in (("Alice", "alice", old), ("Carol", "carol", recent))
+    )
+    (root / "participants.yml").write_text(entries)
+    assert run(sandbox, root) == 0
+    closed_lists = [
+        r
+        for r in sandbox.request_log
+        if r["method"] == "GET"
+        and r["path"].endswith("/issues")
+        and r["query"].get("state") == "closed"
+    ]
+    assert len(closed_lists) == 1
+    graduated = {w["issue"] for w in sandbox.writes if w["type"] == "comment"} - {
+        d.number for d in dashboards(sandbox)
+    }
+    assert graduated == {recent}  # the one closed 100 days ago is beyond the catch-up
+    (dash,) = dashboards(sandbox)
+    assert f"| #{recent} |" in dash.body

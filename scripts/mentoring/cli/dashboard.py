@@ -39,13 +39,26 @@ class DashboardOutcome:
     plan: DashboardPlan | None = None
 
 
+def closed_window(config: Config) -> timedelta:
+    """How far back the dashboard lists closed applications (by their updated_at)."""
+    return timedelta(days=max(config.dashboard.closed_days, FIGURES_DAYS))
+
+
 def all_rows(
-    repo: Repo, config: Config, open_rows: Sequence[dash.Row], now: datetime
+    repo: Repo,
+    config: Config,
+    open_rows: Sequence[dash.Row],
+    now: datetime,
+    listed: Sequence[Issue] | None = None,
 ) -> list[dash.Row]:
-    """The run's rows, and rows of applications closed within the window, from the list."""
-    days = max(config.dashboard.closed_days, FIGURES_DAYS)
+    """The run's rows, and rows of applications closed within the window, from the list
+    (``listed``: the closed applications this run has listed already, over that window)."""
     known = {r.number for r in open_rows}
-    closed = repo.closed_issues(config.application.label, now - timedelta(days=days))
+    since = now - closed_window(config)
+    if listed is None:
+        closed: Sequence[Issue] = repo.closed_issues(config.application.label, since)
+    else:
+        closed = [i for i in listed if i.updated_at >= since]
     return list(open_rows) + [
         dash.closed_row(issue, config) for issue in closed if issue.number not in known
     ]
@@ -62,11 +75,13 @@ def keep_dashboard(
     links: view.Links,
     *,
     dry_run: bool = False,
+    closed: Sequence[Issue] | None = None,
 ) -> DashboardOutcome:
-    """Bring the dashboard issue up to date; failures are noted, never raised."""
+    """Bring the dashboard issue up to date; failures are noted, never raised.
+    ``closed``: the closed applications the run listed (see :func:`all_rows`)."""
     out = DashboardOutcome()
     try:
-        rows = all_rows(repo, config, open_rows, now)
+        rows = all_rows(repo, config, open_rows, now, closed)
         loads = dash.mentor_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, graduated_all, now)

@@ -223,6 +223,7 @@ def _summary(
                 renderer,
                 links,
                 dry_run=dry_run,
+                closed=outcome.closed,
             )
             outcome.failures += kept.failures
             if kept.body:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
+from mentoring.cli.dashboard import closed_window
 from mentoring.core import forms
 from mentoring.core.closing import closing_references
 from mentoring.core.dashboard import Row, row_of
@@ -58,6 +59,9 @@ class Outcome:
     # Dry runs only: open applications whose answers a reworded form label cut off, one
     # line each, for the maintainer who runs it (never posted to people).
     orphans: list[str] = field(default_factory=list)
+    # The closed applications a run over every one listed (over the dashboard's window
+    # too, when it is on), so the dashboard does not list them again; None if not listed.
+    closed: list[Issue] | None = None
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -351,23 +355,28 @@ def _closed_ungraduated(
     """Closed applications an entry names (``issue: N``) that lack the graduated label.
 
     A closing keyword closes the issue whether or not a run follows; when none does, the
-    schedule still finds it here (one list request; none when no entry names an issue).
+    schedule still finds it here (one list request; none when no entry names an issue and
+    the dashboard is off). The list reaches back as far as the dashboard's too, which
+    keeps it in ``outcome.closed``.
     """
     named = {p.issue for p in graduates.values() if p.issue is not None}
-    if not named:
+    window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
+    if not named and not config.dashboard.enabled:
         return []
     try:
-        closed = repo.closed_issues(config.application.label, now - CATCH_UP)
+        closed = repo.closed_issues(config.application.label, now - window)
     except GitHubError as exc:
         if exc.rate_limited:
             _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
         else:
             outcome.failures.append(f"closed applications could not be listed ({exc})")
         return []
+    outcome.closed = closed
     return [
         i
         for i in closed
         if i.number in named
+        and i.updated_at >= now - CATCH_UP
         and i.state_reason in ("completed", None)
         and not i.has_label(config.labels.graduated)
     ]
