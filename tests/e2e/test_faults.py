@@ -19,6 +19,7 @@ import yaml
 from mentoring.cli import reconcile
 from mentoring.files.config import load_config
 from paths import ROOT_DIR
+from played import group
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Fault, Sandbox
@@ -75,10 +76,13 @@ def _comments(result: Result) -> dict[tuple[int, str, str | None], list[datetime
 # read's 5xx past its retries), which the meta-test below requires some run to meet.
 FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)] + [(0.3, 6)]
 READS = ("graphql", "rest")  # the read paths: both must hold up the same
+# Each read path's fault runs are played once per worker (_simulate is cached): the tests
+# that read them stay together on one (tests/played.py).
+BY_READ = [pytest.param(read, marks=group(f"faults-{read}")) for read in READS]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize("read", BY_READ)
 @pytest.mark.parametrize(("rate", "seed"), FAULTY)
 def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
     rate: float, seed: int, read: str
@@ -131,7 +135,7 @@ def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize("read", BY_READ)
 def test_the_fault_runs_really_met_faults(read: str) -> None:
     lost = failed = partial = 0
     for rate, seed in FAULTY:
