@@ -195,16 +195,37 @@ def _page(items: list[Any], keys: list[Any], first: int | None, after: str | Non
     }
 
 
+# The timeline items the sandbox answers: REST's ``event`` and GraphQL's type of each.
+ITEM_TYPE = {
+    "commented": "IssueComment",
+    "assigned": "AssignedEvent",
+    "unassigned": "UnassignedEvent",
+    "labeled": "LabeledEvent",
+    "unlabeled": "UnlabeledEvent",
+    "closed": "ClosedEvent",
+    "reopened": "ReopenedEvent",
+    "renamed": "RenamedTitleEvent",
+    "cross-referenced": "CrossReferencedEvent",
+}
+
+
 class Resolver:
     """Shapes the sandbox's state as GitHub's GraphQL objects (plain dicts)."""
 
     def __init__(self, sb: Sandbox) -> None:
         self.sb = sb
         self.s = sb.state
+        self._actors: dict[str, dict[str, Any]] = {}  # by login: users do not change mid-query
 
     def actor(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
             return None
+        found = self._actors.get(login)
+        if found is None:
+            found = self._actors[login] = self._actor(login)
+        return found
+
+    def _actor(self, login: str) -> dict[str, Any]:
         u = self.s.user(login)
         if u.type == "Bot":
             return {"__typename": "Bot", "login": u.login.removesuffix("[bot]")}
@@ -239,47 +260,42 @@ class Resolver:
     def timeline(
         self, i: Issue, first: int | None, after: str | None, item_types: list[str] | None
     ) -> dict[str, Any]:
-        items = [self.item(e) for e in self.s.timeline(i.number)]
-        keyed = [(n, item) for n, item in enumerate(items) if item is not None]
+        # The cursor of an item is its place among all the issue's events; only the page
+        # asked for is shaped.
+        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in ITEM_TYPE]
         if item_types:
             wanted = {t.replace("_", "").lower() for t in item_types}
-            keyed = [(n, it) for n, it in keyed if it["__typename"].lower() in wanted]
-        return _page([it for _, it in keyed], [n for n, _ in keyed], first, after)
+            keyed = [(n, e) for n, e in keyed if ITEM_TYPE[e.event].lower() in wanted]
+        page = _page([e for _, e in keyed], [n for n, _ in keyed], first, after)
+        page["nodes"] = [self.item(e) for e in page["nodes"]]
+        return page
 
-    def item(self, e: Any) -> dict[str, Any] | None:
-        base = {"createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
+    def item(self, e: Any) -> dict[str, Any]:
+        """A timeline item, of an event ``ITEM_TYPE`` names."""
+        name = ITEM_TYPE[e.event]
         if e.event == "commented":
             c = self.s.comments[e.comment]
             return {
-                "__typename": "IssueComment",
+                "__typename": name,
                 "databaseId": c.id,
                 "author": self.actor(c.user),
                 "body": c.body,
                 "createdAt": iso(c.created_at),
                 "updatedAt": iso(c.updated_at),
             }
+        base = {"__typename": name, "createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
         if e.event in ("assigned", "unassigned"):
-            name = "AssignedEvent" if e.event == "assigned" else "UnassignedEvent"
-            return {"__typename": name, **base, "assignee": self.actor(e.assignee)}
+            return {**base, "assignee": self.actor(e.assignee)}
         if e.event in ("labeled", "unlabeled"):
-            name = "LabeledEvent" if e.event == "labeled" else "UnlabeledEvent"
-            return {"__typename": name, **base, "label": {"name": e.label[0]}}
+            return {**base, "label": {"name": e.label[0]}}
         if e.event in ("closed", "reopened"):
-            reason = e.state_reason.upper() if e.state_reason else None
-            out = {"__typename": e.event.title() + "Event", **base, "stateReason": reason}
+            base["stateReason"] = e.state_reason.upper() if e.state_reason else None
             if e.event == "closed":
-                out["closer"] = self.closer(e)
-            return out
+                base["closer"] = self.closer(e)
+            return base
         if e.event == "renamed":
-            return {"__typename": "RenamedTitleEvent", **base}
-        if e.event == "cross-referenced":
-            return {
-                "__typename": "CrossReferencedEvent",
-                **base,
-                "isCrossRepository": e.foreign is not None,
-                "source": self.source(e),
-            }
-        return None
+            return base
+        return {**base, "isCrossRepository": e.foreign is not None, "source": self.source(e)}
 
     def closer(self, close: Any) -> dict[str, Any] | None:
         """The commit whose message closed it, or the merged pull request whose description
