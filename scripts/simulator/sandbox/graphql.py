@@ -195,16 +195,37 @@ def _page(items: list[Any], keys: list[Any], first: int | None, after: str | Non
     }
 
 
+# The timeline items the sandbox answers: REST's ``event`` and GraphQL's type of each.
+ITEM_TYPE = {
+    "commented": "IssueComment",
+    "assigned": "AssignedEvent",
+    "unassigned": "UnassignedEvent",
+    "labeled": "LabeledEvent",
+    "unlabeled": "UnlabeledEvent",
+    "closed": "ClosedEvent",
+    "reopened": "ReopenedEvent",
+    "renamed": "RenamedTitleEvent",
+    "cross-referenced": "CrossReferencedEvent",
+}
+
+
 class Resolver:
     """Shapes the sandbox's state as GitHub's GraphQL objects (plain dicts)."""
 
     def __init__(self, sb: Sandbox) -> None:
         self.sb = sb
         self.s = sb.state
+        self._actors: dict[str, dict[str, Any]] = {}  # by login: users do not change mid-query
 
     def actor(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
             return None
+        found = self._actors.get(login)
+        if found is None:
+            found = self._actors[login] = self._actor(login)
+        return found
+
+    def _actor(self, login: str) -> dict[str, Any]:
         u = self.s.user(login)
         if u.type == "Bot":
             return {"__typename": "Bot", "login": u.login.removesuffix("[bot]")}
@@ -239,47 +260,42 @@ class Resolver:
     def timeline(
         self, i: Issue, first: int | None, after: str | None, item_types: list[str] | None
     ) -> dict[str, Any]:
-        items = [self.item(e) for e in self.s.timeline(i.number)]
-        keyed = [(n, item) for n, item in enumerate(items) if item is not None]
+        # The cursor of an item is its place among all the issue's events; only the page
+        # asked for is shaped.
+        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in ITEM_TYPE]
         if item_types:
             wanted = {t.replace("_", "").lower() for t in item_types}
-            keyed = [(n, it) for n, it in keyed if it["__typename"].lower() in wanted]
-        return _page([it for _, it in keyed], [n for n, _ in keyed], first, after)
+            keyed = [(n, e) for n, e in keyed if ITEM_TYPE[e.event].lower() in wanted]
+        page = _page([e for _, e in keyed], [n for n, _ in keyed], first, after)
+        page["nodes"] = [self.item(e) for e in page["nodes"]]
+        return page
 
-    def item(self, e: Any) -> dict[str, Any] | None:
-        base = {"createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
+    def item(self, e: Any) -> dict[str, Any]:
+        """A timeline item, of an event ``ITEM_TYPE`` names."""
+        name = ITEM_TYPE[e.event]
         if e.event == "commented":
             c = self.s.comments[e.comment]
             return {
-                "__typename": "IssueComment",
+                "__typename": name,
                 "databaseId": c.id,
                 "author": self.actor(c.user),
                 "body": c.body,
                 "createdAt": iso(c.created_at),
                 "updatedAt": iso(c.updated_at),
             }
+        base = {"__typename": name, "createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
         if e.event in ("assigned", "unassigned"):
-            name = "AssignedEvent" if e.event == "assigned" else "UnassignedEvent"
-            return {"__typename": name, **base, "assignee": self.actor(e.assignee)}
+            return {**base, "assignee": self.actor(e.assignee)}
         if e.event in ("labeled", "unlabeled"):
-            name = "LabeledEvent" if e.event == "labeled" else "UnlabeledEvent"
-            return {"__typename": name, **base, "label": {"name": e.label[0]}}
+            return {**base, "label": {"name": e.label[0]}}
         if e.event in ("closed", "reopened"):
-            reason = e.state_reason.upper() if e.state_reason else None
-            out = {"__typename": e.event.title() + "Event", **base, "stateReason": reason}
+            base["stateReason"] = e.state_reason.upper() if e.state_reason else None
             if e.event == "closed":
-                out["closer"] = self.closer(e)
-            return out
+                base["closer"] = self.closer(e)
+            return base
         if e.event == "renamed":
-            return {"__typename": "RenamedTitleEvent", **base}
-        if e.event == "cross-referenced":
-            return {
-                "__typename": "CrossReferencedEvent",
-                **base,
-                "isCrossRepository": e.foreign is not None,
-                "source": self.source(e),
-            }
-        return None
+            return base
+        return {**base, "isCrossRepository": e.foreign is not None, "source": self.source(e)}
 
     def closer(self, close: Any) -> dict[str, Any] | None:
         """The commit whose message closed it, or the merged pull request whose description
@@ -376,8 +392,8 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return 400, {"message": "Problems parsing JSON", "documentation_url": DOCS}, None
     variables = body.get("variables") or {}
-    document, problems = _prepare(body["query"])
-    if problems:
+    document, problems, plan = _prepare(body["query"])
+    if problems or plan is None:
         return 200, {"errors": problems}, None
     try:
         nodes, requests = measure(document, variables)
@@ -416,9 +432,7 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
             out["errors"] = [_error(e, (e.extensions or {}).get("type")) for e in result.errors]
         return 200, out, points
     errors: list[dict[str, Any]] = []
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
-    data = _project(root, operation.selection_set.selections, fragments, variables, [], errors)
+    data = _Run(plan, variables, errors).object(root, plan.root, None)
     out = {"data": data}
     if errors:
         out["errors"] = errors
@@ -443,102 +457,167 @@ def _holds(name: str, typename: str | None) -> bool:
     return types.is_sub_type(wanted, actual)  # type: ignore[arg-type]
 
 
-def _project(
-    value: dict[str, Any],
-    selections: Iterable[Any],
-    fragments: dict[str, Any],
-    variables: dict[str, Any],
-    path: list[Any],
-    errors: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Execute a validated selection over the resolver's dicts, as GraphQL would.
+# --- the fast executor -------------------------------------------------------------------
+#
+# graphql-core's executor completes every value through the schema (about a hundred times
+# slower on a page of 50 timelines). Queries are validated by graphql-core against GitHub's
+# schema before they get here, so this one only projects the resolvers' dicts: each
+# selection set is compiled once per object type into the fields to answer, in order,
+# fragments that apply merged in as GraphQL's CollectFields merges them. Tests run whole
+# scenarios with both engines (``Sandbox.graphql_engine``) and require the same answers.
 
-    graphql-core's executor completes every value through the schema (about a hundred
-    times slower on a page of 50 timelines); queries are validated by graphql-core
-    against GitHub's schema before they get here, and tests run whole scenarios with
-    both engines (``Sandbox.graphql_engine``) and require the same transcripts.
-    """
-    out: dict[str, Any] = {}
-    typename = value.get("__typename")
-    for sel in selections:
-        if isinstance(sel, FragmentSpreadNode):
-            fragment = fragments[sel.name.value]
-            if _applies(fragment.type_condition, typename):
-                _merge(
-                    out,
-                    _project(
-                        value, fragment.selection_set.selections, fragments, variables, path, errors
-                    ),
-                )
-            continue
-        if isinstance(sel, InlineFragmentNode):
-            if _applies(sel.type_condition, typename):
-                _merge(
-                    out,
-                    _project(
-                        value, sel.selection_set.selections, fragments, variables, path, errors
-                    ),
-                )
-            continue
-        name = sel.name.value
-        key = sel.alias.value if sel.alias else name
-        if name == "__typename":
-            out[key] = typename
-            continue
-        raw = value.get(name)
-        if callable(raw):
-            args = {a.name.value: value_from_ast_untyped(a.value, variables) for a in sel.arguments}
-            args = {k: v for k, v in args.items() if v is not Undefined}  # unset variables
-            try:
-                raw = raw(None, **args)
-            except GraphQLError as exc:
-                error = {"message": exc.message, "path": [*path, key]}
-                kind = (exc.extensions or {}).get("type")
-                errors.append({"type": kind, **error} if kind else error)
-                raw = None
-        if sel.selection_set is None or raw is None:
-            out[key] = raw
-        elif isinstance(raw, list):
-            out[key] = [
-                None
-                if item is None
-                else _project(
-                    item,
-                    sel.selection_set.selections,
-                    fragments,
-                    variables,
-                    [*path, key, n],
-                    errors,
-                )
-                for n, item in enumerate(raw)
-            ]
-        else:
-            sub = _project(
-                raw, sel.selection_set.selections, fragments, variables, [*path, key], errors
-            )
-            if isinstance(out.get(key), dict):
-                _merge(out[key], sub)
+
+class _Field:
+    """One response key of a compiled selection: the field, and what is selected in it."""
+
+    __slots__ = ("arguments", "key", "name", "sub")
+
+    def __init__(self, key: str, node: FieldNode, sub: _Selection | None) -> None:
+        self.key = key
+        self.name = node.name.value
+        self.arguments = node.arguments  # GraphQL takes them from the first node of a key
+        self.sub = sub
+
+
+class _Selection:
+    """The selection sets asked of one field (one, or several merged), compiled per type."""
+
+    __slots__ = ("by_type", "plan", "sets")
+
+    def __init__(self, plan: _Plan, sets: tuple[Any, ...]) -> None:
+        self.plan = plan
+        self.sets = sets
+        self.by_type: dict[str | None, list[_Field]] = {}
+
+    def fields(self, typename: str | None) -> list[_Field]:
+        """The fields to answer for an object of ``typename``, fragments merged."""
+        grouped: dict[str, list[FieldNode]] = {}
+        fragments = self.plan.fragments
+        seen: set[str] = set()
+
+        def collect(selections: Iterable[Any]) -> None:
+            for sel in selections:
+                if isinstance(sel, FragmentSpreadNode):
+                    name = sel.name.value
+                    fragment = fragments[name]
+                    if name not in seen and _applies(fragment.type_condition, typename):
+                        seen.add(name)
+                        collect(fragment.selection_set.selections)
+                elif isinstance(sel, InlineFragmentNode):
+                    if _applies(sel.type_condition, typename):
+                        collect(sel.selection_set.selections)
+                else:
+                    key = sel.alias.value if sel.alias else sel.name.value
+                    grouped.setdefault(key, []).append(sel)
+
+        for selection_set in self.sets:
+            collect(selection_set.selections)
+        compiled = []
+        for key, nodes in grouped.items():
+            subs = tuple(n.selection_set for n in nodes if n.selection_set is not None)
+            compiled.append(_Field(key, nodes[0], self.plan.selection(subs) if subs else None))
+        self.by_type[typename] = compiled
+        return compiled
+
+
+class _Plan:
+    """A validated document, its selection sets compiled as they are first met."""
+
+    def __init__(self, document: Any) -> None:
+        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        self.document = document
+        self.fragments = {
+            d.name.value: d for d in document.definitions if hasattr(d, "type_condition")
+        }
+        self._selections: dict[tuple[int, ...], _Selection] = {}
+        self.root = self.selection((operation.selection_set,))
+
+    def selection(self, sets: tuple[Any, ...]) -> _Selection:
+        # Keyed by the nodes' identity: the plan holds its document (``_prepare`` keeps
+        # both), so the nodes, and their ids, outlive every key.
+        key = tuple(map(id, sets))
+        found = self._selections.get(key)
+        if found is None:
+            found = self._selections[key] = _Selection(self, sets)
+        return found
+
+
+class _Run:
+    """One execution of a plan: the variables, the errors met, arguments worked out once."""
+
+    def __init__(self, plan: _Plan, variables: dict[str, Any], errors: list[dict]) -> None:
+        self.plan = plan
+        self.variables = variables
+        self.errors = errors
+        self._arguments: dict[_Field, dict[str, Any]] = {}
+
+    def arguments(self, field: _Field) -> dict[str, Any]:
+        found = self._arguments.get(field)
+        if found is None:
+            values = {
+                a.name.value: value_from_ast_untyped(a.value, self.variables)
+                for a in field.arguments
+            }
+            found = {k: v for k, v in values.items() if v is not Undefined}  # unset variables
+            self._arguments[field] = found
+        return found
+
+    def object(self, value: dict[str, Any], selection: _Selection, path: Any) -> dict[str, Any]:
+        """The answer for one object; ``path`` is its place as (parent path, key), built
+        into a list only for an error."""
+        out: dict[str, Any] = {}
+        typename = value.get("__typename")
+        fields = selection.by_type.get(typename)
+        if fields is None:
+            fields = selection.fields(typename)
+        for field in fields:
+            key = field.key
+            name = field.name
+            if name == "__typename":
+                out[key] = typename
+                continue
+            raw = value.get(name)
+            if callable(raw):
+                try:
+                    raw = raw(None, **self.arguments(field))
+                except GraphQLError as exc:
+                    error = {"message": exc.message, "path": _path((path, key))}
+                    kind = (exc.extensions or {}).get("type")
+                    self.errors.append({"type": kind, **error} if kind else error)
+                    raw = None
+            sub = field.sub
+            if sub is None or raw is None:
+                out[key] = raw
+            elif isinstance(raw, list):
+                here = (path, key)
+                out[key] = [
+                    None if item is None else self.object(item, sub, (here, n))
+                    for n, item in enumerate(raw)
+                ]
             else:
-                out[key] = sub
-    return out
+                out[key] = self.object(raw, sub, (path, key))
+        return out
 
 
-def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
-    for k, v in more.items():
-        if isinstance(v, dict) and isinstance(into.get(k), dict):
-            _merge(into[k], v)
-        else:
-            into[k] = v
+def _path(link: Any) -> list[Any]:
+    """A path as GraphQL's errors give it, from the (parent, key) links of ``_Run``."""
+    keys = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    return keys[::-1]
 
 
 @functools.lru_cache(maxsize=64)
-def _prepare(query: str) -> tuple[Any, list[dict[str, Any]]]:
-    """The parsed query and what validation against the schema found, once per text."""
+def _prepare(query: str) -> tuple[Any, list[dict[str, Any]], _Plan | None]:
+    """The parsed query, what validation against the schema found, and the plan of a
+    valid one (compiled as it runs), once per text."""
     try:
         document = parse(query)
     except GraphQLError as exc:
-        return None, [_error(exc, "SYNTAX_ERROR")]
-    return document, [_error(p) for p in validate(schema(), document)]
+        return None, [_error(exc, "SYNTAX_ERROR")], None
+    problems = [_error(p) for p in validate(schema(), document)]
+    return document, problems, None if problems else _Plan(document)
 
 
 def _error(exc: GraphQLError, type_: str | None = None) -> dict[str, Any]:

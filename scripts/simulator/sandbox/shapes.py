@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import difflib
+import functools
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, overload
 from urllib.parse import quote
 
@@ -17,7 +18,22 @@ DOCS = "https://docs.github.com/rest"
 
 def iso(dt: datetime | None) -> str | None:
     """GitHub's timestamp format: 2026-01-05T10:00:00Z."""
-    return None if dt is None else dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if dt is None:
+        return None
+    if dt.tzinfo is UTC:  # the sandbox's own times: the same few, over and over
+        return _iso_utc(dt)
+    return dt.strftime(_ISO)
+
+
+_ISO = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _iso_utc(dt: datetime) -> str:
+    # strftime costs microseconds on an aware datetime, and a GraphQL page of 50
+    # timelines formats thousands of timestamps. Only UTC ones are kept: a time in another
+    # zone is equal to its UTC twin but has other fields to format.
+    return dt.strftime(_ISO)
 
 
 def node_id(prefix: str, ident: int | str) -> str:
