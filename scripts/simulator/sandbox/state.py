@@ -57,6 +57,7 @@ class State:
         self.reserved = 0
         self.reserved_taken = 0
         self.comments: dict[int, Comment] = {}
+        self._comments_of: dict[int, list[Comment]] = {}  # by issue number, for counting
         self.events: dict[int, list[Event]] = {}
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
@@ -360,6 +361,7 @@ class State:
         user = self.user(actor)
         c = Comment(self.next_id(), number, user.login, body, self.now, self.now)
         self.comments[c.id] = c
+        self._comments_of.setdefault(number, []).append(c)
         self._event(issue, "commented", actor, comment=c.id)
         return c
 
@@ -383,7 +385,7 @@ class State:
         return c
 
     def comment_count(self, number: int) -> int:
-        return sum(1 for c in self.comments.values() if c.issue == number and not c.deleted)
+        return sum(1 for c in self._comments_of.get(number, ()) if not c.deleted)
 
     # -- files, commits, pull requests ------------------------------------------------
     def _commit(self, tree: dict[str, str], parents: list[str], message: str, author: str) -> str:
