@@ -300,9 +300,9 @@ def test_a_strangers_flood_of_help_does_not_hold_back_a_mentors_pause() -> None:
 
 def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> None:
     # What README's "Good to know" says of /mentor: a coordinator assigned to the issue
-    # (here by the bot, at intake) says it; the next run pairs (the reply's own comment
-    # starts no run), the clock counts from that comment; anyone else's is refused;
-    # unassigning the coordinator undoes it.
+    # (here by the bot, at intake) says it; the run that replies pairs too, the clock
+    # counts from that comment; anyone else's is refused; unassigning the coordinator
+    # undoes it.
     events = [
         _apply(_at(5, 10), "alice"),
         _say(_at(6, 9), "mallory", "/mentor"),
@@ -329,9 +329,43 @@ def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> N
     kinds = [(a["kind"], a["at"][:10]) for a in comments(result) if a["kind"] != "command"]
     assert kinds == [
         ("welcome", "2026-01-05"),
-        ("paired", "2026-01-07"),  # the schedule the morning after
+        ("paired", "2026-01-06"),  # with the reply, by the comment's own run
         ("checkin", "2026-02-07"),  # due 6 February 10:00, a month after the comment
         ("waiting", "2026-02-10"),  # unassigned: a mentor is sought again
     ]
+    [reply] = _reply_to(result, _at(6, 10))
+    [paired] = [a for a in comments(result) if a["kind"] == "paired"]
+    assert paired["run"] == "issue_comment.created"  # the /mentor's own run, once
+    assert "@cora" in paired["body"]
+    assert "mentor" in reply
     story = label_story(result)
     assert story[-1] == "+mentoring: awaiting mentor"  # unassigned: no mentor any more
+
+
+def test_a_mentor_command_among_more_than_five_pairs_within_the_cap_a_run_later() -> None:
+    # cora's /mentor and six of mallory's /help wait for the scheduled run (their own runs
+    # lost): it answers five, cora's first, and pairs on the next run, not by replying
+    # past the cap of five a run.
+    flood = [_say(f"2026-01-06T10:{i:02d}:00Z", "mallory", f"/help\n\n{i}") for i in range(6)]
+    events = [_apply(_at(5, 10), "alice"), *flood, _say(_at(6, 11), "cora", "/mentor")]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-09T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(6, 0), "to": _at(6, 12)}],
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    replies = comments(result, "command", 1)
+    by_day = {
+        day: [r for r in replies if r["at"].startswith(day)] for day in ("2026-01-07", "2026-01-08")
+    }
+    assert len(by_day["2026-01-07"]) == 5  # the cap
+    assert "mentor" in by_day["2026-01-07"][0]["body"]  # cora's first
+    assert len(by_day["2026-01-08"]) == 2
+    [paired] = comments(result, "paired")
+    assert paired["at"][:10] == "2026-01-08"

@@ -42,6 +42,7 @@ from mentoring.core.model import (
     AddLabels,
     Assign,
     Close,
+    Comment,
     EditComment,
     Event,
     Issue,
@@ -53,7 +54,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Roles, answer, coordinator_mentors
+from mentoring.core.replies import MAX_REPLIES_PER_RUN, Roles, answer, coordinator_mentors
 from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -316,7 +317,27 @@ def plan(
         _commands(draft)
         return draft.done(State.CLOSED)
     _assign_coordinators(draft)
-    _commands(draft)
+    before = len(draft.actions)
+    made_mentor = _commands(draft)
+    replies = draft.actions[before:]
+    if made_mentor and sum(isinstance(a, PostComment) for a in replies) < MAX_REPLIES_PER_RUN:
+        # A coordinator's /mentor accepted now, and every command answered: plan the rest
+        # as the next run will read the issue, these replies posted, so the pairing comes
+        # with the reply, not a run later (their mentoring counts from their /mentor).
+        later = plan(
+            _as_posted(snapshot, replies, config.bot, now),
+            config,
+            participants,
+            now,
+            renderer,
+            pull_request,
+            just_added,
+            closes,
+            site,
+            registered,
+            applications,
+        )
+        return replace(later, actions=(*replies, *later.actions))
     if not _intake(draft):
         return draft.done(State.NEEDS_INFO)
     if not f.mentors and not draft.ready:
@@ -371,8 +392,9 @@ def _assign_coordinators(draft: _Draft) -> None:
         draft.actions.append(Assign(f.issue.number, wanted))
 
 
-def _commands(draft: _Draft, closing: bool = False) -> None:
-    """One reply to every command not answered yet, and the labels they set."""
+def _commands(draft: _Draft, closing: bool = False) -> bool:
+    """One reply to every command not answered yet, and the labels they set; whether a
+    coordinator's /mentor made them a mentor now."""
     f = draft.facts
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
@@ -395,6 +417,26 @@ def _commands(draft: _Draft, closing: bool = False) -> None:
     )
     draft.actions += result.actions
     draft.paused, draft.ready = result.paused, result.ready
+    return bool(result.new_mentors)
+
+
+def _as_posted(
+    snapshot: IssueSnapshot, actions: list[Action], bot: str, now: datetime
+) -> IssueSnapshot:
+    """The issue as a run will read it once ``actions`` (replies and label changes) are
+    applied: the replies as the bot's comments of ``now`` (ids below zero: not GitHub's),
+    the labels added and removed."""
+    issue = snapshot.issue
+    labels = list(issue.labels)
+    comments = list(snapshot.comments)
+    for action in actions:
+        if isinstance(action, PostComment):
+            comments.append(Comment(-1 - len(comments), bot, action.body, now))
+        elif isinstance(action, AddLabels):
+            labels += [n for n in action.labels if n not in labels]
+        elif isinstance(action, RemoveLabels):
+            labels = [n for n in labels if n.lower() not in {r.lower() for r in action.labels}]
+    return IssueSnapshot(replace(issue, labels=tuple(labels)), snapshot.events, tuple(comments))
 
 
 def _intake(draft: _Draft) -> bool:
