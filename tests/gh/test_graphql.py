@@ -20,6 +20,7 @@ from graphql import build_schema, parse, validate
 from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
 from mentoring.github.graphql import PAGE, QUERIES
 from mentoring.github.repository import Repo
 from played import group, play
@@ -254,6 +255,24 @@ def test_graphql_points_running_low_stop_the_run_early_and_the_next_continues() 
         code, _ = _run(sb)
         assert code == 0
         assert sorted(done + _posted(sb)) == sorted(b.due)  # the rest, nothing twice
+
+
+def test_points_running_low_inside_a_long_timeline_stop_the_run_early_not_fail_it() -> None:
+    # The budget ran out while one issue's timeline had pages left: that issue waits for
+    # the next run, as the issues of an unread page do; it is no failure of this one.
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 3, NOW, due=range(3))
+        long = b.numbers[0]
+        for i in range(ITEMS_PER_PAGE):  # more than one page of timeline items
+            sb.comment(long, "alice", f"note {i}")
+        sb.graphql_points_remaining = RATE_RESERVE + 1  # the first query takes it below
+        code, printed = _run(sb)
+        assert code == 0, printed
+        assert "Stopped early to keep 200 GraphQL points for others" in printed
+        assert long not in _posted(sb)
+        sb.advance(hours=1)  # a new hour: the budget is back
+        assert _run(sb)[0] == 0
+        assert long in _posted(sb)
 
 
 def test_a_partial_answer_is_asked_again_and_nothing_is_lost() -> None:

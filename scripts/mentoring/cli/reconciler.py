@@ -291,9 +291,10 @@ def _read_all(
         if page.unread and not page.stopped_early:
             missing, stop = _unread_over_rest(repo, label, page, outcome)
             found += missing
-        else:
-            for number, why in page.unread:
-                outcome.failures.append(f"#{number or '?'}: could not be read ({why})")
+        for number, why in page.unread if page.stopped_early else ():
+            # The run stops early: what it did not read is the next run's, as the issues
+            # of the pages it never asked for are, and no failure of this one.
+            log.warning("#%s: left for the next run (%s)", number or "?", why)
         read.append(sorted(found, key=_least_recently_updated))
         if page.stopped_early:
             stop = f"to keep {RATE_RESERVE} GraphQL points for others"
