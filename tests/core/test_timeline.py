@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from mentoring.core.calendar import (
     active_age,
+    add_months,
     bot_comments,
     closed_intervals,
     due_time,
@@ -236,3 +237,13 @@ def test_bot_comments_count_only_the_bots_own_markers() -> None:
     ]
     found = [(c.kind, c.key, c.comment_id) for c in bot_comments(comments, BOT)]
     assert found == [("welcome", None, 1), ("checkin", "2", 3), ("paired", "mo,mia", 5)]
+
+
+def test_months_are_added_in_the_starts_own_zone_whatever_was_asked_before() -> None:
+    # One instant in two zones (remembered additions must not mix them up): 31 January
+    # 00:30 at +01:00 is 30 January 23:30 UTC, and a month later differs by a day.
+    utc = datetime(2026, 1, 30, 23, 30, tzinfo=UTC)
+    plus_one = utc.astimezone(timezone(timedelta(hours=1)))
+    assert add_months(utc, 1) == datetime(2026, 2, 28, 23, 30, tzinfo=UTC)
+    assert add_months(plus_one, 1) == datetime(2026, 2, 28, 0, 30, tzinfo=plus_one.tzinfo)
+    assert add_months(utc, 1) == datetime(2026, 2, 28, 23, 30, tzinfo=UTC)

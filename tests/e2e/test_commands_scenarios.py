@@ -369,3 +369,36 @@ def test_a_mentor_command_among_more_than_five_pairs_within_the_cap_a_run_later(
     assert len(by_day["2026-01-08"]) == 2
     [paired] = comments(result, "paired")
     assert paired["at"][:10] == "2026-01-08"
+
+
+def test_a_mentor_command_before_the_bots_first_run_still_gets_the_other_coordinators() -> None:
+    # cora assigns herself and says /mentor before any run of the bot (its event runs
+    # lost): the scheduled run that replies and pairs also assigns the other coordinator,
+    # as it would without the /mentor, and no later run has anything left to do.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(5, 11), "by": "cora", "assign": {"issue": 1, "users": ["cora"]}},
+        _say(_at(5, 12), "cora", "/mentor"),
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-09T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(5, 0), "to": _at(5, 23)}],
+            "config": {"coordinators": ["cora", "cai"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "cai": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    first = [a for a in result.actions if a["at"].startswith("2026-01-06")]
+    assert [(a["type"], a.get("kind")) for a in first if a["type"] in ("assign", "comment")] == [
+        ("assign", None),
+        ("comment", "command"),
+        ("comment", "welcome"),
+        ("comment", "paired"),
+    ]
+    [assign] = [a for a in first if a["type"] == "assign"]
+    assert assign["users"] == ["cai"]
+    assert [a for a in result.actions if a["at"] >= "2026-01-07"] == []

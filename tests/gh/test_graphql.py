@@ -393,7 +393,7 @@ def test_a_403_that_is_not_a_rate_limit_fails_the_run_and_says_what_to_check(
     code, printed = _run(sandbox)
     assert code == 1  # a failure every scheduled run would meet: the run goes red
     assert "Stopped early" not in printed
-    assert "rate limit" not in printed
+    assert "rate limit refused" not in printed  # not told as one; the hint names both
     assert "::error::GitHub refused a request" in printed
     assert message.split(".")[0] in printed  # GitHub's own words
     for hint in ("`issues: write`", "`contents: read`", "SAML"):

@@ -103,6 +103,8 @@ def main(
             # run would end the same way, so say what to check rather than "try again".
             annotations.error(
                 f"GitHub refused a request ({describe_error(exc)}), so this run stopped."
+                " If GitHub's words speak of a secondary rate limit (sometimes sent without"
+                " a Retry-After), the next run continues: nothing to do. Otherwise:"
                 f" {PERMISSION_HINT}"
             )
             return 1

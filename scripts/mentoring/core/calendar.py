@@ -143,10 +143,17 @@ def due_time(start: datetime, months: int, stops: list[Interval]) -> datetime:
     return _pushed(add_months(start, months), start, merge_intervals(stops))
 
 
-@functools.lru_cache(maxsize=4096)
 def add_months(start: datetime, months: int) -> datetime:
-    """``start`` plus ``months`` calendar months (remembered: every run asks again for
-    the same few starts and months, and ``relativedelta`` is slow)."""
+    """``start`` plus ``months`` calendar months, counted in ``start``'s own time zone."""
+    # Equal instants in two zones hash alike but add months differently: the offset is
+    # part of the key.
+    return _add_months(start, start.utcoffset(), months)
+
+
+@functools.lru_cache(maxsize=4096)
+def _add_months(start: datetime, offset: object, months: int) -> datetime:
+    """Remembered: every run asks again for the same few starts and months, and
+    ``relativedelta`` is slow."""
     return start + relativedelta(months=months)
 
 

@@ -43,6 +43,7 @@ from mentoring.core.model import (
     Assign,
     Close,
     Comment,
+    DeleteComment,
     EditComment,
     Event,
     Issue,
@@ -54,7 +55,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import MAX_REPLIES_PER_RUN, Roles, answer, coordinator_mentors
+from mentoring.core.replies import Roles, answer, coordinator_mentors
 from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -317,15 +318,13 @@ def plan(
         _commands(draft)
         return draft.done(State.CLOSED)
     _assign_coordinators(draft)
-    before = len(draft.actions)
-    made_mentor = _commands(draft)
-    replies = draft.actions[before:]
-    if made_mentor and sum(isinstance(a, PostComment) for a in replies) < MAX_REPLIES_PER_RUN:
+    if _commands(draft):
         # A coordinator's /mentor accepted now, and every command answered: plan the rest
-        # as the next run will read the issue, these replies posted, so the pairing comes
-        # with the reply, not a run later (their mentoring counts from their /mentor).
+        # as the next run will read the issue, this run's actions applied, so the pairing
+        # comes with the reply, not a run later (their mentoring counts from their /mentor).
+        done = tuple(draft.actions)
         later = plan(
-            _as_posted(snapshot, replies, config.bot, now),
+            _as_posted(snapshot, done, config.bot, now),
             config,
             participants,
             now,
@@ -337,7 +336,7 @@ def plan(
             registered,
             applications,
         )
-        return replace(later, actions=(*replies, *later.actions))
+        return replace(later, actions=(*done, *later.actions))
     if not _intake(draft):
         return draft.done(State.NEEDS_INFO)
     if not f.mentors and not draft.ready:
@@ -394,7 +393,7 @@ def _assign_coordinators(draft: _Draft) -> None:
 
 def _commands(draft: _Draft, closing: bool = False) -> bool:
     """One reply to every command not answered yet, and the labels they set; whether a
-    coordinator's /mentor made them a mentor now."""
+    coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
@@ -417,26 +416,35 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     )
     draft.actions += result.actions
     draft.paused, draft.ready = result.paused, result.ready
-    return bool(result.new_mentors)
+    return bool(result.new_mentors) and result.waiting == 0
 
 
 def _as_posted(
-    snapshot: IssueSnapshot, actions: list[Action], bot: str, now: datetime
+    snapshot: IssueSnapshot, actions: tuple[Action, ...], bot: str, now: datetime
 ) -> IssueSnapshot:
-    """The issue as a run will read it once ``actions`` (replies and label changes) are
-    applied: the replies as the bot's comments of ``now`` (ids below zero: not GitHub's),
-    the labels added and removed."""
+    """The issue as a run will read it once ``actions`` are applied: comments posted as
+    the bot's of ``now`` (ids below zero: not GitHub's), comments deleted, people
+    assigned by the bot, labels added and removed (what a plan does before its pairing)."""
     issue = snapshot.issue
-    labels = list(issue.labels)
-    comments = list(snapshot.comments)
+    labels, assignees = list(issue.labels), list(issue.assignees)
+    comments, events = list(snapshot.comments), list(snapshot.events)
     for action in actions:
         if isinstance(action, PostComment):
             comments.append(Comment(-1 - len(comments), bot, action.body, now))
+        elif isinstance(action, DeleteComment):
+            comments = [c for c in comments if c.id != action.comment_id]
+        elif isinstance(action, Assign):
+            for login in action.users:
+                assignees.append(login)
+                events.append(Event("assigned", now, actor=bot, assignee=login))
         elif isinstance(action, AddLabels):
             labels += [n for n in action.labels if n not in labels]
         elif isinstance(action, RemoveLabels):
             labels = [n for n in labels if n.lower() not in {r.lower() for r in action.labels}]
-    return IssueSnapshot(replace(issue, labels=tuple(labels)), snapshot.events, tuple(comments))
+        else:  # nothing else comes before the pairing; if it ever does, it must be shown
+            raise TypeError(f"_as_posted cannot show {type(action).__name__}")
+    shown = replace(issue, labels=tuple(labels), assignees=tuple(assignees))
+    return IssueSnapshot(shown, tuple(events), tuple(comments))
 
 
 def _intake(draft: _Draft) -> bool:

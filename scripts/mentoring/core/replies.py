@@ -72,6 +72,7 @@ class Outcome:
     paused: bool = False
     ready: bool = False
     new_mentors: list[str] = field(default_factory=list)  # coordinators who said /mentor
+    waiting: int = 0  # commands left unanswered by this run (more than the cap of replies)
 
 
 def coordinator_mentors(snapshot: IssueSnapshot, config: Config) -> dict[str, Comment]:
@@ -228,4 +229,5 @@ def answer(
         out.actions.append(RemoveLabels(issue.number, (labels.paused,)))
     if out.ready and not was_ready:
         out.actions.append(AddLabels(issue.number, (labels.ready,)))
+    out.waiting = len(pending) - sum(isinstance(a, PostComment) for a in out.actions)
     return out
