@@ -13,7 +13,7 @@ from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
 from paths import ROOT_DIR
 from simulator import issue_forms
-from simulator.sandbox import Sandbox
+from simulator.sandbox import Fault, Sandbox
 
 ROOT = ROOT_DIR
 COORDINATOR = "astropy-mentoring-coordinator"
@@ -193,3 +193,21 @@ def test_one_list_of_closed_applications_serves_graduation_and_the_dashboard(
     assert graduated == {recent}  # the one closed 100 days ago is beyond the catch-up
     (dash,) = dashboards(sandbox)
     assert f"| #{recent} |" in dash.body
+
+
+def test_a_rate_limit_on_the_closed_list_holds_back_no_application(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """With no entry naming an issue, the closed list serves the dashboard alone: a rate
+    limit on it must not stop the run before the applications, as it did not before the
+    list was shared; the dashboard lists again at the end."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    sandbox.open_issue(
+        "alice", "Application", issue_forms.render_body(FORM, ANSWERS), ["application"]
+    )
+    sandbox.retry_after_seconds = 3600  # more than a run may wait
+    sandbox.inject(Fault.SECONDARY_RATE_LIMIT, "GET", r"/issues$", count=1)
+    assert run(sandbox, root) == 0
+    assert any("mentoring:welcome" in w["body"] for w in sandbox.writes if w["type"] == "comment")
+    (dash,) = dashboards(sandbox)
+    assert "| #1 | alice |" in dash.body

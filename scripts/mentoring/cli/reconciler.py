@@ -367,6 +367,9 @@ def _closed_ungraduated(
     try:
         closed = repo.closed_issues(config.application.label, now - window)
     except GitHubError as exc:
+        if not named:  # only the dashboard's: it lists again at the end, and says so
+            log.warning("closed applications could not be listed (%s)", exc)
+            return []
         if exc.rate_limited:
             _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
         else:
