@@ -402,3 +402,29 @@ def test_a_mentor_command_before_the_bots_first_run_still_gets_the_other_coordin
     [assign] = [a for a in first if a["type"] == "assign"]
     assert assign["users"] == ["cai"]
     assert [a for a in result.actions if a["at"] >= "2026-01-07"] == []
+
+
+def test_a_mentor_command_written_before_the_coordinator_was_assigned_is_refused() -> None:
+    # cora says /mentor, then assigns herself, and the bot's first look comes after both
+    # (the day's event runs lost): the reply must not say she mentors the issue, for her
+    # mentoring would count from a comment written while she was not assigned.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        _say(_at(5, 11), "cora", "/mentor"),
+        {"at": _at(5, 12), "by": "cora", "assign": {"issue": 1, "users": ["cora"]}},
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-08T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "event_outages": [{"from": _at(5, 0), "to": _at(5, 23)}],
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [reply] = comments(result, "command")
+    assert "a coordinator assigned to this issue" in reply["body"]
+    assert comments(result, "paired") == []

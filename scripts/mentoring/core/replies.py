@@ -22,6 +22,7 @@ from mentoring.core.model import (
     Action,
     AddLabels,
     Comment,
+    Event,
     IssueSnapshot,
     PostComment,
     RemoveLabels,
@@ -88,20 +89,25 @@ def coordinator_mentors(snapshot: IssueSnapshot, config: Config) -> dict[str, Co
             continue
         if comment.id not in done or comment.edited:
             continue
-        changes = [
-            e
-            for e in snapshot.events
-            if e.kind in ("assigned", "unassigned") and (e.assignee or "").lower() == who
-        ]
-        before = [e for e in changes if e.at <= comment.created_at]
-        after = [e for e in changes if e.at > comment.created_at]
-        if (
-            before
-            and before[-1].kind == "assigned"
-            and not any(e.kind == "unassigned" for e in after)
-        ):
+        after = [e for e in _changes(snapshot, who) if e.at > comment.created_at]
+        if _was_assigned(snapshot, who, comment) and not any(e.kind == "unassigned" for e in after):
             found[who] = comment
     return found
+
+
+def _changes(snapshot: IssueSnapshot, who: str) -> list[Event]:
+    """The assigned and unassigned events of ``who`` (lower case), in timeline order."""
+    return [
+        e
+        for e in snapshot.events
+        if e.kind in ("assigned", "unassigned") and (e.assignee or "").lower() == who
+    ]
+
+
+def _was_assigned(snapshot: IssueSnapshot, who: str, comment: Comment) -> bool:
+    """Whether ``who`` was assigned when ``comment`` was written."""
+    before = [e for e in _changes(snapshot, who) if e.at <= comment.created_at]
+    return bool(before) and before[-1].kind == "assigned"
 
 
 def answered(snapshot: IssueSnapshot, bot: str) -> set[int]:
@@ -214,7 +220,12 @@ def answer(
                     nomination_url=config.graduation.nomination_url,
                 )
         elif command.name == "mentor":
-            if who not in roles.coordinators or who not in roles.assignees:
+            if (
+                who not in roles.coordinators
+                or who not in roles.assignees
+                # As the mentoring is counted: assigned when they said it, not only now.
+                or not _was_assigned(snapshot, who, comment)
+            ):
                 refuse(comment, command, "role", ASSIGNED_COORDINATOR)
             elif who in mentors:
                 refuse(comment, command, "already-mentor")
