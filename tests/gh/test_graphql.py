@@ -20,10 +20,12 @@ from graphql import build_schema, parse, validate
 from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.files.forms import load_form
 from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
-from mentoring.github.graphql import PAGE, QUERIES
+from mentoring.github.graphql import PAGE, QUERIES, _failed_paths
 from mentoring.github.repository import Repo
 from played import group, play
+from simulator.issue_forms import render_body
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.graphql import SCHEMA_FILE, cost
 from simulator.simulation import Simulation, load_scenario
@@ -205,11 +207,49 @@ def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> 
         assert sb.writes == []
         log = sb.request_log
         queries = [r for r in log if r["path"] == "/graphql"]
-        # The applications' pages, and one page of (no) mentor registrations.
-        assert len(queries) == math.ceil(n / PAGE) + 1
+        # The applications' pages, the first with the first page of (no) mentor
+        # registrations in it.
+        assert len(queries) == math.ceil(n / PAGE)
+        assert "OpenApplicationsAndMore" in queries[0]["request_body"]["query"]
         # And the dashboard's constant few: its issue, and recently closed applications.
         rest = [(r["method"], r["query"].get("labels")) for r in log if r not in queries]
         assert rest == [("GET", "application"), ("GET", "mentoring: dashboard")]
+
+
+def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() -> None:
+    # The first query holds the first 50 registrations beside the applications; the
+    # other 10 take a page of their own, and every one is welcomed, once.
+    registration = load_form(ROOT / ".github" / "ISSUE_TEMPLATE" / "mentor-registration.yml")
+    answers = {"roles": "Maintainer", "capacity": "1", "availability": "Evenings."}
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        build(sb, 3, NOW)
+        mentors = [f"mentor{m:03d}" for m in range(60)]
+        numbers = [
+            sb.open_issue(m, "Mentor", render_body(registration, answers), ["mentor-registration"])
+            for m in mentors
+        ]
+        code, _ = _run(sb, root=ROOT)
+        assert code == 0
+        queries = [r["request_body"] for r in sb.request_log if r["path"] == "/graphql"]
+        assert ["OpenApplicationsAndMore" in q["query"] for q in queries] == [True, False]
+        assert queries[1]["variables"]["labels"] == ["mentor-registration"]
+        welcomed = [
+            w["issue"] for w in sb.writes if w["type"] == "comment" and w["issue"] in numbers
+        ]
+        assert sorted(welcomed) == numbers
+        sb.advance(days=1)
+        assert _run(sb, root=ROOT)[0] == 0
+        assert [w for w in sb.writes if w["type"] == "comment" and w["issue"] in numbers] == []
+
+
+def test_an_error_names_the_issue_of_its_own_connection() -> None:
+    errors = [
+        {"message": "timeout", "path": ["repository", "others", "nodes", 3, "timelineItems"]},
+        {"message": "gone", "path": ["repository", "issues", "nodes", 1]},
+    ]
+    assert _failed_paths(errors, "issues") == ({1: "gone"}, False)
+    assert _failed_paths(errors, "others") == ({3: "timeout"}, False)
+    assert _failed_paths([{"message": "no path"}], "issues") == ({}, True)
 
 
 def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:
@@ -234,7 +274,7 @@ def test_a_long_timeline_is_read_on_only_for_that_issue() -> None:
         queries = [r["request_body"] for r in sb.request_log]
         more = [q["variables"] for q in queries if "MoreTimeline" in q["query"]]
         assert [v["number"] for v in more] == [2]
-        assert len(queries) == 1 + 1 + 1  # the page, issue 2's second page, registrations
+        assert len(queries) == 1 + 1  # the page (registrations' too), issue 2's second page
 
 
 def test_graphql_points_running_low_stop_the_run_early_and_the_next_continues() -> None:

@@ -285,8 +285,7 @@ def _read_all(
         labels.append(config.mentor_registration.label)
     read: list[list[Issue | IssueSnapshot]] = []
     stop = ""
-    for label in labels:
-        page = reader.open_issues(label)
+    for label, page in zip(labels, reader.open_issues_of(labels), strict=True):
         found: list[Issue | IssueSnapshot] = list(page.snapshots)
         if page.unread and not page.stopped_early:
             missing, stop = _unread_over_rest(repo, label, page, outcome)
