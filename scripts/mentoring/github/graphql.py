@@ -14,7 +14,8 @@ closer, and REST's ``commit_id`` null).
 
 Costs follow GitHub's "Rate limits and node limits for the GraphQL API": a page of 50
 costs 2 points (1 + 3 x 50 nested connections, / 100, rounded) and asks for at most
-15,050 nodes, far below the 500,000 limit. Every query reads ``rateLimit`` and the
+15,050 nodes, far below the 500,000 limit; the first, with the first 50 registrations
+beside it, costs 3 and asks for at most 30,100. Every query reads ``rateLimit`` and the
 reader stops, as the REST path does, before the points left fall below the reserve.
 """
 
