@@ -211,3 +211,25 @@ def test_a_rate_limit_on_the_closed_list_holds_back_no_application(
     assert any("mentoring:welcome" in w["body"] for w in sandbox.writes if w["type"] == "comment")
     (dash,) = dashboards(sandbox)
     assert "| #1 | alice |" in dash.body
+
+
+def test_more_labelled_issues_than_the_first_query_reads_are_listed_over_rest(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """The first GraphQL query reads ten dashboard-labelled issues; with more, the REST
+    list finds the dashboard, so an eleventh is not missed and no second one is made."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    others = [sandbox.open_issue("alice", f"Mine {k}", "", [LABEL]) for k in range(11)]
+    assert run(sandbox, root) == 0
+    listed = [
+        r
+        for r in sandbox.request_log
+        if r["method"] == "GET"
+        and r["path"].endswith("/issues")
+        and r["query"].get("labels") == LABEL
+    ]
+    assert len(listed) == 1
+    (dash,) = [d for d in dashboards(sandbox) if d.number not in others]
+    sandbox.advance(days=1)
+    assert run(sandbox, root) == 0
+    assert [d.number for d in dashboards(sandbox) if d.number not in others] == [dash.number]

@@ -22,7 +22,7 @@ from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
 from mentoring.files.forms import load_form
 from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
-from mentoring.github.graphql import PAGE, QUERIES, _failed_paths
+from mentoring.github.graphql import PAGE, QUERIES, _dashboard_issues, _failed_paths
 from mentoring.github.repository import Repo
 from played import group, play
 from simulator.issue_forms import render_body
@@ -208,12 +208,12 @@ def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> 
         log = sb.request_log
         queries = [r for r in log if r["path"] == "/graphql"]
         # The applications' pages, the first with the first page of (no) mentor
-        # registrations in it.
+        # registrations in it, and the dashboard-labelled issues too.
         assert len(queries) == math.ceil(n / PAGE)
-        assert "OpenApplicationsAndMore" in queries[0]["request_body"]["query"]
-        # And the dashboard's constant few: its issue, and recently closed applications.
+        assert "OpenApplicationsAndMoreAndDashboard" in queries[0]["request_body"]["query"]
+        # And the dashboard's one list over REST: the recently closed applications.
         rest = [(r["method"], r["query"].get("labels")) for r in log if r not in queries]
-        assert rest == [("GET", "application"), ("GET", "mentoring: dashboard")]
+        assert rest == [("GET", "application")]
 
 
 def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() -> None:
@@ -250,6 +250,21 @@ def test_an_error_names_the_issue_of_its_own_connection() -> None:
     assert _failed_paths(errors, "issues") == ({1: "gone"}, False)
     assert _failed_paths(errors, "others") == ({3: "timeout"}, False)
     assert _failed_paths([{"message": "no path"}], "issues") == ({}, True)
+
+
+def test_the_dashboards_issues_are_taken_from_graphql_only_when_whole() -> None:
+    node = {"number": 9, "title": "Mentoring dashboard", "body": "", "state": "OPEN"}
+    node |= {"author": {"__typename": "Bot", "login": "github-actions"}}
+    whole = {"pageInfo": {"hasNextPage": False}, "nodes": [node]}
+    answer = {"data": {"repository": {"dashboard": whole}}}
+    [issue] = _dashboard_issues(answer) or []
+    assert (issue.number, issue.author) == (9, "github-actions[bot]")
+    more = {"pageInfo": {"hasNextPage": True}, "nodes": [node]}
+    assert _dashboard_issues({"data": {"repository": {"dashboard": more}}}) is None
+    error = {"message": "timeout", "path": ["repository", "dashboard", "nodes", 0, "labels"]}
+    assert _dashboard_issues({**answer, "errors": [error]}) is None
+    assert _failed_paths([error], "issues") == ({}, False)  # the applications' are whole
+    assert _dashboard_issues({"data": {"repository": {}}}) is None
 
 
 def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:

@@ -76,9 +76,11 @@ def keep_dashboard(
     *,
     dry_run: bool = False,
     closed: Sequence[Issue] | None = None,
+    labelled: Sequence[Issue] | None = None,
 ) -> DashboardOutcome:
     """Bring the dashboard issue up to date; failures are noted, never raised.
-    ``closed``: the closed applications the run listed (see :func:`all_rows`)."""
+    ``closed``: the closed applications the run listed (see :func:`all_rows`);
+    ``labelled``: the dashboard-labelled issues, if the run's GraphQL read had them."""
     out = DashboardOutcome()
     try:
         rows = all_rows(repo, config, open_rows, now, closed)
@@ -86,7 +88,8 @@ def keep_dashboard(
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, graduated_all, now)
         body = view.body(renderer, config, rows, items, figures, links, now)
-        labelled = repo.issues_labelled(config.labels.dashboard)
+        if labelled is None:
+            labelled = repo.issues_labelled(config.labels.dashboard)
         keep = _kept(labelled, config)
         announced: set[str] = set()
         if items and keep is not None:

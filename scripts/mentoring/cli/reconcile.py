@@ -226,6 +226,7 @@ def _summary(
                 links,
                 dry_run=dry_run,
                 closed=outcome.closed,
+                labelled=outcome.labelled,
             )
             outcome.failures += kept.failures
             if kept.body:

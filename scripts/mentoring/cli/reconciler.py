@@ -62,6 +62,8 @@ class Outcome:
     # The closed applications a run over every one listed (over the dashboard's window
     # too, when it is on), so the dashboard does not list them again; None if not listed.
     closed: list[Issue] | None = None
+    # The dashboard-labelled issues, when the GraphQL read had them; None: not read yet.
+    labelled: list[Issue] | None = None
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -285,7 +287,10 @@ def _read_all(
         labels.append(config.mentor_registration.label)
     read: list[list[Issue | IssueSnapshot]] = []
     stop = ""
-    for label, page in zip(labels, reader.open_issues_of(labels), strict=True):
+    dashboard = config.labels.dashboard if config.dashboard.enabled else None
+    pages = reader.open_issues_of(labels, dashboard)
+    outcome.labelled = reader.dashboard
+    for label, page in zip(labels, pages, strict=True):
         found: list[Issue | IssueSnapshot] = list(page.snapshots)
         if page.unread and not page.stopped_early:
             missing, stop = _unread_over_rest(repo, label, page, outcome)

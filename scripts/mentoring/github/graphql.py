@@ -132,27 +132,52 @@ query OpenApplications($owner: String!, $name: String!, $labels: [String!], $aft
     + ITEM_FRAGMENT
 )
 
-# The first page of the applications and of a second label (mentor registrations) in one
-# query: two connections under aliases, so a run over both costs one request, not two.
-# (Not one connection over both labels: GitHub documents no OR for `labels`.)
+# The first page of the applications, of a second label (mentor registrations) and the
+# issues with the dashboard's label, in one query: connections under aliases, so a
+# scheduled run costs one request, not three. (Not one connection over both labels:
+# GitHub documents no OR for `labels`.) One query text for each combination in use, as
+# GraphQL has no optional field without a directive.
 _FIRST_PAGE = (
     f"first: {PAGE}, states: [OPEN], orderBy: {{field: UPDATED_AT, direction: ASC}}"
     " ) { pageInfo { hasNextPage endCursor } nodes { ...Application } }"
 )
-OPEN_ISSUES_OF_TWO = (
-    f"""
-query OpenApplicationsAndMore($owner: String!, $name: String!, $labels: [String!],
-                              $others: [String!]) {{
+DASHBOARDS = 10  # dashboard-labelled issues read with the first page; more: over REST
+_DASHBOARD = (
+    f"dashboard: issues(labels: $dashboard, first: {DASHBOARDS}, states: [OPEN, CLOSED],"
+    " orderBy: {field: CREATED_AT, direction: ASC})"
+    " { pageInfo { hasNextPage } nodes { number title body state stateReason createdAt"
+    f" updatedAt author {_ACTOR} labels(first: 100) {{ nodes {{ name }} }}"
+    " assignees(first: 100) { nodes { login } } } }"
+)
+
+
+def _first_page_query(name: str, others: bool, dashboard: bool) -> str:
+    arguments = "$owner: String!, $name: String!, $labels: [String!]"
+    arguments += ", $others: [String!]" if others else ""
+    arguments += ", $dashboard: [String!]" if dashboard else ""
+    more = f"others: issues(labels: $others, {_FIRST_PAGE}" if others else ""
+    return (
+        f"""
+query {name}({arguments}) {{
   {RATE}
   repository(owner: $owner, name: $name) {{
     issues(labels: $labels, {_FIRST_PAGE}
-    others: issues(labels: $others, {_FIRST_PAGE}
+    {more}
+    {_DASHBOARD if dashboard else ""}
   }}
 }}
 """
-    + APPLICATION_FRAGMENT
-    + ITEM_FRAGMENT
-)
+        + APPLICATION_FRAGMENT
+        + ITEM_FRAGMENT
+    )
+
+
+# (registrations, dashboard) -> the first page's query; (False, False) is OpenApplications.
+FIRST_PAGES = {
+    (True, False): "OpenApplicationsAndMore",
+    (False, True): "OpenApplicationsAndDashboard",
+    (True, True): "OpenApplicationsAndMoreAndDashboard",
+}
 
 MORE_TIMELINE = (
     f"""
@@ -168,11 +193,12 @@ query MoreTimeline($owner: String!, $name: String!, $number: Int!, $after: Strin
 
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
-    "OpenApplicationsAndMore": OPEN_ISSUES_OF_TWO,
+    **{name: _first_page_query(name, *wanted) for wanted, name in FIRST_PAGES.items()},
     "MoreTimeline": MORE_TIMELINE,
 }
-# Where each query's connections of issues are in ``data.repository``, by label position.
-CONNECTIONS = ("issues", "others")
+# Where each query's connections of issues are in ``data.repository``: the labels' by
+# position, then the dashboard's.
+CONNECTIONS = ("issues", "others", "dashboard")
 
 
 class GraphQLError(GitHubError):
@@ -289,14 +315,26 @@ def _failed_paths(errors: list[dict[str, Any]], key: str = "issues") -> tuple[di
     unplaced = False
     for error in errors:
         path = error.get("path") or []
+        if path[:2] == ["repository", "dashboard"]:
+            continue  # the dashboard's own, read over REST instead (_dashboard_issues)
         # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
         placed = len(path) > 3 and path[0] == "repository" and path[2] == "nodes"
-        if placed and path[1] in CONNECTIONS and isinstance(path[3], int):
+        if placed and path[1] in CONNECTIONS[:2] and isinstance(path[3], int):
             if path[1] == key:
                 named.setdefault(path[3], []).append(error)
             continue
         unplaced = True
     return {index: messages(found) for index, found in named.items()}, unplaced
+
+
+def _dashboard_issues(body: dict[str, Any]) -> list[Issue] | None:
+    """The dashboard-labelled issues of a first page's answer; None when an error touched
+    them or there are more than were asked for (the REST list reads them then)."""
+    found = ((body.get("data") or {}).get("repository") or {}).get("dashboard")
+    touched = any((e.get("path") or [])[1:2] == ["dashboard"] for e in body.get("errors") or [])
+    if found is None or touched or (found.get("pageInfo") or {}).get("hasNextPage"):
+        return None
+    return [to_issue(node) for node in found.get("nodes") or [] if node]
 
 
 def _rate_limited(errors: list[dict[str, Any]]) -> bool:
@@ -333,6 +371,9 @@ class Reader:
         self.attempts = attempts
         self.rate: RateLimit | None = None
         self.requests = 0
+        # The dashboard-labelled issues the first query read, when it was asked for them
+        # and they were all there (None: read them over REST).
+        self.dashboard: list[Issue] | None = None
 
     def budget_low(self) -> bool:
         """Whether the points left (from the last query) are below the reserve."""
@@ -396,25 +437,31 @@ class Reader:
         """Every open issue with ``label`` and its timeline, least recently updated first."""
         return self.open_issues_of([label])[0]
 
-    def open_issues_of(self, labels: list[str]) -> list[Page]:
+    def open_issues_of(self, labels: list[str], dashboard: str | None = None) -> list[Page]:
         """Every open issue of each label (one or two) with its timeline, least recently
         updated first: the first page of each in one query, then the pages left, label by
-        label. Once the points run low the pages not read are marked stopped early."""
-        assert 1 <= len(labels) <= len(CONNECTIONS)
+        label. Once the points run low the pages not read are marked stopped early.
+        ``dashboard``: a label whose issues (any state, no timelines) the first query reads
+        too, into :attr:`dashboard`."""
+        assert 1 <= len(labels) <= 2
         pages = [Page() for _ in labels]
         if self.budget_low():
             for page in pages:
                 page.stopped_early = True
             return pages
-        if len(labels) == 1:
-            name, variables = "OpenApplications", {"labels": labels, "after": None}
-        else:
-            name, variables = (
-                "OpenApplicationsAndMore",
-                {"labels": labels[:1], "others": labels[1:]},
-            )
+        variables: dict[str, Any] = {"labels": labels[:1]}
+        if len(labels) > 1:
+            variables["others"] = labels[1:]
+        if dashboard is not None:
+            variables["dashboard"] = [dashboard]
+        name = FIRST_PAGES.get((len(labels) > 1, dashboard is not None))
+        if name is None:
+            name, variables = "OpenApplications", {**variables, "after": None}
         body = self._answered(name, variables)
-        after = [self._take(page, body, key) for page, key in zip(pages, CONNECTIONS, strict=False)]
+        if dashboard is not None:
+            self.dashboard = _dashboard_issues(body)
+        keys = CONNECTIONS[: len(labels)]
+        after = [self._take(page, body, key) for page, key in zip(pages, keys, strict=True)]
         for label, page, cursor in zip(labels, pages, after, strict=False):
             while cursor is not None and not page.stopped_early:
                 if self.budget_low():
