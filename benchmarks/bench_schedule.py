@@ -5,7 +5,8 @@ REST's bound is what a REST run must send: the list pages of open applications
 (ceil(N/100)), one list page of mentor registrations when they are on, and one timeline
 read per application. GraphQL's is ceil(N/50) queries (the first also reads the first
 page of registrations; more than 50 open registrations take a query each 50). "other"
-is the dashboard's constant few (its issue, recently closed applications); "points" the
+is the dashboard's constant few over REST (recently closed applications, and over REST
+its issue too: GraphQL reads it in the first query); "points" the
 GraphQL points the run spent. Prints figures; asserts nothing about time.
 """
 

@@ -1,7 +1,8 @@
 """Keep the coordinators' dashboard issue: read what it needs, plan, apply.
 
 Run at the end of a scheduled or manual run over every open application, with the rows
-that run built. Its cost is constant: one list of the dashboard-labelled issues, one read
+that run built. Its cost is constant: one list of the dashboard-labelled issues (none when
+the run's GraphQL read had them), one read
 of its comments (only while something needs attention), list pages of the recently
 closed applications, and an edit and a notice only when there is something new.
 """
