@@ -89,8 +89,9 @@ def coordinator_mentors(snapshot: IssueSnapshot, config: Config) -> dict[str, Co
             continue
         if comment.id not in done or comment.edited:
             continue
-        after = [e for e in _changes(snapshot, who) if e.at > comment.created_at]
-        if _was_assigned(snapshot, who, comment) and not any(e.kind == "unassigned" for e in after):
+        changes = _changes(snapshot, who)
+        after = [e for e in changes if e.at > comment.created_at]
+        if _assigned_at(changes, comment) and not any(e.kind == "unassigned" for e in after):
             found[who] = comment
     return found
 
@@ -104,9 +105,10 @@ def _changes(snapshot: IssueSnapshot, who: str) -> list[Event]:
     ]
 
 
-def _was_assigned(snapshot: IssueSnapshot, who: str, comment: Comment) -> bool:
-    """Whether ``who`` was assigned when ``comment`` was written."""
-    before = [e for e in _changes(snapshot, who) if e.at <= comment.created_at]
+def _assigned_at(changes: list[Event], comment: Comment) -> bool:
+    """Whether, by their ``changes`` (:func:`_changes`), they were assigned when
+    ``comment`` was written."""
+    before = [e for e in changes if e.at <= comment.created_at]
     return bool(before) and before[-1].kind == "assigned"
 
 
@@ -224,7 +226,7 @@ def answer(
                 who not in roles.coordinators
                 or who not in roles.assignees
                 # As the mentoring is counted: assigned when they said it, not only now.
-                or not _was_assigned(snapshot, who, comment)
+                or not _assigned_at(_changes(snapshot, who), comment)
             ):
                 refuse(comment, command, "role", ASSIGNED_COORDINATOR)
             elif who in mentors:

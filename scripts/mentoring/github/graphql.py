@@ -99,12 +99,14 @@ _TIMELINE = (
     f"timelineItems(first: {ITEMS}, after: $after, itemTypes: [{_ITEM_TYPES}])"
     " { pageInfo { hasNextPage endCursor } nodes { ...Item } }"
 )
+# An issue's own fields, as REST's list gives them (``to_issue``).
+ISSUE_FIELDS = (
+    f"number title body state stateReason createdAt updatedAt author {_ACTOR}"
+    " labels(first: 100) { nodes { name } } assignees(first: 100) { nodes { login } }"
+)
 APPLICATION_FRAGMENT = f"""
 fragment Application on Issue {{
-  number title body state stateReason createdAt updatedAt
-  author {_ACTOR}
-  labels(first: 100) {{ nodes {{ name }} }}
-  assignees(first: 100) {{ nodes {{ login }} }}
+  {ISSUE_FIELDS}
   timelineItems(first: {ITEMS}, itemTypes: [{_ITEM_TYPES}]) {{
     pageInfo {{ hasNextPage endCursor }}
     nodes {{ ...Item }}
@@ -113,18 +115,24 @@ fragment Application on Issue {{
 """
 RATE = "rateLimit { cost remaining resetAt }"
 
-# Least recently updated first, as the REST path orders them: when the budget cannot
-# cover every issue, those untouched longest are the likeliest to be overdue.
+
+def _open_page(labels: str, after: bool = False) -> str:
+    """A page of the open issues with the labels in variable ``labels``, least recently
+    updated first, as the REST path orders them: when the budget cannot cover every
+    issue, those untouched longest are the likeliest to be overdue."""
+    return (
+        f"issues(labels: ${labels}, first: {PAGE},{' after: $after,' if after else ''}"
+        " states: [OPEN], orderBy: {field: UPDATED_AT, direction: ASC})"
+        " { pageInfo { hasNextPage endCursor } nodes { ...Application } }"
+    )
+
+
 OPEN_ISSUES = (
     f"""
 query OpenApplications($owner: String!, $name: String!, $labels: [String!], $after: String) {{
   {RATE}
   repository(owner: $owner, name: $name) {{
-    issues(first: {PAGE}, after: $after, states: [OPEN], labels: $labels,
-           orderBy: {{field: UPDATED_AT, direction: ASC}}) {{
-      pageInfo {{ hasNextPage endCursor }}
-      nodes {{ ...Application }}
-    }}
+    {_open_page("labels", after=True)}
   }}
 }}
 """
@@ -137,17 +145,11 @@ query OpenApplications($owner: String!, $name: String!, $labels: [String!], $aft
 # scheduled run costs one request, not three. (Not one connection over both labels:
 # GitHub documents no OR for `labels`.) One query text for each combination in use, as
 # GraphQL has no optional field without a directive.
-_FIRST_PAGE = (
-    f"first: {PAGE}, states: [OPEN], orderBy: {{field: UPDATED_AT, direction: ASC}}"
-    " ) { pageInfo { hasNextPage endCursor } nodes { ...Application } }"
-)
 DASHBOARDS = 10  # dashboard-labelled issues read with the first page; more: over REST
 _DASHBOARD = (
     f"dashboard: issues(labels: $dashboard, first: {DASHBOARDS}, states: [OPEN, CLOSED],"
     " orderBy: {field: CREATED_AT, direction: ASC})"
-    " { pageInfo { hasNextPage } nodes { number title body state stateReason createdAt"
-    f" updatedAt author {_ACTOR} labels(first: 100) {{ nodes {{ name }} }}"
-    " assignees(first: 100) { nodes { login } } } }"
+    f" {{ pageInfo {{ hasNextPage }} nodes {{ {ISSUE_FIELDS} }} }}"
 )
 
 
@@ -155,13 +157,13 @@ def _first_page_query(name: str, others: bool, dashboard: bool) -> str:
     arguments = "$owner: String!, $name: String!, $labels: [String!]"
     arguments += ", $others: [String!]" if others else ""
     arguments += ", $dashboard: [String!]" if dashboard else ""
-    more = f"others: issues(labels: $others, {_FIRST_PAGE}" if others else ""
+    more = f"others: {_open_page('others')}" if others else ""
     return (
         f"""
 query {name}({arguments}) {{
   {RATE}
   repository(owner: $owner, name: $name) {{
-    issues(labels: $labels, {_FIRST_PAGE}
+    {_open_page("labels")}
     {more}
     {_DASHBOARD if dashboard else ""}
   }}
