@@ -166,13 +166,10 @@ def reconcile(
         applications, registrations = _targeted(repo, config, target, outcome)
     links = _Lookups(repo, config, site)
     if target.numbers is None:
-        listed = [a.issue if isinstance(a, IssueSnapshot) else a for a in applications]
+        listed = [_issue(a) for a in applications]
         links.applications = by_mentee(listed, config)
         if config.mentor_registration is not None:
-            links.registered = frozenset(
-                (r.issue if isinstance(r, IssueSnapshot) else r).author.lower()
-                for r in registrations
-            )
+            links.registered = frozenset(_issue(r).author.lower() for r in registrations)
     if target.numbers is None and not outcome.stopped_early and not stop_after:
         applications = [
             *applications,
