@@ -19,7 +19,7 @@ import base64
 import functools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Issue
+from .model import Event, Issue
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -209,6 +209,38 @@ ITEM_TYPE = {
 }
 
 
+class _Shaped(dict[str, Any]):
+    """A resolver's dict with nothing callable in it, kept from query to query while its
+    source shapes the same, with the fast executor's answers for it by compiled selection.
+
+    Such an answer reads only the dict (no resolver to call, no error to meet), so it holds
+    for as long as the dict does; and neither the dict nor an answer is changed once made.
+    """
+
+    __slots__ = ("answers",)
+
+    def __init__(self, shaped: dict[str, Any]) -> None:
+        super().__init__(shaped)
+        self.answers: dict[_Selection, dict[str, Any]] = {}
+
+
+class Kept:
+    """The dicts one sandbox's resolvers shaped, kept for the next query to use again while
+    they shape the same (so the fast executor's answers kept on them serve again)."""
+
+    def __init__(self) -> None:
+        self._shaped: dict[Hashable, _Shaped] = {}
+
+    def same(self, key: Hashable, fresh: dict[str, Any]) -> dict[str, Any]:
+        """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
+        strings, numbers, booleans and None of one type per field, it is the same answer),
+        else ``fresh``, kept from now on."""
+        kept = self._shaped.get(key)
+        if kept is None or kept != fresh:
+            kept = self._shaped[key] = _Shaped(fresh)
+        return kept
+
+
 class Resolver:
     """Shapes the sandbox's state as GitHub's GraphQL objects (plain dicts)."""
 
@@ -216,6 +248,7 @@ class Resolver:
         self.sb = sb
         self.s = sb.state
         self._actors: dict[str, dict[str, Any]] = {}  # by login: users do not change mid-query
+        self.kept = sb.graphql_kept
 
     def actor(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
@@ -270,8 +303,12 @@ class Resolver:
         page["nodes"] = [self.item(e) for e in page["nodes"]]
         return page
 
-    def item(self, e: Any) -> dict[str, Any]:
-        """A timeline item, of an event ``ITEM_TYPE`` names."""
+    def item(self, e: Event) -> dict[str, Any]:
+        """A timeline item, of an event ``ITEM_TYPE`` names (the dict of an earlier query
+        if it shapes the same)."""
+        return self.kept.same(e.id, self._item(e))
+
+    def _item(self, e: Any) -> dict[str, Any]:
         name = ITEM_TYPE[e.event]
         if e.event == "commented":
             c = self.s.comments[e.comment]
@@ -565,6 +602,14 @@ class _Run:
     def object(self, value: dict[str, Any], selection: _Selection, path: Any) -> dict[str, Any]:
         """The answer for one object; ``path`` is its place as (parent path, key), built
         into a list only for an error."""
+        if type(value) is _Shaped:  # the same answer as the last time it was selected so
+            found = value.answers.get(selection)
+            if found is None:
+                found = value.answers[selection] = self._object(value, selection, path)
+            return found
+        return self._object(value, selection, path)
+
+    def _object(self, value: dict[str, Any], selection: _Selection, path: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
         typename = value.get("__typename")
         fields = selection.by_type.get(typename)

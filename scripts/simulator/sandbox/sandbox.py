@@ -11,7 +11,7 @@ from typing import Any
 
 from . import transport as _transport
 from .faults import Fault, FaultPlan
-from .graphql import POINTS_PER_HOUR
+from .graphql import POINTS_PER_HOUR, Kept
 from .model import ROLES
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
@@ -44,6 +44,7 @@ class Sandbox:
         # What executes GraphQL queries: "projection" (fast) or "graphql-core" (the
         # reference, for tests that hold the two the same).
         self.graphql_engine = "projection"
+        self.graphql_kept = Kept()  # what GraphQL's resolvers shaped, for the next query
         self.owner, self.repo, self.bot_login = owner, repo, bot_login
         self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
         self.lock = self.state.lock

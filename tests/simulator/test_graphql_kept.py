@@ -1,0 +1,112 @@
+"""GraphQL answers from what the sandbox kept of earlier queries are the answers it would
+give with nothing kept: every change to what they show shows at the next query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import github
+import pytest
+
+from simulator.sandbox import Sandbox
+from simulator.sandbox.graphql import Kept
+
+BOT = "github-actions[bot]"
+QUERY = """query Q($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 50, states: [OPEN, CLOSED]) {
+      nodes {
+        number title body state updatedAt
+        author { login }
+        labels(first: 10) { nodes { name } }
+        assignees(first: 10) { nodes { login } }
+        timelineItems(first: 100) {
+          pageInfo { endCursor hasNextPage }
+          nodes {
+            __typename
+            ... on IssueComment { databaseId body createdAt updatedAt author { login } }
+            ... on LabeledEvent { label { name } actor { login } }
+            ... on AssignedEvent { assignee { ... on User { login } } }
+            ... on ClosedEvent {
+              stateReason
+              closer { __typename ... on PullRequest { number mergedAt } }
+            }
+            ... on CrossReferencedEvent {
+              source { __typename ... on PullRequest { number mergedAt } ... on Issue { number } }
+            }
+          }
+        }
+      }
+    }
+  }
+}"""
+
+
+def _post(sb: Sandbox) -> dict[str, Any]:
+    gh = github.Github(base_url=sb.url, auth=github.Auth.Token(sb.token_for(BOT)))
+    variables = {"owner": "astropy", "name": "mentoring"}
+    _, body = gh.requester.requestJsonAndCheck(
+        "POST", gh.requester.graphql_url, input={"query": QUERY, "variables": variables}
+    )
+    return body
+
+
+def _answer(sb: Sandbox) -> dict[str, Any]:
+    """The query's answer, after checking it is the one nothing kept gives."""
+    warm = _post(sb)
+    kept = sb.graphql_kept
+    sb.graphql_kept = Kept()
+    cold = _post(sb)
+    sb.graphql_kept = kept  # what was kept before, now older than the state: used on
+    assert warm == cold
+    assert warm["data"]
+    assert "errors" not in warm
+    return warm
+
+
+def _nodes(answer: dict[str, Any], number: int) -> list[dict[str, Any]]:
+    issues = answer["data"]["repository"]["issues"]["nodes"]
+    [issue] = [i for i in issues if i["number"] == number]
+    return issue["timelineItems"]["nodes"]
+
+
+@pytest.mark.parametrize("engine", ["projection", "graphql-core"])
+def test_edits_deletions_renames_and_merges_show_at_the_next_query(
+    sandbox: Sandbox, engine: str
+) -> None:
+    sandbox.graphql_engine = engine
+    n = sandbox.open_issue("alice", "Apply", "body", labels=["mentoring: paused"])
+    comment = sandbox.comment(n, "bob", "first")
+    sandbox.assign(n, "cora", ["alice"])
+    before = _answer(sandbox)
+    assert _answer(sandbox) == before  # nothing changed: the same answer, twice kept
+
+    sandbox.advance(hours=1)
+    sandbox.edit_comment(comment, "bob", "second")
+    edited = _answer(sandbox)
+    [node] = [i for i in _nodes(edited, n) if i["__typename"] == "IssueComment"]
+    assert (node["body"], node["updatedAt"]) == ("second", "2026-01-01T01:00:00Z")
+
+    sandbox.state.comment(comment).body = "changed behind the API's back"
+    assert "changed behind the API's back" in str(_answer(sandbox))
+
+    sandbox.advance(hours=1)
+    sandbox.delete_comment(comment, "bob")
+    deleted = _answer(sandbox)
+    assert [i["__typename"] for i in _nodes(deleted, n)] == ["LabeledEvent", "AssignedEvent"]
+
+    sandbox.rename_label("mentoring: paused", "on hold")
+    renamed = _answer(sandbox)
+    [issue] = renamed["data"]["repository"]["issues"]["nodes"]
+    assert issue["labels"]["nodes"] == [{"name": "on hold"}]
+    assert _nodes(renamed, n)[0]["label"] == {"name": "mentoring: paused"}  # old events keep it
+
+    pull = sandbox.open_pull_request("bob", "Fix", f"Closes #{n}", {"x.txt": "x"})
+    [mention] = [i for i in _nodes(_answer(sandbox), n) if "source" in i]
+    assert mention["source"] == {"__typename": "PullRequest", "number": pull, "mergedAt": None}
+    sandbox.advance(hours=1)
+    sandbox.merge_pull_request(pull, "cora")
+    merged = _nodes(_answer(sandbox), n)
+    [mention] = [i for i in merged if "source" in i]
+    assert mention["source"]["mergedAt"] == "2026-01-01T03:00:00Z"
+    assert merged[-1]["closer"] == mention["source"]
