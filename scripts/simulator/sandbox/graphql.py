@@ -279,11 +279,18 @@ class Resolver:
             "createdAt": iso(i.created_at),
             "updatedAt": iso(i.updated_at),
             "author": self.actor(i.user),
-            "labels": lambda info, first=None, after=None, **_: _page(
-                [{"name": n} for n in i.labels], list(range(len(i.labels))), first, after
+            "labels": lambda info, first=None, after=None, **_: self.kept.same(
+                ("labels", i.number, first, after),
+                _page([{"name": n} for n in i.labels], list(range(len(i.labels))), first, after),
             ),
-            "assignees": lambda info, first=None, after=None, **_: _page(
-                [self.actor(a) for a in i.assignees], list(range(len(i.assignees))), first, after
+            "assignees": lambda info, first=None, after=None, **_: self.kept.same(
+                ("assignees", i.number, first, after),
+                _page(
+                    [self.actor(a) for a in i.assignees],
+                    list(range(len(i.assignees))),
+                    first,
+                    after,
+                ),
             ),
             "timelineItems": lambda info, first=None, after=None, itemTypes=None, **_: (
                 self.timeline(i, first, after, itemTypes)
@@ -294,19 +301,20 @@ class Resolver:
         self, i: Issue, first: int | None, after: str | None, item_types: list[str] | None
     ) -> dict[str, Any]:
         # The cursor of an item is its place among all the issue's events; only the page
-        # asked for is shaped.
+        # asked for is shaped. Pages, like items, are the earlier query's when the same, so
+        # a timeline unchanged since then is answered by the answer kept on its page.
         keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in ITEM_TYPE]
         if item_types:
             wanted = {t.replace("_", "").lower() for t in item_types}
             keyed = [(n, e) for n, e in keyed if ITEM_TYPE[e.event].lower() in wanted]
         page = _page([e for _, e in keyed], [n for n, _ in keyed], first, after)
         page["nodes"] = [self.item(e) for e in page["nodes"]]
-        return page
+        return self.kept.same(("timeline", i.number, first, after, tuple(item_types or ())), page)
 
     def item(self, e: Event) -> dict[str, Any]:
         """A timeline item, of an event ``ITEM_TYPE`` names (the dict of an earlier query
         if it shapes the same)."""
-        return self.kept.same(e.id, self._item(e))
+        return self.kept.same(("item", e.id), self._item(e))
 
     def _item(self, e: Any) -> dict[str, Any]:
         name = ITEM_TYPE[e.event]
