@@ -1,15 +1,20 @@
 """GraphQL answers from what the sandbox kept of earlier queries are the answers it would
-give with nothing kept: every change to what they show shows at the next query."""
+give with nothing kept: every change to what they show shows at the next query, and the
+text sent is json.dumps's own."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import github
 import pytest
 
-from simulator.sandbox import Sandbox
+from benchmarks.mentorships import ROOT
+from mentoring.cli import reconcile
+from simulator.sandbox import Sandbox, graphql
 from simulator.sandbox.graphql import Kept
+from simulator.simulation import Simulation, load_scenario
 
 BOT = "github-actions[bot]"
 QUERY = """query Q($owner: String!, $name: String!) {
@@ -110,3 +115,35 @@ def test_edits_deletions_renames_and_merges_show_at_the_next_query(
     [mention] = [i for i in merged if "source" in i]
     assert mention["source"]["mergedAt"] == "2026-01-01T03:00:00Z"
     assert merged[-1]["closer"] == mention["source"]
+
+
+_ODD_VALUES = [
+    {
+        "a": [],
+        "b": {},
+        "c": [{}],
+        "é": "naïve ☃ \ud83d\ude00",
+        "lone": "\ud800",
+        "ctl": '\x00\t\n"',
+    },
+    [1, True, False, None, 0, -7, 10**30, 1.5, float("nan"), float("-inf"), (1, "t")],
+    {1: "int key", None: "null key", False: "bool key", 2.5: "float key"},
+    {"nested": {"inner": [{"k": 1}, {"k": {1: 2}}]}},
+    "just a string",
+    3,
+    None,
+]
+
+
+@pytest.mark.parametrize("value", _ODD_VALUES)
+def test_the_answers_text_is_json_dumps_own(value: Any) -> None:
+    assert graphql.dumps(value) == json.dumps(value)
+
+
+def test_the_text_sent_for_every_answer_of_a_scenario_is_json_dumps_own() -> None:
+    scenario = load_scenario(ROOT / "tests" / "scenarios" / "lifecycle.yml")
+    result = Simulation(scenario, ROOT, keep_http_log=True).run(reconcile.main)
+    answers = [r["response_body"] for r in result.http_log if r["path"] == "/graphql"]
+    assert len(answers) > 10
+    # The log's copies carry the texts made for the answers as they were sent.
+    assert [graphql.dumps(a) for a in answers] == [json.dumps(a) for a in answers]

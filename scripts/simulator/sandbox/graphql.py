@@ -221,7 +221,18 @@ class _Shaped(dict[str, Any]):
 
     def __init__(self, shaped: dict[str, Any]) -> None:
         super().__init__(shaped)
-        self.answers: dict[_Selection, dict[str, Any]] = {}
+        self.answers: dict[_Selection, _Answer] = {}
+
+
+class _Answer(dict[str, Any]):
+    """The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
+    alike; its JSON text is made once, when first sent (:func:`dumps`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        super().__init__(answer)
+        self.text: str | None = None
 
 
 class Kept:
@@ -613,7 +624,7 @@ class _Run:
         if type(value) is _Shaped:  # the same answer as the last time it was selected so
             found = value.answers.get(selection)
             if found is None:
-                found = value.answers[selection] = self._object(value, selection, path)
+                found = value.answers[selection] = _Answer(self._object(value, selection, path))
             return found
         return self._object(value, selection, path)
 
@@ -680,6 +691,38 @@ def _error(exc: GraphQLError, type_: str | None = None) -> dict[str, Any]:
     if kind:
         error = {"type": kind, **error}
     return error
+
+
+_ENCODE_STR = json.encoder.encode_basestring_ascii  # what json.dumps writes a str with
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value)``, the very same text, with that of each kept answer (most of a
+    GraphQL answer's bytes: timelines, comment bodies included) made only once."""
+    kind = type(value)
+    if kind is str:
+        return _ENCODE_STR(value)
+    if kind is _Answer:
+        text = value.text
+        if text is None:
+            text = value.text = _dumps_object(value)
+        return text
+    if kind is dict:
+        return _dumps_object(value)
+    if kind is list:
+        return "[" + ", ".join([dumps(v) for v in value]) + "]"
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or kind is bool:
+        return _LITERALS[value]
+    return json.dumps(value)  # floats, and anything else json.dumps knows
+
+
+def _dumps_object(value: dict[Any, Any]) -> str:
+    if not all(type(k) is str for k in value):
+        return json.dumps(value)  # keys json.dumps would convert: its own text
+    return "{" + ", ".join([_ENCODE_STR(k) + ": " + dumps(v) for k, v in value.items()]) + "}"
 
 
 def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:

@@ -131,7 +131,9 @@ def serve(
                 "api_version": version,
             }
         )
-        data = b"" if payload is None else json.dumps(payload).encode()
+        # GraphQL's answers share their timelines' text from one answer to the next.
+        encode = graphql.dumps if path == GRAPHQL_PATH else json.dumps
+        data = b"" if payload is None else encode(payload).encode()
     if version:
         headers["X-GitHub-Api-Version"] = version
     return status, headers, data
