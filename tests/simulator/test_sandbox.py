@@ -222,3 +222,12 @@ def test_concurrent_requests_are_consistent(sandbox: Sandbox) -> None:
     assert sorted(c["id"] for c in sandbox.comments(n)) == sorted(ids)
     assert [w["comment_id"] for w in sandbox.writes] == [c["id"] for c in sandbox.comments(n)]
     assert sandbox.issue(n)["comments"] == 40
+
+
+def test_a_user_handed_out_is_a_copy_of_its_own(sandbox: Sandbox) -> None:
+    number = sandbox.open_issue("alice", "Apply", "body")
+    sandbox.user("alice")["login"] = "mallory"
+    sandbox.issue(number)["user"]["type"] = "Bot"
+    assert sandbox.user("alice")["login"] == "alice"
+    assert sandbox.issue(number)["user"] == sandbox.user("alice")
+    assert sandbox.user("alice")["type"] == "User"

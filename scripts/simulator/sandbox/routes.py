@@ -236,11 +236,7 @@ def list_comments(r: Request) -> Result:
     s = r.sb.state
     s.issue(r.number())
     since = _since(r.query.get("since"))
-    items = [
-        c
-        for c in s.comments.values()
-        if c.issue == r.number() and not c.deleted and (since is None or c.updated_at >= since)
-    ]
+    items = [c for c in s.comments_on(r.number()) if since is None or c.updated_at >= since]
     return 200, [r.sb.shapes.comment(c) for c in paginate(r, items)]
 
 

@@ -60,6 +60,7 @@ class Shapes:
         # writes into comments are the same whichever port the sandbox listens on.
         self.web = WEB
         self.repo_html = f"{WEB}/{state.owner}/{state.repo}"
+        self._users: dict[tuple[str, int, str], dict[str, Any]] = {}
 
     @overload
     def user(self, login: str) -> dict[str, Any]: ...
@@ -69,15 +70,24 @@ class Shapes:
         if login is None:
             return None
         u = self.s.user(login)
-        api = f"{self.base}/users/{quote(u.login)}"
+        # Every issue, comment and event carries users: each is shaped once (by all it
+        # reads), and handed out as a copy of its own, so no caller's change reaches another.
+        key = (u.login, u.id, u.type)
+        shaped = self._users.get(key)
+        if shaped is None:
+            shaped = self._users[key] = self._user(*key)
+        return dict(shaped)
+
+    def _user(self, login: str, id_: int, type_: str) -> dict[str, Any]:
+        api = f"{self.base}/users/{quote(login)}"
         return {
-            "login": u.login,
-            "id": u.id,
-            "node_id": node_id("U_" if u.type != "Bot" else "BOT_", u.id),
-            "avatar_url": f"{self.base}/avatars/u/{u.id}?v=4",
+            "login": login,
+            "id": id_,
+            "node_id": node_id("U_" if type_ != "Bot" else "BOT_", id_),
+            "avatar_url": f"{self.base}/avatars/u/{id_}?v=4",
             "gravatar_id": "",
             "url": api,
-            "html_url": f"{self.web}/{quote(u.login)}",
+            "html_url": f"{self.web}/{quote(login)}",
             "followers_url": f"{api}/followers",
             "following_url": f"{api}/following{{/other_user}}",
             "gists_url": f"{api}/gists{{/gist_id}}",
@@ -87,7 +97,7 @@ class Shapes:
             "repos_url": f"{api}/repos",
             "events_url": f"{api}/events{{/privacy}}",
             "received_events_url": f"{api}/received_events",
-            "type": u.type,
+            "type": type_,
             "user_view_type": "public",
             "site_admin": False,
         }
