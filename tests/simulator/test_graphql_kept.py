@@ -63,7 +63,7 @@ def _answer(sb: Sandbox) -> dict[str, Any]:
     kept = sb.graphql_kept
     sb.graphql_kept = Kept()
     cold = _post(sb)
-    sb.graphql_kept = kept  # what was kept before, now older than the state: used on
+    sb.graphql_kept = kept  # the older dicts stay in use: later reads must see past them
     assert warm == cold
     assert warm["data"]
     assert "errors" not in warm
