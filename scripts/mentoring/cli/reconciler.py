@@ -22,7 +22,7 @@ from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues, issue_info
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
-from mentoring.github.graphql import Page, Reader
+from mentoring.github.graphql import Notices, Page, Reader
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class Outcome:
     closed: list[Issue] | None = None
     # The dashboard-labelled issues, when the GraphQL read had them; None: not read yet.
     labelled: list[Issue] | None = None
+    # The latest comments of those issues the GraphQL read had (the dashboard's notices).
+    notices: dict[int, Notices] = field(default_factory=dict)
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -161,7 +163,8 @@ def reconcile(
     applications: Sequence[Issue | IssueSnapshot]
     registrations: Sequence[Issue | IssueSnapshot]
     if reader is not None and target.numbers is None:
-        applications, registrations, stop_after = _read_all(reader, repo, config, outcome)
+        since = _closed_since(config, graduates, now)
+        applications, registrations, stop_after = _read_all(reader, repo, config, outcome, since)
     else:
         applications, registrations = _targeted(repo, config, target, outcome)
     links = _Lookups(repo, config, site)
@@ -274,19 +277,25 @@ def _plan(
 
 
 def _read_all(
-    reader: Reader, repo: Repo, config: Config, outcome: Outcome
+    reader: Reader, repo: Repo, config: Config, outcome: Outcome, closed_since: datetime | None
 ) -> tuple[list[Issue | IssueSnapshot], list[Issue | IssueSnapshot], str]:
     """Every open application and registration with its timeline, over GraphQL, in the
     order the REST path takes them (least recently updated first). Issues GraphQL could
-    not give are read over REST in this run (their timelines when their turn comes)."""
+    not give are read over REST in this run (their timelines when their turn comes).
+    The same query reads the dashboard's issues and the applications closed since
+    ``closed_since`` when it can (``outcome.labelled``, ``.notices``, ``.closed``)."""
     labels = [config.application.label]
     if config.mentor_registration is not None:
         labels.append(config.mentor_registration.label)
     read: list[list[Issue | IssueSnapshot]] = []
     stop = ""
     dashboard = config.labels.dashboard if config.dashboard.enabled else None
-    pages = reader.open_issues_of(labels, dashboard)
-    outcome.labelled = reader.dashboard
+    pages = reader.open_issues_of(labels, dashboard, closed_since)
+    outcome.labelled, outcome.notices, outcome.closed = (
+        reader.dashboard,
+        reader.notices,
+        reader.closed,
+    )
     for label, page in zip(labels, pages, strict=True):
         found: list[Issue | IssueSnapshot] = list(page.snapshots)
         if page.unread and not page.stopped_early:
@@ -347,6 +356,18 @@ def _least_recently_updated(item: Issue | IssueSnapshot) -> tuple[datetime, date
     return issue.updated_at, issue.created_at, issue.number
 
 
+def _closed_since(
+    config: Config, graduates: Mapping[str, Participant], now: datetime
+) -> datetime | None:
+    """How far back a run over every application lists closed ones (by updated_at), or
+    None when it needs no such list: no entry names an issue and the dashboard is off."""
+    named = any(p.issue is not None for p in graduates.values())
+    if not named and not config.dashboard.enabled:
+        return None
+    window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
+    return now - window
+
+
 def _closed_ungraduated(
     repo: Repo,
     config: Config,
@@ -357,26 +378,28 @@ def _closed_ungraduated(
     """Closed applications an entry names (``issue: N``) that lack the graduated label.
 
     A closing keyword closes the issue whether or not a run follows; when none does, the
-    schedule still finds it here (one list request; none when no entry names an issue and
-    the dashboard is off). The list reaches back as far as the dashboard's too, which
-    keeps it in ``outcome.closed``.
+    schedule still finds it here (from the GraphQL read, or one list request; none when
+    no entry names an issue and the dashboard is off). The list reaches back as far as
+    the dashboard's too, which keeps it in ``outcome.closed``.
     """
     named = {p.issue for p in graduates.values() if p.issue is not None}
-    window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
-    if not named and not config.dashboard.enabled:
+    since = _closed_since(config, graduates, now)
+    if since is None:
         return []
-    try:
-        closed = repo.closed_issues(config.application.label, now - window)
-    except GitHubError as exc:
-        if not named:  # only the dashboard's: it lists again at the end, and says so
-            log.warning("closed applications could not be listed (%s)", exc)
+    closed = outcome.closed
+    if closed is None:
+        try:
+            closed = repo.closed_issues(config.application.label, since)
+        except GitHubError as exc:
+            if not named:  # only the dashboard's: it lists again at the end, and says so
+                log.warning("closed applications could not be listed (%s)", exc)
+                return []
+            if exc.rate_limited:
+                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+            else:
+                outcome.failures.append(f"closed applications could not be listed ({exc})")
             return []
-        if exc.rate_limited:
-            _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
-        else:
-            outcome.failures.append(f"closed applications could not be listed ({exc})")
-        return []
-    outcome.closed = closed
+        outcome.closed = closed
     return [
         i
         for i in closed

@@ -20,6 +20,7 @@ import functools
 import json
 import math
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,6 +166,14 @@ def _cursor(key: Any) -> str:
     return base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
 
 
+def _datetime(value: str) -> datetime:
+    """A DateTime argument (ISO 8601); GitHub refuses one that is not."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise GraphQLError(f"Argument 'since' has an invalid value ({value}).") from None
+
+
 def _uncursor(cursor: str | None) -> Any:
     if not cursor:
         return None
@@ -177,19 +186,37 @@ def _uncursor(cursor: str | None) -> Any:
     return json.loads(text.removeprefix("cursor:v2:"))
 
 
-def _page(items: list[Any], keys: list[Any], first: int | None, after: str | None) -> dict:
-    start = 0
+def _page(
+    items: list[Any],
+    keys: list[Any],
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> dict:
+    """A connection's page: ``first`` items after the cursor ``after``, or the ``last``
+    ones before ``before`` (GitHub's backward pagination)."""
+    start, end = 0, len(items)
     if after:
         mark = _uncursor(after)
         start = next((i for i, k in enumerate(keys) if k > mark), len(keys))
-    end = start + (first or MAX_PAGE)
+    if before:
+        mark = _uncursor(before)
+        end = next((i for i, k in enumerate(keys) if k >= mark), len(keys))
+    if last is not None and first is None:
+        start = max(start, end - last)
+    else:
+        end = min(end, start + (first or MAX_PAGE))
     nodes = items[start:end]
-    last = keys[start:end][-1] if nodes else None
+    first_key, last_key = (keys[start], keys[end - 1]) if nodes else (None, None)
     return {
         "nodes": nodes,
         "pageInfo": {
             "hasNextPage": end < len(items),
-            "endCursor": _cursor(last) if last is not None else None,
+            "hasPreviousPage": start > 0,
+            # Worked out only when asked for (a page of every connection has them).
+            "endCursor": lambda info, **_: None if last_key is None else _cursor(last_key),
+            "startCursor": lambda info, **_: None if first_key is None else _cursor(first_key),
         },
         "totalCount": len(items),
     }
@@ -245,6 +272,7 @@ class Resolver:
             "stateReason": i.state_reason.upper() if i.state_reason else None,
             "createdAt": iso(i.created_at),
             "updatedAt": iso(i.updated_at),
+            "closedAt": iso(i.closed_at) if i.closed_at else None,
             "author": self.actor(i.user),
             "labels": lambda info, first=None, after=None, **_: _page(
                 [{"name": n} for n in i.labels], list(range(len(i.labels))), first, after
@@ -255,6 +283,28 @@ class Resolver:
             "timelineItems": lambda info, first=None, after=None, itemTypes=None, **_: (
                 self.timeline(i, first, after, itemTypes)
             ),
+            "comments": lambda info, first=None, after=None, last=None, before=None, **_: (
+                self.comments(i, first, after, last, before)
+            ),
+        }
+
+    def comments(
+        self, i: Issue, first: int | None, after: str | None, last: int | None, before: str | None
+    ) -> dict[str, Any]:
+        """The issue's comments, oldest first (GitHub's order without ``orderBy``)."""
+        found = self.s.comments_on(i.number)
+        page = _page(found, [c.id for c in found], first, after, last, before)
+        page["nodes"] = [self.comment(c) for c in page["nodes"]]
+        return page
+
+    def comment(self, c: Any) -> dict[str, Any]:
+        return {
+            "__typename": "IssueComment",
+            "databaseId": c.id,
+            "author": self.actor(c.user),
+            "body": c.body,
+            "createdAt": iso(c.created_at),
+            "updatedAt": iso(c.updated_at),
         }
 
     def timeline(
@@ -274,15 +324,7 @@ class Resolver:
         """A timeline item, of an event ``ITEM_TYPE`` names."""
         name = ITEM_TYPE[e.event]
         if e.event == "commented":
-            c = self.s.comments[e.comment]
-            return {
-                "__typename": name,
-                "databaseId": c.id,
-                "author": self.actor(c.user),
-                "body": c.body,
-                "createdAt": iso(c.created_at),
-                "updatedAt": iso(c.updated_at),
-            }
+            return self.comment(self.s.comments[e.comment])
         base = {"__typename": name, "createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
         if e.event in ("assigned", "unassigned"):
             return {**base, "assignee": self.actor(e.assignee)}
@@ -326,10 +368,19 @@ class Resolver:
         merged = iso(other.pull.merged_at) if other.pull.merged_at else None
         return {"__typename": "PullRequest", "number": other.number, "mergedAt": merged}
 
-    def issues(self, states: list[str] | None, labels: list[str] | None, order: Any) -> list:
+    def issues(
+        self,
+        states: list[str] | None,
+        labels: list[str] | None,
+        order: Any,
+        since: str | None = None,
+    ) -> list:
         items = [i for i in self.s.issues.values() if i.pull is None]
         if states:
             items = [i for i in items if i.state.upper() in states]
+        if since:  # IssueFilters.since: "updated at or after the given date"
+            at = _datetime(since)
+            items = [i for i in items if i.updated_at >= at]
         if labels:
             wanted = {n.lower() for n in labels}  # any of them, as GitHub filters
             items = [i for i in items if wanted & {n.lower() for n in i.labels}]
@@ -351,10 +402,11 @@ class Resolver:
             after: str | None = None,
             states: list[str] | None = None,
             labels: list[str] | None = None,
-            orderBy: Any = None,  # GitHub's argument name
+            orderBy: Any = None,  # GitHub's argument names
+            filterBy: Any = None,
             **_: Any,
         ) -> dict[str, Any]:
-            keyed = self.issues(states, labels, orderBy)
+            keyed = self.issues(states, labels, orderBy, (filterBy or {}).get("since"))
             page = _page([i for _, i in keyed], [k for k, _ in keyed], first, after)
             page["nodes"] = [self.issue(i) for i in page["nodes"]]
             return page

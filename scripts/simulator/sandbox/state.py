@@ -387,6 +387,10 @@ class State:
     def comment_count(self, number: int) -> int:
         return sum(1 for c in self._comments_of.get(number, ()) if not c.deleted)
 
+    def comments_on(self, number: int) -> list[Comment]:
+        """The issue's comments, oldest first, as GitHub lists them."""
+        return [c for c in self._comments_of.get(number, ()) if not c.deleted]
+
     # -- files, commits, pull requests ------------------------------------------------
     def _commit(self, tree: dict[str, str], parents: list[str], message: str, author: str) -> str:
         seed = f"{next(self._commits_made)}\n{message}\n{parents}\n{sorted(tree.items())}"
