@@ -316,6 +316,10 @@ def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() 
         code, _ = _run(sb, root=ROOT)
         assert code == 0
         queries = [r["request_body"] for r in sb.request_log if r["path"] == "/graphql"]
+        # Each welcome is preceded by a look again at its issue (one query each).
+        looks = [q["variables"]["number"] for q in queries if "query OneIssue(" in q["query"]]
+        assert sorted(looks) == numbers
+        queries = [q for q in queries if "query OneIssue(" not in q["query"]]
         assert ["OpenApplicationsAndMore" in q["query"] for q in queries] == [True, False]
         assert queries[1]["variables"]["labels"] == ["mentor-registration"]
         welcomed = [
@@ -358,10 +362,46 @@ def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:
         code, _ = _run(sb)
         assert code == 0
         assert sorted(_posted(sb)) == sorted(b.due)
+        log = sb.request_log
+        for i, r in enumerate(log):
+            if r["method"] == "POST" and r["path"].endswith("/comments"):
+                # One query for that issue with its timeline, just before.
+                number = int(r["path"].split("/")[-2])
+                assert log[i - 1]["request_body"]["variables"]["number"] == number
+                assert "query OneIssue(" in log[i - 1]["request_body"]["query"]
+
+
+def test_the_look_again_before_writing_is_over_rest_when_graphql_cannot() -> None:
+    # The points are spent on the bulk read: the look again is REST's, from its own budget.
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 12, NOW, due=(2, 7))
+        sb.graphql_points_remaining = RATE_RESERVE + 2  # the first query, then below it
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb)) == sorted(b.due)
         log = [(r["method"], r["path"]) for r in sb.request_log]
+        assert [p for m, p in log if p == "/graphql"] == ["/graphql"]
         for i, (method, path) in enumerate(log):
             if method == "POST" and path.endswith("/comments"):
                 assert log[i - 1] == ("GET", path.replace("/comments", "/timeline"))
+
+
+def test_an_event_runs_issue_is_one_query_and_a_pull_request_is_reads_rest() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        (due,) = build(sb, 3, NOW, due=(1,)).due
+        code, _ = _run(sb, "--issue", str(due))
+        assert code == 0
+        assert set(_posted(sb)) == {due}
+        first = sb.request_log[0]
+        assert first["path"] == "/graphql"
+        assert first["request_body"]["variables"]["number"] == due
+        assert not any(r["path"].endswith("/timeline") for r in sb.request_log)
+        # A pull request is no Issue to GraphQL (NOT_FOUND, asked once): REST says what it is.
+        pull = sb.open_pull_request("bob", "Fix", "", {"x.txt": "x"})
+        code, _ = _run(sb, "--issue", str(pull))
+        assert code == 0
+        paths = [r["path"] for r in sb.request_log]
+        assert paths == ["/graphql", f"/repos/astropy/mentoring/issues/{pull}"]
 
 
 def test_a_long_timeline_is_read_on_only_for_that_issue() -> None:

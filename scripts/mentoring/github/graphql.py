@@ -222,8 +222,24 @@ query MoreTimeline($owner: String!, $name: String!, $number: Int!, $after: Strin
     + ITEM_FRAGMENT
 )
 
+# One issue with its timeline, as each issue of a page: an event run's, and the look again
+# before writing to an issue the bulk read found work on.
+ONE_ISSUE = (
+    f"""
+query OneIssue($owner: String!, $name: String!, $number: Int!) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{ ...Application }}
+  }}
+}}
+"""
+    + APPLICATION_FRAGMENT
+    + ITEM_FRAGMENT
+)
+
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
+    "OneIssue": ONE_ISSUE,
     **{first_page_name(*wanted): _first_page_query(*wanted) for wanted in FIRST_PAGES},
     "MoreTimeline": MORE_TIMELINE,
 }
@@ -416,6 +432,10 @@ def _closed_issues(body: dict[str, Any]) -> list[Issue] | None:
     return None if nodes is None else [to_issue(node) for node in nodes]
 
 
+def _not_found(errors: list[dict[str, Any]]) -> bool:
+    return bool(errors) and all(e.get("type") == "NOT_FOUND" for e in errors)
+
+
 def _rate_limited(errors: list[dict[str, Any]]) -> bool:
     return any(e.get("type") == "RATE_LIMITED" for e in errors)
 
@@ -570,12 +590,31 @@ class Reader:
                 break
         return pages
 
+    def issue(self, number: int) -> IssueSnapshot | None:
+        """Issue ``number`` with its whole timeline, read now; None when GraphQL has no
+        such issue (a pull request, or a deleted or transferred issue: REST says which)
+        or could not give it whole (the caller reads it over REST then). Raises
+        :class:`GraphQLError` when the query is refused or fails every attempt."""
+        body = self._answered("OneIssue", {"number": number})
+        errors = body.get("errors") or []
+        node = ((body.get("data") or {}).get("repository") or {}).get("issue")
+        if node is None or errors:
+            if _rate_limited(errors):
+                raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
+            if not _not_found(errors):
+                log.warning("#%s: not read over GraphQL (%s)", number, messages(errors))
+            return None
+        snapshot = self._snapshot(node)
+        return None if isinstance(snapshot, str) else snapshot
+
     def _answered(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One page query, asked again while GitHub answers in part (a timeout on one issue
-        should not leave it to the next run); what is still missing after that is left."""
+        should not leave it to the next run); what is still missing after that is left.
+        Not after a NOT_FOUND alone: that is GitHub's answer, and would be again."""
         body = self._send(name, variables)
         for _ in range(self.attempts - 1):
-            if not body.get("errors") or self.budget_low():
+            errors = body.get("errors") or []
+            if not errors or self.budget_low() or _not_found(errors):
                 break
             log.warning("%s query answered with errors; asking again", name)
             body = self._send(name, variables)
