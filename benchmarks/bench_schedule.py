@@ -4,10 +4,10 @@ Run by hand from the repository root: ``python benchmarks/bench_schedule.py [N .
 REST's bound is what a REST run must send: the list pages of open applications
 (ceil(N/100)), one list page of mentor registrations when they are on, and one timeline
 read per application. GraphQL's is ceil(N/50) queries (the first also reads the first
-page of registrations; more than 50 open registrations take a query each 50). "other"
-is the dashboard's constant few over REST (recently closed applications, and over REST
-its issue too: GraphQL reads it in the first query); "points" the
-GraphQL points the run spent. Prints figures; asserts nothing about time.
+page of registrations, the dashboard's issues and the recently closed applications; more
+than 50 open registrations take a query each 50). "other" is what a GraphQL run sends
+over REST besides (0 when idle); "points" the GraphQL points the run spent. Prints
+figures; asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def measure(n: int) -> dict[str, object]:
         "rest_bound": math.ceil(n / 100) + registrations + n,
         "graphql": queries,
         "graphql_bound": max(math.ceil(n / 50), registrations),
-        "other": len(log) - queries,  # the dashboard's own constant few
+        "other": len(log) - queries,  # over REST: none while idle
         "points": points,
         "writes": sum(
             1 for r in rest_log + log if r["method"] != "GET" and r["path"] != "/graphql"

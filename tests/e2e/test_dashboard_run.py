@@ -135,12 +135,26 @@ def test_a_dry_run_prints_the_dashboard_and_writes_nothing(
     assert "<!-- mentoring:dashboard -->" in out
 
 
+def _closed_lists(sb: Sandbox) -> list[str]:
+    """The since of each list of closed applications a run made, over REST or GraphQL."""
+    found = []
+    for r in sb.request_log:
+        query = r.get("query") or {}
+        listing = r["method"] == "GET" and r["path"].endswith("/issues")
+        if listing and query.get("state") == "closed":
+            found.append(query.get("since") or "")
+        if r["path"] == "/graphql" and "closed: issues(" in r["request_body"]["query"]:
+            found.append(r["request_body"]["variables"]["since"])
+    return found
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
 def test_closed_long_ago_but_commented_since_stays_off_the_table(
-    sandbox: Sandbox, root: Path
+    sandbox: Sandbox, root: Path, read: str
 ) -> None:
-    """GitHub's `since` on list repository issues filters by updated_at, not closed_at:
-    a comment on an old closed application brings it back into the list, and the
-    dashboard must still keep it out by when it was closed."""
+    """GitHub's `since` on listing issues (REST's, and GraphQL's `filterBy`) filters by
+    updated_at, not closed_at: a comment on an old closed application brings it back
+    into the list, and the dashboard must still keep it out by when it was closed."""
     sandbox.set_permission(COORDINATOR, "admin")
     body = issue_forms.render_body(FORM, ANSWERS)
     old = sandbox.open_issue("alice", "Application", body, ["application"])
@@ -149,20 +163,22 @@ def test_closed_long_ago_but_commented_since_stays_off_the_table(
     sandbox.advance(days=400)  # beyond closed_days and the figures' year
     sandbox.close(recent, COORDINATOR, "not_planned")
     sandbox.comment(old, "alice", "Can I apply again?")  # updated now, closed 400 days ago
-    assert run(sandbox, root) == 0
-    listed = [r for r in sandbox.request_log if r["path"].split("?")[0].endswith("/issues")]
-    assert any("since=" in r["path"] or r.get("query", {}).get("since") for r in listed)
+    assert run(sandbox, root, "--read", read) == 0
+    (since,) = _closed_lists(sandbox)
+    assert since.startswith(f"{sandbox.now.year - 1}-")  # the dashboard's year back
     (dash,) = dashboards(sandbox)
     assert f"| #{recent} | carol |" in dash.body
     assert f"| #{old} |" not in dash.body
     assert "Applications in the last 12 months: 0" in dash.body  # both opened 400 days ago
 
 
+@pytest.mark.parametrize("read", ["graphql", "rest"])
 def test_one_list_of_closed_applications_serves_graduation_and_the_dashboard(
-    sandbox: Sandbox, root: Path
+    sandbox: Sandbox, root: Path, read: str
 ) -> None:
     """The catch-up for closed, ungraduated entries looks back 60 days and the dashboard
-    a year: one list over the year serves both, and the catch-up still keeps to its 60."""
+    a year: one list over the year serves both, and the catch-up still keeps to its 60.
+    Over GraphQL the list is part of the run's first query."""
     sandbox.set_permission(COORDINATOR, "admin")
     sandbox.set_permission("bob", "write")
     body = issue_forms.render_body(FORM, ANSWERS)
@@ -178,15 +194,8 @@ def test_one_list_of_closed_applications_serves_graduation_and_the_dashboard(
         for name, login, number in (("Alice", "alice", old), ("Carol", "carol", recent))
     )
     (root / "participants.yml").write_text(entries)
-    assert run(sandbox, root) == 0
-    closed_lists = [
-        r
-        for r in sandbox.request_log
-        if r["method"] == "GET"
-        and r["path"].endswith("/issues")
-        and r["query"].get("state") == "closed"
-    ]
-    assert len(closed_lists) == 1
+    assert run(sandbox, root, "--read", read) == 0
+    assert len(_closed_lists(sandbox)) == 1
     graduated = {w["issue"] for w in sandbox.writes if w["type"] == "comment"} - {
         d.number for d in dashboards(sandbox)
     }
@@ -200,17 +209,21 @@ def test_a_rate_limit_on_the_closed_list_holds_back_no_application(
 ) -> None:
     """With no entry naming an issue, the closed list serves the dashboard alone: a rate
     limit on it must not stop the run before the applications, as it did not before the
-    list was shared; the dashboard lists again at the end."""
+    list was shared; the dashboard lists again at the end. (The REST list: more closed
+    applications than the first GraphQL query reads, which lists no other issues.)"""
     sandbox.set_permission(COORDINATOR, "admin")
-    sandbox.open_issue(
-        "alice", "Application", issue_forms.render_body(FORM, ANSWERS), ["application"]
-    )
+    body = issue_forms.render_body(FORM, ANSWERS)
+    for k in range(51):
+        sandbox.close(sandbox.open_issue(f"m{k}", "Application", body, ["application"]), "bob")
+    sandbox.open_issue("alice", "Application", body, ["application"])
     sandbox.retry_after_seconds = 3600  # more than a run may wait
     sandbox.inject(Fault.SECONDARY_RATE_LIMIT, "GET", r"/issues$", count=1)
     assert run(sandbox, root) == 0
+    refused = [r for r in sandbox.request_log if r["status"] == 403]
+    assert [r["query"].get("state") for r in refused] == ["closed"]
     assert any("mentoring:welcome" in w["body"] for w in sandbox.writes if w["type"] == "comment")
     (dash,) = dashboards(sandbox)
-    assert "| #1 | alice |" in dash.body
+    assert "| #52 | alice |" in dash.body
 
 
 def test_more_labelled_issues_than_the_first_query_reads_are_listed_over_rest(
@@ -233,3 +246,49 @@ def test_more_labelled_issues_than_the_first_query_reads_are_listed_over_rest(
     sandbox.advance(days=1)
     assert run(sandbox, root) == 0
     assert [d.number for d in dashboards(sandbox) if d.number not in others] == [dash.number]
+
+
+def _comment_reads(sb: Sandbox, number: int) -> int:
+    return sum(
+        r["method"] == "GET" and r["path"].endswith(f"/issues/{number}/comments")
+        for r in sb.request_log
+    )
+
+
+def test_the_notices_come_with_the_first_query_unless_it_holds_too_few(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """Over GraphQL the dashboard's latest 100 comments come in the run's first query;
+    when they do not reach back to the oldest item needing attention, REST reads them,
+    and an item is still announced once."""
+    sandbox.set_permission(COORDINATOR, "admin")
+    sandbox.open_issue(
+        "alice", "Application", issue_forms.render_body(FORM, ANSWERS), ["application"]
+    )
+    assert run(sandbox, root) == 0
+    (dash,) = dashboards(sandbox)
+    sandbox.advance(days=31)  # waited longer than cadence.mentor_wait_days
+    assert run(sandbox, root) == 0
+    assert len(notices(sandbox, dash.number)) == 1
+    assert _comment_reads(sandbox, dash.number) == 0
+
+    for k in range(100):  # the notice falls out of the latest 100
+        sandbox.comment(dash.number, COORDINATOR, f"Noted {k}.")
+    sandbox.advance(days=1)
+    assert run(sandbox, root) == 0
+    assert _comment_reads(sandbox, dash.number) == 2  # its 101 comments, 100 a page
+    assert sandbox.writes == []
+    assert len(notices(sandbox, dash.number)) == 1
+
+
+def test_more_closed_applications_than_the_first_query_reads_are_listed_over_rest(
+    sandbox: Sandbox, root: Path
+) -> None:
+    body = issue_forms.render_body(FORM, ANSWERS)
+    numbers = [sandbox.open_issue(f"m{k}", "Application", body, ["application"]) for k in range(51)]
+    for number in numbers:
+        sandbox.close(number, COORDINATOR, "not_planned")
+    assert run(sandbox, root) == 0
+    assert len(_closed_lists(sandbox)) == 2  # the first query's page, then REST's list
+    (dash,) = dashboards(sandbox)
+    assert all(f"| #{n} |" in dash.body for n in numbers)

@@ -148,7 +148,7 @@ def test_a_registered_mentor_is_not_invited_by_a_scheduled_run() -> None:
 
 def test_a_scheduled_run_with_nothing_that_links_reads_no_repository() -> None:
     result = _simulate([_apply("2026-01-05T10:00:00Z", "ana")])
-    assert any(r["path"].endswith("/timeline") for r in result.http_log)
+    assert any(r["path"] == "/graphql" for r in result.http_log)  # it read the timelines
     assert _repo_reads(result) == 0
 
 

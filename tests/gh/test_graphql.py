@@ -20,9 +20,17 @@ from graphql import build_schema, parse, validate
 from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.core.model import Comment
 from mentoring.files.forms import load_form
 from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
-from mentoring.github.graphql import PAGE, QUERIES, _dashboard_issues, _failed_paths
+from mentoring.github.graphql import (
+    PAGE,
+    QUERIES,
+    Notices,
+    _closed_issues,
+    _dashboard_issues,
+    _failed_paths,
+)
 from mentoring.github.repository import Repo
 from played import group, play
 from simulator.issue_forms import render_body
@@ -194,6 +202,84 @@ def test_graphql_needs_a_token(sandbox: Sandbox) -> None:
     assert answer.status_code == 401
 
 
+_BACKWARDS = """query Q($owner: String!, $name: String!, $since: DateTime, $before: String) {
+  repository(owner: $owner, name: $name) {
+    issue(number: 1) {
+      latest: comments(last: 2, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage startCursor }
+        nodes { body }
+      }
+      all: comments(last: 100) { pageInfo { hasPreviousPage } nodes { body } }
+    }
+    issues(first: 10, states: [CLOSED], filterBy: {since: $since}) { nodes { number closedAt } }
+  }
+}"""
+
+
+def test_comments_read_backwards_and_issues_updated_since_as_github_gives_them(
+    sandbox: Sandbox,
+) -> None:
+    # GitHub's `last` pages backwards (hasPreviousPage: more before), oldest first within
+    # the page; IssueFilters.since: "issues that have been updated at or after the date".
+    n = sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    ids = [sandbox.comment(n, "bob", f"note {k}") for k in range(5)]
+    sandbox.delete_comment(ids[1], "bob")  # a deleted comment is no longer listed
+    old = sandbox.open_issue("carol", "Old", "")
+    sandbox.close(old, "cora")
+    sandbox.advance(days=10)
+    since = sandbox.now
+    recent = sandbox.open_issue("dave", "Recent", "")
+    sandbox.close(recent, "cora")
+    variables = {"owner": "astropy", "name": "mentoring", "since": since.isoformat()}
+    answers = []
+    for engine in ("projection", "graphql-core"):
+        sandbox.graphql_engine = engine
+        first = _post(sandbox, _BACKWARDS, variables)["data"]["repository"]
+        cursor = first["issue"]["latest"]["pageInfo"]["startCursor"]
+        second = _post(sandbox, _BACKWARDS, {**variables, "before": cursor})["data"]["repository"]
+        answers.append((first, second))
+    assert answers[0] == answers[1]
+    first, second = answers[0]
+    assert [c["body"] for c in first["issue"]["latest"]["nodes"]] == ["note 3", "note 4"]
+    assert first["issue"]["latest"]["pageInfo"]["hasPreviousPage"] is True
+    assert first["issue"]["latest"]["pageInfo"]["hasNextPage"] is False
+    assert [c["body"] for c in second["issue"]["latest"]["nodes"]] == ["note 0", "note 2"]
+    assert second["issue"]["latest"]["pageInfo"]["hasPreviousPage"] is False
+    assert second["issue"]["latest"]["pageInfo"]["hasNextPage"] is True
+    assert first["issue"]["all"]["pageInfo"]["hasPreviousPage"] is False
+    assert len(first["issue"]["all"]["nodes"]) == 4
+    assert first["issues"]["nodes"] == [
+        {"number": recent, "closedAt": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    ]
+
+
+def test_the_closed_applications_are_taken_from_graphql_only_when_whole() -> None:
+    node = {"number": 4, "title": "Application", "body": "", "state": "CLOSED"}
+    node |= {"stateReason": "COMPLETED", "closedAt": "2026-05-01T10:00:00Z"}
+    answer = {"data": {"repository": {"closed": {"pageInfo": {"hasNextPage": False}}}}}
+    answer["data"]["repository"]["closed"]["nodes"] = [node]
+    [issue] = _closed_issues(answer) or []
+    assert (issue.number, issue.state, issue.state_reason) == (4, "closed", "completed")
+    assert issue.closed_at == datetime(2026, 5, 1, 10, tzinfo=UTC)
+    more = {"data": {"repository": {"closed": {"pageInfo": {"hasNextPage": True}}}}}
+    assert _closed_issues(more) is None  # more than one page: the REST list reads them
+    error = {"message": "timeout", "path": ["repository", "closed", "nodes", 0, "labels"]}
+    assert _closed_issues({**answer, "errors": [error]}) is None
+    assert _failed_paths([error], "issues") == ({}, False)  # the applications' are whole
+    assert _closed_issues({"data": {"repository": {}}}) is None
+
+
+def test_the_dashboards_notices_cover_a_time_only_when_they_reach_back_to_it() -> None:
+    def comment(day: int) -> Comment:
+        return Comment(day, BOT, "notice", datetime(2026, 5, day, tzinfo=UTC))
+
+    page = Notices((comment(3), comment(9)), complete=False)
+    assert page.since(datetime(2026, 5, 4, tzinfo=UTC)) == page.comments
+    assert page.since(datetime(2026, 5, 3, tzinfo=UTC)) is None  # one at 3 May may be older
+    assert Notices((), complete=True).since(datetime(2026, 5, 3, tzinfo=UTC)) == ()
+    assert Notices((), complete=False).since(datetime(2026, 5, 3, tzinfo=UTC)) is None
+
+
 # --- the read path in a run ------------------------------------------------------------
 
 
@@ -208,12 +294,11 @@ def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> 
         log = sb.request_log
         queries = [r for r in log if r["path"] == "/graphql"]
         # The applications' pages, the first with the first page of (no) mentor
-        # registrations in it, and the dashboard-labelled issues too.
+        # registrations in it, the dashboard-labelled issues with their latest comments,
+        # and the recently closed applications: nothing over REST.
         assert len(queries) == math.ceil(n / PAGE)
-        assert "OpenApplicationsAndMoreAndDashboard" in queries[0]["request_body"]["query"]
-        # And the dashboard's one list over REST: the recently closed applications.
-        rest = [(r["method"], r["query"].get("labels")) for r in log if r not in queries]
-        assert rest == [("GET", "application")]
+        assert "OpenApplicationsAndMoreAndDashboardAndClosed" in queries[0]["request_body"]["query"]
+        assert [r for r in log if r not in queries] == []
 
 
 def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() -> None:
@@ -231,6 +316,10 @@ def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() 
         code, _ = _run(sb, root=ROOT)
         assert code == 0
         queries = [r["request_body"] for r in sb.request_log if r["path"] == "/graphql"]
+        # Each welcome is preceded by a look again at its issue (one query each).
+        looks = [q["variables"]["number"] for q in queries if "query OneIssue(" in q["query"]]
+        assert sorted(looks) == numbers
+        queries = [q for q in queries if "query OneIssue(" not in q["query"]]
         assert ["OpenApplicationsAndMore" in q["query"] for q in queries] == [True, False]
         assert queries[1]["variables"]["labels"] == ["mentor-registration"]
         welcomed = [
@@ -273,10 +362,46 @@ def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:
         code, _ = _run(sb)
         assert code == 0
         assert sorted(_posted(sb)) == sorted(b.due)
+        log = sb.request_log
+        for i, r in enumerate(log):
+            if r["method"] == "POST" and r["path"].endswith("/comments"):
+                # One query for that issue with its timeline, just before.
+                number = int(r["path"].split("/")[-2])
+                assert log[i - 1]["request_body"]["variables"]["number"] == number
+                assert "query OneIssue(" in log[i - 1]["request_body"]["query"]
+
+
+def test_the_look_again_before_writing_is_over_rest_when_graphql_cannot() -> None:
+    # The points are spent on the bulk read: the look again is REST's, from its own budget.
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        b = build(sb, 12, NOW, due=(2, 7))
+        sb.graphql_points_remaining = RATE_RESERVE + 2  # the first query, then below it
+        code, _ = _run(sb)
+        assert code == 0
+        assert sorted(_posted(sb)) == sorted(b.due)
         log = [(r["method"], r["path"]) for r in sb.request_log]
+        assert [p for m, p in log if p == "/graphql"] == ["/graphql"]
         for i, (method, path) in enumerate(log):
             if method == "POST" and path.endswith("/comments"):
                 assert log[i - 1] == ("GET", path.replace("/comments", "/timeline"))
+
+
+def test_an_event_runs_issue_is_one_query_and_a_pull_request_is_reads_rest() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        (due,) = build(sb, 3, NOW, due=(1,)).due
+        code, _ = _run(sb, "--issue", str(due))
+        assert code == 0
+        assert set(_posted(sb)) == {due}
+        first = sb.request_log[0]
+        assert first["path"] == "/graphql"
+        assert first["request_body"]["variables"]["number"] == due
+        assert not any(r["path"].endswith("/timeline") for r in sb.request_log)
+        # A pull request is no Issue to GraphQL (NOT_FOUND, asked once): REST says what it is.
+        pull = sb.open_pull_request("bob", "Fix", "", {"x.txt": "x"})
+        code, _ = _run(sb, "--issue", str(pull))
+        assert code == 0
+        paths = [r["path"] for r in sb.request_log]
+        assert paths == ["/graphql", f"/repos/astropy/mentoring/issues/{pull}"]
 
 
 def test_a_long_timeline_is_read_on_only_for_that_issue() -> None:

@@ -1,10 +1,10 @@
 """Keep the coordinators' dashboard issue: read what it needs, plan, apply.
 
 Run at the end of a scheduled or manual run over every open application, with the rows
-that run built. Its cost is constant: one list of the dashboard-labelled issues (none when
-the run's GraphQL read had them), one read
+that run built. Its cost is constant: one list of the dashboard-labelled issues, one read
 of its comments (only while something needs attention), list pages of the recently
-closed applications, and an edit and a notice only when there is something new.
+closed applications (none of these three when the run's GraphQL read had them), and an
+edit and a notice only when there is something new.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.github.client import GitHubError
+from mentoring.github.graphql import Notices
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,12 @@ def keep_dashboard(
     dry_run: bool = False,
     closed: Sequence[Issue] | None = None,
     labelled: Sequence[Issue] | None = None,
+    notices: Mapping[int, Notices] | None = None,
 ) -> DashboardOutcome:
     """Bring the dashboard issue up to date; failures are noted, never raised.
     ``closed``: the closed applications the run listed (see :func:`all_rows`);
-    ``labelled``: the dashboard-labelled issues, if the run's GraphQL read had them."""
+    ``labelled``: the dashboard-labelled issues, if the run's GraphQL read had them, and
+    ``notices``: the latest comments of those it had."""
     out = DashboardOutcome()
     try:
         rows = all_rows(repo, config, open_rows, now, closed)
@@ -96,7 +99,10 @@ def keep_dashboard(
         if items and keep is not None:
             # Items announced earlier were announced on or after their own since.
             since = min(i.since for i in items)
-            announced = dash.announced(repo.comments(keep, since), config.bot)
+            found = (notices or {}).get(keep)
+            given = found.since(since) if found is not None else None
+            comments = given if given is not None else repo.comments(keep, since)
+            announced = dash.announced(comments, config.bot)
     except GitHubError as exc:
         out.failures.append(f"the dashboard could not be read ({exc})")
         return out

@@ -227,6 +227,7 @@ def _summary(
                 dry_run=dry_run,
                 closed=outcome.closed,
                 labelled=outcome.labelled,
+                notices=outcome.notices,
             )
             outcome.failures += kept.failures
             if kept.body:

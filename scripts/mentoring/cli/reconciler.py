@@ -22,7 +22,7 @@ from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
 from mentoring.github.applications import ApplicationIssues, issue_info
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
-from mentoring.github.graphql import Page, Reader
+from mentoring.github.graphql import GraphQLError, Notices, Page, Reader
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class Outcome:
     closed: list[Issue] | None = None
     # The dashboard-labelled issues, when the GraphQL read had them; None: not read yet.
     labelled: list[Issue] | None = None
+    # The latest comments of those issues the GraphQL read had (the dashboard's notices).
+    notices: dict[int, Notices] = field(default_factory=dict)
 
 
 def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Target:
@@ -161,9 +163,10 @@ def reconcile(
     applications: Sequence[Issue | IssueSnapshot]
     registrations: Sequence[Issue | IssueSnapshot]
     if reader is not None and target.numbers is None:
-        applications, registrations, stop_after = _read_all(reader, repo, config, outcome)
+        since = _closed_since(config, graduates, now)
+        applications, registrations, stop_after = _read_all(reader, repo, config, outcome, since)
     else:
-        applications, registrations = _targeted(repo, config, target, outcome)
+        applications, registrations = _targeted(repo, config, target, outcome, reader)
     links = _Lookups(repo, config, site)
     if target.numbers is None:
         listed = [_issue(a) for a in applications]
@@ -176,6 +179,7 @@ def reconcile(
             *_closed_ungraduated(repo, config, graduates, now, outcome),
         ]
 
+    bulk = target.numbers is None  # a run over every application reads them in bulk
     for issue in applications:
         if outcome.stopped_early:
             break
@@ -187,10 +191,10 @@ def reconcile(
             return _plan(snapshot, config, graduates, target, now, renderer, links)
 
         p = plan_now()
-        if p.actions and not dry_run and issue is snapshot:
+        if p.actions and not dry_run and bulk and issue is snapshot:
             # Read in bulk at the start of the run: look again, fresh, before writing, so an
-            # event run that acted since is seen (one REST read for each issue with work).
-            fresh = _read(repo, snapshot.issue, outcome)
+            # event run that acted since is seen (one read for each issue with work).
+            fresh = _fresh(reader, repo, snapshot.issue, outcome)
             if fresh is None:
                 continue
             snapshot = fresh
@@ -215,10 +219,10 @@ def reconcile(
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, renderer)
-        if r.actions and not dry_run and issue is snapshot:
+        if r.actions and not dry_run and bulk and issue is snapshot:
             # Read in bulk at the start of the run, as the applications were: look again
             # before writing, so a welcome its `issues.opened` run posted since is seen.
-            fresh = _read(repo, snapshot.issue, outcome)
+            fresh = _fresh(reader, repo, snapshot.issue, outcome)
             if fresh is None:
                 outcome.registrations.append(RegistrationPlan(r.mentor))  # still listed
                 continue
@@ -274,19 +278,25 @@ def _plan(
 
 
 def _read_all(
-    reader: Reader, repo: Repo, config: Config, outcome: Outcome
+    reader: Reader, repo: Repo, config: Config, outcome: Outcome, closed_since: datetime | None
 ) -> tuple[list[Issue | IssueSnapshot], list[Issue | IssueSnapshot], str]:
     """Every open application and registration with its timeline, over GraphQL, in the
     order the REST path takes them (least recently updated first). Issues GraphQL could
-    not give are read over REST in this run (their timelines when their turn comes)."""
+    not give are read over REST in this run (their timelines when their turn comes).
+    The same query reads the dashboard's issues and the applications closed since
+    ``closed_since`` when it can (``outcome.labelled``, ``.notices``, ``.closed``)."""
     labels = [config.application.label]
     if config.mentor_registration is not None:
         labels.append(config.mentor_registration.label)
     read: list[list[Issue | IssueSnapshot]] = []
     stop = ""
     dashboard = config.labels.dashboard if config.dashboard.enabled else None
-    pages = reader.open_issues_of(labels, dashboard)
-    outcome.labelled = reader.dashboard
+    pages = reader.open_issues_of(labels, dashboard, closed_since)
+    outcome.labelled, outcome.notices, outcome.closed = (
+        reader.dashboard,
+        reader.notices,
+        reader.closed,
+    )
     for label, page in zip(labels, pages, strict=True):
         found: list[Issue | IssueSnapshot] = list(page.snapshots)
         if page.unread and not page.stopped_early:
@@ -347,6 +357,18 @@ def _least_recently_updated(item: Issue | IssueSnapshot) -> tuple[datetime, date
     return issue.updated_at, issue.created_at, issue.number
 
 
+def _closed_since(
+    config: Config, graduates: Mapping[str, Participant], now: datetime
+) -> datetime | None:
+    """How far back a run over every application lists closed ones (by updated_at), or
+    None when it needs no such list: no entry names an issue and the dashboard is off."""
+    named = any(p.issue is not None for p in graduates.values())
+    if not named and not config.dashboard.enabled:
+        return None
+    window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
+    return now - window
+
+
 def _closed_ungraduated(
     repo: Repo,
     config: Config,
@@ -357,26 +379,28 @@ def _closed_ungraduated(
     """Closed applications an entry names (``issue: N``) that lack the graduated label.
 
     A closing keyword closes the issue whether or not a run follows; when none does, the
-    schedule still finds it here (one list request; none when no entry names an issue and
-    the dashboard is off). The list reaches back as far as the dashboard's too, which
-    keeps it in ``outcome.closed``.
+    schedule still finds it here (from the GraphQL read, or one list request; none when
+    no entry names an issue and the dashboard is off). The list reaches back as far as
+    the dashboard's too, which keeps it in ``outcome.closed``.
     """
     named = {p.issue for p in graduates.values() if p.issue is not None}
-    window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
-    if not named and not config.dashboard.enabled:
+    since = _closed_since(config, graduates, now)
+    if since is None:
         return []
-    try:
-        closed = repo.closed_issues(config.application.label, now - window)
-    except GitHubError as exc:
-        if not named:  # only the dashboard's: it lists again at the end, and says so
-            log.warning("closed applications could not be listed (%s)", exc)
+    closed = outcome.closed
+    if closed is None:
+        try:
+            closed = repo.closed_issues(config.application.label, since)
+        except GitHubError as exc:
+            if not named:  # only the dashboard's: it lists again at the end, and says so
+                log.warning("closed applications could not be listed (%s)", exc)
+                return []
+            if exc.rate_limited:
+                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+            else:
+                outcome.failures.append(f"closed applications could not be listed ({exc})")
             return []
-        if exc.rate_limited:
-            _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
-        else:
-            outcome.failures.append(f"closed applications could not be listed ({exc})")
-        return []
-    outcome.closed = closed
+        outcome.closed = closed
     return [
         i
         for i in closed
@@ -467,43 +491,77 @@ class _Lookups:
 
 
 def _targeted(
-    repo: Repo, config: Config, target: Target, outcome: Outcome
-) -> tuple[list[Issue], list[Issue]]:
-    """Application issues, and mentor registrations, in the order to bring them up to date."""
+    repo: Repo, config: Config, target: Target, outcome: Outcome, reader: Reader | None = None
+) -> tuple[list[Issue | IssueSnapshot], list[Issue | IssueSnapshot]]:
+    """Application issues, and mentor registrations, in the order to bring them up to date.
+    An event run's issues come with their timelines when GraphQL gave them (one query
+    each); the rest are read over REST, the timeline when its turn comes."""
     if target.numbers is None:
         # Least recently updated first: when the budget cannot cover every issue, those the
         # bot has not touched for longest are the likeliest to be overdue.
-        applications = sorted(
-            repo.open_issues(config.application.label), key=lambda i: i.updated_at
-        )
-        registrations = []
+        listed = sorted(repo.open_issues(config.application.label), key=lambda i: i.updated_at)
+        registered: list[Issue] = []
         if config.mentor_registration is not None:
-            listed = repo.open_issues(config.mentor_registration.label)
             # The application label wins: the planner handles an issue with both.
-            registrations = [i for i in listed if not _is_application(i, config)]
-        return applications, registrations
-    applications, registrations = [], []
+            registered = [
+                i
+                for i in repo.open_issues(config.mentor_registration.label)
+                if not _is_application(i, config)
+            ]
+        return list(listed), list(registered)
+    applications: list[Issue | IssueSnapshot] = []
+    registrations: list[Issue | IssueSnapshot] = []
     for number in target.numbers:
-        try:
-            issue = repo.issue(number)
-        except GitHubError as exc:
-            if exc.rate_limited:
-                _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
-                break
-            if exc.status == 410:  # deleted since the event: nothing left to do
-                log.info("#%s was deleted; nothing to do", number)
-            elif exc.status == 404:
-                outcome.failures.append(f"#{number}: there is no such issue in {repo.full_name}")
-            else:
-                outcome.failures.append(f"#{number}: could not be read ({exc})")
-            continue
+        found = _over_graphql(reader, number) if reader is not None else None
+        item: Issue | IssueSnapshot
+        if found is not None:
+            issue, item = found.issue, found
+        else:
+            try:
+                issue = item = repo.issue(number)
+            except GitHubError as exc:
+                if exc.rate_limited:
+                    _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")
+                    break
+                if exc.status == 410:  # deleted since the event: nothing left to do
+                    log.info("#%s was deleted; nothing to do", number)
+                elif exc.status == 404:
+                    outcome.failures.append(
+                        f"#{number}: there is no such issue in {repo.full_name}"
+                    )
+                else:
+                    outcome.failures.append(f"#{number}: could not be read ({exc})")
+                continue
         if _is_application(issue, config):  # the application label wins over registration
-            applications.append(issue)
+            applications.append(item)
         elif _is_registration(issue, config):
-            registrations.append(issue)
+            registrations.append(item)
         else:
             log.info("#%s is not an application issue; left alone", issue.number)
     return applications, registrations
+
+
+def _over_graphql(reader: Reader, number: int) -> IssueSnapshot | None:
+    """Issue ``number`` with its timeline in one GraphQL query; None when it is to be read
+    over REST instead: GraphQL has no such issue or could not give it, its points are
+    below the reserve, or its rate limit refused the query (REST has its own)."""
+    if reader.budget_low():
+        return None
+    try:
+        return reader.issue(number)
+    except GraphQLError as exc:
+        log.warning("#%s: not read over GraphQL (%s); reading it over REST", number, exc)
+        return None
+
+
+def _fresh(
+    reader: Reader | None, repo: Repo, issue: Issue, outcome: Outcome
+) -> IssueSnapshot | None:
+    """The issue with its whole timeline as it is now (over GraphQL when there is a
+    reader and it can, else over REST); None when it cannot be read (noted) or the REST
+    budget is spent."""
+    found = _over_graphql(reader, issue.number) if reader is not None else None
+    return found if found is not None else _read(repo, issue, outcome)
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.

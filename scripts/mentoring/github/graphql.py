@@ -14,9 +14,10 @@ closer, and REST's ``commit_id`` null).
 
 Costs follow GitHub's "Rate limits and node limits for the GraphQL API": a page of 50
 costs 2 points (1 + 3 x 50 nested connections, / 100, rounded) and asks for at most
-15,050 nodes, far below the 500,000 limit; the first, with the first 50 registrations
-beside it, costs 3 and asks for at most 30,100. Every query reads ``rateLimit`` and the
-reader stops, as the REST path does, before the points left fall below the reserve.
+15,050 nodes, far below the 500,000 limit; the first, with the first 50 registrations,
+the dashboard's issues and the recently closed applications beside it, costs 4 and asks
+for at most 43,160. Every query reads ``rateLimit`` and the reader stops, as the REST
+path does, before the points left fall below the reserve.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ _ITEM_TYPES = ", ".join(
 )
 
 _ACTOR = "{ __typename login }"
+_COMMENT = f"databaseId author {_ACTOR} body createdAt updatedAt"
 _ASSIGNEE = (
     "{ __typename ... on User { login } ... on Bot { login }"
     " ... on Mannequin { login } ... on Organization { login } }"
@@ -74,7 +76,7 @@ _ASSIGNEE = (
 ITEM_FRAGMENT = f"""
 fragment Item on IssueTimelineItems {{
   __typename
-  ... on IssueComment {{ databaseId author {_ACTOR} body createdAt updatedAt }}
+  ... on IssueComment {{ {_COMMENT} }}
   ... on AssignedEvent {{ createdAt actor {_ACTOR} assignee {_ASSIGNEE} }}
   ... on UnassignedEvent {{ createdAt actor {_ACTOR} assignee {_ASSIGNEE} }}
   ... on LabeledEvent {{ createdAt actor {_ACTOR} label {{ name }} }}
@@ -140,32 +142,56 @@ query OpenApplications($owner: String!, $name: String!, $labels: [String!], $aft
     + ITEM_FRAGMENT
 )
 
-# The first page of the applications, of a second label (mentor registrations) and the
-# issues with the dashboard's label, in one query: connections under aliases, so a
-# scheduled run costs one request, not three. (Not one connection over both labels:
-# GitHub documents no OR for `labels`.) One query text for each combination in use, as
-# GraphQL has no optional field without a directive.
+# The first page of the applications, of a second label (mentor registrations), the
+# issues with the dashboard's label (with their latest comments: the dashboard's notices)
+# and the recently closed applications, in one query: connections under aliases, so a
+# scheduled run costs one request, not five. (Not one connection over both labels: GitHub
+# documents no OR for `labels`.) One query text for each combination in use, as GraphQL
+# has no optional field without a directive.
 DASHBOARDS = 10  # dashboard-labelled issues read with the first page; more: over REST
+NOTICES = 100  # the latest comments of each; fewer than the run needs: over REST
 _DASHBOARD = (
     f"dashboard: issues(labels: $dashboard, first: {DASHBOARDS}, states: [OPEN, CLOSED],"
     " orderBy: {field: CREATED_AT, direction: ASC})"
-    f" {{ pageInfo {{ hasNextPage }} nodes {{ {ISSUE_FIELDS} }} }}"
+    f" {{ pageInfo {{ hasNextPage }} nodes {{ {ISSUE_FIELDS}"
+    f" comments(last: {NOTICES}) {{ pageInfo {{ hasPreviousPage }} nodes {{ {_COMMENT} }} }} }} }}"
+)
+# Closed applications updated since $since, newest first as REST lists them; more than
+# this many: over REST. 50 keeps the first query at 4 points (each issue's labels and
+# assignees are a request each: 1 + 2 x 50 = 101 requests, 434 in all).
+CLOSED = 50
+_CLOSED = (
+    f"closed: issues(labels: $labels, first: {CLOSED}, states: [CLOSED],"
+    " filterBy: {since: $since}, orderBy: {field: CREATED_AT, direction: DESC})"
+    f" {{ pageInfo {{ hasNextPage }} nodes {{ {ISSUE_FIELDS} closedAt }} }}"
 )
 
 
-def _first_page_query(name: str, others: bool, dashboard: bool) -> str:
+def first_page_name(others: bool, dashboard: bool, closed: bool) -> str:
+    """The first query's name for what it reads beside the applications' first page."""
+    return (
+        "OpenApplications"
+        + ("AndMore" if others else "")
+        + ("AndDashboard" if dashboard else "")
+        + ("AndClosed" if closed else "")
+    )
+
+
+def _first_page_query(others: bool, dashboard: bool, closed: bool) -> str:
     arguments = "$owner: String!, $name: String!, $labels: [String!]"
     arguments += ", $others: [String!]" if others else ""
     arguments += ", $dashboard: [String!]" if dashboard else ""
+    arguments += ", $since: DateTime" if closed else ""
     more = f"others: {_open_page('others')}" if others else ""
     return (
         f"""
-query {name}({arguments}) {{
+query {first_page_name(others, dashboard, closed)}({arguments}) {{
   {RATE}
   repository(owner: $owner, name: $name) {{
     {_open_page("labels")}
     {more}
     {_DASHBOARD if dashboard else ""}
+    {_CLOSED if closed else ""}
   }}
 }}
 """
@@ -174,12 +200,15 @@ query {name}({arguments}) {{
     )
 
 
-# (registrations, dashboard) -> the first page's query; (False, False) is OpenApplications.
-FIRST_PAGES = {
-    (True, False): "OpenApplicationsAndMore",
-    (False, True): "OpenApplicationsAndDashboard",
-    (True, True): "OpenApplicationsAndMoreAndDashboard",
-}
+# What each first query reads beside the first page of applications: (registrations,
+# dashboard, closed). Reading none of them is OpenApplications, the query of every page.
+FIRST_PAGES = [
+    (others, dashboard, closed)
+    for others in (False, True)
+    for dashboard in (False, True)
+    for closed in (False, True)
+    if others or dashboard or closed
+]
 
 MORE_TIMELINE = (
     f"""
@@ -193,14 +222,31 @@ query MoreTimeline($owner: String!, $name: String!, $number: Int!, $after: Strin
     + ITEM_FRAGMENT
 )
 
+# One issue with its timeline, as each issue of a page: an event run's, and the look again
+# before writing to an issue the bulk read found work on.
+ONE_ISSUE = (
+    f"""
+query OneIssue($owner: String!, $name: String!, $number: Int!) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issue(number: $number) {{ ...Application }}
+  }}
+}}
+"""
+    + APPLICATION_FRAGMENT
+    + ITEM_FRAGMENT
+)
+
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
-    **{name: _first_page_query(name, *wanted) for wanted, name in FIRST_PAGES.items()},
+    "OneIssue": ONE_ISSUE,
+    **{first_page_name(*wanted): _first_page_query(*wanted) for wanted in FIRST_PAGES},
     "MoreTimeline": MORE_TIMELINE,
 }
-# Where each query's connections of issues are in ``data.repository``: the labels' by
-# position, then the dashboard's.
-CONNECTIONS = ("issues", "others", "dashboard")
+# Where each query's connections of open issues are in ``data.repository``, the labels' by
+# position; and the connections read whole or not at all (over REST then).
+CONNECTIONS = ("issues", "others")
+WHOLE = ("dashboard", "closed")
 
 
 class GraphQLError(GitHubError):
@@ -245,22 +291,28 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if value else None
 
 
+def to_comment(node: dict[str, Any]) -> Comment:
+    """An ``IssueComment``, as the REST conversion gives it."""
+    at = _time(node.get("createdAt"))
+    return Comment(
+        id=int(node["databaseId"]),
+        author=_login(node.get("author")),
+        body=node.get("body") or "",
+        created_at=at,
+        # As over REST: a comment changed since it was written is edited, and a command
+        # in it is not obeyed after the fact.
+        edited=was_edited(at, _time(updated) if (updated := node.get("updatedAt")) else None),
+    )
+
+
 def to_item(node: dict[str, Any]) -> Event | Comment | None:
     """One timeline item as the REST conversion gives it; None for a type not read."""
     kind = ITEM_KINDS.get(node.get("__typename") or "")
     if kind is None:
         return None
-    at = _time(node.get("createdAt"))
     if kind == "commented":
-        return Comment(
-            id=int(node["databaseId"]),
-            author=_login(node.get("author")),
-            body=node.get("body") or "",
-            created_at=at,
-            # As over REST: a comment changed since it was written is edited, and a command
-            # in it is not obeyed after the fact.
-            edited=was_edited(at, _time(updated) if (updated := node.get("updatedAt")) else None),
-        )
+        return to_comment(node)
+    at = _time(node.get("createdAt"))
     closer = node.get("closer") or {}
     # REST's commit_id: the commit whose message closed it; null for a closing keyword in a
     # pull request's description, whose pull request GraphQL names as the closer instead.
@@ -295,6 +347,7 @@ def to_issue(node: dict[str, Any]) -> Issue:
         assignees=tuple(n["login"] for n in (node.get("assignees") or {}).get("nodes") or [] if n),
         created_at=_time(node.get("createdAt")),
         updated_at=_time(node.get("updatedAt")),
+        closed_at=_time(closed) if (closed := node.get("closedAt")) else None,
     )
 
 
@@ -317,11 +370,11 @@ def _failed_paths(errors: list[dict[str, Any]], key: str = "issues") -> tuple[di
     unplaced = False
     for error in errors:
         path = error.get("path") or []
-        if path[:2] == ["repository", "dashboard"]:
-            continue  # the dashboard's own, read over REST instead (_dashboard_issues)
+        if path[:1] == ["repository"] and path[1:2] and path[1] in WHOLE:
+            continue  # read over REST instead (_whole)
         # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
         placed = len(path) > 3 and path[0] == "repository" and path[2] == "nodes"
-        if placed and path[1] in CONNECTIONS[:2] and isinstance(path[3], int):
+        if placed and path[1] in CONNECTIONS and isinstance(path[3], int):
             if path[1] == key:
                 named.setdefault(path[3], []).append(error)
             continue
@@ -329,14 +382,58 @@ def _failed_paths(errors: list[dict[str, Any]], key: str = "issues") -> tuple[di
     return {index: messages(found) for index, found in named.items()}, unplaced
 
 
-def _dashboard_issues(body: dict[str, Any]) -> list[Issue] | None:
-    """The dashboard-labelled issues of a first page's answer; None when an error touched
-    them or there are more than were asked for (the REST list reads them then)."""
-    found = ((body.get("data") or {}).get("repository") or {}).get("dashboard")
-    touched = any((e.get("path") or [])[1:2] == ["dashboard"] for e in body.get("errors") or [])
+@dataclass(frozen=True)
+class Notices:
+    """The latest comments of a dashboard-labelled issue, oldest first, and whether they
+    are all it has."""
+
+    comments: tuple[Comment, ...]
+    complete: bool
+
+    def since(self, since: datetime) -> tuple[Comment, ...] | None:
+        """Every comment written at or after ``since``, when these hold them all (the
+        first of an incomplete page written before it); None when they may not."""
+        if self.complete or (self.comments and self.comments[0].created_at < since):
+            return self.comments
+        return None
+
+
+def _whole(body: dict[str, Any], key: str) -> list[dict[str, Any]] | None:
+    """The issue nodes of connection ``key`` (dashboard, closed) of a first page's answer;
+    None when an error touched it or there are more than were asked for (the REST list
+    reads them then)."""
+    found = ((body.get("data") or {}).get("repository") or {}).get(key)
+    touched = any((e.get("path") or [])[1:2] == [key] for e in body.get("errors") or [])
     if found is None or touched or (found.get("pageInfo") or {}).get("hasNextPage"):
         return None
-    return [to_issue(node) for node in found.get("nodes") or [] if node]
+    return [node for node in found.get("nodes") or [] if node]
+
+
+def _dashboard_issues(body: dict[str, Any]) -> list[Issue] | None:
+    """The dashboard-labelled issues of a first page's answer (see :func:`_whole`)."""
+    nodes = _whole(body, "dashboard")
+    return None if nodes is None else [to_issue(node) for node in nodes]
+
+
+def _notices(body: dict[str, Any]) -> dict[int, Notices]:
+    """The latest comments of each dashboard-labelled issue the answer holds whole."""
+    found: dict[int, Notices] = {}
+    for node in _whole(body, "dashboard") or []:
+        comments = node.get("comments") or {}
+        complete = not (comments.get("pageInfo") or {}).get("hasPreviousPage", True)
+        given = tuple(to_comment(c) for c in comments.get("nodes") or [] if c)
+        found[int(node["number"])] = Notices(given, complete)
+    return found
+
+
+def _closed_issues(body: dict[str, Any]) -> list[Issue] | None:
+    """The recently closed applications of a first page's answer (see :func:`_whole`)."""
+    nodes = _whole(body, "closed")
+    return None if nodes is None else [to_issue(node) for node in nodes]
+
+
+def _not_found(errors: list[dict[str, Any]]) -> bool:
+    return bool(errors) and all(e.get("type") == "NOT_FOUND" for e in errors)
 
 
 def _rate_limited(errors: list[dict[str, Any]]) -> bool:
@@ -373,9 +470,12 @@ class Reader:
         self.attempts = attempts
         self.rate: RateLimit | None = None
         self.requests = 0
-        # The dashboard-labelled issues the first query read, when it was asked for them
-        # and they were all there (None: read them over REST).
+        # What the first query read beside the open issues, when it was asked for it and
+        # all of it was there (None: read it over REST): the dashboard-labelled issues,
+        # their latest comments, and the closed applications updated since a time.
         self.dashboard: list[Issue] | None = None
+        self.notices: dict[int, Notices] = {}
+        self.closed: list[Issue] | None = None
 
     def budget_low(self) -> bool:
         """Whether the points left (from the last query) are below the reserve."""
@@ -439,12 +539,19 @@ class Reader:
         """Every open issue with ``label`` and its timeline, least recently updated first."""
         return self.open_issues_of([label])[0]
 
-    def open_issues_of(self, labels: list[str], dashboard: str | None = None) -> list[Page]:
+    def open_issues_of(
+        self,
+        labels: list[str],
+        dashboard: str | None = None,
+        closed_since: datetime | None = None,
+    ) -> list[Page]:
         """Every open issue of each label (one or two) with its timeline, least recently
         updated first: the first page of each in one query, then the pages left, label by
         label. Once the points run low the pages not read are marked stopped early.
-        ``dashboard``: a label whose issues (any state, no timelines) the first query reads
-        too, into :attr:`dashboard`."""
+        ``dashboard``: a label whose issues (any state, no timelines) and their latest
+        comments the first query reads too, into :attr:`dashboard` and :attr:`notices`;
+        ``closed_since``: the closed issues of the first label updated since then, into
+        :attr:`closed`."""
         assert 1 <= len(labels) <= 2
         pages = [Page() for _ in labels]
         if self.budget_low():
@@ -456,12 +563,18 @@ class Reader:
             variables["others"] = labels[1:]
         if dashboard is not None:
             variables["dashboard"] = [dashboard]
-        name = FIRST_PAGES.get((len(labels) > 1, dashboard is not None))
-        if name is None:
-            name, variables = "OpenApplications", {**variables, "after": None}
+        if closed_since is not None:
+            variables["since"] = closed_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        wanted = (len(labels) > 1, dashboard is not None, closed_since is not None)
+        name = first_page_name(*wanted)
+        if not any(wanted):
+            variables["after"] = None
         body = self._answered(name, variables)
         if dashboard is not None:
             self.dashboard = _dashboard_issues(body)
+            self.notices = _notices(body)
+        if closed_since is not None:
+            self.closed = _closed_issues(body)
         keys = CONNECTIONS[: len(labels)]
         after = [self._take(page, body, key) for page, key in zip(pages, keys, strict=True)]
         for label, page, cursor in zip(labels, pages, after, strict=False):
@@ -477,12 +590,31 @@ class Reader:
                 break
         return pages
 
+    def issue(self, number: int) -> IssueSnapshot | None:
+        """Issue ``number`` with its whole timeline, read now; None when GraphQL has no
+        such issue (a pull request, or a deleted or transferred issue: REST says which)
+        or could not give it whole (the caller reads it over REST then). Raises
+        :class:`GraphQLError` when the query is refused or fails every attempt."""
+        body = self._answered("OneIssue", {"number": number})
+        errors = body.get("errors") or []
+        node = ((body.get("data") or {}).get("repository") or {}).get("issue")
+        if node is None or errors:
+            if _rate_limited(errors):
+                raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
+            if not _not_found(errors):
+                log.warning("#%s: not read over GraphQL (%s)", number, messages(errors))
+            return None
+        snapshot = self._snapshot(node)
+        return None if isinstance(snapshot, str) else snapshot
+
     def _answered(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One page query, asked again while GitHub answers in part (a timeout on one issue
-        should not leave it to the next run); what is still missing after that is left."""
+        should not leave it to the next run); what is still missing after that is left.
+        Not after a NOT_FOUND alone: that is GitHub's answer, and would be again."""
         body = self._send(name, variables)
         for _ in range(self.attempts - 1):
-            if not body.get("errors") or self.budget_low():
+            errors = body.get("errors") or []
+            if not errors or self.budget_low() or _not_found(errors):
                 break
             log.warning("%s query answered with errors; asking again", name)
             body = self._send(name, variables)

@@ -20,6 +20,7 @@ import functools
 import json
 import math
 from collections.abc import Hashable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -174,6 +175,14 @@ def _cursor_of(key: int | tuple[Any, ...]) -> str:
     return base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
 
 
+def _datetime(value: str) -> datetime:
+    """A DateTime argument (ISO 8601); GitHub refuses one that is not."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise GraphQLError(f"Argument 'since' has an invalid value ({value}).") from None
+
+
 def _uncursor(cursor: str | None) -> Any:
     if not cursor:
         return None
@@ -186,19 +195,35 @@ def _uncursor(cursor: str | None) -> Any:
     return json.loads(text.removeprefix("cursor:v2:"))
 
 
-def _page(items: list[Any], keys: list[Any], first: int | None, after: str | None) -> dict:
-    start = 0
+def _page(
+    items: list[Any],
+    keys: list[Any],
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> dict:
+    """A connection's page: ``first`` items after the cursor ``after``, or the ``last``
+    ones before ``before`` (GitHub's backward pagination)."""
+    start, end = 0, len(items)
     if after:
         mark = _uncursor(after)
         start = next((i for i, k in enumerate(keys) if k > mark), len(keys))
-    end = start + (first or MAX_PAGE)
+    if before:
+        mark = _uncursor(before)
+        end = next((i for i, k in enumerate(keys) if k >= mark), len(keys))
+    if last is not None and first is None:
+        start = max(start, end - last)
+    else:
+        end = min(end, start + (first or MAX_PAGE))
     nodes = items[start:end]
-    last = keys[start:end][-1] if nodes else None
     return {
         "nodes": nodes,
         "pageInfo": {
             "hasNextPage": end < len(items),
-            "endCursor": _cursor(last) if last is not None else None,
+            "hasPreviousPage": start > 0,
+            "endCursor": _cursor(keys[end - 1]) if nodes else None,
+            "startCursor": _cursor(keys[start]) if nodes else None,
         },
         "totalCount": len(items),
     }
@@ -298,6 +323,7 @@ class Resolver:
             "stateReason": i.state_reason.upper() if i.state_reason else None,
             "createdAt": iso(i.created_at),
             "updatedAt": iso(i.updated_at),
+            "closedAt": iso(i.closed_at) if i.closed_at else None,
             "author": self.actor(i.user),
             "labels": lambda info, first=None, after=None, **_: self.kept.same(
                 ("labels", i.number, first, after),
@@ -315,6 +341,29 @@ class Resolver:
             "timelineItems": lambda info, first=None, after=None, itemTypes=None, **_: (
                 self.timeline(i, first, after, itemTypes)
             ),
+            "comments": lambda info, first=None, after=None, last=None, before=None, **_: (
+                self.comments(i, first, after, last, before)
+            ),
+        }
+
+    def comments(
+        self, i: Issue, first: int | None, after: str | None, last: int | None, before: str | None
+    ) -> dict[str, Any]:
+        """The issue's comments, oldest first (GitHub's order without ``orderBy``); dicts of
+        an earlier query where they shape the same, as for the timeline."""
+        found = self.s.comments_on(i.number)
+        page = _page(found, [c.id for c in found], first, after, last, before)
+        page["nodes"] = [self.kept.same(("comment", c.id), self.comment(c)) for c in page["nodes"]]
+        return self.kept.same(("comments", i.number, first, after, last, before), page)
+
+    def comment(self, c: Any) -> dict[str, Any]:
+        return {
+            "__typename": "IssueComment",
+            "databaseId": c.id,
+            "author": self.actor(c.user),
+            "body": c.body,
+            "createdAt": iso(c.created_at),
+            "updatedAt": iso(c.updated_at),
         }
 
     def timeline(
@@ -339,15 +388,7 @@ class Resolver:
     def _item(self, e: Any) -> dict[str, Any]:
         name = ITEM_TYPE[e.event]
         if e.event == "commented":
-            c = self.s.comments[e.comment]
-            return {
-                "__typename": name,
-                "databaseId": c.id,
-                "author": self.actor(c.user),
-                "body": c.body,
-                "createdAt": iso(c.created_at),
-                "updatedAt": iso(c.updated_at),
-            }
+            return self.comment(self.s.comments[e.comment])
         base = {"__typename": name, "createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
         if e.event in ("assigned", "unassigned"):
             return {**base, "assignee": self.actor(e.assignee)}
@@ -391,10 +432,19 @@ class Resolver:
         merged = iso(other.pull.merged_at) if other.pull.merged_at else None
         return {"__typename": "PullRequest", "number": other.number, "mergedAt": merged}
 
-    def issues(self, states: list[str] | None, labels: list[str] | None, order: Any) -> list:
+    def issues(
+        self,
+        states: list[str] | None,
+        labels: list[str] | None,
+        order: Any,
+        since: str | None = None,
+    ) -> list:
         items = [i for i in self.s.issues.values() if i.pull is None]
         if states:
             items = [i for i in items if i.state.upper() in states]
+        if since:  # IssueFilters.since: "updated at or after the given date"
+            at = _datetime(since)
+            items = [i for i in items if i.updated_at >= at]
         if labels:
             wanted = {n.lower() for n in labels}  # any of them, as GitHub filters
             items = [i for i in items if wanted & {n.lower() for n in i.labels}]
@@ -416,10 +466,11 @@ class Resolver:
             after: str | None = None,
             states: list[str] | None = None,
             labels: list[str] | None = None,
-            orderBy: Any = None,  # GitHub's argument name
+            orderBy: Any = None,  # GitHub's argument names
+            filterBy: Any = None,
             **_: Any,
         ) -> dict[str, Any]:
-            keyed = self.issues(states, labels, orderBy)
+            keyed = self.issues(states, labels, orderBy, (filterBy or {}).get("since"))
             page = _page([i for _, i in keyed], [k for k, _ in keyed], first, after)
             page["nodes"] = [self.issue(i) for i in page["nodes"]]
             return page

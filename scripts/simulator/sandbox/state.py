@@ -388,7 +388,8 @@ class State:
         return sum(1 for c in self._comments_of.get(number, ()) if not c.deleted)
 
     def comments_on(self, number: int) -> list[Comment]:
-        """The issue's comments, oldest first, without the deleted ones."""
+        """The issue's comments, oldest first, without the deleted ones (as GitHub lists
+        them)."""
         return [c for c in self._comments_of.get(number, ()) if not c.deleted]
 
     # -- files, commits, pull requests ------------------------------------------------

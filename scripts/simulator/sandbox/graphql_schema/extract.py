@@ -5,9 +5,10 @@ Usage: python extract.py NODE_MODULES/@octokit/graphql-schema [OUT]
 Reads the package's ``schema.json`` (introspection; its ``schema.graphql`` repeats some
 fields and does not build), walks every query in ``mentoring.github.graphql.QUERIES``
 against it and keeps each field they select, each type they name, the concrete types the
-sandbox resolves abstract ones to (``CONCRETE``), and every argument of a kept field with
-its input types and enums whole. Types and arguments are GitHub's as published (names,
-nullability, defaults); descriptions are dropped. The output is sorted and stable.
+sandbox resolves abstract ones to (``CONCRETE``), every field of the ``WHOLE`` types, and
+every argument of a kept field with its input types and enums whole. Types and arguments
+are GitHub's as published (names, nullability, defaults); descriptions are dropped. The
+output is sorted and stable.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ from mentoring.github.graphql import QUERIES  # noqa: E402
 
 # What the sandbox answers an abstract type (Actor, Closer, ...) with.
 CONCRETE = ("User", "Bot", "Issue", "PullRequest", "Commit")
+# Types kept with every field: the sandbox pages both ways, as GitHub does.
+WHOLE = ("PageInfo",)
 
 
 def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
@@ -76,6 +79,9 @@ def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
 
     for query in QUERIES.values():
         visit(parse(query), TypeInfoVisitor(info, Collect()))
+    for name in WHOLE:
+        fields |= {(name, f) for f in schema.get_type(name).fields}  # type: ignore[union-attr]
+        names.add(name)
     return fields, names
 
 
