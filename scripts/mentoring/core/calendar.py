@@ -28,8 +28,9 @@ class BotComment:
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     """The bot's marked comments. A marker pasted by anyone else does not count."""
     found = []
+    bot = bot.lower()
     for comment in comments:
-        if comment.author.lower() != bot.lower():
+        if comment.author.lower() != bot:
             continue
         for kind, key in _markers(comment.body):
             found.append(BotComment(kind, key, comment.created_at, comment.id))

@@ -55,7 +55,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Roles, answer, coordinator_mentors
+from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
 from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -123,6 +123,7 @@ class Facts:
     missing: tuple[str, ...]  # labels of required answers still empty
     periodic: tuple[BotComment, ...]  # check-ins and reviews posted, keyed by month
     context: Mapping[str, object]  # what every template may use
+    asked: Asked  # the commands in the comments, and those answered
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -176,8 +177,10 @@ def facts(
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
     mentee = mentee_of(snapshot, config, answers)
+    posted = tuple(bot_comments(snapshot.comments, config.bot))
+    asked = Asked.of(snapshot, config.bot, posted)
     # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    by_command = coordinator_mentors(snapshot, config)
+    by_command = coordinator_mentors(snapshot, config, asked)
     coordinating = frozenset(by_command)
     if by_command:
         extra = tuple(
@@ -187,7 +190,6 @@ def facts(
         snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
     assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    posted = tuple(bot_comments(snapshot.comments, config.bot))
     pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
     events = snapshot.events
     pauses = label_intervals(events, config.labels.names("paused"), now)
@@ -224,6 +226,7 @@ def facts(
         missing,
         periodic,
         context,
+        asked,
         issue.has_label(config.labels.ready),
         coordinating,
         site,
@@ -407,6 +410,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     result = answer(
         shown,
         f.config,
+        f.asked,
         roles,
         draft.renderer,
         f.context,
