@@ -3,7 +3,9 @@ input changes between two calls (a process plans many runs, with other configs a
 
 from __future__ import annotations
 
-from mentoring.core import planner
+from datetime import UTC, datetime, timedelta, timezone
+
+from mentoring.core import dashboard_view, planner
 
 
 def test_the_draft_entry_follows_every_input() -> None:
@@ -25,3 +27,29 @@ def test_the_draft_entry_follows_every_input() -> None:
         shown = planner._one_line(name) if name and name.strip() else mentee
         assert entry(answers, mentee, mentors, number) == fresh(shown, mentee, mentors, number)
     assert entry({}, "ada", ("mo",), 7).startswith("- name: ada\n")
+
+
+def test_a_table_cell_follows_its_text_and_its_limit() -> None:
+    cell = dashboard_view.text_cell
+    fresh = dashboard_view._text_cell
+    for text, limit in [
+        ("Maintainer of *astropy.io*", 40),
+        ("Maintainer of *astropy.io*", 40),  # the same: remembered
+        ("Maintainer of *astropy.io*", 10),
+        ("Maintainer of astropy.io @here #1", 40),
+        ("x" * 5_000, 40),  # too long to be remembered
+        ("x" * 5_000, 4_000),
+    ]:
+        assert cell(text, limit) == fresh(text, limit)
+    assert cell("Maintainer of *astropy.io*", 10) == "Maintaine…"
+
+
+def test_a_day_is_the_day_in_its_own_zone() -> None:
+    # One instant in two zones: equal, and hashed alike, but on two days.
+    utc = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
+    east = utc.astimezone(timezone(timedelta(hours=1)))
+    assert dashboard_view._day(utc) == "2026-01-31"
+    assert dashboard_view._day(east) == "2026-02-01"
+    assert dashboard_view._day(utc) == "2026-01-31"
+    assert dashboard_view._day(utc + timedelta(hours=1)) == "2026-02-01"
+    assert dashboard_view._day(None) == "–"

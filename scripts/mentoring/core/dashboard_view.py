@@ -8,6 +8,7 @@ filtered to characters Mermaid has no syntax for. The words are in ``templates/`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -59,8 +60,25 @@ def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
+# Cells are remembered: every run writes the same logins, roles and dates into its tables
+# (the dashboard's and the job summary's). Only short texts, so that no hostile answer
+# (up to 65,536 characters) is kept; a longer one is neutralised afresh each time.
+CELL_CACHE_CHARS = 1_000
+
+
 def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
     """User text as a table cell: its first line, at most ``limit`` characters, inert."""
+    if len(text) > CELL_CACHE_CHARS:
+        return _text_cell(text, limit)
+    return _remembered_cell(text, limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_cell(text: str, limit: int) -> str:
+    return _text_cell(text, limit)
+
+
+def _text_cell(text: str, limit: int) -> str:
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
     line = " ".join(line.split())
     if len(line) > limit:
@@ -71,7 +89,16 @@ def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
 
 
 def _day(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d}" if value else "–"
+    # Equal instants in two zones hash alike but fall on other days: the offset is part
+    # of the key.
+    return _date_of(value, value.utcoffset()) if value else "–"
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(value: datetime, offset: object) -> str:
+    """Remembered: the tables show the same few dates run after run, and ``strftime``
+    is slow."""
+    return f"{value:%Y-%m-%d}"
 
 
 def _logins(logins: Sequence[str]) -> str:
