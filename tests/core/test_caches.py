@@ -3,9 +3,12 @@ input changes between two calls (a process plans many runs, with other configs a
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from mentoring.core import dashboard_view, planner
+from mentoring.core.render import Renderer
 
 
 def test_the_draft_entry_follows_every_input() -> None:
@@ -53,3 +56,22 @@ def test_a_day_is_the_day_in_its_own_zone() -> None:
     assert dashboard_view._day(utc) == "2026-01-31"
     assert dashboard_view._day(utc + timedelta(hours=1)) == "2026-02-01"
     assert dashboard_view._day(None) == "–"
+
+
+def test_a_template_edited_is_compiled_afresh_even_within_its_modification_time(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "note.md.j2"
+    template.write_text("Hello {{ who | mention }}.")
+    assert Renderer(tmp_path).comment("note", None, who="ada").startswith("Hello @ada.")
+    stamp = template.stat()
+    template.write_text("Bye {{ who | mention }}!")
+    os.utime(template, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the same mtime
+    later = Renderer(tmp_path).comment("note", None, who="ada")
+    assert later == "Bye @ada!\n\n<!-- mentoring:note -->"
+    # Another folder with a template of the same name is its own.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.md.j2").write_text("Other.")
+    assert Renderer(other).comment("note", None).startswith("Other.")
+    assert Renderer(tmp_path).comment("note", None, who="ada") == later
