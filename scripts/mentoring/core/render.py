@@ -107,6 +107,9 @@ class Renderer:
 
     def __init__(self, directory: Path = TEMPLATES) -> None:
         self._env = _environment(directory)
+        # Each template as this Renderer (one a run) first found it: its file is read
+        # once a run to check it, not once a comment (opening a file is slow).
+        self._templates: dict[str, jinja2.Template] = {}
 
     def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
         """The body of a ``kind`` comment: the template's text, then its marker.
@@ -118,5 +121,8 @@ class Renderer:
 
     def page(self, template: str, kind: str, key: object | None = None, /, **context: Any) -> str:
         """Like :meth:`comment`, from a named template (the dashboard's are in a folder)."""
-        text = self._env.get_template(template).render(**context).strip()
+        found = self._templates.get(template)
+        if found is None:
+            found = self._templates[template] = self._env.get_template(template)
+        text = found.render(**context).strip()
         return f"{text}\n\n{marker(kind, key)}"
