@@ -7,7 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from mentoring.core import dashboard_view, planner
+from mentoring.core import dashboard_view, planner, roles
 from mentoring.core.render import Renderer
 
 
@@ -75,3 +75,10 @@ def test_a_template_edited_is_compiled_afresh_even_within_its_modification_time(
     (other / "note.md.j2").write_text("Other.")
     assert Renderer(other).comment("note", None).startswith("Other.")
     assert Renderer(tmp_path).comment("note", None, who="ada") == later
+
+
+def test_the_coordinators_in_lower_case_follow_the_config() -> None:
+    assert roles.lowered(("Cora", "dan")) == frozenset({"cora", "dan"})
+    assert roles.lowered(("Cora", "dan")) == roles.lowered.__wrapped__(("Cora", "dan"))
+    assert roles.lowered(("Cora",)) == frozenset({"cora"})
+    assert roles.lowered(()) == frozenset()

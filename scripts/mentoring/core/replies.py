@@ -28,6 +28,7 @@ from mentoring.core.model import (
     RemoveLabels,
 )
 from mentoring.core.render import Renderer
+from mentoring.core.roles import lowered
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -96,7 +97,7 @@ def coordinator_mentors(
     """Coordinators who made themselves this issue's mentor with ``/mentor``, and the
     comment that did it: answered by the bot, not edited, written while they were assigned,
     and not undone by unassigning them since."""
-    coordinators = {c.lower() for c in config.coordinators}
+    coordinators = lowered(config.coordinators)
     found: dict[str, Comment] = {}
     for comment, command in asked.commands:
         who = comment.author.lower()
