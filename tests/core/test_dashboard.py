@@ -164,6 +164,24 @@ def test_the_table_lists_open_and_recently_closed_by_state() -> None:
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # #8 closed 200 days ago: past closed_days
 
 
+def test_the_job_summary_adds_this_runs_column_to_the_dashboards_own_table() -> None:
+    shown = view.shown_rows(ROWS, CONFIG, NOW)
+    found = items()
+    lines = view.table(shown, found)
+    this_run = {shown[0].number: "commented | <b>"}
+    made = view.with_this_run(lines, shown, this_run)
+    assert made[0] == lines[0][:-2] + " | This run |"
+    assert made[1] == lines[1] + " --- |"
+    assert made[2] == lines[2][:-2] + " | commented \\| &lt;b&gt; |"
+    assert made[3:] == [line[:-2] + " | – |" for line in lines[3:]]
+    assert view.table(shown, found, this_run) == made
+    # The body made from the table made already is the body made from scratch.
+    loads = dash.mentor_loads(ROWS, MENTORS)
+    figures = dash.figures(ROWS, loads, 12, NOW)
+    given = view.body(Renderer(), CONFIG, ROWS, found, figures, LINKS, NOW, lines)
+    assert given == body()
+
+
 HOSTILE = "@everyone <!-- mentoring:graduated --> | **x** [a](javascript:x) #1 `{{ 7*7 }}` &amp;"
 
 

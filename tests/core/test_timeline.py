@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mentoring.core.calendar import (
     active_age,
@@ -154,6 +156,46 @@ def test_latest_due_period_counts_in_steps_of_several_months() -> None:
     assert latest_due_period(start, 2, [], at(2026, 3, 4)) == 0
     assert latest_due_period(start, 2, [], at(2026, 3, 5)) == 1
     assert latest_due_period(start, 2, [], at(2026, 7, 5)) == 3
+
+
+def counted_from_the_first(
+    start: datetime, step: int, stops: list[tuple[datetime, datetime]], now: datetime
+) -> int:
+    """latest_due_period as the calendar defines it: each period's due time in turn."""
+    k = 0
+    while due_time(start, (k + 1) * step, stops) <= now:
+        k += 1
+    return k
+
+
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-11))])
+TIMES = st.datetimes(datetime(2025, 1, 1), datetime(2029, 12, 31), timezones=ZONES)
+
+
+@given(
+    start=TIMES,
+    step=st.integers(1, 13),
+    stops=st.lists(st.tuples(TIMES, st.timedeltas(timedelta(0), timedelta(days=400))), max_size=4),
+    now=TIMES,
+)
+def test_latest_due_period_skips_ahead_to_what_counting_from_the_first_finds(
+    start: datetime,
+    step: int,
+    stops: list[tuple[datetime, timedelta]],
+    now: datetime,
+) -> None:
+    intervals = [(begin, begin + length) for begin, length in stops]
+    expected = counted_from_the_first(start, step, intervals, now)
+    assert latest_due_period(start, step, intervals, now) == expected
+
+
+def test_latest_due_period_at_the_ends_of_months_and_across_long_pauses() -> None:
+    start = at(2026, 1, 31, 12)  # the 28th of February, then the 31st of March
+    pause = [(at(2026, 2, 1), at(2026, 9, 1))]
+    for now in [at(2026, 2, 28, 12), at(2026, 3, 31, 11), at(2027, 8, 31, 12), at(2028, 1, 1)]:
+        for stops in ([], pause):
+            expected = counted_from_the_first(start, 1, stops, now)
+            assert latest_due_period(start, 1, stops, now) == expected
 
 
 # ------------------------------------------------------------------- intervals

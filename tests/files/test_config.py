@@ -218,6 +218,33 @@ def test_parse_config_directly(repo: Path) -> None:
         config.parse_config("coordinators: []\n", "custom.yml", repo)
 
 
+def test_a_load_is_reused_only_while_the_config_and_its_forms_read_the_same(
+    repo: Path,
+) -> None:
+    first = config.load_config(repo)
+    assert config.load_config(repo) is first  # nothing changed: remembered
+    # A form the config names changes: loaded afresh, as a fresh parse reads it.
+    form = repo / ".github/ISSUE_TEMPLATE/mentee-application.yml"
+    form.write_text(form.read_text().replace("label: Your name", "label: Name", 1))
+    second = config.load_config(repo)
+    assert second is not first
+    assert second == config.parse_config(b"coordinators: [cora]\n", config.CONFIG_FILE, repo)
+    assert second.application.form_spec.field("name").label == "Name"
+    # The config itself changes.
+    write(repo, "coordinators: [cora, dan]\n")
+    assert config.load_config(repo).coordinators == ("cora", "dan")
+    write(repo, "coordinators: [cora]\n")
+    assert config.load_config(repo) == second
+    # A form it read is gone: the error a fresh load gives, not the remembered config.
+    form.unlink()
+    with pytest.raises(YamlFileError, match="there is no form"):
+        config.load_config(repo)
+    # Overrides are never remembered.
+    form.write_text((FORMS / "mentee-application.yml").read_text())
+    assert config.load_config(repo, {"bot": "other[bot]"}).bot == "other[bot]"
+    assert config.load_config(repo).bot == "github-actions[bot]"
+
+
 # ---------------------------------------------------------------- errors
 
 

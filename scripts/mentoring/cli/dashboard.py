@@ -36,6 +36,8 @@ class DashboardOutcome:
     body: str = ""
     items: list[dash.Item] = field(default_factory=list)
     rows: list[dash.Row] = field(default_factory=list)
+    shown: list[dash.Row] = field(default_factory=list)  # the rows in the body's table
+    table: list[str] = field(default_factory=list)  # the body's table (view.table)
     done: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     plan: DashboardPlan | None = None
@@ -91,7 +93,9 @@ def keep_dashboard(
         loads = dash.mentor_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, graduated_all, now)
-        body = view.body(renderer, config, rows, items, figures, links, now)
+        shown = view.shown_rows(rows, config, now)
+        table = view.table(shown, items)
+        body = view.body(renderer, config, rows, items, figures, links, now, table)
         if labelled is None:
             labelled = repo.issues_labelled(config.labels.dashboard)
         keep = _kept(labelled, config)
@@ -107,6 +111,7 @@ def keep_dashboard(
         out.failures.append(f"the dashboard could not be read ({exc})")
         return out
     out.rows, out.items, out.body = rows, items, body
+    out.shown, out.table = shown, table
     plan = plan_dashboard(labelled, body, items, announced, config, renderer)
     out.plan = plan
     out.number = plan.issue.number if plan.issue else None

@@ -210,7 +210,7 @@ def _summary(
     every application also keeps the dashboard issue, whose result comes back with it."""
     links = links_for(env, repo.full_name)
     rows, items, where = outcome.rows, None, _dashboard_search(links, config)
-    kept = None
+    kept, table = None, None
     if target.numbers is None and config.dashboard.enabled:
         if outcome.stopped_early:
             log.info("The dashboard waits for a run that reads every application")
@@ -231,7 +231,7 @@ def _summary(
             )
             outcome.failures += kept.failures
             if kept.body:
-                rows, items = view.shown_rows(kept.rows, config, now), kept.items
+                rows, items, table = kept.shown, kept.items, kept.table
             if kept.number:
                 where = f"the dashboard, #{kept.number} ({links.repository}/issues/{kept.number})"
     if items is None:
@@ -245,7 +245,11 @@ def _summary(
     report = (
         f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n"
         + (f"Everything at a glance, and what needs attention: {where}.\n\n" if where else "")
-        + "\n".join(view.table(rows, items, this_run))
+        + "\n".join(
+            view.table(rows, items, this_run)
+            if table is None
+            else view.with_this_run(table, rows, this_run)  # the dashboard's, made already
+        )
         + "\n"
     )
     waiting_for = waiting(outcome.plans, config.cadence.mentor_wait_days)

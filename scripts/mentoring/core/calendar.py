@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -28,8 +28,9 @@ class BotComment:
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     """The bot's marked comments. A marker pasted by anyone else does not count."""
     found = []
+    bot = bot.lower()
     for comment in comments:
-        if comment.author.lower() != bot.lower():
+        if comment.author.lower() != bot:
             continue
         for kind, key in _markers(comment.body):
             found.append(BotComment(kind, key, comment.created_at, comment.id))
@@ -173,9 +174,33 @@ def latest_due_period(
 ) -> int:
     """The highest period k (1, 2, ...) whose due time is at or before ``now``; 0 if none."""
     merged = merge_intervals(stops)
-    k = 0
+    # Due times only grow with k, and stops push one later by at most their total length:
+    # every period whose unpushed time is by ``now`` less that total is due. Counting
+    # starts there rather than at 0 (a year of monthly periods is a dozen steps a call).
+    k = _surely_due(start, step_months, now - _stopped(start, merged))
     while _pushed(add_months(start, (k + 1) * step_months), start, merged) <= now:
         k += 1
+    return k
+
+
+def _stopped(start: datetime, merged: list[Interval]) -> timedelta:
+    """The most that ``merged`` stops can push a due time (what :func:`_pushed` adds)."""
+    total = timedelta(0)
+    for stop_start, stop_end in merged:
+        stop_start = max(stop_start, start)
+        if stop_end > stop_start:
+            total += stop_end - stop_start
+    return total
+
+
+def _surely_due(start: datetime, step_months: int, until: datetime) -> int:
+    """A period k (0 or more) with ``start`` + k steps at or before ``until``, close below
+    the highest such one."""
+    local = until.astimezone(start.tzinfo) if start.tzinfo is not None else until
+    months = (local.year - start.year) * 12 + local.month - start.month
+    k = max(months // step_months - 1, 0)
+    while k > 0 and add_months(start, k * step_months) > until:
+        k -= 1
     return k
 
 

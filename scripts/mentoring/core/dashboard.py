@@ -172,7 +172,7 @@ def row_of(
     f = known if known is not None else facts(snapshot, config, now)
     events = snapshot.events
     bot = config.bot
-    ever_mentors = {(e.assignee or "").lower() for e in events if f.is_pairing(e)}
+    ever_mentors = {(e.assignee or "").lower() for e in f.pairings}
     ever_mentors |= {m.lower() for m in f.mentors}
     start = f.start
     age = None

@@ -8,6 +8,7 @@ filtered to characters Mermaid has no syntax for. The words are in ``templates/`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -59,8 +60,25 @@ def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
+# Cells are remembered: every run writes the same logins, roles and dates into its tables
+# (the dashboard's and the job summary's). Only short texts, so that no hostile answer
+# (up to 65,536 characters) is kept; a longer one is neutralised afresh each time.
+CELL_CACHE_CHARS = 1_000
+
+
 def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
     """User text as a table cell: its first line, at most ``limit`` characters, inert."""
+    if len(text) > CELL_CACHE_CHARS:
+        return _text_cell(text, limit)
+    return _remembered_cell(text, limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_cell(text: str, limit: int) -> str:
+    return _text_cell(text, limit)
+
+
+def _text_cell(text: str, limit: int) -> str:
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
     line = " ".join(line.split())
     if len(line) > limit:
@@ -71,7 +89,16 @@ def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
 
 
 def _day(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d}" if value else "–"
+    # Equal instants in two zones hash alike but fall on other days: the offset is part
+    # of the key.
+    return _date_of(value, value.utcoffset()) if value else "–"
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(value: datetime, offset: object) -> str:
+    """Remembered: the tables show the same few dates run after run, and ``strftime``
+    is slow."""
+    return f"{value:%Y-%m-%d}"
 
 
 def _logins(logins: Sequence[str]) -> str:
@@ -107,8 +134,7 @@ def table(
     rows: Sequence[Row], items: Sequence[Item], this_run: Mapping[int, str] | None = None
 ) -> list[str]:
     """The table's lines: header, rule, one line per row (``this_run`` adds a column)."""
-    header = HEADER + (("This run",) if this_run is not None else ())
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
     flags: dict[int, list[str]] = {}
     for item in items:
         if item.kind in FLAGS:
@@ -134,10 +160,22 @@ def table(
             f"{r.next_checkin[0]}, {_day(r.next_checkin[1])}" if r.next_checkin else "–",
             "; ".join(row_flags) or "–",
         ]
-        if this_run is not None:
-            cells.append(text_cell(this_run.get(r.number, ""), 300) or "–")
         lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    return lines if this_run is None else with_this_run(lines, rows, this_run)
+
+
+def with_this_run(
+    lines: Sequence[str], rows: Sequence[Row], this_run: Mapping[int, str]
+) -> list[str]:
+    """:func:`table`'s lines of ``rows`` with the "This run" column added (what each
+    issue's run did), so the job summary need not build the dashboard's table again."""
+    header, rule, *body = lines
+    cells = [text_cell(this_run.get(r.number, ""), 300) or "–" for r in rows]
+    return [
+        f"{header[:-2]} | This run |",  # each line ends with " |"
+        f"{rule} --- |",
+        *(f"{line[:-2]} | {cell} |" for line, cell in zip(body, cells, strict=True)),
+    ]
 
 
 def mermaid_label(text: str) -> str:
@@ -194,11 +232,14 @@ def body(
     figures: Figures,
     links: Links,
     now: datetime,
+    lines: Sequence[str] | None = None,
 ) -> str:
     """The dashboard issue's body, within GitHub's limit: when it would not fit, the
-    chart goes first, then rows from the end of the table, and the body says so."""
+    chart goes first, then rows from the end of the table, and the body says so.
+    ``lines``: the table of the shown rows (:func:`shown_rows`), if made already."""
     shown = shown_rows(rows, config, now)
-    lines = table(shown, items)
+    if lines is None:
+        lines = table(shown, items)
     graph, chart_left_out = chart(shown, now)
     context = {
         "config": config,

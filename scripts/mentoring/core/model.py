@@ -116,7 +116,7 @@ class Issue:
 
     def has_label(self, name: str) -> bool:
         """Labels compare case-insensitively, as on GitHub."""
-        return name.lower() in {label.lower() for label in self.labels}
+        return name.lower() in map(str.lower, self.labels)  # stops at the first
 
 
 @dataclass(frozen=True)

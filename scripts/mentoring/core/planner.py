@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 import yaml
 
@@ -55,7 +55,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Roles, answer, coordinator_mentors
+from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
 from mentoring.core.roles import is_pairing, mentee_of, mentors_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -123,6 +123,8 @@ class Facts:
     missing: tuple[str, ...]  # labels of required answers still empty
     periodic: tuple[BotComment, ...]  # check-ins and reviews posted, keyed by month
     context: Mapping[str, object]  # what every template may use
+    asked: Asked  # the commands in the comments, and those answered
+    pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -176,8 +178,10 @@ def facts(
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
     mentee = mentee_of(snapshot, config, answers)
+    posted = tuple(bot_comments(snapshot.comments, config.bot))
+    asked = Asked.of(snapshot, config.bot, posted)
     # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    by_command = coordinator_mentors(snapshot, config)
+    by_command = coordinator_mentors(snapshot, config, asked)
     coordinating = frozenset(by_command)
     if by_command:
         extra = tuple(
@@ -187,9 +191,9 @@ def facts(
         snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
     assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    posted = tuple(bot_comments(snapshot.comments, config.bot))
     pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
     events = snapshot.events
+    pairings = tuple(e for e in events if pairing(e))
     pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
@@ -217,13 +221,15 @@ def facts(
         mentee,
         mentors,
         posted,
-        mentor_since(events, pairing),
+        mentor_since(pairings, pairing),
         tuple(stops),
         tuple(pauses),
         issue.has_label(config.labels.paused),
         missing,
         periodic,
         context,
+        asked,
+        pairings,
         issue.has_label(config.labels.ready),
         coordinating,
         site,
@@ -407,6 +413,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     result = answer(
         shown,
         f.config,
+        f.asked,
         roles,
         draft.renderer,
         f.context,
@@ -571,7 +578,7 @@ def _met_late(f: Facts, mentor: str) -> bool:
     if f.start is None:
         return False
     since = max(
-        (e.at for e in f.snapshot.events if f.is_pairing(e) and _same(e.assignee, mentor)),
+        (e.at for e in f.pairings if _same(e.assignee, mentor)),
         default=f.start,
     )
     return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period
@@ -609,7 +616,7 @@ def _review_reminder(draft: _Draft) -> None:
     review = max(reviews, key=lambda c: int(c.key or 0))
     window = timedelta(days=f.config.cadence.review_reply_days)
     # Any mentor of this mentorship may answer, a previous one included.
-    paired_ever = {(e.assignee or "").lower() for e in f.snapshot.events if f.is_pairing(e)}
+    paired_ever = {(e.assignee or "").lower() for e in f.pairings}
     answered = any(
         c.created_at > review.at and c.author.lower() in paired_ever for c in f.snapshot.comments
     )
@@ -675,12 +682,15 @@ def _draft_entry(
 ) -> str:
     """The participants.yml entry a graduating mentee adds, as YAML."""
     name = answers.get("name")
-    entry = {
-        "name": _one_line(name) if isinstance(name, str) and name.strip() else mentee,
-        "github": mentee,
-        "mentors": list(mentors),
-        "issue": number,
-    }
+    shown = _one_line(name) if isinstance(name, str) and name.strip() else mentee
+    return _entry_yaml(shown, mentee, mentors, number)
+
+
+@lru_cache(maxsize=1024)
+def _entry_yaml(name: str, mentee: str, mentors: tuple[str, ...], number: int) -> str:
+    """Remembered: every check-in quotes the entry, and each run plans every mentorship
+    again with the same one; ``yaml.safe_dump`` is slow."""
+    entry = {"name": name, "github": mentee, "mentors": list(mentors), "issue": number}
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
 
 

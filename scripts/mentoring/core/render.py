@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 
 from mentoring.core.commands import one_line
 from mentoring.core.model import marker
@@ -55,48 +56,60 @@ def _quote(text: str, limit: int = 200) -> str:
     return f"{fence}{pad}{line}{pad}{fence}"
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, keyed by name and checked by source checksum.
+class _CheckedLoader(jinja2.FileSystemLoader):
+    """Templates from a folder, each kept compiled while its file reads the same.
 
-    A process that runs many times over (the simulator, the tests) compiled every template
-    again in each run's Renderer; a changed template still compiles afresh.
+    jinja2 reloads a template when its file's modification time changes; here the text
+    itself is compared, so an edit is never missed, however quick.
     """
 
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, _ = super().get_source(environment, template)
+        assert filename is not None  # a file of the folder
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)  # resets itself if the checksum differs
+        def uptodate() -> bool:
+            try:
+                with open(filename, encoding=self.encoding) as file:  # as jinja2 reads it
+                    return file.read() == source
+            except OSError:
+                return False
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+        return source, filename, uptodate
 
 
-_COMPILED = _CompiledTemplates()
+@functools.cache
+def _environment(directory: Path) -> jinja2.Environment:
+    """One environment per folder for every Renderer of a process: a process that runs
+    many times over (the simulator, the tests) compiled every template again in each
+    run's Renderer. A changed template still compiles afresh (:class:`_CheckedLoader`)."""
+    env = jinja2.Environment(
+        loader=_CheckedLoader(directory),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - Markdown; user text is cleaned YAML in fences or | quote
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = _date
+    env.filters["mention"] = _mention
+    env.filters["mentions"] = _mentions
+    env.filters["day"] = _day
+    env.filters["number"] = _number
+    env.globals["marker"] = marker
+    env.filters["quote"] = _quote
+    return env
 
 
 class Renderer:
     """Renders one comment per kind, ending with the kind's hidden marker."""
 
     def __init__(self, directory: Path = TEMPLATES) -> None:
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(directory),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,  # noqa: S701 - Markdown; user text is cleaned YAML in fences or | quote
-            keep_trailing_newline=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            bytecode_cache=_COMPILED,
-        )
-        self._env.filters["date"] = _date
-        self._env.filters["mention"] = _mention
-        self._env.filters["mentions"] = _mentions
-        self._env.filters["day"] = _day
-        self._env.filters["number"] = _number
-        self._env.globals["marker"] = marker
-        self._env.filters["quote"] = _quote
+        self._env = _environment(directory)
+        # Each template as this Renderer (one a run) first found it: its file is read
+        # once a run to check it, not once a comment (opening a file is slow).
+        self._templates: dict[str, jinja2.Template] = {}
 
     def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
         """The body of a ``kind`` comment: the template's text, then its marker.
@@ -108,5 +121,8 @@ class Renderer:
 
     def page(self, template: str, kind: str, key: object | None = None, /, **context: Any) -> str:
         """Like :meth:`comment`, from a named template (the dashboard's are in a folder)."""
-        text = self._env.get_template(template).render(**context).strip()
+        found = self._templates.get(template)
+        if found is None:
+            found = self._templates[template] = self._env.get_template(template)
+        text = found.render(**context).strip()
         return f"{text}\n\n{marker(kind, key)}"

@@ -12,10 +12,10 @@ them last changes no answer, only when it comes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from mentoring.core.calendar import bot_comments
+from mentoring.core.calendar import BotComment
 from mentoring.core.commands import Command, parse
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import (
@@ -28,6 +28,7 @@ from mentoring.core.model import (
     RemoveLabels,
 )
 from mentoring.core.render import Renderer
+from mentoring.core.roles import lowered
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -76,18 +77,33 @@ class Outcome:
     waiting: int = 0  # commands left unanswered by this run (more than the cap of replies)
 
 
-def coordinator_mentors(snapshot: IssueSnapshot, config: Config) -> dict[str, Comment]:
+@dataclass(frozen=True)
+class Asked:
+    """The commands in an issue's comments, and the ids of those the bot has answered:
+    read once per plan, for :func:`coordinator_mentors` and :func:`answer` alike."""
+
+    commands: tuple[tuple[Comment, Command], ...]
+    answered: frozenset[int]
+
+    @classmethod
+    def of(cls, snapshot: IssueSnapshot, bot: str, posted: Iterable[BotComment]) -> Asked:
+        """``posted``: the bot's own marked comments on the issue (``bot_comments``)."""
+        return cls(tuple(commands(snapshot, bot)), answered(posted))
+
+
+def coordinator_mentors(
+    snapshot: IssueSnapshot, config: Config, asked: Asked
+) -> dict[str, Comment]:
     """Coordinators who made themselves this issue's mentor with ``/mentor``, and the
     comment that did it: answered by the bot, not edited, written while they were assigned,
     and not undone by unassigning them since."""
-    coordinators = {c.lower() for c in config.coordinators}
-    done = answered(snapshot, config.bot)
+    coordinators = lowered(config.coordinators)
     found: dict[str, Comment] = {}
-    for comment, command in commands(snapshot, config.bot):
+    for comment, command in asked.commands:
         who = comment.author.lower()
         if command.name != "mentor" or who in found or who not in coordinators:
             continue
-        if comment.id not in done or comment.edited:
+        if comment.id not in asked.answered or comment.edited:
             continue
         changes = _changes(snapshot, who)
         after = [e for e in changes if e.at > comment.created_at]
@@ -112,13 +128,9 @@ def _assigned_at(changes: list[Event], comment: Comment) -> bool:
     return bool(before) and before[-1].kind == "assigned"
 
 
-def answered(snapshot: IssueSnapshot, bot: str) -> set[int]:
-    """Ids of comments the bot has already replied to."""
-    return {
-        int(c.key)
-        for c in bot_comments(snapshot.comments, bot)
-        if c.kind == KIND and c.key and c.key.isdigit()
-    }
+def answered(posted: Iterable[BotComment]) -> frozenset[int]:
+    """Ids of comments the bot has already replied to, from its marked comments."""
+    return frozenset(int(c.key) for c in posted if c.kind == KIND and c.key and c.key.isdigit())
 
 
 def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]:
@@ -140,6 +152,7 @@ def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]
 def answer(
     snapshot: IssueSnapshot,
     config: Config,
+    asked: Asked,
     roles: Roles,
     renderer: Renderer,
     context: Mapping[str, object],
@@ -154,7 +167,6 @@ def answer(
     was_paused = issue.has_label(labels.paused)
     was_ready = issue.has_label(labels.ready)
     out = Outcome(paused=was_paused, ready=was_ready)
-    done = answered(snapshot, config.bot)
     mentors = set(roles.mentors)
 
     def reply(comment: Comment, name: str, **extra: object) -> None:
@@ -175,7 +187,7 @@ def answer(
         who = comment.author.lower()
         return who == roles.mentee or who in roles.mentors or who in roles.coordinators
 
-    pending = [(c, command) for c, command in commands(snapshot, config.bot) if c.id not in done]
+    pending = [(c, command) for c, command in asked.commands if c.id not in asked.answered]
     pending.sort(key=lambda found: not involved(found[0]))  # stable: in time order within each
     for comment, command in pending:
         if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last

@@ -13,6 +13,7 @@ these functions, so a mentor is the same person everywhere.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from mentoring.core.calendar import latest_assigners
@@ -30,7 +31,7 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     author = snapshot.issue.author.lower()
     # A coordinator now, or then: the bot assigned them when the application arrived.
     was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
-    if field_id and (author in {c.lower() for c in config.coordinators} or was_coordinator):
+    if field_id and (author in lowered(config.coordinators) or was_coordinator):
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
@@ -46,10 +47,17 @@ def is_mentor(login: str, mentee: str, config: Config, also: frozenset[str] = fr
     if low in also:
         return True
     return (
-        low not in {c.lower() for c in config.coordinators}
+        low not in lowered(config.coordinators)
         and low != mentee.lower()
         and not is_bot_login(login)
     )
+
+
+@functools.lru_cache(maxsize=64)
+def lowered(logins: tuple[str, ...]) -> frozenset[str]:
+    """The logins in lower case, as a set: remembered, since every event and assignee of
+    every plan asks whether someone is among the config's coordinators."""
+    return frozenset(login.lower() for login in logins)
 
 
 def mentors_of(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -89,7 +90,42 @@ def load_config(repo_root: Path, overrides: Mapping[str, Any] | None = None) -> 
             "the mentoring configuration file does not exist.",
             "Create it with at least `coordinators: [your-github-login]`.",
         ) from exc
-    return parse_config(text, CONFIG_FILE, repo_root, overrides)
+    if overrides:
+        return parse_config(text, CONFIG_FILE, repo_root, overrides)
+    key = (path, text)
+    known = _LOADED.get(key)
+    if known is not None and all(_bytes_of(p) == b for p, b in known.read):
+        return known.config
+    validator = _validator(text, CONFIG_FILE, repo_root)
+    config = validator.config()
+    if len(_LOADED) >= _LOADED_MAX:
+        del _LOADED[next(iter(_LOADED))]  # the oldest
+    _LOADED[key] = _Loaded(config, tuple(validator.read))
+    return config
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A config as loaded, and the form files it was made from, with their bytes then."""
+
+    config: Config
+    read: tuple[tuple[Path, bytes], ...]
+
+
+# A process that runs many times over (the simulator, the benchmark, the tests) loads the
+# same config again and again, and parsing and checking it and its forms costs more than
+# a plan. A load is reused only for the same path and the same bytes, while every form it
+# read still has the bytes it had: a change to any of them loads afresh. Errors are never
+# remembered. Config is frozen, so every caller may share one.
+_LOADED: dict[tuple[Path, bytes], _Loaded] = {}
+_LOADED_MAX = 8
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def parse_config(
@@ -99,6 +135,12 @@ def parse_config(
     overrides: Mapping[str, Any] | None = None,
 ) -> Config:
     """Validate the text of a mentoring config; forms are read from ``repo_root``."""
+    return _validator(text, file, repo_root, overrides).config()
+
+
+def _validator(
+    text: str | bytes, file: str, repo_root: Path, overrides: Mapping[str, Any] | None = None
+) -> _Validator:
     doc = load(text, file)
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
@@ -108,7 +150,7 @@ def parse_config(
     if overrides:
         data = deep_merge(data, overrides)
     doc = YamlDocument(doc.file, data, doc.lines)
-    return _Validator(doc, repo_root).config()
+    return _Validator(doc, repo_root)
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,6 +168,7 @@ class _Validator:
     def __init__(self, doc: YamlDocument, repo_root: Path) -> None:
         self.doc = doc
         self.root = repo_root
+        self.read: list[tuple[Path, bytes]] = []  # every form file read, and its bytes
 
     def error(self, path: tuple, problem: str, fix: str = "") -> YamlFileError:
         return self.doc.error(path, problem, fix)
@@ -344,7 +387,10 @@ class _Validator:
                 f"Forms there: {', '.join(present)}." if present else "Add the form file there."
             )
             raise self.error(path, f"there is no form {FORMS_DIR}/{name}.", fix)
-        return name, form_files.load_form(folder / name, f"{FORMS_DIR}/{name}")
+        file = f"{FORMS_DIR}/{name}"
+        text = form_files.read_form(folder / name, file)
+        self.read.append((folder / name, text))
+        return name, form_files.parse_form(text, file)
 
     def field_id(self, value: Any, path: tuple, form: Form) -> str:
         field_id = self.text(value, path)

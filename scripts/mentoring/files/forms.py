@@ -18,11 +18,15 @@ from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 def load_form(path: Path, file: str | None = None) -> Form:
     """Load and validate the issue form at ``path`` (``file`` names it in errors)."""
     name = file or str(path)
+    return parse_form(read_form(path, name), name)
+
+
+def read_form(path: Path, file: str) -> bytes:
+    """The bytes of the issue form at ``path`` (``file`` names it in errors)."""
     try:
-        text = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise YamlFileError(name, None, f"the form cannot be read ({exc.strerror}).") from exc
-    return parse_form(text, name)
+        raise YamlFileError(file, None, f"the form cannot be read ({exc.strerror}).") from exc
 
 
 def parse_form(text: str | bytes, file: str) -> Form:

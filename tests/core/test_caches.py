@@ -1,0 +1,84 @@
+"""The core's remembered results: each gives what working it out afresh gives, whichever
+input changes between two calls (a process plans many runs, with other configs and times)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from mentoring.core import dashboard_view, planner, roles
+from mentoring.core.render import Renderer
+
+
+def test_the_draft_entry_follows_every_input() -> None:
+    entry = planner._draft_entry
+    fresh = planner._entry_yaml.__wrapped__
+    first = entry({"name": "Ada Lovelace"}, "ada", ("mo",), 7)
+    assert first == "- name: Ada Lovelace\n  github: ada\n  mentors:\n  - mo\n  issue: 7"
+    for answers, mentee, mentors, number in [
+        ({"name": "Ada Lovelace"}, "ada", ("mo",), 7),  # the same: remembered
+        ({"name": "Ada King"}, "ada", ("mo",), 7),
+        ({"name": "Ada Lovelace"}, "ada2", ("mo",), 7),
+        ({"name": "Ada Lovelace"}, "ada", ("mo", "kim"), 7),
+        ({"name": "Ada Lovelace"}, "ada", (), 7),
+        ({"name": "Ada Lovelace"}, "ada", ("mo",), 8),
+        ({"name": "  "}, "ada", ("mo",), 7),  # no name: the login stands in
+        ({}, "ada", ("mo",), 7),
+    ]:
+        name = answers.get("name")
+        shown = planner._one_line(name) if name and name.strip() else mentee
+        assert entry(answers, mentee, mentors, number) == fresh(shown, mentee, mentors, number)
+    assert entry({}, "ada", ("mo",), 7).startswith("- name: ada\n")
+
+
+def test_a_table_cell_follows_its_text_and_its_limit() -> None:
+    cell = dashboard_view.text_cell
+    fresh = dashboard_view._text_cell
+    for text, limit in [
+        ("Maintainer of *astropy.io*", 40),
+        ("Maintainer of *astropy.io*", 40),  # the same: remembered
+        ("Maintainer of *astropy.io*", 10),
+        ("Maintainer of astropy.io @here #1", 40),
+        ("x" * 5_000, 40),  # too long to be remembered
+        ("x" * 5_000, 4_000),
+    ]:
+        assert cell(text, limit) == fresh(text, limit)
+    assert cell("Maintainer of *astropy.io*", 10) == "Maintaine…"
+
+
+def test_a_day_is_the_day_in_its_own_zone() -> None:
+    # One instant in two zones: equal, and hashed alike, but on two days.
+    utc = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)
+    east = utc.astimezone(timezone(timedelta(hours=1)))
+    assert dashboard_view._day(utc) == "2026-01-31"
+    assert dashboard_view._day(east) == "2026-02-01"
+    assert dashboard_view._day(utc) == "2026-01-31"
+    assert dashboard_view._day(utc + timedelta(hours=1)) == "2026-02-01"
+    assert dashboard_view._day(None) == "–"
+
+
+def test_a_template_edited_is_compiled_afresh_even_within_its_modification_time(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "note.md.j2"
+    template.write_text("Hello {{ who | mention }}.")
+    assert Renderer(tmp_path).comment("note", None, who="ada").startswith("Hello @ada.")
+    stamp = template.stat()
+    template.write_text("Bye {{ who | mention }}!")
+    os.utime(template, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the same mtime
+    later = Renderer(tmp_path).comment("note", None, who="ada")
+    assert later == "Bye @ada!\n\n<!-- mentoring:note -->"
+    # Another folder with a template of the same name is its own.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.md.j2").write_text("Other.")
+    assert Renderer(other).comment("note", None).startswith("Other.")
+    assert Renderer(tmp_path).comment("note", None, who="ada") == later
+
+
+def test_the_coordinators_in_lower_case_follow_the_config() -> None:
+    assert roles.lowered(("Cora", "dan")) == frozenset({"cora", "dan"})
+    assert roles.lowered(("Cora", "dan")) == roles.lowered.__wrapped__(("Cora", "dan"))
+    assert roles.lowered(("Cora",)) == frozenset({"cora"})
+    assert roles.lowered(()) == frozenset()
