@@ -70,10 +70,16 @@ def _repo_reads(result: Result) -> int:
 
 
 def _registration_lists(result: Result) -> int:
+    """The lists of open registrations the runs read (over GraphQL, or REST's)."""
     return sum(
         1
         for r in result.http_log
-        if r["path"].endswith("/issues") and r["query"].get("labels") == "mentor-registration"
+        if (r["path"].endswith("/issues") and r["query"].get("labels") == "mentor-registration")
+        or (
+            r["path"] == "/graphql"
+            and "query OpenIssues(" in r["request_body"]["query"]
+            and r["request_body"]["variables"]["labels"] == ["mentor-registration"]
+        )
     )
 
 
@@ -214,10 +220,28 @@ def test_registrations_refused_by_the_rate_limit_stop_the_run_and_post_nothing()
     with Sandbox(start=datetime(2026, 1, 5, tzinfo=UTC)) as sb:
         number = _sandbox_with_a_pairing(sb)
         sb.inject(Fault.SECONDARY_RATE_LIMIT, method="GET", path=r"/issues$", count=5)
-        code, printed = _run_issue(sb, number)
+        code, printed = _run(sb, "--issue", str(number), "--read", "rest")
         assert code == 0  # stopping for the rate limit is not a failure
         assert "Stopped early as GitHub's rate limit refused a read" in printed
         assert _paired_writes(sb) == []
         sb.advance(hours=1)
         assert _run_issue(sb, number)[0] == 0
         assert len(_paired_writes(sb)) == 1
+
+
+def test_registrations_graphql_cannot_list_whole_are_listed_over_rest() -> None:
+    with Sandbox(start=datetime(2026, 1, 5, tzinfo=UTC)) as sb:
+        number = _sandbox_with_a_pairing(sb)
+        registration = form_files.load_form(FORMS / "mentor-registration.yml")
+        sb.open_issue(
+            "erin", "Mentor", render_body(registration, REGISTER), ["mentor-registration"]
+        )
+        # Every attempt at the issue's query and at each list's answers with an error (an
+        # issue lost from it): the issue, its registrations and applications come from REST.
+        sb.inject(Fault.GRAPHQL_PARTIAL, method="POST", path="/graphql", count=15)
+        code, _ = _run_issue(sb, number)
+        assert code == 0
+        [body] = _paired_writes(sb)
+        assert REGISTER_TEXT in body  # bob has no open registration (erin has)
+        listed = [r["query"].get("labels") for r in sb.request_log if r["path"].endswith("/issues")]
+        assert listed == ["mentor-registration", "application"]

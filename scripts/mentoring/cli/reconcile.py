@@ -5,6 +5,7 @@ open application issue. --dry-run prints the plan and writes nothing.
 """
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -56,6 +57,7 @@ def _issue_number(value: str) -> int:
     return int(value)
 
 
+@functools.cache  # built once a process: parsing leaves it as it was
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -70,13 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         "--read",
         choices=("graphql", "rest"),
         default="graphql",
-        help="how a run over every open application reads them: GraphQL, 50 issues a"
-        " request (default), or REST, a request per issue",
+        help="how a run reads issues: GraphQL, 50 with their timelines a request"
+        " (default), or REST, a request per timeline",
     )
     parser.add_argument(
         "--root",
         type=Path,
-        default=Path.cwd(),
         help="repository checkout (default: current directory)",
     )
     return parser
@@ -126,7 +127,7 @@ def _main(
     env = os.environ if env is None else env
     logs.configure()
     now = now or datetime.now(UTC)
-    root = args.root
+    root = args.root or Path.cwd()  # the directory at this run, not when the parser was made
     try:
         config = load_config(root)
         graduates_file = load_participants(root / config.participants)

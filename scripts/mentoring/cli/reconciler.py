@@ -167,7 +167,7 @@ def reconcile(
         applications, registrations, stop_after = _read_all(reader, repo, config, outcome, since)
     else:
         applications, registrations = _targeted(repo, config, target, outcome, reader)
-    links = _Lookups(repo, config, site)
+    links = _Lookups(repo, config, site, reader)
     if target.numbers is None:
         listed = [_issue(a) for a in applications]
         links.applications = by_mentee(listed, config)
@@ -431,8 +431,11 @@ class _Lookups:
     registrations and applications already; so most runs read none of them.
     """
 
-    def __init__(self, repo: Repo, config: Config, site: Site | None) -> None:
+    def __init__(
+        self, repo: Repo, config: Config, site: Site | None, reader: Reader | None = None
+    ) -> None:
         self._repo = repo
+        self._reader = reader
         self._config = config
         self.site = site
         self.registered: frozenset[str] | None = None
@@ -465,6 +468,11 @@ class _Lookups:
             or self._wants_applications(actions)
         )
 
+    def _open_issues(self, label: str) -> list[Issue]:
+        """The open issues with ``label``: over GraphQL when it gives them all, else REST."""
+        found = self._reader.listed(label) if self._reader is not None else None
+        return found if found is not None else list(self._repo.open_issues(label))
+
     def read(self, outcome: Outcome, number: int, actions: tuple[Action, ...]) -> bool:
         """Read what ``actions`` need; False (noted) when it could not be read, and the
         issue then waits for the next run rather than get a comment that says less."""
@@ -473,11 +481,11 @@ class _Lookups:
             if self._wants_site(actions):
                 self.site = self._repo.site()
             if self._wants_registered(actions) and registration is not None:
-                listed = self._repo.open_issues(registration.label)
+                listed = self._open_issues(registration.label)
                 self.registered = frozenset(i.author.lower() for i in listed)
             if self._wants_applications(actions):
-                listed = self._repo.open_issues(self._config.application.label)
-                self.applications = by_mentee(list(listed), self._config)
+                listed = self._open_issues(self._config.application.label)
+                self.applications = by_mentee(listed, self._config)
         except GitHubError as exc:
             if exc.rate_limited:
                 _stop(outcome, f"as GitHub's rate limit refused a read (HTTP {exc.status})")

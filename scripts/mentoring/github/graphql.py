@@ -237,9 +237,26 @@ query OneIssue($owner: String!, $name: String!, $number: Int!) {{
     + ITEM_FRAGMENT
 )
 
+# The open issues of a label, without their timelines: who has an open registration, and
+# the open applications by mentee, for the comments that name them (event runs).
+LISTED = 100
+OPEN_LIST = f"""
+query OpenIssues($owner: String!, $name: String!, $labels: [String!], $after: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issues(labels: $labels, first: {LISTED}, after: $after, states: [OPEN],
+           orderBy: {{field: CREATED_AT, direction: ASC}}) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {ISSUE_FIELDS} }}
+    }}
+  }}
+}}
+"""
+
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
     "OneIssue": ONE_ISSUE,
+    "OpenIssues": OPEN_LIST,
     **{first_page_name(*wanted): _first_page_query(*wanted) for wanted in FIRST_PAGES},
     "MoreTimeline": MORE_TIMELINE,
 }
@@ -606,6 +623,29 @@ class Reader:
             return None
         snapshot = self._snapshot(node)
         return None if isinstance(snapshot, str) else snapshot
+
+    def listed(self, label: str) -> list[Issue] | None:
+        """Every open issue with ``label``, without timelines, oldest first; None when
+        GraphQL could not give them all (the caller lists them over REST then: an error,
+        points below the reserve, a refused query)."""
+        found: list[Issue] = []
+        cursor: str | None = None
+        while True:
+            if self.budget_low():
+                return None
+            try:
+                body = self._answered("OpenIssues", {"labels": [label], "after": cursor})
+            except GraphQLError as exc:
+                log.warning("the open issues labelled %r: not listed over GraphQL (%s)", label, exc)
+                return None
+            data = ((body.get("data") or {}).get("repository") or {}).get("issues")
+            if data is None or body.get("errors"):
+                return None
+            found += [to_issue(node) for node in data.get("nodes") or [] if node]
+            info = data.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return found
+            cursor = info.get("endCursor")
 
     def _answered(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One page query, asked again while GitHub answers in part (a timeout on one issue
