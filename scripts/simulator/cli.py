@@ -77,6 +77,23 @@ def story(result: Result) -> str:
     return "\n".join(lines)
 
 
+def report(result: Result, quiet: bool = False) -> str:
+    """What the demo prints (README's quick start quotes it): the story, what coordinators
+    see, and the totals; only the totals when ``quiet``."""
+    parts = []
+    if not quiet:
+        # What coordinators see: the job summary of the last scheduled run.
+        parts += [story(result), "", result.schedule_summary or result.summary]
+        if result.dashboard:
+            parts += ["## The dashboard issue, as the coordinators see it\n", result.dashboard, ""]
+    comments = sum(1 for a in result.actions if a["type"] == "comment")
+    parts.append(
+        f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"
+        f" {result.failed_runs} runs with failures"
+    )
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Simulate; exit 0 when every run succeeded, 1 when some failed, 2 for a bad scenario.
 
@@ -112,20 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             for entry in result.http_log:
                 keep = ("method", "path", "query", "request_body", "status", "response_body")
                 out.write(json.dumps({k: entry.get(k) for k in keep}) + "\n")
-    if not args.quiet:
-        print(story(result))
-        print()
-        # What coordinators see: the job summary of the last scheduled run.
-        print(result.schedule_summary or result.summary)
-        if result.dashboard:
-            print("## The dashboard issue, as the coordinators see it\n")
-            print(result.dashboard)
-            print()
-    comments = sum(1 for a in result.actions if a["type"] == "comment")
-    print(
-        f"{len(result.actions)} bot writes ({comments} comments), {result.requests} HTTP requests,"
-        f" {result.failed_runs} runs with failures"
-    )
+    print(report(result, quiet=args.quiet))
     if result.failed_runs and not args.faults:
         print(
             f"error: {result.failed_runs} workflow run(s) failed; their errors are logged above",

@@ -288,10 +288,13 @@ class Page:
     stopped_early: bool = False
 
 
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
+
 def _time(value: str | None) -> datetime:
-    if not value:
-        return datetime.fromtimestamp(0, UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    # GitHub's DateTime is ISO 8601 in UTC ("2026-01-05T09:00:00Z"), which Python 3.11's
+    # fromisoformat reads as it is.
+    return datetime.fromisoformat(value) if value else _EPOCH
 
 
 def _login(actor: dict[str, Any] | None) -> str:
