@@ -26,7 +26,9 @@ from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
 from mentoring.github.graphql import (
     PAGE,
     QUERIES,
+    GraphQLError,
     Notices,
+    Reader,
     _closed_issues,
     _dashboard_issues,
     _failed_paths,
@@ -716,3 +718,84 @@ def test_the_fast_executor_answers_odd_queries_as_graphql_core_does(
     # Compared as text: the keys must come in the same order too.
     assert json.dumps(fast, indent=1) == json.dumps(reference, indent=1)
     assert fast["data"]["repository"]
+
+
+# --- event runs and the first query's optional parts ------------------------------------
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_event_runs_later_issues_are_read_when_their_turn_comes(
+    read: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A coordinator pauses the second issue while the run writes to the first: the second
+    # is planned as it is then (no review posted to a paused mentorship), on either path.
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        first, second = build(sb, 3, NOW, due=(0, 1)).due
+        apply = Repo.apply
+
+        def apply_then_pause(self: Repo, action: Any, **kw: Any) -> None:
+            apply(self, action, **kw)
+            if action.issue == first and "mentoring: paused" not in sb.state.issues[second].labels:
+                sb.add_labels(second, "cora", ["mentoring: paused"])
+
+        monkeypatch.setattr(Repo, "apply", apply_then_pause)
+        code, _ = _run(sb, "--issue", str(first), "--issue", str(second), "--read", read)
+        assert code == 0
+        assert set(_posted(sb)) == {first}
+
+
+def test_an_event_on_an_issue_that_is_no_application_reads_no_more_of_its_timeline() -> None:
+    with Sandbox(start=datetime(2026, 1, 1, tzinfo=UTC)) as sb:
+        n = sb.open_issue("cora", "Dashboard", "body", labels=["mentoring: dashboard"])
+        for k in range(250):
+            sb.comment(n, "cora", f"note {k}")
+        code, _ = _run(sb, "--issue", str(n))
+        assert code == 0
+        assert [r["path"] for r in sb.request_log] == ["/graphql"]  # no MoreTimeline pages
+
+
+def _first_query_with_errors(
+    errors: list[dict[str, Any]], with_data: bool = True
+) -> tuple[list[str], Reader]:
+    calls: list[str] = []
+
+    def query(text: str, variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        calls.append(text.split("(")[0].split()[-1])
+        empty = {"pageInfo": {"hasNextPage": False, "endCursor": None}, "nodes": []}
+        data = {
+            "rateLimit": {"cost": 4, "remaining": 900, "resetAt": "2026-01-01T00:00:00Z"},
+            "repository": {"issues": empty, "dashboard": empty, "closed": None},
+        }
+        return {}, {"data": data, "errors": errors} if with_data else {"errors": errors}
+
+    reader = Reader(query, "o/r", RATE_RESERVE, sleep=lambda s: None)
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    if with_data:
+        reader.open_issues_of(["application"], "dash", since)
+    else:
+        with pytest.raises(GraphQLError) as refused:
+            reader.open_issues_of(["application"], "dash", since)
+        assert refused.value.rate_limited
+    return calls, reader
+
+
+def test_an_error_only_in_the_closed_or_dashboard_part_is_not_asked_again() -> None:
+    # Those parts fall back to REST: asking the whole first query again would spend its
+    # points (4) and the backoff for nothing.
+    error = {"message": "Something went wrong", "path": ["repository", "closed"]}
+    calls, reader = _first_query_with_errors([error])
+    assert (calls, reader.closed) == (["OpenApplicationsAndDashboardAndClosed"], None)
+    # An error elsewhere is asked again, as before.
+    error = {"message": "timeout", "path": ["repository", "issues", "nodes", 0, "timelineItems"]}
+    calls, _ = _first_query_with_errors([error])
+    assert len(calls) == Reader(lambda t, v: ({}, {}), "o/r", 0, sleep=print).attempts
+
+
+def test_a_query_the_rate_limit_refused_stops_graphql_for_the_rest_of_the_run() -> None:
+    # A refusal carries no rateLimit: without remembering it, every later read would send a
+    # doomed query before REST's.
+    refusal = [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]
+    calls, reader = _first_query_with_errors(refusal, with_data=False)
+    assert reader.budget_low()
+    assert reader.listed("application") is None
+    assert len(calls) == 1

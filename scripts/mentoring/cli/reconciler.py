@@ -1,7 +1,7 @@
 """Fetch, plan, apply: one reconciliation run over the issues an event concerns."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -183,7 +183,11 @@ def reconcile(
     for issue in applications:
         if outcome.stopped_early:
             break
-        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
+        snapshot = (
+            issue
+            if isinstance(issue, IssueSnapshot)
+            else _timeline(reader, repo, issue, outcome, bulk)
+        )
         if snapshot is None:
             continue
 
@@ -215,7 +219,11 @@ def reconcile(
     for issue in registrations:
         if outcome.stopped_early:
             break
-        snapshot = issue if isinstance(issue, IssueSnapshot) else _read(repo, issue, outcome)
+        snapshot = (
+            issue
+            if isinstance(issue, IssueSnapshot)
+            else _timeline(reader, repo, issue, outcome, bulk)
+        )
         if snapshot is None:
             continue
         r = plan_registration(snapshot, config, renderer)
@@ -502,8 +510,8 @@ def _targeted(
     repo: Repo, config: Config, target: Target, outcome: Outcome, reader: Reader | None = None
 ) -> tuple[list[Issue | IssueSnapshot], list[Issue | IssueSnapshot]]:
     """Application issues, and mentor registrations, in the order to bring them up to date.
-    An event run's issues come with their timelines when GraphQL gave them (one query
-    each); the rest are read over REST, the timeline when its turn comes."""
+    An event run's first issue comes with its timeline when GraphQL gave it (one query);
+    the rest are issues alone, whose timelines are read when their turn comes."""
     if target.numbers is None:
         # Least recently updated first: when the budget cannot cover every issue, those the
         # bot has not touched for longest are the likeliest to be overdue.
@@ -519,11 +527,20 @@ def _targeted(
         return list(listed), list(registered)
     applications: list[Issue | IssueSnapshot] = []
     registrations: list[Issue | IssueSnapshot] = []
+
+    def wanted(issue: Issue) -> bool:  # an issue whose timeline the run plans from
+        return _is_application(issue, config) or _is_registration(issue, config)
+
     for number in target.numbers:
-        found = _over_graphql(reader, number) if reader is not None else None
+        # The first issue comes with its timeline in one GraphQL query. The others are read
+        # now without it (their labels say what they are), and with it when their turn
+        # comes: read now, they would be planned as they were before the writes to the
+        # issues ahead of them, however long those took.
+        first = number == target.numbers[0]
+        found = _over_graphql(reader, number, wanted) if reader is not None and first else None
         item: Issue | IssueSnapshot
         if found is not None:
-            issue, item = found.issue, found
+            issue, item = (found.issue if isinstance(found, IssueSnapshot) else found), found
         else:
             try:
                 issue = item = repo.issue(number)
@@ -540,6 +557,13 @@ def _targeted(
                 else:
                     outcome.failures.append(f"#{number}: could not be read ({exc})")
                 continue
+            if reader is not None and first and wanted(issue):
+                # GraphQL could not give it (an error, its points low): its timeline over
+                # REST, as its turn has come, rather than asking GraphQL again in the loop.
+                snapshot = _read(repo, issue, outcome)
+                if snapshot is None:
+                    continue
+                item = snapshot
         if _is_application(issue, config):  # the application label wins over registration
             applications.append(item)
         elif _is_registration(issue, config):
@@ -549,14 +573,17 @@ def _targeted(
     return applications, registrations
 
 
-def _over_graphql(reader: Reader, number: int) -> IssueSnapshot | None:
-    """Issue ``number`` with its timeline in one GraphQL query; None when it is to be read
-    over REST instead: GraphQL has no such issue or could not give it, its points are
-    below the reserve, or its rate limit refused the query (REST has its own)."""
+def _over_graphql(
+    reader: Reader, number: int, wanted: Callable[[Issue], bool] | None = None
+) -> IssueSnapshot | Issue | None:
+    """Issue ``number`` with its timeline in one GraphQL query (the issue alone when
+    ``wanted`` says its timeline is not needed); None when it is to be read over REST
+    instead: GraphQL has no such issue or could not give it, its points are below the
+    reserve, or its rate limit refused the query (REST has its own)."""
     if reader.budget_low():
         return None
     try:
-        return reader.issue(number)
+        return reader.issue(number, wanted)
     except GraphQLError as exc:
         log.warning("#%s: not read over GraphQL (%s); reading it over REST", number, exc)
         return None
@@ -569,7 +596,18 @@ def _fresh(
     reader and it can, else over REST); None when it cannot be read (noted) or the REST
     budget is spent."""
     found = _over_graphql(reader, issue.number) if reader is not None else None
-    return found if found is not None else _read(repo, issue, outcome)
+    if isinstance(found, IssueSnapshot):
+        return found
+    return _read(repo, issue, outcome)
+
+
+def _timeline(
+    reader: Reader | None, repo: Repo, issue: Issue, outcome: Outcome, bulk: bool
+) -> IssueSnapshot | None:
+    """An issue listed without its timeline, read with it when its turn comes: over REST
+    in a run over every application (GraphQL could not give it, or it was listed closed),
+    as :func:`_fresh` in an event run."""
+    return _read(repo, issue, outcome) if bulk else _fresh(reader, repo, issue, outcome)
 
 
 # Timeline entries that change what the issue list said: labels, assignees, state, title.

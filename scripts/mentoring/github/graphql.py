@@ -452,6 +452,12 @@ def _closed_issues(body: dict[str, Any]) -> list[Issue] | None:
     return None if nodes is None else [to_issue(node) for node in nodes]
 
 
+def _only_whole(errors: list[dict[str, Any]]) -> bool:
+    """Whether every error is in a connection the REST path reads instead (``WHOLE``)."""
+    paths = [e.get("path") or [] for e in errors]
+    return all(len(path) > 1 and path[0] == "repository" and path[1] in WHOLE for path in paths)
+
+
 def _not_found(errors: list[dict[str, Any]]) -> bool:
     return bool(errors) and all(e.get("type") == "NOT_FOUND" for e in errors)
 
@@ -489,6 +495,7 @@ class Reader:
         self.reserve = reserve
         self.attempts = attempts
         self.rate: RateLimit | None = None
+        self.exhausted = False
         self.requests = 0
         # What the first query read beside the open issues, when it was asked for it and
         # all of it was there (None: read it over REST): the dashboard-labelled issues,
@@ -498,8 +505,9 @@ class Reader:
         self.closed: list[Issue] | None = None
 
     def budget_low(self) -> bool:
-        """Whether the points left (from the last query) are below the reserve."""
-        return self.rate is not None and self.rate.remaining < self.reserve
+        """Whether the points left (from the last query) are below the reserve, or the rate
+        limit refused a query this run (an answer that says so has no ``rateLimit``)."""
+        return self.exhausted or (self.rate is not None and self.rate.remaining < self.reserve)
 
     def _send(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One query, sent again after a 5xx or an answer with errors and no data.
@@ -524,6 +532,7 @@ class Reader:
                 elif _rate_limited(errors) or is_rate_limited(exc):
                     # By status and headers, as for REST: a 403 is a rate limit only with
                     # Retry-After or X-RateLimit-Remaining: 0.
+                    self.exhausted = True
                     raise GraphQLError(
                         f"GitHub's rate limit refused a query (HTTP {exc.status})",
                         exc.status,
@@ -547,6 +556,8 @@ class Reader:
                 last = type(exc).__name__
                 log.warning("%s query failed (%s); attempt %s", name, last, attempt)
                 continue
+            if _rate_limited(body.get("errors") or []):
+                self.exhausted = True
             rate = (body.get("data") or {}).get("rateLimit")
             if rate:
                 self.rate = RateLimit(
@@ -610,20 +621,30 @@ class Reader:
                 break
         return pages
 
-    def issue(self, number: int) -> IssueSnapshot | None:
-        """Issue ``number`` with its whole timeline, read now; None when GraphQL has no
-        such issue (a pull request, or a deleted or transferred issue: REST says which)
-        or could not give it whole (the caller reads it over REST then). Raises
-        :class:`GraphQLError` when the query is refused or fails every attempt."""
+    def issue(
+        self, number: int, wanted: Callable[[Issue], bool] | None = None
+    ) -> IssueSnapshot | Issue | None:
+        """Issue ``number`` with its whole timeline, read now; the issue alone when
+        ``wanted`` says its timeline is not needed (no further pages are read: an event
+        on an issue that is no application costs one query); None when GraphQL has no
+        such issue (a pull request, or a deleted issue: REST says which) or could not give
+        it whole (the caller reads it over REST then). Raises :class:`GraphQLError` when
+        the query is refused or fails every attempt."""
         body = self._answered("OneIssue", {"number": number})
         errors = body.get("errors") or []
         node = ((body.get("data") or {}).get("repository") or {}).get("issue")
         if node is None or errors:
             if _rate_limited(errors):
                 raise GraphQLError("GitHub's rate limit refused a query", rate_limited=True)
-            if not _not_found(errors):
+            gone = node is None and all(
+                e.get("type") == "NOT_FOUND" and e.get("path") == ["repository", "issue"]
+                for e in errors
+            )
+            if not gone:
                 log.warning("#%s: not read over GraphQL (%s)", number, messages(errors))
             return None
+        if wanted is not None and not wanted(to_issue(node)):
+            return to_issue(node)
         snapshot = self._snapshot(node)
         return None if isinstance(snapshot, str) else snapshot
 
@@ -642,22 +663,30 @@ class Reader:
                 log.warning("the open issues labelled %r: not listed over GraphQL (%s)", label, exc)
                 return None
             data = ((body.get("data") or {}).get("repository") or {}).get("issues")
-            if data is None or body.get("errors"):
+            errors = body.get("errors") or []
+            if data is None or errors:
+                said = messages(errors, "no list in the answer")
+                log.warning(
+                    "the open issues labelled %r: not listed over GraphQL (%s)", label, said
+                )
                 return None
             found += [to_issue(node) for node in data.get("nodes") or [] if node]
             info = data.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 return found
+            if not info.get("endCursor") or info.get("endCursor") == cursor:
+                return None  # more, and no way on to them: REST lists them
             cursor = info.get("endCursor")
 
     def _answered(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         """One page query, asked again while GitHub answers in part (a timeout on one issue
         should not leave it to the next run); what is still missing after that is left.
-        Not after a NOT_FOUND alone: that is GitHub's answer, and would be again."""
+        Not after a NOT_FOUND alone: that is GitHub's answer, and would be again; nor for
+        errors only in connections read whole or over REST (``WHOLE``)."""
         body = self._send(name, variables)
         for _ in range(self.attempts - 1):
             errors = body.get("errors") or []
-            if not errors or self.budget_low() or _not_found(errors):
+            if not errors or self.budget_low() or _not_found(errors) or _only_whole(errors):
                 break
             log.warning("%s query answered with errors; asking again", name)
             body = self._send(name, variables)
