@@ -19,6 +19,7 @@ import base64
 import functools
 import json
 import math
+import operator
 from collections.abc import Hashable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Event, Issue
+from .model import Comment, Event, Issue
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -243,6 +244,18 @@ ITEM_TYPE = {
 }
 
 
+# The events whose item shows nothing but the event's own fields and people: the field
+# each reads beside its time and actor ("" for none).
+PLAIN = {
+    "assigned": "assignee",
+    "unassigned": "assignee",
+    "labeled": "label",
+    "unlabeled": "label",
+    "reopened": "state_reason",
+    "renamed": "",
+}
+
+
 class _Shaped(dict[str, Any]):
     """A resolver's dict with nothing callable in it, kept from query to query while its
     source shapes the same, with the fast executor's answers for it by compiled selection.
@@ -251,11 +264,13 @@ class _Shaped(dict[str, Any]):
     for as long as the dict does; and neither the dict nor an answer is changed once made.
     """
 
-    __slots__ = ("answers",)
+    __slots__ = ("answers", "source")
 
     def __init__(self, shaped: dict[str, Any]) -> None:
         super().__init__(shaped)
         self.answers: dict[_Selection, _Answer] = {}
+        # What it was last shaped from (see Kept.sourced), if it was kept by its source.
+        self.source: tuple[Any, ...] | None = None
 
 
 class _Answer(dict[str, Any]):
@@ -276,13 +291,37 @@ class Kept:
     def __init__(self) -> None:
         self._shaped: dict[Hashable, _Shaped] = {}
 
-    def same(self, key: Hashable, fresh: dict[str, Any]) -> dict[str, Any]:
+    def same(self, key: Hashable, fresh: dict[str, Any]) -> _Shaped:
         """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
         strings, numbers, booleans and None of one type per field, it is the same answer),
         else ``fresh``, kept from now on."""
         kept = self._shaped.get(key)
         if kept is None or kept != fresh:
             kept = self._shaped[key] = _Shaped(fresh)
+        return kept
+
+    def sourced(self, key: Hashable, source: tuple[Any, ...]) -> _Shaped | None:
+        """The dict kept under ``key`` if it was shaped from these very objects, else None.
+
+        ``source`` is every value the dict is shaped from, immutable ones (strings, numbers,
+        datetimes, tuples) and kept dicts, so the same objects shape the same dict. They are
+        compared by identity, not equality: cheaper, and exact (a datetime equals its twin of
+        another zone, which is written otherwise); an equal value that is another object
+        only costs shaping the dict anew. The kept dict holds its source, so no object of it
+        is freed and its id taken by another.
+        """
+        kept = self._shaped.get(key)
+        if kept is None:
+            return None
+        was = kept.source
+        if was is None or len(was) != len(source) or not all(map(operator.is_, was, source)):
+            return None
+        return kept
+
+    def keep(self, key: Hashable, source: tuple[Any, ...], fresh: dict[str, Any]) -> _Shaped:
+        """:meth:`same`, remembering that the dict is shaped from ``source``."""
+        kept = self.same(key, fresh)
+        kept.source = source
         return kept
 
 
@@ -300,7 +339,9 @@ class Resolver:
             return None
         found = self._actors.get(login)
         if found is None:
-            found = self._actors[login] = self._actor(login)
+            # The earlier query's dict while the user is the same: the one object, so that
+            # the dicts shaped from it can be kept by their source (Kept.sourced).
+            found = self._actors[login] = self.kept.same(("actor", login), self._actor(login))
         return found
 
     def _actor(self, login: str) -> dict[str, Any]:
@@ -325,18 +366,9 @@ class Resolver:
             "updatedAt": iso(i.updated_at),
             "closedAt": iso(i.closed_at) if i.closed_at else None,
             "author": self.actor(i.user),
-            "labels": lambda info, first=None, after=None, **_: self.kept.same(
-                ("labels", i.number, first, after),
-                _page([{"name": n} for n in i.labels], list(range(len(i.labels))), first, after),
-            ),
-            "assignees": lambda info, first=None, after=None, **_: self.kept.same(
-                ("assignees", i.number, first, after),
-                _page(
-                    [self.actor(a) for a in i.assignees],
-                    list(range(len(i.assignees))),
-                    first,
-                    after,
-                ),
+            "labels": lambda info, first=None, after=None, **_: self.labels(i, first, after),
+            "assignees": lambda info, first=None, after=None, **_: (
+                self.assignees(i, first, after)
             ),
             "timelineItems": lambda info, first=None, after=None, itemTypes=None, **_: (
                 self.timeline(i, first, after, itemTypes)
@@ -353,8 +385,35 @@ class Resolver:
         an earlier query where they shape the same, as for the timeline."""
         found = self.s.comments_on(i.number)
         page = _page(found, [c.id for c in found], first, after, last, before)
-        page["nodes"] = [self.kept.same(("comment", c.id), self.comment(c)) for c in page["nodes"]]
+        page["nodes"] = [self._comment(("comment", c.id), c) for c in page["nodes"]]
         return self.kept.same(("comments", i.number, first, after, last, before), page)
+
+    def labels(self, i: Issue, first: int | None, after: str | None) -> dict[str, Any]:
+        """The issue's labels, the page kept while they are the very same names."""
+        names = tuple(i.labels)  # a copy: the list changes in place
+        key = ("labels", i.number, first, after)
+        found = self.kept.sourced(key, names)
+        if found is not None:
+            return found
+        page = _page([{"name": n} for n in names], list(range(len(names))), first, after)
+        return self.kept.keep(key, names, page)
+
+    def assignees(self, i: Issue, first: int | None, after: str | None) -> dict[str, Any]:
+        """The issue's assignees, the page kept while they are the very same actors."""
+        actors = tuple([self.actor(a) for a in i.assignees])
+        key = ("assignees", i.number, first, after)
+        found = self.kept.sourced(key, actors)
+        if found is not None:
+            return found
+        page = _page(list(actors), list(range(len(actors))), first, after)
+        return self.kept.keep(key, actors, page)
+
+    def _comment(self, key: Hashable, c: Comment) -> dict[str, Any]:
+        """A comment's dict (kept under ``key``), shaped again only when what it shows
+        changed: its id, body, times or author."""
+        source = (c.id, c.body, c.created_at, c.updated_at, self.actor(c.user))
+        found = self.kept.sourced(key, source)
+        return found if found is not None else self.kept.keep(key, source, self.comment(c))
 
     def comment(self, c: Any) -> dict[str, Any]:
         return {
@@ -382,8 +441,29 @@ class Resolver:
 
     def item(self, e: Event) -> dict[str, Any]:
         """A timeline item, of an event ``ITEM_TYPE`` names (the dict of an earlier query
-        if it shapes the same)."""
-        return self.kept.same(("item", e.id), self._item(e))
+        if it shapes the same).
+
+        A comment or a plain event (``PLAIN``) shows only its own fields and its people, so
+        it is shaped again only when one of those changed (Kept.sourced); the others show
+        other issues (a closer, a cross-reference's source) or the time, so they are shaped
+        anew each time and compared with the dict kept.
+        """
+        key = ("item", e.id)
+        kind = e.event
+        if kind == "commented":
+            assert e.comment is not None  # a comment's event names it
+            return self._comment(key, self.s.comments[e.comment])
+        plain = PLAIN.get(kind)
+        if plain is None:
+            return self.kept.same(key, self._item(e))
+        # Exactly the fields _item reads for this kind, in its order (an actor read can
+        # create a user: the same reads, the same users).
+        source: tuple[Any, ...] = (kind, e.created_at, self.actor(e.actor))
+        if plain:
+            extra = getattr(e, plain)
+            source += (self.actor(extra) if plain == "assignee" else extra,)
+        found = self.kept.sourced(key, source)
+        return found if found is not None else self.kept.keep(key, source, self._item(e))
 
     def _item(self, e: Any) -> dict[str, Any]:
         name = ITEM_TYPE[e.event]
