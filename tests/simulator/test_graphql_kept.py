@@ -214,6 +214,45 @@ def test_a_change_made_to_the_state_directly_shows_at_the_next_query(
     assert _answer(sandbox, FULL) != before  # and it is the answer nothing kept gives
 
 
+def _measured_anew(query: str, variables: dict[str, Any]) -> int | dict[str, Any]:
+    """The query's cost measured from its text, or the error that refuses it."""
+    try:
+        return graphql.cost(graphql.measure(graphql.parse(query), variables)[1])
+    except graphql.LimitError as exc:
+        return exc.error
+
+
+def test_a_querys_size_is_measured_for_the_page_sizes_it_is_sent_with(sandbox: Sandbox) -> None:
+    query = """query Q($n: Int!, $m: Int, $after: String) {
+      rateLimit { cost }
+      repository(owner: "astropy", name: "mentoring") {
+        issues(first: $n, after: $after) {
+          nodes { labels(first: $m) { nodes { name } } assignees(first: 5) { nodes { login } } }
+        }
+      }
+    }"""
+    sandbox.open_issue("alice", "Apply", "body")
+    costs = set()
+    for variables in [
+        {"n": 1, "m": 10},
+        {"n": 2, "m": 10},
+        {"n": 1, "m": 10, "after": None},
+        {"n": 100, "m": 100},
+        {"n": 1, "m": 101},
+        {"n": 1},
+        {"n": 1, "m": 10.0},
+        {"n": 1, "m": 10},
+    ]:
+        _, out, _ = graphql.answer(sandbox, {"query": query, "variables": variables}, BOT)
+        expected = _measured_anew(query, variables)
+        if isinstance(expected, dict):
+            assert out == {"errors": [expected]}
+        else:
+            assert out["data"]["rateLimit"]["cost"] == expected
+            costs.add(expected)
+    assert costs == {1, 2}
+
+
 _ODD_VALUES = [
     {
         "a": [],

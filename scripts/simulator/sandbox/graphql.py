@@ -26,18 +26,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
+    ArgumentNode,
     ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     build_schema,
     execute,
     is_abstract_type,
     parse,
     validate,
     value_from_ast_untyped,
+    visit,
 )
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
@@ -592,7 +596,7 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
     if problems or plan is None:
         return 200, {"errors": problems}, None
     try:
-        nodes, requests = measure(document, variables)
+        nodes, requests = plan.measure(variables)
     except LimitError as exc:
         return 200, {"errors": [exc.error]}, None
     points = cost(requests)
@@ -727,6 +731,17 @@ class _Plan:
         }
         self._selections: dict[tuple[int, ...], _Selection] = {}
         self.root = self.selection((operation.selection_set,))
+        self._limits = _limit_variables(document)
+        self._measured: dict[str, tuple[int, int]] = {}
+
+    def measure(self, variables: dict[str, Any]) -> tuple[int, int]:
+        """:func:`measure` of the document, worked out once for the values of the variables
+        that set a connection's ``first`` or ``last`` (the only ones it reads)."""
+        key = repr([variables.get(name, _UNSET) for name in self._limits])
+        found = self._measured.get(key)
+        if found is None:
+            found = self._measured[key] = measure(self.document, variables)
+        return found
 
     def selection(self, sets: tuple[Any, ...]) -> _Selection:
         # Keyed by the nodes' identity: the plan holds its document (``_prepare`` keeps
@@ -736,6 +751,30 @@ class _Plan:
         if found is None:
             found = self._selections[key] = _Selection(self, sets)
         return found
+
+
+_UNSET = object()  # in a key of _Plan.measure, a variable not given (its repr no value's)
+
+
+def _limit_variables(document: Any) -> list[str]:
+    """The names of the variables that appear in any ``first`` or ``last`` argument."""
+    names: list[str] = []
+
+    class Find(Visitor):
+        inside = 0
+
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            self.inside += node.name.value in ("first", "last")
+
+        def leave_argument(self, node: ArgumentNode, *_: Any) -> None:
+            self.inside -= node.name.value in ("first", "last")
+
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            if self.inside and node.name.value not in names:
+                names.append(node.name.value)
+
+    visit(document, Find())
+    return names
 
 
 class _Run:
