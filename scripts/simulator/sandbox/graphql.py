@@ -878,30 +878,70 @@ _LITERALS = {None: "null", True: "true", False: "false"}
 
 def dumps(value: Any) -> str:
     """``json.dumps(value)``, the very same text, with that of each kept answer (most of a
-    GraphQL answer's bytes: timelines, comment bodies included) made only once."""
+    GraphQL answer's bytes: timelines, comment bodies included) made only once.
+
+    The text is written as pieces joined once at the end: joining at every level would copy
+    the big texts of the kept answers (a page of timelines) once per enclosing object.
+    """
     kind = type(value)
+    if kind is _Answer:
+        return _text(value)
     if kind is str:
         return _ENCODE_STR(value)
-    if kind is _Answer:
-        text = value.text
-        if text is None:
-            text = value.text = _dumps_object(value)
-        return text
-    if kind is dict:
-        return _dumps_object(value)
-    if kind is list:
-        return "[" + ", ".join([dumps(v) for v in value]) + "]"
-    if kind is int:
-        return int.__repr__(value)
-    if value is None or kind is bool:
-        return _LITERALS[value]
-    return json.dumps(value)  # floats, and anything else json.dumps knows
+    pieces: list[str] = []
+    _write(value, pieces)
+    return "".join(pieces)
 
 
-def _dumps_object(value: dict[Any, Any]) -> str:
+def _text(answer: _Answer) -> str:
+    text = answer.text
+    if text is None:
+        pieces: list[str] = []
+        _write_object(answer, pieces)
+        text = answer.text = "".join(pieces)
+    return text
+
+
+def _write(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_ENCODE_STR(value))
+    elif kind is _Answer:
+        out.append(_text(value))
+    elif kind is dict:
+        _write_object(value, out)
+    elif kind is list:
+        out.append("[")
+        for n, item in enumerate(value):
+            if n:
+                out.append(", ")
+            _write(item, out)
+        out.append("]")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is None or kind is bool:
+        out.append(_LITERALS[value])
+    else:
+        out.append(json.dumps(value))  # floats, and anything else json.dumps knows
+
+
+def _write_object(value: dict[Any, Any], out: list[str]) -> None:
     if not all(type(k) is str for k in value):
-        return json.dumps(value)  # keys json.dumps would convert: its own text
-    return "{" + ", ".join([_ENCODE_STR(k) + ": " + dumps(v) for k, v in value.items()]) + "}"
+        out.append(json.dumps(value))  # keys json.dumps would convert: its own text
+        return
+    before = "{"
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:  # the most common value, written with its key as one piece
+            out.append(before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item))
+        else:
+            out.append(before + _ENCODE_STR(key) + ": ")
+            if kind is _Answer:
+                out.append(_text(item))
+            else:
+                _write(item, out)
+        before = ", "
+    out.append("{}" if before == "{" else "}")
 
 
 def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:
