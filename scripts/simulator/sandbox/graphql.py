@@ -248,6 +248,14 @@ ITEM_TYPE = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _shown(item_types: tuple[str, ...]) -> frozenset[str]:
+    """The REST events of the timeline items of these types (``ISSUE_COMMENT``...), of
+    every type ``ITEM_TYPE`` names if none."""
+    wanted = {t.replace("_", "").lower() for t in item_types}
+    return frozenset(e for e, t in ITEM_TYPE.items() if not wanted or t.lower() in wanted)
+
+
 # The events whose item shows nothing but the event's own fields and people: the field
 # each reads beside its time and actor ("" for none).
 PLAIN = {
@@ -435,10 +443,8 @@ class Resolver:
         # The cursor of an item is its place among all the issue's events; only the page
         # asked for is shaped. Pages, like items, are the earlier query's when the same, so
         # a timeline unchanged since then is answered by the answer kept on its page.
-        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in ITEM_TYPE]
-        if item_types:
-            wanted = {t.replace("_", "").lower() for t in item_types}
-            keyed = [(n, e) for n, e in keyed if ITEM_TYPE[e.event].lower() in wanted]
+        shown = _shown(tuple(item_types or ()))
+        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in shown]
         page = _page([e for _, e in keyed], [n for n, _ in keyed], first, after)
         page["nodes"] = [self.item(e) for e in page["nodes"]]
         return self.kept.same(("timeline", i.number, first, after, tuple(item_types or ())), page)
