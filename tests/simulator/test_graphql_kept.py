@@ -214,6 +214,30 @@ def test_a_change_made_to_the_state_directly_shows_at_the_next_query(
     assert _answer(sandbox, FULL) != before  # and it is the answer nothing kept gives
 
 
+def test_issues_are_paged_through_in_order_by_cursor(sandbox: Sandbox) -> None:
+    query = """query Q($after: String) {
+      repository(owner: "astropy", name: "mentoring") {
+        issues(first: 1, after: $after, orderBy: {field: UPDATED_AT, direction: ASC}) {
+          pageInfo { endCursor hasNextPage } nodes { number }
+        }
+      }
+    }"""
+    numbers = [sandbox.open_issue("alice", f"Apply {n}", "body") for n in range(4)]
+    sandbox.advance(hours=1)
+    sandbox.comment(numbers[1], "bob", "later")  # updated last; the others tie on time
+    seen: list[int] = []
+    after = None
+    while True:
+        variables = {"after": after}
+        _, out, _ = graphql.answer(sandbox, {"query": query, "variables": variables}, BOT)
+        page = out["data"]["repository"]["issues"]
+        seen += [node["number"] for node in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [numbers[0], numbers[2], numbers[3], numbers[1]]
+
+
 def _measured_anew(query: str, variables: dict[str, Any]) -> int | dict[str, Any]:
     """The query's cost measured from its text, or the error that refuses it."""
     try:

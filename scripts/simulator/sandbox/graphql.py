@@ -200,6 +200,13 @@ def _uncursor(cursor: str | None) -> Any:
     return json.loads(text.removeprefix("cursor:v2:"))
 
 
+def _mark(cursor: str) -> Any:
+    """A cursor's key, to compare with the keys of a page: a list (an issue's sort key)
+    as the tuple it compares as, which the keys are."""
+    mark = _uncursor(cursor)
+    return tuple(mark) if isinstance(mark, list) else mark
+
+
 def _page(
     items: list[Any],
     keys: list[Any],
@@ -212,10 +219,10 @@ def _page(
     ones before ``before`` (GitHub's backward pagination)."""
     start, end = 0, len(items)
     if after:
-        mark = _uncursor(after)
+        mark = _mark(after)
         start = next((i for i, k in enumerate(keys) if k > mark), len(keys))
     if before:
-        mark = _uncursor(before)
+        mark = _mark(before)
         end = next((i for i, k in enumerate(keys) if k >= mark), len(keys))
     if last is not None and first is None:
         start = max(start, end - last)
@@ -543,8 +550,9 @@ class Resolver:
             "UPDATED_AT": lambda i: (iso(i.updated_at), i.number),
             "COMMENTS": lambda i: (self.s.comment_count(i.number), i.number),
         }.get(field, lambda i: (iso(i.created_at), i.number))
-        items.sort(key=key, reverse=(order or {}).get("direction") == "DESC")
-        return [(list(key(i)), i) for i in items]
+        keyed = [(key(i), i) for i in items]  # each issue's key made once
+        keyed.sort(key=operator.itemgetter(0), reverse=(order or {}).get("direction") == "DESC")
+        return keyed
 
     def repository(self, owner: str, name: str) -> dict[str, Any] | None:
         if (owner.lower(), name.lower()) != (self.sb.owner.lower(), self.sb.repo.lower()):
