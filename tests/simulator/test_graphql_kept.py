@@ -309,8 +309,8 @@ def test_the_text_sent_for_every_answer_of_a_scenario_is_json_dumps_own() -> Non
     assert [graphql.dumps(a) for a in answers] == [json.dumps(a) for a in answers]
 
 
-@pytest.mark.parametrize("key", [0, 7, ["2026-01-01T00:00:00Z", 3], [4, 5]])
+@pytest.mark.parametrize("key", [0, 7, ("2026-01-01T00:00:00Z", 3), (4, 5)])
 def test_a_cursor_kept_is_the_one_written_anew(key: Any) -> None:
     text = base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
     assert graphql._cursor(key) == graphql._cursor(key) == text
-    assert graphql._uncursor(text) == key
+    assert graphql._mark(text) == key  # an issue's key read back as the tuple it was

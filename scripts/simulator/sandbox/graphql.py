@@ -167,14 +167,8 @@ def cost(requests: int) -> int:
 # --- resolvers -------------------------------------------------------------------------
 
 
-def _cursor(key: int | list[Any]) -> str:
-    # A list (an issue's sort key) is written as the tuple it equals: json.dumps writes both
-    # alike, and the tuple can key the cache.
-    return _cursor_of(tuple(key) if isinstance(key, list) else key)
-
-
 @functools.lru_cache(maxsize=1 << 12)
-def _cursor_of(key: int | tuple[Any, ...]) -> str:
+def _cursor(key: int | tuple[Any, ...]) -> str:
     # Every page of every query ends in a cursor, mostly the same few numbers. (Keys are
     # ints, and tuples of strings and ints: no bool for the cache to take for an int.)
     return base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
