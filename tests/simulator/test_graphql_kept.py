@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import github
@@ -13,6 +15,7 @@ import pytest
 
 from benchmarks.mentorships import ROOT
 from mentoring.cli import reconcile
+from mentoring.github.graphql import ITEM_FRAGMENT
 from simulator.sandbox import Sandbox, graphql
 from simulator.sandbox.graphql import Kept
 from simulator.simulation import Simulation, load_scenario
@@ -48,21 +51,43 @@ QUERY = """query Q($owner: String!, $name: String!) {
 }"""
 
 
-def _post(sb: Sandbox) -> dict[str, Any]:
+# Every field of every item the sandbox keeps by what it is shaped from (the project's own
+# fragment), and the issues' own connections.
+FULL = (
+    """query Q($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 50, states: [OPEN, CLOSED]) {
+      nodes {
+        number author { __typename login }
+        labels(first: 10) { nodes { name } }
+        assignees(first: 10) { nodes { __typename login } }
+        comments(first: 10) {
+          nodes { databaseId body createdAt updatedAt author { __typename login } }
+        }
+        timelineItems(first: 100) { nodes { ...Item } }
+      }
+    }
+  }
+}"""
+    + ITEM_FRAGMENT
+)
+
+
+def _post(sb: Sandbox, query: str = QUERY) -> dict[str, Any]:
     gh = github.Github(base_url=sb.url, auth=github.Auth.Token(sb.token_for(BOT)))
     variables = {"owner": "astropy", "name": "mentoring"}
     _, body = gh.requester.requestJsonAndCheck(
-        "POST", gh.requester.graphql_url, input={"query": QUERY, "variables": variables}
+        "POST", gh.requester.graphql_url, input={"query": query, "variables": variables}
     )
     return body
 
 
-def _answer(sb: Sandbox) -> dict[str, Any]:
+def _answer(sb: Sandbox, query: str = QUERY) -> dict[str, Any]:
     """The query's answer, after checking it is the one nothing kept gives."""
-    warm = _post(sb)
+    warm = _post(sb, query)
     kept = sb.graphql_kept
     sb.graphql_kept = Kept()
-    cold = _post(sb)
+    cold = _post(sb, query)
     sb.graphql_kept = kept  # the older dicts stay in use: later reads must see past them
     assert warm == cold
     assert warm["data"]
@@ -118,6 +143,140 @@ def test_edits_deletions_renames_and_merges_show_at_the_next_query(
     assert merged[-1]["closer"] == mention["source"]
 
 
+def _event(sb: Sandbox, number: int, kind: str) -> Any:
+    """The issue's first event of this kind."""
+    return next(e for e in sb.state.events[number] if e.event == kind)
+
+
+def _twin(at: datetime) -> datetime:
+    """The same time in another zone: equal to ``at``, and written otherwise."""
+    return at.astimezone(timezone(timedelta(hours=1)))
+
+
+# Changes made to the state's objects directly, none through the methods that make
+# events or touch an issue's time: each to a value an item or a connection shows.
+_CHANGES: dict[str, Callable[[Sandbox, int, int], None]] = {
+    "comment body": lambda sb, n, c: setattr(sb.state.comments[c], "body", "other"),
+    "comment id": lambda sb, n, c: setattr(sb.state.comments[c], "id", 999_999),
+    "comment author": lambda sb, n, c: setattr(sb.state.comments[c], "user", "dave"),
+    "comment created": lambda sb, n, c: setattr(
+        sb.state.comments[c], "created_at", datetime(2025, 1, 1, tzinfo=UTC)
+    ),
+    "comment updated, another zone": lambda sb, n, c: setattr(
+        sb.state.comments[c], "updated_at", _twin(sb.state.comments[c].updated_at)
+    ),
+    "author becomes a bot": lambda sb, n, c: setattr(sb.state.user("bob"), "type", "Bot"),
+    "actor becomes an organization": lambda sb, n, c: setattr(
+        sb.state.user("cora"), "type", "Organization"
+    ),
+    "assigned: assignee": lambda sb, n, c: setattr(_event(sb, n, "assigned"), "assignee", "dave"),
+    "unassigned: actor": lambda sb, n, c: setattr(_event(sb, n, "unassigned"), "actor", "dave"),
+    "labeled: label": lambda sb, n, c: setattr(_event(sb, n, "labeled"), "label", ("x", "ededed")),
+    "labeled: another zone": lambda sb, n, c: setattr(
+        _event(sb, n, "labeled"), "created_at", _twin(_event(sb, n, "labeled").created_at)
+    ),
+    "unlabeled: becomes labeled": lambda sb, n, c: setattr(
+        _event(sb, n, "unlabeled"), "event", "labeled"
+    ),
+    "reopened: reason": lambda sb, n, c: setattr(
+        _event(sb, n, "reopened"), "state_reason", "reopened"
+    ),
+    "renamed: time": lambda sb, n, c: setattr(
+        _event(sb, n, "renamed"), "created_at", datetime(2025, 1, 1, tzinfo=UTC)
+    ),
+    "labels, in place": lambda sb, n, c: sb.state.issues[n].labels.append("extra"),
+    "assignees, in place": lambda sb, n, c: sb.state.issues[n].assignees.insert(0, "dave"),
+}
+
+
+@pytest.mark.parametrize("change", _CHANGES)
+@pytest.mark.parametrize("engine", ["projection", "graphql-core"])
+def test_a_change_made_to_the_state_directly_shows_at_the_next_query(
+    sandbox: Sandbox, engine: str, change: str
+) -> None:
+    sandbox.graphql_engine = engine
+    n = sandbox.open_issue("alice", "Apply", "body")
+    comment = sandbox.comment(n, "bob", "first")
+    sandbox.assign(n, "cora", ["alice"])
+    sandbox.unassign(n, "cora", ["alice"])
+    sandbox.add_labels(n, "cora", ["mentoring: paused"])
+    sandbox.remove_labels(n, "cora", ["mentoring: paused"])
+    sandbox.add_labels(n, "cora", ["application"])
+    sandbox.assign(n, "cora", ["alice"])
+    sandbox.close(n, "cora")
+    sandbox.reopen(n, "cora")
+    sandbox.rename(n, "cora", "Applying")
+    sandbox.comment(n, "cora", "second")
+    sandbox.state.user("dave")
+    before = _answer(sandbox, FULL)
+    assert _answer(sandbox, FULL) == before
+    _CHANGES[change](sandbox, n, comment)
+    assert _answer(sandbox, FULL) != before  # and it is the answer nothing kept gives
+
+
+def test_issues_are_paged_through_in_order_by_cursor(sandbox: Sandbox) -> None:
+    query = """query Q($after: String) {
+      repository(owner: "astropy", name: "mentoring") {
+        issues(first: 1, after: $after, orderBy: {field: UPDATED_AT, direction: ASC}) {
+          pageInfo { endCursor hasNextPage } nodes { number }
+        }
+      }
+    }"""
+    numbers = [sandbox.open_issue("alice", f"Apply {n}", "body") for n in range(4)]
+    sandbox.advance(hours=1)
+    sandbox.comment(numbers[1], "bob", "later")  # updated last; the others tie on time
+    seen: list[int] = []
+    after = None
+    while True:
+        variables = {"after": after}
+        _, out, _ = graphql.answer(sandbox, {"query": query, "variables": variables}, BOT)
+        page = out["data"]["repository"]["issues"]
+        seen += [node["number"] for node in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [numbers[0], numbers[2], numbers[3], numbers[1]]
+
+
+def _measured_anew(query: str, variables: dict[str, Any]) -> int | dict[str, Any]:
+    """The query's cost measured from its text, or the error that refuses it."""
+    try:
+        return graphql.cost(graphql.measure(graphql.parse(query), variables)[1])
+    except graphql.LimitError as exc:
+        return exc.error
+
+
+def test_a_querys_size_is_measured_for_the_page_sizes_it_is_sent_with(sandbox: Sandbox) -> None:
+    query = """query Q($n: Int!, $m: Int, $after: String) {
+      rateLimit { cost }
+      repository(owner: "astropy", name: "mentoring") {
+        issues(first: $n, after: $after) {
+          nodes { labels(first: $m) { nodes { name } } assignees(first: 5) { nodes { login } } }
+        }
+      }
+    }"""
+    sandbox.open_issue("alice", "Apply", "body")
+    costs = set()
+    for variables in [
+        {"n": 1, "m": 10},
+        {"n": 2, "m": 10},
+        {"n": 1, "m": 10, "after": None},
+        {"n": 100, "m": 100},
+        {"n": 1, "m": 101},
+        {"n": 1},
+        {"n": 1, "m": 10.0},
+        {"n": 1, "m": 10},
+    ]:
+        _, out, _ = graphql.answer(sandbox, {"query": query, "variables": variables}, BOT)
+        expected = _measured_anew(query, variables)
+        if isinstance(expected, dict):
+            assert out == {"errors": [expected]}
+        else:
+            assert out["data"]["rateLimit"]["cost"] == expected
+            costs.add(expected)
+    assert costs == {1, 2}
+
+
 _ODD_VALUES = [
     {
         "a": [],
@@ -150,8 +309,8 @@ def test_the_text_sent_for_every_answer_of_a_scenario_is_json_dumps_own() -> Non
     assert [graphql.dumps(a) for a in answers] == [json.dumps(a) for a in answers]
 
 
-@pytest.mark.parametrize("key", [0, 7, ["2026-01-01T00:00:00Z", 3], [4, 5]])
+@pytest.mark.parametrize("key", [0, 7, ("2026-01-01T00:00:00Z", 3), (4, 5)])
 def test_a_cursor_kept_is_the_one_written_anew(key: Any) -> None:
     text = base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
     assert graphql._cursor(key) == graphql._cursor(key) == text
-    assert graphql._uncursor(text) == key
+    assert graphql._mark(text) == key  # an issue's key read back as the tuple it was

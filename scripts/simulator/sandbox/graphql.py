@@ -19,29 +19,34 @@ import base64
 import functools
 import json
 import math
+import operator
 from collections.abc import Hashable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
+    ArgumentNode,
     ExecutionResult,
     FieldNode,
     FragmentSpreadNode,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     build_schema,
     execute,
     is_abstract_type,
     parse,
     validate,
     value_from_ast_untyped,
+    visit,
 )
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Event, Issue
+from .model import Comment, Event, Issue
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -162,14 +167,8 @@ def cost(requests: int) -> int:
 # --- resolvers -------------------------------------------------------------------------
 
 
-def _cursor(key: int | list[Any]) -> str:
-    # A list (an issue's sort key) is written as the tuple it equals: json.dumps writes both
-    # alike, and the tuple can key the cache.
-    return _cursor_of(tuple(key) if isinstance(key, list) else key)
-
-
 @functools.lru_cache(maxsize=1 << 12)
-def _cursor_of(key: int | tuple[Any, ...]) -> str:
+def _cursor(key: int | tuple[Any, ...]) -> str:
     # Every page of every query ends in a cursor, mostly the same few numbers. (Keys are
     # ints, and tuples of strings and ints: no bool for the cache to take for an int.)
     return base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
@@ -195,6 +194,13 @@ def _uncursor(cursor: str | None) -> Any:
     return json.loads(text.removeprefix("cursor:v2:"))
 
 
+def _mark(cursor: str) -> Any:
+    """A cursor's key, to compare with the keys of a page: a list (an issue's sort key)
+    as the tuple it compares as, which the keys are."""
+    mark = _uncursor(cursor)
+    return tuple(mark) if isinstance(mark, list) else mark
+
+
 def _page(
     items: list[Any],
     keys: list[Any],
@@ -207,10 +213,10 @@ def _page(
     ones before ``before`` (GitHub's backward pagination)."""
     start, end = 0, len(items)
     if after:
-        mark = _uncursor(after)
+        mark = _mark(after)
         start = next((i for i, k in enumerate(keys) if k > mark), len(keys))
     if before:
-        mark = _uncursor(before)
+        mark = _mark(before)
         end = next((i for i, k in enumerate(keys) if k >= mark), len(keys))
     if last is not None and first is None:
         start = max(start, end - last)
@@ -243,6 +249,26 @@ ITEM_TYPE = {
 }
 
 
+@functools.lru_cache(maxsize=64)
+def _shown(item_types: tuple[str, ...]) -> frozenset[str]:
+    """The REST events of the timeline items of these types (``ISSUE_COMMENT``...), of
+    every type ``ITEM_TYPE`` names if none."""
+    wanted = {t.replace("_", "").lower() for t in item_types}
+    return frozenset(e for e, t in ITEM_TYPE.items() if not wanted or t.lower() in wanted)
+
+
+# The events whose item shows nothing but the event's own fields and people: the field
+# each reads beside its time and actor ("" for none).
+PLAIN = {
+    "assigned": "assignee",
+    "unassigned": "assignee",
+    "labeled": "label",
+    "unlabeled": "label",
+    "reopened": "state_reason",
+    "renamed": "",
+}
+
+
 class _Shaped(dict[str, Any]):
     """A resolver's dict with nothing callable in it, kept from query to query while its
     source shapes the same, with the fast executor's answers for it by compiled selection.
@@ -251,11 +277,13 @@ class _Shaped(dict[str, Any]):
     for as long as the dict does; and neither the dict nor an answer is changed once made.
     """
 
-    __slots__ = ("answers",)
+    __slots__ = ("answers", "source")
 
     def __init__(self, shaped: dict[str, Any]) -> None:
         super().__init__(shaped)
         self.answers: dict[_Selection, _Answer] = {}
+        # What it was last shaped from (see Kept.sourced), if it was kept by its source.
+        self.source: tuple[Any, ...] | None = None
 
 
 class _Answer(dict[str, Any]):
@@ -276,13 +304,37 @@ class Kept:
     def __init__(self) -> None:
         self._shaped: dict[Hashable, _Shaped] = {}
 
-    def same(self, key: Hashable, fresh: dict[str, Any]) -> dict[str, Any]:
+    def same(self, key: Hashable, fresh: dict[str, Any]) -> _Shaped:
         """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
         strings, numbers, booleans and None of one type per field, it is the same answer),
         else ``fresh``, kept from now on."""
         kept = self._shaped.get(key)
         if kept is None or kept != fresh:
             kept = self._shaped[key] = _Shaped(fresh)
+        return kept
+
+    def sourced(self, key: Hashable, source: tuple[Any, ...]) -> _Shaped | None:
+        """The dict kept under ``key`` if it was shaped from these very objects, else None.
+
+        ``source`` is every value the dict is shaped from, immutable ones (strings, numbers,
+        datetimes, tuples) and kept dicts, so the same objects shape the same dict. They are
+        compared by identity, not equality: cheaper, and exact (a datetime equals its twin of
+        another zone, which is written otherwise); an equal value that is another object
+        only costs shaping the dict anew. The kept dict holds its source, so no object of it
+        is freed and its id taken by another.
+        """
+        kept = self._shaped.get(key)
+        if kept is None:
+            return None
+        was = kept.source
+        if was is None or len(was) != len(source) or not all(map(operator.is_, was, source)):
+            return None
+        return kept
+
+    def keep(self, key: Hashable, source: tuple[Any, ...], fresh: dict[str, Any]) -> _Shaped:
+        """:meth:`same`, remembering that the dict is shaped from ``source``."""
+        kept = self.same(key, fresh)
+        kept.source = source
         return kept
 
 
@@ -300,7 +352,9 @@ class Resolver:
             return None
         found = self._actors.get(login)
         if found is None:
-            found = self._actors[login] = self._actor(login)
+            # The earlier query's dict while the user is the same: the one object, so that
+            # the dicts shaped from it can be kept by their source (Kept.sourced).
+            found = self._actors[login] = self.kept.same(("actor", login), self._actor(login))
         return found
 
     def _actor(self, login: str) -> dict[str, Any]:
@@ -325,18 +379,9 @@ class Resolver:
             "updatedAt": iso(i.updated_at),
             "closedAt": iso(i.closed_at) if i.closed_at else None,
             "author": self.actor(i.user),
-            "labels": lambda info, first=None, after=None, **_: self.kept.same(
-                ("labels", i.number, first, after),
-                _page([{"name": n} for n in i.labels], list(range(len(i.labels))), first, after),
-            ),
-            "assignees": lambda info, first=None, after=None, **_: self.kept.same(
-                ("assignees", i.number, first, after),
-                _page(
-                    [self.actor(a) for a in i.assignees],
-                    list(range(len(i.assignees))),
-                    first,
-                    after,
-                ),
+            "labels": lambda info, first=None, after=None, **_: self.labels(i, first, after),
+            "assignees": lambda info, first=None, after=None, **_: (
+                self.assignees(i, first, after)
             ),
             "timelineItems": lambda info, first=None, after=None, itemTypes=None, **_: (
                 self.timeline(i, first, after, itemTypes)
@@ -353,8 +398,35 @@ class Resolver:
         an earlier query where they shape the same, as for the timeline."""
         found = self.s.comments_on(i.number)
         page = _page(found, [c.id for c in found], first, after, last, before)
-        page["nodes"] = [self.kept.same(("comment", c.id), self.comment(c)) for c in page["nodes"]]
+        page["nodes"] = [self._comment(("comment", c.id), c) for c in page["nodes"]]
         return self.kept.same(("comments", i.number, first, after, last, before), page)
+
+    def labels(self, i: Issue, first: int | None, after: str | None) -> dict[str, Any]:
+        """The issue's labels, the page kept while they are the very same names."""
+        names = tuple(i.labels)  # a copy: the list changes in place
+        key = ("labels", i.number, first, after)
+        found = self.kept.sourced(key, names)
+        if found is not None:
+            return found
+        page = _page([{"name": n} for n in names], list(range(len(names))), first, after)
+        return self.kept.keep(key, names, page)
+
+    def assignees(self, i: Issue, first: int | None, after: str | None) -> dict[str, Any]:
+        """The issue's assignees, the page kept while they are the very same actors."""
+        actors = tuple([self.actor(a) for a in i.assignees])
+        key = ("assignees", i.number, first, after)
+        found = self.kept.sourced(key, actors)
+        if found is not None:
+            return found
+        page = _page(list(actors), list(range(len(actors))), first, after)
+        return self.kept.keep(key, actors, page)
+
+    def _comment(self, key: Hashable, c: Comment) -> dict[str, Any]:
+        """A comment's dict (kept under ``key``), shaped again only when what it shows
+        changed: its id, body, times or author."""
+        source = (c.id, c.body, c.created_at, c.updated_at, self.actor(c.user))
+        found = self.kept.sourced(key, source)
+        return found if found is not None else self.kept.keep(key, source, self.comment(c))
 
     def comment(self, c: Any) -> dict[str, Any]:
         return {
@@ -372,18 +444,37 @@ class Resolver:
         # The cursor of an item is its place among all the issue's events; only the page
         # asked for is shaped. Pages, like items, are the earlier query's when the same, so
         # a timeline unchanged since then is answered by the answer kept on its page.
-        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in ITEM_TYPE]
-        if item_types:
-            wanted = {t.replace("_", "").lower() for t in item_types}
-            keyed = [(n, e) for n, e in keyed if ITEM_TYPE[e.event].lower() in wanted]
+        shown = _shown(tuple(item_types or ()))
+        keyed = [(n, e) for n, e in enumerate(self.s.timeline(i.number)) if e.event in shown]
         page = _page([e for _, e in keyed], [n for n, _ in keyed], first, after)
         page["nodes"] = [self.item(e) for e in page["nodes"]]
         return self.kept.same(("timeline", i.number, first, after, tuple(item_types or ())), page)
 
     def item(self, e: Event) -> dict[str, Any]:
         """A timeline item, of an event ``ITEM_TYPE`` names (the dict of an earlier query
-        if it shapes the same)."""
-        return self.kept.same(("item", e.id), self._item(e))
+        if it shapes the same).
+
+        A comment or a plain event (``PLAIN``) shows only its own fields and its people, so
+        it is shaped again only when one of those changed (Kept.sourced); the others show
+        other issues (a closer, a cross-reference's source) or the time, so they are shaped
+        anew each time and compared with the dict kept.
+        """
+        key = ("item", e.id)
+        kind = e.event
+        if kind == "commented":
+            assert e.comment is not None  # a comment's event names it
+            return self._comment(key, self.s.comments[e.comment])
+        plain = PLAIN.get(kind)
+        if plain is None:
+            return self.kept.same(key, self._item(e))
+        # Exactly the fields _item reads for this kind, in its order (an actor read can
+        # create a user: the same reads, the same users).
+        source: tuple[Any, ...] = (kind, e.created_at, self.actor(e.actor))
+        if plain:
+            extra = getattr(e, plain)
+            source += (self.actor(extra) if plain == "assignee" else extra,)
+        found = self.kept.sourced(key, source)
+        return found if found is not None else self.kept.keep(key, source, self._item(e))
 
     def _item(self, e: Any) -> dict[str, Any]:
         name = ITEM_TYPE[e.event]
@@ -453,8 +544,9 @@ class Resolver:
             "UPDATED_AT": lambda i: (iso(i.updated_at), i.number),
             "COMMENTS": lambda i: (self.s.comment_count(i.number), i.number),
         }.get(field, lambda i: (iso(i.created_at), i.number))
-        items.sort(key=key, reverse=(order or {}).get("direction") == "DESC")
-        return [(list(key(i)), i) for i in items]
+        keyed = [(key(i), i) for i in items]  # each issue's key made once
+        keyed.sort(key=operator.itemgetter(0), reverse=(order or {}).get("direction") == "DESC")
+        return keyed
 
     def repository(self, owner: str, name: str) -> dict[str, Any] | None:
         if (owner.lower(), name.lower()) != (self.sb.owner.lower(), self.sb.repo.lower()):
@@ -512,7 +604,7 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
     if problems or plan is None:
         return 200, {"errors": problems}, None
     try:
-        nodes, requests = measure(document, variables)
+        nodes, requests = plan.measure(variables)
     except LimitError as exc:
         return 200, {"errors": [exc.error]}, None
     points = cost(requests)
@@ -647,6 +739,17 @@ class _Plan:
         }
         self._selections: dict[tuple[int, ...], _Selection] = {}
         self.root = self.selection((operation.selection_set,))
+        self._limits = _limit_variables(document)
+        self._measured: dict[str, tuple[int, int]] = {}
+
+    def measure(self, variables: dict[str, Any]) -> tuple[int, int]:
+        """:func:`measure` of the document, worked out once for the values of the variables
+        that set a connection's ``first`` or ``last`` (the only ones it reads)."""
+        key = repr([variables.get(name, _UNSET) for name in self._limits])
+        found = self._measured.get(key)
+        if found is None:
+            found = self._measured[key] = measure(self.document, variables)
+        return found
 
     def selection(self, sets: tuple[Any, ...]) -> _Selection:
         # Keyed by the nodes' identity: the plan holds its document (``_prepare`` keeps
@@ -656,6 +759,30 @@ class _Plan:
         if found is None:
             found = self._selections[key] = _Selection(self, sets)
         return found
+
+
+_UNSET = object()  # in a key of _Plan.measure, a variable not given (its repr no value's)
+
+
+def _limit_variables(document: Any) -> list[str]:
+    """The names of the variables that appear in any ``first`` or ``last`` argument."""
+    names: list[str] = []
+
+    class Find(Visitor):
+        inside = 0
+
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            self.inside += node.name.value in ("first", "last")
+
+        def leave_argument(self, node: ArgumentNode, *_: Any) -> None:
+            self.inside -= node.name.value in ("first", "last")
+
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            if self.inside and node.name.value not in names:
+                names.append(node.name.value)
+
+    visit(document, Find())
+    return names
 
 
 class _Run:
@@ -759,30 +886,70 @@ _LITERALS = {None: "null", True: "true", False: "false"}
 
 def dumps(value: Any) -> str:
     """``json.dumps(value)``, the very same text, with that of each kept answer (most of a
-    GraphQL answer's bytes: timelines, comment bodies included) made only once."""
+    GraphQL answer's bytes: timelines, comment bodies included) made only once.
+
+    The text is written as pieces joined once at the end: joining at every level would copy
+    the big texts of the kept answers (a page of timelines) once per enclosing object.
+    """
     kind = type(value)
+    if kind is _Answer:
+        return _text(value)
     if kind is str:
         return _ENCODE_STR(value)
-    if kind is _Answer:
-        text = value.text
-        if text is None:
-            text = value.text = _dumps_object(value)
-        return text
-    if kind is dict:
-        return _dumps_object(value)
-    if kind is list:
-        return "[" + ", ".join([dumps(v) for v in value]) + "]"
-    if kind is int:
-        return int.__repr__(value)
-    if value is None or kind is bool:
-        return _LITERALS[value]
-    return json.dumps(value)  # floats, and anything else json.dumps knows
+    pieces: list[str] = []
+    _write(value, pieces)
+    return "".join(pieces)
 
 
-def _dumps_object(value: dict[Any, Any]) -> str:
+def _text(answer: _Answer) -> str:
+    text = answer.text
+    if text is None:
+        pieces: list[str] = []
+        _write_object(answer, pieces)
+        text = answer.text = "".join(pieces)
+    return text
+
+
+def _write(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_ENCODE_STR(value))
+    elif kind is _Answer:
+        out.append(_text(value))
+    elif kind is dict:
+        _write_object(value, out)
+    elif kind is list:
+        out.append("[")
+        for n, item in enumerate(value):
+            if n:
+                out.append(", ")
+            _write(item, out)
+        out.append("]")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is None or kind is bool:
+        out.append(_LITERALS[value])
+    else:
+        out.append(json.dumps(value))  # floats, and anything else json.dumps knows
+
+
+def _write_object(value: dict[Any, Any], out: list[str]) -> None:
     if not all(type(k) is str for k in value):
-        return json.dumps(value)  # keys json.dumps would convert: its own text
-    return "{" + ", ".join([_ENCODE_STR(k) + ": " + dumps(v) for k, v in value.items()]) + "}"
+        out.append(json.dumps(value))  # keys json.dumps would convert: its own text
+        return
+    before = "{"
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:  # the most common value, written with its key as one piece
+            out.append(before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item))
+        else:
+            out.append(before + _ENCODE_STR(key) + ": ")
+            if kind is _Answer:
+                out.append(_text(item))
+            else:
+                _write(item, out)
+        before = ", "
+    out.append("{}" if before == "{" else "}")
 
 
 def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:

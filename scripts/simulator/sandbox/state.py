@@ -127,10 +127,11 @@ class State:
 
     def timeline(self, number: int) -> list[Event]:
         self.issue(number)
+        comments = self.comments
         return [
             e
             for e in self.events.get(number, [])
-            if e.comment is None or not self.comments[e.comment].deleted
+            if e.comment is None or not comments[e.comment].deleted
         ]
 
     def _event(self, issue: Issue, event: str, actor: str, **kw: Any) -> Event:
