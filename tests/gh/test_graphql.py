@@ -799,3 +799,35 @@ def test_a_query_the_rate_limit_refused_stops_graphql_for_the_rest_of_the_run() 
     assert reader.budget_low()
     assert reader.listed("application") is None
     assert len(calls) == 1
+
+
+def test_issues_newest_first_page_on_and_what_the_sandbox_does_not_model_is_refused(
+    sandbox: Sandbox,
+) -> None:
+    numbers = [sandbox.open_issue("alice", f"Apply {k}", "", ["application"]) for k in range(3)]
+    page = """query Q($owner: String!, $name: String!, $after: String) {
+      repository(owner: $owner, name: $name) {
+        issues(first: 2, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+          pageInfo { hasNextPage endCursor } nodes { number }
+        }
+      }
+    }"""
+    variables = {"owner": "astropy", "name": "mentoring"}
+    seen = []
+    for engine in ("projection", "graphql-core"):
+        sandbox.graphql_engine = engine
+        first = _post(sandbox, page, variables)["data"]["repository"]["issues"]
+        cursor = first["pageInfo"]["endCursor"]
+        second = _post(sandbox, page, {**variables, "after": cursor})["data"]["repository"]
+        seen.append([n["number"] for n in first["nodes"] + second["issues"]["nodes"]])
+        assert first["pageInfo"]["hasNextPage"] is True
+    assert seen == [numbers[::-1], numbers[::-1]]
+    unmodelled = [
+        '{ repository(owner: "astropy", name: "mentoring") {'
+        ' issues(first: 1, filterBy: {createdBy: "alice"}) { nodes { number } } } }',
+        '{ repository(owner: "astropy", name: "mentoring") { issue(number: 1) {'
+        " comments(last: 1, orderBy: {field: UPDATED_AT, direction: ASC}) { nodes { body } } } } }",
+    ]
+    for query in unmodelled:
+        (error,) = _post(sandbox, query)["errors"]
+        assert "does not model" in error["message"]
