@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -109,3 +110,40 @@ def test_a_comment_is_edited_once_updated_more_than_a_minute_after_it_was_posted
     [snapshot] = reader.open_issues("application").snapshots
     [graphql] = snapshot.comments
     assert (rest.edited, graphql.edited) == (edited, edited)
+
+
+def test_an_issue_transferred_elsewhere_is_not_taken_for_one_of_this_repository(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GitHub's "Get an issue" answers 301 for an issue transferred to another repository,
+    # and PyGithub follows it: what comes back is the issue over there (its own number and
+    # repository_url). The sandbox models no transfer; its answer is made to be that one.
+    env = {"GITHUB_TOKEN": sandbox.token_for("github-actions[bot]"), "GITHUB_API_URL": sandbox.url}
+    repo = Repo(gh.make_client(env), "astropy/Mentoring", bot_login="github-actions[bot]")
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    assert repo.issue(number).number == number  # the repository's name in any case
+    shape = sandbox.shapes.issue
+
+    def moved(issue: Any) -> dict[str, Any]:
+        out = shape(issue)
+        return {**out, "number": 77, "repository_url": f"{sandbox.url}/repos/astropy/elsewhere"}
+
+    monkeypatch.setattr(sandbox.shapes, "issue", moved)
+    with pytest.raises(gh.GitHubError) as transferred:
+        repo.issue(number)
+    assert transferred.value.status == 301
+    assert str(transferred.value) == f"#{number} was transferred to astropy/elsewhere"
+
+    # An event run over it: nothing to do here, and no failure (the next run would fail
+    # the same way, for ever).
+    from benchmarks.mentorships import ROOT, env_for
+    from mentoring.cli import reconcile
+
+    code = reconcile.main(
+        ["--root", str(ROOT), "--issue", str(number), "--read", "rest"],
+        env=env_for(sandbox),
+        now=sandbox.now,
+        sleep=lambda s: None,
+    )
+    assert code == 0
+    assert sandbox.writes == []

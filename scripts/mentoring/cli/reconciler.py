@@ -550,6 +550,8 @@ def _targeted(
                     break
                 if exc.status == 410:  # deleted since the event: nothing left to do
                     log.info("#%s was deleted; nothing to do", number)
+                elif exc.status == 301:  # transferred: the other repository's to look after
+                    log.info("%s; nothing to do here", exc)
                 elif exc.status == 404:
                     outcome.failures.append(
                         f"#{number}: there is no such issue in {repo.full_name}"

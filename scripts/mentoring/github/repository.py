@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ from mentoring.core.site import Site
 from mentoring.core.times import parse_utc
 from mentoring.github.client import (
     API_ERRORS,
+    GitHubError,
     WriteFailed,
     describe_error,
     is_transient,
@@ -201,9 +203,21 @@ class Repo:
             return [to_comment(c) for c in found]
 
     def issue(self, number: int) -> Issue:
-        """One issue (or pull request), read afresh."""
+        """One issue (or pull request), read afresh.
+
+        Raises :class:`GitHubError` with status 301 for an issue transferred to another
+        repository: GitHub answers "Get an issue" with 301 Moved Permanently then, and
+        PyGithub follows it to the issue over there, whose number is not one of this
+        repository's (reading or writing by it here would reach another issue).
+        """
         with translated():
-            return to_issue(self._repo.get_issue(number))
+            obj = self._repo.get_issue(number)
+            found = to_issue(obj)
+            home = urllib.parse.urlparse(obj.repository_url or "").path.rstrip("/")
+        if home and not home.lower().endswith(f"/repos/{self.full_name}".lower()):
+            where = home.rsplit("/repos/", 1)[-1]
+            raise GitHubError(f"#{number} was transferred to {where}", 301)
+        return found
 
     def snapshot(self, issue: Issue) -> IssueSnapshot:
         """The issue with its whole timeline (one request per 100 events)."""
