@@ -29,9 +29,8 @@ from mentoring.github.graphql import (
     GraphQLError,
     Notices,
     Reader,
-    _closed_issues,
-    _dashboard_issues,
     _failed_paths,
+    _whole_issues,
 )
 from mentoring.github.repository import Repo
 from played import group, play
@@ -260,15 +259,15 @@ def test_the_closed_applications_are_taken_from_graphql_only_when_whole() -> Non
     node |= {"stateReason": "COMPLETED", "closedAt": "2026-05-01T10:00:00Z"}
     answer = {"data": {"repository": {"closed": {"pageInfo": {"hasNextPage": False}}}}}
     answer["data"]["repository"]["closed"]["nodes"] = [node]
-    [issue] = _closed_issues(answer) or []
+    [issue] = _whole_issues(answer, "closed") or []
     assert (issue.number, issue.state, issue.state_reason) == (4, "closed", "completed")
     assert issue.closed_at == datetime(2026, 5, 1, 10, tzinfo=UTC)
     more = {"data": {"repository": {"closed": {"pageInfo": {"hasNextPage": True}}}}}
-    assert _closed_issues(more) is None  # more than one page: the REST list reads them
+    assert _whole_issues(more, "closed") is None  # more than one page: the REST list reads them
     error = {"message": "timeout", "path": ["repository", "closed", "nodes", 0, "labels"]}
-    assert _closed_issues({**answer, "errors": [error]}) is None
+    assert _whole_issues({**answer, "errors": [error]}, "closed") is None
     assert _failed_paths([error], "issues") == ({}, False)  # the applications' are whole
-    assert _closed_issues({"data": {"repository": {}}}) is None
+    assert _whole_issues({"data": {"repository": {}}}, "closed") is None
 
 
 def test_the_dashboards_notices_cover_a_time_only_when_they_reach_back_to_it() -> None:
@@ -348,14 +347,14 @@ def test_the_dashboards_issues_are_taken_from_graphql_only_when_whole() -> None:
     node |= {"author": {"__typename": "Bot", "login": "github-actions"}}
     whole = {"pageInfo": {"hasNextPage": False}, "nodes": [node]}
     answer = {"data": {"repository": {"dashboard": whole}}}
-    [issue] = _dashboard_issues(answer) or []
+    [issue] = _whole_issues(answer, "dashboard") or []
     assert (issue.number, issue.author) == (9, "github-actions[bot]")
     more = {"pageInfo": {"hasNextPage": True}, "nodes": [node]}
-    assert _dashboard_issues({"data": {"repository": {"dashboard": more}}}) is None
+    assert _whole_issues({"data": {"repository": {"dashboard": more}}}, "dashboard") is None
     error = {"message": "timeout", "path": ["repository", "dashboard", "nodes", 0, "labels"]}
-    assert _dashboard_issues({**answer, "errors": [error]}) is None
+    assert _whole_issues({**answer, "errors": [error]}, "dashboard") is None
     assert _failed_paths([error], "issues") == ({}, False)  # the applications' are whole
-    assert _dashboard_issues({"data": {"repository": {}}}) is None
+    assert _whole_issues({"data": {"repository": {}}}, "dashboard") is None
 
 
 def test_work_found_in_bulk_is_read_again_just_before_it_is_written() -> None:

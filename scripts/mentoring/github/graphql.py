@@ -389,9 +389,9 @@ def _failed_paths(errors: list[dict[str, Any]], key: str = "issues") -> tuple[di
     named: dict[int, list[dict[str, Any]]] = {}
     unplaced = False
     for error in errors:
-        path = error.get("path") or []
-        if path[:1] == ["repository"] and path[1:2] and path[1] in WHOLE:
+        if _connection(error) in WHOLE:
             continue  # read over REST instead (_whole)
+        path = error.get("path") or []
         # ["repository", "issues", "nodes", 7, ...] names the 8th issue of the page.
         placed = len(path) > 3 and path[0] == "repository" and path[2] == "nodes"
         if placed and path[1] in CONNECTIONS and isinstance(path[3], int):
@@ -423,15 +423,16 @@ def _whole(body: dict[str, Any], key: str) -> list[dict[str, Any]] | None:
     None when an error touched it or there are more than were asked for (the REST list
     reads them then)."""
     found = ((body.get("data") or {}).get("repository") or {}).get(key)
-    touched = any((e.get("path") or [])[1:2] == [key] for e in body.get("errors") or [])
+    touched = any(_connection(e) == key for e in body.get("errors") or [])
     if found is None or touched or (found.get("pageInfo") or {}).get("hasNextPage"):
         return None
     return [node for node in found.get("nodes") or [] if node]
 
 
-def _dashboard_issues(body: dict[str, Any]) -> list[Issue] | None:
-    """The dashboard-labelled issues of a first page's answer (see :func:`_whole`)."""
-    nodes = _whole(body, "dashboard")
+def _whole_issues(body: dict[str, Any], key: str) -> list[Issue] | None:
+    """The issues of connection ``key`` of a first page's answer, the dashboard-labelled
+    or the recently closed ones (see :func:`_whole`)."""
+    nodes = _whole(body, key)
     return None if nodes is None else [to_issue(node) for node in nodes]
 
 
@@ -446,16 +447,15 @@ def _notices(body: dict[str, Any]) -> dict[int, Notices]:
     return found
 
 
-def _closed_issues(body: dict[str, Any]) -> list[Issue] | None:
-    """The recently closed applications of a first page's answer (see :func:`_whole`)."""
-    nodes = _whole(body, "closed")
-    return None if nodes is None else [to_issue(node) for node in nodes]
+def _connection(error: dict[str, Any]) -> str | None:
+    """The connection of ``data.repository`` an error is in (its alias), if any."""
+    path = error.get("path") or []
+    return path[1] if len(path) > 1 and path[0] == "repository" else None
 
 
 def _only_whole(errors: list[dict[str, Any]]) -> bool:
     """Whether every error is in a connection the REST path reads instead (``WHOLE``)."""
-    paths = [e.get("path") or [] for e in errors]
-    return all(len(path) > 1 and path[0] == "repository" and path[1] in WHOLE for path in paths)
+    return all(_connection(e) in WHOLE for e in errors)
 
 
 def _not_found(errors: list[dict[str, Any]]) -> bool:
@@ -602,10 +602,10 @@ class Reader:
             variables["after"] = None
         body = self._answered(name, variables)
         if dashboard is not None:
-            self.dashboard = _dashboard_issues(body)
+            self.dashboard = _whole_issues(body, "dashboard")
             self.notices = _notices(body)
         if closed_since is not None:
-            self.closed = _closed_issues(body)
+            self.closed = _whole_issues(body, "closed")
         keys = CONNECTIONS[: len(labels)]
         after = [self._take(page, body, key) for page, key in zip(pages, keys, strict=True)]
         for label, page, cursor in zip(labels, pages, after, strict=False):
@@ -643,8 +643,8 @@ class Reader:
             if not gone:
                 log.warning("#%s: not read over GraphQL (%s)", number, messages(errors))
             return None
-        if wanted is not None and not wanted(to_issue(node)):
-            return to_issue(node)
+        if wanted is not None and not wanted(issue := to_issue(node)):
+            return issue
         snapshot = self._snapshot(node)
         return None if isinstance(snapshot, str) else snapshot
 
