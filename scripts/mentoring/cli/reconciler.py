@@ -531,12 +531,12 @@ def _targeted(
     def wanted(issue: Issue) -> bool:  # an issue whose timeline the run plans from
         return _is_application(issue, config) or _is_registration(issue, config)
 
-    for number in target.numbers:
+    for index, number in enumerate(target.numbers):
         # The first issue comes with its timeline in one GraphQL query. The others are read
         # now without it (their labels say what they are), and with it when their turn
         # comes: read now, they would be planned as they were before the writes to the
         # issues ahead of them, however long those took.
-        first = number == target.numbers[0]
+        first = index == 0
         found = _over_graphql(reader, number, wanted) if reader is not None and first else None
         item: Issue | IssueSnapshot
         if found is not None:

@@ -491,9 +491,8 @@ class Resolver:
         return found if found is not None else self.kept.keep(key, source, self._item(e))
 
     def _item(self, e: Any) -> dict[str, Any]:
+        """A timeline item of an event other than a comment (:meth:`item` shapes those)."""
         name = ITEM_TYPE[e.event]
-        if e.event == "commented":
-            return self.comment(self.s.comments[e.comment])
         base = {"__typename": name, "createdAt": iso(e.created_at), "actor": self.actor(e.actor)}
         if e.event in ("assigned", "unassigned"):
             return {**base, "assignee": self.actor(e.assignee)}
