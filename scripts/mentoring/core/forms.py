@@ -21,6 +21,7 @@ What GitHub writes (verified against real issue bodies and GitHub's own parser, 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class Field:
     render: str | None = None
     multiple: bool = False
     required_options: tuple[str, ...] = ()
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Field))
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,23 @@ class Form:
     def required_ids(self) -> tuple[str, ...]:
         """Ids of the fields the form itself marks required."""
         return tuple(f.id for f in self.fields if f.required)
+
+    # parse_body's cache hashes the form on every call (and compares it, when an equal
+    # form was loaded again), and a dataclass hashes and compares field by field, in
+    # Python, every time. The same values flattened once into one tuple do it in C.
+    @functools.cached_property
+    def _key(self) -> tuple[object, ...]:
+        each = tuple(tuple(getattr(f, name) for name in _FIELD_NAMES) for f in self.fields)
+        return (self.file, self.name, self.description, self.title, self.labels, each)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Form)
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
 
 
 def label_key(label: str) -> str:
