@@ -27,21 +27,20 @@ class BotComment:
 
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     """The bot's marked comments. A marker pasted by anyone else does not count."""
-    found = []
+    found: list[BotComment] = []
     bot = bot.lower()
     for comment in comments:
-        if comment.author.lower() != bot:
-            continue
-        for kind, key in _markers(comment.body):
-            found.append(BotComment(kind, key, comment.created_at, comment.id))
+        if comment.author.lower() == bot:
+            found += _marked(comment.body, comment.created_at, comment.id)
     return found
 
 
 @functools.lru_cache(maxsize=4096)
-def _markers(body: str) -> tuple[tuple[str, str | None], ...]:
-    """The (kind, key) of every marker in a comment's text: each plan asks for the bot's
-    comments more than once, and every run of a simulation for the same comments."""
-    return tuple((m["kind"], m["key"]) for m in MARKER_RE.finditer(body))
+def _marked(body: str, at: datetime, comment_id: int) -> tuple[BotComment, ...]:
+    """One of the bot's comments, marker by marker: each plan asks for the bot's comments
+    more than once, and every run of a simulation for the same comments (the values are
+    frozen, so they are shared)."""
+    return tuple(BotComment(m["kind"], m["key"], at, comment_id) for m in MARKER_RE.finditer(body))
 
 
 def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | None:
