@@ -139,10 +139,12 @@ def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]
     The issue body is never read for commands; the bot's own comments and other bots'
     are never commands, so two bots cannot talk each other into a loop.
     """
+    bot = bot.lower()
+    people = [
+        c for c in snapshot.comments if c.author.lower() != bot and not is_bot_login(c.author)
+    ]
     found = []
-    for comment in sorted(snapshot.comments, key=lambda c: (c.created_at, c.id)):
-        if comment.author.lower() == bot.lower() or is_bot_login(comment.author):
-            continue
+    for comment in sorted(people, key=lambda c: (c.created_at, c.id)):
         command = parse(comment.body)
         if command is not None:
             found.append((comment, command))
