@@ -28,10 +28,12 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     would make the bot ping, and later graduate, whoever they named: that is ignored.
     """
     field_id = config.application.mentee_field
+    if not field_id:
+        return snapshot.issue.author
     author = snapshot.issue.author.lower()
     # A coordinator now, or then: the bot assigned them when the application arrived.
     was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
-    if field_id and (author in lowered(config.coordinators) or was_coordinator):
+    if author in lowered(config.coordinators) or was_coordinator:
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
