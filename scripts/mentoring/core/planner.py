@@ -125,6 +125,7 @@ class Facts:
     context: Mapping[str, object]  # what every template may use
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
+    assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -141,11 +142,11 @@ class Facts:
         """Months between check-ins."""
         return self.config.cadence.checkin_months
 
-    @property
-    def done(self) -> set[tuple[str, str | None]]:
-        return {(c.kind, c.key) for c in self.posted}
+    @cached_property
+    def done(self) -> frozenset[tuple[str, str | None]]:
+        return frozenset((c.kind, c.key) for c in self.posted)
 
-    @property
+    @cached_property
     def last(self) -> BotComment | None:
         """The latest check-in or review posted."""
         return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
@@ -230,6 +231,7 @@ def facts(
         context,
         asked,
         pairings,
+        assigners,
         issue.has_label(config.labels.ready),
         coordinating,
         site,
@@ -404,9 +406,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
-    bot_assigned = [
-        lg for lg, by in latest_assigners(shown.events).items() if by == f.config.bot.lower()
-    ]
+    bot_assigned = [lg for lg, by in f.assigners.items() if by == f.config.bot.lower()]
     roles = Roles.of(
         f.mentee, f.mentors, [*f.config.coordinators, *bot_assigned], f.issue.assignees
     )
