@@ -403,6 +403,9 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     """One reply to every command not answered yet, and the labels they set; whether a
     coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
+    if not f.asked.pending:  # nearly every run: nothing to answer, and the labels stay
+        draft.paused, draft.ready = f.paused, f.ready
+        return False
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))

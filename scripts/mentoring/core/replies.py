@@ -90,6 +90,11 @@ class Asked:
         """``posted``: the bot's own marked comments on the issue (``bot_comments``)."""
         return cls(tuple(commands(snapshot, bot)), answered(posted))
 
+    @property
+    def pending(self) -> list[tuple[Comment, Command]]:
+        """The commands not answered yet, oldest first."""
+        return [(c, command) for c, command in self.commands if c.id not in self.answered]
+
 
 def coordinator_mentors(
     snapshot: IssueSnapshot, config: Config, asked: Asked
@@ -189,7 +194,7 @@ def answer(
         who = comment.author.lower()
         return who == roles.mentee or who in roles.mentors or who in roles.coordinators
 
-    pending = [(c, command) for c, command in asked.commands if c.id not in asked.answered]
+    pending = asked.pending
     pending.sort(key=lambda found: not involved(found[0]))  # stable: in time order within each
     for comment, command in pending:
         if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last
