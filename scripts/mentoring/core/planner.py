@@ -161,6 +161,11 @@ class Facts:
             return 0
         return latest_due_period(self.start, self.step, list(self.stops), self.now)
 
+    @cached_property
+    def latest_due(self) -> datetime | None:
+        """When the latest period due by now fell due (None before the first)."""
+        return self.due_at(self.latest_period) if self.latest_period else None
+
     def due_at(self, period: int) -> datetime:
         assert self.start is not None
         return due_time(self.start, period * self.step, list(self.stops))
@@ -578,13 +583,14 @@ def _met_late(f: Facts, mentor: str) -> bool:
     longer than a period). Months on, a welcome and a "meet your mentor" would only
     confuse: the latest check-in due is posted instead and the schedule carries on.
     """
-    if f.start is None:
+    if f.start is None or f.latest_due is None:
         return False
     since = max(
         (e.at for e in f.pairings if _same(e.assignee, mentor)),
         default=f.start,
     )
-    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period
+    # Due times only grow with the period: one fell due since they came if the latest did.
+    return f.latest_due > since
 
 
 def _same(login: str | None, other: str) -> bool:
@@ -599,7 +605,7 @@ def _periodic(draft: _Draft) -> None:
     last = f.last
     if period < 1 or (last is not None and int(last.key or 0) >= months):
         return
-    draft.overdue_since = f.due_at(period)
+    draft.overdue_since = f.latest_due
     # Once the mentee is marked ready there are no more reviews; the check-ins carry on.
     draft.comment(
         Kind.CHECKIN if draft.ready else period_kind(period, f.config),
