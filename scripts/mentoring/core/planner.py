@@ -623,14 +623,18 @@ def _review_reminder(draft: _Draft) -> None:
     if not reviews or draft.ready:
         return
     review = max(reviews, key=lambda c: int(c.key or 0))
+    if review is not f.last:  # a check-in came after it
+        return
     window = timedelta(days=f.config.cadence.review_reply_days)
+    waited = active_age(review.at, list(f.stops), f.now)  # the window stops with the clock
+    if waited < window.total_seconds():
+        return
     # Any mentor of this mentorship may answer, a previous one included.
     paired_ever = {(e.assignee or "").lower() for e in f.pairings}
     answered = any(
         c.created_at > review.at and c.author.lower() in paired_ever for c in f.snapshot.comments
     )
-    waited = active_age(review.at, list(f.stops), f.now)  # the window stops with the clock
-    if answered or waited < window.total_seconds() or review is not f.last:
+    if answered:
         return
     if (Kind.REVIEW_REMINDER, review.key) not in f.done:
         draft.overdue_since = draft.overdue_since or review.at + window
@@ -644,12 +648,14 @@ def _ready_reminder(draft: _Draft) -> None:
     """Marked ready, not graduated after ready_reminder_days of running clock: one reminder
     to the mentee, per time the label was put on."""
     f = draft.facts
+    if not (draft.ready and f.ready):
+        return
     # Old `labeled` events keep the name the label had then: its former names count too.
     names = {name.lower() for name in f.config.labels.names("ready")}
     added = [
         e.at for e in f.snapshot.events if e.kind == "labeled" and (e.label or "").lower() in names
     ]
-    if not (draft.ready and f.ready and added):
+    if not added:
         return
     days = f.config.cadence.ready_reminder_days
     if active_age(max(added), list(f.stops), f.now) >= days * 86400:
