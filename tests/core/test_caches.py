@@ -116,3 +116,14 @@ def test_a_form_is_the_same_key_only_with_every_value_the_same() -> None:
     other = dataclasses.replace(form, fields=(dropdown_of_many,))
     assert forms.parse_body(other, body) == {"name": ["b"]}
     assert forms.parse_body(again, body) == {"name": "b"}
+
+
+def test_answers_follow_the_body_and_only_short_bodies_are_remembered() -> None:
+    form = forms.Form("f.yml", "Apply", "", "", (), (forms.Field("story", "Story", "textarea"),))
+    short = "### Story\n\nOnce"
+    assert forms.parse_body(form, short) == {"story": "Once"}
+    assert forms.parse_body(form, short + " upon") == {"story": "Once upon"}
+    remembered = forms._remembered.cache_info().currsize
+    long = "### Story\n\n" + "x" * forms.REMEMBERED_BODY
+    assert forms.parse_body(form, long) == {"story": "x" * forms.REMEMBERED_BODY}
+    assert forms._remembered.cache_info().currsize == remembered  # too long to keep

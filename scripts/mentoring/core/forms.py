@@ -158,16 +158,27 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     heading a user typed inside an answer stays in that answer, and a heading moved out
     of order is treated as missing.
     """
+    body = body or ""
+    found = _remembered(form, body) if len(body) <= REMEMBERED_BODY else _parsed(form, body)
     # A fresh dict and lists each call: callers may change theirs.
-    return {k: list(v) if isinstance(v, list) else v for k, v in _parsed(form, body or "")}
+    return {k: list(v) if isinstance(v, list) else v for k, v in found}
+
+
+# Bodies up to this long are remembered (an application's is a few thousand characters);
+# a longer one is parsed afresh each time, so the cache's keys stay small.
+REMEMBERED_BODY = 8_192
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
-    """:func:`parse_body`, once per form and body: a run reads each body in several places
+def _remembered(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
+    """:func:`_parsed`, once per form and body: a run reads each body in several places
     (the planner, the list of applications by mentee, the dashboard), and a simulation
     reads the same bodies run after run."""
-    lines = (body or "")[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _parsed(form, body)
+
+
+def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
+    lines = body[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_label = {label_key(f.label): f for f in form.fields}
     heading_at: dict[int, Field] = {}  # line number -> field, for every form heading line
     for number, line in enumerate(lines):
