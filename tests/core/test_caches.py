@@ -8,7 +8,7 @@ import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from mentoring.core import dashboard_view, forms, planner, roles
+from mentoring.core import commands, dashboard_view, forms, planner, replies, roles
 from mentoring.core.render import Renderer
 
 
@@ -127,3 +127,12 @@ def test_answers_follow_the_body_and_only_short_bodies_are_remembered() -> None:
     long = "### Story\n\n" + "x" * forms.REMEMBERED_BODY
     assert forms.parse_body(form, long) == {"story": "x" * forms.REMEMBERED_BODY}
     assert forms._remembered.cache_info().currsize == remembered  # too long to keep
+
+
+def test_a_comments_command_follows_its_text_and_only_short_ones_are_remembered() -> None:
+    for text in ["/pause away", "/pause away", "/pause back soon", "/resume", "thanks!", ""]:
+        assert replies._command_in(text) == commands.parse(text)
+    remembered = replies._remembered_command.cache_info().currsize
+    long = "/pause " + "x" * replies.REMEMBERED_COMMENT
+    assert replies._command_in(long) == commands.parse(long)
+    assert replies._remembered_command.cache_info().currsize == remembered  # too long to keep

@@ -12,6 +12,7 @@ them last changes no answer, only when it comes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -150,10 +151,24 @@ def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]
     ]
     found = []
     for comment in sorted(people, key=lambda c: (c.created_at, c.id)):
-        command = parse(comment.body)
+        command = _command_in(comment.body)
         if command is not None:
             found.append((comment, command))
     return found
+
+
+# Comments up to this long have their command remembered (most are a line or two, and
+# every run reads them again); a longer one is read afresh, so the cache's keys stay small.
+REMEMBERED_COMMENT = 1_000
+
+
+def _command_in(text: str) -> Command | None:
+    return _remembered_command(text) if len(text) <= REMEMBERED_COMMENT else parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_command(text: str) -> Command | None:
+    return parse(text)
 
 
 def answer(
