@@ -12,10 +12,10 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -56,7 +56,7 @@ from mentoring.core.model import (
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
-from mentoring.core.roles import is_pairing, mentee_of, mentors_of
+from mentoring.core.roles import mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -152,7 +152,11 @@ class Facts:
         return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
 
     def is_pairing(self, event: Event) -> bool:
-        return is_pairing(event, self.mentee, self.config, self.coordinating)
+        return self._pairing(event)
+
+    @cached_property
+    def _pairing(self) -> Callable[[Event], bool]:
+        return pairing_test(self.mentee, self.config, self.coordinating)
 
     @cached_property
     def latest_period(self) -> int:
@@ -197,7 +201,7 @@ def facts(
         snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
     assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
+    pairing = pairing_test(mentee, config, coordinating)
     events = snapshot.events
     pairings = tuple(e for e in events if pairing(e))
     pauses = label_intervals(events, config.labels.names("paused"), now)

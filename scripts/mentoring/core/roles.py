@@ -14,7 +14,7 @@ these functions, so a mentor is the same person everywhere.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from mentoring.core.calendar import latest_assigners
 from mentoring.core.logins import is_bot_login, is_login
@@ -86,13 +86,19 @@ def mentors_of(
     )
 
 
-def is_pairing(
-    event: Event, mentee: str, config: Config, also: frozenset[str] = frozenset()
-) -> bool:
-    """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
-    return (
-        event.kind == "assigned"
-        and bool(event.assignee)
-        and (event.actor or "").lower() != config.bot.lower()
-        and is_mentor(event.assignee or "", mentee, config, also)
-    )
+def pairing_test(
+    mentee: str, config: Config, also: frozenset[str] = frozenset()
+) -> Callable[[Event], bool]:
+    """Whether an event of this mentee's issue is a mentor's assignment: by a person (the
+    bot only ever assigns coordinators). Made once a plan, which asks it of every event."""
+    bot = config.bot.lower()
+
+    def is_pairing(event: Event) -> bool:
+        return (
+            event.kind == "assigned"
+            and bool(event.assignee)
+            and (event.actor or "").lower() != bot
+            and is_mentor(event.assignee or "", mentee, config, also)
+        )
+
+    return is_pairing
