@@ -136,3 +136,22 @@ def test_a_comments_command_follows_its_text_and_only_short_ones_are_remembered(
     long = "/pause " + "x" * replies.REMEMBERED_COMMENT
     assert replies._command_in(long) == commands.parse(long)
     assert replies._remembered_command.cache_info().currsize == remembered  # too long to keep
+
+
+def test_the_missing_answers_follow_the_body_and_the_required_ids() -> None:
+    name = forms.Field("name", "Name", "input", required=True)
+    form = forms.Form(
+        "f.yml", "Apply", "", "", (), (name, forms.Field("story", "Story", "textarea"))
+    )
+    long = "### Name\n\n\n\n### Story\n\n" + "x" * forms.REMEMBERED_BODY
+    for body, required in [
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", None),
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", None),  # the same: remembered
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", ("name", "story")),
+        ("### Name\n\n_No response_\n\n### Story\n\nOnce", None),
+        ("### Name\n\n_No response_\n\n### Story\n\nOnce", ()),
+        (long, None),  # too long to be remembered
+        (None, None),
+    ]:
+        fresh = forms.missing_required(form, forms.parse_body(form, body), required)
+        assert forms.missing_from_body(form, body, required) == tuple(fresh)

@@ -266,6 +266,23 @@ def missing_required(
     return missing
 
 
+def missing_from_body(
+    form: Form, body: str | None, required_ids: tuple[str, ...] | None = None
+) -> tuple[Field, ...]:
+    """:func:`missing_required` of the answers in ``body``, remembered as the answers are."""
+    body = body or ""
+    if len(body) > REMEMBERED_BODY:
+        return tuple(missing_required(form, parse_body(form, body), required_ids))
+    return _remembered_missing(form, body, required_ids)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_missing(
+    form: Form, body: str, required_ids: tuple[str, ...] | None
+) -> tuple[Field, ...]:
+    return tuple(missing_required(form, parse_body(form, body), required_ids))
+
+
 def as_list(answer: Answer | None) -> list[str]:
     """An answer as a list of choices (a single answer becomes a list of one)."""
     if answer is None or answer == "":

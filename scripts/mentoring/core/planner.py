@@ -207,7 +207,7 @@ def facts(
     pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
-    missing = tuple(f.label for f in forms.missing_required(form, answers, required))
+    missing = tuple(f.label for f in forms.missing_from_body(form, issue.body, required))
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
