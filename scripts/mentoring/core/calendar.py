@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,6 +14,7 @@ from mentoring.core.model import MARKER_RE, Comment, Event
 
 Interval = tuple[datetime, datetime]
 EventTest = Callable[[Event], bool]
+_time = attrgetter("at")  # the key that puts events in timeline order
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | N
 def latest_assigners(events: Iterable[Event]) -> dict[str, str]:
     """Who made each login's latest `assigned` event (lower-case logins and actors)."""
     by: dict[str, str] = {}
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         if event.kind == "assigned" and event.assignee:
             by[event.assignee.lower()] = (event.actor or "").lower()
     return by
@@ -68,7 +70,7 @@ def unpaired_intervals(
     current: set[str] = set()
     intervals: list[Interval] = []
     since: datetime | None = None
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         login = (event.assignee or "").lower()
         if event.kind == "assigned" and is_pairing(event):
             current.add(login)
@@ -90,7 +92,7 @@ def _intervals(
     """Intervals from each event matching ``on`` to the next matching ``off`` (or ``now``)."""
     intervals: list[Interval] = []
     since: datetime | None = None
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         if since is None and on(event):
             since = event.at
         elif since is not None and off(event):
