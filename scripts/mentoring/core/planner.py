@@ -126,6 +126,8 @@ class Facts:
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
     assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
+    done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
+    last: BotComment | None  # the latest check-in or review posted
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -141,15 +143,6 @@ class Facts:
     def step(self) -> int:
         """Months between check-ins."""
         return self.config.cadence.checkin_months
-
-    @cached_property
-    def done(self) -> frozenset[tuple[str, str | None]]:
-        return frozenset((c.kind, c.key) for c in self.posted)
-
-    @cached_property
-    def last(self) -> BotComment | None:
-        """The latest check-in or review posted."""
-        return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
 
     def is_pairing(self, event: Event) -> bool:
         return self._pairing(event)
@@ -241,6 +234,8 @@ def facts(
         asked,
         pairings,
         assigners,
+        frozenset((c.kind, c.key) for c in posted),
+        max(periodic, key=lambda c: int(c.key or 0), default=None),
         issue.has_label(config.labels.ready),
         coordinating,
         site,
