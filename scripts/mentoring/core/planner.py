@@ -128,6 +128,8 @@ class Facts:
     assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
     done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
     last: BotComment | None  # the latest check-in or review posted
+    latest_period: int  # the latest period due by now (0 before the first, or without a start)
+    latest_due: datetime | None  # when it fell due (None before the first)
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -150,18 +152,6 @@ class Facts:
     @cached_property
     def _pairing(self) -> Callable[[Event], bool]:
         return pairing_test(self.mentee, self.config, self.coordinating)
-
-    @cached_property
-    def latest_period(self) -> int:
-        """The latest period due by now (0 before the first, or without a start)."""
-        if self.start is None:
-            return 0
-        return latest_due_period(self.start, self.step, list(self.stops), self.now)
-
-    @cached_property
-    def latest_due(self) -> datetime | None:
-        """When the latest period due by now fell due (None before the first)."""
-        return self.due_at(self.latest_period) if self.latest_period else None
 
     def due_at(self, period: int) -> datetime:
         assert self.start is not None
@@ -204,6 +194,12 @@ def facts(
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
+    start = mentor_since(pairings, pairing)
+    step = config.cadence.checkin_months
+    latest, latest_due = 0, None  # nothing is due before the first pairing
+    if start is not None:
+        latest = latest_due_period(start, step, stops, now)
+        latest_due = due_time(start, latest * step, stops) if latest else None
     context = {
         "mentee": mentee,
         "mentors": list(mentors),
@@ -224,7 +220,7 @@ def facts(
         mentee,
         mentors,
         posted,
-        mentor_since(pairings, pairing),
+        start,
         tuple(stops),
         tuple(pauses),
         issue.has_label(config.labels.paused),
@@ -236,6 +232,8 @@ def facts(
         assigners,
         frozenset((c.kind, c.key) for c in posted),
         max(periodic, key=lambda c: int(c.key or 0), default=None),
+        latest,
+        latest_due,
         issue.has_label(config.labels.ready),
         coordinating,
         site,
