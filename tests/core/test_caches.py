@@ -3,11 +3,12 @@ input changes between two calls (a process plans many runs, with other configs a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from mentoring.core import dashboard_view, planner, roles
+from mentoring.core import commands, dashboard_view, forms, planner, replies, roles
 from mentoring.core.render import Renderer
 
 
@@ -82,3 +83,75 @@ def test_the_coordinators_in_lower_case_follow_the_config() -> None:
     assert roles.lowered(("Cora", "dan")) == roles.lowered.__wrapped__(("Cora", "dan"))
     assert roles.lowered(("Cora",)) == frozenset({"cora"})
     assert roles.lowered(()) == frozenset()
+
+
+def _another(value: object) -> object:
+    """A value of the same kind as ``value`` that differs from it."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, tuple):
+        return (*value, "x")
+    return "x" if value is None else f"{value}x"
+
+
+def test_a_form_is_the_same_key_only_with_every_value_the_same() -> None:
+    # parse_body remembers answers by form and body: a form loaded again is the same key;
+    # one that differs anywhere, down to one field, is another.
+    field = forms.Field("name", "Name", "dropdown", options=("a", "b"))
+    form = forms.Form("f.yml", "Apply", "About", "[Apply]", ("application",), (field,))
+    again = forms.Form("f.yml", "Apply", "About", "[Apply]", ("application",), (field,))
+    assert form is not again
+    assert form == again
+    assert hash(form) == hash(again)
+    assert form != field
+    assert form != (form.file, form.name)
+    for name in (f.name for f in dataclasses.fields(forms.Field)):
+        changed = dataclasses.replace(field, **{name: _another(getattr(field, name))})
+        assert dataclasses.replace(form, fields=(changed,)) != form, name
+    for name in (f.name for f in dataclasses.fields(forms.Form) if f.name != "fields"):
+        assert dataclasses.replace(form, **{name: _another(getattr(form, name))}) != form, name
+    body = "### Name\n\nb"
+    assert forms.parse_body(form, body) == {"name": "b"}
+    dropdown_of_many = dataclasses.replace(field, multiple=True)
+    other = dataclasses.replace(form, fields=(dropdown_of_many,))
+    assert forms.parse_body(other, body) == {"name": ["b"]}
+    assert forms.parse_body(again, body) == {"name": "b"}
+
+
+def test_answers_follow_the_body_and_only_short_bodies_are_remembered() -> None:
+    form = forms.Form("f.yml", "Apply", "", "", (), (forms.Field("story", "Story", "textarea"),))
+    short = "### Story\n\nOnce"
+    assert forms.parse_body(form, short) == {"story": "Once"}
+    assert forms.parse_body(form, short + " upon") == {"story": "Once upon"}
+    remembered = forms._remembered.cache_info().currsize
+    long = "### Story\n\n" + "x" * forms.REMEMBERED_BODY
+    assert forms.parse_body(form, long) == {"story": "x" * forms.REMEMBERED_BODY}
+    assert forms._remembered.cache_info().currsize == remembered  # too long to keep
+
+
+def test_a_comments_command_follows_its_text_and_only_short_ones_are_remembered() -> None:
+    for text in ["/pause away", "/pause away", "/pause back soon", "/resume", "thanks!", ""]:
+        assert replies._command_in(text) == commands.parse(text)
+    remembered = replies._remembered_command.cache_info().currsize
+    long = "/pause " + "x" * replies.REMEMBERED_COMMENT
+    assert replies._command_in(long) == commands.parse(long)
+    assert replies._remembered_command.cache_info().currsize == remembered  # too long to keep
+
+
+def test_the_missing_answers_follow_the_body_and_the_required_ids() -> None:
+    name = forms.Field("name", "Name", "input", required=True)
+    form = forms.Form(
+        "f.yml", "Apply", "", "", (), (name, forms.Field("story", "Story", "textarea"))
+    )
+    long = "### Name\n\n\n\n### Story\n\n" + "x" * forms.REMEMBERED_BODY
+    for body, required in [
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", None),
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", None),  # the same: remembered
+        ("### Name\n\nAda\n\n### Story\n\n_No response_", ("name", "story")),
+        ("### Name\n\n_No response_\n\n### Story\n\nOnce", None),
+        ("### Name\n\n_No response_\n\n### Story\n\nOnce", ()),
+        (long, None),  # too long to be remembered
+        (None, None),
+    ]:
+        fresh = forms.missing_required(form, forms.parse_body(form, body), required)
+        assert forms.missing_from_body(form, body, required) == tuple(fresh)

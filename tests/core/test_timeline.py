@@ -189,6 +189,28 @@ def test_latest_due_period_skips_ahead_to_what_counting_from_the_first_finds(
     assert latest_due_period(start, step, intervals, now) == expected
 
 
+@given(
+    start=TIMES,
+    step=st.integers(1, 13),
+    stops=st.lists(st.tuples(TIMES, st.timedeltas(timedelta(0), timedelta(days=400))), max_size=4),
+    since=TIMES,
+    later=st.timedeltas(timedelta(0), timedelta(days=900)),
+)
+def test_a_period_fell_due_since_a_time_when_the_latest_one_did(
+    start: datetime,
+    step: int,
+    stops: list[tuple[datetime, timedelta]],
+    since: datetime,
+    later: timedelta,
+) -> None:
+    # Due times only grow with the period: the planner asks whether a check-in fell due
+    # since a mentor came by looking at the latest one due alone.
+    intervals = [(begin, begin + length) for begin, length in stops]
+    latest = latest_due_period(start, step, intervals, since + later)
+    fell_due = latest_due_period(start, step, intervals, since) < latest
+    assert fell_due == (latest > 0 and due_time(start, latest * step, intervals) > since)
+
+
 def test_latest_due_period_at_the_ends_of_months_and_across_long_pauses() -> None:
     start = at(2026, 1, 31, 12)  # the 28th of February, then the 31st of March
     pause = [(at(2026, 2, 1), at(2026, 9, 1))]

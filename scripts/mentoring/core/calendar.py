@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,6 +14,7 @@ from mentoring.core.model import MARKER_RE, Comment, Event
 
 Interval = tuple[datetime, datetime]
 EventTest = Callable[[Event], bool]
+_time = attrgetter("at")  # the key that puts events in timeline order
 
 
 @dataclass(frozen=True)
@@ -27,21 +29,20 @@ class BotComment:
 
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     """The bot's marked comments. A marker pasted by anyone else does not count."""
-    found = []
+    found: list[BotComment] = []
     bot = bot.lower()
     for comment in comments:
-        if comment.author.lower() != bot:
-            continue
-        for kind, key in _markers(comment.body):
-            found.append(BotComment(kind, key, comment.created_at, comment.id))
+        if comment.author.lower() == bot:
+            found += _marked(comment.body, comment.created_at, comment.id)
     return found
 
 
 @functools.lru_cache(maxsize=4096)
-def _markers(body: str) -> tuple[tuple[str, str | None], ...]:
-    """The (kind, key) of every marker in a comment's text: each plan asks for the bot's
-    comments more than once, and every run of a simulation for the same comments."""
-    return tuple((m["kind"], m["key"]) for m in MARKER_RE.finditer(body))
+def _marked(body: str, at: datetime, comment_id: int) -> tuple[BotComment, ...]:
+    """One of the bot's comments, marker by marker: each plan asks for the bot's comments
+    more than once, and every run of a simulation for the same comments (the values are
+    frozen, so they are shared)."""
+    return tuple(BotComment(m["kind"], m["key"], at, comment_id) for m in MARKER_RE.finditer(body))
 
 
 def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | None:
@@ -52,7 +53,7 @@ def mentor_since(events: Iterable[Event], is_pairing: EventTest) -> datetime | N
 def latest_assigners(events: Iterable[Event]) -> dict[str, str]:
     """Who made each login's latest `assigned` event (lower-case logins and actors)."""
     by: dict[str, str] = {}
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         if event.kind == "assigned" and event.assignee:
             by[event.assignee.lower()] = (event.actor or "").lower()
     return by
@@ -69,7 +70,7 @@ def unpaired_intervals(
     current: set[str] = set()
     intervals: list[Interval] = []
     since: datetime | None = None
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         login = (event.assignee or "").lower()
         if event.kind == "assigned" and is_pairing(event):
             current.add(login)
@@ -91,7 +92,7 @@ def _intervals(
     """Intervals from each event matching ``on`` to the next matching ``off`` (or ``now``)."""
     intervals: list[Interval] = []
     since: datetime | None = None
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_time):
         if since is None and on(event):
             since = event.at
         elif since is not None and off(event):

@@ -21,6 +21,7 @@ What GitHub writes (verified against real issue bodies and GitHub's own parser, 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class Field:
     render: str | None = None
     multiple: bool = False
     required_options: tuple[str, ...] = ()
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Field))
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,23 @@ class Form:
     def required_ids(self) -> tuple[str, ...]:
         """Ids of the fields the form itself marks required."""
         return tuple(f.id for f in self.fields if f.required)
+
+    # parse_body's cache hashes the form on every call (and compares it, when an equal
+    # form was loaded again), and a dataclass hashes and compares field by field, in
+    # Python, every time. The same values flattened once into one tuple do it in C.
+    @functools.cached_property
+    def _key(self) -> tuple[object, ...]:
+        each = tuple(tuple(getattr(f, name) for name in _FIELD_NAMES) for f in self.fields)
+        return (self.file, self.name, self.description, self.title, self.labels, each)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Form)
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
 
 
 def label_key(label: str) -> str:
@@ -137,16 +158,27 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     heading a user typed inside an answer stays in that answer, and a heading moved out
     of order is treated as missing.
     """
+    body = body or ""
+    found = _remembered(form, body) if len(body) <= REMEMBERED_BODY else _parsed(form, body)
     # A fresh dict and lists each call: callers may change theirs.
-    return {k: list(v) if isinstance(v, list) else v for k, v in _parsed(form, body or "")}
+    return {k: list(v) if isinstance(v, list) else v for k, v in found}
+
+
+# Bodies up to this long are remembered (an application's is a few thousand characters);
+# a longer one is parsed afresh each time, so the cache's keys stay small.
+REMEMBERED_BODY = 8_192
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
-    """:func:`parse_body`, once per form and body: a run reads each body in several places
+def _remembered(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
+    """:func:`_parsed`, once per form and body: a run reads each body in several places
     (the planner, the list of applications by mentee, the dashboard), and a simulation
     reads the same bodies run after run."""
-    lines = (body or "")[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _parsed(form, body)
+
+
+def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
+    lines = body[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_label = {label_key(f.label): f for f in form.fields}
     heading_at: dict[int, Field] = {}  # line number -> field, for every form heading line
     for number, line in enumerate(lines):
@@ -232,6 +264,23 @@ def missing_required(
         elif is_empty(answer):
             missing.append(field)
     return missing
+
+
+def missing_from_body(
+    form: Form, body: str | None, required_ids: tuple[str, ...] | None = None
+) -> tuple[Field, ...]:
+    """:func:`missing_required` of the answers in ``body``, remembered as the answers are."""
+    body = body or ""
+    if len(body) > REMEMBERED_BODY:
+        return tuple(missing_required(form, parse_body(form, body), required_ids))
+    return _remembered_missing(form, body, required_ids)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_missing(
+    form: Form, body: str, required_ids: tuple[str, ...] | None
+) -> tuple[Field, ...]:
+    return tuple(missing_required(form, parse_body(form, body), required_ids))
 
 
 def as_list(answer: Answer | None) -> list[str]:

@@ -20,6 +20,9 @@ def duplicate_deletions(issue: int, posted: Iterable[BotComment]) -> list[Delete
     ``created_at`` two racing runs can share to the second). A comment with a marker of
     its own besides a duplicated one is kept: deleting it would lose that marker.
     """
+    posted = list(posted)
+    if len({(c.kind, c.key) for c in posted}) == len(posted):
+        return []  # no marker carried twice (nearly every run): no comment is a duplicate
     by_comment: dict[int, list[BotComment]] = {}
     for comment in posted:
         by_comment.setdefault(comment.comment_id, []).append(comment)

@@ -12,10 +12,10 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -56,7 +56,7 @@ from mentoring.core.model import (
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
-from mentoring.core.roles import is_pairing, mentee_of, mentors_of
+from mentoring.core.roles import mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -125,6 +125,11 @@ class Facts:
     context: Mapping[str, object]  # what every template may use
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
+    assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
+    done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
+    last: BotComment | None  # the latest check-in or review posted
+    latest_period: int  # the latest period due by now (0 before the first, or without a start)
+    latest_due: datetime | None  # when it fell due (None before the first)
     ready: bool = False  # the ready label is on
     coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
@@ -141,24 +146,12 @@ class Facts:
         """Months between check-ins."""
         return self.config.cadence.checkin_months
 
-    @property
-    def done(self) -> set[tuple[str, str | None]]:
-        return {(c.kind, c.key) for c in self.posted}
-
-    @property
-    def last(self) -> BotComment | None:
-        """The latest check-in or review posted."""
-        return max(self.periodic, key=lambda c: int(c.key or 0), default=None)
-
     def is_pairing(self, event: Event) -> bool:
-        return is_pairing(event, self.mentee, self.config, self.coordinating)
+        return self._pairing(event)
 
     @cached_property
-    def latest_period(self) -> int:
-        """The latest period due by now (0 before the first, or without a start)."""
-        if self.start is None:
-            return 0
-        return latest_due_period(self.start, self.step, list(self.stops), self.now)
+    def _pairing(self) -> Callable[[Event], bool]:
+        return pairing_test(self.mentee, self.config, self.coordinating)
 
     def due_at(self, period: int) -> datetime:
         assert self.start is not None
@@ -191,16 +184,22 @@ def facts(
         snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
     assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    pairing = partial(is_pairing, mentee=mentee, config=config, also=coordinating)
+    pairing = pairing_test(mentee, config, coordinating)
     events = snapshot.events
     pairings = tuple(e for e in events if pairing(e))
     pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
-    missing = tuple(f.label for f in forms.missing_required(form, answers, required))
+    missing = tuple(f.label for f in forms.missing_from_body(form, issue.body, required))
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
+    start = mentor_since(pairings, pairing)
+    step = config.cadence.checkin_months
+    latest, latest_due = 0, None  # nothing is due before the first pairing
+    if start is not None:
+        latest = latest_due_period(start, step, stops, now)
+        latest_due = due_time(start, latest * step, stops) if latest else None
     context = {
         "mentee": mentee,
         "mentors": list(mentors),
@@ -221,7 +220,7 @@ def facts(
         mentee,
         mentors,
         posted,
-        mentor_since(pairings, pairing),
+        start,
         tuple(stops),
         tuple(pauses),
         issue.has_label(config.labels.paused),
@@ -230,6 +229,11 @@ def facts(
         context,
         asked,
         pairings,
+        assigners,
+        frozenset((c.kind, c.key) for c in posted),
+        max(periodic, key=lambda c: int(c.key or 0), default=None),
+        latest,
+        latest_due,
         issue.has_label(config.labels.ready),
         coordinating,
         site,
@@ -401,12 +405,13 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     """One reply to every command not answered yet, and the labels they set; whether a
     coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
+    if not f.asked.pending:  # nearly every run: nothing to answer, and the labels stay
+        draft.paused, draft.ready = f.paused, f.ready
+        return False
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
-    bot_assigned = [
-        lg for lg, by in latest_assigners(shown.events).items() if by == f.config.bot.lower()
-    ]
+    bot_assigned = [lg for lg, by in f.assigners.items() if by == f.config.bot.lower()]
     roles = Roles.of(
         f.mentee, f.mentors, [*f.config.coordinators, *bot_assigned], f.issue.assignees
     )
@@ -575,13 +580,14 @@ def _met_late(f: Facts, mentor: str) -> bool:
     longer than a period). Months on, a welcome and a "meet your mentor" would only
     confuse: the latest check-in due is posted instead and the schedule carries on.
     """
-    if f.start is None:
+    if f.start is None or f.latest_due is None:
         return False
     since = max(
         (e.at for e in f.pairings if _same(e.assignee, mentor)),
         default=f.start,
     )
-    return latest_due_period(f.start, f.step, list(f.stops), since) < f.latest_period
+    # Due times only grow with the period: one fell due since they came if the latest did.
+    return f.latest_due > since
 
 
 def _same(login: str | None, other: str) -> bool:
@@ -596,7 +602,7 @@ def _periodic(draft: _Draft) -> None:
     last = f.last
     if period < 1 or (last is not None and int(last.key or 0) >= months):
         return
-    draft.overdue_since = f.due_at(period)
+    draft.overdue_since = f.latest_due
     # Once the mentee is marked ready there are no more reviews; the check-ins carry on.
     draft.comment(
         Kind.CHECKIN if draft.ready else period_kind(period, f.config),
@@ -614,14 +620,18 @@ def _review_reminder(draft: _Draft) -> None:
     if not reviews or draft.ready:
         return
     review = max(reviews, key=lambda c: int(c.key or 0))
+    if review is not f.last:  # a check-in came after it
+        return
     window = timedelta(days=f.config.cadence.review_reply_days)
+    waited = active_age(review.at, list(f.stops), f.now)  # the window stops with the clock
+    if waited < window.total_seconds():
+        return
     # Any mentor of this mentorship may answer, a previous one included.
     paired_ever = {(e.assignee or "").lower() for e in f.pairings}
     answered = any(
         c.created_at > review.at and c.author.lower() in paired_ever for c in f.snapshot.comments
     )
-    waited = active_age(review.at, list(f.stops), f.now)  # the window stops with the clock
-    if answered or waited < window.total_seconds() or review is not f.last:
+    if answered:
         return
     if (Kind.REVIEW_REMINDER, review.key) not in f.done:
         draft.overdue_since = draft.overdue_since or review.at + window
@@ -635,12 +645,14 @@ def _ready_reminder(draft: _Draft) -> None:
     """Marked ready, not graduated after ready_reminder_days of running clock: one reminder
     to the mentee, per time the label was put on."""
     f = draft.facts
+    if not (draft.ready and f.ready):
+        return
     # Old `labeled` events keep the name the label had then: its former names count too.
     names = {name.lower() for name in f.config.labels.names("ready")}
     added = [
         e.at for e in f.snapshot.events if e.kind == "labeled" and (e.label or "").lower() in names
     ]
-    if not (draft.ready and f.ready and added):
+    if not added:
         return
     days = f.config.cadence.ready_reminder_days
     if active_age(max(added), list(f.stops), f.now) >= days * 86400:

@@ -12,6 +12,7 @@ them last changes no answer, only when it comes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -90,6 +91,11 @@ class Asked:
         """``posted``: the bot's own marked comments on the issue (``bot_comments``)."""
         return cls(tuple(commands(snapshot, bot)), answered(posted))
 
+    @property
+    def pending(self) -> list[tuple[Comment, Command]]:
+        """The commands not answered yet, oldest first."""
+        return [(c, command) for c, command in self.commands if c.id not in self.answered]
+
 
 def coordinator_mentors(
     snapshot: IssueSnapshot, config: Config, asked: Asked
@@ -139,14 +145,30 @@ def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]
     The issue body is never read for commands; the bot's own comments and other bots'
     are never commands, so two bots cannot talk each other into a loop.
     """
+    bot = bot.lower()
+    people = [
+        c for c in snapshot.comments if c.author.lower() != bot and not is_bot_login(c.author)
+    ]
     found = []
-    for comment in sorted(snapshot.comments, key=lambda c: (c.created_at, c.id)):
-        if comment.author.lower() == bot.lower() or is_bot_login(comment.author):
-            continue
-        command = parse(comment.body)
+    for comment in sorted(people, key=lambda c: (c.created_at, c.id)):
+        command = _command_in(comment.body)
         if command is not None:
             found.append((comment, command))
     return found
+
+
+# Comments up to this long have their command remembered (most are a line or two, and
+# every run reads them again); a longer one is read afresh, so the cache's keys stay small.
+REMEMBERED_COMMENT = 1_000
+
+
+def _command_in(text: str) -> Command | None:
+    return _remembered_command(text) if len(text) <= REMEMBERED_COMMENT else parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_command(text: str) -> Command | None:
+    return parse(text)
 
 
 def answer(
@@ -187,7 +209,7 @@ def answer(
         who = comment.author.lower()
         return who == roles.mentee or who in roles.mentors or who in roles.coordinators
 
-    pending = [(c, command) for c, command in asked.commands if c.id not in asked.answered]
+    pending = asked.pending
     pending.sort(key=lambda found: not involved(found[0]))  # stable: in time order within each
     for comment, command in pending:
         if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last

@@ -14,7 +14,7 @@ these functions, so a mentor is the same person everywhere.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from mentoring.core.calendar import latest_assigners
 from mentoring.core.logins import is_bot_login, is_login
@@ -28,10 +28,12 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     would make the bot ping, and later graduate, whoever they named: that is ignored.
     """
     field_id = config.application.mentee_field
+    if not field_id:
+        return snapshot.issue.author
     author = snapshot.issue.author.lower()
     # A coordinator now, or then: the bot assigned them when the application arrived.
     was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
-    if field_id and (author in lowered(config.coordinators) or was_coordinator):
+    if author in lowered(config.coordinators) or was_coordinator:
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
@@ -84,13 +86,19 @@ def mentors_of(
     )
 
 
-def is_pairing(
-    event: Event, mentee: str, config: Config, also: frozenset[str] = frozenset()
-) -> bool:
-    """A mentor's assignment: by a person (the bot only ever assigns coordinators)."""
-    return (
-        event.kind == "assigned"
-        and bool(event.assignee)
-        and (event.actor or "").lower() != config.bot.lower()
-        and is_mentor(event.assignee or "", mentee, config, also)
-    )
+def pairing_test(
+    mentee: str, config: Config, also: frozenset[str] = frozenset()
+) -> Callable[[Event], bool]:
+    """Whether an event of this mentee's issue is a mentor's assignment: by a person (the
+    bot only ever assigns coordinators). Made once a plan, which asks it of every event."""
+    bot = config.bot.lower()
+
+    def is_pairing(event: Event) -> bool:
+        return (
+            event.kind == "assigned"
+            and bool(event.assignee)
+            and (event.actor or "").lower() != bot
+            and is_mentor(event.assignee or "", mentee, config, also)
+        )
+
+    return is_pairing

@@ -7,13 +7,11 @@ check on a pull request and the graduation after its merge agree on whose issue 
 
 from __future__ import annotations
 
-from functools import partial
-
 from mentoring.core import forms
 from mentoring.core.calendar import latest_assigners, mentor_since
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import IssueInfo
-from mentoring.core.roles import is_pairing, mentee_of, mentors_of
+from mentoring.core.roles import mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.github.repository import Repo
 
@@ -25,7 +23,7 @@ def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = No
     if snapshot is not None:
         mentee = mentee_of(snapshot, config, answers)
         events = snapshot.events
-        pairing = partial(is_pairing, mentee=mentee, config=config)
+        pairing = pairing_test(mentee, config)
         return IssueInfo(
             number=issue.number,
             state=issue.state,
