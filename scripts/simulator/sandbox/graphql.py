@@ -16,6 +16,7 @@ GraphQL's ``Bot.login`` is the app's slug, without the ``[bot]`` REST adds.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import math
@@ -46,7 +47,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Comment, Event, Issue
+from .model import Comment, Event, Issue, Watch, Watched
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -303,12 +304,78 @@ class _Answer(dict[str, Any]):
         self.text: str | None = None
 
 
+class _Node(dict[str, Any]):
+    """An issue's dict, shaped only if its answer is not one kept (:meth:`fill`): the fast
+    executor asks its resolver for the kept answer first; graphql-core's field resolver
+    fills it (:func:`_resolve`)."""
+
+    __slots__ = ("issue", "resolver")
+
+    def __init__(self, resolver: Resolver, issue: Issue) -> None:
+        super().__init__()
+        self.resolver = resolver
+        self.issue = issue
+
+    def fill(self) -> _Node:
+        if not self:
+            self.update(self.resolver.shape_issue(self.issue))
+        return self
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class _Sources:
+    """What an issue's answers were made from, and those answers, by selection.
+
+    The records read (the issue, its events, their comments and the comments listed, the
+    issues and pull requests the events name) are watched: a change to any of them counts
+    on ``watch``. The rest is compared by identity, as it was: the lists and dict
+    entries that lead to those records, the labels and assignees, the users (one tuple for
+    all: Resolver._users_source) and, if an event shows it, the time.
+    """
+
+    issue: Issue
+    watch: Watch
+    changes: int  # the watch's count then
+    comment_ids: tuple[int, ...]  # of the events' comments
+    source_numbers: tuple[int, ...]  # of the issues and pull requests the events name
+    held: tuple[Any, ...]  # what Resolver._held gave
+    users: tuple[Any, ...]
+    now: datetime | None  # the time, if an event shows it
+    answers: dict[Hashable, _Answer] = dataclasses.field(default_factory=dict)
+
+
+def _same_objects(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Whether ``now`` holds the very objects of ``kept``, in order."""
+    return len(kept) == len(now) and all(map(operator.is_, kept, now))
+
+
+_END = object()  # in a tuple of parts of any length, the end of one: never a value of it
+
+
 class Kept:
     """The dicts one sandbox's resolvers shaped, kept for the next query to use again while
-    they shape the same (so the fast executor's answers kept on them serve again)."""
+    they shape the same (so the fast executor's answers kept on them serve again), and
+    the answers for its issues while nothing they were made from changed."""
 
     def __init__(self) -> None:
         self._shaped: dict[Hashable, _Shaped] = {}
+        self.issues: dict[int, _Sources] = {}  # by number
+        self._watches: dict[int, Watch] = {}  # by issue number: one for all its answers
+        self._users: tuple[Any, ...] = ()
+
+    def watch(self, number: int) -> Watch:
+        """The watch of the records the answers for issue ``number`` are made from."""
+        found = self._watches.get(number)
+        if found is None:
+            found = self._watches[number] = Watch()
+        return found
+
+    def users(self, fresh: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The users' tuple kept, if ``fresh`` holds the very same objects (so that the
+        sources that hold it compare it at once), else ``fresh``, kept."""
+        if not _same_objects(self._users, fresh):
+            self._users = fresh
+        return self._users
 
     def same(self, key: Hashable, fresh: dict[str, Any]) -> _Shaped:
         """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
@@ -352,6 +419,8 @@ class Resolver:
         self.s = sb.state
         self._actors: dict[str, dict[str, Any]] = {}  # by login: users do not change mid-query
         self.kept = sb.graphql_kept
+        self._users: tuple[Any, ...] = ()
+        self._users_counted = -1  # how many users self._users was made from
 
     def actor(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
@@ -374,6 +443,10 @@ class Resolver:
     def issue(self, i: Issue) -> dict[str, Any]:
         if i.pull is not None:
             return {"__typename": "PullRequest", "number": i.number, "pull": i}
+        return _Node(self, i)
+
+    def shape_issue(self, i: Issue) -> dict[str, Any]:
+        """An issue's dict (for :class:`_Node`)."""
         return {
             "__typename": "Issue",
             "number": i.number,
@@ -396,6 +469,100 @@ class Resolver:
                 self.comments(i, first, after, last, before, rest.get("orderBy"))
             ),
         }
+
+    def kept_answer(self, i: Issue, key: Hashable) -> _Answer | None:
+        """The answer kept for issue ``i`` under ``key`` (its selection, and the values of
+        the variables in it), if nothing it was made from changed since."""
+        sources = self.kept.issues.get(i.number)
+        if sources is None or not self._holds(sources, i):
+            return None
+        return sources.answers.get(key)
+
+    def keep_answer(self, i: Issue, key: Hashable, answer: dict[str, Any]) -> dict[str, Any]:
+        """Keep the answer just made for issue ``i`` under ``key``, with what it was made
+        from (as the state is now: making it changed nothing but, perhaps, the users)."""
+        sources = self.kept.issues.get(i.number)
+        if sources is None or not self._holds(sources, i):
+            sources = self._sources(i)
+            if sources is None:
+                return answer
+            self.kept.issues[i.number] = sources
+        kept = sources.answers[key] = _Answer(answer)
+        return kept
+
+    def _sources(self, i: Issue) -> _Sources | None:
+        """What any answer for issue ``i`` is made from (whatever it selects), its records
+        watched from now on; None if it cannot be told: a close event that names another
+        issue (its closer is looked for in that issue's timeline)."""
+        s = self.s
+        number = i.number
+        events = s.events.get(number, ())
+        if number in s.deleted or s.issues.get(number) is not i:
+            return None
+        if any(e.issue != number for e in events):
+            return None
+        comment_ids = tuple(e.comment for e in events if e.comment is not None)
+        source_numbers = tuple(e.source for e in events if e.source is not None)
+        held = self._held(i, comment_ids, source_numbers)
+        watch = self.kept.watch(number)
+        i.watch(watch)
+        for record in held:
+            if isinstance(record, Watched):  # the events, the comments, the issues named
+                record.watch(watch)
+                if isinstance(record, Issue) and record.pull is not None:
+                    record.pull.watch(watch)
+        return _Sources(
+            issue=i,
+            watch=watch,
+            changes=watch.changes,
+            comment_ids=comment_ids,
+            source_numbers=source_numbers,
+            held=held,
+            users=self._users_source(),
+            # Another repository's merged pull request shows merged now (Resolver.source).
+            now=s.now if any(e.foreign is not None for e in events) else None,
+        )
+
+    def _holds(self, sources: _Sources, i: Issue) -> bool:
+        """Whether the answers of ``sources`` are still those for issue ``i``: no record
+        changed, and the lists and entries that lead to them hold the very same."""
+        s = self.s
+        return (
+            sources.issue is i
+            and sources.changes == sources.watch.changes
+            and sources.users is self._users_source()
+            and i.number not in s.deleted
+            and (sources.now is None or sources.now is s.now)
+            and _same_objects(
+                sources.held, self._held(i, sources.comment_ids, sources.source_numbers)
+            )
+        )
+
+    def _held(
+        self, i: Issue, comment_ids: tuple[int, ...], source_numbers: tuple[int, ...]
+    ) -> tuple[Any, ...]:
+        """What the state's lists and dicts hold for issue ``i``, in one tuple (its parts
+        told apart by ``_END``): its events, labels, assignees and comments, the comments
+        of these ids and the issues of these numbers."""
+        s = self.s
+        number = i.number
+        return (
+            *s.events.get(number, ()), _END, *i.labels, _END, *i.assignees, _END,
+            *s.comments_made_on(number), _END, *map(s.comments.get, comment_ids), _END,
+            *map(s.issues.get, source_numbers),
+        )  # fmt: skip
+
+    def _users_source(self) -> tuple[Any, ...]:
+        """Every user, as actors are shaped from them: key, object, login and type; the
+        one tuple while they are the very same (Kept.users)."""
+        users = self.s.users
+        if len(users) != self._users_counted:  # mid-query, users are only ever added
+            fresh: list[Any] = []
+            for key, user in users.items():
+                fresh += (key, user, user.login, user.type)
+            self._users = self.kept.users(tuple(fresh))
+            self._users_counted = len(users)
+        return self._users
 
     def comments(
         self,
@@ -607,6 +774,8 @@ def _never(value: Any) -> bool:
 
 def _resolve(value: Any, info: Any, **args: Any) -> Any:
     """Dict keys, calling the callable ones with the field's arguments."""
+    if type(value) is _Node:
+        value = value.fill()
     found = value.get(info.field_name) if isinstance(value, dict) else None
     return found(info, **args) if callable(found) else found
 
@@ -712,12 +881,20 @@ class _Field:
 class _Selection:
     """The selection sets asked of one field (one, or several merged), compiled per type."""
 
-    __slots__ = ("by_type", "plan", "sets")
+    __slots__ = ("_variables", "by_type", "plan", "sets")
 
     def __init__(self, plan: _Plan, sets: tuple[Any, ...]) -> None:
         self.plan = plan
         self.sets = sets
         self.by_type: dict[str | None, list[_Field]] = {}
+        self._variables: tuple[str, ...] | None = None
+
+    def variables(self) -> tuple[str, ...]:
+        """The names of the variables anywhere in these selection sets, fragments spread
+        in them included: all that an answer for them reads of the query's variables."""
+        if self._variables is None:
+            self._variables = _variables_in(self.sets, self.plan.fragments)
+        return self._variables
 
     def fields(self, typename: str | None) -> list[_Field]:
         """The fields to answer for an object of ``typename``, fragments merged."""
@@ -786,6 +963,28 @@ class _Plan:
 _UNSET = object()  # in a key of _Plan.measure, a variable not given (its repr no value's)
 
 
+def _variables_in(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str, ...]:
+    """The names of the variables in these nodes and the fragments they spread, in turn."""
+    names: list[str] = []
+    spread: list[str] = []
+
+    class Find(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            if node.name.value not in names:
+                names.append(node.name.value)
+
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+            if node.name.value not in spread:
+                spread.append(node.name.value)
+
+    for node in nodes:
+        visit(node, Find())
+    for name in spread:  # grows as the fragments spread more
+        if name in fragments:
+            visit(fragments[name], Find())
+    return tuple(names)
+
+
 def _limit_variables(document: Any) -> list[str]:
     """The names of the variables that appear in any ``first`` or ``last`` argument."""
     names: list[str] = []
@@ -835,7 +1034,28 @@ class _Run:
             if found is None:
                 found = value.answers[selection] = _Answer(self._object(value, selection, path))
             return found
+        if type(value) is _Node:
+            return self._node(value, selection, path)
         return self._object(value, selection, path)
+
+    def _node(self, value: _Node, selection: _Selection, path: Any) -> dict[str, Any]:
+        """An issue's answer: the one kept for the selection and the values of its
+        variables while nothing it was made from changed (Resolver.kept_answer), else made
+        and kept, unless an error was met making it (then it is made each time, to meet
+        the error each time)."""
+        names = selection.variables()
+        key: Hashable = selection
+        if names:
+            key = (selection, repr([self.variables.get(name, _UNSET) for name in names]))
+        resolver = value.resolver
+        found = resolver.kept_answer(value.issue, key)
+        if found is not None:
+            return found
+        errors = len(self.errors)
+        out = self._object(value.fill(), selection, path)
+        if len(self.errors) != errors:
+            return out
+        return resolver.keep_answer(value.issue, key, out)
 
     def _object(self, value: dict[str, Any], selection: _Selection, path: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
