@@ -403,6 +403,59 @@ def test_an_issue_unchanged_is_answered_without_being_shaped_again(
     assert shaped == [numbers[1], numbers[2]]
 
 
+@pytest.mark.parametrize("replaced", [False, True], ids=["changed", "replaced"])
+@pytest.mark.parametrize("login", ["ann", "cat", "dan", "eve", "fay", "gus"])
+@pytest.mark.parametrize("engine", ["projection", "graphql-core"])
+def test_a_user_an_issue_shows_in_one_place_only_shows_as_it_is_now(
+    sandbox: Sandbox, engine: str, login: str, replaced: bool
+) -> None:
+    sandbox.graphql_engine = engine
+    n = sandbox.open_issue("ann", "Apply", "body")  # the author
+    sandbox.add_labels(n, "cat", ["application"])  # an actor
+    sandbox.set_permission("dan", "read")
+    sandbox.assign(n, "cat", ["dan"])  # an assignee of events only
+    sandbox.unassign(n, "cat", ["dan"])
+    sandbox.comment(n, "eve", "hello")  # a commenter
+    sandbox.add_user("gus")
+    sandbox.state.comments[sandbox.comment(n, "hal", "hi")].user = "gus"  # one without event
+    sandbox.add_user("fay")
+    sandbox.state.issues[n].assignees.append("fay")  # assigned, with no event
+    before = _answer(sandbox, FULL)
+    assert login in str(before)
+    if replaced:  # (a login the user's type does not show in: graphql-core's User)
+        _replace(sandbox.state.users, login, login=login.title())
+    else:
+        sandbox.state.user(login).login = login.title()
+    assert _answer(sandbox, FULL) != before  # and it is the answer nothing kept gives
+
+
+def test_an_issue_is_answered_for_each_selection_and_alike_in_queries_alike(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    sandbox.comment(n, "bob", "first")
+    shaped: list[int] = []
+    shape = graphql.Resolver.shape_issue
+    monkeypatch.setattr(
+        graphql.Resolver, "shape_issue", lambda self, i: shaped.append(i.number) or shape(self, i)
+    )
+    full, query = _answer(sandbox, FULL), _answer(sandbox, QUERY)  # nothing changed between
+    assert full != query
+    assert _answer(sandbox, FULL) == full
+    assert _answer(sandbox, QUERY) == query
+    # The same selection in another query, another place: the same answer, kept.
+    one = """query Q($owner: String!, $name: String!) {
+      repository(owner: $owner, name: $name) {
+        first: issues(first: 1) { nodes { number title } }
+        again: issues(first: 1) { nodes { number title } }
+      }
+    }"""
+    shaped.clear()
+    out = _post(sandbox, one)["data"]["repository"]
+    assert out["first"] == out["again"] == {"nodes": [{"number": n, "title": "Apply"}]}
+    assert shaped == [n]
+
+
 def test_an_issue_is_answered_for_the_values_of_the_variables_in_its_selection(
     sandbox: Sandbox,
 ) -> None:

@@ -40,6 +40,7 @@ from graphql import (
     execute,
     is_abstract_type,
     parse,
+    print_ast,
     validate,
     value_from_ast_untyped,
     visit,
@@ -327,10 +328,10 @@ class _Sources:
     """What an issue's answers were made from, and those answers, by selection.
 
     The records read (the issue, its events, their comments and the comments listed, the
-    issues and pull requests the events name) are watched: a change to any of them counts
-    on ``watch``. The rest is compared by identity, as it was: the lists and dict
-    entries that lead to those records, the labels and assignees, the users (one tuple for
-    all: Resolver._users_source) and, if an event shows it, the time.
+    issues and pull requests the events name, the users they show) are watched: a change
+    to any of them counts on ``watch``. The rest is compared by identity, as it was: the
+    lists and dict entries that lead to those records, the labels and assignees and, if
+    an event shows it, the time.
     """
 
     issue: Issue
@@ -338,8 +339,8 @@ class _Sources:
     changes: int  # the watch's count then
     comment_ids: tuple[int, ...]  # of the events' comments
     source_numbers: tuple[int, ...]  # of the issues and pull requests the events name
+    user_keys: tuple[str, ...]  # of the users shown (the state's keys: logins, lower case)
     held: tuple[Any, ...]  # what Resolver._held gave
-    users: tuple[Any, ...]
     now: datetime | None  # the time, if an event shows it
     answers: dict[Hashable, _Answer] = dataclasses.field(default_factory=dict)
 
@@ -361,7 +362,6 @@ class Kept:
         self._shaped: dict[Hashable, _Shaped] = {}
         self.issues: dict[int, _Sources] = {}  # by number
         self._watches: dict[int, Watch] = {}  # by issue number: one for all its answers
-        self._users: tuple[Any, ...] = ()
 
     def watch(self, number: int) -> Watch:
         """The watch of the records the answers for issue ``number`` are made from."""
@@ -369,13 +369,6 @@ class Kept:
         if found is None:
             found = self._watches[number] = Watch()
         return found
-
-    def users(self, fresh: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The users' tuple kept, if ``fresh`` holds the very same objects (so that the
-        sources that hold it compare it at once), else ``fresh``, kept."""
-        if not _same_objects(self._users, fresh):
-            self._users = fresh
-        return self._users
 
     def same(self, key: Hashable, fresh: dict[str, Any]) -> _Shaped:
         """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
@@ -419,8 +412,6 @@ class Resolver:
         self.s = sb.state
         self._actors: dict[str, dict[str, Any]] = {}  # by login: users do not change mid-query
         self.kept = sb.graphql_kept
-        self._users: tuple[Any, ...] = ()
-        self._users_counted = -1  # how many users self._users was made from
 
     def actor(self, login: str | None) -> dict[str, Any] | None:
         if login is None:
@@ -503,11 +494,17 @@ class Resolver:
             return None
         comment_ids = tuple(e.comment for e in events if e.comment is not None)
         source_numbers = tuple(e.source for e in events if e.source is not None)
-        held = self._held(i, comment_ids, source_numbers)
+        logins: set[str | None] = {i.user, *i.assignees}
+        for e in events:
+            logins.update((e.actor, e.assignee))
+        comments = (*map(s.comments.get, comment_ids), *s.comments_made_on(number))
+        logins.update(c.user for c in comments if c is not None)
+        user_keys = tuple({login.lower() for login in logins if login is not None})
+        held = self._held(i, comment_ids, source_numbers, user_keys)
         watch = self.kept.watch(number)
         i.watch(watch)
         for record in held:
-            if isinstance(record, Watched):  # the events, the comments, the issues named
+            if isinstance(record, Watched):  # events, comments, issues named, users
                 record.watch(watch)
                 if isinstance(record, Issue) and record.pull is not None:
                     record.pull.watch(watch)
@@ -517,8 +514,8 @@ class Resolver:
             changes=watch.changes,
             comment_ids=comment_ids,
             source_numbers=source_numbers,
+            user_keys=user_keys,
             held=held,
-            users=self._users_source(),
             # Another repository's merged pull request shows merged now (Resolver.source).
             now=s.now if any(e.foreign is not None for e in events) else None,
         )
@@ -530,39 +527,31 @@ class Resolver:
         return (
             sources.issue is i
             and sources.changes == sources.watch.changes
-            and sources.users is self._users_source()
             and i.number not in s.deleted
             and (sources.now is None or sources.now is s.now)
             and _same_objects(
-                sources.held, self._held(i, sources.comment_ids, sources.source_numbers)
+                sources.held,
+                self._held(i, sources.comment_ids, sources.source_numbers, sources.user_keys),
             )
         )
 
     def _held(
-        self, i: Issue, comment_ids: tuple[int, ...], source_numbers: tuple[int, ...]
+        self,
+        i: Issue,
+        comment_ids: tuple[int, ...],
+        source_numbers: tuple[int, ...],
+        user_keys: tuple[str, ...],
     ) -> tuple[Any, ...]:
         """What the state's lists and dicts hold for issue ``i``, in one tuple (its parts
         told apart by ``_END``): its events, labels, assignees and comments, the comments
-        of these ids and the issues of these numbers."""
+        of these ids, the issues of these numbers and the users of these keys."""
         s = self.s
         number = i.number
         return (
             *s.events.get(number, ()), _END, *i.labels, _END, *i.assignees, _END,
             *s.comments_made_on(number), _END, *map(s.comments.get, comment_ids), _END,
-            *map(s.issues.get, source_numbers),
+            *map(s.issues.get, source_numbers), _END, *map(s.users.get, user_keys),
         )  # fmt: skip
-
-    def _users_source(self) -> tuple[Any, ...]:
-        """Every user, as actors are shaped from them: key, object, login and type; the
-        one tuple while they are the very same (Kept.users)."""
-        users = self.s.users
-        if len(users) != self._users_counted:  # mid-query, users are only ever added
-            fresh: list[Any] = []
-            for key, user in users.items():
-                fresh += (key, user, user.login, user.type)
-            self._users = self.kept.users(tuple(fresh))
-            self._users_counted = len(users)
-        return self._users
 
     def comments(
         self,
@@ -881,20 +870,21 @@ class _Field:
 class _Selection:
     """The selection sets asked of one field (one, or several merged), compiled per type."""
 
-    __slots__ = ("_variables", "by_type", "plan", "sets")
+    __slots__ = ("_text", "by_type", "plan", "sets")
 
     def __init__(self, plan: _Plan, sets: tuple[Any, ...]) -> None:
         self.plan = plan
         self.sets = sets
         self.by_type: dict[str | None, list[_Field]] = {}
-        self._variables: tuple[str, ...] | None = None
+        self._text: tuple[str, tuple[str, ...]] | None = None
 
-    def variables(self) -> tuple[str, ...]:
-        """The names of the variables anywhere in these selection sets, fragments spread
-        in them included: all that an answer for them reads of the query's variables."""
-        if self._variables is None:
-            self._variables = _variables_in(self.sets, self.plan.fragments)
-        return self._variables
+    def text(self) -> tuple[str, tuple[str, ...]]:
+        """These selection sets as text, each fragment they spread (in turn) written after
+        them, and the names of the variables anywhere in that text: all an answer for
+        them reads of the query, the same in any query that holds the same text."""
+        if self._text is None:
+            self._text = _text_of(self.sets, self.plan.fragments)
+        return self._text
 
     def fields(self, typename: str | None) -> list[_Field]:
         """The fields to answer for an object of ``typename``, fragments merged."""
@@ -963,10 +953,12 @@ class _Plan:
 _UNSET = object()  # in a key of _Plan.measure, a variable not given (its repr no value's)
 
 
-def _variables_in(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str, ...]:
-    """The names of the variables in these nodes and the fragments they spread, in turn."""
+def _text_of(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The text of these nodes and of the fragments they spread, in turn, and the names of
+    the variables in them."""
     names: list[str] = []
     spread: list[str] = []
+    texts: list[str] = []
 
     class Find(Visitor):
         def enter_variable(self, node: VariableNode, *_: Any) -> None:
@@ -979,10 +971,12 @@ def _variables_in(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str,
 
     for node in nodes:
         visit(node, Find())
+        texts.append(print_ast(node))
     for name in spread:  # grows as the fragments spread more
         if name in fragments:
             visit(fragments[name], Find())
-    return tuple(names)
+            texts.append(print_ast(fragments[name]))
+    return "\n".join(texts), tuple(names)
 
 
 def _limit_variables(document: Any) -> list[str]:
@@ -1043,10 +1037,10 @@ class _Run:
         variables while nothing it was made from changed (Resolver.kept_answer), else made
         and kept, unless an error was met making it (then it is made each time, to meet
         the error each time)."""
-        names = selection.variables()
-        key: Hashable = selection
+        text, names = selection.text()
+        key: Hashable = text
         if names:
-            key = (selection, repr([self.variables.get(name, _UNSET) for name in names]))
+            key = (text, repr([self.variables.get(name, _UNSET) for name in names]))
         resolver = value.resolver
         found = resolver.kept_answer(value.issue, key)
         if found is not None:
