@@ -429,6 +429,26 @@ def test_a_user_an_issue_shows_in_one_place_only_shows_as_it_is_now(
     assert _answer(sandbox, FULL) != before  # and it is the answer nothing kept gives
 
 
+@pytest.mark.parametrize("engine", ["projection", "graphql-core"])
+def test_a_record_two_issues_show_shows_as_it_is_now_in_both(sandbox: Sandbox, engine: str) -> None:
+    sandbox.graphql_engine = engine
+    first = sandbox.open_issue("alice", "Apply", "body")
+    second = sandbox.open_issue("alice", "Apply again", "body")
+    pull = sandbox.open_pull_request("bob", "Fix", f"Closes #{first}, closes #{second}", {})
+    before = _answer(sandbox, FULL)
+    sandbox.state.user("alice").login = "Alice"
+    sandbox.state.issues[pull].pull.merged_at = datetime(2025, 1, 1, tzinfo=UTC)
+    after = _answer(sandbox, FULL)
+    for number in (first, second):
+        [was], [now] = (
+            [i for i in a["data"]["repository"]["issues"]["nodes"] if i["number"] == number]
+            for a in (before, after)
+        )
+        assert (was["author"]["login"], now["author"]["login"]) == ("alice", "Alice")
+        [source] = [i["source"] for i in now["timelineItems"]["nodes"]]
+        assert source["mergedAt"] == "2025-01-01T00:00:00Z"
+
+
 def test_an_issue_is_answered_for_each_selection_and_alike_in_queries_alike(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -48,7 +48,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Comment, Event, Issue, Watch, Watched
+from .model import Comment, Event, Issue, Watch, watch_all
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -345,6 +345,14 @@ class _Sources:
     answers: dict[Hashable, _Answer] = dataclasses.field(default_factory=dict)
 
 
+_ISSUE_OF = operator.attrgetter("issue")
+_COMMENT_OF = operator.attrgetter("comment")
+_SOURCE_OF = operator.attrgetter("source")
+_ACTOR_OF = operator.attrgetter("actor")
+_ASSIGNEE_OF = operator.attrgetter("assignee")
+_not_none = functools.partial(operator.is_not, None)
+
+
 def _same_objects(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
     """Whether ``now`` holds the very objects of ``kept``, in order."""
     return len(kept) == len(now) and all(map(operator.is_, kept, now))
@@ -490,24 +498,20 @@ class Resolver:
         events = s.events.get(number, ())
         if number in s.deleted or s.issues.get(number) is not i:
             return None
-        if any(e.issue != number for e in events):
+        if list(map(_ISSUE_OF, events)).count(number) != len(events):
             return None
-        comment_ids = tuple(e.comment for e in events if e.comment is not None)
-        source_numbers = tuple(e.source for e in events if e.source is not None)
-        logins: set[str | None] = {i.user, *i.assignees}
-        for e in events:
-            logins.update((e.actor, e.assignee))
+        comment_ids = tuple(filter(_not_none, map(_COMMENT_OF, events)))
+        source_numbers = tuple(filter(_not_none, map(_SOURCE_OF, events)))
         comments = (*map(s.comments.get, comment_ids), *s.comments_made_on(number))
+        logins = {i.user, *i.assignees, *map(_ACTOR_OF, events), *map(_ASSIGNEE_OF, events)}
         logins.update(c.user for c in comments if c is not None)
-        user_keys = tuple({login.lower() for login in logins if login is not None})
+        logins.discard(None)
+        user_keys = tuple({login.lower() for login in logins})
         held = self._held(i, comment_ids, source_numbers, user_keys)
         watch = self.kept.watch(number)
-        i.watch(watch)
-        for record in held:
-            if isinstance(record, Watched):  # events, comments, issues named, users
-                record.watch(watch)
-                if isinstance(record, Issue) and record.pull is not None:
-                    record.pull.watch(watch)
+        # The records: the issue, its events, comments, the issues named and their pull
+        # requests, the users.
+        watch_all((i, *held, *[r.pull for r in held if type(r) is Issue]), watch)
         return _Sources(
             issue=i,
             watch=watch,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -95,11 +96,18 @@ class Watched:
 
     def watch(self, watch: Watch) -> None:
         """Count every change from now on on ``watch`` too."""
-        watches = self.__dict__.get("_watches")
-        if watches is None:
-            object.__setattr__(self, "_watches", {watch})
-        else:
-            watches.add(watch)
+        watch_all((self,), watch)
+
+
+def watch_all(values: Iterable[object], watch: Watch) -> None:
+    """Watch each record among these values with ``watch`` (the others are no record)."""
+    for value in values:
+        if isinstance(value, Watched):
+            watches = value.__dict__.get("_watches")
+            if watches is None:
+                value.__dict__["_watches"] = {watch}  # the watches are not the record's own
+            else:
+                watches.add(watch)
 
 
 @dataclass
