@@ -616,6 +616,7 @@ _ODD_VALUES = [
 @pytest.mark.parametrize("value", _ODD_VALUES)
 def test_the_answers_text_is_json_dumps_own(value: Any) -> None:
     assert graphql.dumps(value) == json.dumps(value)
+    assert graphql.dumpb(value) == json.dumps(value).encode()
 
 
 def test_the_text_sent_for_every_answer_of_a_scenario_is_json_dumps_own() -> None:

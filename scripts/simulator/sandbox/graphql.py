@@ -296,13 +296,13 @@ class _Shaped(dict[str, Any]):
 
 class _Answer(dict[str, Any]):
     """The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
-    alike; its JSON text is made once, when first sent (:func:`dumps`)."""
+    alike; its JSON text is made once, when first sent (:func:`dumpb`)."""
 
     __slots__ = ("text",)
 
     def __init__(self, answer: dict[str, Any]) -> None:
         super().__init__(answer)
-        self.text: str | None = None
+        self.text: bytes | None = None
 
 
 class _Node(dict[str, Any]):
@@ -1121,75 +1121,78 @@ def _error(exc: GraphQLError, type_: str | None = None) -> dict[str, Any]:
 
 
 _ENCODE_STR = json.encoder.encode_basestring_ascii  # what json.dumps writes a str with
-_LITERALS = {None: "null", True: "true", False: "false"}
+_LITERALS = {None: b"null", True: b"true", False: b"false"}
+
+
+def dumpb(value: Any) -> bytes:
+    """``json.dumps(value).encode()``, the very same bytes, with those of each kept answer
+    (most of a GraphQL answer's: timelines, comment bodies included) made only once.
+
+    The bytes are written as pieces joined once at the end: joining at every level would
+    copy the big texts of the kept answers (a page of timelines) once per enclosing
+    object, and joining text to encode it after would copy the whole answer once more.
+    """
+    if type(value) is _Answer:
+        return _text(value)
+    pieces: list[bytes] = []
+    _write(value, pieces)
+    return b"".join(pieces)
 
 
 def dumps(value: Any) -> str:
-    """``json.dumps(value)``, the very same text, with that of each kept answer (most of a
-    GraphQL answer's bytes: timelines, comment bodies included) made only once.
-
-    The text is written as pieces joined once at the end: joining at every level would copy
-    the big texts of the kept answers (a page of timelines) once per enclosing object.
-    """
-    kind = type(value)
-    if kind is _Answer:
-        return _text(value)
-    if kind is str:
-        return _ENCODE_STR(value)
-    pieces: list[str] = []
-    _write(value, pieces)
-    return "".join(pieces)
+    """``json.dumps(value)``: the text of :func:`dumpb` (ASCII: json.dumps escapes the rest)."""
+    return dumpb(value).decode("ascii")
 
 
-def _text(answer: _Answer) -> str:
+def _text(answer: _Answer) -> bytes:
     text = answer.text
     if text is None:
-        pieces: list[str] = []
+        pieces: list[bytes] = []
         _write_object(answer, pieces)
-        text = answer.text = "".join(pieces)
+        text = answer.text = b"".join(pieces)
     return text
 
 
-def _write(value: Any, out: list[str]) -> None:
+def _write(value: Any, out: list[bytes]) -> None:
     kind = type(value)
     if kind is str:
-        out.append(_ENCODE_STR(value))
+        out.append(_ENCODE_STR(value).encode())
     elif kind is _Answer:
         out.append(_text(value))
     elif kind is dict:
         _write_object(value, out)
     elif kind is list:
-        out.append("[")
+        out.append(b"[")
         for n, item in enumerate(value):
             if n:
-                out.append(", ")
+                out.append(b", ")
             _write(item, out)
-        out.append("]")
+        out.append(b"]")
     elif kind is int:
-        out.append(int.__repr__(value))
+        out.append(int.__repr__(value).encode())
     elif value is None or kind is bool:
         out.append(_LITERALS[value])
     else:
-        out.append(json.dumps(value))  # floats, and anything else json.dumps knows
+        out.append(json.dumps(value).encode())  # floats, and anything else json.dumps knows
 
 
-def _write_object(value: dict[Any, Any], out: list[str]) -> None:
+def _write_object(value: dict[Any, Any], out: list[bytes]) -> None:
     if not all(type(k) is str for k in value):
-        out.append(json.dumps(value))  # keys json.dumps would convert: its own text
+        out.append(json.dumps(value).encode())  # keys json.dumps would convert: its own text
         return
     before = "{"
     for key, item in value.items():
         kind = type(item)
         if kind is str:  # the most common value, written with its key as one piece
-            out.append(before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item))
+            out.append((before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item)).encode())
         else:
-            out.append(before + _ENCODE_STR(key) + ": ")
+            out.append((before + _ENCODE_STR(key) + ": ").encode())
             if kind is _Answer:
                 out.append(_text(item))
             else:
                 _write(item, out)
         before = ", "
-    out.append("{}" if before == "{" else "}")
+    out.append(b"{}" if before == "{" else b"}")
 
 
 def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:
