@@ -76,8 +76,9 @@ class Watched:
 
     Every change to a record's own values is one of those: their values are immutable
     (strings, numbers, datetimes, tuples) or records themselves, but for an issue's
-    ``labels`` and ``assignees`` lists, which a watcher compares itself. A copy
-    (``dataclasses.replace``) is watched with nothing.
+    ``labels`` and ``assignees`` lists, which a watcher compares itself, and a pull
+    request's ``changes``, which GraphQL does not show. A copy (``dataclasses.replace``)
+    is watched with nothing.
     """
 
     def __setattr__(self, name: str, value: object) -> None:
