@@ -16,6 +16,7 @@ GraphQL's ``Bot.login`` is the app's slug, without the ``[bot]`` REST adds.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import math
@@ -39,6 +40,7 @@ from graphql import (
     execute,
     is_abstract_type,
     parse,
+    print_ast,
     validate,
     value_from_ast_untyped,
     visit,
@@ -46,7 +48,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Comment, Event, Issue
+from .model import Comment, Event, Issue, Watch, watch_all
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -294,21 +296,87 @@ class _Shaped(dict[str, Any]):
 
 class _Answer(dict[str, Any]):
     """The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
-    alike; its JSON text is made once, when first sent (:func:`dumps`)."""
+    alike; its JSON text is made once, when first sent (:func:`dumpb`)."""
 
     __slots__ = ("text",)
 
     def __init__(self, answer: dict[str, Any]) -> None:
         super().__init__(answer)
-        self.text: str | None = None
+        self.text: bytes | None = None
+
+
+class _Node(dict[str, Any]):
+    """An issue's dict, shaped only if its answer is not one kept (:meth:`fill`): the fast
+    executor asks its resolver for the kept answer first; graphql-core's field resolver
+    fills it (:func:`_resolve`)."""
+
+    __slots__ = ("issue", "resolver")
+
+    def __init__(self, resolver: Resolver, issue: Issue) -> None:
+        super().__init__()
+        self.resolver = resolver
+        self.issue = issue
+
+    def fill(self) -> _Node:
+        if not self:
+            self.update(self.resolver.shape_issue(self.issue))
+        return self
+
+
+@dataclasses.dataclass(slots=True, eq=False)
+class _Sources:
+    """What an issue's answers were made from, and those answers, by selection.
+
+    The records read (the issue, its events, their comments and the comments listed, the
+    issues and pull requests the events name, the users they show) are watched: a change
+    to any of them counts on ``watch``. The rest is compared by identity, as it was: the
+    lists and dict entries that lead to those records, the labels and assignees and, if
+    an event shows it, the time.
+    """
+
+    issue: Issue
+    watch: Watch
+    changes: int  # the watch's count then
+    comment_ids: tuple[int, ...]  # of the events' comments
+    source_numbers: tuple[int, ...]  # of the issues and pull requests the events name
+    user_keys: tuple[str, ...]  # of the users shown (the state's keys: logins, lower case)
+    held: tuple[Any, ...]  # what Resolver._held gave
+    now: datetime | None  # the time, if an event shows it
+    answers: dict[Hashable, _Answer] = dataclasses.field(default_factory=dict)
+
+
+_ISSUE_OF = operator.attrgetter("issue")
+_COMMENT_OF = operator.attrgetter("comment")
+_SOURCE_OF = operator.attrgetter("source")
+_ACTOR_OF = operator.attrgetter("actor")
+_ASSIGNEE_OF = operator.attrgetter("assignee")
+_not_none = functools.partial(operator.is_not, None)
+
+
+def _same_objects(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    """Whether ``now`` holds the very objects of ``kept``, in order."""
+    return len(kept) == len(now) and all(map(operator.is_, kept, now))
+
+
+_END = object()  # in a tuple of parts of any length, the end of one: never a value of it
 
 
 class Kept:
     """The dicts one sandbox's resolvers shaped, kept for the next query to use again while
-    they shape the same (so the fast executor's answers kept on them serve again)."""
+    they shape the same (so the fast executor's answers kept on them serve again), and
+    the answers for its issues while nothing they were made from changed."""
 
     def __init__(self) -> None:
         self._shaped: dict[Hashable, _Shaped] = {}
+        self.issues: dict[int, _Sources] = {}  # by number
+        self._watches: dict[int, Watch] = {}  # by issue number: one for all its answers
+
+    def watch(self, number: int) -> Watch:
+        """The watch of the records the answers for issue ``number`` are made from."""
+        found = self._watches.get(number)
+        if found is None:
+            found = self._watches[number] = Watch()
+        return found
 
     def same(self, key: Hashable, fresh: dict[str, Any]) -> _Shaped:
         """The dict kept under ``key`` if it equals ``fresh`` (then, as the values are
@@ -374,6 +442,10 @@ class Resolver:
     def issue(self, i: Issue) -> dict[str, Any]:
         if i.pull is not None:
             return {"__typename": "PullRequest", "number": i.number, "pull": i}
+        return _Node(self, i)
+
+    def shape_issue(self, i: Issue) -> dict[str, Any]:
+        """An issue's dict (for :class:`_Node`)."""
         return {
             "__typename": "Issue",
             "number": i.number,
@@ -396,6 +468,94 @@ class Resolver:
                 self.comments(i, first, after, last, before, rest.get("orderBy"))
             ),
         }
+
+    def kept_answer(self, i: Issue, key: Hashable) -> _Answer | None:
+        """The answer kept for issue ``i`` under ``key`` (its selection, and the values of
+        the variables in it), if nothing it was made from changed since."""
+        sources = self.kept.issues.get(i.number)
+        if sources is None or not self._holds(sources, i):
+            return None
+        return sources.answers.get(key)
+
+    def keep_answer(self, i: Issue, key: Hashable, answer: dict[str, Any]) -> dict[str, Any]:
+        """Keep the answer just made for issue ``i`` under ``key``, with what it was made
+        from (as the state is now: making it changed nothing but, perhaps, the users)."""
+        sources = self.kept.issues.get(i.number)
+        if sources is None or not self._holds(sources, i):
+            sources = self._sources(i)
+            if sources is None:
+                return answer
+            self.kept.issues[i.number] = sources
+        kept = sources.answers[key] = _Answer(answer)
+        return kept
+
+    def _sources(self, i: Issue) -> _Sources | None:
+        """What any answer for issue ``i`` is made from (whatever it selects), its records
+        watched from now on; None if it cannot be told: a close event that names another
+        issue (its closer is looked for in that issue's timeline)."""
+        s = self.s
+        number = i.number
+        events = s.events.get(number, ())
+        if number in s.deleted or s.issues.get(number) is not i:
+            return None
+        if list(map(_ISSUE_OF, events)).count(number) != len(events):
+            return None
+        comment_ids = tuple(filter(_not_none, map(_COMMENT_OF, events)))
+        source_numbers = tuple(filter(_not_none, map(_SOURCE_OF, events)))
+        comments = (*map(s.comments.get, comment_ids), *s.comments_made_on(number))
+        logins = {i.user, *i.assignees, *map(_ACTOR_OF, events), *map(_ASSIGNEE_OF, events)}
+        logins.update(c.user for c in comments if c is not None)
+        logins.discard(None)
+        user_keys = tuple({login.lower() for login in logins})
+        held = self._held(i, comment_ids, source_numbers, user_keys)
+        watch = self.kept.watch(number)
+        # The records: the issue, its events, comments, the issues named and their pull
+        # requests, the users.
+        watch_all((i, *held, *[r.pull for r in held if type(r) is Issue]), watch)
+        return _Sources(
+            issue=i,
+            watch=watch,
+            changes=watch.changes,
+            comment_ids=comment_ids,
+            source_numbers=source_numbers,
+            user_keys=user_keys,
+            held=held,
+            # Another repository's merged pull request shows merged now (Resolver.source).
+            now=s.now if any(e.foreign is not None for e in events) else None,
+        )
+
+    def _holds(self, sources: _Sources, i: Issue) -> bool:
+        """Whether the answers of ``sources`` are still those for issue ``i``: no record
+        changed, and the lists and entries that lead to them hold the very same."""
+        s = self.s
+        return (
+            sources.issue is i
+            and sources.changes == sources.watch.changes
+            and i.number not in s.deleted
+            and (sources.now is None or sources.now is s.now)
+            and _same_objects(
+                sources.held,
+                self._held(i, sources.comment_ids, sources.source_numbers, sources.user_keys),
+            )
+        )
+
+    def _held(
+        self,
+        i: Issue,
+        comment_ids: tuple[int, ...],
+        source_numbers: tuple[int, ...],
+        user_keys: tuple[str, ...],
+    ) -> tuple[Any, ...]:
+        """What the state's lists and dicts hold for issue ``i``, in one tuple (its parts
+        told apart by ``_END``): its events, labels, assignees and comments, the comments
+        of these ids, the issues of these numbers and the users of these keys."""
+        s = self.s
+        number = i.number
+        return (
+            *s.events.get(number, ()), _END, *i.labels, _END, *i.assignees, _END,
+            *s.comments_made_on(number), _END, *map(s.comments.get, comment_ids), _END,
+            *map(s.issues.get, source_numbers), _END, *map(s.users.get, user_keys),
+        )  # fmt: skip
 
     def comments(
         self,
@@ -607,6 +767,8 @@ def _never(value: Any) -> bool:
 
 def _resolve(value: Any, info: Any, **args: Any) -> Any:
     """Dict keys, calling the callable ones with the field's arguments."""
+    if type(value) is _Node:
+        value = value.fill()
     found = value.get(info.field_name) if isinstance(value, dict) else None
     return found(info, **args) if callable(found) else found
 
@@ -712,12 +874,21 @@ class _Field:
 class _Selection:
     """The selection sets asked of one field (one, or several merged), compiled per type."""
 
-    __slots__ = ("by_type", "plan", "sets")
+    __slots__ = ("_text", "by_type", "plan", "sets")
 
     def __init__(self, plan: _Plan, sets: tuple[Any, ...]) -> None:
         self.plan = plan
         self.sets = sets
         self.by_type: dict[str | None, list[_Field]] = {}
+        self._text: tuple[str, tuple[str, ...]] | None = None
+
+    def text(self) -> tuple[str, tuple[str, ...]]:
+        """These selection sets as text, each fragment they spread (in turn) written after
+        them, and the names of the variables anywhere in that text: all an answer for
+        them reads of the query, the same in any query that holds the same text."""
+        if self._text is None:
+            self._text = _text_of(self.sets, self.plan.fragments)
+        return self._text
 
     def fields(self, typename: str | None) -> list[_Field]:
         """The fields to answer for an object of ``typename``, fragments merged."""
@@ -786,6 +957,32 @@ class _Plan:
 _UNSET = object()  # in a key of _Plan.measure, a variable not given (its repr no value's)
 
 
+def _text_of(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The text of these nodes and of the fragments they spread, in turn, and the names of
+    the variables in them."""
+    names: list[str] = []
+    spread: list[str] = []
+    texts: list[str] = []
+
+    class Find(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            if node.name.value not in names:
+                names.append(node.name.value)
+
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+            if node.name.value not in spread:
+                spread.append(node.name.value)
+
+    for node in nodes:
+        visit(node, Find())
+        texts.append(print_ast(node))
+    for name in spread:  # grows as the fragments spread more
+        if name in fragments:
+            visit(fragments[name], Find())
+            texts.append(print_ast(fragments[name]))
+    return "\n".join(texts), tuple(names)
+
+
 def _limit_variables(document: Any) -> list[str]:
     """The names of the variables that appear in any ``first`` or ``last`` argument."""
     names: list[str] = []
@@ -835,7 +1032,28 @@ class _Run:
             if found is None:
                 found = value.answers[selection] = _Answer(self._object(value, selection, path))
             return found
+        if type(value) is _Node:
+            return self._node(value, selection, path)
         return self._object(value, selection, path)
+
+    def _node(self, value: _Node, selection: _Selection, path: Any) -> dict[str, Any]:
+        """An issue's answer: the one kept for the selection and the values of its
+        variables while nothing it was made from changed (Resolver.kept_answer), else made
+        and kept, unless an error was met making it (then it is made each time, to meet
+        the error each time)."""
+        text, names = selection.text()
+        key: Hashable = text
+        if names:
+            key = (text, repr([self.variables.get(name, _UNSET) for name in names]))
+        resolver = value.resolver
+        found = resolver.kept_answer(value.issue, key)
+        if found is not None:
+            return found
+        errors = len(self.errors)
+        out = self._object(value.fill(), selection, path)
+        if len(self.errors) != errors:
+            return out
+        return resolver.keep_answer(value.issue, key, out)
 
     def _object(self, value: dict[str, Any], selection: _Selection, path: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -903,75 +1121,78 @@ def _error(exc: GraphQLError, type_: str | None = None) -> dict[str, Any]:
 
 
 _ENCODE_STR = json.encoder.encode_basestring_ascii  # what json.dumps writes a str with
-_LITERALS = {None: "null", True: "true", False: "false"}
+_LITERALS = {None: b"null", True: b"true", False: b"false"}
+
+
+def dumpb(value: Any) -> bytes:
+    """``json.dumps(value).encode()``, the very same bytes, with those of each kept answer
+    (most of a GraphQL answer's: timelines, comment bodies included) made only once.
+
+    The bytes are written as pieces joined once at the end: joining at every level would
+    copy the big texts of the kept answers (a page of timelines) once per enclosing
+    object, and joining text to encode it after would copy the whole answer once more.
+    """
+    if type(value) is _Answer:
+        return _text(value)
+    pieces: list[bytes] = []
+    _write(value, pieces)
+    return b"".join(pieces)
 
 
 def dumps(value: Any) -> str:
-    """``json.dumps(value)``, the very same text, with that of each kept answer (most of a
-    GraphQL answer's bytes: timelines, comment bodies included) made only once.
-
-    The text is written as pieces joined once at the end: joining at every level would copy
-    the big texts of the kept answers (a page of timelines) once per enclosing object.
-    """
-    kind = type(value)
-    if kind is _Answer:
-        return _text(value)
-    if kind is str:
-        return _ENCODE_STR(value)
-    pieces: list[str] = []
-    _write(value, pieces)
-    return "".join(pieces)
+    """``json.dumps(value)``: the text of :func:`dumpb` (ASCII: json.dumps escapes the rest)."""
+    return dumpb(value).decode("ascii")
 
 
-def _text(answer: _Answer) -> str:
+def _text(answer: _Answer) -> bytes:
     text = answer.text
     if text is None:
-        pieces: list[str] = []
+        pieces: list[bytes] = []
         _write_object(answer, pieces)
-        text = answer.text = "".join(pieces)
+        text = answer.text = b"".join(pieces)
     return text
 
 
-def _write(value: Any, out: list[str]) -> None:
+def _write(value: Any, out: list[bytes]) -> None:
     kind = type(value)
     if kind is str:
-        out.append(_ENCODE_STR(value))
+        out.append(_ENCODE_STR(value).encode())
     elif kind is _Answer:
         out.append(_text(value))
     elif kind is dict:
         _write_object(value, out)
     elif kind is list:
-        out.append("[")
+        out.append(b"[")
         for n, item in enumerate(value):
             if n:
-                out.append(", ")
+                out.append(b", ")
             _write(item, out)
-        out.append("]")
+        out.append(b"]")
     elif kind is int:
-        out.append(int.__repr__(value))
+        out.append(int.__repr__(value).encode())
     elif value is None or kind is bool:
         out.append(_LITERALS[value])
     else:
-        out.append(json.dumps(value))  # floats, and anything else json.dumps knows
+        out.append(json.dumps(value).encode())  # floats, and anything else json.dumps knows
 
 
-def _write_object(value: dict[Any, Any], out: list[str]) -> None:
+def _write_object(value: dict[Any, Any], out: list[bytes]) -> None:
     if not all(type(k) is str for k in value):
-        out.append(json.dumps(value))  # keys json.dumps would convert: its own text
+        out.append(json.dumps(value).encode())  # keys json.dumps would convert: its own text
         return
     before = "{"
     for key, item in value.items():
         kind = type(item)
         if kind is str:  # the most common value, written with its key as one piece
-            out.append(before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item))
+            out.append((before + _ENCODE_STR(key) + ": " + _ENCODE_STR(item)).encode())
         else:
-            out.append(before + _ENCODE_STR(key) + ": ")
+            out.append((before + _ENCODE_STR(key) + ": ").encode())
             if kind is _Answer:
                 out.append(_text(item))
             else:
                 _write(item, out)
         before = ", "
-    out.append("{}" if before == "{" else "}")
+    out.append(b"{}" if before == "{" else b"}")
 
 
 def partial(out: dict[str, Any], pick: int) -> dict[str, Any]:

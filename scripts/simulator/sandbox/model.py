@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,8 +60,59 @@ def blob_sha(text: str) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
+class Watch:
+    """How many changes the records watched with it have had (:class:`Watched`)."""
+
+    __slots__ = ("changes",)
+
+    def __init__(self) -> None:
+        self.changes = 0
+
+
+class Watched:
+    """A record that counts each change made to it (an attribute set or deleted) on every
+    :class:`Watch` it is watched with: GraphQL keeps an issue's answer while the count of
+    the records it was made from stands still (``graphql.Kept``).
+
+    Every change to a record's own values is one of those: their values are immutable
+    (strings, numbers, datetimes, tuples) or records themselves, but for an issue's
+    ``labels`` and ``assignees`` lists, which a watcher compares itself, and a pull
+    request's ``changes``, which GraphQL does not show. A copy (``dataclasses.replace``)
+    is watched with nothing.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        watches = self.__dict__.get("_watches")
+        if watches:
+            for watch in watches:
+                watch.changes += 1
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        watches = self.__dict__.get("_watches")
+        if watches:
+            for watch in watches:
+                watch.changes += 1
+
+    def watch(self, watch: Watch) -> None:
+        """Count every change from now on on ``watch`` too."""
+        watch_all((self,), watch)
+
+
+def watch_all(values: Iterable[object], watch: Watch) -> None:
+    """Watch each record among these values with ``watch`` (the others are no record)."""
+    for value in values:
+        if isinstance(value, Watched):
+            watches = value.__dict__.get("_watches")
+            if watches is None:
+                value.__dict__["_watches"] = {watch}  # the watches are not the record's own
+            else:
+                watches.add(watch)
+
+
 @dataclass
-class User:
+class User(Watched):
     login: str
     id: int
     type: str
@@ -76,7 +128,7 @@ class Label:
 
 
 @dataclass
-class Comment:
+class Comment(Watched):
     id: int
     issue: int
     user: str
@@ -87,7 +139,7 @@ class Comment:
 
 
 @dataclass
-class Event:
+class Event(Watched):
     id: int
     issue: int
     event: str
@@ -115,7 +167,7 @@ class Commit:
 
 
 @dataclass
-class Pull:
+class Pull(Watched):
     head_ref: str
     head_sha: str
     base_ref: str
@@ -127,7 +179,7 @@ class Pull:
 
 
 @dataclass
-class Issue:
+class Issue(Watched):
     number: int
     id: int
     user: str

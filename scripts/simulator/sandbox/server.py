@@ -131,9 +131,12 @@ def serve(
                 "api_version": version,
             }
         )
-        # GraphQL's answers share their timelines' text from one answer to the next.
-        encode = graphql.dumps if path == GRAPHQL_PATH else json.dumps
-        data = b"" if payload is None else encode(payload).encode()
+        if payload is None:
+            data = b""
+        elif path == GRAPHQL_PATH:  # answers that share their timelines' text, as bytes
+            data = graphql.dumpb(payload)
+        else:
+            data = json.dumps(payload).encode()
     if version:
         headers["X-GitHub-Api-Version"] = version
     return status, headers, data

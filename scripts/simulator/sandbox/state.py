@@ -388,6 +388,11 @@ class State:
     def comment_count(self, number: int) -> int:
         return sum(1 for c in self._comments_of.get(number, ()) if not c.deleted)
 
+    def comments_made_on(self, number: int) -> Sequence[Comment]:
+        """The issue's comments as the state lists them, deleted ones too (the list itself:
+        what GraphQL's kept answers compare)."""
+        return self._comments_of.get(number, ())
+
     def comments_on(self, number: int) -> list[Comment]:
         """The issue's comments, oldest first, without the deleted ones (as GitHub lists
         them)."""
