@@ -123,19 +123,19 @@ def test_answers_follow_the_body_and_only_short_bodies_are_remembered() -> None:
     short = "### Story\n\nOnce"
     assert forms.parse_body(form, short) == {"story": "Once"}
     assert forms.parse_body(form, short + " upon") == {"story": "Once upon"}
-    remembered = forms._remembered.cache_info().currsize
+    remembered = forms._parsed.cache_info().currsize
     long = "### Story\n\n" + "x" * forms.REMEMBERED_BODY
     assert forms.parse_body(form, long) == {"story": "x" * forms.REMEMBERED_BODY}
-    assert forms._remembered.cache_info().currsize == remembered  # too long to keep
+    assert forms._parsed.cache_info().currsize == remembered  # too long to keep
 
 
 def test_a_comments_command_follows_its_text_and_only_short_ones_are_remembered() -> None:
     for text in ["/pause away", "/pause away", "/pause back soon", "/resume", "thanks!", ""]:
         assert replies._command_in(text) == commands.parse(text)
-    remembered = replies._remembered_command.cache_info().currsize
+    remembered = replies._command_in.cache_info().currsize
     long = "/pause " + "x" * replies.REMEMBERED_COMMENT
     assert replies._command_in(long) == commands.parse(long)
-    assert replies._remembered_command.cache_info().currsize == remembered  # too long to keep
+    assert replies._command_in.cache_info().currsize == remembered  # too long to keep
 
 
 def test_the_missing_answers_follow_the_body_and_the_required_ids() -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mentoring.core.dashboard import STATES, Figures, Item, Row
+from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 
@@ -68,16 +69,10 @@ CELL_CACHE_CHARS = 1_000
 
 def text_cell(text: str, limit: int = ROLE_CHARS) -> str:
     """User text as a table cell: its first line, at most ``limit`` characters, inert."""
-    if len(text) > CELL_CACHE_CHARS:
-        return _text_cell(text, limit)
-    return _remembered_cell(text, limit)
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered_cell(text: str, limit: int) -> str:
     return _text_cell(text, limit)
 
 
+@short_texts(CELL_CACHE_CHARS)
 def _text_cell(text: str, limit: int) -> str:
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
     line = " ".join(line.split())

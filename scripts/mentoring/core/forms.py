@@ -26,6 +26,8 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mentoring.core.remember import short_texts
+
 FIELD_TYPES = ("input", "textarea", "dropdown", "checkboxes")
 NO_RESPONSE = "_No response_"
 # What GitHub (and people editing bodies) write for an empty answer.
@@ -158,25 +160,18 @@ def parse_body(form: Form, body: str | None) -> dict[str, Answer]:
     heading a user typed inside an answer stays in that answer, and a heading moved out
     of order is treated as missing.
     """
-    body = body or ""
-    found = _remembered(form, body) if len(body) <= REMEMBERED_BODY else _parsed(form, body)
+    found = _parsed(form, body or "")
     # A fresh dict and lists each call: callers may change theirs.
     return {k: list(v) if isinstance(v, list) else v for k, v in found}
 
 
-# Bodies up to this long are remembered (an application's is a few thousand characters);
-# a longer one is parsed afresh each time, so the cache's keys stay small.
+# Bodies up to this long are remembered (an application's is a few thousand characters):
+# a run reads each body in several places (the planner, the list of applications by
+# mentee, the dashboard), and a simulation reads the same bodies run after run.
 REMEMBERED_BODY = 8_192
 
 
-@functools.lru_cache(maxsize=1024)
-def _remembered(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
-    """:func:`_parsed`, once per form and body: a run reads each body in several places
-    (the planner, the list of applications by mentee, the dashboard), and a simulation
-    reads the same bodies run after run."""
-    return _parsed(form, body)
-
-
+@short_texts(REMEMBERED_BODY, text_at=1, maxsize=1024)
 def _parsed(form: Form, body: str) -> tuple[tuple[str, Answer], ...]:
     lines = body[:MAX_BODY].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_label = {label_key(f.label): f for f in form.fields}
@@ -270,16 +265,11 @@ def missing_from_body(
     form: Form, body: str | None, required_ids: tuple[str, ...] | None = None
 ) -> tuple[Field, ...]:
     """:func:`missing_required` of the answers in ``body``, remembered as the answers are."""
-    body = body or ""
-    if len(body) > REMEMBERED_BODY:
-        return tuple(missing_required(form, parse_body(form, body), required_ids))
-    return _remembered_missing(form, body, required_ids)
+    return _missing(form, body or "", required_ids)
 
 
-@functools.lru_cache(maxsize=1024)
-def _remembered_missing(
-    form: Form, body: str, required_ids: tuple[str, ...] | None
-) -> tuple[Field, ...]:
+@short_texts(REMEMBERED_BODY, text_at=1, maxsize=1024)
+def _missing(form: Form, body: str, required_ids: tuple[str, ...] | None) -> tuple[Field, ...]:
     return tuple(missing_required(form, parse_body(form, body), required_ids))
 
 

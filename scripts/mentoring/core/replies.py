@@ -12,7 +12,6 @@ them last changes no answer, only when it comes.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from mentoring.core.model import (
     PostComment,
     RemoveLabels,
 )
+from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
 from mentoring.core.roles import lowered
 from mentoring.core.settings import Config
@@ -162,12 +162,8 @@ def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]
 REMEMBERED_COMMENT = 1_000
 
 
+@short_texts(REMEMBERED_COMMENT)
 def _command_in(text: str) -> Command | None:
-    return _remembered_command(text) if len(text) <= REMEMBERED_COMMENT else parse(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered_command(text: str) -> Command | None:
     return parse(text)
 
 
