@@ -313,45 +313,103 @@ def _lower(value: str | None) -> str | None:
 
 def to_comment(node: dict[str, Any]) -> Comment:
     """An ``IssueComment``, as the REST conversion gives it."""
-    at = _time(node.get("createdAt"))
+    created = node.get("createdAt")
+    at = _time(created)
+    updated = node.get("updatedAt")
     return Comment(
         id=int(node["databaseId"]),
         author=_login(node.get("author")),
         body=node.get("body") or "",
         created_at=at,
         # As over REST: a comment changed since it was written is edited, and a command
-        # in it is not obeyed after the fact.
-        edited=was_edited(at, _time(updated) if (updated := node.get("updatedAt")) else None),
+        # in it is not obeyed after the fact. (Most were never changed: the same text.)
+        edited=bool(updated) and updated != created and was_edited(at, _time(updated)),
     )
 
 
-def to_item(node: dict[str, Any]) -> Event | Comment | None:
-    """One timeline item as the REST conversion gives it; None for a type not read."""
-    kind = ITEM_KINDS.get(node.get("__typename") or "")
-    if kind is None:
-        return None
-    if kind == "commented":
-        return to_comment(node)
-    at = _time(node.get("createdAt"))
+# One conversion for each kind of event read, as the REST conversion gives it: each
+# reads only the fields its kind has (a timeline is mostly comments and labels, and a
+# scheduled run converts every item of every open application).
+EventFrom = Callable[[dict[str, Any]], Event]
+
+
+def _actor(node: dict[str, Any]) -> str | None:
+    return _login(node.get("actor")) or None
+
+
+def _assignment(kind: str) -> EventFrom:
+    def convert(node: dict[str, Any]) -> Event:
+        at, assignee = _time(node.get("createdAt")), _login(node.get("assignee")) or None
+        return Event(kind, at, _actor(node), assignee=assignee)
+
+    return convert
+
+
+def _labelling(kind: str) -> EventFrom:
+    def convert(node: dict[str, Any]) -> Event:
+        label = (node.get("label") or {}).get("name")
+        return Event(kind, _time(node.get("createdAt")), _actor(node), label=label)
+
+    return convert
+
+
+def _closed(node: dict[str, Any]) -> Event:
     closer = node.get("closer") or {}
     # REST's commit_id: the commit whose message closed it; null for a closing keyword in a
     # pull request's description, whose pull request GraphQL names as the closer instead.
     commit_id = closer.get("oid") if closer.get("__typename") == "Commit" else None
+    return Event(
+        "closed",
+        _time(node.get("createdAt")),
+        _actor(node),
+        state_reason=_lower(node.get("stateReason")),
+        commit_id=commit_id,
+    )
+
+
+def _reopened(node: dict[str, Any]) -> Event:
+    reason = _lower(node.get("stateReason"))
+    return Event("reopened", _time(node.get("createdAt")), _actor(node), state_reason=reason)
+
+
+def _renamed(node: dict[str, Any]) -> Event:
+    return Event("renamed", _time(node.get("createdAt")), _actor(node))
+
+
+def _cross_referenced(node: dict[str, Any]) -> Event:
     source = node.get("source") or {}
     merged_at = source.get("mergedAt")
     return Event(
-        kind=kind,
-        at=at,
-        actor=_login(node.get("actor")) or None,
-        assignee=_login(node.get("assignee")) or None,
-        label=(node.get("label") or {}).get("name"),
-        state_reason=_lower(node.get("stateReason")),
-        commit_id=commit_id,
+        "cross-referenced",
+        _time(node.get("createdAt")),
+        _actor(node),
         source=source.get("number"),
         source_is_pull=source.get("__typename") == "PullRequest",
         source_foreign=bool(node.get("isCrossRepository")),
         source_merged_at=_time(merged_at) if merged_at else None,
     )
+
+
+_EVENTS: dict[str, EventFrom] = {
+    "AssignedEvent": _assignment("assigned"),
+    "UnassignedEvent": _assignment("unassigned"),
+    "LabeledEvent": _labelling("labeled"),
+    "UnlabeledEvent": _labelling("unlabeled"),
+    "ClosedEvent": _closed,
+    "ReopenedEvent": _reopened,
+    "RenamedTitleEvent": _renamed,
+    "CrossReferencedEvent": _cross_referenced,
+}
+assert {**_EVENTS, "IssueComment": None}.keys() == ITEM_KINDS.keys()
+
+
+def to_item(node: dict[str, Any]) -> Event | Comment | None:
+    """One timeline item as the REST conversion gives it; None for a type not read."""
+    typename = node.get("__typename") or ""
+    if typename == "IssueComment":
+        return to_comment(node)
+    convert = _EVENTS.get(typename)
+    return convert(node) if convert is not None else None
 
 
 def to_issue(node: dict[str, Any]) -> Issue:
@@ -375,11 +433,13 @@ def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Commen
     events: list[Event] = []
     comments: list[Comment] = []
     for node in nodes:
-        item = to_item(node) if node else None
-        if isinstance(item, Comment):
-            comments.append(item)
-        elif item is not None:
-            events.append(item)
+        if not node:
+            continue
+        typename = node.get("__typename")
+        if typename == "IssueComment":
+            comments.append(to_comment(node))
+        elif (convert := _EVENTS.get(typename or "")) is not None:
+            events.append(convert(node))
     return events, comments
 
 
