@@ -311,7 +311,13 @@ def test_a_close_made_another_issues_shows_the_closer_that_issue_has_now(
     state = sandbox.state
     state._event(state.issues[other], "cross-referenced", "bob", source=pull)
     [close] = [i for i in _nodes(_answer(sandbox, FULL), n) if "closer" in i]
-    assert close["closer"] == {"__typename": "PullRequest", "number": pull, "mergeCommit": None}
+    merged = state.issues[pull].pull.merge_commit_sha
+    assert merged
+    assert close["closer"] == {
+        "__typename": "PullRequest",
+        "number": pull,
+        "mergeCommit": {"oid": merged},
+    }
 
 
 def _outcome(sb: Sandbox) -> Any:

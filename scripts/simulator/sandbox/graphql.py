@@ -677,10 +677,14 @@ class Resolver:
             if e.event != "cross-referenced" or other is None or other.pull is None:
                 continue
             if other.pull.merged_at == close.created_at:
+                sha = other.pull.merge_commit_sha
                 return {
                     "__typename": "PullRequest",
                     "number": other.number,
                     "mergedAt": iso(other.pull.merged_at),
+                    # GitHub's PullRequest.mergeCommit: "The commit that was created when
+                    # this pull request was merged."
+                    "mergeCommit": {"__typename": "Commit", "oid": sha} if sha else None,
                 }
         return None
 
