@@ -20,7 +20,7 @@ from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
-from mentoring.github.applications import ApplicationIssues, issue_info
+from mentoring.github.applications import ApplicationIssues, listed_mentee
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.graphql import GraphQLError, Notices, Page, Reader
 from mentoring.github.repository import Repo
@@ -423,7 +423,7 @@ def by_mentee(issues: list[Issue], config: Config) -> dict[str, tuple[int, ...]]
     """Open application issues by their mentee (lower-case login), by the planner's rule."""
     found: dict[str, list[int]] = {}
     for issue in issues:
-        mentee = issue_info(issue, config).mentee
+        mentee = listed_mentee(issue, config)
         if mentee:
             found.setdefault(mentee.lower(), []).append(issue.number)
     return {login: tuple(sorted(numbers)) for login, numbers in found.items()}

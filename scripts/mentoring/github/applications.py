@@ -33,7 +33,7 @@ def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = No
             mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(events)),
             mentored=mentor_since(events, pairing) is not None,
         )
-    mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
+    mentee = listed_mentee(issue, config)
     return IssueInfo(
         number=issue.number,
         state=issue.state,
@@ -42,6 +42,12 @@ def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = No
         mentee=mentee,
         mentors=mentors_of(issue.assignees, mentee, config),
     )
+
+
+def listed_mentee(issue: Issue, config: Config) -> str:
+    """The mentee of an application issue as listed, without its timeline."""
+    answers = forms.parse_body(config.application.form_spec, issue.body or "")
+    return mentee_of(IssueSnapshot(issue, (), ()), config, answers)
 
 
 class ApplicationIssues:
@@ -68,6 +74,6 @@ class ApplicationIssues:
         else:
             found = self.repo.issues_by(label, login)
         wanted = login.casefold()
-        mine = [i for i in found if (issue_info(i, self.config).mentee or "").casefold() == wanted]
+        mine = [i for i in found if listed_mentee(i, self.config).casefold() == wanted]
         # Each one's timeline too, so mentors are judged as the planner judges them.
         return [issue_info(i, self.config, self.repo.snapshot(i)) for i in mine]
