@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from github import Github, GithubException
+from github import Consts, Github, GithubException
+from github.GithubObject import NonCompletableGithubObject
+from github.PaginatedList import PaginatedList
 
 from mentoring.core.calendar import bot_comments
 from mentoring.core.model import (
@@ -65,6 +67,17 @@ def _login(user: Any) -> str:
     if isinstance(user, dict):
         return user.get("login") or ""
     return user.login or ""
+
+
+class _Raw(NonCompletableGithubObject):
+    """An item of a list, kept as GitHub's JSON (``raw_data``): PyGithub pages through the
+    list, with its retries and errors, without reading each item into attributes."""
+
+    def _initAttributes(self) -> None:
+        pass
+
+    def _useAttributes(self, attributes: dict[str, Any]) -> None:
+        pass
 
 
 def to_issue(obj: Any) -> Issue:
@@ -223,7 +236,17 @@ class Repo:
         """The issue with its whole timeline (one request per 100 events)."""
         with translated():
             handle = self._issue_handle(issue.number)
-            raw = [event.raw_data for event in handle.get_timeline()]
+            # Issue.get_timeline's own list (its URL, media type and pages), each item kept
+            # as GitHub's JSON, which is what to_timeline reads: building PyGithub's object
+            # of every item, only to take its raw data, cost more than the rest of a run.
+            pages = PaginatedList(
+                _Raw,
+                self._repo.requester,
+                f"{handle.url}/timeline",
+                None,
+                headers={"Accept": Consts.issueTimelineEventsPreview},
+            )
+            raw = [item.raw_data for item in pages]
         events, comments = to_timeline(raw, self.full_name)
         return IssueSnapshot(issue, events, comments)
 
