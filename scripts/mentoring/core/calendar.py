@@ -87,15 +87,24 @@ def unpaired_intervals(
 
 
 def _intervals(
-    events: Iterable[Event], now: datetime, on: EventTest, off: EventTest
+    events: Iterable[Event],
+    now: datetime,
+    on: str,
+    off: str,
+    labels: frozenset[str] | None = None,
 ) -> list[Interval]:
-    """Intervals from each event matching ``on`` to the next matching ``off`` (or ``now``)."""
+    """Intervals from each event of kind ``on`` to the next of kind ``off`` (or ``now``);
+    with ``labels`` (lower case), only the events of those labels count."""
     intervals: list[Interval] = []
     since: datetime | None = None
     for event in sorted(events, key=_time):
-        if since is None and on(event):
+        if event.kind != (on if since is None else off):
+            continue
+        if labels is not None and (event.label or "").lower() not in labels:
+            continue
+        if since is None:
             since = event.at
-        elif since is not None and off(event):
+        else:
             intervals.append((since, event.at))
             since = None
     if since is not None:
@@ -111,17 +120,13 @@ def label_intervals(
     ``label`` may be several names, the one in use and former ones: renaming a label
     does not rewrite old timeline events, which keep the old name.
     """
-    names = {n.lower() for n in ((label,) if isinstance(label, str) else label)}
-
-    def is_(kind: str) -> EventTest:
-        return lambda e: e.kind == kind and (e.label or "").lower() in names
-
-    return _intervals(events, now, is_("labeled"), is_("unlabeled"))
+    names = frozenset(n.lower() for n in ((label,) if isinstance(label, str) else label))
+    return _intervals(events, now, "labeled", "unlabeled", names)
 
 
 def closed_intervals(events: Iterable[Event], now: datetime) -> list[Interval]:
     """Intervals during which the issue was closed; still closed ends at ``now``."""
-    return _intervals(events, now, lambda e: e.kind == "closed", lambda e: e.kind == "reopened")
+    return _intervals(events, now, "closed", "reopened")
 
 
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:

@@ -136,17 +136,17 @@ def _value(state: object) -> str:
     return str(getattr(state, "value", state))
 
 
-def _last_by(comments: Iterable[Comment], logins: set[str], bot: str) -> datetime | None:
-    return max(
-        (
-            c.created_at
-            for c in comments
-            if c.author.lower() in logins
-            and c.author.lower() != bot.lower()
-            and not is_bot_login(c.author)
-        ),
-        default=None,
-    )
+def _latest_replies(comments: Iterable[Comment], bot: str) -> dict[str, datetime]:
+    """When each person (lower-case login) last commented; the bot and other bots left out."""
+    latest: dict[str, datetime] = {}
+    bot = bot.lower()
+    for c in comments:
+        who = c.author.lower()
+        if who == bot or is_bot_login(c.author):
+            continue
+        if who not in latest or c.created_at > latest[who]:
+            latest[who] = c.created_at
+    return latest
 
 
 def row_of(
@@ -171,13 +171,14 @@ def row_of(
         return replace(closed_row(issue, config), state=state, ended=ended)
     f = known if known is not None else facts(snapshot, config, now)
     events = snapshot.events
-    bot = config.bot
     ever_mentors = {(e.assignee or "").lower() for e in f.pairings}
     ever_mentors |= {m.lower() for m in f.mentors}
     start = f.start
     age = None
     if start is not None and state in RUNNING:
-        age = latest_due_period(start, 1, list(f.stops), now)
+        # The planner counted the periods due by now: with monthly ones, that is the age.
+        monthly = f.step == 1 and f.now == now
+        age = f.latest_period if monthly else latest_due_period(start, 1, list(f.stops), now)
 
     waiting_since = None
     if state == WAITING:
@@ -213,6 +214,7 @@ def row_of(
 
     last = mentorship.last
     nxt = mentorship.next
+    replied = _latest_replies(snapshot.comments, config.bot)
     return Row(
         number=issue.number,
         mentee=f.mentee,
@@ -223,8 +225,8 @@ def row_of(
         started=start,
         age_months=age,
         pauses=f.pauses,
-        mentee_reply=_last_by(snapshot.comments, {f.mentee.lower()}, bot),
-        mentor_reply=_last_by(snapshot.comments, ever_mentors, bot),
+        mentee_reply=replied.get(f.mentee.lower()),
+        mentor_reply=max((replied[m] for m in ever_mentors if m in replied), default=None),
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
         missing=mentorship.missing,

@@ -186,7 +186,7 @@ def facts(
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
     pairing = pairing_test(mentee, config, coordinating)
     events = snapshot.events
-    pairings = tuple(e for e in events if pairing(e))
+    pairings = tuple(filter(pairing, events))
     pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
     required = config.application.required
@@ -389,11 +389,10 @@ def _assign_coordinators(draft: _Draft) -> None:
     there already, or whom GitHub silently refused to assign, is not assigned again later.
     """
     f = draft.facts
+    if f.posted:  # nearly every run: the bot has handled the application
+        return
     bot = f.config.bot.lower()
-    assigned_by_bot = any(
-        e.kind == "assigned" and (e.actor or "").lower() == bot for e in f.snapshot.events
-    )
-    if assigned_by_bot or f.posted:
+    if any(e.kind == "assigned" and (e.actor or "").lower() == bot for e in f.snapshot.events):
         return
     assignees = {a.lower() for a in f.issue.assignees}
     wanted = tuple(c for c in f.config.coordinators if c.lower() not in assignees)
