@@ -11,7 +11,7 @@ import pytest
 from mentoring.core.model import AddLabels, PostComment
 from mentoring.github import client as gh
 from mentoring.github.graphql import Reader
-from mentoring.github.repository import Repo
+from mentoring.github.repository import Repo, to_timeline
 from simulator.sandbox import Fault, Sandbox
 
 
@@ -147,3 +147,38 @@ def test_an_issue_transferred_elsewhere_is_not_taken_for_one_of_this_repository(
     )
     assert code == 0
     assert sandbox.writes == []
+
+
+def test_a_snapshot_reads_the_timeline_as_pygithubs_own_list_does(sandbox: Sandbox) -> None:
+    """Repo.snapshot keeps each item as JSON (no PyGithub object of it): the same pages
+    as Issue.get_timeline, and the same events and comments as its items' raw data."""
+    env = {"GITHUB_TOKEN": sandbox.token_for("github-actions[bot]"), "GITHUB_API_URL": sandbox.url}
+    client = gh.make_client(env)
+    repo = Repo(client, "astropy/mentoring", bot_login="github-actions[bot]")
+    sandbox.set_permission("cora", "admin")
+    number = sandbox.open_issue("alice", "Mentee application", "", labels=["application"])
+    for k in range(125):  # 250 items and more: three pages of 100
+        sandbox.advance(minutes=1)
+        sandbox.comment(number, "alice", f"comment {k}")
+        sandbox.add_labels(number, "cora", [f"label {k}"])
+    issue = repo.issue(number)
+
+    def pages() -> list[tuple[str, dict[str, Any]]]:
+        return [(r["path"], r["query"]) for r in sandbox.request_log]
+
+    sandbox.clear_logs()
+    snapshot = repo.snapshot(issue)
+    ours = pages()
+    sandbox.clear_logs()
+    raw = [
+        e.raw_data for e in client.get_repo("astropy/mentoring").get_issue(number).get_timeline()
+    ]
+    theirs = [page for page in pages() if page[0].endswith("/timeline")]
+    assert ours == theirs
+    assert len(ours) == 3
+    events, comments = to_timeline(raw, "astropy/mentoring")
+    assert (snapshot.events, snapshot.comments) == (events, comments)
+    assert len(comments) == 125
+    assert comments[-1].body == "comment 124"
+    assert len(events) >= 126
+    assert events[-1].label == "label 124"
