@@ -19,8 +19,8 @@ from mentoring.github.repository import Repo
 def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = None) -> IssueInfo:
     """What the participants check needs to know about one application issue; with its
     ``snapshot`` (timeline), mentors and pairing by the one roles rule the planner uses."""
-    answers = forms.parse_body(config.application.form_spec, issue.body or "")
     if snapshot is not None:
+        answers = forms.parse_body(config.application.form_spec, issue.body or "")
         mentee = mentee_of(snapshot, config, answers)
         events = snapshot.events
         pairing = pairing_test(mentee, config)

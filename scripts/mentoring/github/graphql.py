@@ -41,31 +41,20 @@ PAGE = 50  # applications per query
 MESSAGE_CHARS = 200  # of GitHub's own error text kept in a failure: one line, bounded
 ITEMS = 100  # timeline items per page: GitHub's maximum for a connection
 
-# The timeline items the planner reads, as GraphQL names them, and REST's `event` for each.
-ITEM_KINDS = {
-    "AssignedEvent": "assigned",
-    "UnassignedEvent": "unassigned",
-    "LabeledEvent": "labeled",
-    "UnlabeledEvent": "unlabeled",
-    "ClosedEvent": "closed",
-    "ReopenedEvent": "reopened",
-    "RenamedTitleEvent": "renamed",
-    "CrossReferencedEvent": "cross-referenced",
-    "IssueComment": "commented",
+# The timeline items the planner reads: GraphQL's type of each, and its IssueTimelineItemsItemType
+# (what `itemTypes` asks for). Each is converted as REST's `event` (``_EVENTS``, comments).
+_ITEM_ENUMS = {
+    "AssignedEvent": "ASSIGNED_EVENT",
+    "UnassignedEvent": "UNASSIGNED_EVENT",
+    "LabeledEvent": "LABELED_EVENT",
+    "UnlabeledEvent": "UNLABELED_EVENT",
+    "ClosedEvent": "CLOSED_EVENT",
+    "ReopenedEvent": "REOPENED_EVENT",
+    "RenamedTitleEvent": "RENAMED_TITLE_EVENT",
+    "CrossReferencedEvent": "CROSS_REFERENCED_EVENT",
+    "IssueComment": "ISSUE_COMMENT",
 }
-_ITEM_TYPES = ", ".join(
-    {
-        "AssignedEvent": "ASSIGNED_EVENT",
-        "UnassignedEvent": "UNASSIGNED_EVENT",
-        "LabeledEvent": "LABELED_EVENT",
-        "UnlabeledEvent": "UNLABELED_EVENT",
-        "ClosedEvent": "CLOSED_EVENT",
-        "ReopenedEvent": "REOPENED_EVENT",
-        "RenamedTitleEvent": "RENAMED_TITLE_EVENT",
-        "CrossReferencedEvent": "CROSS_REFERENCED_EVENT",
-        "IssueComment": "ISSUE_COMMENT",
-    }.values()
-)
+_ITEM_TYPES = ", ".join(_ITEM_ENUMS.values())
 
 _ACTOR = "{ __typename login }"
 _COMMENT = f"databaseId author {_ACTOR} body createdAt updatedAt"
@@ -400,16 +389,7 @@ _EVENTS: dict[str, EventFrom] = {
     "RenamedTitleEvent": _renamed,
     "CrossReferencedEvent": _cross_referenced,
 }
-assert {**_EVENTS, "IssueComment": None}.keys() == ITEM_KINDS.keys()
-
-
-def to_item(node: dict[str, Any]) -> Event | Comment | None:
-    """One timeline item as the REST conversion gives it; None for a type not read."""
-    typename = node.get("__typename") or ""
-    if typename == "IssueComment":
-        return to_comment(node)
-    convert = _EVENTS.get(typename)
-    return convert(node) if convert is not None else None
+assert {*_EVENTS, "IssueComment"} == _ITEM_ENUMS.keys()  # each type asked for is converted
 
 
 def to_issue(node: dict[str, Any]) -> Issue:
@@ -430,6 +410,7 @@ def to_issue(node: dict[str, Any]) -> Issue:
 
 
 def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Comment]]:
+    """The timeline items as the REST conversion gives them; the types not read left out."""
     events: list[Event] = []
     comments: list[Comment] = []
     for node in nodes:
