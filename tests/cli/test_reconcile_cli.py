@@ -131,7 +131,7 @@ def test_invalid_config_value_names_its_line(sandbox: Sandbox, root: Path, capsy
     assert "review_every" in out
 
 
-@pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0"])
+@pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0", "²", "١٢", "9" * 19])
 def test_issue_must_be_a_number(sandbox: Sandbox, root: Path, capsys, value: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main(sandbox, root, f"--issue={value}")

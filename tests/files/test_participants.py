@@ -258,6 +258,21 @@ def test_impossible_date_does_not_hide_other_problems() -> None:
     assert [p.line for p in result.problems] == [3, 5]
 
 
+@pytest.mark.parametrize(
+    ("issue", "hint"),
+    [
+        ('"#' + "9" * 5000 + '"', "e.g. `issue: 42`"),
+        ('"#١٢"', "e.g. `issue: 42`"),
+        ('"#12"', "`issue: 12`"),
+    ],
+    ids=["5,000 digits", "Arabic-Indic digits", "a number with a hash"],
+)
+def test_an_issue_number_in_quotes_gets_a_hint_only_when_it_is_one(issue: str, hint: str) -> None:
+    (problem,) = parse_participants(f"- {{name: A, github: a, issue: {issue}}}", "p").problems
+    assert "`issue` must be the number of the mentorship issue" in problem.message
+    assert hint in problem.message
+
+
 def test_quoted_iso_date_is_accepted() -> None:
     (entry,) = parse_participants('- {name: A, github: a, date: "2026-02-28"}', "p").entries
     assert entry.date == dt.date(2026, 2, 28)

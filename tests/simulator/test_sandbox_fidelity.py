@@ -135,6 +135,16 @@ def test_closing_keywords_follow_githubs_rules() -> None:
     assert closing_references(body, "astropy/mentoring") == (3, 4, 6, 10)
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["Closes #" + "9" * 5000, "Closes #١٢", "Fixes https://github.com/astropy/mentoring/issues/٣"],
+    ids=["5,000 digits", "Arabic-Indic digits", "Arabic-Indic digits in a link"],
+)
+def test_closing_keywords_name_issues_in_ascii_digits_only(body: str) -> None:
+    # GitHub links #12, not #١٢; and int() refuses more than 4,300 digits.
+    assert closing_references(body, "astropy/mentoring") == ()
+
+
 # --- the simulator: who may do what, and which runs start ---------------------------------
 
 

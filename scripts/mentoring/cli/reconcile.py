@@ -21,6 +21,7 @@ from mentoring.cli.dashboard import DashboardOutcome, keep_dashboard, links_for
 from mentoring.cli.reconciler import RATE_RESERVE, Outcome, Target, reconcile, target_from_event
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
+from mentoring.core.model import is_count
 from mentoring.core.participants import Participant, Participants
 from mentoring.core.registration import mentor_loads
 from mentoring.core.render import Renderer
@@ -52,7 +53,7 @@ PERMISSION_HINT = (
 
 def _issue_number(value: str) -> int:
     """An issue number: digits only, as the workflow's manual input checks too."""
-    if not value.isdigit() or int(value) == 0:
+    if not is_count(value) or int(value) == 0:
         raise argparse.ArgumentTypeError(f"not an issue number: {value!r} (such as 12)")
     return int(value)
 

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from mentoring.actions.event import WorkflowEvent
 from mentoring.cli.at_ref import participants_at
@@ -26,6 +27,7 @@ from mentoring.github.graphql import GraphQLError, Notices, Page, Reader
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Stop before the rate limit runs out, leaving room for other workflows and for people.
 RATE_RESERVE = 200
@@ -192,26 +194,34 @@ def reconcile(
             continue
 
         def plan_now(snapshot: IssueSnapshot = snapshot) -> Plan:
-            return _plan(snapshot, config, graduates, target, now, renderer, links)
+            number = snapshot.issue.number
+            return _guarded(
+                outcome, number, _plan, snapshot, config, graduates, target, now, renderer, links
+            )
 
-        p = plan_now()
-        if p.actions and not dry_run and bulk and issue is snapshot:
-            # Read in bulk at the start of the run: look again, fresh, before writing, so an
-            # event run that acted since is seen (one read for each issue with work).
-            fresh = _fresh(reader, repo, snapshot.issue, outcome)
-            if fresh is None:
-                continue
-            snapshot = fresh
-            p = plan_now(snapshot)
-        if links.missing_for(p.actions):
-            # A comment that needs more is planned: read it (once a run), plan again.
-            if not links.read(outcome, snapshot.issue.number, p.actions):
-                continue
-            p = plan_now(snapshot)
+        try:
+            p = plan_now()
+            if p.actions and not dry_run and bulk and issue is snapshot:
+                # Read in bulk at the start of the run: look again, fresh, before writing, so
+                # an event run that acted since is seen (one read for each issue with work).
+                fresh = _fresh(reader, repo, snapshot.issue, outcome)
+                if fresh is None:
+                    continue
+                snapshot = fresh
+                p = plan_now(snapshot)
+            if links.missing_for(p.actions):
+                # A comment that needs more is planned: read it (once a run), plan again.
+                if not links.read(outcome, snapshot.issue.number, p.actions):
+                    continue
+                p = plan_now(snapshot)
+            number = snapshot.issue.number
+            row = _guarded(outcome, number, row_of, snapshot, p.mentorship, config, now, p.facts)
+        except _Unplanned:
+            continue
         if dry_run:
             _check_answers(snapshot, config, outcome)
         outcome.plans.append(p)
-        outcome.rows.append(row_of(snapshot, p.mentorship, config, now, p.facts))
+        outcome.rows.append(row)
         _apply(repo, p.actions, outcome, dry_run, check_first)
 
     if stop_after:
@@ -226,19 +236,44 @@ def reconcile(
         )
         if snapshot is None:
             continue
-        r = plan_registration(snapshot, config, renderer)
-        if r.actions and not dry_run and bulk and issue is snapshot:
-            # Read in bulk at the start of the run, as the applications were: look again
-            # before writing, so a welcome its `issues.opened` run posted since is seen.
-            fresh = _fresh(reader, repo, snapshot.issue, outcome)
-            if fresh is None:
-                outcome.registrations.append(RegistrationPlan(r.mentor))  # still listed
-                continue
-            r = plan_registration(fresh, config, renderer)
+        try:
+            number = snapshot.issue.number
+            r = _guarded(outcome, number, plan_registration, snapshot, config, renderer)
+            if r.actions and not dry_run and bulk and issue is snapshot:
+                # Read in bulk at the start of the run, as the applications were: look again
+                # before writing, so a welcome its `issues.opened` run posted since is seen.
+                fresh = _fresh(reader, repo, snapshot.issue, outcome)
+                if fresh is None:
+                    outcome.registrations.append(RegistrationPlan(r.mentor))  # still listed
+                    continue
+                r = _guarded(outcome, number, plan_registration, fresh, config, renderer)
+        except _Unplanned:
+            continue
         outcome.registrations.append(r)
         _apply(repo, r.actions, outcome, dry_run, check_first)
 
     return outcome
+
+
+class _Unplanned(Exception):
+    """Planning one issue failed; the failure is in the outcome, and the run goes on."""
+
+
+def _guarded(outcome: Outcome, number: int, make: Callable[..., T], *args: Any) -> T:
+    """``make(*args)``, the pure planning of issue ``number``. If it raises, that is a bug (what
+    people write is checked before it is planned); one issue it trips on must not keep the
+    run from the others, the dashboard and the summary. The traceback goes to the log, the
+    failure to the outcome (the run ends in failure, so a maintainer sees it)."""
+    try:
+        return make(*args)
+    except Exception as exc:
+        log.exception("#%s could not be planned", number)
+        outcome.failures.append(
+            f"#{number} could not be planned ({type(exc).__name__}: a bug in the automation;"
+            " the traceback is in this run's log, please report it). The other issues were"
+            " brought up to date"
+        )
+        raise _Unplanned from exc
 
 
 def _check_answers(snapshot: IssueSnapshot, config: Config, outcome: Outcome) -> None:

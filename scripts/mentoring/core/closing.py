@@ -22,8 +22,8 @@ MAX_BODY = 65_536  # GitHub's cap on a description
 # scan is linear whatever the description holds.
 _KEYWORD = re.compile(
     r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]++"
-    r"(?:https?://[^\s/]++/(?P<url_repo>[\w.-]++/[\w.-]++)/issues/(?P<url_number>\d++)"
-    r"|(?P<repo>[\w.-]++/[\w.-]++)?+#(?P<number>\d++))\b",
+    r"(?:https?://[^\s/]++/(?P<url_repo>[\w.-]++/[\w.-]++)/issues/(?P<url_number>[0-9]{1,18}+)"
+    r"|(?P<repo>[\w.-]++/[\w.-]++)?+#(?P<number>[0-9]{1,18}+))\b",
     re.IGNORECASE,
 )
 # A closing keyword's close and the pull request's merge happen together; allow for clocks.

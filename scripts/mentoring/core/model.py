@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeGuard
 
 MARKER_RE = re.compile(r"<!-- mentoring:(?P<kind>[a-z][a-z-]*)(?::(?P<key>[^ >]+))? -->")
 
@@ -47,6 +48,14 @@ class Kind(StrEnum):
 
 
 PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month
+
+
+def is_count(text: str | None) -> TypeGuard[str]:
+    """Whether ``text`` is a whole number ``int()`` reads as such: ASCII digits, at most 18.
+
+    ``str.isdigit`` alone is also true of ``²`` and other digits ``int()`` refuses, and
+    ``int()`` refuses more than 4,300 digits; people's answers may hold either."""
+    return text is not None and 0 < len(text) <= 18 and text.isascii() and text.isdigit()
 
 
 def marker(kind: str, key: object | None = None) -> str:

@@ -52,6 +52,7 @@ from mentoring.core.model import (
     PostComment,
     RemoveLabels,
     State,
+    is_count,
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
@@ -193,7 +194,7 @@ def facts(
     missing = tuple(f.label for f in forms.missing_from_body(form, issue.body, required))
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
-    periodic = tuple(c for c in posted if c.kind in PERIODIC and c.key and c.key.isdigit())
+    periodic = tuple(c for c in posted if c.kind in PERIODIC and is_count(c.key))
     start = mentor_since(pairings, pairing)
     step = config.cadence.checkin_months
     latest, latest_due = 0, None  # nothing is due before the first pairing

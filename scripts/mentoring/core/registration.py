@@ -22,6 +22,7 @@ from mentoring.core.model import (
     PostComment,
     RemoveLabels,
     State,
+    is_count,
 )
 from mentoring.core.planner import Plan, managed_labels
 from mentoring.core.render import Renderer
@@ -58,7 +59,7 @@ def registered_mentor(issue: Issue, config: Config) -> RegisteredMentor:
     return RegisteredMentor(
         login=issue.author,
         issue=issue.number,
-        capacity=int(text) if text.isdigit() else None,
+        capacity=int(text) if is_count(text) else None,
         roles=" ".join(roles.split()) if isinstance(roles, str) else "",
     )
 

@@ -26,6 +26,7 @@ from mentoring.core.model import (
     IssueSnapshot,
     PostComment,
     RemoveLabels,
+    is_count,
 )
 from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
@@ -136,7 +137,7 @@ def _assigned_at(changes: list[Event], comment: Comment) -> bool:
 
 def answered(posted: Iterable[BotComment]) -> frozenset[int]:
     """Ids of comments the bot has already replied to, from its marked comments."""
-    return frozenset(int(c.key) for c in posted if c.kind == KIND and c.key and c.key.isdigit())
+    return frozenset(int(c.key) for c in posted if c.kind == KIND and is_count(c.key))
 
 
 def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]:

@@ -330,7 +330,8 @@ class _EntryChecker:
             return value
         hint = "Write just the number of the mentorship issue, e.g. `issue: 42`."
         if isinstance(value, str):
-            match = re.fullmatch(r"#?(\d+)|https?://\S+/(?:issues|pull)/(\d+)/?", value.strip())
+            number_re = r"#?([0-9]{1,18})|https?://\S+/(?:issues|pull)/([0-9]{1,18})/?"
+            match = re.fullmatch(number_re, value.strip())
             if match and int(match.group(1) or match.group(2)) > 0:
                 number = int(match.group(1) or match.group(2))
                 hint = f"Write just the number: `issue: {number}`."
