@@ -213,3 +213,78 @@ def test_fixing_a_broken_file_adds_nobody_it_already_named(sb: Sandbox, tmp_path
     assert sb.issue(number)["state"] == "open"
     assert sb.comments(number) == []
     assert not [r for r in sb.request_log if f"/issues/{number}" in r["path"]]  # not targeted
+
+
+def _issue_run(sb: Sandbox, tmp_path: Path, number: int, action: str) -> int:
+    checkout = tmp_path / "checkout"
+    (checkout / "participants.yml").write_text(sb.get_file("participants.yml") or "[]\n")
+    event = tmp_path / "event.json"
+    payload = {"action": action, "issue": sb.issue(number), "repository": sb.repository()}
+    event.write_text(json.dumps(payload), encoding="utf-8")
+    return reconcile.main(
+        ["--root", str(checkout)],
+        env={
+            "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+            "GITHUB_API_URL": sb.url,
+            "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+            "GITHUB_EVENT_NAME": "issues",
+            "GITHUB_EVENT_PATH": str(event),
+        },
+        now=sb.now,
+        sleep=lambda s: None,
+    )
+
+
+def _graduated(sb: Sandbox, number: int) -> list[str]:
+    return [c["body"] for c in sb.comments(number) if "<!-- mentoring:graduated -->" in c["body"]]
+
+
+def _merge_adding_alice(sb: Sandbox, entry: str) -> tuple[int, int]:
+    number = _apply(sb, "alice")
+    sb.advance(days=60)
+    pull = sb.open_pull_request(
+        "alice", "Add Alice", f"Closes #{number}", {"participants.yml": entry}
+    )
+    sb.merge_pull_request(pull, "cora")
+    assert sb.issue(number)["state"] == "closed"  # the keyword closed it, as the merger
+    sb.advance(minutes=1)
+    return number, pull
+
+
+def test_a_merge_that_closes_the_issue_leaves_the_congratulations_to_the_close_run(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    """The merge starts the graduation run and, through its closing keyword, the issue's
+    `issues.closed` run, in another concurrency group: they run at once on GitHub. Only
+    the close's run congratulates, whichever starts first, so nobody is pinged twice."""
+    number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n  issue: 1\n")
+    assert number == 1
+    assert _graduation_run(sb, tmp_path, pull) == 0  # as if it started first
+    assert _graduated(sb, number) == []
+    assert _issue_run(sb, tmp_path, number, "closed") == 0
+    (body,) = _graduated(sb, number)
+    assert f"With #{pull} merged" in body
+    assert "mentoring: graduated" in [label["name"] for label in sb.issue(number)["labels"]]
+    assert _graduation_run(sb, tmp_path, pull) == 0  # as if it started last: nothing more
+    assert len(_graduated(sb, number)) == 1
+
+
+def test_an_hour_after_the_close_the_graduation_run_acts_itself(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    # The close's run should have come long ago: GitHub lost it, or it failed.
+    number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n  issue: 1\n")
+    sb.advance(hours=1)
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    assert len(_graduated(sb, number)) == 1
+
+
+def test_an_entry_without_issue_is_still_congratulated_by_the_merges_run(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    # The close's run cannot tell which issue such an entry concludes: the merge's run does.
+    number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    assert len(_graduated(sb, number)) == 1
+    assert _issue_run(sb, tmp_path, number, "closed") == 0
+    assert len(_graduated(sb, number)) == 1

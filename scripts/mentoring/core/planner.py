@@ -61,6 +61,10 @@ from mentoring.core.roles import mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
+# How long after a close its `issues.closed` run is still to be expected (runs start in
+# seconds to minutes; GitHub may lose one, and then the next run acts).
+_CLOSE_RUN_WINDOW = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class Due:
@@ -324,6 +328,8 @@ def plan(
     entry = participants.get(f.mentee.lower())
     through = pull_request if just_added else None
     if entry is not None and _concludes(entry, f, through, closes):
+        if just_added and _closed_by_a_merge_just_now(entry, f):
+            return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
         return _graduation(draft, entry, pull_request)
     if f.issue.state != "open":
         _commands(draft)
@@ -716,6 +722,25 @@ def participant_entry(participant: Participant) -> str:
     if participant.issue:
         entry["issue"] = participant.issue
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
+
+
+def _closed_by_a_merge_just_now(entry: Participant, f: Facts) -> bool:
+    """Whether a run of the graduation workflow (the merge, or the push it made) leaves
+    this issue to the `issues.closed` run of the close the merge made.
+
+    A merge whose closing keyword closes the issue starts that run too, in the issue's own
+    concurrency group, not the graduation workflow's: both would post the congratulations
+    at once, and both pings would reach the mentee and mentor before the next run deletes
+    one. That run graduates the issue on the same entry (``issue: N``, read on the default
+    branch). Only for a close within the last hour: an older close started its run long
+    ago, and if GitHub lost that run, the graduation run (or the next scheduled one) acts.
+    """
+    if entry.issue != f.issue.number or (Kind.GRADUATED, None) in f.done:
+        return False
+    if f.issue.state != "closed" or closing_pull_request(f.snapshot) is None:
+        return False
+    close = max((e.at for e in f.snapshot.events if e.kind == "closed"), default=None)
+    return close is not None and f.now - close < _CLOSE_RUN_WINDOW
 
 
 def _concludes(
