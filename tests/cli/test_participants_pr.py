@@ -463,3 +463,24 @@ def test_an_unreadable_payload_is_named(
     out = capsys.readouterr().out
     assert out.startswith("::error title=participants check could not run::")
     assert f"The event payload {event} could not be read" in out
+
+
+@pytest.mark.parametrize(("author", "allowed"), [("gina", True), ("mallory", False)])
+def test_an_entry_pointed_at_another_issue_is_checked_as_an_added_one(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str], author: str, allowed: bool
+) -> None:
+    """A graduate of old applies again; changing their entry's `issue:` to the new
+    application graduates it on the default branch as surely as a new entry would."""
+    old = apply(sb, "gina", mentors=("carol",), closed="completed")
+    sb.set_file("participants.yml", BASE + entry("gina", "mentors: [carol]", f"issue: {old}"))
+    new = apply(sb, "gina", mentors=("dave",))
+    text = BASE + entry("gina", "mentors: [dave]", f"issue: {new}")
+    assert run(sb, root, propose(sb, root, text, by=author)) == (0 if allowed else 1)
+    found = errors(capsys.readouterr().out)
+    if allowed:
+        assert found == []
+        assert "1 added entry checked against their application issues" in summary(root)
+    else:
+        ((line, message),) = found
+        assert line == BASE.count("\n") + 1
+        assert "opened by `mallory`, who is not `gina`, one of their mentors" in message

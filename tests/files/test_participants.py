@@ -296,6 +296,20 @@ def test_added_entries_are_new_logins_in_file_order() -> None:
     assert added_entries(Participants("p"), old) == list(old.entries)
 
 
+def test_an_entry_whose_issue_changed_counts_as_added() -> None:
+    # Graduation follows issue: an existing graduate's entry pointed at their new
+    # application, or stripped of issue: for a closing keyword to pick one, graduates too.
+    old = Participants("p", (Participant("Alice", "alice", issue=1), Participant("Bob", "bob")))
+    for changed in (
+        Participant("Alice", "Alice", issue=4242),
+        Participant("Alice", "alice"),
+        Participant("Bob", "bob", issue=7),
+    ):
+        assert added_entries(old, [changed]) == [changed]
+    same = [Participant("Alice", "ALICE", issue=1, mentors=("carol",)), Participant("B", "bob")]
+    assert added_entries(old, same) == []
+
+
 class FakeLookup:
     """Application issues by login, as the GitHub adapter will return them."""
 

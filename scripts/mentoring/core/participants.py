@@ -56,9 +56,12 @@ class Participants:
 
 
 def added_entries(old: Iterable[Participant], new: Iterable[Participant]) -> list[Participant]:
-    """Entries of ``new`` whose login (ignoring case) is not in ``old``, in file order."""
-    known = {p.github.casefold() for p in old}
-    return [p for p in new if p.github.casefold() not in known]
+    """Entries of ``new`` that graduate someone ``old`` did not, in file order: a login
+    (ignoring case) not in ``old``, or one whose ``issue`` changed (added, removed or
+    another number). Graduation follows ``issue:`` (or, without it, the merged pull
+    request's closing keyword), so an edited entry graduates as much as a new one."""
+    known = {(p.github.casefold(), p.issue) for p in old}
+    return [p for p in new if (p.github.casefold(), p.issue) not in known]
 
 
 def shown(value: object, limit: int = 60) -> str:
