@@ -22,7 +22,7 @@ import pytest
 from mentoring.core.model import MARKER_RE, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import _draft_entry, participant_entry
-from mentoring.core.render import TEMPLATES, Renderer
+from mentoring.core.render import TEMPLATES, Renderer, TemplateFailed
 from mentoring.core.site import Site
 from paths import TESTS_DIR
 from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
@@ -333,11 +333,22 @@ def test_the_planners_context_renders_every_template_strictly() -> None:
 
 
 def test_an_undefined_variable_fails_loudly(tmp_path: Path) -> None:
-    (tmp_path / "checkin.md.j2").write_text("Hello {{ mentee }}, {{ not_passed }}")
-    with pytest.raises(jinja2.UndefinedError, match="not_passed"):
+    (tmp_path / "checkin.md.j2").write_text("Hello {{ mentee }},\n\n{{ not_passed }}")
+    with pytest.raises(TemplateFailed) as failed:
         Renderer(tmp_path).comment("checkin", 1, mentee="alice")
-    with pytest.raises(jinja2.UndefinedError, match="months"):
+    assert str(failed.value).startswith(
+        "templates/checkin.md.j2, line 3: 'not_passed' is undefined. Fix the template"
+    )
+    assert isinstance(failed.value.__cause__, jinja2.UndefinedError)
+    with pytest.raises(TemplateFailed, match="months"):
         Renderer().comment("checkin", 1, **BASE)
+
+
+def test_a_template_that_does_not_parse_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "welcome.md.j2").write_text("Hello,\n{% if mentee %}\n{{ mentee }}\n")
+    with pytest.raises(TemplateFailed) as failed:
+        Renderer(tmp_path).comment("welcome", mentee="alice")
+    assert str(failed.value).startswith("templates/welcome.md.j2, line 3: Unexpected end")
 
 
 def test_user_text_in_the_context_is_never_evaluated(tmp_path: Path) -> None:

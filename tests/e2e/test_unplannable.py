@@ -4,12 +4,14 @@ ends in failure and says which issue, end to end through the sandbox."""
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import pytest
 
 from mentoring.cli import reconcile, reconciler
 from mentoring.core import registration
+from mentoring.core.render import TEMPLATES, Renderer
 from mentoring.files import forms as form_files
 from paths import ROOT_DIR
 from simulator.issue_forms import render_body
@@ -97,3 +99,25 @@ def test_a_registration_that_cannot_be_planned_leaves_the_rest_done(monkeypatch)
     )
     assert _welcomed(result) == [2]
     assert result.failed_runs > 0
+
+
+def test_a_broken_template_fails_the_issues_that_need_it_and_names_its_line(
+    monkeypatch, tmp_path, capsys
+) -> None:
+    # As a maintainer's edit pushed straight to the default branch could leave it.
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    broken = tmp_path / "templates" / "registration-welcome.md.j2"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n{{ reviewer_notes }}\n")
+    line = broken.read_text(encoding="utf-8").count("\n")
+    monkeypatch.setattr(reconcile, "Renderer", lambda: Renderer(tmp_path / "templates"))
+    result = _simulate(
+        [_register("2026-01-05T09:00:00Z", "bob", "2"), _apply("2026-01-05T10:00:00Z", "ana")],
+        event_outages=NO_SCHEDULE,
+    )
+    assert _welcomed(result) == [2]  # the application is welcomed all the same
+    assert result.failed_runs > 0
+    out = capsys.readouterr().out
+    assert (
+        f"::error::#1 could not be planned: templates/registration-welcome.md.j2, line {line}:"
+        " 'reviewer_notes' is undefined. Fix the template" in out
+    )

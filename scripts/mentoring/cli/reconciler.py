@@ -17,7 +17,7 @@ from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
-from mentoring.core.render import Renderer
+from mentoring.core.render import Renderer, TemplateFailed
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
@@ -266,6 +266,10 @@ def _guarded(outcome: Outcome, number: int, make: Callable[..., T], *args: Any) 
     failure to the outcome (the run ends in failure, so a maintainer sees it)."""
     try:
         return make(*args)
+    except TemplateFailed as exc:
+        log.exception("#%s could not be planned", number)
+        outcome.failures.append(f"#{number} could not be planned: {exc}")
+        raise _Unplanned from exc
     except Exception as exc:
         log.exception("#%s could not be planned", number)
         outcome.failures.append(

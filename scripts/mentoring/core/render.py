@@ -102,6 +102,26 @@ def _environment(directory: Path) -> jinja2.Environment:
     return env
 
 
+class TemplateFailed(Exception):
+    """A template that could not be rendered: which file, which line, and why, in words a
+    maintainer who edited it can act on (jinja2's own exception is its cause)."""
+
+
+def _failed(template: jinja2.Template, name: str, exc: jinja2.TemplateError) -> TemplateFailed:
+    line = getattr(exc, "lineno", None)  # a syntax error knows its line
+    frame = exc.__traceback__
+    while frame is not None:  # an error while rendering: jinja2 maps the frame to the file
+        if template.filename and frame.tb_frame.f_code.co_filename == template.filename:
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    where = f"templates/{name}" + (f", line {line}" if line else "")
+    why = (exc.message or type(exc).__name__).rstrip(".")
+    return TemplateFailed(
+        f"{where}: {why}. Fix the template, or revert the change"
+        " (`python -m pytest tests/core/test_templates.py` renders every template)"
+    )
+
+
 class Renderer:
     """Renders one comment per kind, ending with the kind's hidden marker."""
 
@@ -122,7 +142,13 @@ class Renderer:
     def page(self, template: str, kind: str, key: object | None = None, /, **context: Any) -> str:
         """Like :meth:`comment`, from a named template (the dashboard's are in a folder)."""
         found = self._templates.get(template)
-        if found is None:
-            found = self._templates[template] = self._env.get_template(template)
-        text = found.render(**context).strip()
+        try:
+            if found is None:
+                found = self._templates[template] = self._env.get_template(template)
+            text = found.render(**context).strip()
+        except jinja2.TemplateSyntaxError as exc:
+            raise _failed(jinja2.Template(""), template, exc) from exc
+        except jinja2.TemplateError as exc:
+            assert found is not None
+            raise _failed(found, template, exc) from exc
         return f"{text}\n\n{marker(kind, key)}"
