@@ -598,6 +598,24 @@ def test_a_replacement_mentor_keeps_the_first_pairing_as_the_start() -> None:
     assert "@mo" not in result.actions[0].body
 
 
+def test_a_replacement_just_before_a_due_time_is_introduced_though_its_run_was_lost() -> None:
+    # Check-in 2 falls due on 20 March at 05:00; mia replaces mo an hour before, and the
+    # assignment's event run is lost. The next scheduled run introduces her all the same.
+    story = through(paired(), at(2026, 3, 19))
+    story = story.unassign("mo", at(2026, 3, 20, 4)).assign("mia", at(2026, 3, 20, 4))
+    result = story.run(at(2026, 3, 20, 6, 17))
+    assert kinds(result.actions) == [("paired", "mia"), ("checkin", "2")]
+
+
+def test_a_replacement_two_due_times_ago_met_the_schedule_late() -> None:
+    # The runs of a month and more were lost (an outage longer than a period): months
+    # on, "meet your mentor" would confuse; the latest due comes, the schedule goes on.
+    story = through(paired(), at(2026, 3, 19))
+    story = story.unassign("mo", at(2026, 3, 20, 4)).assign("mia", at(2026, 3, 20, 4))
+    result = story.run(at(2026, 4, 21, 6, 17))
+    assert kinds(result.actions) == [("review", "3")]
+
+
 def test_the_reviews_reply_window_looks_only_at_the_latest_review() -> None:
     story = reviewed().comment("mo", "All good", at(2026, 4, 22))
     story.runs(daily(at(2026, 4, 21), at(2026, 8, 10)))

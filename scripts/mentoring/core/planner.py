@@ -585,6 +585,10 @@ def _met_late(f: Facts, mentor: str) -> bool:
     That is a mentorship under way before the program switched the bot on (or an outage
     longer than a period). Months on, a welcome and a "meet your mentor" would only
     confuse: the latest check-in due is posted instead and the schedule carries on.
+
+    A mentor who joins a mentorship already running (a replacement, or a second mentor)
+    met it late only once two due times have passed since they came: a lost event run
+    and a due time the next day would otherwise leave them without their introduction.
     """
     if f.start is None or f.latest_due is None:
         return False
@@ -593,7 +597,9 @@ def _met_late(f: Facts, mentor: str) -> bool:
         default=f.start,
     )
     # Due times only grow with the period: one fell due since they came if the latest did.
-    return f.latest_due > since
+    if since <= f.start:
+        return f.latest_due > since
+    return f.latest_period >= 2 and f.due_at(f.latest_period - 1) > since
 
 
 def _same(login: str | None, other: str) -> bool:
