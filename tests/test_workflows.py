@@ -211,6 +211,52 @@ def test_setup_python_caches_pip(workflow: Path) -> None:
             assert step["with"]["cache-dependency-path"]
 
 
+# The one way a workflow installs the runtime packages: the hash-pinned lock
+# (README, "Dependencies"; tests/test_dependencies.py checks the lock itself).
+LOCK_INSTALL = "python -m pip install --require-hashes --no-deps -r requirements.txt"
+
+
+def run_lines(job: dict[str, Any]) -> list[str]:
+    return [
+        line.strip()
+        for step in job.get("steps", [])
+        for line in step.get("run", "").splitlines()
+        if line.strip()
+    ]
+
+
+def pip_installs(job: dict[str, Any]) -> list[str]:
+    return [line for line in run_lines(job) if re.search(r"\bpip\s+install\b", line)]
+
+
+def test_workflows_install_the_lock_and_nothing_unhashed_with_a_write_token(
+    workflow: Path,
+) -> None:
+    for name, job in jobs(workflow).items():
+        writes = [scope for scope, level in job["permissions"].items() if level != "read"]
+        for line in pip_installs(job):
+            if "requirements.txt" in line:
+                assert line == LOCK_INSTALL, f"{workflow.name} {name}: {line}"
+            else:
+                # The test tools resolve their own dependencies: only where nothing can be
+                # written.
+                assert line == "python -m pip install -r requirements-dev.txt", line
+                assert writes == [], f"{workflow.name} {name}: unhashed install with {writes}"
+
+
+def test_every_job_running_the_scripts_installs_the_lock(workflow: Path) -> None:
+    for name, job in jobs(workflow).items():
+        if any(line.startswith("python scripts/") for line in run_lines(job)):
+            assert LOCK_INSTALL in pip_installs(job), f"{workflow.name} {name}"
+
+
+def test_the_pip_cache_is_keyed_on_the_lock(workflow: Path) -> None:
+    for job in jobs(workflow).values():
+        if pip_installs(job):
+            (setup,) = [step for step in job["steps"] if uses(step) == "actions/setup-python"]
+            assert "requirements.txt" in setup["with"]["cache-dependency-path"].split()
+
+
 def test_no_expression_inside_run(workflow: Path) -> None:
     for step in steps(workflow):
         assert "${{" not in step.get("run", ""), step.get("name", step["run"])
