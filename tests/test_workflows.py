@@ -117,40 +117,152 @@ def test_reconciler_skips_the_bot_and_pull_request_comments() -> None:
     assert job["permissions"]["issues"] == "write"
 
 
-def concurrency_group(template: str, context: dict[str, Any]) -> str:
-    """Evaluate a group of the form `prefix-${{ a || b || 'literal' }}` as Actions does:
-    the first operand that is not empty (a missing property is empty)."""
-    match = re.fullmatch(r"(?P<prefix>[\w-]*)\$\{\{(?P<expr>[^}]*)\}\}", template)
-    assert match, f"an unexpected group expression: {template}"
-    for operand in (o.strip() for o in match["expr"].split("||")):
-        if operand.startswith("'"):
-            return match["prefix"] + operand.strip("'")
+EXPRESSION_TOKEN = re.compile(
+    r"\s*(?:(?P<op>\|\||&&|[(),])|'(?P<str>(?:[^']|'')*)'|(?P<path>[\w.-]+))"
+)
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """Evaluate the part of GitHub's expression language the groups use: property paths
+    (a missing one is null), 'strings', format(), and || and && with Actions' meaning
+    (`a || b` is a when a is truthy, else b; `a && b` is a when a is falsy, else b)."""
+    tokens: list[tuple[str, str]] = []
+    end = 0
+    while expression[end:].strip():
+        match = EXPRESSION_TOKEN.match(expression, end)
+        assert match, f"{expression}: not understood from {expression[end:]!r}"
+        kind = str(match.lastgroup)
+        tokens.append((kind, match[kind]))
+        end = match.end()
+    position = 0
+
+    def take(kind: str, text: str | None = None) -> str:
+        nonlocal position
+        assert position < len(tokens), f"{expression}: ends early"
+        token_kind, token_text = tokens[position]
+        assert token_kind == kind, f"{expression}: {token_text}"
+        assert text in (None, token_text), f"{expression}: {token_text}"
+        position += 1
+        return token_text
+
+    def peek(text: str) -> bool:
+        return position < len(tokens) and tokens[position] == ("op", text)
+
+    def primary() -> Any:
+        if tokens[position][0] == "str":
+            return take("str").replace("''", "'")
+        name = take("path")
+        if peek("("):
+            assert name == "format", f"{expression}: only format() is understood here"
+            take("op", "(")
+            args = [either()]
+            while peek(","):
+                take("op", ",")
+                args.append(either())
+            take("op", ")")
+            template, *values = args
+            return re.sub(r"\{(\d+)\}", lambda m: as_text(values[int(m[1])]), template)
         value: Any = context
-        for key in operand.split("."):
+        for key in name.split("."):
             value = value.get(key) if isinstance(value, dict) else None
-        if value not in (None, "", 0, False):
-            return f"{match['prefix']}{value}"
-    raise AssertionError(f"the group of {template} can be empty")
+        return value
+
+    def both() -> Any:
+        value = primary()
+        while peek("&&"):
+            take("op", "&&")
+            right = primary()
+            value = right if value not in (None, "", 0, False) else value
+        return value
+
+    def either() -> Any:
+        value = both()
+        while peek("||"):
+            take("op", "||")
+            right = both()
+            value = value if value not in (None, "", 0, False) else right
+        return value
+
+    result = either()
+    assert position == len(tokens), f"{expression}: unexpected {tokens[position:]}"
+    return result
+
+
+def as_text(value: Any) -> str:
+    """A value where Actions makes text of it: null is empty, booleans are lower case."""
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def concurrency_group(template: str, context: dict[str, Any]) -> str:
+    """A group name as Actions makes it: each ${{ }} evaluated, null as empty text."""
+
+    name = re.sub(r"\$\{\{(.*?)\}\}", lambda m: as_text(evaluate(m[1], context)), template)
+    assert name, f"the group of {template} can be empty"
+    return name
+
+
+def dispatch(inputs: dict[str, Any], run_id: int = 1) -> dict[str, Any]:
+    """The context of a workflow_dispatch run: `inputs` typed, github.event.inputs text."""
+    event = {"inputs": {key: as_text(value) for key, value in inputs.items()}}
+    return {
+        "github": {"event_name": "workflow_dispatch", "event": event, "run_id": run_id},
+        "inputs": inputs,
+    }
+
+
+def event(name: str, payload: dict[str, Any], run_id: int = 1) -> dict[str, Any]:
+    return {"github": {"event_name": name, "event": payload, "run_id": run_id}, "inputs": {}}
 
 
 def test_reconciler_concurrency_is_per_issue_and_never_cancels() -> None:
     concurrency = load_workflow(RECONCILER)["concurrency"]
     assert concurrency["cancel-in-progress"] is False
 
-    def group(event_name: str, event: dict[str, Any], inputs: dict[str, Any]) -> str:
-        context = {"github": {"event_name": event_name, "event": event}, "inputs": inputs}
+    def group(context: dict[str, Any]) -> str:
         return concurrency_group(concurrency["group"], context)
 
-    schedule = group("schedule", {"schedule": "17 6 * * *"}, {})
-    dispatch_all = group("workflow_dispatch", {"inputs": {"issue": ""}}, {"issue": ""})
-    dispatch_one = group("workflow_dispatch", {"inputs": {"issue": "5"}}, {"issue": "5"})
-    comment = group("issue_comment", {"issue": {"number": 5}}, {})
-    other = group("issues", {"issue": {"number": 6}}, {})
+    schedule = group(event("schedule", {"schedule": "17 6 * * *"}))
+    dispatch_all = group(dispatch({"issue": "", "dry_run": False}))
+    dispatch_one = group(dispatch({"issue": "5", "dry_run": False}))
+    comment = group(event("issue_comment", {"issue": {"number": 5}}))
+    other = group(event("issues", {"issue": {"number": 6}}))
     # Two runs over every issue never overlap; runs on one issue never overlap either.
     assert schedule == dispatch_all
     assert dispatch_one == comment != other
     assert schedule not in (comment, other)  # so the schedule may overlap an event run
     assert (schedule, comment) == ("mentoring-all", "mentoring-5")  # as README names them
+
+
+def test_a_dry_run_never_shares_a_group_with_a_real_run(workflow: Path) -> None:
+    """A group keeps one pending run, and a newer one replaces it: a dry run in a real
+    run's group would cancel that run while it waits. So each dry run has its own."""
+    dispatch_inputs = (triggers(workflow).get("workflow_dispatch") or {}).get("inputs") or {}
+    if "dry_run" not in dispatch_inputs:
+        return
+    assert dispatch_inputs["dry_run"]["type"] == "boolean"  # no typed text in the group
+    template = load_workflow(workflow)["concurrency"]["group"]
+    for issue in ({"issue": ""}, {"issue": "5"}) if "issue" in dispatch_inputs else ({},):
+        real = concurrency_group(template, dispatch({**issue, "dry_run": False}, run_id=1))
+        dry = [
+            concurrency_group(template, dispatch({**issue, "dry_run": True}, run_id=n))
+            for n in (2, 3)
+        ]
+        assert real == concurrency_group(template, dispatch({**issue, "dry_run": False}, run_id=2))
+        assert real not in dry
+        assert dry[0] != dry[1]
+        assert "dry-run" in dry[0]
+    if workflow == RECONCILER:  # nor with the schedule's run or an event's
+        contexts = [event("schedule", {})] + [
+            event(name, {"issue": {"number": 5}}) for name in ("issues", "issue_comment")
+        ]
+        real_groups = {concurrency_group(template, context) for context in contexts}
+        assert real_groups == {"mentoring-all", "mentoring-5"}
+        dry_groups = {
+            concurrency_group(template, dispatch({"issue": i, "dry_run": True})) for i in ("", "5")
+        }
+        assert not real_groups & dry_groups
 
 
 def test_graduation_triggers() -> None:
@@ -209,6 +321,52 @@ def test_setup_python_caches_pip(workflow: Path) -> None:
         if uses(step) == "actions/setup-python":
             assert step["with"]["cache"] == "pip"
             assert step["with"]["cache-dependency-path"]
+
+
+# The one way a workflow installs the runtime packages: the hash-pinned lock
+# (README, "Dependencies"; tests/test_dependencies.py checks the lock itself).
+LOCK_INSTALL = "python -m pip install --require-hashes --no-deps -r requirements.txt"
+
+
+def run_lines(job: dict[str, Any]) -> list[str]:
+    return [
+        line.strip()
+        for step in job.get("steps", [])
+        for line in step.get("run", "").splitlines()
+        if line.strip()
+    ]
+
+
+def pip_installs(job: dict[str, Any]) -> list[str]:
+    return [line for line in run_lines(job) if re.search(r"\bpip\s+install\b", line)]
+
+
+def test_workflows_install_the_lock_and_nothing_unhashed_with_a_write_token(
+    workflow: Path,
+) -> None:
+    for name, job in jobs(workflow).items():
+        writes = [scope for scope, level in job["permissions"].items() if level != "read"]
+        for line in pip_installs(job):
+            if "requirements.txt" in line:
+                assert line == LOCK_INSTALL, f"{workflow.name} {name}: {line}"
+            else:
+                # The test tools resolve their own dependencies: only where nothing can be
+                # written.
+                assert line == "python -m pip install -r requirements-dev.txt", line
+                assert writes == [], f"{workflow.name} {name}: unhashed install with {writes}"
+
+
+def test_every_job_running_the_scripts_installs_the_lock(workflow: Path) -> None:
+    for name, job in jobs(workflow).items():
+        if any(line.startswith("python scripts/") for line in run_lines(job)):
+            assert LOCK_INSTALL in pip_installs(job), f"{workflow.name} {name}"
+
+
+def test_the_pip_cache_is_keyed_on_the_lock(workflow: Path) -> None:
+    for job in jobs(workflow).values():
+        if pip_installs(job):
+            (setup,) = [step for step in job["steps"] if uses(step) == "actions/setup-python"]
+            assert "requirements.txt" in setup["with"]["cache-dependency-path"].split()
 
 
 def test_no_expression_inside_run(workflow: Path) -> None:
