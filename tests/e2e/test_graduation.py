@@ -149,7 +149,7 @@ def _apply(sb: Sandbox, login: str) -> int:
     return number
 
 
-def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int) -> int:
+def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int, read: str = "graphql") -> int:
     checkout = tmp_path / "checkout"
     if not checkout.exists():
         shutil.copytree(ROOT / ".github", checkout / ".github")
@@ -158,7 +158,7 @@ def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int) -> int:
     payload = {"action": "closed", "number": pull, "pull_request": sb.pull(pull)}
     event.write_text(json.dumps({**payload, "repository": sb.repository()}), encoding="utf-8")
     return reconcile.main(
-        ["--root", str(checkout)],
+        ["--root", str(checkout), f"--read={read}"],
         env={
             "GITHUB_TOKEN": sb.token_for(sb.bot_login),
             "GITHUB_API_URL": sb.url,
@@ -215,14 +215,14 @@ def test_fixing_a_broken_file_adds_nobody_it_already_named(sb: Sandbox, tmp_path
     assert not [r for r in sb.request_log if f"/issues/{number}" in r["path"]]  # not targeted
 
 
-def _issue_run(sb: Sandbox, tmp_path: Path, number: int, action: str) -> int:
+def _issue_run(sb: Sandbox, tmp_path: Path, number: int, action: str, read: str) -> int:
     checkout = tmp_path / "checkout"
     (checkout / "participants.yml").write_text(sb.get_file("participants.yml") or "[]\n")
     event = tmp_path / "event.json"
     payload = {"action": action, "issue": sb.issue(number), "repository": sb.repository()}
     event.write_text(json.dumps(payload), encoding="utf-8")
     return reconcile.main(
-        ["--root", str(checkout)],
+        ["--root", str(checkout), f"--read={read}"],
         env={
             "GITHUB_TOKEN": sb.token_for(sb.bot_login),
             "GITHUB_API_URL": sb.url,
@@ -251,21 +251,22 @@ def _merge_adding_alice(sb: Sandbox, entry: str) -> tuple[int, int]:
     return number, pull
 
 
+@pytest.mark.parametrize("read", ["graphql", "rest"])
 def test_a_merge_that_closes_the_issue_leaves_the_congratulations_to_the_close_run(
-    sb: Sandbox, tmp_path: Path
+    sb: Sandbox, tmp_path: Path, read: str
 ) -> None:
     """The merge starts the graduation run and, through its closing keyword, the issue's
     `issues.closed` run, in another concurrency group: they run at once on GitHub. Only
     the close's run congratulates, whichever starts first, so nobody is pinged twice."""
     number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n  issue: 1\n")
     assert number == 1
-    assert _graduation_run(sb, tmp_path, pull) == 0  # as if it started first
+    assert _graduation_run(sb, tmp_path, pull, read) == 0  # as if it started first
     assert _graduated(sb, number) == []
-    assert _issue_run(sb, tmp_path, number, "closed") == 0
+    assert _issue_run(sb, tmp_path, number, "closed", read) == 0
     (body,) = _graduated(sb, number)
     assert f"With #{pull} merged" in body
     assert "mentoring: graduated" in [label["name"] for label in sb.issue(number)["labels"]]
-    assert _graduation_run(sb, tmp_path, pull) == 0  # as if it started last: nothing more
+    assert _graduation_run(sb, tmp_path, pull, read) == 0  # as if it started last: nothing more
     assert len(_graduated(sb, number)) == 1
 
 
@@ -286,5 +287,5 @@ def test_an_entry_without_issue_is_still_congratulated_by_the_merges_run(
     number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n")
     assert _graduation_run(sb, tmp_path, pull) == 0
     assert len(_graduated(sb, number)) == 1
-    assert _issue_run(sb, tmp_path, number, "closed") == 0
+    assert _issue_run(sb, tmp_path, number, "closed", "graphql") == 0
     assert len(_graduated(sb, number)) == 1
