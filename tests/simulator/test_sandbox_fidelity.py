@@ -48,6 +48,20 @@ def test_timeline_assignments_have_no_assigner_and_the_actor_made_them(sandbox: 
         assert event["assignee"]["login"] == "bob"
 
 
+def test_the_older_issue_events_endpoint_names_the_assigner(sandbox: Sandbox) -> None:
+    # DESIGN: only GET /issues/{n}/events has `assigner`, and there `actor` is the assignee.
+    sandbox.set_permission("cora", "admin")
+    sandbox.set_permission("bob", "write")
+    issue = sandbox.open_issue("alice", "Application", "")
+    sandbox.assign(issue, "cora", ["bob"])
+    headers = {"Authorization": f"token {sandbox.token_for(BOT)}"}
+    url = f"{sandbox.url}/repos/astropy/mentoring/issues/{issue}/events"
+    (event,) = requests.get(url, headers=headers, timeout=9).json()
+    assert event["event"] == "assigned"
+    assert (event["actor"]["login"], event["assignee"]["login"]) == ("bob", "bob")
+    assert event["assigner"]["login"] == "cora"
+
+
 def test_cross_references_carry_their_repository(sandbox: Sandbox) -> None:
     issue = sandbox.open_issue("alice", "Application", "")
     sandbox.open_issue("bob", "Related", f"See #{issue}")

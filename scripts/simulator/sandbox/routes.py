@@ -228,7 +228,15 @@ def issue_events(r: Request) -> Result:
         for e in r.sb.state.timeline(r.number())
         if e.event not in ("commented", "cross-referenced")
     ]
-    return 200, [r.sb.shapes.event(e) for e in paginate(r, events)]
+    return 200, [_older_shape(r.sb.shapes.event(e)) for e in paginate(r, events)]
+
+
+def _older_shape(event: dict[str, Any]) -> dict[str, Any]:
+    """An item as the older issue-events endpoint shapes it: an assignment's `actor` is
+    the assignee, and `assigner` who made the change (the timeline has no `assigner`)."""
+    if "assignee" not in event:
+        return event
+    return {**event, "actor": event["assignee"], "assigner": event["actor"]}
 
 
 # -- comments ---------------------------------------------------------------------------
