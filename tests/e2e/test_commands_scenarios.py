@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run
+from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run, writes
 
 from mentoring.cli import reconcile
 from played import DEMO, group, play
@@ -428,3 +428,39 @@ def test_a_mentor_command_written_before_the_coordinator_was_assigned_is_refused
     [reply] = comments(result, "command")
     assert "a coordinator assigned to this issue" in reply["body"]
     assert comments(result, "paired") == []
+
+
+def _mentor_scenario(events: list[dict[str, Any]], coordinators: list[str]) -> Any:
+    return Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-02-12T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": coordinators, "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "carl": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+
+
+def test_a_coordinator_the_bot_assigned_mentors_by_saying_mentor_after_leaving_the_list() -> None:
+    # The bot assigned cora and carl at intake; carl then left `coordinators`. He is still
+    # this issue's coordinator (the bot assigned him), so his /mentor pairs, as its reply
+    # says: the reply and the pairing follow one rule.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(6, 9), "by": "cora", "edit_config": {"config": {"coordinators": ["cora"]}}},
+        _say(_at(6, 10), "carl", "/mentor"),
+    ]
+    result = _mentor_scenario(events, ["cora", "carl"])
+    assert writes(result, "assign")[0]["users"] == ["cora", "carl"]
+    [reply] = _reply_to(result, _at(6, 10))
+    assert "@carl is now this mentorship's mentor" in reply
+    [paired] = comments(result, "paired")
+    assert paired["run"] == "issue_comment.created"  # the /mentor's own run
+    assert "@alice, meet your mentor @carl!" in paired["body"]
+    assert [(a["kind"], a["at"][:10]) for a in comments(result, "checkin")] == [
+        ("checkin", "2026-02-07")  # a month after the comment (6 February 10:00)
+    ]
+    assert result.issues["1"]["labels"].count("mentoring: active") == 1
