@@ -464,3 +464,27 @@ def test_a_coordinator_the_bot_assigned_mentors_by_saying_mentor_after_leaving_t
         ("checkin", "2026-02-07")  # a month after the comment (6 February 10:00)
     ]
     assert result.issues["1"]["labels"].count("mentoring: active") == 1
+
+
+def test_a_coordinator_who_applied_cannot_mentor_or_mark_themself_ready() -> None:
+    # cora, a coordinator, applies: the bot assigns her to her own application. Her
+    # /mentor and /ready are refused, saying why and what to do; she is never counted
+    # as her own mentor. carl's /mentor then pairs her with him.
+    events = [
+        _apply(_at(5, 10), "cora"),
+        _say(_at(6, 10), "cora", "/mentor"),
+        _say(_at(6, 11), "cora", "/ready"),
+        {"at": _at(7, 9), "by": "carl", "assign": {"issue": 1, "users": ["carl"]}},
+        _say(_at(7, 10), "carl", "/mentor"),
+    ]
+    result = _mentor_scenario(events, ["cora", "carl"])
+    [mentor] = _reply_to(result, _at(6, 10))
+    assert "nobody mentors themself" in mentor
+    assert "Another coordinator can say `/mentor` here, or assign you a mentor." in mentor
+    [ready] = _reply_to(result, _at(6, 11))
+    assert "nobody marks themself ready" in ready
+    assert READY not in result.issues["1"]["labels"]
+    [paired] = comments(result, "paired")
+    assert paired["at"][:10] == "2026-01-07"
+    assert "@cora, meet your mentor @carl!" in paired["body"]
+    assert paired["key"] == "carl"  # the pairing's mentors: carl alone

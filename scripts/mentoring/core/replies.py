@@ -120,12 +120,14 @@ def mentor_refusal(
     snapshot: IssueSnapshot, comment: Comment, coordinators: frozenset[str], mentee: str
 ) -> str | None:
     """Why ``/mentor`` in ``comment`` does not make its author a mentor (a refusal's
-    ``why``), or None when it does: a coordinator of the issue, assigned when they said it
-    and ever since. The one rule for the reply and for the pairing, so
+    ``why``), or None when it does: a coordinator of the issue, not its mentee, assigned
+    when they said it and ever since. The one rule for the reply and for the pairing, so
     a reply never says what does not happen."""
     who = comment.author.lower()
     if who not in coordinators:
         return "role"
+    if who == mentee.lower():
+        return "mentee"
     changes = _changes(snapshot, who)
     after = [e for e in changes if e.at > comment.created_at]
     now = who in {a.lower() for a in snapshot.issue.assignees}
@@ -251,6 +253,8 @@ def answer(
         elif command.name == "ready":
             if who not in mentors and who not in roles.coordinators:
                 refuse(comment, command, "role", MENTOR_OR_COORDINATOR)
+            elif who == roles.mentee:  # a coordinator applying: nobody graduates themself
+                refuse(comment, command, "mentee")
             elif not (paired or out.new_mentors):
                 refuse(comment, command, "not-paired")
             elif out.ready:

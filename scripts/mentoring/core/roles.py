@@ -8,7 +8,8 @@ these functions, so a mentor is the same person everywhere.
 - Coordinators are those in the config, and those the bot itself assigned (it only ever
   assigns coordinators, so they stay coordinators on that issue after leaving the list).
 - Mentors are the other people a person assigned: not a coordinator, not the mentee,
-  not a bot; and coordinators who said ``/mentor``.
+  not a bot; and coordinators who said ``/mentor`` (never the mentee: nobody mentors
+  themself).
 """
 
 from __future__ import annotations
@@ -59,15 +60,14 @@ def is_mentor(
 ) -> bool:
     """Mentors are assignees who are not coordinators (``coordinators``, lower case; by
     default the config's), not the mentee, and not bots; and ``also`` (lower case):
-    coordinators who made themselves this issue's mentor (/mentor)."""
+    coordinators who made themselves this issue's mentor (/mentor). The mentee is never
+    their own mentor, by any path."""
     low = login.lower()
+    if low == mentee.lower() or is_bot_login(login):
+        return False
     if low in also:
         return True
-    return (
-        low not in (lowered(config.coordinators) if coordinators is None else coordinators)
-        and low != mentee.lower()
-        and not is_bot_login(login)
-    )
+    return low not in (lowered(config.coordinators) if coordinators is None else coordinators)
 
 
 @functools.lru_cache(maxsize=64)
