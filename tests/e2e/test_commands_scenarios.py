@@ -79,6 +79,11 @@ EVENTS: list[dict[str, Any]] = [
     # /ready before pairing: refused.
     _apply(_at(15, 9), "erin"),
     _say(_at(15, 10), "cora", "/ready", issue=3),
+    # After a quote, a fence or an HTML comment still hides a command; so does a comment
+    # opened within a line (the review's finding 3).
+    _say(_at(16, 10), "bob", "> you asked how\n```\n\n/ready\n```"),
+    _say(_at(16, 11), "bob", "> thanks\n<!--\n\n/pause\n-->"),
+    _say(_at(16, 12), "bob", "Thanks <!--\n/pause\n-->"),
 ]
 
 
@@ -123,6 +128,13 @@ def test_a_stranger_is_refused_ready_and_pause_but_gets_help(played) -> None:
 def test_quoted_code_look_alike_and_unknown_commands_get_nothing(played) -> None:
     for when in (_at(8, 10), _at(8, 11), _at(8, 12), _at(10, 10), _at(10, 11), _at(10, 12)):
         assert _reply_to(played, when) == [], when
+
+
+def test_commands_in_code_or_comments_after_a_quote_or_text_get_nothing(played) -> None:
+    for when in (_at(16, 10), _at(16, 11), _at(16, 12)):
+        assert _reply_to(played, when) == [], when
+    assert READY not in played.issues["1"]["labels"]
+    assert PAUSED not in played.issues["1"]["labels"]
 
 
 def test_the_mentee_cannot_mark_herself_ready(played) -> None:
