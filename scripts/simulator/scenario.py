@@ -66,6 +66,10 @@ def _mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of field id to answer"
 
 
+def _config(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping, deep-merged over the config"
+
+
 def _reason(value: Any) -> str | None:
     return None if value in CLOSE_REASONS else f"must be one of {', '.join(CLOSE_REASONS)}"
 
@@ -98,6 +102,8 @@ ACTIONS: dict[str, dict[str, tuple[_Check, bool]]] = {
     # A maintainer renames a label on GitHub (PATCH /labels/{name}) and, for a label the
     # config names, renames it there too, keeping the old name as a former one.
     "rename_label": {"from": (_text, True), "to": (_text, True)},
+    # A maintainer pushes a change to .github/mentoring.yml (deep-merged over it as it is).
+    "edit_config": {"config": (_config, True)},
     "merge_pull_request": {
         "title": (_text, False),
         "body": (_text, False),

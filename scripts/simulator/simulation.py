@@ -401,6 +401,9 @@ class Simulation:
             sb.rename_label(spec["from"], spec["to"])
             self._rename_in_config(spec["from"], spec["to"])
             return []  # a label's own events start none of the workflows
+        if kind == "edit_config":
+            self._edit_config(sb, by, spec["config"])
+            return []  # a push that changes only the config starts none of the workflows
         number = int(spec.get("issue", 0))
         if kind in ("assign", "unassign"):
             (sb.assign if kind == "assign" else sb.unassign)(number, by, spec["users"])
@@ -472,6 +475,15 @@ class Simulation:
                 labels[key] = [new, *names]
         data["labels"] = labels
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def _edit_config(self, sb: Sandbox, by: str, over: dict[str, Any]) -> None:
+        """A push to the default branch that changes ``.github/mentoring.yml``: in the
+        checkout the runs read, and in the repository."""
+        path = self.checkout / ".github" / "mentoring.yml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = yaml.safe_dump(deep_merge(data, over), sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        sb.set_file(".github/mentoring.yml", text, by=by)
 
     def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
         current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
@@ -568,6 +580,8 @@ def _permitted(sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> None:
         author = sb.issue(int(spec.get("issue", 0)))["user"]["login"]  # 404 if there is none
     if kind == "rename_label" and ROLES.index(role) < ROLES.index("write"):
         raise ApiError(403, f"{by} has {role!r} access; renaming a label needs write or more")
+    if kind == "edit_config" and ROLES.index(role) < ROLES.index("write"):
+        raise ApiError(403, f"{by} has {role!r} access; pushing to the branch needs write or more")
     if kind in _NEEDS_TRIAGE and not triage:
         raise ApiError(403, f"{by} has {role!r} access; {kind} needs triage or more")
     if kind in _AUTHOR_MAY and not triage and author.lower() != by.lower():

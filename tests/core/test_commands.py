@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentoring.core.commands import MAX_ARGUMENT, Command, one_line, parse
 
@@ -31,6 +33,22 @@ from mentoring.core.commands import MAX_ARGUMENT, Command, one_line, parse
         # a blank line ends a block quote
         ("> /ready\n\n/help", Command("help")),
         ("<!-- a note -->\n/help", Command("help")),
+        # after a comment block (blank lines in it or not), a comment closed in its line,
+        # a closed fence after a quote, a list item's code, or raw HTML's block
+        ("<!--\n\na note\n\n-->\n/help", Command("help")),
+        ("Thanks <!-- a note -->\n/help", Command("help")),
+        ("Thanks <!--\na note\n-->\n/help", Command("help")),
+        ("> you asked how\n```\n/ready\n```\n/help", Command("help")),
+        ("1. step\n   ```\n   /ready\n   ```\n\n/help", Command("help")),
+        ("- step\n\n  ```\n  /ready\n  ```\n/help", Command("help")),
+        (
+            "<details>\n<summary>Log</summary>\n\n```\n/ready\n```\n\n</details>\n\n/help",
+            Command("help"),
+        ),
+        # a comment opened in a paragraph that ended before any --> was plain text
+        ("I typed <!-- by mistake\n\n/help", Command("help")),
+        ("> a list item ends a quote\n- one\n/help", Command("help")),
+        ("<!-->\n/help\n-->", Command("help")),  # <!--> is a whole (empty) comment
     ],
 )
 def test_commands(text: str, expected: Command) -> None:
@@ -72,6 +90,47 @@ def test_not_commands(text: str) -> None:
     assert parse(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A fence or a line starting <!-- cannot continue a quote: it ends it and starts a
+        # block of its own, which the blank line after it does not end (review, finding 3).
+        "> you asked how\n```\n\n/ready\n```",
+        "> thanks\n<!--\n\n/pause\n-->",
+        "> thanks\n~~~\n/pause\n~~~",
+        # An HTML comment opened within a line hides what follows, up to its -->.
+        "Thanks <!--\n/pause\n-->",
+        "> Thanks <!--\n/pause\n-->",
+        "- item <!--\n/pause\n-->",
+        "Thanks <!-- a --> and <!--\n/pause\n-->",
+        "text\n    <!--\n/pause\n-->",
+        # A comment block starts inside a paragraph's comment, or after indented code.
+        "a <!--\n<!--\n\n/pause\n-->",
+        "    <!--\n  <!--\n\n/pause",
+        # A fence ends a paragraph, and a comment opened in it was plain text.
+        "a <!--\n```\n-->\n/pause\n```",
+        # HTML reads on to the next -->: a raw comment left open hides the rest.
+        "<!-- a --> b <!-- c\n\n-->\n\n/pause",
+        "> <!--\n/pause\n-->\n\n/pause",
+        "<details>\n<!--\n\n/pause\n\n-->\n\n/pause",
+        "<pre> <!--\n</pre>\n-->\n/pause",
+        # Code in a list item: the item's column decides which lines are in it.
+        "- ```\n  /pause\n  ```",
+        "1. step\n   ```\n   /pause\n   ```",
+        "- a\n\n  ```\n  x\n```\n/pause\n```",
+        "- a\n\n    ```\n  /pause\n    ```",
+        "-\n\n  ```\n/pause\n```",
+        # Raw HTML's text, or a fence of its own after its block: cannot tell.
+        "<div>\n```\n\n```\n/pause\n```",
+        # Only spaces and tabs make a blank line: a no-break space continues the quote.
+        "> quoted\n\u00a0\n/pause",
+        "Thanks <!--\n\u00a0\n/pause\n-->",
+    ],
+)
+def test_commands_in_code_quotes_and_comments_are_not_read(text: str) -> None:
+    assert parse(text) is None
+
+
 def test_a_backtick_line_with_backticks_after_it_is_not_a_fence() -> None:
     assert parse("``` not `a` fence\n/help") == Command("help")
 
@@ -104,6 +163,18 @@ def test_a_thousand_pause_lines_give_the_first_one_quickly() -> None:
         "/shrug\n" * 9_000,
         "`" * 65_536,
         ("```" + "`" * 100 + "\n") * 600,
+        "> " * 32_768,
+        "- " * 32_768,
+        " - " * 21_845 + "```",
+        "<!--" * 16_384,
+        "<!-->" * 13_107,
+        "-->" * 21_845,
+        "<!--\n-->\n" * 7_281,
+        "a <!--\n" * 9_362,
+        "- ```\n" * 10_922,
+        "1. ```\n   x\n" * 5_000,
+        "<div>\n" * 10_922,
+        "> a\nb\n" * 10_922,
     ],
 )
 def test_the_worst_text_github_allows_is_parsed_in_linear_time(text: str) -> None:
@@ -111,3 +182,78 @@ def test_the_worst_text_github_allows_is_parsed_in_linear_time(text: str) -> Non
     parse(text)
     parse(text * 3)  # past the cap: only the first 65,536 characters are read
     assert time.perf_counter() - started < 0.5
+
+
+# --- a command in code or an HTML comment is never read, whatever came before ---------
+
+# Text that leaves nothing open after it: prose, quotes and their lazy lines, list items,
+# headings, closed fences and comments, a raw HTML block ended by a blank line.
+BEFORE = st.sampled_from(
+    [
+        "Thanks, all good.",
+        "> you asked how",
+        "> > a quote in a quote",
+        ">",
+        "a lazy line",
+        "- an item",
+        "1. a step",
+        "  - a nested item",
+        "   three spaces in",
+        "    indented code",
+        "",
+        " ",
+        "# A heading",
+        "---",
+        "* * *",
+        "```\ncode\n```",
+        "~~~~\n```\n~~~~",
+        "<!-- a note -->",
+        "<!--\n\na note\n-->",
+        "Text <!-- hidden --> more",
+        "<details>\n<summary>Log</summary>\n",
+        "**bold** and `code`",
+    ]
+)
+COMMANDS = st.sampled_from(["/ready", "/pause exams", "/resume", "/help", "/mentor"])
+# Lines that neither end a fence nor close a comment.
+AMONG = st.sampled_from(["", "code", "> not a quote", "- not an item", "<div>", "/shrug"])
+# Lines that go on a paragraph without ending it (and hold no "--", which would make an
+# HTML comment in it plain text).
+PROSE = st.sampled_from(["more text", "  indented text", "@cora said so", "x < y"])
+
+
+@st.composite
+def hidden(draw: st.DrawFn) -> str:
+    """A command in a fence, a comment block, a comment opened in a paragraph (closed:
+    open to the paragraph's end it would be plain text), or a comment never closed."""
+    command = draw(COMMANDS)
+    kind = draw(st.sampled_from(["fence", "comment block", "comment in a line", "unclosed"]))
+    if kind == "fence":
+        char = draw(st.sampled_from("`~"))
+        run = char * draw(st.integers(3, 5))
+        indent = " " * draw(st.integers(0, 3))  # its lines as indented: in its list item
+        lines = [*draw(st.lists(AMONG, max_size=3)), command, *draw(st.lists(AMONG, max_size=3))]
+        opening = indent + run + draw(st.sampled_from(["", "python", " a ~ b"]))
+        closing = draw(st.sampled_from([indent + run, indent + run + char, ""]))
+        return "\n".join([opening, *(indent + line for line in lines), closing])
+    if kind == "comment in a line":
+        lines = [*draw(st.lists(PROSE, max_size=2)), command, *draw(st.lists(PROSE, max_size=2))]
+        return "\n".join(
+            [
+                draw(st.sampled_from(["Thanks <!--", "a <!-- b", "<b>hi</b> <!--"])),
+                *lines,
+                draw(st.sampled_from(["-->", "end -->", "x --> y"])),
+            ]
+        )
+    lines = [*draw(st.lists(AMONG, max_size=3)), command, *draw(st.lists(AMONG, max_size=3))]
+    opening = " " * draw(st.integers(0, 3)) + draw(st.sampled_from(["<!--", "<!-- note", "<!--x"]))
+    closing = "" if kind == "unclosed" else draw(st.sampled_from(["-->", "a -->", "--> b"]))
+    return "\n".join([opening, *lines, closing])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(BEFORE, max_size=6), hidden())
+def test_a_command_in_code_or_a_comment_is_never_read_after_any_text(
+    before: list[str], inside: str
+) -> None:
+    assert parse("\n".join([*before, inside])) is None

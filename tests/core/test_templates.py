@@ -185,8 +185,14 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
             ("not-paired", "ready"),
             ("already-ready", "ready"),
             ("already-mentor", "mentor"),
+            ("mentee", "mentor"),
         ]
     },
+    "command-refused-mentee-ready": (
+        "command",
+        "1001",
+        {"reply": "refused", "author": "cora", "why": "mentee", "command": "ready", "allowed": ""},
+    ),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
     "graduated-two-mentors": (

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run
+from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run, writes
 
 from mentoring.cli import reconcile
 from played import DEMO, group, play
@@ -79,6 +79,11 @@ EVENTS: list[dict[str, Any]] = [
     # /ready before pairing: refused.
     _apply(_at(15, 9), "erin"),
     _say(_at(15, 10), "cora", "/ready", issue=3),
+    # After a quote, a fence or an HTML comment still hides a command; so does a comment
+    # opened within a line (the review's finding 3).
+    _say(_at(16, 10), "bob", "> you asked how\n```\n\n/ready\n```"),
+    _say(_at(16, 11), "bob", "> thanks\n<!--\n\n/pause\n-->"),
+    _say(_at(16, 12), "bob", "Thanks <!--\n/pause\n-->"),
 ]
 
 
@@ -123,6 +128,13 @@ def test_a_stranger_is_refused_ready_and_pause_but_gets_help(played) -> None:
 def test_quoted_code_look_alike_and_unknown_commands_get_nothing(played) -> None:
     for when in (_at(8, 10), _at(8, 11), _at(8, 12), _at(10, 10), _at(10, 11), _at(10, 12)):
         assert _reply_to(played, when) == [], when
+
+
+def test_commands_in_code_or_comments_after_a_quote_or_text_get_nothing(played) -> None:
+    for when in (_at(16, 10), _at(16, 11), _at(16, 12)):
+        assert _reply_to(played, when) == [], when
+    assert READY not in played.issues["1"]["labels"]
+    assert PAUSED not in played.issues["1"]["labels"]
 
 
 def test_the_mentee_cannot_mark_herself_ready(played) -> None:
@@ -428,3 +440,63 @@ def test_a_mentor_command_written_before_the_coordinator_was_assigned_is_refused
     [reply] = comments(result, "command")
     assert "a coordinator assigned to this issue" in reply["body"]
     assert comments(result, "paired") == []
+
+
+def _mentor_scenario(events: list[dict[str, Any]], coordinators: list[str]) -> Any:
+    return Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-02-12T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": coordinators, "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "carl": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+
+
+def test_a_coordinator_the_bot_assigned_mentors_by_saying_mentor_after_leaving_the_list() -> None:
+    # The bot assigned cora and carl at intake; carl then left `coordinators`. He is still
+    # this issue's coordinator (the bot assigned him), so his /mentor pairs, as its reply
+    # says: the reply and the pairing follow one rule.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(6, 9), "by": "cora", "edit_config": {"config": {"coordinators": ["cora"]}}},
+        _say(_at(6, 10), "carl", "/mentor"),
+    ]
+    result = _mentor_scenario(events, ["cora", "carl"])
+    assert writes(result, "assign")[0]["users"] == ["cora", "carl"]
+    [reply] = _reply_to(result, _at(6, 10))
+    assert "@carl is now this mentorship's mentor" in reply
+    [paired] = comments(result, "paired")
+    assert paired["run"] == "issue_comment.created"  # the /mentor's own run
+    assert "@alice, meet your mentor @carl!" in paired["body"]
+    assert [(a["kind"], a["at"][:10]) for a in comments(result, "checkin")] == [
+        ("checkin", "2026-02-07")  # a month after the comment (6 February 10:00)
+    ]
+    assert result.issues["1"]["labels"].count("mentoring: active") == 1
+
+
+def test_a_coordinator_who_applied_cannot_mentor_or_mark_themself_ready() -> None:
+    # cora, a coordinator, applies: the bot assigns her to her own application. Her
+    # /mentor and /ready are refused, saying why and what to do; she is never counted
+    # as her own mentor. carl's /mentor then pairs her with him.
+    events = [
+        _apply(_at(5, 10), "cora"),
+        _say(_at(6, 10), "cora", "/mentor"),
+        _say(_at(6, 11), "cora", "/ready"),
+        {"at": _at(7, 9), "by": "carl", "assign": {"issue": 1, "users": ["carl"]}},
+        _say(_at(7, 10), "carl", "/mentor"),
+    ]
+    result = _mentor_scenario(events, ["cora", "carl"])
+    [mentor] = _reply_to(result, _at(6, 10))
+    assert "nobody mentors themself" in mentor
+    assert "Another coordinator can say `/mentor` here, or assign you a mentor." in mentor
+    [ready] = _reply_to(result, _at(6, 11))
+    assert "nobody marks themself ready" in ready
+    assert READY not in result.issues["1"]["labels"]
+    [paired] = comments(result, "paired")
+    assert paired["at"][:10] == "2026-01-07"
+    assert "@cora, meet your mentor @carl!" in paired["body"]
+    assert paired["key"] == "carl"  # the pairing's mentors: carl alone

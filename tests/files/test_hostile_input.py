@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
+from mentoring.core.commands import parse as parse_command
 from mentoring.core.logins import is_login
 from mentoring.core.model import Comment
 from mentoring.files.config import parse_config
@@ -69,10 +70,12 @@ PIECES = [
 
 
 @st.composite
-def hostile(draw: st.DrawFn, prefixes: list[str], size: int = CAP) -> str:
+def hostile(
+    draw: st.DrawFn, prefixes: list[str], size: int = CAP, pieces: list[str] = PIECES
+) -> str:
     """A prefix, one short unit repeated up to ``size`` characters, and a suffix."""
     prefix = draw(st.sampled_from(prefixes))
-    unit = "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4)))
+    unit = "".join(draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=4)))
     suffix = draw(st.sampled_from(["", "b", "\n", " #", "```", "x -->"]))
     room = max(size - len(prefix) - len(suffix), 0)
     return (prefix + unit * (room // len(unit) + 1))[: size - len(suffix)] + suffix
@@ -204,3 +207,38 @@ def test_markers_are_found_in_linear_time(body: str) -> None:
 @given(hostile(["", "a", "a-", "@"]))
 def test_logins_are_checked_in_linear_time(text: str) -> None:
     assert_linear(is_login, text, plain_text())
+
+
+# --- commands in comments -----------------------------------------------------------------
+
+# What the command parser looks for: quotes, list markers, fences, HTML and its comments.
+COMMAND_PIECES = [
+    *PIECES,
+    ">",
+    "> ",
+    "- ",
+    "1. ",
+    "~~~",
+    "<",
+    "<!--",
+    "-->",
+    "--!>",
+    "<!-->",
+    "<div>",
+    "<pre>",
+    "/pause",
+    "    ",
+]
+
+
+@HOSTILE
+@given(
+    hostile(
+        ["", "> ", "- ", "1. ```\n", "<div>\n", "<!--", "Thanks <!--\n", "```\n", "/"],
+        pieces=COMMAND_PIECES,
+    )
+)
+def test_commands_are_found_in_linear_time(comment: str) -> None:
+    # The parser works line by line: a plain comment of as many (short) lines is the
+    # fair measure. Quadratic work at this size takes seconds, not milliseconds.
+    assert_linear(parse_command, comment, ("ok\n" * CAP)[:CAP])

@@ -57,7 +57,7 @@ from mentoring.core.model import (
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
-from mentoring.core.roles import mentee_of, mentors_of, pairing_test
+from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -141,6 +141,10 @@ class Facts:
     registered: frozenset[str] | None = None  # logins with an open mentor registration
     # Open application issues by mentee (lower-case login), None when the run did not read them.
     applications: Mapping[str, tuple[int, ...]] | None = None
+    # The issue's coordinators (``coordinators_of``), from the timeline as read: the
+    # config's and those the bot assigned. A /mentor's own stand-in assignment is not
+    # counted: by it, a coordinator who left the list would stop being one.
+    coordinators: frozenset[str] = frozenset()
 
     @property
     def issue(self) -> Issue:
@@ -178,8 +182,10 @@ def facts(
     mentee = mentee_of(snapshot, config, answers)
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     asked = Asked.of(snapshot, config.bot, posted)
+    assigners = latest_assigners(snapshot.events)
+    coordinators = coordinators_of(config, assigners)
     # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    by_command = coordinator_mentors(snapshot, config, asked)
+    by_command = coordinator_mentors(snapshot, asked, coordinators, mentee)
     coordinating = frozenset(by_command)
     if by_command:
         extra = tuple(
@@ -187,7 +193,7 @@ def facts(
             for c in by_command.values()
         )
         snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
-    assigners = latest_assigners(snapshot.events)
+        assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
     pairing = pairing_test(mentee, config, coordinating)
     events = snapshot.events
@@ -244,6 +250,7 @@ def facts(
         site,
         registered,
         applications,
+        coordinators,
     )
 
 
@@ -417,10 +424,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
-    bot_assigned = [lg for lg, by in f.assigners.items() if by == f.config.bot.lower()]
-    roles = Roles.of(
-        f.mentee, f.mentors, [*f.config.coordinators, *bot_assigned], f.issue.assignees
-    )
+    roles = Roles.of(f.mentee, f.mentors, f.coordinators, f.issue.assignees)
     result = answer(
         shown,
         f.config,

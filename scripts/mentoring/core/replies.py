@@ -30,7 +30,6 @@ from mentoring.core.model import (
 )
 from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
-from mentoring.core.roles import lowered
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -99,24 +98,42 @@ class Asked:
 
 
 def coordinator_mentors(
-    snapshot: IssueSnapshot, config: Config, asked: Asked
+    snapshot: IssueSnapshot, asked: Asked, coordinators: frozenset[str], mentee: str
 ) -> dict[str, Comment]:
     """Coordinators who made themselves this issue's mentor with ``/mentor``, and the
-    comment that did it: answered by the bot, not edited, written while they were assigned,
-    and not undone by unassigning them since."""
-    coordinators = lowered(config.coordinators)
+    comment that did it: answered by the bot, not edited, and as :func:`mentor_refusal`
+    allows (the reply said so by the same rule). ``coordinators``: the issue's, lower case
+    (:func:`~mentoring.core.roles.coordinators_of`)."""
     found: dict[str, Comment] = {}
     for comment, command in asked.commands:
         who = comment.author.lower()
-        if command.name != "mentor" or who in found or who not in coordinators:
+        if command.name != "mentor" or who in found:
             continue
         if comment.id not in asked.answered or comment.edited:
             continue
-        changes = _changes(snapshot, who)
-        after = [e for e in changes if e.at > comment.created_at]
-        if _assigned_at(changes, comment) and not any(e.kind == "unassigned" for e in after):
+        if mentor_refusal(snapshot, comment, coordinators, mentee) is None:
             found[who] = comment
     return found
+
+
+def mentor_refusal(
+    snapshot: IssueSnapshot, comment: Comment, coordinators: frozenset[str], mentee: str
+) -> str | None:
+    """Why ``/mentor`` in ``comment`` does not make its author a mentor (a refusal's
+    ``why``), or None when it does: a coordinator of the issue, not its mentee, assigned
+    when they said it and ever since. The one rule for the reply and for the pairing, so
+    a reply never says what does not happen."""
+    who = comment.author.lower()
+    if who not in coordinators:
+        return "role"
+    if who == mentee.lower():
+        return "mentee"
+    changes = _changes(snapshot, who)
+    after = [e for e in changes if e.at > comment.created_at]
+    now = who in {a.lower() for a in snapshot.issue.assignees}
+    if not now or not _assigned_at(changes, comment) or any(e.kind == "unassigned" for e in after):
+        return "role"
+    return None
 
 
 def _changes(snapshot: IssueSnapshot, who: str) -> list[Event]:
@@ -236,6 +253,8 @@ def answer(
         elif command.name == "ready":
             if who not in mentors and who not in roles.coordinators:
                 refuse(comment, command, "role", MENTOR_OR_COORDINATOR)
+            elif who == roles.mentee:  # a coordinator applying: nobody graduates themself
+                refuse(comment, command, "mentee")
             elif not (paired or out.new_mentors):
                 refuse(comment, command, "not-paired")
             elif out.ready:
@@ -253,13 +272,9 @@ def answer(
                     nomination_url=config.graduation.nomination_url,
                 )
         elif command.name == "mentor":
-            if (
-                who not in roles.coordinators
-                or who not in roles.assignees
-                # As the mentoring is counted: assigned when they said it, not only now.
-                or not _assigned_at(_changes(snapshot, who), comment)
-            ):
-                refuse(comment, command, "role", ASSIGNED_COORDINATOR)
+            why = mentor_refusal(snapshot, comment, roles.coordinators, roles.mentee)
+            if why is not None:
+                refuse(comment, command, why, ASSIGNED_COORDINATOR)
             elif who in mentors:
                 refuse(comment, command, "already-mentor")
             else:

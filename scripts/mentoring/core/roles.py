@@ -8,7 +8,8 @@ these functions, so a mentor is the same person everywhere.
 - Coordinators are those in the config, and those the bot itself assigned (it only ever
   assigns coordinators, so they stay coordinators on that issue after leaving the list).
 - Mentors are the other people a person assigned: not a coordinator, not the mentee,
-  not a bot.
+  not a bot; and coordinators who said ``/mentor`` (never the mentee: nobody mentors
+  themself).
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
         return snapshot.issue.author
     author = snapshot.issue.author.lower()
     # A coordinator now, or then: the bot assigned them when the application arrived.
-    was_coordinator = latest_assigners(snapshot.events).get(author) == config.bot.lower()
-    if author in lowered(config.coordinators) or was_coordinator:
+    if author in coordinators_of(config, latest_assigners(snapshot.events)):
         value = answers.get(field_id)
         if isinstance(value, str):
             handle = value.strip().removeprefix("@").strip()
@@ -42,17 +42,32 @@ def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, obj
     return snapshot.issue.author
 
 
-def is_mentor(login: str, mentee: str, config: Config, also: frozenset[str] = frozenset()) -> bool:
-    """Mentors are assignees who are not coordinators, not the mentee, and not bots; and
-    ``also`` (lower-case): coordinators who made themselves this issue's mentor (/mentor)."""
+def coordinators_of(config: Config, assigners: Mapping[str, str]) -> frozenset[str]:
+    """An issue's coordinators, lower case: the config's, and those the bot itself assigned
+    (``assigners``: login → who assigned them last, from the timeline). The bot only ever
+    assigns coordinators, so they stay coordinators on that issue after leaving the list."""
+    bot = config.bot.lower()
+    assigned = frozenset(login for login, actor in assigners.items() if actor == bot)
+    return lowered(config.coordinators) | assigned
+
+
+def is_mentor(
+    login: str,
+    mentee: str,
+    config: Config,
+    also: frozenset[str] = frozenset(),
+    coordinators: frozenset[str] | None = None,
+) -> bool:
+    """Mentors are assignees who are not coordinators (``coordinators``, lower case; by
+    default the config's), not the mentee, and not bots; and ``also`` (lower case):
+    coordinators who made themselves this issue's mentor (/mentor). The mentee is never
+    their own mentor, by any path."""
     low = login.lower()
+    if low == mentee.lower() or is_bot_login(login):
+        return False
     if low in also:
         return True
-    return (
-        low not in lowered(config.coordinators)
-        and low != mentee.lower()
-        and not is_bot_login(login)
-    )
+    return low not in (lowered(config.coordinators) if coordinators is None else coordinators)
 
 
 @functools.lru_cache(maxsize=64)
@@ -75,15 +90,8 @@ def mentors_of(
     the bot itself assigned: coordinators it assigned stay coordinators on the issue even
     after they leave the config's list.
     """
-    bot_assigned = {
-        login for login, actor in (assigners or {}).items() if actor == config.bot.lower()
-    }
-    return tuple(
-        a
-        for a in assignees
-        if is_mentor(a, mentee, config, also)
-        and (a.lower() not in bot_assigned or a.lower() in also)
-    )
+    coordinators = coordinators_of(config, assigners or {})
+    return tuple(a for a in assignees if is_mentor(a, mentee, config, also, coordinators))
 
 
 def pairing_test(
