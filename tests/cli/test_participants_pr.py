@@ -484,3 +484,27 @@ def test_an_entry_pointed_at_another_issue_is_checked_as_an_added_one(
         ((line, message),) = found
         assert line == BASE.count("\n") + 1
         assert "opened by `mallory`, who is not `gina`, one of their mentors" in message
+
+
+def test_a_coordinator_who_said_mentor_is_the_mentor_the_check_knows(
+    sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check counts who mentors an issue by the planner's rule: a coordinator's
+    accepted `/mentor` made them its mentor, with no person assigning anyone."""
+    form = load_config(REPO).application.form_spec
+    body = render_body(form, {"name": "Gina applicant", "github": "", "role": "reviewer"})
+    number = sb.open_issue("gina", "Mentee application - gina", body, labels=[LABEL])
+    sb.assign(number, sb.bot_login, [COORDINATOR])  # as the welcome's run does
+    sb.comment(number, COORDINATOR, "/mentor")
+    env = {
+        "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+        "GITHUB_API_URL": sb.url,
+        "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+    }
+    (root / "participants.yml").write_text(BASE, encoding="utf-8")
+    assert reconcile.main(["--root", str(root), f"--issue={number}"], env=env, now=sb.now) == 0
+    assert any("is now this mentorship's mentor" in c["body"] for c in sb.comments(number))
+    capsys.readouterr()
+    text = BASE + entry("gina", f"mentors: [{COORDINATOR}]", f"issue: {number}")
+    assert run(sb, root, propose(sb, root, text, by="gina")) == 0
+    assert errors(capsys.readouterr().out) == []

@@ -56,7 +56,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Asked, Roles, answer, coordinator_mentors
+from mentoring.core.replies import Asked, Roles, answer, with_mentor_commands
 from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -185,14 +185,8 @@ def facts(
     assigners = latest_assigners(snapshot.events)
     coordinators = coordinators_of(config, assigners)
     # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    by_command = coordinator_mentors(snapshot, asked, coordinators, mentee)
-    coordinating = frozenset(by_command)
-    if by_command:
-        extra = tuple(
-            Event("assigned", c.created_at, actor=c.author, assignee=c.author)
-            for c in by_command.values()
-        )
-        snapshot = IssueSnapshot(issue, snapshot.events + extra, snapshot.comments)
+    snapshot, coordinating = with_mentor_commands(snapshot, coordinators, mentee, asked)
+    if coordinating:
         assigners = latest_assigners(snapshot.events)
     mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
     pairing = pairing_test(mentee, config, coordinating)

@@ -116,6 +116,24 @@ def coordinator_mentors(
     return found
 
 
+def with_mentor_commands(
+    snapshot: IssueSnapshot, coordinators: frozenset[str], mentee: str, asked: Asked
+) -> tuple[IssueSnapshot, frozenset[str]]:
+    """The snapshot with each coordinator's accepted ``/mentor`` as their assignment, at
+    that comment, and those coordinators (lower case): the planner and the participants
+    check read who mentors an issue off this, by the same rule. ``coordinators``: the
+    issue's (:func:`~mentoring.core.roles.coordinators_of`, from its own timeline)."""
+    by_command = coordinator_mentors(snapshot, asked, coordinators, mentee)
+    if not by_command:
+        return snapshot, frozenset()
+    extra = tuple(
+        Event("assigned", c.created_at, actor=c.author, assignee=c.author)
+        for c in by_command.values()
+    )
+    events = snapshot.events + extra
+    return IssueSnapshot(snapshot.issue, events, snapshot.comments), frozenset(by_command)
+
+
 def mentor_refusal(
     snapshot: IssueSnapshot, comment: Comment, coordinators: frozenset[str], mentee: str
 ) -> str | None:

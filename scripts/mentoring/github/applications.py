@@ -8,10 +8,11 @@ check on a pull request and the graduation after its merge agree on whose issue 
 from __future__ import annotations
 
 from mentoring.core import forms
-from mentoring.core.calendar import latest_assigners, mentor_since
+from mentoring.core.calendar import bot_comments, latest_assigners, mentor_since
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import IssueInfo
-from mentoring.core.roles import mentee_of, mentors_of, pairing_test
+from mentoring.core.replies import Asked, with_mentor_commands
+from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.github.repository import Repo
 
@@ -22,15 +23,20 @@ def issue_info(issue: Issue, config: Config, snapshot: IssueSnapshot | None = No
     if snapshot is not None:
         answers = forms.parse_body(config.application.form_spec, issue.body or "")
         mentee = mentee_of(snapshot, config, answers)
+        # A coordinator who said /mentor mentors it, as the planner counts them.
+        coordinators = coordinators_of(config, latest_assigners(snapshot.events))
+        asked = Asked.of(snapshot, config.bot, bot_comments(snapshot.comments, config.bot))
+        snapshot, coordinating = with_mentor_commands(snapshot, coordinators, mentee, asked)
         events = snapshot.events
-        pairing = pairing_test(mentee, config)
+        pairing = pairing_test(mentee, config, coordinating)
+        assigners = latest_assigners(events)
         return IssueInfo(
             number=issue.number,
             state=issue.state,
             state_reason=issue.state_reason,
             labels=issue.labels,
             mentee=mentee,
-            mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(events)),
+            mentors=mentors_of(issue.assignees, mentee, config, assigners, coordinating),
             mentored=mentor_since(events, pairing) is not None,
         )
     mentee = listed_mentee(issue, config)
