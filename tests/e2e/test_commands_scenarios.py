@@ -442,6 +442,32 @@ def test_a_mentor_command_written_before_the_coordinator_was_assigned_is_refused
     assert comments(result, "paired") == []
 
 
+def test_a_mentor_command_refused_on_a_closed_issue_stays_refused_once_reopened() -> None:
+    # The reply said "This issue is closed ... nothing was changed": reopening the issue
+    # must not make cora its mentor after all, silently, from that old comment.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        {"at": _at(6, 9), "by": "cora", "close": {"issue": 1, "reason": "not_planned"}},
+        _say(_at(6, 10), "cora", "/mentor"),
+        {"at": _at(7, 9), "by": "cora", "reopen": {"issue": 1}},
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-10T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [reply] = _reply_to(result, _at(6, 10))
+    assert "This issue is closed" in reply
+    assert comments(result, "paired") == []
+    assert label_story(result)[-1] == "+mentoring: awaiting mentor"
+
+
 def _mentor_scenario(events: list[dict[str, Any]], coordinators: list[str]) -> Any:
     return Simulation(
         {

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from mentoring.core.calendar import BotComment
+from mentoring.core.calendar import BotComment, closed_intervals
 from mentoring.core.commands import Command, parse
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import (
@@ -80,11 +81,11 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Asked:
-    """The commands in an issue's comments, and the ids of those the bot has answered:
-    read once per plan, for :func:`coordinator_mentors` and :func:`answer` alike."""
+    """The commands in an issue's comments, and when the bot answered each it has (by
+    comment id): read once per plan, for :func:`coordinator_mentors` and :func:`answer`."""
 
     commands: tuple[tuple[Comment, Command], ...]
-    answered: frozenset[int]
+    answered: Mapping[int, datetime]
 
     @classmethod
     def of(cls, snapshot: IssueSnapshot, bot: str, posted: Iterable[BotComment]) -> Asked:
@@ -109,8 +110,11 @@ def coordinator_mentors(
         who = comment.author.lower()
         if command.name != "mentor" or who in found:
             continue
-        if comment.id not in asked.answered or comment.edited:
+        replied = asked.answered.get(comment.id)
+        if replied is None or comment.edited:
             continue
+        if any(a <= replied <= b for a, b in closed_intervals(snapshot.events, replied)):
+            continue  # closed when answered: the reply refused it ("closed"), for good
         if mentor_refusal(snapshot, comment, coordinators, mentee) is None:
             found[who] = comment
     return found
@@ -170,9 +174,14 @@ def _assigned_at(changes: list[Event], comment: Comment) -> bool:
     return bool(before) and before[-1].kind == "assigned"
 
 
-def answered(posted: Iterable[BotComment]) -> frozenset[int]:
-    """Ids of comments the bot has already replied to, from its marked comments."""
-    return frozenset(int(c.key) for c in posted if c.kind == KIND and is_count(c.key))
+def answered(posted: Iterable[BotComment]) -> dict[int, datetime]:
+    """When the bot replied to each comment it has replied to (by id), from its marked
+    comments (the first reply, if a race left two)."""
+    found: dict[int, datetime] = {}
+    for c in posted:
+        if c.kind == KIND and is_count(c.key):
+            found.setdefault(int(c.key), c.at)
+    return found
 
 
 def commands(snapshot: IssueSnapshot, bot: str) -> list[tuple[Comment, Command]]:
