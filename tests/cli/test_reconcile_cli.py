@@ -131,6 +131,44 @@ def test_invalid_config_value_names_its_line(sandbox: Sandbox, root: Path, capsy
     assert "review_every" in out
 
 
+@pytest.mark.parametrize(
+    ("setting", "delete", "problem", "fix"),
+    [
+        (None, True, "participants.yml (`participants` in", "containing `[]` (an empty list"),
+        ("graduates.yml", False, "graduates.yml (`participants` in", "correct the path"),
+        (".github", False, "is a directory, not a file", "`participants: participants.yml`"),
+        ("participants.yml/x.yml", False, "does not exist", "correct the path"),
+    ],
+)
+def test_a_participants_file_that_cannot_be_read_names_the_setting(
+    sandbox: Sandbox,
+    root: Path,
+    capsys,
+    setting: str | None,
+    delete: bool,
+    problem: str,
+    fix: str,
+) -> None:
+    config = root / ".github" / "mentoring.yml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    index = lines.index("participants: participants.yml")
+    if setting is None:
+        del lines[index]  # the default names the same file
+    else:
+        lines[index] = f"participants: {setting}"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if delete:
+        (root / "participants.yml").unlink()
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    where = "" if setting is None else f",line={index + 1}"
+    assert out.startswith(f"::error file=.github/mentoring.yml{where}::the participants file ")
+    assert problem in out
+    assert fix in out
+    assert "Traceback" not in out
+    assert sandbox.request_log == []
+
+
 @pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0", "²", "١٢", "9" * 19])
 def test_issue_must_be_a_number(sandbox: Sandbox, root: Path, capsys, value: str) -> None:
     with pytest.raises(SystemExit) as exited:

@@ -104,6 +104,16 @@ def load_config(repo_root: Path, overrides: Mapping[str, Any] | None = None) -> 
     return config
 
 
+def written_line(repo_root: Path, path: tuple[str, ...]) -> int | None:
+    """The line of the key at ``path`` in the config as written; None when the file does
+    not write it (its default is in use) or cannot be read."""
+    try:
+        doc = load((repo_root / CONFIG_FILE).read_bytes(), CONFIG_FILE)
+    except (OSError, YamlFileError):
+        return None
+    return doc.lines.get(path)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """A config as loaded, and the form files it was made from, with their bytes then."""
