@@ -169,6 +169,20 @@ def test_a_participants_file_that_cannot_be_read_names_the_setting(
     assert sandbox.request_log == []
 
 
+def test_a_form_that_does_not_apply_the_label_stops_the_run(
+    sandbox: Sandbox, root: Path, capsys
+) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace("labels: [application]", "labels: [applicant]"), "utf-8")
+    application(sandbox)  # an issue opened before the form changed: never silently ignored
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/mentoring.yml,line=")
+    assert "mentee-application.yml applies 'applicant'" in out
+    assert sandbox.request_log == []
+
+
 @pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0", "²", "١٢", "9" * 19])
 def test_issue_must_be_a_number(sandbox: Sandbox, root: Path, capsys, value: str) -> None:
     with pytest.raises(SystemExit) as exited:

@@ -163,8 +163,12 @@ def test_form_without_the_configured_label_is_an_error(
         form.read_text(encoding="utf-8").replace("labels: [mentor-registration]", "labels: []"),
         encoding="utf-8",
     )
-    assert run(root, env_for(sandbox, tmp_path)) == 1
-    assert "does not put the label 'mentor-registration'" in capsys.readouterr().out
+    assert run(root, env_for(sandbox, tmp_path)) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/mentoring.yml,line=")
+    assert "mentor-registration.yml applies no label" in out
+    assert "`labels: [mentor-registration]`" in out
+    assert sandbox.request_log == []
 
 
 @pytest.mark.parametrize(

@@ -96,23 +96,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_forms(config: Config, report: Report) -> None:
-    """Issues opened from a form only get handled if the form puts the configured label."""
-    forms = [("application", config.application.form_spec, config.application.label)]
-    if config.mentor_registration is not None:
-        reg = config.mentor_registration
-        forms.append(("mentor registration", reg.form_spec, reg.label))
-    for what, form, label in forms:
-        if label.casefold() in {lb.casefold() for lb in form.labels}:
-            report.add(OK, f"The {what} form {form.file} puts the label {label!r}.")
-        else:
-            report.add(
-                ERROR,
-                f"The {what} form {form.file} does not put the label {label!r}, so issues"
-                f" opened from it are never handled. Add `labels: [{label}]` to the form.",
-            )
-
-
 def check_participants_file(root: Path, config: Config, report: Report) -> None:
     """Every run reads the participants file: one it cannot read stops them all."""
     try:
@@ -467,8 +450,8 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     except YamlFileError as exc:
         annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
         return 2
+    # Loading checked, too, that each form applies the label its issues are found by.
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
-    check_forms(config, report)
     check_participants_file(args.root, config, report)
     check_workflows(args.root, config, report)
     try:

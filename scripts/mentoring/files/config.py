@@ -8,6 +8,7 @@ the forms the config names are loaded and checked against it here, once.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
 DEFAULTS: dict[str, Any] = {
@@ -179,6 +181,7 @@ class _Validator:
         self.doc = doc
         self.root = repo_root
         self.read: list[tuple[Path, bytes]] = []  # every form file read, and its bytes
+        self.form_texts: dict[str, bytes] = {}  # each form's text, by the name in errors
 
     def error(self, path: tuple, problem: str, fix: str = "") -> YamlFileError:
         return self.doc.error(path, problem, fix)
@@ -289,6 +292,9 @@ class _Validator:
         mentors = self.mentor_registration()
         label_values = self.labels(labels)
         self.unique_labels(label_values, app, mentors)
+        self.form_applies("application", app.label, app.form_spec)
+        if mentors is not None:
+            self.form_applies("mentor_registration", mentors.label, mentors.form_spec)
         return Config(
             coordinators=self.coordinators(),
             bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_login_or_bot),
@@ -400,6 +406,7 @@ class _Validator:
         file = f"{FORMS_DIR}/{name}"
         text = form_files.read_form(folder / name, file)
         self.read.append((folder / name, text))
+        self.form_texts[file] = text
         return name, form_files.parse_form(text, file)
 
     def field_id(self, value: Any, path: tuple, form: Form) -> str:
@@ -498,6 +505,35 @@ class _Validator:
                 )
             seen[key] = path
 
+    def form_applies(self, section: str, label: str, form: Form) -> None:
+        """Issues are found by the label: a form that does not apply it makes issues no
+        run ever handles, silently. Reported where the mismatch was most likely made: at
+        the config's label when it sets one, else at the form's `labels:`."""
+        if label.casefold() in {name.casefold() for name in form.labels}:
+            return
+        key = f"{section}.label"
+        applies = (
+            f"applies {', '.join(repr(name) for name in form.labels)}"
+            if form.labels
+            else "applies no label"
+        )
+        problem = (
+            f"`{key}` in {CONFIG_FILE} is {label!r}, but the form {form.file} {applies},"
+            " so issues opened from it would never be handled."
+        )
+        wanted = ", ".join(_flow(name) for name in (*form.labels, label))
+        fix = f"Add it to the form's labels (`labels: [{wanted}]`)" + (
+            f", or set `{key}` to {'the label' if len(form.labels) == 1 else 'one'} the form"
+            f" applies (`label: {_flow(form.labels[0])}`)."
+            if form.labels
+            else "."
+        )
+        written = self.doc.data.get(section)
+        if isinstance(written, dict) and "label" in written:
+            raise self.error((section, "label"), problem, fix)
+        form_doc = load(self.form_texts[form.file], form.file)
+        raise form_doc.error(("labels",), problem, fix)
+
     def repo_path(self, value: Any) -> str:
         text = self.text(value, ("participants",))
         assert text is not None
@@ -508,6 +544,11 @@ class _Validator:
                 "Write a relative path such as `participants.yml`.",
             )
         return text
+
+
+def _flow(name: str) -> str:
+    """A label name as YAML reads it back inside `[...]`: plain when it can be, else quoted."""
+    return name if _PLAIN.fullmatch(name) else json.dumps(name)
 
 
 def _default(path: tuple) -> Any:
