@@ -13,6 +13,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
+from mentoring.files.config import load_config
 from paths import ROOT_DIR
 from simulator import issue_forms
 from simulator.sandbox import Fault, Sandbox
@@ -181,6 +182,25 @@ def test_a_form_that_does_not_apply_the_label_stops_the_run(
     assert out.startswith("::error file=.github/mentoring.yml,line=")
     assert "mentee-application.yml applies 'applicant'" in out
     assert sandbox.request_log == []
+
+
+def test_the_largest_cadence_accepted_runs(sandbox: Sandbox, root: Path) -> None:
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    for key, value in (("checkin_months", 1), ("review_every", 3), ("review_reply_days", 14)):
+        big = 24 if key != "review_reply_days" else 3650
+        text = text.replace(f"  {key}: {value} ", f"  {key}: {big} ", 1)
+    config.write_text(text.replace("closed_days: 90", "closed_days: 3650"), encoding="utf-8")
+    loaded = load_config(root)
+    assert (loaded.cadence.checkin_months, loaded.cadence.review_every) == (24, 24)
+    assert (loaded.cadence.review_reply_days, loaded.dashboard.closed_days) == (3650, 3650)
+    sandbox.set_permission("bob", "write")
+    application(sandbox)
+    sandbox.assign(1, COORDINATOR, ["bob"])
+    assert main(sandbox, root) == 0
+    sandbox.advance(days=2 * 366 + 1)  # the first check-in, two years on
+    assert main(sandbox, root) == 0
+    assert kinds(sandbox)[-1] == "checkin"
 
 
 @pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0", "²", "١٢", "9" * 19])

@@ -352,6 +352,39 @@ def test_non_positive_or_non_integer_durations(repo: Path, value: str) -> None:
     assert "mentor_wait_days: 30" in err.fix
 
 
+BOUNDS = [
+    ("cadence", "checkin_months", 24, "24 (two years)"),
+    ("cadence", "review_every", 24, "24 accepted"),
+    *[
+        ("cadence", key, 3650, "3650 (ten years)")
+        for key in (
+            "review_reply_days",
+            "mentor_wait_days",
+            "stall_days",
+            "long_pause_days",
+            "ready_reminder_days",
+        )
+    ],
+    ("dashboard", "closed_days", 3650, "3650 (ten years)"),
+]
+
+
+@pytest.mark.parametrize(("section", "key", "maximum", "words"), BOUNDS)
+def test_counts_have_an_upper_bound(
+    repo: Path, section: str, key: str, maximum: int, words: str
+) -> None:
+    write(repo, f"coordinators: [cora]\n{section}:\n  {key}: {maximum}\n")
+    assert getattr(getattr(config.load_config(repo), section), key) == maximum
+    # Past it (100000 months is past the year 9999, 10**9 days past any timedelta): refused.
+    for value in (maximum + 1, 100_000, 10**9, 10**30):
+        err = error(repo, f"coordinators: [cora]\n{section}:\n  {key}: {value}\n")
+        assert err.line == 3
+        assert f"`{section}.{key}` is {value}, more than the {words}" in err.problem
+        assert f"from 1 to {maximum}, for example `{key}: {config.DEFAULTS[section][key]}`" in (
+            err.fix
+        )
+
+
 def test_bad_url(repo: Path) -> None:
     err = error(repo, "coordinators: [cora]\nhandbooks:\n  mentor: www.example.org\n")
     assert err.line == 3

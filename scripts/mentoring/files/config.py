@@ -35,6 +35,13 @@ from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
+# Upper bounds: a larger value is a typo, and would overflow the calendar (a year past
+# 9999) or a timedelta at the first mentorship that reads it.
+MAX_MONTHS = 24  # two years between check-ins
+MAX_EVERY = 24  # a review at least every 24th check-in
+MAX_DAYS = 3650  # ten years
+_MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX_EVERY, "")}
+
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
@@ -257,6 +264,19 @@ class _Validator:
             )
         return value
 
+    def bounded(self, value: Any, path: tuple) -> int:
+        """A positive count of months, check-ins or days, within its upper bound."""
+        number = self.positive(value, path)
+        maximum, gloss = _MAXIMUM.get(path[-1], (MAX_DAYS, " (ten years)"))
+        if number > maximum:
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` is {number}, more than the {maximum}{gloss} accepted.",
+                f"Write a number from 1 to {maximum}, for example `{path[-1]}: {_default(path)}`.",
+            )
+        return number
+
     def login(self, value: Any, path: tuple, valid: Callable[[str], bool] = is_login) -> str:
         name = ".".join(map(str, path))
         if not isinstance(value, str):
@@ -306,7 +326,7 @@ class _Validator:
             application=app,
             mentor_registration=mentors,
             labels=label_values,
-            cadence=Cadence(**{k: self.positive(v, ("cadence", k)) for k, v in cadence.items()}),
+            cadence=Cadence(**{k: self.bounded(v, ("cadence", k)) for k, v in cadence.items()}),
             handbooks=Handbooks(
                 mentee=self.url(handbooks["mentee"], ("handbooks", "mentee")),
                 mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
@@ -349,7 +369,7 @@ class _Validator:
         return Dashboard(
             enabled=enabled,
             title=title,
-            closed_days=self.positive(section["closed_days"], ("dashboard", "closed_days")),
+            closed_days=self.bounded(section["closed_days"], ("dashboard", "closed_days")),
             role_field=role_field,
         )
 
