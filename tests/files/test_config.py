@@ -291,10 +291,29 @@ def test_empty_coordinators(repo: Path) -> None:
     assert "at least one" in err.fix
 
 
-def test_coordinators_as_text(repo: Path) -> None:
-    err = error(repo, "coordinators: '@cora'\n")
-    assert "list" in err.problem
-    assert "[cora]" in err.fix
+@pytest.mark.parametrize(
+    ("value", "problem", "fix"),
+    [
+        ("'@cora'", "must be a list of GitHub logins, not text", "`coordinators: [cora]`"),
+        ("'@cora, dan'", "must be a list of GitHub logins, not text", "[cora, dan]`"),
+        ("cora dan", "must be a list of GitHub logins, not text", "[cora, dan]`"),
+        # Text with no login in it is empty: never the fix `coordinators: []`, refused too.
+        ("''", "is empty", "at least one GitHub login, for example `coordinators: [octocat]`"),
+        ("'@'", "is empty", "at least one GitHub login"),
+        ("' , '", "is empty", "at least one GitHub login"),
+        ("", "is empty", "at least one GitHub login"),
+        # Not a list, and not empty either: say what it is.
+        ("{cora: 1}", "must be a list of GitHub logins, not a mapping", "`  - octocat`"),
+        ("5", "must be a list of GitHub logins, not `5`", "`coordinators: [octocat]`"),
+        ("true", "must be a list of GitHub logins, not `true`", "in brackets"),
+    ],
+)
+def test_coordinators_not_a_list(repo: Path, value: str, problem: str, fix: str) -> None:
+    err = error(repo, f"bot: x\ncoordinators: {value}\n")
+    assert err.line == 2
+    assert f"`coordinators` {problem}" in err.problem
+    assert fix in err.fix
+    assert "`coordinators: []`" not in err.fix
 
 
 @pytest.mark.parametrize(

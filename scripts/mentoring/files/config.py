@@ -382,17 +382,26 @@ class _Validator:
                 "Add `coordinators: [your-github-login]`.",
             )
         value = data["coordinators"]
-        if isinstance(value, str):
+        example = "for example `coordinators: [octocat]`"
+        # `coordinators: cora` or `coordinators: "@cora, @dan"`: the list it meant.
+        logins = re.split(r"[\s,@]+", value) if isinstance(value, str) else []
+        if any(logins):
             raise self.error(
                 ("coordinators",),
-                "`coordinators` must be a list of GitHub logins.",
-                f"Write `coordinators: [{value.lstrip('@')}]`.",
+                "`coordinators` must be a list of GitHub logins, not text.",
+                f"Write `coordinators: [{', '.join(filter(None, logins))}]`.",
             )
-        if not isinstance(value, list) or not value:
+        if value is None or value == [] or isinstance(value, str):
             raise self.error(
                 ("coordinators",),
                 "`coordinators` is empty: someone must look after new applications.",
-                "List at least one GitHub login, for example `coordinators: [octocat]`.",
+                f"List at least one GitHub login, {example}.",
+            )
+        if not isinstance(value, list):
+            raise self.error(
+                ("coordinators",),
+                f"`coordinators` must be a list of GitHub logins, not {describe(value)}.",
+                f"Write the logins in brackets, {example}, or one per line as `  - octocat`.",
             )
         seen: set[str] = set()
         logins = []
