@@ -170,6 +170,18 @@ def test_a_participants_file_that_cannot_be_read_names_the_setting(
     assert sandbox.request_log == []
 
 
+def test_a_form_that_is_not_utf8_is_an_annotation_on_its_line(
+    sandbox: Sandbox, root: Path, capsys
+) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    form.write_bytes(form.read_bytes().replace(b"Mentee application", b"Mentee \xe9", 1))
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/ISSUE_TEMPLATE/mentee-application.yml,line=1::")
+    assert "not UTF-8 text" in out
+    assert sandbox.request_log == []
+
+
 def test_a_form_that_does_not_apply_the_label_stops_the_run(
     sandbox: Sandbox, root: Path, capsys
 ) -> None:
