@@ -293,6 +293,20 @@ def test_renamed_reconciler_workflow(root: Path) -> None:
     assert "`name: Mentoring`" in text
 
 
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda path: path.write_bytes(b"name: Mentoring \xe9\n"), "not UTF-8 text"),
+        (lambda path: (path.unlink(), path.mkdir()), "cannot be read"),
+    ],
+)
+def test_an_unreadable_workflow_is_an_error_not_a_traceback(root: Path, make, words: str) -> None:
+    make(root / ".github" / "workflows" / "graduation.yml")
+    [(file, text)] = workflow_errors(root)
+    assert file == ".github/workflows/graduation.yml"
+    assert words in text
+
+
 def test_other_bot_login(root: Path) -> None:
     edit(
         root / ".github" / "mentoring.yml",

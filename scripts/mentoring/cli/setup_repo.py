@@ -132,6 +132,12 @@ def load_workflow(root: Path, name: str, report: Report) -> dict[str, Any] | Non
     except FileNotFoundError:
         report.add(WARNING, "The workflow is missing, so its values were not checked.", file)
         return None
+    except UnicodeDecodeError:
+        report.add(ERROR, "The workflow is not UTF-8 text: save it as UTF-8.", file)
+        return None
+    except OSError as exc:
+        report.add(ERROR, f"The workflow cannot be read ({exc.strerror}).", file)
+        return None
     except yaml.YAMLError as exc:
         report.add(ERROR, f"The workflow is not valid YAML ({exc}).", file)
         return None
