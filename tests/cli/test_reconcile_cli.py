@@ -13,6 +13,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
+from mentoring.files.config import load_config
 from paths import ROOT_DIR
 from simulator import issue_forms
 from simulator.sandbox import Fault, Sandbox
@@ -129,6 +130,89 @@ def test_invalid_config_value_names_its_line(sandbox: Sandbox, root: Path, capsy
     out = capsys.readouterr().out
     assert out.startswith(f"::error file=.github/mentoring.yml,line={index + 1}::")
     assert "review_every" in out
+
+
+@pytest.mark.parametrize(
+    ("setting", "delete", "problem", "fix"),
+    [
+        (None, True, "participants.yml (`participants` in", "containing `[]` (an empty list"),
+        ("graduates.yml", False, "graduates.yml (`participants` in", "correct the path"),
+        (".github", False, "is a directory, not a file", "`participants: participants.yml`"),
+        ("participants.yml/x.yml", False, "does not exist", "correct the path"),
+    ],
+)
+def test_a_participants_file_that_cannot_be_read_names_the_setting(
+    sandbox: Sandbox,
+    root: Path,
+    capsys,
+    setting: str | None,
+    delete: bool,
+    problem: str,
+    fix: str,
+) -> None:
+    config = root / ".github" / "mentoring.yml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    index = lines.index("participants: participants.yml")
+    if setting is None:
+        del lines[index]  # the default names the same file
+    else:
+        lines[index] = f"participants: {setting}"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if delete:
+        (root / "participants.yml").unlink()
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    where = "" if setting is None else f",line={index + 1}"
+    assert out.startswith(f"::error file=.github/mentoring.yml{where}::the participants file ")
+    assert problem in out
+    assert fix in out
+    assert "Traceback" not in out
+    assert sandbox.request_log == []
+
+
+def test_a_form_that_is_not_utf8_is_an_annotation_on_its_line(
+    sandbox: Sandbox, root: Path, capsys
+) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    form.write_bytes(form.read_bytes().replace(b"Mentee application", b"Mentee \xe9", 1))
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/ISSUE_TEMPLATE/mentee-application.yml,line=1::")
+    assert "not UTF-8 text" in out
+    assert sandbox.request_log == []
+
+
+def test_a_form_that_does_not_apply_the_label_stops_the_run(
+    sandbox: Sandbox, root: Path, capsys
+) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace("labels: [application]", "labels: [applicant]"), "utf-8")
+    application(sandbox)  # an issue opened before the form changed: never silently ignored
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/mentoring.yml,line=")
+    assert "mentee-application.yml applies 'applicant'" in out
+    assert sandbox.request_log == []
+
+
+def test_the_largest_cadence_accepted_runs(sandbox: Sandbox, root: Path) -> None:
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    for key, value in (("checkin_months", 1), ("review_every", 3), ("review_reply_days", 14)):
+        big = 24 if key != "review_reply_days" else 3650
+        text = text.replace(f"  {key}: {value} ", f"  {key}: {big} ", 1)
+    config.write_text(text.replace("closed_days: 90", "closed_days: 3650"), encoding="utf-8")
+    loaded = load_config(root)
+    assert (loaded.cadence.checkin_months, loaded.cadence.review_every) == (24, 24)
+    assert (loaded.cadence.review_reply_days, loaded.dashboard.closed_days) == (3650, 3650)
+    sandbox.set_permission("bob", "write")
+    application(sandbox)
+    sandbox.assign(1, COORDINATOR, ["bob"])
+    assert main(sandbox, root) == 0
+    sandbox.advance(days=2 * 366 + 1)  # the first check-in, two years on
+    assert main(sandbox, root) == 0
+    assert kinds(sandbox)[-1] == "checkin"
 
 
 @pytest.mark.parametrize("value", ["abc", "12a", "#2", "1 2", "-3", "0", "²", "١٢", "9" * 19])

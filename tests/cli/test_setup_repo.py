@@ -22,6 +22,7 @@ REPO = ROOT_DIR
 def root(tmp_path: Path) -> Path:
     """A checkout with the shipped forms and a config naming coordinator cora."""
     shutil.copytree(REPO / ".github", tmp_path / ".github")
+    shutil.copy2(REPO / "participants.yml", tmp_path / "participants.yml")
     config = tmp_path / ".github" / "mentoring.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
@@ -162,8 +163,48 @@ def test_form_without_the_configured_label_is_an_error(
         form.read_text(encoding="utf-8").replace("labels: [mentor-registration]", "labels: []"),
         encoding="utf-8",
     )
-    assert run(root, env_for(sandbox, tmp_path)) == 1
-    assert "does not put the label 'mentor-registration'" in capsys.readouterr().out
+    assert run(root, env_for(sandbox, tmp_path)) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=.github/mentoring.yml,line=")
+    assert "mentor-registration.yml applies no label" in out
+    assert "`labels: [mentor-registration]`" in out
+    assert sandbox.request_log == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "words"),
+    [
+        (None, "❌", "does not exist. Create participants.yml containing `[]`"),
+        ("- name: Ada\n", "⚠️", "1 problem to fix: run `python scripts/check_participants.py`"),
+        ("[]\n", "✅", "participants.yml lists 0 graduates."),
+    ],
+)
+def test_setup_checks_the_participants_file(
+    sandbox: Sandbox,
+    root: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str | None,
+    status: str,
+    words: str,
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    if text is None:
+        (root / "participants.yml").unlink()
+    else:
+        (root / "participants.yml").write_text(text, encoding="utf-8")
+    assert run(root, env_for(sandbox, tmp_path)) == (1 if status == "❌" else 0)
+    out = capsys.readouterr().out
+    assert f"- {status} " in out
+    assert words in out
+    if text is None:
+        line = (
+            (root / ".github/mentoring.yml")
+            .read_text()
+            .splitlines()
+            .index("participants: participants.yml")
+        )
+        assert f"::error file=.github/mentoring.yml,line={line + 1}::the participants file" in out
 
 
 def test_missing_token_is_exit_2(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -196,7 +237,7 @@ def workflow_errors(root: Path, default_branch: str | None = None) -> list[tuple
     check_workflows(root, load_config(root), report)
     if default_branch:
         check_branches(root, default_branch, report)
-    return [(file or "", text) for status, text, file in report.items if status == ERROR]
+    return [(file or "", text) for status, text, file, _ in report.items if status == ERROR]
 
 
 def test_shipped_workflows_match_the_shipped_config(root: Path) -> None:
@@ -250,6 +291,20 @@ def test_renamed_reconciler_workflow(root: Path) -> None:
     assert file == ".github/workflows/mentoring.yml"
     assert text.startswith("name is 'Reconcile' but")
     assert "`name: Mentoring`" in text
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda path: path.write_bytes(b"name: Mentoring \xe9\n"), "not UTF-8 text"),
+        (lambda path: (path.unlink(), path.mkdir()), "cannot be read"),
+    ],
+)
+def test_an_unreadable_workflow_is_an_error_not_a_traceback(root: Path, make, words: str) -> None:
+    make(root / ".github" / "workflows" / "graduation.yml")
+    [(file, text)] = workflow_errors(root)
+    assert file == ".github/workflows/graduation.yml"
+    assert words in text
 
 
 def test_other_bot_login(root: Path) -> None:

@@ -291,10 +291,29 @@ def test_empty_coordinators(repo: Path) -> None:
     assert "at least one" in err.fix
 
 
-def test_coordinators_as_text(repo: Path) -> None:
-    err = error(repo, "coordinators: '@cora'\n")
-    assert "list" in err.problem
-    assert "[cora]" in err.fix
+@pytest.mark.parametrize(
+    ("value", "problem", "fix"),
+    [
+        ("'@cora'", "must be a list of GitHub logins, not text", "`coordinators: [cora]`"),
+        ("'@cora, dan'", "must be a list of GitHub logins, not text", "[cora, dan]`"),
+        ("cora dan", "must be a list of GitHub logins, not text", "[cora, dan]`"),
+        # Text with no login in it is empty: never the fix `coordinators: []`, refused too.
+        ("''", "is empty", "at least one GitHub login, for example `coordinators: [octocat]`"),
+        ("'@'", "is empty", "at least one GitHub login"),
+        ("' , '", "is empty", "at least one GitHub login"),
+        ("", "is empty", "at least one GitHub login"),
+        # Not a list, and not empty either: say what it is.
+        ("{cora: 1}", "must be a list of GitHub logins, not a mapping", "`  - octocat`"),
+        ("5", "must be a list of GitHub logins, not `5`", "`coordinators: [octocat]`"),
+        ("true", "must be a list of GitHub logins, not `true`", "in brackets"),
+    ],
+)
+def test_coordinators_not_a_list(repo: Path, value: str, problem: str, fix: str) -> None:
+    err = error(repo, f"bot: x\ncoordinators: {value}\n")
+    assert err.line == 2
+    assert f"`coordinators` {problem}" in err.problem
+    assert fix in err.fix
+    assert "`coordinators: []`" not in err.fix
 
 
 @pytest.mark.parametrize(
@@ -350,6 +369,39 @@ def test_non_positive_or_non_integer_durations(repo: Path, value: str) -> None:
     assert err.line == 3
     assert "`cadence.mentor_wait_days` must be a whole number of 1 or more" in err.problem
     assert "mentor_wait_days: 30" in err.fix
+
+
+BOUNDS = [
+    ("cadence", "checkin_months", 24, "24 (two years)"),
+    ("cadence", "review_every", 24, "24 accepted"),
+    *[
+        ("cadence", key, 3650, "3650 (ten years)")
+        for key in (
+            "review_reply_days",
+            "mentor_wait_days",
+            "stall_days",
+            "long_pause_days",
+            "ready_reminder_days",
+        )
+    ],
+    ("dashboard", "closed_days", 3650, "3650 (ten years)"),
+]
+
+
+@pytest.mark.parametrize(("section", "key", "maximum", "words"), BOUNDS)
+def test_counts_have_an_upper_bound(
+    repo: Path, section: str, key: str, maximum: int, words: str
+) -> None:
+    write(repo, f"coordinators: [cora]\n{section}:\n  {key}: {maximum}\n")
+    assert getattr(getattr(config.load_config(repo), section), key) == maximum
+    # Past it (100000 months is past the year 9999, 10**9 days past any timedelta): refused.
+    for value in (maximum + 1, 100_000, 10**9, 10**30):
+        err = error(repo, f"coordinators: [cora]\n{section}:\n  {key}: {value}\n")
+        assert err.line == 3
+        assert f"`{section}.{key}` is {value}, more than the {words}" in err.problem
+        assert f"from 1 to {maximum}, for example `{key}: {config.DEFAULTS[section][key]}`" in (
+            err.fix
+        )
 
 
 def test_bad_url(repo: Path) -> None:
@@ -512,3 +564,104 @@ def test_participants_outside_the_repository(repo: Path) -> None:
     err = error(repo, "coordinators: [cora]\nparticipants: ../x.yml\n")
     assert err.line == 2
     assert "inside the repository" in err.problem
+
+
+# ---------------------------------------------------------------- forms apply the labels
+
+
+def _edit_form(repo: Path, name: str, old: str, new: str) -> None:
+    form = repo / config.FORMS_DIR / name
+    text = form.read_text(encoding="utf-8")
+    assert old in text
+    form.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+APPLICATION_FORM = f"{config.FORMS_DIR}/mentee-application.yml"
+MENTOR_FORM = f"{config.FORMS_DIR}/mentor-registration.yml"
+
+
+@pytest.mark.parametrize(
+    ("config_text", "form", "edit", "file", "line", "problem", "fix"),
+    [
+        # The config names another label: reported at the config's line.
+        (
+            "coordinators: [cora]\napplication:\n  label: applicant\n",
+            None,
+            None,
+            config.CONFIG_FILE,
+            3,
+            f"`application.label` in .github/mentoring.yml is 'applicant', but the form"
+            f" {APPLICATION_FORM} applies 'application', so issues opened from it",
+            "`labels: [application, applicant]`), or set `application.label` to the label"
+            " the form applies (`label: application`)",
+        ),
+        # The form lost its `labels:` line, the config keeps the default: at the form.
+        (
+            "coordinators: [cora]\n",
+            "mentee-application.yml",
+            ("labels: [application]\n", ""),
+            APPLICATION_FORM,
+            1,
+            f"the form {APPLICATION_FORM} applies no label",
+            "`labels: [application]`",
+        ),
+        (
+            "coordinators: [cora]\n",
+            "mentee-application.yml",
+            ("labels: [application]", "labels: [mentee]"),
+            APPLICATION_FORM,
+            4,
+            "applies 'mentee'",
+            "`labels: [mentee, application]`",
+        ),
+        # The same for the mentor registration form and its label.
+        (
+            "coordinators: [cora]\n",
+            "mentor-registration.yml",
+            ("labels: [mentor-registration]", "labels: []"),
+            MENTOR_FORM,
+            4,
+            "`mentor_registration.label` in .github/mentoring.yml is 'mentor-registration',"
+            f" but the form {MENTOR_FORM} applies no label",
+            "`labels: [mentor-registration]`",
+        ),
+        (
+            'coordinators: [cora]\nmentor_registration: {label: "mentoring: mentor"}\n',
+            None,
+            None,
+            config.CONFIG_FILE,
+            2,
+            "is 'mentoring: mentor', but the form",
+            '`labels: [mentor-registration, "mentoring: mentor"]`',  # quoted: valid YAML
+        ),
+    ],
+)
+def test_a_form_that_does_not_apply_the_configured_label_is_refused(
+    repo: Path,
+    config_text: str,
+    form: str | None,
+    edit: tuple[str, str] | None,
+    file: str,
+    line: int,
+    problem: str,
+    fix: str,
+) -> None:
+    if form is not None and edit is not None:
+        _edit_form(repo, form, *edit)
+    write(repo, config_text)
+    with pytest.raises(YamlFileError) as info:
+        config.load_config(repo)
+    err = info.value
+    assert (err.file, err.line) == (file, line)
+    assert problem in err.problem
+    assert "never be handled" in err.problem
+    assert fix in err.fix
+
+
+def test_the_label_matches_the_forms_in_any_case(repo: Path) -> None:
+    _edit_form(repo, "mentee-application.yml", "labels: [application]", "labels: [Application]")
+    assert config.load_config(repo).application.label == "application"
+    # With registrations off, their form's labels do not matter.
+    _edit_form(repo, "mentor-registration.yml", "labels: [mentor-registration]", "labels: []")
+    write(repo, "coordinators: [cora]\nmentor_registration: null\n")
+    assert config.load_config(repo).mentor_registration is None

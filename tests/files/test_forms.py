@@ -227,6 +227,104 @@ def test_dropdown_without_options_is_an_error() -> None:
     assert "no `options`" in err.problem
 
 
+_ITEM = "name: x\nbody:\n  - type: input\n    id: a\n    attributes: {label: A}\n"
+
+# Each malformed form: the line of its error, words of the problem and of the fix.
+BAD_FORMS = {
+    "not a mapping": ("- type: input\n", 1, "an issue form must be a mapping", "`name:`"),
+    "body item not a mapping": (
+        "name: x\nbody:\n  - type: input\n    id: a\n    attributes: {label: A}\n  - input\n",
+        6,
+        "body item 2 is `input`, not a mapping of keys",
+        "`- type: ...`",
+    ),
+    "no type": (
+        "name: x\nbody:\n  - id: a\n    attributes: {label: A}\n",
+        3,
+        "body item 1 has no `type`",
+        "input, textarea, dropdown, checkboxes, markdown",
+    ),
+    "no attributes": (
+        "name: x\nbody:\n  - type: input\n    id: a\n",
+        3,
+        "the input element (body item 1) has no `attributes`",
+        "Add `attributes:`",
+    ),
+    "attributes not a mapping": (
+        "name: x\nbody:\n  - type: input\n    id: a\n    attributes: Name\n",
+        5,
+        "the `attributes` of the input element (body item 1) are `Name`, not a mapping",
+        "Indent its keys under `attributes:`",
+    ),
+    "no label": (
+        "name: x\nbody:\n  - type: input\n    id: a\n    attributes: {description: d}\n",
+        5,
+        "the input element has no `label`",
+        "Add `label: ...`",
+    ),
+    "label not text": (
+        "name: x\nbody:\n  - type: input\n    id: a\n    attributes:\n      label: [A]\n",
+        6,
+        "the `label` of the input element must be text, not a list",
+        "quotes",
+    ),
+    "id not text": (
+        "name: x\nbody:\n  - type: input\n    id: 7\n    attributes: {label: Your name}\n",
+        4,
+        "the id of the field 'Your name' must be text, not `7`",
+        "`id: your_name`",
+    ),
+    "dropdown option with no text": (
+        "name: x\nbody:\n  - type: dropdown\n    id: a\n    attributes:\n      label: A\n"
+        "      options:\n        - Red\n        - ''\n",
+        9,
+        "option 2 of 'A' has no text",
+        "Write the option as text",
+    ),
+    "checkboxes option with no label": (
+        "name: x\nbody:\n  - type: checkboxes\n    id: a\n    attributes:\n      label: A\n"
+        "      options:\n        - label: I agree\n        - required: true\n",
+        9,
+        "option 2 of 'A' has no text",
+        "Write `- label: ...`",
+    ),
+    "checkboxes option as text": (  # it crashed on `.get` of text
+        "name: x\nbody:\n  - type: checkboxes\n    id: a\n    attributes:\n      label: A\n"
+        "      options: [I agree]\n",
+        7,
+        "option 1 of 'A' is `I agree`, but a checkboxes option is a mapping",
+        "Write `- label: I agree`",
+    ),
+    "name not text": ("name: [x]\n" + _ITEM[8:], 1, "`name` must be text, not a list", "quotes"),
+    "title not text": (
+        _ITEM.replace("name: x\n", "name: x\ntitle: {a: b}\n"),
+        2,
+        "`title` must be text, not a mapping",
+        "quotes",
+    ),
+    "description not text": (
+        _ITEM.replace("name: x\n", "name: x\ndescription: 3\n"),
+        2,
+        "`description` must be text, not `3`",
+        "quotes",
+    ),
+    "labels not names": (
+        _ITEM.replace("name: x\n", "name: x\nlabels: [a, [b]]\n"),
+        2,
+        "`labels` must be a list of label names",
+        "`[name, ...]`",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "line", "problem", "fix"), BAD_FORMS.values(), ids=BAD_FORMS)
+def test_a_malformed_form_says_what_and_where(text: str, line: int, problem: str, fix: str) -> None:
+    err = _error(text)
+    assert (err.file, err.line) == ("form.yml", line)
+    assert problem in err.problem
+    assert fix in err.fix
+
+
 def test_unreadable_form_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(YamlFileError, match=r"missing\.yml"):
         form_files.load_form(tmp_path / "missing.yml", "missing.yml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from mentoring.core.participants import (
     shown,
 )
 from mentoring.files import yamlfile
-from mentoring.files.participants import load_participants, parse_participants
+from mentoring.files.participants import load_configured, load_participants, parse_participants
 from paths import ROOT_DIR, TESTS_DIR
 
 DATA = TESTS_DIR / "data" / "participants"
@@ -386,3 +387,28 @@ def test_check_against_issues_asks_once_per_added_entry() -> None:
     problems = check_against_issues([entry(issue=5), entry(github="Zed", line=20)], lookup)
     assert lookup.asked == ["alice", "Zed"]
     assert [p.line for p in problems] == [20]
+
+
+def test_the_configured_file_loads_and_one_that_cannot_be_read_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github/mentoring.yml").write_text("coordinators: [a]\nparticipants: p.yml\n")
+    (tmp_path / "p.yml").write_text("[]\n")
+    assert load_configured(tmp_path, "p.yml").entries == ()
+
+    read = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "p.yml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(yamlfile.YamlFileError) as info:
+        load_configured(tmp_path, "p.yml")
+    err = info.value
+    assert (err.file, err.line) == (".github/mentoring.yml", 2)
+    assert "the participants file p.yml (`participants` in .github/mentoring.yml)" in err.problem
+    assert "cannot be read (Permission denied)" in err.problem
+    assert "readable file" in err.fix

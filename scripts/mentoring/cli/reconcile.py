@@ -28,7 +28,7 @@ from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.core.summary import mentors_table, waiting
 from mentoring.files.config import load_config
-from mentoring.files.participants import load_participants
+from mentoring.files.participants import load_configured
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
@@ -131,7 +131,7 @@ def _main(
     root = args.root or Path.cwd()  # the directory at this run, not when the parser was made
     try:
         config = load_config(root)
-        graduates_file = load_participants(root / config.participants)
+        graduates_file = load_configured(root, config.participants)
         client = make_client(env, sleep=sleep)
         repo = Repo(client, repository_name(env), bot_login=config.bot)
     except YamlFileError as exc:

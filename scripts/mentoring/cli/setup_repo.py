@@ -31,6 +31,7 @@ from mentoring.core.labels import label_changes, wanted_labels
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
+from mentoring.files.participants import load_configured
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
@@ -60,23 +61,23 @@ WORKFLOW_TOKENS = (
 class Report:
     """What setup found and did, one line per item, for the log and the step summary."""
 
-    items: list[tuple[str, str, str | None]] = field(default_factory=list)
+    items: list[tuple[str, str, str | None, int | None]] = field(default_factory=list)
 
-    def add(self, status: str, text: str, file: str | None = None) -> None:
-        """One item; ``file`` is the repository file it is about, if any."""
-        self.items.append((status, text, file))
+    def add(self, status: str, text: str, file: str | None = None, line: int | None = None) -> None:
+        """One item; ``file`` is the repository file it is about, if any, ``line`` its line."""
+        self.items.append((status, text, file, line))
         level = {ERROR: logging.ERROR, WARNING: logging.WARNING}.get(status, logging.INFO)
         log.log(level, "%s%s", f"{file}: " if file else "", text)
 
     @property
     def failed(self) -> bool:
-        return any(status == ERROR for status, _, _ in self.items)
+        return any(status == ERROR for status, *_ in self.items)
 
     def markdown(self, title: str) -> str:
         lines = [f"## {title}", ""]
         lines += [
             f"- {ICONS[status]} {f'`{file}`: ' if file else ''}{text}"
-            for status, text, file in self.items
+            for status, text, file, _ in self.items
         ]
         return "\n".join(lines) + "\n"
 
@@ -95,21 +96,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_forms(config: Config, report: Report) -> None:
-    """Issues opened from a form only get handled if the form puts the configured label."""
-    forms = [("application", config.application.form_spec, config.application.label)]
-    if config.mentor_registration is not None:
-        reg = config.mentor_registration
-        forms.append(("mentor registration", reg.form_spec, reg.label))
-    for what, form, label in forms:
-        if label.casefold() in {lb.casefold() for lb in form.labels}:
-            report.add(OK, f"The {what} form {form.file} puts the label {label!r}.")
-        else:
-            report.add(
-                ERROR,
-                f"The {what} form {form.file} does not put the label {label!r}, so issues"
-                f" opened from it are never handled. Add `labels: [{label}]` to the form.",
-            )
+def check_participants_file(root: Path, config: Config, report: Report) -> None:
+    """Every run reads the participants file: one it cannot read stops them all."""
+    try:
+        graduates = load_configured(root, config.participants)
+    except YamlFileError as exc:
+        report.add(ERROR, f"{exc.problem} {exc.fix}", exc.file, exc.line)
+        return
+    count = len(graduates.problems)
+    if count:
+        report.add(
+            WARNING,
+            f"{count} problem{'s' if count != 1 else ''} to fix: run"
+            " `python scripts/check_participants.py` to see each on its line.",
+            config.participants,
+        )
+    else:
+        report.add(OK, f"{config.participants} lists {len(graduates.entries)} graduates.")
 
 
 # --- values in the workflows that must follow the config (read locally, no API calls)
@@ -128,6 +131,12 @@ def load_workflow(root: Path, name: str, report: Report) -> dict[str, Any] | Non
         data = yaml.safe_load((root / file).read_text(encoding="utf-8"))
     except FileNotFoundError:
         report.add(WARNING, "The workflow is missing, so its values were not checked.", file)
+        return None
+    except UnicodeDecodeError:
+        report.add(ERROR, "The workflow is not UTF-8 text: save it as UTF-8.", file)
+        return None
+    except OSError as exc:
+        report.add(ERROR, f"The workflow cannot be read ({exc.strerror}).", file)
         return None
     except yaml.YAMLError as exc:
         report.add(ERROR, f"The workflow is not valid YAML ({exc}).", file)
@@ -447,8 +456,9 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     except YamlFileError as exc:
         annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
         return 2
+    # Loading checked, too, that each form applies the label its issues are found by.
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
-    check_forms(config, report)
+    check_participants_file(args.root, config, report)
     check_workflows(args.root, config, report)
     try:
         client, full_name = make_client(env), repository_name(env)
@@ -481,9 +491,9 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     text = report.markdown(title)
     print(text)
     step_summary.append(env, text + "\n")
-    for status, item, file in report.items:
+    for status, item, file, line in report.items:
         if status == ERROR:
-            annotations.error(item, file=file)
+            annotations.error(item, file=file, line=line)
     return 1 if report.failed else 0
 
 

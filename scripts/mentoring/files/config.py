@@ -8,6 +8,7 @@ the forms the config names are loaded and checked against it here, once.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,7 +35,15 @@ from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 CONFIG_FILE = ".github/mentoring.yml"
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
 
+# Upper bounds: a larger value is a typo, and would overflow the calendar (a year past
+# 9999) or a timedelta at the first mentorship that reads it.
+MAX_MONTHS = 24  # two years between check-ins
+MAX_EVERY = 24  # a review at least every 24th check-in
+MAX_DAYS = 3650  # ten years
+_MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX_EVERY, "")}
+
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
 DEFAULTS: dict[str, Any] = {
@@ -104,6 +113,16 @@ def load_config(repo_root: Path, overrides: Mapping[str, Any] | None = None) -> 
     return config
 
 
+def written_line(repo_root: Path, path: tuple[str, ...]) -> int | None:
+    """The line of the key at ``path`` in the config as written; None when the file does
+    not write it (its default is in use) or cannot be read."""
+    try:
+        doc = load((repo_root / CONFIG_FILE).read_bytes(), CONFIG_FILE)
+    except (OSError, YamlFileError):
+        return None
+    return doc.lines.get(path)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """A config as loaded, and the form files it was made from, with their bytes then."""
@@ -169,6 +188,7 @@ class _Validator:
         self.doc = doc
         self.root = repo_root
         self.read: list[tuple[Path, bytes]] = []  # every form file read, and its bytes
+        self.form_texts: dict[str, bytes] = {}  # each form's text, by the name in errors
 
     def error(self, path: tuple, problem: str, fix: str = "") -> YamlFileError:
         return self.doc.error(path, problem, fix)
@@ -244,6 +264,19 @@ class _Validator:
             )
         return value
 
+    def bounded(self, value: Any, path: tuple) -> int:
+        """A positive count of months, check-ins or days, within its upper bound."""
+        number = self.positive(value, path)
+        maximum, gloss = _MAXIMUM.get(path[-1], (MAX_DAYS, " (ten years)"))
+        if number > maximum:
+            name = ".".join(map(str, path))
+            raise self.error(
+                path,
+                f"`{name}` is {number}, more than the {maximum}{gloss} accepted.",
+                f"Write a number from 1 to {maximum}, for example `{path[-1]}: {_default(path)}`.",
+            )
+        return number
+
     def login(self, value: Any, path: tuple, valid: Callable[[str], bool] = is_login) -> str:
         name = ".".join(map(str, path))
         if not isinstance(value, str):
@@ -279,6 +312,9 @@ class _Validator:
         mentors = self.mentor_registration()
         label_values = self.labels(labels)
         self.unique_labels(label_values, app, mentors)
+        self.form_applies("application", app.label, app.form_spec)
+        if mentors is not None:
+            self.form_applies("mentor_registration", mentors.label, mentors.form_spec)
         return Config(
             coordinators=self.coordinators(),
             bot=self.login(data.get("bot", DEFAULTS["bot"]), ("bot",), is_login_or_bot),
@@ -290,7 +326,7 @@ class _Validator:
             application=app,
             mentor_registration=mentors,
             labels=label_values,
-            cadence=Cadence(**{k: self.positive(v, ("cadence", k)) for k, v in cadence.items()}),
+            cadence=Cadence(**{k: self.bounded(v, ("cadence", k)) for k, v in cadence.items()}),
             handbooks=Handbooks(
                 mentee=self.url(handbooks["mentee"], ("handbooks", "mentee")),
                 mentor=self.url(handbooks["mentor"], ("handbooks", "mentor")),
@@ -333,7 +369,7 @@ class _Validator:
         return Dashboard(
             enabled=enabled,
             title=title,
-            closed_days=self.positive(section["closed_days"], ("dashboard", "closed_days")),
+            closed_days=self.bounded(section["closed_days"], ("dashboard", "closed_days")),
             role_field=role_field,
         )
 
@@ -346,17 +382,26 @@ class _Validator:
                 "Add `coordinators: [your-github-login]`.",
             )
         value = data["coordinators"]
-        if isinstance(value, str):
+        example = "for example `coordinators: [octocat]`"
+        # `coordinators: cora` or `coordinators: "@cora, @dan"`: the list it meant.
+        logins = re.split(r"[\s,@]+", value) if isinstance(value, str) else []
+        if any(logins):
             raise self.error(
                 ("coordinators",),
-                "`coordinators` must be a list of GitHub logins.",
-                f"Write `coordinators: [{value.lstrip('@')}]`.",
+                "`coordinators` must be a list of GitHub logins, not text.",
+                f"Write `coordinators: [{', '.join(filter(None, logins))}]`.",
             )
-        if not isinstance(value, list) or not value:
+        if value is None or value == [] or isinstance(value, str):
             raise self.error(
                 ("coordinators",),
                 "`coordinators` is empty: someone must look after new applications.",
-                "List at least one GitHub login, for example `coordinators: [octocat]`.",
+                f"List at least one GitHub login, {example}.",
+            )
+        if not isinstance(value, list):
+            raise self.error(
+                ("coordinators",),
+                f"`coordinators` must be a list of GitHub logins, not {describe(value)}.",
+                f"Write the logins in brackets, {example}, or one per line as `  - octocat`.",
             )
         seen: set[str] = set()
         logins = []
@@ -390,6 +435,7 @@ class _Validator:
         file = f"{FORMS_DIR}/{name}"
         text = form_files.read_form(folder / name, file)
         self.read.append((folder / name, text))
+        self.form_texts[file] = text
         return name, form_files.parse_form(text, file)
 
     def field_id(self, value: Any, path: tuple, form: Form) -> str:
@@ -488,6 +534,35 @@ class _Validator:
                 )
             seen[key] = path
 
+    def form_applies(self, section: str, label: str, form: Form) -> None:
+        """Issues are found by the label: a form that does not apply it makes issues no
+        run ever handles, silently. Reported where the mismatch was most likely made: at
+        the config's label when it sets one, else at the form's `labels:`."""
+        if label.casefold() in {name.casefold() for name in form.labels}:
+            return
+        key = f"{section}.label"
+        applies = (
+            f"applies {', '.join(repr(name) for name in form.labels)}"
+            if form.labels
+            else "applies no label"
+        )
+        problem = (
+            f"`{key}` in {CONFIG_FILE} is {label!r}, but the form {form.file} {applies},"
+            " so issues opened from it would never be handled."
+        )
+        wanted = ", ".join(_flow(name) for name in (*form.labels, label))
+        fix = f"Add it to the form's labels (`labels: [{wanted}]`)" + (
+            f", or set `{key}` to {'the label' if len(form.labels) == 1 else 'one'} the form"
+            f" applies (`label: {_flow(form.labels[0])}`)."
+            if form.labels
+            else "."
+        )
+        written = self.doc.data.get(section)
+        if isinstance(written, dict) and "label" in written:
+            raise self.error((section, "label"), problem, fix)
+        form_doc = load(self.form_texts[form.file], form.file)
+        raise form_doc.error(("labels",), problem, fix)
+
     def repo_path(self, value: Any) -> str:
         text = self.text(value, ("participants",))
         assert text is not None
@@ -498,6 +573,11 @@ class _Validator:
                 "Write a relative path such as `participants.yml`.",
             )
         return text
+
+
+def _flow(name: str) -> str:
+    """A label name as YAML reads it back inside `[...]`: plain when it can be, else quoted."""
+    return name if _PLAIN.fullmatch(name) else json.dumps(name)
 
 
 def _default(path: tuple) -> Any:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from mentoring.core.forms import FIELD_TYPES, Field, Form, label_key
-from mentoring.files.hints import did_you_mean
+from mentoring.files.hints import describe, did_you_mean
 from mentoring.files.yamlfile import YamlDocument, YamlFileError, load
 
 
@@ -86,10 +86,20 @@ def parse_form(text: str | bytes, file: str) -> Form:
 def _parse_element(doc: YamlDocument, index: int, element: object) -> Field | None:
     where = ("body", index)
     if not isinstance(element, dict):
-        raise doc.error(where, "each body item must be a mapping.", "Start it with `- type: ...`.")
+        raise doc.error(
+            where,
+            f"body item {index + 1} is {describe(element)}, not a mapping of keys.",
+            "Start it with `- type: ...`, its other keys indented under it.",
+        )
     kind = element.get("type")
     if kind == "markdown":
         return None
+    if kind is None:
+        raise doc.error(
+            where,
+            f"body item {index + 1} has no `type`.",
+            f"Add `type:` with one of {', '.join([*FIELD_TYPES, 'markdown'])}.",
+        )
     if kind not in FIELD_TYPES:
         hint = did_you_mean(kind, [*FIELD_TYPES, "markdown"])
         raise doc.error(
@@ -98,15 +108,38 @@ def _parse_element(doc: YamlDocument, index: int, element: object) -> Field | No
             f"Use one of {', '.join([*FIELD_TYPES, 'markdown'])}. {hint}".rstrip(),
         )
     attributes = element.get("attributes")
+    if attributes is None:
+        raise doc.error(
+            where,
+            f"the {kind} element (body item {index + 1}) has no `attributes`.",
+            "Add `attributes:` with at least `label: ...` indented under it.",
+        )
     if not isinstance(attributes, dict):
-        raise doc.error(where, f"the {kind} element has no `attributes`.", "Add `attributes:`.")
+        raise doc.error(
+            (*where, "attributes"),
+            f"the `attributes` of the {kind} element (body item {index + 1}) are"
+            f" {describe(attributes)}, not a mapping of keys.",
+            "Indent its keys under `attributes:`, for example `label: ...`.",
+        )
     label = attributes.get("label")
+    if label is not None and not isinstance(label, str):
+        raise doc.error(
+            (*where, "attributes", "label"),
+            f"the `label` of the {kind} element must be text, not {describe(label)}.",
+            "Put the label in quotes.",
+        )
     if not isinstance(label, str) or not label.strip():
         raise doc.error(
             (*where, "attributes"), f"the {kind} element has no `label`.", "Add `label: ...`."
         )
     label = label.strip()
     field_id = element.get("id")
+    if field_id is not None and not isinstance(field_id, str):
+        raise doc.error(
+            (*where, "id"),
+            f"the id of the field {label!r} must be text, not {describe(field_id)}.",
+            f"Write an id of letters, digits, - and _, for example `id: {_suggest_id(label)}`.",
+        )
     if not isinstance(field_id, str) or not field_id.strip():
         raise doc.error(
             where,
@@ -128,6 +161,15 @@ def _parse_element(doc: YamlDocument, index: int, element: object) -> Field | No
         names = []
         for i, option in enumerate(raw):
             opt_where = (*where, "attributes", "options", i)
+            if kind == "checkboxes" and not isinstance(option, dict):
+                raise doc.error(
+                    opt_where,
+                    f"option {i + 1} of {label!r} is {describe(option)}, but a checkboxes"
+                    " option is a mapping with its `label`.",
+                    f"Write `- label: {option}`."
+                    if isinstance(option, str)
+                    else ("Write `- label: ...`."),
+                )
             text = (
                 option.get("label") if kind == "checkboxes" and isinstance(option, dict) else option
             )
@@ -143,7 +185,7 @@ def _parse_element(doc: YamlDocument, index: int, element: object) -> Field | No
                 )
                 raise doc.error(opt_where, f"option {i + 1} of {label!r} has no text.", fix)
             names.append(text.strip())
-            if kind == "checkboxes" and option.get("required") is True:
+            if isinstance(option, dict) and option.get("required") is True:
                 required_options = (*required_options, text.strip())
         options = tuple(names)
         if kind == "checkboxes":
@@ -166,7 +208,9 @@ def _text(doc: YamlDocument, data: dict, path: tuple[str], default: str) -> str:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise doc.error(path, f"`{path[0]}` must be text.", "Put the value in quotes.")
+        raise doc.error(
+            path, f"`{path[0]}` must be text, not {describe(value)}.", "Put the value in quotes."
+        )
     return value
 
 

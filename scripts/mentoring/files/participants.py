@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from mentoring.core.logins import is_login
 from mentoring.core.participants import Participant, Participants, Problem, shown, yaml_repr
 from mentoring.files import yamlfile
+from mentoring.files.config import CONFIG_FILE, written_line
 from mentoring.files.hints import did_you_mean, is_web_url, yaml_kind
 
 REQUIRED_KEYS = ("name", "github")
@@ -30,6 +31,38 @@ def load_participants(path: str | Path, file: str | None = None) -> Participants
     """Read and check the file at ``path`` (``file`` is the name shown in problems)."""
     path = Path(path)
     return parse_participants(path.read_bytes(), file if file is not None else str(path))
+
+
+def load_configured(root: Path, file: str) -> Participants:
+    """The participants file the config names (``file``, under ``root``); one that cannot
+    be read is a YamlFileError at the config's `participants:` line, saying what to do."""
+    try:
+        return load_participants(root / file, file)
+    except OSError as exc:
+        raise _unreadable(root, file, exc) from exc
+
+
+def _unreadable(root: Path, file: str, exc: OSError) -> yamlfile.YamlFileError:
+    line = written_line(root, ("participants",))
+    named = f"the participants file {file} (`participants` in {CONFIG_FILE}" + (
+        ")" if line else ", by default)"
+    )
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        problem = f"{named} does not exist."
+        fix = (
+            f"Create {file} containing `[]` (an empty list: no graduates yet),"
+            f" or correct the path in `participants:` in {CONFIG_FILE}."
+        )
+    elif isinstance(exc, IsADirectoryError):
+        problem = f"{named} is a directory, not a file."
+        fix = (
+            f"Write the path of the YAML file itself in `participants:` in {CONFIG_FILE},"
+            " for example `participants: participants.yml`."
+        )
+    else:
+        problem = f"{named} cannot be read ({exc.strerror or exc})."
+        fix = f"Make {file} a readable file in the repository, or correct `participants:`."
+    return yamlfile.YamlFileError(CONFIG_FILE, line, problem, fix)
 
 
 def parse_participants(text: str | bytes, file: str) -> Participants:

@@ -9,6 +9,7 @@ path to its line, so validation errors can point at the exact line to fix.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import functools
 import re
@@ -100,10 +101,18 @@ def _parse(raw: bytes, file: str, max_bytes: int) -> YamlDocument:
             f"the file is {len(raw):,} bytes, over the limit of {max_bytes:,}.",
             "Keep it to plain entries; nothing here needs a file that large.",
         )
+    body = raw.removeprefix(codecs.BOM_UTF8)  # some editors start a UTF-8 file with one
     try:
-        source = raw.decode("utf-8-sig")
+        source = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlFileError(file, None, "the file is not UTF-8 text.", "Save it as UTF-8.") from exc
+        at = body[: exc.start].count(b"\n") + 1
+        raise YamlFileError(
+            file,
+            at,
+            f"the file is not UTF-8 text: line {at} has the byte 0x{body[exc.start]:02X},"
+            " which UTF-8 does not allow there.",
+            "Save the file as UTF-8 (most editors offer it under *Save as* or *Encoding*).",
+        ) from exc
     source = source.replace("\r\n", "\n")
     deep = _too_deep_line(source)
     if deep is not None:
