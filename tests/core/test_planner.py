@@ -607,6 +607,15 @@ def test_a_replacement_just_before_a_due_time_is_introduced_though_its_run_was_l
     assert kinds(result.actions) == [("paired", "mia"), ("checkin", "2")]
 
 
+def test_a_second_mentor_added_before_the_bot_ran_is_not_introduced_months_on() -> None:
+    # Switched on for a running mentorship: mo since January, mia added in May, both
+    # before the bot's first look in June; only the latest check-in is due.
+    story = opened().assign("mo", PAIRED_AT).assign("mia", at(2026, 5, 25, 9))
+    result = story.run(at(2026, 6, 25, 6, 17))
+    assert ("checkin", "5") in kinds(result.actions)
+    assert not [k for k in kinds(result.actions) if k[0] in ("welcome", "paired")]
+
+
 def test_a_replacement_two_due_times_ago_met_the_schedule_late() -> None:
     # The runs of a month and more were lost (an outage longer than a period): months
     # on, "meet your mentor" would confuse; the latest due comes, the schedule goes on.

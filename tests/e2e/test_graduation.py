@@ -289,3 +289,22 @@ def test_an_entry_without_issue_is_still_congratulated_by_the_merges_run(
     assert len(_graduated(sb, number)) == 1
     assert _issue_run(sb, tmp_path, number, "closed", "graphql") == 0
     assert len(_graduated(sb, number)) == 1
+
+
+def test_an_issue_another_pull_request_closed_is_graduated_by_the_merges_run(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    # Closed by an earlier merge that added nobody: its close's run came and went, so the
+    # merge adding the entry is the one to congratulate, and thanks itself.
+    number = _apply(sb, "alice")
+    sb.advance(days=60)
+    first = sb.open_pull_request("alice", "Docs", f"Fixes #{number}", {"f.txt": "x\n"})
+    sb.merge_pull_request(first, "cora")
+    assert sb.issue(number)["state"] == "closed"
+    sb.advance(minutes=20)
+    entry = "- name: Alice\n  github: alice\n  issue: 1\n"
+    pull = sb.open_pull_request("alice", "Add Alice", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    (body,) = _graduated(sb, number)
+    assert f"With #{pull} merged" in body

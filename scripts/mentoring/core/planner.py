@@ -329,7 +329,7 @@ def plan(
     entry = participants.get(f.mentee.lower())
     through = pull_request if just_added else None
     if entry is not None and _concludes(entry, f, through, closes):
-        if just_added and _closed_by_a_merge_just_now(entry, f):
+        if just_added and _closed_by_a_merge_just_now(entry, f, pull_request):
             return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
         return _graduation(draft, entry, pull_request)
     if f.issue.state != "open":
@@ -595,8 +595,8 @@ def _met_late(f: Facts, mentor: str) -> bool:
         default=f.start,
     )
     # Due times only grow with the period: one fell due since they came if the latest did.
-    if since <= f.start:
-        return f.latest_due > since
+    if since <= f.start or not any(c.at < since for c in f.posted):
+        return f.latest_due > since  # not joined under the bot: the plain rule
     return f.latest_period >= 2 and f.due_at(f.latest_period - 1) > since
 
 
@@ -728,7 +728,7 @@ def participant_entry(participant: Participant) -> str:
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True).strip()
 
 
-def _closed_by_a_merge_just_now(entry: Participant, f: Facts) -> bool:
+def _closed_by_a_merge_just_now(entry: Participant, f: Facts, pull_request: int | None) -> bool:
     """Whether a run of the graduation workflow (the merge, or the push it made) leaves
     this issue to the `issues.closed` run of the close the merge made.
 
@@ -741,8 +741,9 @@ def _closed_by_a_merge_just_now(entry: Participant, f: Facts) -> bool:
     """
     if entry.issue != f.issue.number or (Kind.GRADUATED, None) in f.done:
         return False
-    if f.issue.state != "closed" or closing_pull_request(f.snapshot) is None:
-        return False
+    closer = closing_pull_request(f.snapshot) if f.issue.state == "closed" else None
+    if closer is None or (pull_request is not None and closer != pull_request):
+        return False  # not closed by this merge: its close's run came and went, or none
     close = max((e.at for e in f.snapshot.events if e.kind == "closed"), default=None)
     return close is not None and f.now - close < _CLOSE_RUN_WINDOW
 
