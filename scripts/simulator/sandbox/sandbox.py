@@ -49,7 +49,9 @@ class Sandbox:
         self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
         self.lock = self.state.lock
         self.faults = FaultPlan()
-        self.retry_after_seconds = 1
+        # The Retry-After of injected rate limits (None: no header); random ones draw their
+        # own (faults.RETRY_AFTER_CHOICES). GitHub's secondary limits ask for 60 s.
+        self.retry_after_seconds: int | None = 60
         self._rate_remaining = RATE_LIMIT
         self._rate_reset = start.astimezone(UTC) + timedelta(hours=1)
         self._points_remaining = POINTS_PER_HOUR  # GraphQL's own budget, in points
