@@ -429,3 +429,21 @@ def test_a_read_that_keeps_failing_ends_the_run_with_an_error_not_a_traceback(
     assert "502" in runner.printed.splitlines()[0]
     assert runner.run() == 0
     _check_exactly_once(runner, 0)
+
+
+def test_a_graphql_secondary_limit_answered_with_200_stops_the_run_and_the_next_does_the_work(
+    sandbox: Sandbox, checkout: Path
+) -> None:
+    runner = Runner(sandbox, checkout)
+    _stage(sandbox, runner, 0)
+    sandbox.inject(Fault.GRAPHQL_RATE_LIMITED, method="POST", path="^/graphql$")
+    sandbox.clear_logs()
+    assert runner.run() == 0, runner.printed  # stopped early: the next run carries on
+    [first, *after] = sandbox.request_log
+    assert first["status"] == 200
+    assert first["response_body"]["errors"][0]["type"] == "RATE_LIMITED"
+    assert after == []  # nothing more sent while limited: no retry, no write
+    assert runner.sleeps == []
+    assert runner.bot_comments() == Counter()
+    assert runner.run() == 0
+    _check_exactly_once(runner, 0)
