@@ -177,10 +177,15 @@ class Sandbox:
         body: str,
         labels: tuple[str, ...] | list[str] = (),
         assignees: tuple[str, ...] | list[str] = (),
+        form_labels: tuple[str, ...] | list[str] = (),
     ) -> int:
+        """Open an issue as through the web UI. ``form_labels``: the labels of the issue
+        form it was opened from; as on GitHub, those the repository lacks are not added
+        ("it will not be automatically added to the issue")."""
         with self.lock:
+            known = [n for n in form_labels if n.lower() in self.state.labels]
             issue = self.state.create_issue(
-                by, title, body, list(labels), list(assignees), reserved=True
+                by, title, body, [*known, *labels], list(assignees), reserved=True
             )
             return issue.number
 
