@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
+from mentoring.core.labels import wanted_labels
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
-from mentoring.files.config import deep_merge
+from mentoring.files.config import deep_merge, load_config
 from mentoring.files.yamlfile import YamlFileError
 from simulator import issue_forms
 from simulator.cron import Cron
@@ -180,6 +181,14 @@ class Simulation:
                 sb.set_file(relative, path.read_text(encoding="utf-8"))
         for login, permission in (self.scenario.get("collaborators") or {}).items():
             sb.set_permission(login, permission)
+        # The program's labels, as setup_repo.py creates them before anyone applies: an
+        # issue form's labels that the repository lacks are dropped, as on GitHub.
+        try:
+            config = load_config(checkout)
+        except YamlFileError:
+            return  # a scenario about a broken config: its runs say what is wrong
+        for spec in wanted_labels(config):
+            sb.create_label(spec.name, spec.color, spec.description)
 
     # --- running ---------------------------------------------------------------------
 
@@ -393,8 +402,12 @@ class Simulation:
                 except ValueError as exc:
                     raise ScenarioError(f".answers: {exc}") from exc
                 title = title or form.title
-                labels = list(form.labels) + list(labels)
-            number = sb.open_issue(by, title or "Untitled", body, labels=labels)
+                form_labels = list(form.labels)
+            else:
+                form_labels = []
+            number = sb.open_issue(
+                by, title or "Untitled", body, labels=labels, form_labels=form_labels
+            )
             self.opened.append(number)
             return issue_run("opened", number)
         if kind == "rename_label":

@@ -1,5 +1,5 @@
 """Faults at every kind of write, and whole scenarios under random faults: nothing lost,
-nothing doubled, nothing more than one scheduled run late."""
+nothing doubled, and at 10 % nothing more than two scheduled runs late."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import functools
 import io
 import logging
+import re
 import shutil
 from collections import Counter
 from datetime import datetime, timedelta
@@ -23,26 +24,38 @@ from played import group
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Fault, Sandbox
-from simulator.sandbox.faults import WRITE_METHODS, FaultPlan
+from simulator.sandbox.faults import GRAPHQL_ONLY, WRITE_METHODS, FaultPlan
 from simulator.simulation import Result, Simulation, load_scenario
 
 ROOT = ROOT_DIR
 SCENARIO = ROOT / "tests" / "scenarios" / "faults-short.yml"
 GRAPHQL = "/graphql"
 SLACK = timedelta(seconds=10)  # an event's run starts a few seconds after it
+LATE_RUNS = 2  # at 10 % of requests faulty: a comment is at most two scheduled runs late
 
 
 # --- whole scenarios under random faults ---------------------------------------------
+
+
+TAIL = timedelta(days=21)  # fault-free scheduled runs after the scenario's end
 
 
 @functools.cache
 def _simulate(
     rate: float, seed: int, read: str = "graphql"
 ) -> tuple[Result, tuple[tuple[int, str], ...]]:
-    """Run the short year; also return each run's exit code and printed annotations."""
+    """Run the short year, then three fault-free weeks (so that what a fault only delayed
+    past the end still comes: lost means never); also return each run's exit code and
+    printed annotations."""
     runs: list[tuple[int, str]] = []
+    scenario = load_scenario(SCENARIO)
+    end = scenario["end"]
+    scenario["end"] = end + TAIL
+    simulation = Simulation(scenario, ROOT, faults=rate, seed=seed, keep_http_log=True, read=read)
 
     def main(*args: Any, **kwargs: Any) -> int:
+        if simulation.sandbox.now >= end:
+            simulation.sandbox.set_fault_rate(0.0, 0)
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = reconcile.main(*args, **kwargs)
@@ -51,9 +64,7 @@ def _simulate(
 
     logging.disable(logging.WARNING)
     try:
-        result = Simulation(
-            load_scenario(SCENARIO), ROOT, faults=rate, seed=seed, keep_http_log=True, read=read
-        ).run(main)
+        result = simulation.run(main)
     finally:
         logging.disable(logging.NOTSET)
     return result, tuple(runs)
@@ -63,17 +74,52 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+ATTENTION = re.compile(r"<!-- mentoring:attention:(\S+) -->")
+
+
 def _comments(result: Result) -> dict[tuple[int, str, str | None], list[datetime]]:
+    """When each marked comment was posted; a dashboard notice counts once for each item it
+    announces (one notice carries every item new in its run)."""
     found: dict[tuple[int, str, str | None], list[datetime]] = {}
     for a in result.actions:
         if a["type"] == "comment":
-            found.setdefault((a["issue"], a["kind"], a["key"]), []).append(_at(a["at"]))
+            items = ATTENTION.findall(a["body"])
+            keys = [(a["issue"], "attention", k) for k in items] or [
+                (a["issue"], a["kind"], a["key"])
+            ]
+            for key in keys:
+                found.setdefault(key, []).append(_at(a["at"]))
     return found
 
 
+def _superseded(
+    key: tuple[int, str, str | None], got: dict[tuple[int, str, str | None], list[datetime]]
+) -> bool:
+    """A comment the issue no longer called for by the time a run got through, as the
+    planner decides from what the issue shows (never a lost one):
+    - needs-info: the applicant filled in the answers first; the welcome came instead;
+    - unpaired: a new mentor was assigned first (#4: Hal left at 09:00, Ivy came at 09:01);
+    - a review's reminder: the next month's check-in fell due first (late by more than
+      the two weeks between them), and after an outage only the latest period is posted;
+    - a dashboard notice: its item left the dashboard (resolved, or its reminder
+      superseded as above) or changed its date (a welcome's delay moves when a wait
+      began) before a run could announce it."""
+    issue, kind, k = key
+    if kind == "needs-info":
+        return (issue, "welcome", None) in got
+    if kind == "unpaired":
+        return any(i == issue and c == "paired" for i, c, _ in got)
+    if kind == "review-reminder":
+        return any(
+            i == issue and c in ("checkin", "review") and int(x or 0) > int(k or 0)
+            for i, c, x in got
+        )
+    return kind == "attention"
+
+
 # Seeded faults fall on whichever requests a run happens to make, so a change in what the
-# scripts read shifts them. (0.3, 6) is added because it fails a run outright (a timeline
-# read's 5xx past its retries), which the meta-test below requires some run to meet.
+# scripts read shifts them. (0.3, 6) is added because it fails runs outright, which the
+# meta-test below requires some run to meet.
 FAULTY = [(rate, seed) for rate in (0.1, 0.3) for seed in (1, 2, 3)] + [(0.3, 6)]
 READS = ("graphql", "rest")  # the read paths: both must hold up the same
 # Each read path's fault runs are played once per worker (_simulate is cached): the tests
@@ -84,50 +130,55 @@ BY_READ = [pytest.param(read, marks=group(f"faults-{read}")) for read in READS]
 @pytest.mark.slow
 @pytest.mark.parametrize("read", BY_READ)
 @pytest.mark.parametrize(("rate", "seed"), FAULTY)
-def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
+def test_faults_lose_nothing_double_nothing_and_at_10_percent_delay_two_runs_at_most(
     rate: float, seed: int, read: str
 ) -> None:
+    """Secondary rate limits ask for 60 s or say nothing (as on GitHub), and a run waits
+    60 s in all: at 10 % of requests faulty nothing is lost, doubled or more than two
+    scheduled runs late. At 30 % nothing is lost or doubled, but comments can be several
+    runs late (a run stops at its second rate limit, often before the last issues), and a
+    comment the issue no longer calls for when a run gets through is not posted."""
     clean, _ = _simulate(0.0, 0, read)
     faulty, runs = _simulate(rate, seed, read)
     assert clean.failed_runs == 0
-    expected, got = _comments(clean), _comments(faulty)
-    doubled = {k: v for k, v in got.items() if len(v) > 1}
-    assert doubled == {}
     scenario = load_scenario(SCENARIO)
     cron = Cron(scenario["schedule"])
     end = scenario["end"]
-    assert set(got) <= set(expected)
-    late: dict[tuple[int, str, str | None], timedelta] = {}
+    expected = {k: v for k, v in _comments(clean).items() if v[0] < end}
+    got = _comments(faulty)
+    doubled = {k: v for k, v in got.items() if len(v) > 1}
+    assert doubled == {}
+    strict = rate <= 0.1
+    extra = {k for k, v in got.items() if k not in expected and v[0] < end}
+    if strict:
+        assert extra == set()
+    else:  # only dashboard notices whose item changed its date, and a schedule warning
+        assert {k[1] for k in extra} <= {"attention", "schedule-health"}, extra
     for key, [when] in expected.items():
-        # Allowed: until the scheduled run after the fault-free time (an event run's comment
-        # may move to it, a scheduled run's to the next one). A review reminder counts from
-        # its review, so it may also carry that review's own delay.
-        next_run = next(cron.times(when + timedelta(seconds=1), when + timedelta(days=31)))
-        welcome = got.get((key[0], "welcome", None))
-        if key not in got and key[1] == "needs-info" and welcome and welcome[0] <= next_run + SLACK:
-            # The run that would have asked failed; by the next one the applicant had
-            # filled in the answers, so the welcome came instead (seed 2 at 0.3: #3).
-            continue
         if key not in got:
-            # Only at the scenario's edge: the last scheduled run met faults, the run that
-            # would catch up falls after `end`, and the final dry run still plans it, so it
-            # is late, not lost (seed 3 at 0.3: issue 3's review-reminder:6 on 1 October,
-            # whose timeline read was refused five times; the next run is 5 October).
-            assert next_run >= end, (key, when)
-            issue, kind, k = key
-            rows = [line for line in faulty.summary.splitlines() if line.startswith(f"| #{issue} ")]
-            planned = f"would comment {kind}:{k}" if k else f"would comment {kind}"
-            [row] = rows
-            assert planned in row, row
+            assert not strict, (key, when)
+            assert _superseded(key, got), (key, when)
             continue
-        allowed = next_run - when + SLACK
-        if key[1] == "review-reminder":
-            allowed += got[(key[0], "review", key[2])][0] - expected[(key[0], "review", key[2])][0]
         delay = got[key][0] - when
-        assert timedelta(0) <= delay <= allowed, (key, when, got[key][0])
-        late[key] = delay
-    # The work of failed runs was done by later ones: every issue ends as without faults.
-    assert faulty.issues == clean.issues
+        assert delay >= timedelta(0), key
+        if not strict:
+            continue
+        # Counted in scheduled runs after the fault-free time: an event run's comment may
+        # move to the next one. A review reminder counts from its review, so it also
+        # carries that review's delay (and may fall after the end: seed 2 at 0.3 once).
+        if key[1] == "review-reminder":
+            review = (key[0], "review", key[2])
+            when += got[review][0] - expected[review][0]
+        late = sum(1 for _ in cron.times(when + timedelta(seconds=1), got[key][0] + SLACK))
+        assert late <= LATE_RUNS, (key, when, got[key][0])
+    # The work of failed runs was done by later ones: every issue ends as without faults
+    # (the dashboard's text aside: it shows when the comments were posted).
+    dashboards = {str(a["issue"]) for a in clean.actions if a["type"] == "create_issue"}
+    for number, issue in clean.issues.items():
+        if number in dashboards:
+            assert {**faulty.issues[number], "body": ""} == {**issue, "body": ""}
+        else:
+            assert faulty.issues[number] == issue, number
     for code, printed in runs:
         if code != 0:
             assert "::error::" in printed
@@ -137,14 +188,16 @@ def test_faults_lose_nothing_double_nothing_and_delay_one_run_at_most(
 @pytest.mark.slow
 @pytest.mark.parametrize("read", BY_READ)
 def test_the_fault_runs_really_met_faults(read: str) -> None:
-    lost = failed = partial = 0
+    lost = failed = partial = refused = 0
     for rate, seed in FAULTY:
         result, runs = _simulate(rate, seed, read)
-        partial += sum(
-            1
-            for r in result.http_log
-            if r["path"] == "/graphql" and (r["response_body"] or {}).get("errors")
-        )
+        for r in result.http_log:
+            errors = (r["response_body"] or {}).get("errors") if r["path"] == GRAPHQL else None
+            partial += bool(errors)
+            # A secondary rate limit answered with HTTP 200 (GitHub's "200 or 403").
+            refused += (
+                bool(errors) and r["status"] == 200 and errors[0].get("type") == "RATE_LIMITED"
+            )
         statuses = Counter(r["status"] for r in result.http_log)
         assert {403, 429, 502} <= set(statuses), (rate, seed)
         # Writes applied behind a lost response: recorded as applied, answered with 502.
@@ -155,6 +208,7 @@ def test_the_fault_runs_really_met_faults(read: str) -> None:
     assert lost > 0
     assert failed > 0  # some runs could not finish, and the test above saw their work done
     assert (partial > 0) == (read == "graphql")  # answers with errors and partial data
+    assert (refused > 0) == (read == "graphql")
 
 
 @pytest.mark.slow
@@ -172,7 +226,7 @@ def test_random_faults_pick_error_after_only_for_writes() -> None:
     writes = Counter(plan.draw("POST", "/repos/o/r/issues/1/comments") for _ in range(4000))
     assert Fault.ERROR_AFTER not in reads
     assert set(reads) == {Fault.ERROR_BEFORE, Fault.SECONDARY_RATE_LIMIT, Fault.TOO_MANY_REQUESTS}
-    rest = set(Fault) - {Fault.GRAPHQL_PARTIAL, Fault.ABUSE_DETECTION}  # GraphQL's; on purpose
+    rest = set(Fault) - GRAPHQL_ONLY - {Fault.ABUSE_DETECTION}  # GraphQL's; on purpose
     assert set(writes) == rest
     for kind in rest:  # each kind about a quarter of the writes' faults
         assert 800 < writes[kind] < 1200, writes
@@ -302,7 +356,7 @@ def _check_exactly_once(runner: Runner, stage: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "fault", [f for f in Fault if f is not Fault.GRAPHQL_PARTIAL], ids=lambda f: f.value
+    "fault", [f for f in Fault if f not in GRAPHQL_ONLY], ids=lambda f: f.value
 )
 @pytest.mark.parametrize("write", list(WRITES))
 def test_one_fault_at_each_write_is_absorbed_within_the_run(
@@ -373,5 +427,23 @@ def test_a_read_that_keeps_failing_ends_the_run_with_an_error_not_a_traceback(
     assert runner.run() == 1
     assert runner.printed.startswith("::error::GitHub did not answer (")
     assert "502" in runner.printed.splitlines()[0]
+    assert runner.run() == 0
+    _check_exactly_once(runner, 0)
+
+
+def test_a_graphql_secondary_limit_answered_with_200_stops_the_run_and_the_next_does_the_work(
+    sandbox: Sandbox, checkout: Path
+) -> None:
+    runner = Runner(sandbox, checkout)
+    _stage(sandbox, runner, 0)
+    sandbox.inject(Fault.GRAPHQL_RATE_LIMITED, method="POST", path="^/graphql$")
+    sandbox.clear_logs()
+    assert runner.run() == 0, runner.printed  # stopped early: the next run carries on
+    [first, *after] = sandbox.request_log
+    assert first["status"] == 200
+    assert first["response_body"]["errors"][0]["type"] == "RATE_LIMITED"
+    assert after == []  # nothing more sent while limited: no retry, no write
+    assert runner.sleeps == []
+    assert runner.bot_comments() == Counter()
     assert runner.run() == 0
     _check_exactly_once(runner, 0)

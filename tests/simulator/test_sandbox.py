@@ -231,3 +231,18 @@ def test_a_user_handed_out_is_a_copy_of_its_own(sandbox: Sandbox) -> None:
     assert sandbox.user("alice")["login"] == "alice"
     assert sandbox.issue(number)["user"] == sandbox.user("alice")
     assert sandbox.user("alice")["type"] == "User"
+
+
+def test_an_issue_form_adds_only_labels_the_repository_has(sandbox: Sandbox) -> None:
+    # GitHub's issue-forms syntax: "If a label does not already exist in the repository, it
+    # will not be automatically added to the issue." Labels added over the API are created.
+    sandbox.create_label("application")
+    number = sandbox.open_issue(
+        "ada", "Application", "Hi", form_labels=["application", "mentoring: new"]
+    )
+    assert [lb["name"] for lb in sandbox.issue(number)["labels"]] == ["application"]
+    sandbox.add_labels(number, sandbox.owner, ["mentoring: new"])
+    assert [lb["name"] for lb in sandbox.issue(number)["labels"]] == [
+        "application",
+        "mentoring: new",
+    ]

@@ -87,7 +87,7 @@ def test_too_many_requests(sandbox: Sandbox, issue) -> None:
     with pytest.raises(github.GithubException) as err:
         list(issue.get_timeline())
     assert err.value.status == 429
-    assert err.value.headers["retry-after"] == "1"
+    assert err.value.headers["retry-after"] == "60"
     assert list(issue.get_timeline()) == []
 
 

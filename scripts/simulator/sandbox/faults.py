@@ -36,11 +36,17 @@ class Fault(enum.Enum):
     TOO_MANY_REQUESTS = "too_many_requests"  # 429 with Retry-After
     GRAPHQL_PARTIAL = "graphql_partial"  # a query answered with `errors` and partial `data`
     ABUSE_DETECTION = "abuse_detection"  # 403 with Retry-After, in the older wording
+    # A query refused for a secondary rate limit with HTTP 200: an `errors` entry of type
+    # RATE_LIMITED, no `data` (GitHub: "the response status will be 200 or 403").
+    GRAPHQL_RATE_LIMITED = "graphql_rate_limited"
 
 
-# Random faults keep to the original four, so a seeded run draws what it always drew; the
-# older wording is injected on purpose (it is the same limit to a client).
+# The older wording is injected on purpose only (it is the same limit to a client).
 RANDOM_KINDS = tuple(k for k in Fault if k is not Fault.ABUSE_DETECTION)
+GRAPHQL_ONLY = frozenset({Fault.GRAPHQL_PARTIAL, Fault.GRAPHQL_RATE_LIMITED})
+# What a secondary rate limit's Retry-After says, for faults drawn at random: GitHub sends
+# 60 seconds, or no header at all, and then "wait for at least one minute" (its docs).
+RETRY_AFTER_CHOICES: tuple[int | None, ...] = (60, 60, None)
 
 
 @dataclass
@@ -53,7 +59,7 @@ class _Scheduled:
     def matches(self, method: str, path: str) -> bool:
         if self.kind is Fault.ERROR_AFTER and method not in WRITE_METHODS:
             return False
-        if self.kind is Fault.GRAPHQL_PARTIAL and path != GRAPHQL_PATH:
+        if self.kind in GRAPHQL_ONLY and path != GRAPHQL_PATH:
             return False
         if self.method is not None and self.method.upper() != method:
             return False
@@ -68,6 +74,9 @@ class FaultPlan:
         self._rate = 0.0
         self._random = random.Random(0)  # noqa: S311 - reproducible faults, not security
         self._kinds: tuple[Fault, ...] = RANDOM_KINDS
+        # Its own generator, so the Retry-After drawn never shifts which requests fault.
+        self._waits = random.Random(0)  # noqa: S311
+        self._at_random = False  # whether the last fault drawn was a random one
 
     def inject(self, kind: Fault, method: str | None, path: str | None, count: int) -> None:
         pattern = re.compile(path) if path is not None else None
@@ -78,7 +87,15 @@ class FaultPlan:
             raise ValueError(f"fault rate must be within [0, 1], not {rate}")
         self._rate = rate
         self._random = random.Random(seed)  # noqa: S311
+        self._waits = random.Random(f"retry-after:{seed}")  # noqa: S311
         self._kinds = tuple(kinds) if kinds else RANDOM_KINDS
+
+    def retry_after(self, scheduled: int | None) -> int | None:
+        """The Retry-After of the rate limit just drawn (None: no header): ``scheduled``
+        for an injected fault, one of RETRY_AFTER_CHOICES for a random one."""
+        if not self._at_random:
+            return scheduled
+        return self._waits.choice(RETRY_AFTER_CHOICES)
 
     def pick(self) -> int:
         """A number for a fault to choose with (which issue a partial answer loses)."""
@@ -91,7 +108,9 @@ class FaultPlan:
                 item.count -= 1
                 if item.count == 0:
                     self._scheduled.remove(item)
+                self._at_random = False
                 return item.kind
+        self._at_random = True
         if self._rate <= 0.0:
             return None
         if self._random.random() >= self._rate:
@@ -100,6 +119,6 @@ class FaultPlan:
             k
             for k in self._kinds
             if (k is not Fault.ERROR_AFTER or method in WRITE_METHODS)
-            and (k is not Fault.GRAPHQL_PARTIAL or path == GRAPHQL_PATH)
+            and (k not in GRAPHQL_ONLY or path == GRAPHQL_PATH)
         ]
         return self._random.choice(kinds) if kinds else None

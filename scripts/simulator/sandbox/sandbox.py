@@ -49,7 +49,9 @@ class Sandbox:
         self.state = State(owner, repo, default_branch, bot_login, start.astimezone(UTC))
         self.lock = self.state.lock
         self.faults = FaultPlan()
-        self.retry_after_seconds = 1
+        # The Retry-After of injected rate limits (None: no header); random ones draw their
+        # own (faults.RETRY_AFTER_CHOICES). GitHub's secondary limits ask for 60 s.
+        self.retry_after_seconds: int | None = 60
         self._rate_remaining = RATE_LIMIT
         self._rate_reset = start.astimezone(UTC) + timedelta(hours=1)
         self._points_remaining = POINTS_PER_HOUR  # GraphQL's own budget, in points
@@ -175,10 +177,15 @@ class Sandbox:
         body: str,
         labels: tuple[str, ...] | list[str] = (),
         assignees: tuple[str, ...] | list[str] = (),
+        form_labels: tuple[str, ...] | list[str] = (),
     ) -> int:
+        """Open an issue as through the web UI. ``form_labels``: the labels of the issue
+        form it was opened from; as on GitHub, those the repository lacks are not added
+        ("it will not be automatically added to the issue")."""
         with self.lock:
+            known = [n for n in form_labels if n.lower() in self.state.labels]
             issue = self.state.create_issue(
-                by, title, body, list(labels), list(assignees), reserved=True
+                by, title, body, [*known, *labels], list(assignees), reserved=True
             )
             return issue.number
 

@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 RATE_LIMIT = 5000
+RATE_LIMITS = frozenset(
+    {
+        Fault.SECONDARY_RATE_LIMIT,
+        Fault.ABUSE_DETECTION,
+        Fault.TOO_MANY_REQUESTS,
+        Fault.GRAPHQL_RATE_LIMITED,
+    }
+)
 _COMPILED = [(m, re.compile(f"^{p}$"), fn) for m, p, fn in ROUTES]
 
 
@@ -171,7 +179,7 @@ def _answer(
     if method in WRITE_METHODS and actor is None:
         return 401, error_body(401, "Requires authentication"), headers, None
     fault = sb.faults.draw(method, path)
-    retry = {"Retry-After": str(sb.retry_after_seconds)}
+    retry = _retry_after(sb) if fault in RATE_LIMITS else {}
     if fault is Fault.ERROR_BEFORE:
         return 502, {"message": "Server Error"}, headers, actor
     if fault is Fault.SECONDARY_RATE_LIMIT:
@@ -209,9 +217,13 @@ def _answer_graphql(
     if token and actor is None:
         return 401, error_body(401, "Bad credentials"), headers, None
     fault = sb.faults.draw("POST", GRAPHQL_PATH)
-    retry = {"Retry-After": str(sb.retry_after_seconds)}
+    retry = _retry_after(sb) if fault in RATE_LIMITS else {}
     if fault is Fault.ERROR_BEFORE:
         return 502, {"message": "Server Error"}, headers, actor
+    if fault is Fault.GRAPHQL_RATE_LIMITED:  # refused before it ran: nothing charged
+        headers.update(sb.graphql_rate_headers())
+        refused = {"errors": [{"type": "RATE_LIMITED", "message": SECONDARY_MESSAGE}]}
+        return 200, refused, {**headers, **retry}, actor
     if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.ABUSE_DETECTION, Fault.TOO_MANY_REQUESTS):
         status = 429 if fault is Fault.TOO_MANY_REQUESTS else 403
         body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
@@ -225,6 +237,13 @@ def _answer_graphql(
     if fault is Fault.GRAPHQL_PARTIAL and status == 200:
         payload = graphql.partial(payload, sb.faults.pick())
     return status, payload, headers, actor
+
+
+def _retry_after(sb: Sandbox) -> dict[str, str]:
+    """The Retry-After header of a secondary rate limit, if it has one: GitHub may leave it
+    out (then clients should wait at least a minute)."""
+    seconds = sb.faults.retry_after(sb.retry_after_seconds)
+    return {} if seconds is None else {"Retry-After": str(seconds)}
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
