@@ -451,17 +451,7 @@ def test_a_mentor_command_refused_on_a_closed_issue_stays_refused_once_reopened(
         _say(_at(6, 10), "cora", "/mentor"),
         {"at": _at(7, 9), "by": "cora", "reopen": {"issue": 1}},
     ]
-    result = Simulation(
-        {
-            "start": "2026-01-05T00:00:00Z",
-            "end": "2026-01-10T00:00:00Z",
-            "schedule": "17 6 * * *",
-            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
-            "collaborators": {"cora": "admin"},
-            "events": events,
-        },
-        ROOT,
-    ).run(reconcile.main)
+    result = _mentor_scenario(events, ["cora"])
     [reply] = _reply_to(result, _at(6, 10))
     assert "This issue is closed" in reply
     assert comments(result, "paired") == []

@@ -149,13 +149,13 @@ def _apply(sb: Sandbox, login: str) -> int:
     return number
 
 
-def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int, read: str = "graphql") -> int:
+def _event_run(sb: Sandbox, tmp_path: Path, name: str, payload: dict, read: str) -> int:
+    """reconcile.py as the workflow runs it on event ``name``, from a checkout of now."""
     checkout = tmp_path / "checkout"
     if not checkout.exists():
         shutil.copytree(ROOT / ".github", checkout / ".github")
     (checkout / "participants.yml").write_text(sb.get_file("participants.yml") or "[]\n")
     event = tmp_path / "event.json"
-    payload = {"action": "closed", "number": pull, "pull_request": sb.pull(pull)}
     event.write_text(json.dumps({**payload, "repository": sb.repository()}), encoding="utf-8")
     return reconcile.main(
         ["--root", str(checkout), f"--read={read}"],
@@ -163,12 +163,17 @@ def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int, read: str = "graphql
             "GITHUB_TOKEN": sb.token_for(sb.bot_login),
             "GITHUB_API_URL": sb.url,
             "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
-            "GITHUB_EVENT_NAME": "pull_request_target",
+            "GITHUB_EVENT_NAME": name,
             "GITHUB_EVENT_PATH": str(event),
         },
         now=sb.now,
         sleep=lambda s: None,
     )
+
+
+def _graduation_run(sb: Sandbox, tmp_path: Path, pull: int, read: str = "graphql") -> int:
+    payload = {"action": "closed", "number": pull, "pull_request": sb.pull(pull)}
+    return _event_run(sb, tmp_path, "pull_request_target", payload, read)
 
 
 def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
@@ -216,23 +221,8 @@ def test_fixing_a_broken_file_adds_nobody_it_already_named(sb: Sandbox, tmp_path
 
 
 def _issue_run(sb: Sandbox, tmp_path: Path, number: int, action: str, read: str) -> int:
-    checkout = tmp_path / "checkout"
-    (checkout / "participants.yml").write_text(sb.get_file("participants.yml") or "[]\n")
-    event = tmp_path / "event.json"
-    payload = {"action": action, "issue": sb.issue(number), "repository": sb.repository()}
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    return reconcile.main(
-        ["--root", str(checkout), f"--read={read}"],
-        env={
-            "GITHUB_TOKEN": sb.token_for(sb.bot_login),
-            "GITHUB_API_URL": sb.url,
-            "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
-            "GITHUB_EVENT_NAME": "issues",
-            "GITHUB_EVENT_PATH": str(event),
-        },
-        now=sb.now,
-        sleep=lambda s: None,
-    )
+    payload = {"action": action, "issue": sb.issue(number)}
+    return _event_run(sb, tmp_path, "issues", payload, read)
 
 
 def _graduated(sb: Sandbox, number: int) -> list[str]:
