@@ -84,6 +84,7 @@ def test_only_packages_in_the_product() -> None:
         ("core", "import datetime as dt\nx = dt.date.today()"),
         ("files", "from mentoring.github.repository import Repo"),
         ("github", "from mentoring.cli.reconciler import reconcile"),
+        ("github", "from mentoring.cli.applier import Applier"),
         ("actions", "from mentoring.files import config"),
         ("cli", "from simulator.simulation import Simulation"),
         ("files", "from github import Github"),

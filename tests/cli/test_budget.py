@@ -16,7 +16,11 @@ import pytest
 
 from benchmarks.mentorships import ROOT, Built, build, env_for
 from mentoring.cli import reconcile, reconciler
-from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.cli.applier import RATE_RESERVE, Applier, StopReason
+from mentoring.cli.dashboard import links_for
+from mentoring.cli.planning import RunContext
+from mentoring.cli.reading import RestReader
+from mentoring.cli.target import Target
 from mentoring.core.render import Renderer
 from mentoring.files.config import load_config
 from mentoring.github import repository as gh
@@ -210,15 +214,26 @@ def test_waits_add_up_to_the_cap_over_the_whole_run(built) -> None:
 
 
 def test_the_reconciler_returns_why_it_stopped_and_prints_nothing(built, capsys) -> None:
-    """The stop reason is data in the Outcome; the command line turns it into the warning."""
+    """The stop reason is data in the report; the command line turns it into the warning."""
     sb, _ = built
     sb.rate_limit_remaining = RATE_RESERVE + 10
     config = load_config(ROOT)
     env = env_for(sb)
     repo = gh.Repo(make_client(env), repository_name(env), bot_login=config.bot)
-    outcome = reconciler.reconcile(repo, config, {}, reconciler.Target(None), sb.now, Renderer())
-    assert outcome.stopped_early
-    assert outcome.stop_reason.startswith("to keep 200 API requests for others (")
-    assert "of the hour's requests left" in outcome.stop_reason
-    assert len(outcome.done) == 4
+    context = RunContext(
+        config=config,
+        graduates={},
+        graduated=0,
+        target=Target(None),
+        now=sb.now,
+        renderer=Renderer(),
+        links=links_for(env, repo.full_name),
+    )
+    applier = Applier(repo, dry_run=False, check_first=False)
+    report = reconciler.reconcile(context, RestReader(repo, config), applier)
+    assert report.stop is not None
+    assert report.stop.reason is StopReason.REST_RESERVE
+    assert report.stop.words().startswith("to keep 200 API requests for others (")
+    assert "of the hour's requests left" in report.stop.words()
+    assert len(report.done) == 4
     assert "::warning" not in capsys.readouterr().out

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from mentoring.cli.reconciler import _is_application
+from mentoring.cli.reading import is_application as _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
 from mentoring.core.replies import MAX_REPLIES_PER_RUN

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mentoring.cli import reconcile, reconciler
+from mentoring.cli import planning, reconcile
 from mentoring.core import registration
 from mentoring.core.render import TEMPLATES, Renderer
 from mentoring.files import forms as form_files
@@ -66,14 +66,14 @@ def test_a_capacity_int_cannot_read_is_an_unknown_capacity(capacity: str, cells:
 def test_one_issue_that_cannot_be_planned_leaves_the_others_done(
     monkeypatch, caplog, capsys
 ) -> None:
-    planned = reconciler.plan
+    planned = planning.plan
 
     def plan(snapshot, *args: Any, **kwargs: Any):
         if snapshot.issue.number == 1:
             raise KeyError("a bug")
         return planned(snapshot, *args, **kwargs)
 
-    monkeypatch.setattr(reconciler, "plan", plan)
+    monkeypatch.setattr(planning, "plan", plan)
     result = _simulate(
         [_apply("2026-01-05T09:00:00Z", "ana"), _apply("2026-01-05T10:00:00Z", "cai")],
         event_outages=NO_SCHEDULE,
@@ -91,7 +91,7 @@ def test_a_registration_that_cannot_be_planned_leaves_the_rest_done(monkeypatch)
     def broken(*args: Any) -> Any:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(reconciler, "plan_registration", broken)
+    monkeypatch.setattr(planning, "plan_registration", broken)
     assert registration.plan_registration is not broken
     result = _simulate(
         [_register("2026-01-05T09:00:00Z", "bob", "2"), _apply("2026-01-05T10:00:00Z", "ana")],

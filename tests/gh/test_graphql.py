@@ -19,7 +19,7 @@ from graphql import build_schema, parse, validate
 
 from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
-from mentoring.cli.reconciler import RATE_RESERVE
+from mentoring.cli.applier import RATE_RESERVE
 from mentoring.core.model import Comment
 from mentoring.files.forms import load_form
 from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE

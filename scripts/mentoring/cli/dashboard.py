@@ -1,4 +1,5 @@
-"""Keep the coordinators' dashboard issue: read what it needs, plan, apply.
+"""Keep the coordinators' dashboard issue: read what it needs and plan it; the run's
+applier writes it.
 
 Run at the end of a scheduled or manual run over every open application, with the rows
 that run built. Its cost is constant: one list of the dashboard-labelled issues, one read
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
+from mentoring.cli.reading import Extras, closed_window
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.dashboard_plan import DashboardPlan, find, plan_dashboard
-from mentoring.core.model import Action, CreateIssue, Issue, PostComment
+from mentoring.core.model import Issue
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
@@ -27,25 +29,22 @@ from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)
 
-FIGURES_DAYS = 365  # the program's figures look back a year
 
+@dataclass(frozen=True)
+class Dashboard:
+    """The dashboard as planned this run: what it shows, and the actions that keep it."""
 
-@dataclass
-class DashboardOutcome:
-    number: int | None = None  # the dashboard issue, once known
     body: str = ""
-    items: list[dash.Item] = field(default_factory=list)
-    rows: list[dash.Row] = field(default_factory=list)
-    shown: list[dash.Row] = field(default_factory=list)  # the rows in the body's table
-    table: list[str] = field(default_factory=list)  # the body's table (view.table)
-    done: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    items: tuple[dash.Item, ...] = ()
+    shown: tuple[dash.Row, ...] = ()  # the rows in the body's table
+    table: tuple[str, ...] = ()  # the body's table (view.table)
     plan: DashboardPlan | None = None
+    failure: str = ""  # why it could not be read, if it could not
 
-
-def closed_window(config: Config) -> timedelta:
-    """How far back the dashboard lists closed applications (by their updated_at)."""
-    return timedelta(days=max(config.dashboard.closed_days, FIGURES_DAYS))
+    @property
+    def number(self) -> int | None:
+        """The dashboard issue, when it exists before this run."""
+        return self.plan.issue.number if self.plan and self.plan.issue else None
 
 
 def all_rows(
@@ -68,53 +67,31 @@ def all_rows(
     ]
 
 
-def keep_dashboard(
+def plan_run_dashboard(
     repo: Repo,
     config: Config,
-    open_rows: Sequence[dash.Row],
+    rows: Sequence[dash.Row],
     mentors: Sequence[RegisteredMentor],
-    graduated_all: int,
-    now: datetime,
-    renderer: Renderer,
-    links: view.Links,
-    *,
-    dry_run: bool = False,
-    closed: Sequence[Issue] | None = None,
-    labelled: Sequence[Issue] | None = None,
-    notices: Mapping[int, Notices] | None = None,
-) -> DashboardOutcome:
-    """Bring the dashboard issue up to date; failures are noted, never raised.
-    ``closed``: the closed applications the run listed (see :func:`all_rows`);
-    ``labelled``: the dashboard-labelled issues, if the run's GraphQL read had them, and
-    ``notices``: the latest comments of those it had."""
-    out = DashboardOutcome()
+    extras: Extras,
+    inputs: DashboardInputs,
+) -> Dashboard:
+    """Read what the dashboard needs (what the run's own read did not have) and plan it."""
+    now = inputs.now
     try:
-        rows = all_rows(repo, config, open_rows, now, closed)
+        rows = all_rows(repo, config, rows, now, extras.closed)
         loads = dash.mentor_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
-        figures = dash.figures(rows, loads, graduated_all, now)
+        figures = dash.figures(rows, loads, inputs.graduated, now)
         shown = view.shown_rows(rows, config, now)
         table = view.table(shown, items)
-        body = view.body(renderer, config, rows, items, figures, links, now, table)
+        body = view.body(inputs.renderer, config, rows, items, figures, inputs.links, now, table)
+        labelled = extras.labelled
         if labelled is None:
-            labelled = repo.issues_labelled(config.labels.dashboard)
-        keep = _kept(labelled, config)
-        announced: set[str] = set()
-        if items and keep is not None:
-            # Items announced earlier were announced on or after their own since.
-            since = min(i.since for i in items)
-            found = (notices or {}).get(keep)
-            given = found.since(since) if found is not None else None
-            comments = given if given is not None else repo.comments(keep, since)
-            announced = dash.announced(comments, config.bot)
+            labelled = tuple(repo.issues_labelled(config.labels.dashboard))
+        announced = _announced(repo, config, items, labelled, extras.notices)
     except GitHubError as exc:
-        out.failures.append(f"the dashboard could not be read ({exc})")
-        return out
-    out.rows, out.items, out.body = rows, items, body
-    out.shown, out.table = shown, table
-    plan = plan_dashboard(labelled, body, items, announced, config, renderer)
-    out.plan = plan
-    out.number = plan.issue.number if plan.issue else None
+        return Dashboard(failure=f"the dashboard could not be read ({exc})")
+    plan = plan_dashboard(labelled, body, items, announced, config, inputs.renderer)
     for number in plan.ignored:
         log.warning(
             "#%s has the label %r but was not opened by %s: it is not the dashboard; left alone",
@@ -122,34 +99,41 @@ def keep_dashboard(
             config.labels.dashboard,
             config.bot,
         )
-    for action in plan.actions:
-        where = f"#{action.issue}" if action.issue else "dashboard"
-        log.info("%s: %s%s", where, action.describe(), " (dry run)" if dry_run else "")
-    if not dry_run:
-        _apply(repo, plan.actions, out)
-    return out
+    return Dashboard(body, tuple(items), tuple(shown), tuple(table), plan)
+
+
+@dataclass(frozen=True)
+class DashboardInputs:
+    """What the dashboard takes from the run beside its rows."""
+
+    now: datetime
+    renderer: Renderer
+    links: view.Links
+    graduated: int  # entries in participants.yml
+
+
+def _announced(
+    repo: Repo,
+    config: Config,
+    items: Sequence[dash.Item],
+    labelled: Sequence[Issue],
+    notices: Mapping[int, Notices],
+) -> set[str]:
+    """The keys of the items already announced on the dashboard kept."""
+    keep = _kept(labelled, config)
+    if not items or keep is None:
+        return set()
+    # Items announced earlier were announced on or after their own since.
+    since = min(i.since for i in items)
+    found = notices.get(keep)
+    given = found.since(since) if found is not None else None
+    comments = given if given is not None else repo.comments(keep, since)
+    return dash.announced(comments, config.bot)
 
 
 def _kept(labelled: Sequence[Issue], config: Config) -> int | None:
     keep, _, _ = find(labelled, config)
     return keep.number if keep else None
-
-
-def _apply(repo: Repo, actions: Sequence[Action], out: DashboardOutcome) -> None:
-    """In order; a failure leaves the rest to the next run (nothing is announced twice:
-    a notice is the last action, and its markers are what the next run reads)."""
-    for action in actions:
-        if isinstance(action, PostComment) and action.issue == 0 and out.number:
-            action = replace(action, issue=out.number)
-        try:
-            if isinstance(action, CreateIssue):
-                out.number = repo.create_issue(action).number
-            else:
-                repo.apply(action)
-        except GitHubError as exc:  # WriteFailed, or the look-up after a lost response
-            out.failures.append(str(exc))
-            return
-        out.done.append(f"#{action.issue or out.number}: {action.describe()}")
 
 
 def links_for(env: Mapping[str, str], full_name: str) -> view.Links:

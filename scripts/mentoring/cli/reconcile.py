@@ -15,10 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mentoring.actions import annotations, logs, step_summary
-from mentoring.actions.event import read_event
+from mentoring.actions.event import WorkflowEvent, read_event
+from mentoring.cli.applier import RATE_RESERVE, Applier, RunReport
 from mentoring.cli.at_ref import participants_at
-from mentoring.cli.dashboard import DashboardOutcome, keep_dashboard, links_for
-from mentoring.cli.reconciler import RATE_RESERVE, Outcome, Target, reconcile, target_from_event
+from mentoring.cli.dashboard import links_for
+from mentoring.cli.planning import RunContext
+from mentoring.cli.reading import GraphQLReader, RestReader
+from mentoring.cli.reconciler import reconcile
+from mentoring.cli.target import Target, target_from_event
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.model import is_count
@@ -37,7 +41,7 @@ from mentoring.github.client import (
     make_client,
     repository_name,
 )
-from mentoring.github.graphql import Reader
+from mentoring.github.graphql import Reader as GraphQL
 from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")
@@ -143,135 +147,119 @@ def _main(
     for problem in graduates_file.problems:
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 
-    dry_run = args.dry_run
     event = read_event(env)
-    if args.issue:
-        target = Target(tuple(args.issue), reason="--issue")
-    elif event.in_actions:
-        if event.problem:
-            annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
-            return 2
-        target = target_from_event(event, config, repo)
-    else:
-        target = Target(None, reason="all open applications")
-    graduates = _by_login(graduates_file)
+    if event.in_actions and event.problem and not args.issue:
+        annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
+        return 2
+    target = _target(args, event, config, repo)
     at_ref = participants_at(repo, config.participants, target.graduates_ref)
-    if at_ref is not None:
-        graduates = _by_login(at_ref)
+    context = RunContext(
+        config=config,
+        graduates=_by_login(at_ref if at_ref is not None else graduates_file),
+        graduated=len(graduates_file.entries),
+        target=target,
+        now=now,
+        renderer=Renderer(),
+        links=links_for(env, repo.full_name),
+        # The event's payload names the repository; otherwise it is read if a comment needs it.
+        site=event.site if event.in_actions and not event.problem else None,
+        dry_run=args.dry_run,
+    )
+    _log_start(context)
+    reader = (
+        GraphQLReader(
+            repo, config, GraphQL(repo.graphql_query, repo.full_name, RATE_RESERVE, sleep=sleep)
+        )
+        if args.read == "graphql"
+        else RestReader(repo, config)
+    )
+    applier = Applier(repo, dry_run=args.dry_run, check_first=not context.every_open)
+    report = reconcile(context, reader, applier)
+    return _report(env, context, report)
+
+
+def _target(args: argparse.Namespace, event: WorkflowEvent, config: Config, repo: Repo) -> Target:
+    """What the run looks at: the issues named, the event's, or every open application."""
+    if args.issue:
+        return Target(tuple(args.issue), reason="--issue")
+    if event.in_actions:
+        return target_from_event(event, config, repo)
+    return Target(None, reason="all open applications")
+
+
+def _log_start(context: RunContext) -> None:
+    target = context.target
     log.info(
         "Reconciling %s (%s)%s",
         "all open applications"
         if target.numbers is None
         else ", ".join(f"#{n}" for n in target.numbers) or "nothing",
         target.reason,
-        " as a dry run" if dry_run else "",
+        " as a dry run" if context.dry_run else "",
     )
 
-    renderer = Renderer()
-    # The event's payload names the repository; otherwise it is read if a comment needs it.
-    site = event.site if event.in_actions and not event.problem else None
-    reader = (
-        Reader(repo.graphql_query, repo.full_name, RATE_RESERVE, sleep=sleep)
-        if args.read == "graphql"
-        else None
-    )
-    outcome = reconcile(
-        repo, config, graduates, target, now, renderer, site=site, dry_run=dry_run, reader=reader
-    )
-    if outcome.stopped_early:
+
+def _report(env: Mapping[str, str], context: RunContext, report: RunReport) -> int:
+    """Tell the maintainer what the run did: annotations, the job summary (printed too in a
+    dry run); exit 1 when something failed."""
+    if report.stop is not None:
         annotations.warning(
-            f"Stopped early {outcome.stop_reason}; {len(outcome.done)} issues were brought up"
+            f"Stopped early {report.stop.words()}; {len(report.done)} issues were brought up"
             " to date, least recently updated (the likeliest overdue) first."
             " The next run continues with the rest."
         )
-    report, kept = _summary(
-        env, repo, config, target, outcome, len(graduates_file.entries), now, renderer, dry_run
-    )
-    if dry_run:
-        print(report)
-        if kept is not None and kept.body:
-            print(f"## The dashboard's text\n\n{kept.body}\n")
-    step_summary.append(env, f"{report}\n")
-    for failure in outcome.failures:
+    summary = _summary(context, report)
+    dashboard = report.dashboard
+    if context.dry_run:
+        print(summary)
+        if dashboard is not None and dashboard.body:
+            print(f"## The dashboard's text\n\n{dashboard.body}\n")
+    step_summary.append(env, f"{summary}\n")
+    for failure in report.failures:
         annotations.error(f"{failure}. The next run will try again.")
-    return 1 if outcome.failures else 0
+    return 1 if report.failures else 0
 
 
-def _summary(
-    env: Mapping[str, str],
-    repo: Repo,
-    config: Config,
-    target: Target,
-    outcome: Outcome,
-    graduated: int,
-    now: datetime,
-    renderer: Renderer,
-    dry_run: bool,
-) -> tuple[str, DashboardOutcome | None]:
-    """The job summary (the dashboard's table, waiting applicants, mentors); a run over
-    every application also keeps the dashboard issue, whose result comes back with it."""
-    links = links_for(env, repo.full_name)
-    rows, items, where = outcome.rows, None, _dashboard_search(links, config)
-    kept, table = None, None
-    if target.numbers is None and config.dashboard.enabled:
-        if outcome.stopped_early:
-            log.info("The dashboard waits for a run that reads every application")
-        else:
-            kept = keep_dashboard(
-                repo,
-                config,
-                outcome.rows,
-                [r.mentor for r in outcome.registrations],
-                graduated,
-                now,
-                renderer,
-                links,
-                dry_run=dry_run,
-                closed=outcome.closed,
-                labelled=outcome.labelled,
-                notices=outcome.notices,
-            )
-            outcome.failures += kept.failures
-            if kept.body:
-                rows, items, table = kept.shown, kept.items, kept.table
-            if kept.number:
-                where = f"the dashboard, #{kept.number} ({links.repository}/issues/{kept.number})"
-    if items is None:
-        items = dash.attention(rows, [], config.cadence, now)
-    this_run = {n: "; ".join(did) for n, did in outcome.done.items()}
-    if dry_run:
+def _summary(context: RunContext, report: RunReport) -> str:
+    """The job summary: the dashboard's table, waiting applicants, registered mentors."""
+    config, now, dashboard = context.config, context.now, report.dashboard
+    where = _dashboard_search(context.links, config)
+    number = dashboard and (dashboard.number or report.created)
+    if number:
+        where = f"the dashboard, #{number} ({context.links.repository}/issues/{number})"
+    this_run = {n: "; ".join(did) for n, did in report.done.items()}
+    if context.dry_run:
         this_run = {
             p.mentorship.number: "; ".join(f"would {a.describe()}" for a in p.actions)
-            for p in outcome.plans
+            for p in report.plans
         }
-    report = (
+    if dashboard is not None and dashboard.body:
+        table = view.with_this_run(list(dashboard.table), list(dashboard.shown), this_run)
+    else:
+        items = dash.attention(list(report.rows), [], config.cadence, now)
+        table = view.table(list(report.rows), items, this_run)
+    text = (
         f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n"
         + (f"Everything at a glance, and what needs attention: {where}.\n\n" if where else "")
-        + "\n".join(
-            view.table(rows, items, this_run)
-            if table is None
-            else view.with_this_run(table, rows, this_run)  # the dashboard's, made already
-        )
+        + "\n".join(table)
         + "\n"
     )
-    waiting_for = waiting(outcome.plans, config.cadence.mentor_wait_days)
+    waiting_for = waiting(report.plans, config.cadence.mentor_wait_days)
     if waiting_for:
-        report += "\n## Waiting for a mentor\n\n" + waiting_for
-    if target.numbers is None and config.mentor_registration is not None:
+        text += "\n## Waiting for a mentor\n\n" + waiting_for
+    if context.every_open and config.mentor_registration is not None:
         # Loads count every open application, so only a run over all of them shows them.
-        planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in outcome.registrations}
-        report += "\n## Mentors\n\n" + mentors_table(
-            [r.mentor for r in outcome.registrations],
-            mentor_loads(outcome.plans),
-            outcome.done,
-            dry_run,
-            planned,
+        mentors = [r.mentor for r in report.registrations]
+        planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in report.registrations}
+        done = {n: list(did) for n, did in report.done.items()}
+        text += "\n## Mentors\n\n" + mentors_table(
+            mentors, mentor_loads(list(report.plans)), done, context.dry_run, planned
         )
-    if dry_run and outcome.orphans:
-        report += "\n## Answers the form no longer finds\n\n" + "".join(
-            f"- {line}\n" for line in outcome.orphans
+    if context.dry_run and report.orphans:
+        text += "\n## Answers the form no longer finds\n\n" + "".join(
+            f"- {line}\n" for line in report.orphans
         )
-    return report, kept
+    return text
 
 
 def _dashboard_search(links: view.Links, config: Config) -> str:
