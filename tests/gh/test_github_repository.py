@@ -10,8 +10,8 @@ import pytest
 
 from mentoring.core.model import AddLabels, PostComment
 from mentoring.github import client as gh
-from mentoring.github.graphql import Reader
-from mentoring.github.repository import Repo, to_timeline
+from mentoring.github.graphql import GraphQL
+from mentoring.github.repository import Repo, timeline_from_json
 from simulator.sandbox import Fault, Sandbox
 
 
@@ -106,7 +106,7 @@ def test_a_comment_is_edited_once_updated_more_than_a_minute_after_it_was_posted
     comment = sandbox.state.comment(sandbox.comment(number, "alice", "/pause"))
     comment.updated_at = comment.created_at + timedelta(seconds=later)
     [rest] = repo.snapshot(repo.issue(number)).comments
-    reader = Reader(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
+    reader = GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
     [snapshot] = reader.open_issues("application").snapshots
     [graphql] = snapshot.comments
     assert (rest.edited, graphql.edited) == (edited, edited)
@@ -176,7 +176,7 @@ def test_a_snapshot_reads_the_timeline_as_pygithubs_own_list_does(sandbox: Sandb
     theirs = [page for page in pages() if page[0].endswith("/timeline")]
     assert ours == theirs
     assert len(ours) == 3
-    events, comments = to_timeline(raw, "astropy/mentoring")
+    events, comments = timeline_from_json(raw, "astropy/mentoring")
     assert (snapshot.events, snapshot.comments) == (events, comments)
     assert len(comments) == 125
     assert comments[-1].body == "comment 124"

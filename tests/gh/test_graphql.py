@@ -26,9 +26,9 @@ from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
 from mentoring.github.graphql import (
     PAGE,
     QUERIES,
+    GraphQL,
     GraphQLError,
     Notices,
-    Reader,
     _failed_paths,
     _whole_issues,
 )
@@ -755,7 +755,7 @@ def test_an_event_on_an_issue_that_is_no_application_reads_no_more_of_its_timeli
 
 def _first_query_with_errors(
     errors: list[dict[str, Any]], with_data: bool = True
-) -> tuple[list[str], Reader]:
+) -> tuple[list[str], GraphQL]:
     calls: list[str] = []
 
     def query(text: str, variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -767,7 +767,7 @@ def _first_query_with_errors(
         }
         return {}, {"data": data, "errors": errors} if with_data else {"errors": errors}
 
-    reader = Reader(query, "o/r", RATE_RESERVE, sleep=lambda s: None)
+    reader = GraphQL(query, "o/r", RATE_RESERVE, sleep=lambda s: None)
     since = datetime(2026, 1, 1, tzinfo=UTC)
     if with_data:
         reader.open_issues_of(["application"], "dash", since)
@@ -787,7 +787,7 @@ def test_an_error_only_in_the_closed_or_dashboard_part_is_not_asked_again() -> N
     # An error elsewhere is asked again, as before.
     error = {"message": "timeout", "path": ["repository", "issues", "nodes", 0, "timelineItems"]}
     calls, _ = _first_query_with_errors([error])
-    assert len(calls) == Reader(lambda t, v: ({}, {}), "o/r", 0, sleep=print).attempts
+    assert len(calls) == GraphQL(lambda t, v: ({}, {}), "o/r", 0, sleep=print).attempts
 
 
 def test_a_query_the_rate_limit_refused_stops_graphql_for_the_rest_of_the_run() -> None:

@@ -21,8 +21,7 @@ from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import Participant
 from mentoring.core.settings import Config
 from mentoring.github.client import GitHubError
-from mentoring.github.graphql import GraphQLError, Notices, Page
-from mentoring.github.graphql import Reader as GraphQL
+from mentoring.github.graphql import GraphQL, GraphQLError, Notices, Page
 from mentoring.github.repository import Repo
 
 log = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ from mentoring.github.client import (
     make_client,
     repository_name,
 )
-from mentoring.github.graphql import Reader as GraphQL
+from mentoring.github.graphql import GraphQL
 from mentoring.github.repository import Repo
 
 log = logging.getLogger("reconcile")

@@ -90,7 +90,7 @@ _TIMELINE = (
     f"timelineItems(first: {ITEMS}, after: $after, itemTypes: [{_ITEM_TYPES}])"
     " { pageInfo { hasNextPage endCursor } nodes { ...Item } }"
 )
-# An issue's own fields, as REST's list gives them (``to_issue``).
+# An issue's own fields, as REST's list gives them (``issue_from_node``).
 ISSUE_FIELDS = (
     f"number title body state stateReason createdAt updatedAt author {_ACTOR}"
     " labels(first: 100) { nodes { name } } assignees(first: 100) { nodes { login } }"
@@ -259,6 +259,10 @@ class GraphQLError(GitHubError):
     """A query GitHub did not answer in full, after the retries allowed."""
 
 
+class TimelineUnread(Exception):
+    """An issue's timeline could not be read whole; the message says why."""
+
+
 @dataclass(frozen=True)
 class RateLimit:
     """What the last query's ``rateLimit`` said."""
@@ -280,13 +284,13 @@ class Page:
 _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-def _time(value: str | None) -> datetime:
+def _node_time(value: str | None) -> datetime:
     # GitHub's DateTime is ISO 8601 in UTC ("2026-01-05T09:00:00Z"), which Python 3.11's
     # fromisoformat reads as it is.
     return datetime.fromisoformat(value) if value else _EPOCH
 
 
-def _login(actor: dict[str, Any] | None) -> str:
+def _node_login(actor: dict[str, Any] | None) -> str:
     """REST's login: a bot's GraphQL login is its slug, REST adds ``[bot]``."""
     if not actor:
         return ""
@@ -300,19 +304,19 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if value else None
 
 
-def to_comment(node: dict[str, Any]) -> Comment:
+def comment_from_node(node: dict[str, Any]) -> Comment:
     """An ``IssueComment``, as the REST conversion gives it."""
     created = node.get("createdAt")
-    at = _time(created)
+    at = _node_time(created)
     updated = node.get("updatedAt")
     return Comment(
         id=int(node["databaseId"]),
-        author=_login(node.get("author")),
+        author=_node_login(node.get("author")),
         body=node.get("body") or "",
         created_at=at,
         # As over REST: a comment changed since it was written is edited, and a command
         # in it is not obeyed after the fact. (Most were never changed: the same text.)
-        edited=bool(updated) and updated != created and was_edited(at, _time(updated)),
+        edited=bool(updated) and updated != created and was_edited(at, _node_time(updated)),
     )
 
 
@@ -323,12 +327,12 @@ EventFrom = Callable[[dict[str, Any]], Event]
 
 
 def _actor(node: dict[str, Any]) -> str | None:
-    return _login(node.get("actor")) or None
+    return _node_login(node.get("actor")) or None
 
 
 def _assignment(kind: str) -> EventFrom:
     def convert(node: dict[str, Any]) -> Event:
-        at, assignee = _time(node.get("createdAt")), _login(node.get("assignee")) or None
+        at, assignee = _node_time(node.get("createdAt")), _node_login(node.get("assignee")) or None
         return Event(kind, at, _actor(node), assignee=assignee)
 
     return convert
@@ -337,7 +341,7 @@ def _assignment(kind: str) -> EventFrom:
 def _labelling(kind: str) -> EventFrom:
     def convert(node: dict[str, Any]) -> Event:
         label = (node.get("label") or {}).get("name")
-        return Event(kind, _time(node.get("createdAt")), _actor(node), label=label)
+        return Event(kind, _node_time(node.get("createdAt")), _actor(node), label=label)
 
     return convert
 
@@ -349,7 +353,7 @@ def _closed(node: dict[str, Any]) -> Event:
     commit_id = closer.get("oid") if closer.get("__typename") == "Commit" else None
     return Event(
         "closed",
-        _time(node.get("createdAt")),
+        _node_time(node.get("createdAt")),
         _actor(node),
         state_reason=_lower(node.get("stateReason")),
         commit_id=commit_id,
@@ -358,11 +362,11 @@ def _closed(node: dict[str, Any]) -> Event:
 
 def _reopened(node: dict[str, Any]) -> Event:
     reason = _lower(node.get("stateReason"))
-    return Event("reopened", _time(node.get("createdAt")), _actor(node), state_reason=reason)
+    return Event("reopened", _node_time(node.get("createdAt")), _actor(node), state_reason=reason)
 
 
 def _renamed(node: dict[str, Any]) -> Event:
-    return Event("renamed", _time(node.get("createdAt")), _actor(node))
+    return Event("renamed", _node_time(node.get("createdAt")), _actor(node))
 
 
 def _cross_referenced(node: dict[str, Any]) -> Event:
@@ -370,12 +374,12 @@ def _cross_referenced(node: dict[str, Any]) -> Event:
     merged_at = source.get("mergedAt")
     return Event(
         "cross-referenced",
-        _time(node.get("createdAt")),
+        _node_time(node.get("createdAt")),
         _actor(node),
         source=source.get("number"),
         source_is_pull=source.get("__typename") == "PullRequest",
         source_foreign=bool(node.get("isCrossRepository")),
-        source_merged_at=_time(merged_at) if merged_at else None,
+        source_merged_at=_node_time(merged_at) if merged_at else None,
     )
 
 
@@ -392,20 +396,20 @@ _EVENTS: dict[str, EventFrom] = {
 assert {*_EVENTS, "IssueComment"} == _ITEM_ENUMS.keys()  # each type asked for is converted
 
 
-def to_issue(node: dict[str, Any]) -> Issue:
+def issue_from_node(node: dict[str, Any]) -> Issue:
     """The issue's own fields, as REST's list gives them."""
     return Issue(
         number=int(node["number"]),
         title=node.get("title") or "",
         body=node.get("body") or "",
-        author=_login(node.get("author")),
+        author=_node_login(node.get("author")),
         state=(node.get("state") or "OPEN").lower(),
         state_reason=_lower(node.get("stateReason")),
         labels=tuple(n["name"] for n in (node.get("labels") or {}).get("nodes") or [] if n),
         assignees=tuple(n["login"] for n in (node.get("assignees") or {}).get("nodes") or [] if n),
-        created_at=_time(node.get("createdAt")),
-        updated_at=_time(node.get("updatedAt")),
-        closed_at=_time(closed) if (closed := node.get("closedAt")) else None,
+        created_at=_node_time(node.get("createdAt")),
+        updated_at=_node_time(node.get("updatedAt")),
+        closed_at=_node_time(closed) if (closed := node.get("closedAt")) else None,
     )
 
 
@@ -418,7 +422,7 @@ def _split(nodes: list[dict[str, Any] | None]) -> tuple[list[Event], list[Commen
             continue
         typename = node.get("__typename")
         if typename == "IssueComment":
-            comments.append(to_comment(node))
+            comments.append(comment_from_node(node))
         elif (convert := _EVENTS.get(typename or "")) is not None:
             events.append(convert(node))
     return events, comments
@@ -474,7 +478,7 @@ def _whole_issues(body: dict[str, Any], key: str) -> list[Issue] | None:
     """The issues of connection ``key`` of a first page's answer, the dashboard-labelled
     or the recently closed ones (see :func:`_whole`)."""
     nodes = _whole(body, key)
-    return None if nodes is None else [to_issue(node) for node in nodes]
+    return None if nodes is None else [issue_from_node(node) for node in nodes]
 
 
 def _notices(body: dict[str, Any]) -> dict[int, Notices]:
@@ -483,7 +487,7 @@ def _notices(body: dict[str, Any]) -> dict[int, Notices]:
     for node in _whole(body, "dashboard") or []:
         comments = node.get("comments") or {}
         complete = not (comments.get("pageInfo") or {}).get("hasPreviousPage", True)
-        given = tuple(to_comment(c) for c in comments.get("nodes") or [] if c)
+        given = tuple(comment_from_node(c) for c in comments.get("nodes") or [] if c)
         found[int(node["number"])] = Notices(given, complete)
     return found
 
@@ -516,7 +520,7 @@ def messages(errors: list[dict[str, Any]], fallback: str = "") -> str:
 Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
 
 
-class Reader:
+class GraphQL:
     """Reads open applications over GraphQL, within the rate limit's reserve."""
 
     def __init__(
@@ -602,7 +606,7 @@ class Reader:
             rate = (body.get("data") or {}).get("rateLimit")
             if rate:
                 self.rate = RateLimit(
-                    int(rate["cost"]), int(rate["remaining"]), _time(rate["resetAt"])
+                    int(rate["cost"]), int(rate["remaining"]), _node_time(rate["resetAt"])
                 )
             return body
         raise GraphQLError(f"{name} query failed {self.attempts} times ({last})")
@@ -684,10 +688,12 @@ class Reader:
             if not gone:
                 log.warning("#%s: not read over GraphQL (%s)", number, messages(errors))
             return None
-        if wanted is not None and not wanted(issue := to_issue(node)):
+        if wanted is not None and not wanted(issue := issue_from_node(node)):
             return issue
-        snapshot = self._snapshot(node)
-        return None if isinstance(snapshot, str) else snapshot
+        try:
+            return self._snapshot(node)
+        except TimelineUnread:
+            return None
 
     def listed(self, label: str) -> list[Issue] | None:
         """Every open issue with ``label``, without timelines, oldest first; None when
@@ -711,7 +717,7 @@ class Reader:
                     "the open issues labelled %r: not listed over GraphQL (%s)", label, said
                 )
                 return None
-            found += [to_issue(node) for node in data.get("nodes") or [] if node]
+            found += [issue_from_node(node) for node in data.get("nodes") or [] if node]
             info = data.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 return found
@@ -754,27 +760,26 @@ class Reader:
                 said = failed.get(index) or "no message"
                 page.unread.append((number, f"GitHub answered with an error for it: {said}"))
                 continue
-            snapshot = self._snapshot(node)
-            if isinstance(snapshot, str):
-                page.unread.append((node.get("number"), snapshot))
+            try:
+                page.snapshots.append(self._snapshot(node))
+            except TimelineUnread as exc:
+                page.unread.append((node.get("number"), str(exc)))
                 if self.budget_low():
                     page.stopped_early = True
                     return None
-                continue
-            page.snapshots.append(snapshot)
         info = data.get("pageInfo") or {}
         return info.get("endCursor") if info.get("hasNextPage") else None
 
-    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot | str:
-        """The issue with its whole timeline, further pages read only when there are more;
-        or why its timeline could not be read."""
-        issue = to_issue(node)
+    def _snapshot(self, node: dict[str, Any]) -> IssueSnapshot:
+        """The issue with its whole timeline, further pages read only when there are more.
+        Raises :class:`TimelineUnread` saying why it could not be read."""
+        issue = issue_from_node(node)
         timeline = node.get("timelineItems") or {}
         nodes = list(timeline.get("nodes") or [])
         info = timeline.get("pageInfo") or {}
         while info.get("hasNextPage"):
             if self.budget_low():
-                return "its timeline could not be read (the GraphQL points ran low)"
+                raise TimelineUnread("its timeline could not be read (the GraphQL points ran low)")
             try:
                 body = self._send(
                     "MoreTimeline", {"number": issue.number, "after": info.get("endCursor")}
@@ -783,13 +788,13 @@ class Reader:
                 if exc.rate_limited or exc.status in (401, 403):
                     raise
                 log.warning("#%s: %s", issue.number, exc)
-                return f"its timeline could not be read ({exc})"
+                raise TimelineUnread(f"its timeline could not be read ({exc})") from exc
             more = (((body.get("data") or {}).get("repository") or {}).get("issue") or {}).get(
                 "timelineItems"
             )
             if more is None or body.get("errors"):
                 said = messages(body.get("errors") or [], "no timeline in the answer")
-                return f"its timeline could not be read: {said}"
+                raise TimelineUnread(f"its timeline could not be read: {said}")
             nodes += more.get("nodes") or []
             info = more.get("pageInfo") or {}
         events, comments = _split(nodes)

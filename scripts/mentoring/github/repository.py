@@ -13,7 +13,7 @@ import logging
 import urllib.parse
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, assert_never
 
 import requests
 from github import Consts, Github, GithubException
@@ -56,12 +56,12 @@ log = logging.getLogger(__name__)
 EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-def _time(value: str | datetime | None) -> datetime:
+def _json_time(value: str | datetime | None) -> datetime:
     """A time GitHub sent (ISO 8601 text, or PyGithub's datetime); the epoch when absent."""
     return parse_utc(value) if value else EPOCH
 
 
-def _login(user: Any) -> str:
+def _json_login(user: Any) -> str:
     if user is None:
         return ""
     if isinstance(user, dict):
@@ -80,34 +80,37 @@ class _Raw(NonCompletableGithubObject):
         pass
 
 
-def to_issue(obj: Any) -> Issue:
+def issue_from_json(obj: Any) -> Issue:
     """Convert a PyGithub Issue from a list or get response (attributes only: no lazy loads)."""
     return Issue(
         number=obj.number,
         title=obj.title or "",
         body=obj.body or "",
-        author=_login(obj.user),
+        author=_json_login(obj.user),
         state=obj.state,
         state_reason=obj.state_reason,
         labels=tuple(label.name for label in obj.labels),
-        assignees=tuple(_login(user) for user in obj.assignees),
-        created_at=_time(obj.created_at),
-        updated_at=_time(obj.updated_at),
+        assignees=tuple(_json_login(user) for user in obj.assignees),
+        created_at=_json_time(obj.created_at),
+        updated_at=_json_time(obj.updated_at),
         # Not `obj.pull_request`: a list item of an issue has no such key, and reading a
         # missing attribute makes PyGithub GET the whole issue again, once per issue.
         is_pull_request="/pull/" in (obj.html_url or ""),
-        closed_at=_time(obj.closed_at) if obj.closed_at else None,
+        closed_at=_json_time(obj.closed_at) if obj.closed_at else None,
     )
 
 
-def to_comment(obj: Any) -> Comment:
+def comment_from_json(obj: Any) -> Comment:
     """Convert a PyGithub IssueComment from a list response."""
     return Comment(
-        id=obj.id, author=_login(obj.user), body=obj.body or "", created_at=_time(obj.created_at)
+        id=obj.id,
+        author=_json_login(obj.user),
+        body=obj.body or "",
+        created_at=_json_time(obj.created_at),
     )
 
 
-def to_timeline(
+def timeline_from_json(
     raw_events: list[dict[str, Any]], repository: str | None = None
 ) -> tuple[tuple[Event, ...], tuple[Comment, ...]]:
     """Split raw timeline JSON into events and comments (``repository``: owner/name of the
@@ -117,17 +120,17 @@ def to_timeline(
     for raw in raw_events:
         kind = raw.get("event")
         if kind == "commented":
-            created = _time(raw.get("created_at"))
+            created = _json_time(raw.get("created_at"))
             updated = raw.get("updated_at")
             comments.append(
                 Comment(
                     id=raw["id"],
-                    author=_login(raw.get("user") or raw.get("actor")),
+                    author=_json_login(raw.get("user") or raw.get("actor")),
                     body=raw.get("body") or "",
                     created_at=created,
                     # GitHub's timeline comment event carries `updated_at` (the OpenAPI
                     # schema timeline-comment-event); it moves on an edit of the body.
-                    edited=was_edited(created, _time(updated) if updated else None),
+                    edited=was_edited(created, _json_time(updated) if updated else None),
                 )
             )
             continue
@@ -137,9 +140,9 @@ def to_timeline(
         events.append(
             Event(
                 kind=kind or "",
-                at=_time(raw.get("created_at")),
-                actor=_login(raw.get("actor")) or None,
-                assignee=_login(raw.get("assignee")) or None,
+                at=_json_time(raw.get("created_at")),
+                actor=_json_login(raw.get("actor")) or None,
+                assignee=_json_login(raw.get("assignee")) or None,
                 label=(raw.get("label") or {}).get("name"),
                 state_reason=raw.get("state_reason"),
                 commit_id=raw.get("commit_id"),
@@ -148,7 +151,7 @@ def to_timeline(
                 source_foreign=bool(
                     repository and source_repo and source_repo.lower() != repository.lower()
                 ),
-                source_merged_at=_time(merged_at) if merged_at else None,
+                source_merged_at=_json_time(merged_at) if merged_at else None,
             )
         )
     return tuple(events), tuple(comments)
@@ -173,7 +176,7 @@ class Repo:
             for obj in self._repo.get_issues(
                 state="open", labels=[label], sort="created", direction="asc"
             ):
-                issue = to_issue(obj)
+                issue = issue_from_json(obj)
                 if not issue.is_pull_request:
                     yield issue
 
@@ -185,7 +188,7 @@ class Repo:
         """
         with translated():
             found = self._repo.get_issues(state="closed", labels=[label], since=since)
-            return [i for i in map(to_issue, found) if not i.is_pull_request]
+            return [i for i in map(issue_from_json, found) if not i.is_pull_request]
 
     def first_parent(self, sha: str) -> str | None:
         """The first parent of commit ``sha`` (for a merge commit: the branch before it)."""
@@ -198,7 +201,7 @@ class Repo:
         with translated():
             # PyGithub documents and accepts a login here; its annotation says NamedUser only.
             found = self._repo.get_issues(state="all", labels=[label], creator=creator)  # type: ignore[arg-type]
-            return [i for i in map(to_issue, found) if not i.is_pull_request]
+            return [i for i in map(issue_from_json, found) if not i.is_pull_request]
 
     def issues_labelled(self, label: str) -> list[Issue]:
         """Every issue (open or closed) with ``label``, 100 a page, pull requests left out."""
@@ -206,14 +209,14 @@ class Repo:
             found = self._repo.get_issues(
                 state="all", labels=[label], sort="created", direction="asc"
             )
-            return [i for i in map(to_issue, found) if not i.is_pull_request]
+            return [i for i in map(issue_from_json, found) if not i.is_pull_request]
 
     def comments(self, number: int, since: datetime | None = None) -> list[Comment]:
         """An issue's comments (updated since ``since``, when given), 100 a page."""
         with translated():
             handle = self._issue_handle(number)
             found = handle.get_comments(since=since) if since else handle.get_comments()
-            return [to_comment(c) for c in found]
+            return [comment_from_json(c) for c in found]
 
     def issue(self, number: int) -> Issue:
         """One issue (or pull request), read afresh.
@@ -225,7 +228,7 @@ class Repo:
         """
         with translated():
             obj = self._repo.get_issue(number)
-            found = to_issue(obj)
+            found = issue_from_json(obj)
             home = urllib.parse.urlparse(obj.repository_url or "").path.rstrip("/")
         if home and not home.lower().endswith(f"/repos/{self.full_name}".lower()):
             where = home.rsplit("/repos/", 1)[-1]
@@ -237,7 +240,7 @@ class Repo:
         with translated():
             handle = self._issue_handle(issue.number)
             # Issue.get_timeline's own list (its URL, media type and pages), each item kept
-            # as GitHub's JSON, which is what to_timeline reads: building PyGithub's object
+            # as GitHub's JSON, which is what timeline_from_json reads: building PyGithub's object
             # of every item, only to take its raw data, cost more than the rest of a run.
             pages = PaginatedList(
                 _Raw,
@@ -247,7 +250,7 @@ class Repo:
                 headers={"Accept": Consts.issueTimelineEventsPreview},
             )
             raw = [item.raw_data for item in pages]
-        events, comments = to_timeline(raw, self.full_name)
+        events, comments = timeline_from_json(raw, self.full_name)
         return IssueSnapshot(issue, events, comments)
 
     def _issue_handle(self, number: int) -> Any:
@@ -333,6 +336,8 @@ class Repo:
                 self._write(lambda: handle.edit(body=action.body, **state), action)
             case DeleteComment():
                 self._write(functools.partial(self._delete_comment, action.comment_id), action)
+            case _:
+                assert_never(action)
 
     def create_issue(self, action: CreateIssue) -> Issue:
         """Create an issue once: after a failure whose response was lost, look for it
@@ -342,7 +347,7 @@ class Repo:
                 created = self._repo.create_issue(
                     title=action.title, body=action.body, labels=list(action.labels)
                 )
-                return to_issue(created)
+                return issue_from_json(created)
             except API_ERRORS as exc:
                 if not is_transient(exc) or attempt == 3:
                     raise translate(exc, action.describe(), WriteFailed) from exc
@@ -436,7 +441,7 @@ class Repo:
         """
         try:
             for obj in handle.get_comments():
-                found = bot_comments([to_comment(obj)], self.bot_login)
+                found = bot_comments([comment_from_json(obj)], self.bot_login)
                 if any(c.kind == kind and c.key == key for c in found):
                     return True
         except API_ERRORS as exc:
