@@ -94,7 +94,7 @@ def test_not_commands(text: str) -> None:
     "text",
     [
         # A fence or a line starting <!-- cannot continue a quote: it ends it and starts a
-        # block of its own, which the blank line after it does not end (review, finding 3).
+        # block of its own, which the blank line after it does not end.
         "> you asked how\n```\n\n/ready\n```",
         "> thanks\n<!--\n\n/pause\n-->",
         "> thanks\n~~~\n/pause\n~~~",
