@@ -95,7 +95,7 @@ def keep_dashboard(
         figures = dash.figures(rows, loads, graduated_all, now)
         shown = view.shown_rows(rows, config, now)
         table = view.table(shown, items)
-        body = view.body(renderer, config, rows, items, figures, links, now, table)
+        body = view.body(renderer, config, view.Board(rows, items, figures, now), links, table)
         if labelled is None:
             labelled = repo.issues_labelled(config.labels.dashboard)
         keep = _kept(labelled, config)
