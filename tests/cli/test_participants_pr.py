@@ -412,8 +412,8 @@ def test_only_the_graduate_a_mentor_or_a_coordinator_may_add_an_entry(
 def test_an_added_entry_without_issue_is_told_its_open_mentorship_issue(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 10, finding 1: any run graduates from `issue:`, so an added entry must name
-    it; the check says which number to write, on the entry's line."""
+    """Any run graduates from `issue:`, so an added entry must name it; the check says
+    which number to write, on the entry's line."""
     old = apply(sb, "gina", mentors=("carol",), closed="not_planned")
     number = apply(sb, "gina", mentors=("carol",))
     payload = propose(sb, root, BASE + entry("gina", "mentors: [carol]"), by="gina")
@@ -427,8 +427,8 @@ def test_an_added_entry_without_issue_is_told_its_open_mentorship_issue(
 def test_an_applicant_nobody_mentored_cannot_add_themself(
     sb: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Self-graduation (issue 10, finding 5): a green check needs a mentor assigned at some
-    point, read from the timeline by the planner's own roles rule (finding 10)."""
+    """Nobody graduates themself: a green check needs a mentor assigned at some point,
+    read from the timeline by the planner's own roles rule."""
     number = apply(sb, "gina")  # only the coordinator was assigned
     payload = propose(sb, root, BASE + entry("gina", f"issue: {number}"), by="gina")
     assert run(sb, root, payload) == 1

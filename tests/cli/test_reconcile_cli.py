@@ -300,7 +300,7 @@ def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> Non
 def test_a_dry_run_names_open_applications_a_reworded_label_cut_off(
     sandbox: Sandbox, root: Path, tmp_path: Path, capsys, caplog
 ) -> None:
-    """Issue 10, finding 9: answers are found by their ``### label`` heading; a dry run
+    """Answers are found by their ``### label`` heading; a dry run
     (the maintainer's, after editing a form) says which open applications lost which
     answers. Normal runs say nothing of it to people."""
     application(sandbox)

@@ -420,7 +420,7 @@ def test_a_labelled_issue_someone_else_opened_is_not_the_dashboard(
 def test_open_applications_carrying_a_former_label_name_are_reported(
     sandbox: Sandbox, root: Path, tmp_path: Path
 ) -> None:
-    """Issue 10, finding 8: a label made anew instead of renamed leaves the old one on
+    """A label made anew instead of renamed leaves the old one on
     open applications; setup names them (one list request), and nothing else changes."""
     sandbox.set_permission("cora", "admin")
     config = root / ".github" / "mentoring.yml"
@@ -451,7 +451,7 @@ def test_open_applications_carrying_a_former_label_name_are_reported(
 def test_open_applications_a_reworded_label_cut_off_are_reported(
     sandbox: Sandbox, root: Path, tmp_path: Path
 ) -> None:
-    """Issue 10, finding 9: answers are found by their ``### label`` heading, so rewording a
+    """Answers are found by their ``### label`` heading, so rewording a
     label orphans the answers open applications already hold; setup names them (the one
     list request), and leaves a hand-written issue alone."""
     sandbox.set_permission("cora", "admin")

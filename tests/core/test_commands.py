@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentoring.core.commands import MAX_ARGUMENT, Command, one_line, parse
+from mentoring.core.commands import MAX_ARGUMENT, NAMES, Command, one_line, parse
+from mentoring.core.replies import RULES
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_not_commands(text: str) -> None:
     "text",
     [
         # A fence or a line starting <!-- cannot continue a quote: it ends it and starts a
-        # block of its own, which the blank line after it does not end (review, finding 3).
+        # block of its own, which the blank line after it does not end.
         "> you asked how\n```\n\n/ready\n```",
         "> thanks\n<!--\n\n/pause\n-->",
         "> thanks\n~~~\n/pause\n~~~",
@@ -143,6 +144,10 @@ def test_the_reason_is_one_bounded_line_without_invisible_characters() -> None:
     assert "\u200b" not in command.argument
     assert command.argument.startswith("exams evil ")
     assert one_line("a\n\nb\x00c", 10) == "a bc"
+
+
+def test_every_command_the_parser_knows_has_one_rule_to_answer_it() -> None:
+    assert sorted(RULES) == sorted(NAMES)
 
 
 def test_a_thousand_pause_lines_give_the_first_one_quickly() -> None:

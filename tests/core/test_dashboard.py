@@ -95,7 +95,7 @@ def body(rows=ROWS) -> str:
     loads = dash.mentor_loads(rows, MENTORS)
     found = dash.attention(rows, loads, CONFIG.cadence, NOW)
     figures = dash.figures(rows, loads, 12, NOW)
-    return view.body(Renderer(), CONFIG, rows, found, figures, LINKS, NOW)
+    return view.body(Renderer(), CONFIG, view.Board(rows, found, figures, NOW), LINKS)
 
 
 def golden(name: str, text: str) -> None:
@@ -178,7 +178,8 @@ def test_the_job_summary_adds_this_runs_column_to_the_dashboards_own_table() -> 
     # The body made from the table made already is the body made from scratch.
     loads = dash.mentor_loads(ROWS, MENTORS)
     figures = dash.figures(ROWS, loads, 12, NOW)
-    given = view.body(Renderer(), CONFIG, ROWS, found, figures, LINKS, NOW, lines)
+    board = view.Board(ROWS, found, figures, NOW)
+    given = view.body(Renderer(), CONFIG, board, LINKS, lines)
     assert given == body()
 
 

@@ -827,7 +827,7 @@ def test_pausing_stops_the_wait_for_a_mentor_and_the_review_reply_window() -> No
 
 def test_an_issue_a_merge_closed_does_not_graduate_without_a_mentor_ever_assigned() -> None:
     """Nobody graduates themself: a merged entry (even one a keyword closed the issue with)
-    graduates only a mentorship that had a mentor at some point (issue 10, finding 5)."""
+    graduates only a mentorship that had a mentor at some point."""
     story = welcomed()  # a coordinator mentored: nobody counts as the mentor
     story.events.append(
         Event("cross-referenced", at(2026, 3, 1), actor="alice", source=7, source_is_pull=True)
@@ -933,7 +933,7 @@ def test_a_flood_of_commands_is_answered_a_few_each_run_oldest_first_each_once()
 
 
 def test_a_doubled_bot_comment_is_healed_by_deleting_the_later_one() -> None:
-    """Two racing runs both posted (issue 10, finding 6): the next run deletes the later
+    """Two racing runs both posted: the next run deletes the later
     comment, keeps the first, and a run after that (``run`` plans again) wants nothing."""
     story = paired()
     first = story.comments[-1]

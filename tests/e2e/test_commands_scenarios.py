@@ -80,7 +80,7 @@ EVENTS: list[dict[str, Any]] = [
     _apply(_at(15, 9), "erin"),
     _say(_at(15, 10), "cora", "/ready", issue=3),
     # After a quote, a fence or an HTML comment still hides a command; so does a comment
-    # opened within a line (the review's finding 3).
+    # opened within a line.
     _say(_at(16, 10), "bob", "> you asked how\n```\n\n/ready\n```"),
     _say(_at(16, 11), "bob", "> thanks\n<!--\n\n/pause\n-->"),
     _say(_at(16, 12), "bob", "Thanks <!--\n/pause\n-->"),

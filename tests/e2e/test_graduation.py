@@ -1,4 +1,4 @@
-"""Graduation cannot be missed, and graduates nobody it should not (issue 10).
+"""Graduation cannot be missed, and graduates nobody it should not.
 
 End to end through the sandbox: scenarios for lost runs and the bot's own merges, and
 the graduation run itself for what a merged pull request adds.
@@ -180,7 +180,7 @@ def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
     sb: Sandbox, tmp_path: Path
 ) -> None:
     """pull_request.base.sha is the base when the pull request was opened: everyone merged
-    since then is not added by it. The merge commit's first parent is (finding 3)."""
+    since then is not added by it. The merge commit's first parent is the base that counts."""
     sb.set_file("participants.yml", "- name: Ann\n  github: ann\n")
     returning = _apply(sb, "bob2")  # a graduate of old, mentored again
     sb.advance(days=1)
@@ -205,7 +205,7 @@ def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
 
 
 def test_fixing_a_broken_file_adds_nobody_it_already_named(sb: Sandbox, tmp_path: Path) -> None:
-    """A broken file followed by its fix: the old text's logins are known (finding 4)."""
+    """A broken file followed by its fix: the old text's logins are known."""
     number = _apply(sb, "alice")
     sb.set_file("participants.yml", "- name: Alice\n  github: alice\n  role: [unclosed\n")
     sb.advance(days=1)

@@ -1,4 +1,4 @@
-"""Self-healing (issue 10, finding 6): a doubled bot comment is deleted by the next run.
+"""Self-healing: a doubled bot comment is deleted by the next run.
 
 Through the sandbox: the bot's login posts a second welcome, as a run racing another
 would; the next scheduled run deletes the later one (GitHub's 204), and later runs find

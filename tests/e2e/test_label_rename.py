@@ -1,4 +1,4 @@
-"""Renaming a label keeps what was done under its old name (issue 10, finding 8).
+"""Renaming a label keeps what was done under its old name.
 
 GitHub keeps the old name in old timeline events; the config lists it after the new one
 (``paused: ["on hold", "mentoring: paused"]``), so a pause taken before the rename still

@@ -414,7 +414,7 @@ def test_a_long_wait_for_a_mentor_gets_one_kind_note_and_no_coordinator_pings() 
 
 def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
     """An entry naming the issue graduates it in the first run after a mentor is assigned,
-    and not before: nobody graduates without a mentor (issue 10, finding 5)."""
+    and not before: nobody graduates without a mentor."""
     result = run(
         scenario(
             "2026-01-05T00:00:00Z",

@@ -532,7 +532,7 @@ def test_duplicate_label_names(repo: Path) -> None:
 
 
 def test_a_label_key_takes_a_list_of_its_name_and_former_names(repo: Path) -> None:
-    """Issue 10, finding 8: ``labels.X`` stays the name in use; the former names are
+    """``labels.X`` stays the name in use; the former names are
     kept for reading old timeline events. A plain string keeps working."""
     write(repo, 'coordinators: [cora]\nlabels:\n  paused: ["mentoring: paused", "on hold"]\n')
     labels = config.load_config(repo).labels

@@ -560,3 +560,7 @@ def test_only_the_fields_named_count_so_a_field_added_since_is_not_orphaned(
     grown = replace(astropy, fields=(*astropy.fields, added))
     assert forms.orphaned_fields(grown, body) == [added]
     assert forms.orphaned_fields(grown, body, ["name", "role"]) == []
+
+
+def test_every_element_type_has_one_reader() -> None:
+    assert sorted(form_files._ELEMENTS) == sorted(form_files.ELEMENT_TYPES)

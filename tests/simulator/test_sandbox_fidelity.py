@@ -1,7 +1,7 @@
 """The sandbox and the simulator behave as real GitHub does where the bot depends on it.
 
-Each fact is from GitHub's documentation or recorded api.github.com responses (DESIGN.md,
-"Facts about real GitHub that the sandbox must copy").
+Each fact, with its public source, is listed in docs/architecture.md, "Facts about real
+GitHub".
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_timeline_assignments_have_no_assigner_and_the_actor_made_them(sandbox: 
 
 
 def test_the_older_issue_events_endpoint_names_the_assigner(sandbox: Sandbox) -> None:
-    # DESIGN: only GET /issues/{n}/events has `assigner`, and there `actor` is the assignee.
+    # Only GET /issues/{n}/events has `assigner`, and there `actor` is the assignee.
     sandbox.set_permission("cora", "admin")
     sandbox.set_permission("bob", "write")
     issue = sandbox.open_issue("alice", "Application", "")

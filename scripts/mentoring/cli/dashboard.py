@@ -84,7 +84,8 @@ def plan_run_dashboard(
         figures = dash.figures(rows, loads, inputs.graduated, now)
         shown = view.shown_rows(rows, config, now)
         table = view.table(shown, items)
-        body = view.body(inputs.renderer, config, rows, items, figures, inputs.links, now, table)
+        board = view.Board(rows, items, figures, now)
+        body = view.body(inputs.renderer, config, board, inputs.links, table)
         labelled = extras.labelled
         if labelled is None:
             labelled = tuple(repo.issues_labelled(config.labels.dashboard))

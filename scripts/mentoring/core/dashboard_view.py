@@ -219,20 +219,29 @@ def chart(rows: Sequence[Row], now: datetime, limit: int = CHART_LIMIT) -> tuple
     return "\n".join(lines), left_out
 
 
+@dataclass(frozen=True)
+class Board:
+    """What the dashboard shows as of ``now``: every row, the items that need attention
+    and the figures."""
+
+    rows: Sequence[Row]
+    items: Sequence[Item]
+    figures: Figures
+    now: datetime
+
+
 def body(
     renderer: Renderer,
     config: Config,
-    rows: Sequence[Row],
-    items: Sequence[Item],
-    figures: Figures,
+    board: Board,
     links: Links,
-    now: datetime,
     lines: Sequence[str] | None = None,
 ) -> str:
     """The dashboard issue's body, within GitHub's limit: when it would not fit, the
     chart goes first, then rows from the end of the table, and the body says so.
     ``lines``: the table of the shown rows (:func:`shown_rows`), if made already."""
-    shown = shown_rows(rows, config, now)
+    items, now = board.items, board.now
+    shown = shown_rows(board.rows, config, now)
     if lines is None:
         lines = table(shown, items)
     graph, chart_left_out = chart(shown, now)
@@ -240,7 +249,7 @@ def body(
         "config": config,
         "items": list(items[:ITEM_LIMIT]),
         "items_left_out": max(len(items) - ITEM_LIMIT, 0),
-        "figures": figures,
+        "figures": board.figures,
         "links": links,
         "chart_left_out": chart_left_out,
         "total": len(shown),

@@ -56,7 +56,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Asked, Roles, answer, with_mentor_commands
+from mentoring.core.replies import Answering, Asked, Roles, answer, with_mentor_commands
 from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -419,10 +419,8 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
     roles = Roles.of(f.mentee, f.mentors, f.coordinators, f.issue.assignees)
-    result = answer(
-        shown,
+    given = Answering(
         f.config,
-        f.asked,
         roles,
         draft.renderer,
         f.context,
@@ -430,6 +428,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
         entry=lambda: _draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
         site=f.site,
     )
+    result = answer(shown, f.asked, given)
     draft.actions += result.actions
     draft.paused, draft.ready = result.paused, result.ready
     return bool(result.new_mentors) and result.waiting == 0

@@ -13,8 +13,9 @@ them last changes no answer, only when it comes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
 from mentoring.core.calendar import BotComment, closed_intervals
 from mentoring.core.commands import Command, parse
@@ -46,6 +47,21 @@ EVERYONE_INVOLVED = "the mentee, a mentor of this issue or a coordinator"
 MENTOR_OR_COORDINATOR = "a mentor of this issue or a coordinator"
 ASSIGNED_COORDINATOR = "a coordinator assigned to this issue"
 
+# Why a command changed nothing: the refusal's ``why``, which picks its words in
+# ``templates/command/refused.md.j2``.
+Why = Literal[
+    "closed",
+    "edited",
+    "role",
+    "mentee",
+    "already-paused",
+    "not-paused",
+    "not-paired",
+    "already-ready",
+    "already-mentor",
+]
+MentorRefusal = Literal["role", "mentee"]
+
 
 @dataclass(frozen=True)
 class Roles:
@@ -67,15 +83,19 @@ class Roles:
         low = lambda logins: frozenset(x.lower() for x in logins)  # noqa: E731
         return cls(mentee.lower(), low(mentors), low(coordinators), low(assignees))
 
+    def involved(self, who: str) -> bool:
+        """Whether ``who`` (lower case) is the mentee, a mentor or a coordinator."""
+        return who == self.mentee or who in self.mentors or who in self.coordinators
 
-@dataclass
+
+@dataclass(frozen=True)
 class Outcome:
     """The actions, and the state the issue will be in once they are applied."""
 
-    actions: list[Action] = field(default_factory=list)
+    actions: tuple[Action, ...] = ()
     paused: bool = False
     ready: bool = False
-    new_mentors: list[str] = field(default_factory=list)  # coordinators who said /mentor
+    new_mentors: tuple[str, ...] = ()  # coordinators who said /mentor
     waiting: int = 0  # commands left unanswered by this run (more than the cap of replies)
 
 
@@ -140,7 +160,7 @@ def with_mentor_commands(
 
 def mentor_refusal(
     snapshot: IssueSnapshot, comment: Comment, coordinators: frozenset[str], mentee: str
-) -> str | None:
+) -> MentorRefusal | None:
     """Why ``/mentor`` in ``comment`` does not make its author a mentor (a refusal's
     ``why``), or None when it does: a coordinator of the issue, not its mentee, assigned
     when they said it and ever since. The one rule for the reply and for the pairing, so
@@ -212,108 +232,190 @@ def _command_in(text: str) -> Command | None:
     return parse(text)
 
 
-def answer(
-    snapshot: IssueSnapshot,
-    config: Config,
-    asked: Asked,
-    roles: Roles,
-    renderer: Renderer,
-    context: Mapping[str, object],
-    *,
-    paired: bool,
-    entry: Callable[[], str],  # the participants.yml entry to add, made only if needed
-    site: Site | None,
-) -> Outcome:
+@dataclass(frozen=True)
+class Answering:
+    """What answering one issue's commands reads, besides its snapshot and its commands."""
+
+    config: Config
+    roles: Roles
+    renderer: Renderer
+    context: Mapping[str, object]  # the issue's template context, shared by every reply
+    paired: bool  # whether the issue had a mentor before these commands
+    entry: Callable[[], str]  # the participants.yml entry to add, made only if needed
+    site: Site | None
+
+
+@dataclass(frozen=True)
+class _State:
+    """The issue as the commands answered so far leave it."""
+
+    paused: bool
+    ready: bool
+    new_mentors: tuple[str, ...] = ()  # coordinators who said /mentor, as they wrote it
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """One reply: the template under ``command/`` and what it is given."""
+
+    name: str
+    extra: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """One command being answered, and what its answer may read."""
+
+    snapshot: IssueSnapshot
+    given: Answering
+    comment: Comment
+    command: Command
+
+    @property
+    def who(self) -> str:
+        """The command's author, lower case."""
+        return self.comment.author.lower()
+
+    def reply(self, name: str, **extra: object) -> _Reply:
+        """A reply from ``command/<name>``, which names the command's author."""
+        return _Reply(name, {"author": self.comment.author, **extra})
+
+    def refuse(self, why: Why, allowed: str = "") -> _Reply:
+        """The reply that says nothing was changed, and ``why``."""
+        return self.reply("refused", why=why, command=self.command.name, allowed=allowed)
+
+
+# Who may use a command: None when the author may, else why not.
+_May = Callable[[_Asking, _State], Why | None]
+# What a command does once allowed: its reply, and the issue as it leaves it.
+_Act = Callable[[_Asking, _State], tuple[_Reply, _State]]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """How one command is answered: who may use it (as the refusal words it), then what
+    it does."""
+
+    may: _May
+    allowed: str
+    act: _Act
+
+
+def _anyone(ask: _Asking, state: _State) -> Why | None:
+    return None
+
+
+def _involved(ask: _Asking, state: _State) -> Why | None:
+    return None if ask.given.roles.involved(ask.who) else "role"
+
+
+def _mentor_not_mentee(ask: _Asking, state: _State) -> Why | None:
+    roles = ask.given.roles
+    if ask.who not in _mentors(ask, state) and ask.who not in roles.coordinators:
+        return "role"
+    if ask.who == roles.mentee:  # a coordinator applying: nobody graduates themself
+        return "mentee"
+    return None
+
+
+def _assigned_coordinator(ask: _Asking, state: _State) -> Why | None:
+    roles = ask.given.roles
+    return mentor_refusal(ask.snapshot, ask.comment, roles.coordinators, roles.mentee)
+
+
+def _mentors(ask: _Asking, state: _State) -> frozenset[str]:
+    """The issue's mentors (lower case), with those a /mentor made so far."""
+    return ask.given.roles.mentors | {m.lower() for m in state.new_mentors}
+
+
+def _help(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    return ask.reply("help"), state
+
+
+def _pause(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    if state.paused:
+        return ask.refuse("already-paused"), state
+    return ask.reply("paused", reason=ask.command.argument), replace(state, paused=True)
+
+
+def _resume(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    if not state.paused:
+        return ask.refuse("not-paused"), state
+    return ask.reply("resumed"), replace(state, paused=False)
+
+
+def _ready(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    given = ask.given
+    if not (given.paired or state.new_mentors):
+        return ask.refuse("not-paired"), state
+    if state.ready:
+        return ask.refuse("already-ready"), state
+    reply = ask.reply(
+        "ready",
+        entry=given.entry(),
+        repository=given.site,
+        edit_url=given.site.edit_url(given.config.participants) if given.site else None,
+        ready_label=given.config.labels.ready,
+        nomination_url=given.config.graduation.nomination_url,
+    )
+    return reply, replace(state, ready=True)
+
+
+def _mentor(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    if ask.who in _mentors(ask, state):
+        return ask.refuse("already-mentor"), state
+    new_mentors = (*state.new_mentors, ask.comment.author)
+    return ask.reply("mentor"), replace(state, new_mentors=new_mentors)
+
+
+# Every command (commands.NAMES), how it is answered.
+RULES: Mapping[str, _Rule] = {
+    "help": _Rule(_anyone, "", _help),
+    "pause": _Rule(_involved, EVERYONE_INVOLVED, _pause),
+    "resume": _Rule(_involved, EVERYONE_INVOLVED, _resume),
+    "ready": _Rule(_mentor_not_mentee, MENTOR_OR_COORDINATOR, _ready),
+    "mentor": _Rule(_assigned_coordinator, ASSIGNED_COORDINATOR, _mentor),
+}
+
+
+def _answer_one(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    """The reply to one command: the checks every command shares, then its own rule."""
+    if ask.snapshot.issue.state != "open":
+        return ask.refuse("closed"), state
+    if ask.comment.edited:
+        return ask.refuse("edited"), state
+    rule = RULES[ask.command.name]
+    why = rule.may(ask, state)
+    if why is not None:
+        return ask.refuse(why, rule.allowed), state
+    return rule.act(ask, state)
+
+
+def answer(snapshot: IssueSnapshot, asked: Asked, given: Answering) -> Outcome:
     """The replies (and label changes) for every command not answered yet."""
     issue = snapshot.issue
-    labels = config.labels
-    was_paused = issue.has_label(labels.paused)
-    was_ready = issue.has_label(labels.ready)
-    out = Outcome(paused=was_paused, ready=was_ready)
-    mentors = set(roles.mentors)
-
-    def reply(comment: Comment, name: str, **extra: object) -> None:
-        body = renderer.comment(KIND, comment.id, **{**context, "reply": name, **extra})
-        out.actions.append(PostComment(issue.number, KIND, str(comment.id), body))
-
-    def refuse(comment: Comment, command: Command, why: str, allowed: str = "") -> None:
-        reply(
-            comment,
-            "refused",
-            author=comment.author,
-            why=why,
-            command=command.name,
-            allowed=allowed,
-        )
-
-    def involved(comment: Comment) -> bool:
-        who = comment.author.lower()
-        return who == roles.mentee or who in roles.mentors or who in roles.coordinators
-
+    labels = given.config.labels
+    was = _State(paused=issue.has_label(labels.paused), ready=issue.has_label(labels.ready))
     pending = asked.pending
-    pending.sort(key=lambda found: not involved(found[0]))  # stable: in time order within each
-    for comment, command in pending:
-        if len(out.actions) >= MAX_REPLIES_PER_RUN:  # only replies so far: labels come last
-            break
-        who = comment.author.lower()
-        may_pause = involved(comment)
-        if issue.state != "open":
-            refuse(comment, command, "closed")
-        elif comment.edited:
-            refuse(comment, command, "edited")
-        elif command.name == "help":
-            reply(comment, "help", author=comment.author)
-        elif command.name in ("pause", "resume") and not may_pause:
-            refuse(comment, command, "role", EVERYONE_INVOLVED)
-        elif command.name == "pause":
-            if out.paused:
-                refuse(comment, command, "already-paused")
-            else:
-                out.paused = True
-                reply(comment, "paused", author=comment.author, reason=command.argument)
-        elif command.name == "resume":
-            if not out.paused:
-                refuse(comment, command, "not-paused")
-            else:
-                out.paused = False
-                reply(comment, "resumed", author=comment.author)
-        elif command.name == "ready":
-            if who not in mentors and who not in roles.coordinators:
-                refuse(comment, command, "role", MENTOR_OR_COORDINATOR)
-            elif who == roles.mentee:  # a coordinator applying: nobody graduates themself
-                refuse(comment, command, "mentee")
-            elif not (paired or out.new_mentors):
-                refuse(comment, command, "not-paired")
-            elif out.ready:
-                refuse(comment, command, "already-ready")
-            else:
-                out.ready = True
-                reply(
-                    comment,
-                    "ready",
-                    author=comment.author,
-                    entry=entry(),
-                    repository=site,
-                    edit_url=site.edit_url(config.participants) if site else None,
-                    ready_label=labels.ready,
-                    nomination_url=config.graduation.nomination_url,
-                )
-        elif command.name == "mentor":
-            why = mentor_refusal(snapshot, comment, roles.coordinators, roles.mentee)
-            if why is not None:
-                refuse(comment, command, why, ASSIGNED_COORDINATOR)
-            elif who in mentors:
-                refuse(comment, command, "already-mentor")
-            else:
-                mentors.add(who)
-                out.new_mentors.append(comment.author)
-                reply(comment, "mentor", author=comment.author)
-
-    if out.paused and not was_paused:
-        out.actions.append(AddLabels(issue.number, (labels.paused,)))
-    elif was_paused and not out.paused:
-        out.actions.append(RemoveLabels(issue.number, (labels.paused,)))
-    if out.ready and not was_ready:
-        out.actions.append(AddLabels(issue.number, (labels.ready,)))
-    out.waiting = len(pending) - sum(isinstance(a, PostComment) for a in out.actions)
-    return out
+    # The involved people's first; stable, so in time order within each.
+    pending.sort(key=lambda found: not given.roles.involved(found[0].author.lower()))
+    state = was
+    actions: list[Action] = []
+    for comment, command in pending[:MAX_REPLIES_PER_RUN]:
+        reply, state = _answer_one(_Asking(snapshot, given, comment, command), state)
+        context = {**given.context, "reply": reply.name, **reply.extra}
+        body = given.renderer.comment(KIND, comment.id, **context)
+        actions.append(PostComment(issue.number, KIND, str(comment.id), body))
+    if state.paused and not was.paused:
+        actions.append(AddLabels(issue.number, (labels.paused,)))
+    elif was.paused and not state.paused:
+        actions.append(RemoveLabels(issue.number, (labels.paused,)))
+    if state.ready and not was.ready:
+        actions.append(AddLabels(issue.number, (labels.ready,)))
+    return Outcome(
+        actions=tuple(actions),
+        paused=state.paused,
+        ready=state.ready,
+        new_mentors=state.new_mentors,
+        waiting=max(len(pending) - MAX_REPLIES_PER_RUN, 0),
+    )
