@@ -1,5 +1,5 @@
 """Planning a run's issues: the run's context, what comments need beyond the issue, and
-the one table of per-issue planners.
+the per-issue planners (an application's, a registration's).
 
 Every planner here is pure over its snapshot and the run's context; only
 :class:`Lookups` reads (once a run, and only when a planned comment needs it).
@@ -193,15 +193,6 @@ def plan_registration_issue(
 ) -> RegistrationPlan:
     """A mentor registration's welcome and labels."""
     return plan_registration(snapshot, context.config, context.renderer)
-
-
-Planner = Callable[[IssueSnapshot, RunContext, Lookups], Any]
-
-# The one table of per-issue planners, by the kind of issue the listing found.
-PLANNERS: Mapping[str, Planner] = {
-    "application": plan_application,
-    "registration": plan_registration_issue,
-}
 
 
 def orphaned_answers(snapshot: IssueSnapshot, config: Config) -> str | None:
