@@ -520,6 +520,24 @@ def messages(errors: list[dict[str, Any]], fallback: str = "") -> str:
 Query = Callable[[str, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
 
 
+def _first_page(
+    labels: list[str], dashboard: str | None, closed_since: datetime | None
+) -> tuple[str, dict[str, Any]]:
+    """The first page's query name and variables: the open issues of one or two labels,
+    and the dashboard's issues and the recently closed ones when asked for."""
+    variables: dict[str, Any] = {"labels": labels[:1]}
+    if len(labels) > 1:
+        variables["others"] = labels[1:]
+    if dashboard is not None:
+        variables["dashboard"] = [dashboard]
+    if closed_since is not None:
+        variables["since"] = closed_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    wanted = (len(labels) > 1, dashboard is not None, closed_since is not None)
+    if not any(wanted):
+        variables["after"] = None
+    return first_page_name(*wanted), variables
+
+
 class GraphQL:
     """Reads open applications over GraphQL, within the rate limit's reserve."""
 
@@ -634,17 +652,7 @@ class GraphQL:
             for page in pages:
                 page.stopped_early = True
             return pages
-        variables: dict[str, Any] = {"labels": labels[:1]}
-        if len(labels) > 1:
-            variables["others"] = labels[1:]
-        if dashboard is not None:
-            variables["dashboard"] = [dashboard]
-        if closed_since is not None:
-            variables["since"] = closed_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        wanted = (len(labels) > 1, dashboard is not None, closed_since is not None)
-        name = first_page_name(*wanted)
-        if not any(wanted):
-            variables["after"] = None
+        name, variables = _first_page(labels, dashboard, closed_since)
         body = self._answered(name, variables)
         if dashboard is not None:
             self.dashboard = _whole_issues(body, "dashboard")
