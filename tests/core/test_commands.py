@@ -183,10 +183,15 @@ def test_a_thousand_pause_lines_give_the_first_one_quickly() -> None:
     ],
 )
 def test_the_worst_text_github_allows_is_parsed_in_linear_time(text: str) -> None:
-    started = time.perf_counter()
-    parse(text)
-    parse(text * 3)  # past the cap: only the first 65,536 characters are read
-    assert time.perf_counter() - started < 0.5
+    # The CPU time of this process, best of three: what the parse costs, not how long
+    # another process on a busy machine kept it waiting.
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        parse(text)
+        parse(text * 3)  # past the cap: only the first 65,536 characters are read
+        best = min(best, time.process_time() - started)
+    assert best < 0.5
 
 
 # --- a command in code or an HTML comment is never read, whatever came before ---------

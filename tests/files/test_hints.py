@@ -31,9 +31,9 @@ def test_did_you_mean_is_one_sentence_or_nothing() -> None:
 
 
 def test_a_huge_key_costs_no_time() -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: not inflated by another busy process
     assert closest("m" * 65_536, ["mentors", "name", "github"]) is None
-    assert time.perf_counter() - start < 0.1
+    assert time.process_time() - start < 0.1
 
 
 @pytest.mark.parametrize(
