@@ -18,10 +18,11 @@ from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
+from mentoring.core.roles import listed_mentee
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 from mentoring.files.participants import named_logins
-from mentoring.github.applications import ApplicationIssues, listed_mentee
+from mentoring.github.applications import ApplicationIssues
 from mentoring.github.client import GitHubError, RateLimited, WriteFailed
 from mentoring.github.graphql import GraphQLError, Notices, Page, Reader
 from mentoring.github.repository import Repo

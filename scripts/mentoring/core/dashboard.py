@@ -22,7 +22,6 @@ from mentoring.core.calendar import (
     closed_intervals,
     due_time,
     label_intervals,
-    latest_assigners,
     latest_due_period,
     unpaired_intervals,
 )
@@ -30,7 +29,7 @@ from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.planner import Facts, Mentorship, facts
 from mentoring.core.registration import RegisteredMentor
-from mentoring.core.roles import mentee_of, mentors_of
+from mentoring.core.roles import roles_of
 from mentoring.core.settings import Cadence, Config
 
 # States as the dashboard names them, in the order its table lists them.
@@ -240,14 +239,14 @@ def row_of(
 def closed_row(issue: Issue, config: Config) -> Row:
     """A closed application's row from the issue list alone (no timeline read)."""
     answers = forms.parse_body(config.application.form_spec, issue.body or "")
-    mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
+    roles = roles_of(IssueSnapshot(issue, (), ()), config, answers=answers)
     return Row(
         number=issue.number,
-        mentee=mentee,
+        mentee=roles.mentee,
         state=_state(issue, CLOSED, config),
         opened=issue.created_at,
         role=_role(answers, config),
-        mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(())),
+        mentors=roles.mentors,
         ended=issue.closed_at or issue.updated_at,
         from_timeline=False,
     )

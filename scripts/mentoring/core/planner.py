@@ -12,10 +12,10 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import yaml
 
@@ -28,7 +28,6 @@ from mentoring.core.calendar import (
     closed_intervals,
     due_time,
     label_intervals,
-    latest_assigners,
     latest_due_period,
     mentor_since,
     unpaired_intervals,
@@ -56,8 +55,8 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Asked, Roles, answer, with_mentor_commands
-from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
+from mentoring.core.replies import Asked, Roles, answer
+from mentoring.core.roles import IssueRoles, roles_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -110,16 +109,14 @@ def period_kind(period: int, config: Config) -> Kind:
     return Kind.REVIEW if period % config.cadence.review_every == 0 else Kind.CHECKIN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facts:
     """What an application issue shows, worked out once for every phase of ``plan``."""
 
-    snapshot: IssueSnapshot
     config: Config
     now: datetime
     answers: Mapping[str, object]
-    mentee: str
-    mentors: tuple[str, ...]  # assigned now
+    roles: IssueRoles  # mentee, mentors, coordinators, and the timeline /mentor counted in
     posted: tuple[BotComment, ...]  # the bot's own marked comments
     start: datetime | None  # the first pairing: the clock's start
     stops: tuple[Interval, ...]  # paused, closed or without a mentor: the clock stood still
@@ -130,25 +127,33 @@ class Facts:
     context: Mapping[str, object]  # what every template may use
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
-    assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
     done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
     last: BotComment | None  # the latest check-in or review posted
     latest_period: int  # the latest period due by now (0 before the first, or without a start)
     latest_due: datetime | None  # when it fell due (None before the first)
     ready: bool = False  # the ready label is on
-    coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
     registered: frozenset[str] | None = None  # logins with an open mentor registration
     # Open application issues by mentee (lower-case login), None when the run did not read them.
     applications: Mapping[str, tuple[int, ...]] | None = None
-    # The issue's coordinators (``coordinators_of``), from the timeline as read: the
-    # config's and those the bot assigned. A /mentor's own stand-in assignment is not
-    # counted: by it, a coordinator who left the list would stop being one.
-    coordinators: frozenset[str] = frozenset()
+
+    @property
+    def snapshot(self) -> IssueSnapshot:
+        """The issue as read, each accepted /mentor in it as an assignment."""
+        return self.roles.snapshot
 
     @property
     def issue(self) -> Issue:
         return self.snapshot.issue
+
+    @property
+    def mentee(self) -> str:
+        return self.roles.mentee
+
+    @property
+    def mentors(self) -> tuple[str, ...]:
+        """Assigned now."""
+        return self.roles.mentors
 
     @property
     def step(self) -> int:
@@ -156,11 +161,7 @@ class Facts:
         return self.config.cadence.checkin_months
 
     def is_pairing(self, event: Event) -> bool:
-        return self._pairing(event)
-
-    @cached_property
-    def _pairing(self) -> Callable[[Event], bool]:
-        return pairing_test(self.mentee, self.config, self.coordinating)
+        return self.roles.is_pairing(event)
 
     def due_at(self, period: int) -> datetime:
         assert self.start is not None
@@ -179,18 +180,11 @@ def facts(
     issue = snapshot.issue
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
-    mentee = mentee_of(snapshot, config, answers)
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     asked = Asked.of(snapshot, config.bot, posted)
-    assigners = latest_assigners(snapshot.events)
-    coordinators = coordinators_of(config, assigners)
-    # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    snapshot, coordinating = with_mentor_commands(snapshot, coordinators, mentee, asked)
-    if coordinating:
-        assigners = latest_assigners(snapshot.events)
-    mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    pairing = pairing_test(mentee, config, coordinating)
-    events = snapshot.events
+    roles = roles_of(snapshot, config, answers=answers, asked=asked)
+    pairing = roles.is_pairing
+    events = roles.snapshot.events
     pairings = tuple(filter(pairing, events))
     pauses = label_intervals(events, config.labels.names("paused"), now)
     stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
@@ -206,8 +200,8 @@ def facts(
         latest = latest_due_period(start, step, stops, now)
         latest_due = due_time(start, latest * step, stops) if latest else None
     context = {
-        "mentee": mentee,
-        "mentors": list(mentors),
+        "mentee": roles.mentee,
+        "mentors": list(roles.mentors),
         "coordinators": list(config.coordinators),
         "program": config.program,
         "handbooks": config.handbooks,
@@ -218,33 +212,28 @@ def facts(
         "registration_url": None,
     }
     return Facts(
-        snapshot,
-        config,
-        now,
-        answers,
-        mentee,
-        mentors,
-        posted,
-        start,
-        tuple(stops),
-        tuple(pauses),
-        issue.has_label(config.labels.paused),
-        missing,
-        periodic,
-        context,
-        asked,
-        pairings,
-        assigners,
-        frozenset((c.kind, c.key) for c in posted),
-        max(periodic, key=lambda c: int(c.key or 0), default=None),
-        latest,
-        latest_due,
-        issue.has_label(config.labels.ready),
-        coordinating,
-        site,
-        registered,
-        applications,
-        coordinators,
+        config=config,
+        now=now,
+        answers=answers,
+        roles=roles,
+        posted=posted,
+        start=start,
+        stops=tuple(stops),
+        pauses=tuple(pauses),
+        paused=issue.has_label(config.labels.paused),
+        missing=missing,
+        periodic=periodic,
+        context=context,
+        asked=asked,
+        pairings=pairings,
+        done=frozenset((c.kind, c.key) for c in posted),
+        last=max(periodic, key=lambda c: int(c.key or 0), default=None),
+        latest_period=latest,
+        latest_due=latest_due,
+        ready=issue.has_label(config.labels.ready),
+        site=site,
+        registered=registered,
+        applications=applications,
     )
 
 
@@ -418,7 +407,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
-    roles = Roles.of(f.mentee, f.mentors, f.coordinators, f.issue.assignees)
+    roles = Roles.of(f.mentee, f.mentors, f.roles.coordinators, f.issue.assignees)
     result = answer(
         shown,
         f.config,
