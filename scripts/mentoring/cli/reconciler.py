@@ -15,7 +15,7 @@ from mentoring.core.dashboard import Row, row_of
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
-from mentoring.core.planner import Plan, plan
+from mentoring.core.planner import Plan, PlanContext, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
 from mentoring.core.roles import listed_mentee
@@ -307,17 +307,19 @@ def _plan(
 ) -> Plan:
     p = plan(
         snapshot,
-        config,
-        graduates,
-        now,
-        renderer,
-        pull_request=target.pull_request,
-        # A run that follows a change to participants.yml serves the people it added.
-        just_added=target.graduates_ref is not None,
-        closes=target.closes,
-        site=links.site,
-        registered=links.registered,
-        applications=links.applications,
+        PlanContext(
+            config=config,
+            graduates=graduates,
+            now=now,
+            renderer=renderer,
+            pull_request=target.pull_request,
+            # A run that follows a change to participants.yml serves the people it added.
+            just_added=target.graduates_ref is not None,
+            closes=target.closes,
+            site=links.site,
+            registered=links.registered,
+            applications=links.applications,
+        ),
     )
     if target.numbers is not None:
         # Only event runs can notice the schedule stopped: a scheduled run proves it runs.

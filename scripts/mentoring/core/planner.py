@@ -172,6 +172,7 @@ def facts(
     snapshot: IssueSnapshot,
     config: Config,
     now: datetime,
+    *,
     site: Site | None = None,
     registered: frozenset[str] | None = None,
     applications: Mapping[str, tuple[int, ...]] | None = None,
@@ -183,34 +184,18 @@ def facts(
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     asked = Asked.of(snapshot, config.bot, posted)
     roles = roles_of(snapshot, config, answers=answers, asked=asked)
-    pairing = roles.is_pairing
     events = roles.snapshot.events
-    pairings = tuple(filter(pairing, events))
+    pairings = tuple(filter(roles.is_pairing, events))
     pauses = label_intervals(events, config.labels.names("paused"), now)
-    stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
+    stops = (
+        pauses + closed_intervals(events, now) + unpaired_intervals(events, roles.is_pairing, now)
+    )
+    start = mentor_since(pairings, roles.is_pairing)
+    latest, latest_due = _latest_due(start, config, stops, now)
     required = config.application.required
-    missing = tuple(f.label for f in forms.missing_from_body(form, issue.body, required))
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and is_count(c.key))
-    start = mentor_since(pairings, pairing)
-    step = config.cadence.checkin_months
-    latest, latest_due = 0, None  # nothing is due before the first pairing
-    if start is not None:
-        latest = latest_due_period(start, step, stops, now)
-        latest_due = due_time(start, latest * step, stops) if latest else None
-    context = {
-        "mentee": roles.mentee,
-        "mentors": list(roles.mentors),
-        "coordinators": list(config.coordinators),
-        "program": config.program,
-        "handbooks": config.handbooks,
-        "cadence": config.cadence,
-        "participants_file": config.participants,
-        "issue_number": issue.number,
-        "unregistered": [],
-        "registration_url": None,
-    }
     return Facts(
         config=config,
         now=now,
@@ -221,9 +206,9 @@ def facts(
         stops=tuple(stops),
         pauses=tuple(pauses),
         paused=issue.has_label(config.labels.paused),
-        missing=missing,
+        missing=tuple(f.label for f in forms.missing_from_body(form, issue.body, required)),
         periodic=periodic,
-        context=context,
+        context=_template_context(roles, config, issue.number),
         asked=asked,
         pairings=pairings,
         done=frozenset((c.kind, c.key) for c in posted),
@@ -235,6 +220,34 @@ def facts(
         registered=registered,
         applications=applications,
     )
+
+
+def _latest_due(
+    start: datetime | None, config: Config, stops: list[Interval], now: datetime
+) -> tuple[int, datetime | None]:
+    """The latest period due by now, and when it fell due: nothing is due before the first
+    pairing, or before the first period."""
+    if start is None:
+        return 0, None
+    step = config.cadence.checkin_months
+    latest = latest_due_period(start, step, stops, now)
+    return latest, due_time(start, latest * step, stops) if latest else None
+
+
+def _template_context(roles: IssueRoles, config: Config, number: int) -> dict[str, object]:
+    """What every template of this issue may use."""
+    return {
+        "mentee": roles.mentee,
+        "mentors": list(roles.mentors),
+        "coordinators": list(config.coordinators),
+        "program": config.program,
+        "handbooks": config.handbooks,
+        "cadence": config.cadence,
+        "participants_file": config.participants,
+        "issue_number": number,
+        "unregistered": [],
+        "registration_url": None,
+    }
 
 
 class _Draft:
@@ -289,61 +302,83 @@ class _Draft:
         )
 
 
-def plan(
-    snapshot: IssueSnapshot,
-    config: Config,
-    participants: Mapping[str, Participant],
-    now: datetime,
-    renderer: Renderer,
-    pull_request: int | None = None,
-    just_added: bool = False,
-    closes: tuple[int, ...] = (),
-    site: Site | None = None,
-    registered: frozenset[str] | None = None,
-    applications: Mapping[str, tuple[int, ...]] | None = None,
-) -> Plan:
-    """Every action one application issue needs now.
+@dataclass(frozen=True, kw_only=True)
+class PlanContext:
+    """What a run plans each application issue with: the same for every issue of the run.
 
-    ``participants`` are the entries of participants.yml, keyed by lower-case login;
+    ``graduates`` are the entries of participants.yml, keyed by lower-case login;
     ``just_added`` says this run follows the change that added them, made by merging
     ``pull_request``, whose description's closing keywords name ``closes``. ``site`` is the
     repository the run works on (for links); ``registered`` the lower-case logins with an
     open mentor registration, None when the run did not read them; ``applications`` the
     open application issues by mentee (lower-case login), None when not read.
     """
-    f = facts(snapshot, config, now, site, registered, applications)
-    draft = _Draft(f, renderer)
-    # First, whatever else is due: a comment two racing runs both posted goes (finding 6).
+
+    config: Config
+    graduates: Mapping[str, Participant]
+    now: datetime
+    renderer: Renderer
+    pull_request: int | None = None
+    just_added: bool = False
+    closes: tuple[int, ...] = ()
+    site: Site | None = None
+    registered: frozenset[str] | None = None
+    applications: Mapping[str, tuple[int, ...]] | None = None
+
+
+def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
+    """Every action one application issue needs now."""
+    c = context
+    f = facts(
+        snapshot,
+        c.config,
+        c.now,
+        site=c.site,
+        registered=c.registered,
+        applications=c.applications,
+    )
+    draft = _Draft(f, c.renderer)
+    # First, whatever else is due: a comment two racing runs both posted goes.
     draft.actions += duplicate_deletions(f.issue.number, f.posted)
-    entry = participants.get(f.mentee.lower())
-    through = pull_request if just_added else None
-    if entry is not None and _concludes(entry, f, through, closes):
-        if just_added and _closed_by_a_merge_just_now(entry, f, pull_request):
-            return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
-        return _graduation(draft, entry, pull_request)
+    graduated = _graduation_due(draft, c)
+    if graduated is not None:
+        return graduated
     if f.issue.state != "open":
         _commands(draft)
         return draft.done(State.CLOSED)
     _assign_coordinators(draft)
     if _commands(draft):
-        # A coordinator's /mentor accepted now, and every command answered: plan the rest
-        # as the next run will read the issue, this run's actions applied, so the pairing
-        # comes with the reply, not a run later (their mentoring counts from their /mentor).
-        done = tuple(draft.actions)
-        later = plan(
-            _as_posted(snapshot, done, config.bot, now),
-            config,
-            participants,
-            now,
-            renderer,
-            pull_request,
-            just_added,
-            closes,
-            site,
-            registered,
-            applications,
-        )
-        return replace(later, actions=(*done, *later.actions))
+        return _with_the_pairing(snapshot, c, tuple(draft.actions))
+    return _open_mentorship(draft)
+
+
+def _graduation_due(draft: _Draft, context: PlanContext) -> Plan | None:
+    """The graduation a participants.yml entry concludes this issue with, if one does."""
+    f = draft.facts
+    entry = context.graduates.get(f.mentee.lower())
+    through = context.pull_request if context.just_added else None
+    if entry is None or not _concludes(entry, f, through, context.closes):
+        return None
+    if context.just_added and _closed_by_a_merge_just_now(entry, f, context.pull_request):
+        return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
+    return _graduation(draft, entry, context.pull_request)
+
+
+def _with_the_pairing(
+    snapshot: IssueSnapshot, context: PlanContext, done: tuple[Action, ...]
+) -> Plan:
+    """A coordinator's /mentor accepted now, and every command answered (``done``): the
+    rest is planned as the next run will read the issue, this run's actions applied, so
+    the pairing comes with the reply, not a run later (their mentoring counts from their
+    /mentor)."""
+    later = plan(_as_posted(snapshot, done, context.config.bot, context.now), context)
+    return replace(later, actions=(*done, *later.actions))
+
+
+def _open_mentorship(draft: _Draft) -> Plan:
+    """An open application, its commands answered: intake, the wait for a mentor, the
+    pairing, then the running clock's check-ins, reviews and reminders."""
+    f = draft.facts
     if not _intake(draft):
         return draft.done(State.NEEDS_INFO)
     if not f.mentors and not draft.ready:
@@ -352,7 +387,7 @@ def plan(
     if draft.paused:
         draft.labels(None)
         return draft.done(State.PAUSED)
-    draft.labels(config.labels.active)
+    draft.labels(f.config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
     _ready_reminder(draft)
