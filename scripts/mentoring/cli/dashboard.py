@@ -90,7 +90,7 @@ def keep_dashboard(
     out = DashboardOutcome()
     try:
         rows = all_rows(repo, config, open_rows, now, closed)
-        loads = dash.mentor_loads(rows, mentors)
+        loads = dash.registered_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, graduated_all, now)
         shown = view.shown_rows(rows, config, now)

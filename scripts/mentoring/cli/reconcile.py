@@ -262,7 +262,7 @@ def _summary(
         planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in outcome.registrations}
         report += "\n## Mentors\n\n" + mentors_table(
             [r.mentor for r in outcome.registrations],
-            mentor_loads(outcome.plans),
+            mentor_loads(p.mentorship for p in outcome.plans),
             outcome.done,
             dry_run,
             planned,

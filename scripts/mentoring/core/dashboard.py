@@ -28,7 +28,7 @@ from mentoring.core.calendar import (
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.planner import Facts, Mentorship, facts
-from mentoring.core.registration import RegisteredMentor
+from mentoring.core.registration import RegisteredMentor, mentor_loads
 from mentoring.core.roles import roles_of
 from mentoring.core.settings import Cadence, Config
 
@@ -80,6 +80,11 @@ class Row:
     ready_since: datetime | None = None
     pull_request: bool = False  # a pull request refers to the issue since it was ready
     from_timeline: bool = True  # False: built from the issue list alone
+
+    @property
+    def running(self) -> bool:
+        """The clock runs: a mentor's load."""
+        return self.state in RUNNING
 
 
 @dataclass(frozen=True)
@@ -302,13 +307,9 @@ def _state(issue: Issue, planned: str, config: Config) -> str:
 # --- mentors ------------------------------------------------------------------------------
 
 
-def mentor_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
-    """Each registered mentor's running mentorships, by login (ignoring case)."""
-    by_login: dict[str, list[int]] = {}
-    for row in rows:
-        if row.state in RUNNING:
-            for login in row.mentors:
-                by_login.setdefault(login.lower(), []).append(row.number)
+def registered_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
+    """Each registered mentor's load against the capacity they gave, by login (ignoring case)."""
+    by_login = mentor_loads(rows)
     return [
         MentorLoad(m.login, m.issue, m.capacity, tuple(by_login.get(m.login.lower(), ())))
         for m in sorted(mentors, key=lambda m: m.login.lower())

@@ -91,6 +91,11 @@ class Mentorship:
     # awaiting one: the coordinators' reminder, in the run's summary, not on the issue.
     waiting_days: int | None = None
 
+    @property
+    def running(self) -> bool:
+        """The clock runs: active (ready or not) or paused."""
+        return self.state in (State.ACTIVE, State.PAUSED)
+
 
 @dataclass(frozen=True)
 class Plan:
