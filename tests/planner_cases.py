@@ -30,7 +30,7 @@ from mentoring.core.model import (
     Unassign,
 )
 from mentoring.core.participants import Participant
-from mentoring.core.planner import Plan, plan
+from mentoring.core.planner import Plan, PlanContext, plan
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -173,17 +173,17 @@ class Story:
         registered: frozenset[str] | None = None,
         applications: Mapping[str, tuple[int, ...]] | None = None,
     ) -> Plan:
-        return plan(
-            self.snapshot(),
-            config,
-            graduates or {},
-            now,
-            RENDERER,
-            pull_request,
+        context = PlanContext(
+            config=config,
+            graduates=graduates or {},
+            now=now,
+            renderer=RENDERER,
+            pull_request=pull_request,
             site=site,
             registered=registered,
             applications=applications,
         )
+        return plan(self.snapshot(), context)
 
     # -- what GitHub shows after the bot acted
 

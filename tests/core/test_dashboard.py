@@ -88,11 +88,11 @@ MENTORS = [RegisteredMentor("mo", 20, 1), RegisteredMentor("dan", 21, 2)]
 
 
 def items() -> list[dash.Item]:
-    return dash.attention(ROWS, dash.mentor_loads(ROWS, MENTORS), CONFIG.cadence, NOW)
+    return dash.attention(ROWS, dash.registered_loads(ROWS, MENTORS), CONFIG.cadence, NOW)
 
 
 def body(rows=ROWS) -> str:
-    loads = dash.mentor_loads(rows, MENTORS)
+    loads = dash.registered_loads(rows, MENTORS)
     found = dash.attention(rows, loads, CONFIG.cadence, NOW)
     figures = dash.figures(rows, loads, 12, NOW)
     return view.body(Renderer(), CONFIG, view.Board(rows, found, figures, NOW), LINKS)
@@ -149,7 +149,7 @@ def test_an_item_leaves_when_resolved(row: int, change: dict) -> None:
 
 
 def test_figures() -> None:
-    loads = dash.mentor_loads(ROWS, MENTORS)
+    loads = dash.registered_loads(ROWS, MENTORS)
     f = dash.figures(ROWS, loads, 12, NOW)
     assert (f.active, f.paused, f.ready, f.graduated_all) == (1, 1, 1, 12)
     assert f.applications_12m == 6  # opened within 365 days
@@ -176,7 +176,7 @@ def test_the_job_summary_adds_this_runs_column_to_the_dashboards_own_table() -> 
     assert made[3:] == [line[:-2] + " | – |" for line in lines[3:]]
     assert view.table(shown, found, this_run) == made
     # The body made from the table made already is the body made from scratch.
-    loads = dash.mentor_loads(ROWS, MENTORS)
+    loads = dash.registered_loads(ROWS, MENTORS)
     figures = dash.figures(ROWS, loads, 12, NOW)
     board = view.Board(ROWS, found, figures, NOW)
     given = view.body(Renderer(), CONFIG, board, LINKS, lines)

@@ -21,7 +21,7 @@ from mentoring.core.model import (
     State,
     marker,
 )
-from mentoring.core.planner import Mentorship, Plan
+from mentoring.core.planner import Mentorship
 from mentoring.core.registration import (
     WELCOME,
     mentor_loads,
@@ -145,16 +145,16 @@ def test_a_capacity_edited_into_words_is_unknown() -> None:
 
 
 def test_loads_count_open_mentorships_of_each_mentor() -> None:
-    def plan(number: int, state: str, mentors: tuple[str, ...]) -> Plan:
-        return Plan(Mentorship(number, "m", mentors, state, NOW, None, None))
+    def mentorship(number: int, state: str, mentors: tuple[str, ...]) -> Mentorship:
+        return Mentorship(number, "m", mentors, state, NOW, None, None)
 
-    plans = [
-        plan(1, State.ACTIVE, ("Bob",)),
-        plan(2, State.PAUSED, ("bob", "dana")),
-        plan(3, State.AWAITING_MENTOR, ()),
-        plan(4, "graduated", ("bob",)),
+    mentorships = [
+        mentorship(1, State.ACTIVE, ("Bob",)),
+        mentorship(2, State.PAUSED, ("bob", "dana")),
+        mentorship(3, State.AWAITING_MENTOR, ()),
+        mentorship(4, "graduated", ("bob",)),
     ]
-    assert mentor_loads(plans) == {"bob": [1, 2], "dana": [2]}
+    assert mentor_loads(mentorships) == {"bob": [1, 2], "dana": [2]}
 
 
 # --- end to end --------------------------------------------------------------------------

@@ -127,6 +127,13 @@ def test_defaults(repo: Path) -> None:
     assert cfg.graduation == config.Graduation(nomination_url=None)
     assert cfg.handbooks == config.Handbooks(None, None)
     assert cfg.participants == "participants.yml"
+    # The settings' own defaults are the file's: written once, in core/settings.py.
+    assert (cfg.program, cfg.labels, cfg.cadence) == (
+        config.Program(),
+        config.Labels(),
+        config.Cadence(),
+    )
+    assert (cfg.handbooks, cfg.graduation) == (config.Handbooks(), config.Graduation())
 
 
 def test_config_is_frozen(repo: Path) -> None:

@@ -80,7 +80,7 @@ def main(
     checked: int | None = None
     if in_pull_request:
         try:
-            checked = _check_added(args, env, event, config, lookup, current, problems)
+            checked, found = _check_added(args, env, event, config, lookup, current)
         except CannotCheck as exc:
             annotations.error(str(exc), title="participants check could not run")
             return 2
@@ -91,6 +91,7 @@ def main(
                 title="participants check could not run",
             )
             return 2
+        problems += found
 
     problems.sort(key=lambda p: p.line)
     if problems:
@@ -111,20 +112,20 @@ def _check_added(
     config: Config | None,
     lookup: IssueLookup | None,
     current: Participants,
-    problems: list[Problem],
-) -> int | None:
-    """Add the problems of the entries the pull request adds; how many were checked."""
+) -> tuple[int | None, list[Problem]]:
+    """How many entries the pull request adds were checked (None: none could be), and
+    their problems."""
     repo: Repo | None = None
     if lookup is None:
         if not env.get("GITHUB_TOKEN", "").strip():
             log.info("Not checking entries against their issues: GITHUB_TOKEN is not set.")
-            return None
+            return None, []
         if config is None:
             log.warning(
                 "Not checking entries against their issues: %s is missing or has a problem.",
                 CONFIG_FILE,
             )
-            return None
+            return None, []
         try:
             repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
         except ConfigurationError as exc:
@@ -135,10 +136,10 @@ def _check_added(
     log.info("Checking %d added entries against their issues.", len(added))
     author = event.pull_request.author if event.pull_request else None
     coordinators = config.coordinators if config is not None else ()
-    problems.extend(
-        check_against_issues(added, lookup, current.file, author=author, coordinators=coordinators)
+    found = check_against_issues(
+        added, lookup, current.file, author=author, coordinators=coordinators
     )
-    return len(added)
+    return len(added), found
 
 
 def _base_entries(

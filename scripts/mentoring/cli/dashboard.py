@@ -79,7 +79,7 @@ def plan_run_dashboard(
     now = inputs.now
     try:
         rows = all_rows(repo, config, rows, now, extras.closed)
-        loads = dash.mentor_loads(rows, mentors)
+        loads = dash.registered_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, inputs.graduated, now)
         shown = view.shown_rows(rows, config, now)

@@ -21,12 +21,12 @@ from mentoring.core import forms
 from mentoring.core.health import plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
-from mentoring.core.planner import Plan, plan
+from mentoring.core.planner import Plan, PlanContext, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
+from mentoring.core.roles import listed_mentee
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
-from mentoring.github.applications import listed_mentee
 from mentoring.github.client import GitHubError
 
 log = logging.getLogger(__name__)
@@ -169,17 +169,19 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
     target = context.target
     p = plan(
         snapshot,
-        context.config,
-        context.graduates,
-        context.now,
-        context.renderer,
-        pull_request=target.pull_request,
-        # A run that follows a change to participants.yml serves the people it added.
-        just_added=target.graduates_ref is not None,
-        closes=target.closes,
-        site=lookups.site,
-        registered=lookups.registered,
-        applications=lookups.applications,
+        PlanContext(
+            config=context.config,
+            graduates=context.graduates,
+            now=context.now,
+            renderer=context.renderer,
+            pull_request=target.pull_request,
+            # A run that follows a change to participants.yml serves the people it added.
+            just_added=target.graduates_ref is not None,
+            closes=target.closes,
+            site=lookups.site,
+            registered=lookups.registered,
+            applications=lookups.applications,
+        ),
     )
     if not context.every_open:
         # Only event runs can notice the schedule stopped: a scheduled run proves it runs.

@@ -253,7 +253,11 @@ def _summary(context: RunContext, report: RunReport) -> str:
         planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in report.registrations}
         done = {n: list(did) for n, did in report.done.items()}
         text += "\n## Mentors\n\n" + mentors_table(
-            mentors, mentor_loads(list(report.plans)), done, context.dry_run, planned
+            mentors,
+            mentor_loads(p.mentorship for p in report.plans),
+            done,
+            context.dry_run,
+            planned,
         )
     if context.dry_run and report.orphans:
         text += "\n## Answers the form no longer finds\n\n" + "".join(

@@ -10,7 +10,7 @@ an item once and a new episode (a mentorship stalling again later) is a new item
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -22,15 +22,14 @@ from mentoring.core.calendar import (
     closed_intervals,
     due_time,
     label_intervals,
-    latest_assigners,
     latest_due_period,
     unpaired_intervals,
 )
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.planner import Facts, Mentorship, facts
-from mentoring.core.registration import RegisteredMentor
-from mentoring.core.roles import mentee_of, mentors_of
+from mentoring.core.registration import RegisteredMentor, mentor_loads
+from mentoring.core.roles import roles_of
 from mentoring.core.settings import Cadence, Config
 
 # States as the dashboard names them, in the order its table lists them.
@@ -81,6 +80,11 @@ class Row:
     ready_since: datetime | None = None
     pull_request: bool = False  # a pull request refers to the issue since it was ready
     from_timeline: bool = True  # False: built from the issue list alone
+
+    @property
+    def running(self) -> bool:
+        """The clock runs: a mentor's load."""
+        return self.state in RUNNING
 
 
 @dataclass(frozen=True)
@@ -170,48 +174,9 @@ def row_of(
         ended = _closed_at(issue, snapshot.events) or now
         return replace(closed_row(issue, config), state=state, ended=ended)
     f = known if known is not None else facts(snapshot, config, now)
-    events = snapshot.events
     ever_mentors = {(e.assignee or "").lower() for e in f.pairings}
     ever_mentors |= {m.lower() for m in f.mentors}
-    start = f.start
-    age = None
-    if start is not None and state in RUNNING:
-        # The planner counted the periods due by now: with monthly ones, that is the age.
-        monthly = f.step == 1 and f.now == now
-        age = f.latest_period if monthly else latest_due_period(start, 1, list(f.stops), now)
-
-    waiting_since = None
-    if state == WAITING:
-        welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), now)
-        gaps = unpaired_intervals(events, f.is_pairing, now)
-        waiting_since = max([welcomed, *(g[0] for g in gaps[-1:])])
-
-    review_reminded = None
-    reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
-    if state in (ACTIVE, READY) and reviews:
-        review = max(reviews, key=lambda c: int(c.key or 0))
-        answered = any(
-            c.created_at > review.at and c.author.lower() in ever_mentors for c in snapshot.comments
-        )
-        reminder = next(
-            (c for c in f.posted if c.kind == Kind.REVIEW_REMINDER and c.key == review.key), None
-        )
-        if reminder is not None and not answered and start is not None:
-            # Since the reminder fell due, not since it was posted: a run lost to a fault
-            # posts it a run later, and the item must keep one key.
-            due = due_time(start, int(review.key or 0), list(f.stops))
-            review_reminded = due + timedelta(days=config.cadence.review_reply_days)
-
-    ready_since = None
-    pull = False
-    if state == READY:
-        ready = label_intervals(events, config.labels.names("ready"), now)
-        ready_since = ready[-1][0] if ready else issue.updated_at
-        pull = any(
-            e.kind == "cross-referenced" and e.source_is_pull and e.at >= ready_since
-            for e in events
-        )
-
+    ready_since, pull = _ready_since(snapshot, state, config, now)
     last = mentorship.last
     nxt = mentorship.next
     replied = _latest_replies(snapshot.comments, config.bot)
@@ -222,32 +187,87 @@ def row_of(
         opened=issue.created_at,
         role=_role(f.answers, config),
         mentors=f.mentors,
-        started=start,
-        age_months=age,
+        started=f.start,
+        age_months=_age_months(f, state, now),
         pauses=f.pauses,
         mentee_reply=replied.get(f.mentee.lower()),
         mentor_reply=max((replied[m] for m in ever_mentors if m in replied), default=None),
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
         missing=mentorship.missing,
-        waiting_since=waiting_since,
-        review_reminded=review_reminded,
+        waiting_since=_waiting_since(f, snapshot, state, now),
+        review_reminded=_review_reminded(f, snapshot, state, ever_mentors),
         ready_since=ready_since,
         pull_request=pull,
     )
 
 
+def _age_months(f: Facts, state: str, now: datetime) -> int | None:
+    """Calendar months of running clock (pauses left out), while it runs."""
+    if f.start is None or state not in RUNNING:
+        return None
+    # The planner counted the periods due by now: with monthly ones, that is the age.
+    if f.step == 1 and f.now == now:
+        return f.latest_period
+    return latest_due_period(f.start, 1, list(f.stops), now)
+
+
+def _waiting_since(f: Facts, snapshot: IssueSnapshot, state: str, now: datetime) -> datetime | None:
+    """When the wait for a mentor began: the welcome, or the last mentor leaving."""
+    if state != WAITING:
+        return None
+    welcomed = next((c.at for c in f.posted if c.kind == Kind.WELCOME), now)
+    gaps = unpaired_intervals(snapshot.events, f.is_pairing, now)
+    return max([welcomed, *(g[0] for g in gaps[-1:])])
+
+
+def _review_reminded(
+    f: Facts, snapshot: IssueSnapshot, state: str, ever_mentors: set[str]
+) -> datetime | None:
+    """Since when the latest review's reminder went unanswered by every mentor, ever."""
+    reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
+    if state not in (ACTIVE, READY) or not reviews or f.start is None:
+        return None
+    review = max(reviews, key=lambda c: int(c.key or 0))
+    answered = any(
+        c.created_at > review.at and c.author.lower() in ever_mentors for c in snapshot.comments
+    )
+    reminder = next(
+        (c for c in f.posted if c.kind == Kind.REVIEW_REMINDER and c.key == review.key), None
+    )
+    if reminder is None or answered:
+        return None
+    # Since the reminder fell due, not since it was posted: a run lost to a fault posts it
+    # a run later, and the item must keep one key.
+    due = due_time(f.start, int(review.key or 0), list(f.stops))
+    return due + timedelta(days=f.config.cadence.review_reply_days)
+
+
+def _ready_since(
+    snapshot: IssueSnapshot, state: str, config: Config, now: datetime
+) -> tuple[datetime | None, bool]:
+    """When the mentee was marked ready, and whether a pull request has referred to the
+    issue since (None and False unless ready)."""
+    if state != READY:
+        return None, False
+    events = snapshot.events
+    ready = label_intervals(events, config.labels.names("ready"), now)
+    since = ready[-1][0] if ready else snapshot.issue.updated_at
+    pull = any(e.kind == "cross-referenced" and e.source_is_pull and e.at >= since for e in events)
+    return since, pull
+
+
 def closed_row(issue: Issue, config: Config) -> Row:
     """A closed application's row from the issue list alone (no timeline read)."""
     answers = forms.parse_body(config.application.form_spec, issue.body or "")
-    mentee = mentee_of(IssueSnapshot(issue, (), ()), config, answers)
+    roles = roles_of(IssueSnapshot(issue, (), ()), config, answers=answers)
     return Row(
         number=issue.number,
-        mentee=mentee,
+        mentee=roles.mentee,
         state=_state(issue, CLOSED, config),
         opened=issue.created_at,
         role=_role(answers, config),
-        mentors=mentors_of(issue.assignees, mentee, config, latest_assigners(())),
+        mentors=roles.mentors,
         ended=issue.closed_at or issue.updated_at,
         from_timeline=False,
     )
@@ -287,13 +307,9 @@ def _state(issue: Issue, planned: str, config: Config) -> str:
 # --- mentors ------------------------------------------------------------------------------
 
 
-def mentor_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
-    """Each registered mentor's running mentorships, by login (ignoring case)."""
-    by_login: dict[str, list[int]] = {}
-    for row in rows:
-        if row.state in RUNNING:
-            for login in row.mentors:
-                by_login.setdefault(login.lower(), []).append(row.number)
+def registered_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
+    """Each registered mentor's load against the capacity they gave, by login (ignoring case)."""
+    by_login = mentor_loads(rows)
     return [
         MentorLoad(m.login, m.issue, m.capacity, tuple(by_login.get(m.login.lower(), ())))
         for m in sorted(mentors, key=lambda m: m.login.lower())
@@ -302,45 +318,91 @@ def mentor_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> li
 
 # --- attention -----------------------------------------------------------------------------
 
+_DAY = timedelta(days=1)
+# A check of one row: the kind, since and detail of the item it needs, or None.
+_Found = tuple[str, datetime, str] | None
+
 
 def attention(
     rows: Sequence[Row], loads: Sequence[MentorLoad], cadence: Cadence, now: datetime
 ) -> list[Item]:
     """Everything that needs the coordinators now, oldest first."""
-    days = timedelta(days=1)
-    items: list[Item] = []
-    for r in rows:
+    items = [item for r in rows for item in _row_items(r, cadence, now)]
+    items += _over_capacity(rows, loads, now)
+    return sorted(items, key=lambda i: (KINDS.index(i.kind), i.since, i.issue))
 
-        def item(kind: str, since: datetime, detail: str = "", r: Row = r) -> None:
+
+def _row_items(r: Row, cadence: Cadence, now: datetime) -> list[Item]:
+    """The items one application needs, by each of the checks in turn."""
+    items = []
+    for check in _ROW_CHECKS:
+        found = check(r, cadence, now)
+        if found is not None:
+            kind, since, detail = found
             items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail))
+    return items
 
-        if r.state == WAITING and r.waiting_since is not None:
-            waited = active_age(r.waiting_since, list(r.pauses), now)
-            if waited >= cadence.mentor_wait_days * 86400:
-                item(WAITING_FOR_MENTOR, r.waiting_since, str(int(waited // 86400)))
-        if r.state == ACTIVE and r.started is not None:
-            resumed = [end for _, end in r.pauses if end < now]
-            replies = [t for t in (r.mentee_reply, r.mentor_reply) if t is not None]
-            since = max([r.started, *resumed, *replies])
-            if now - since >= cadence.stall_days * days:
-                item(STALLED, since, str((now - since).days))
-        if r.review_reminded is not None:
-            item(REVIEW_UNANSWERED, r.review_reminded)
-        if r.state == PAUSED and r.pauses and r.pauses[-1][1] >= now:
-            since = r.pauses[-1][0]
-            if now - since >= cadence.long_pause_days * days:
-                item(LONG_PAUSE, since, str((now - since).days))
-        ready = r.ready_since if r.state == READY and not r.pull_request else None
-        if ready is not None and now - ready >= cadence.ready_reminder_days * days:
-            item(READY_NO_PULL, ready, str((now - ready).days))
+
+def _waiting_for_mentor(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    if r.state != WAITING or r.waiting_since is None:
+        return None
+    waited = active_age(r.waiting_since, list(r.pauses), now)
+    if waited < cadence.mentor_wait_days * 86400:
+        return None
+    return WAITING_FOR_MENTOR, r.waiting_since, str(int(waited // 86400))
+
+
+def _stalled(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    if r.state != ACTIVE or r.started is None:
+        return None
+    resumed = [end for _, end in r.pauses if end < now]
+    replies = [t for t in (r.mentee_reply, r.mentor_reply) if t is not None]
+    since = max([r.started, *resumed, *replies])
+    if now - since < cadence.stall_days * _DAY:
+        return None
+    return STALLED, since, str((now - since).days)
+
+
+def _review_unanswered(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    return None if r.review_reminded is None else (REVIEW_UNANSWERED, r.review_reminded, "")
+
+
+def _long_pause(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    if r.state != PAUSED or not r.pauses or r.pauses[-1][1] < now:
+        return None
+    since = r.pauses[-1][0]
+    if now - since < cadence.long_pause_days * _DAY:
+        return None
+    return LONG_PAUSE, since, str((now - since).days)
+
+
+def _ready_no_pull_request(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    ready = r.ready_since if r.state == READY and not r.pull_request else None
+    if ready is None or now - ready < cadence.ready_reminder_days * _DAY:
+        return None
+    return READY_NO_PULL, ready, str((now - ready).days)
+
+
+_ROW_CHECKS: tuple[Callable[[Row, Cadence, datetime], _Found], ...] = (
+    _waiting_for_mentor,
+    _stalled,
+    _review_unanswered,
+    _long_pause,
+    _ready_no_pull_request,
+)
+
+
+def _over_capacity(rows: Sequence[Row], loads: Sequence[MentorLoad], now: datetime) -> list[Item]:
+    """A registered mentor with more running mentorships than they offered to take."""
     started = {r.number: r.started for r in rows}
+    items = []
     for load in loads:
         if load.over:
             # Since the latest of their mentorships began: a new one over it is a new item.
             since = max((started.get(n) or now for n in load.mentorships), default=now)
             detail = f"{len(load.mentorships)} mentees, more than the {load.capacity}"
             items.append(Item(load.registration, OVER_CAPACITY, since, load.login, (), detail))
-    return sorted(items, key=lambda i: (KINDS.index(i.kind), i.since, i.issue))
+    return items
 
 
 def announced(comments: Iterable[Comment], bot: str) -> set[str]:

@@ -11,6 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from mentoring.core.calendar import mentor_since
+from mentoring.core.model import IssueSnapshot
+from mentoring.core.roles import roles_of
+from mentoring.core.settings import Config
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -96,6 +101,23 @@ class IssueInfo:
     def had_mentor(self) -> bool:
         """A mentor was assigned at some point: the planner's own rule for a start."""
         return bool(self.mentors) if self.mentored is None else self.mentored
+
+
+def application_info(snapshot: IssueSnapshot, config: Config) -> IssueInfo:
+    """What the checks need to know about one application issue, read with its timeline:
+    its mentee and mentors by the planner's own rule (:func:`~mentoring.core.roles.roles_of`),
+    so the check on a pull request and the graduation after its merge agree."""
+    issue = snapshot.issue
+    roles = roles_of(snapshot, config)
+    return IssueInfo(
+        number=issue.number,
+        state=issue.state,
+        state_reason=issue.state_reason,
+        labels=issue.labels,
+        mentee=roles.mentee,
+        mentors=roles.mentors,
+        mentored=mentor_since(roles.snapshot.events, roles.is_pairing) is not None,
+    )
 
 
 class IssueLookup(Protocol):

@@ -12,10 +12,10 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import yaml
 
@@ -28,7 +28,6 @@ from mentoring.core.calendar import (
     closed_intervals,
     due_time,
     label_intervals,
-    latest_assigners,
     latest_due_period,
     mentor_since,
     unpaired_intervals,
@@ -56,8 +55,8 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Answering, Asked, Roles, answer, with_mentor_commands
-from mentoring.core.roles import coordinators_of, mentee_of, mentors_of, pairing_test
+from mentoring.core.replies import Answering, Asked, Roles, answer
+from mentoring.core.roles import IssueRoles, roles_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -92,6 +91,11 @@ class Mentorship:
     # awaiting one: the coordinators' reminder, in the run's summary, not on the issue.
     waiting_days: int | None = None
 
+    @property
+    def running(self) -> bool:
+        """The clock runs: active (ready or not) or paused."""
+        return self.state in (State.ACTIVE, State.PAUSED)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -110,16 +114,14 @@ def period_kind(period: int, config: Config) -> Kind:
     return Kind.REVIEW if period % config.cadence.review_every == 0 else Kind.CHECKIN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facts:
     """What an application issue shows, worked out once for every phase of ``plan``."""
 
-    snapshot: IssueSnapshot
     config: Config
     now: datetime
     answers: Mapping[str, object]
-    mentee: str
-    mentors: tuple[str, ...]  # assigned now
+    roles: IssueRoles  # mentee, mentors, coordinators, and the timeline /mentor counted in
     posted: tuple[BotComment, ...]  # the bot's own marked comments
     start: datetime | None  # the first pairing: the clock's start
     stops: tuple[Interval, ...]  # paused, closed or without a mentor: the clock stood still
@@ -130,25 +132,33 @@ class Facts:
     context: Mapping[str, object]  # what every template may use
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
-    assigners: Mapping[str, str]  # who assigned each login last (``latest_assigners``)
     done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
     last: BotComment | None  # the latest check-in or review posted
     latest_period: int  # the latest period due by now (0 before the first, or without a start)
     latest_due: datetime | None  # when it fell due (None before the first)
     ready: bool = False  # the ready label is on
-    coordinating: frozenset[str] = frozenset()  # coordinators who said /mentor here
     site: Site | None = None  # the repository, for links (None: links left out)
     registered: frozenset[str] | None = None  # logins with an open mentor registration
     # Open application issues by mentee (lower-case login), None when the run did not read them.
     applications: Mapping[str, tuple[int, ...]] | None = None
-    # The issue's coordinators (``coordinators_of``), from the timeline as read: the
-    # config's and those the bot assigned. A /mentor's own stand-in assignment is not
-    # counted: by it, a coordinator who left the list would stop being one.
-    coordinators: frozenset[str] = frozenset()
+
+    @property
+    def snapshot(self) -> IssueSnapshot:
+        """The issue as read, each accepted /mentor in it as an assignment."""
+        return self.roles.snapshot
 
     @property
     def issue(self) -> Issue:
         return self.snapshot.issue
+
+    @property
+    def mentee(self) -> str:
+        return self.roles.mentee
+
+    @property
+    def mentors(self) -> tuple[str, ...]:
+        """Assigned now."""
+        return self.roles.mentors
 
     @property
     def step(self) -> int:
@@ -156,11 +166,7 @@ class Facts:
         return self.config.cadence.checkin_months
 
     def is_pairing(self, event: Event) -> bool:
-        return self._pairing(event)
-
-    @cached_property
-    def _pairing(self) -> Callable[[Event], bool]:
-        return pairing_test(self.mentee, self.config, self.coordinating)
+        return self.roles.is_pairing(event)
 
     def due_at(self, period: int) -> datetime:
         assert self.start is not None
@@ -171,6 +177,7 @@ def facts(
     snapshot: IssueSnapshot,
     config: Config,
     now: datetime,
+    *,
     site: Site | None = None,
     registered: frozenset[str] | None = None,
     applications: Mapping[str, tuple[int, ...]] | None = None,
@@ -179,73 +186,73 @@ def facts(
     issue = snapshot.issue
     form = config.application.form_spec
     answers = forms.parse_body(form, issue.body or "")
-    mentee = mentee_of(snapshot, config, answers)
     posted = tuple(bot_comments(snapshot.comments, config.bot))
     asked = Asked.of(snapshot, config.bot, posted)
-    assigners = latest_assigners(snapshot.events)
-    coordinators = coordinators_of(config, assigners)
-    # A coordinator's /mentor counts as their assignment as a mentor, at that comment.
-    snapshot, coordinating = with_mentor_commands(snapshot, coordinators, mentee, asked)
-    if coordinating:
-        assigners = latest_assigners(snapshot.events)
-    mentors = mentors_of(issue.assignees, mentee, config, assigners, coordinating)
-    pairing = pairing_test(mentee, config, coordinating)
-    events = snapshot.events
-    pairings = tuple(filter(pairing, events))
+    roles = roles_of(snapshot, config, answers=answers, asked=asked)
+    events = roles.snapshot.events
+    pairings = tuple(filter(roles.is_pairing, events))
     pauses = label_intervals(events, config.labels.names("paused"), now)
-    stops = pauses + closed_intervals(events, now) + unpaired_intervals(events, pairing, now)
+    stops = (
+        pauses + closed_intervals(events, now) + unpaired_intervals(events, roles.is_pairing, now)
+    )
+    start = mentor_since(pairings, roles.is_pairing)
+    latest, latest_due = _latest_due(start, config, stops, now)
     required = config.application.required
-    missing = tuple(f.label for f in forms.missing_from_body(form, issue.body, required))
     # A check-in's or review's marker key is its month since pairing, not its period
     # number, so a change of cadence carries on from the months already covered.
     periodic = tuple(c for c in posted if c.kind in PERIODIC and is_count(c.key))
-    start = mentor_since(pairings, pairing)
+    return Facts(
+        config=config,
+        now=now,
+        answers=answers,
+        roles=roles,
+        posted=posted,
+        start=start,
+        stops=tuple(stops),
+        pauses=tuple(pauses),
+        paused=issue.has_label(config.labels.paused),
+        missing=tuple(f.label for f in forms.missing_from_body(form, issue.body, required)),
+        periodic=periodic,
+        context=_template_context(roles, config, issue.number),
+        asked=asked,
+        pairings=pairings,
+        done=frozenset((c.kind, c.key) for c in posted),
+        last=max(periodic, key=lambda c: int(c.key or 0), default=None),
+        latest_period=latest,
+        latest_due=latest_due,
+        ready=issue.has_label(config.labels.ready),
+        site=site,
+        registered=registered,
+        applications=applications,
+    )
+
+
+def _latest_due(
+    start: datetime | None, config: Config, stops: list[Interval], now: datetime
+) -> tuple[int, datetime | None]:
+    """The latest period due by now, and when it fell due: nothing is due before the first
+    pairing, or before the first period."""
+    if start is None:
+        return 0, None
     step = config.cadence.checkin_months
-    latest, latest_due = 0, None  # nothing is due before the first pairing
-    if start is not None:
-        latest = latest_due_period(start, step, stops, now)
-        latest_due = due_time(start, latest * step, stops) if latest else None
-    context = {
-        "mentee": mentee,
-        "mentors": list(mentors),
+    latest = latest_due_period(start, step, stops, now)
+    return latest, due_time(start, latest * step, stops) if latest else None
+
+
+def _template_context(roles: IssueRoles, config: Config, number: int) -> dict[str, object]:
+    """What every template of this issue may use."""
+    return {
+        "mentee": roles.mentee,
+        "mentors": list(roles.mentors),
         "coordinators": list(config.coordinators),
         "program": config.program,
         "handbooks": config.handbooks,
         "cadence": config.cadence,
         "participants_file": config.participants,
-        "issue_number": issue.number,
+        "issue_number": number,
         "unregistered": [],
         "registration_url": None,
     }
-    return Facts(
-        snapshot,
-        config,
-        now,
-        answers,
-        mentee,
-        mentors,
-        posted,
-        start,
-        tuple(stops),
-        tuple(pauses),
-        issue.has_label(config.labels.paused),
-        missing,
-        periodic,
-        context,
-        asked,
-        pairings,
-        assigners,
-        frozenset((c.kind, c.key) for c in posted),
-        max(periodic, key=lambda c: int(c.key or 0), default=None),
-        latest,
-        latest_due,
-        issue.has_label(config.labels.ready),
-        coordinating,
-        site,
-        registered,
-        applications,
-        coordinators,
-    )
 
 
 class _Draft:
@@ -300,61 +307,83 @@ class _Draft:
         )
 
 
-def plan(
-    snapshot: IssueSnapshot,
-    config: Config,
-    participants: Mapping[str, Participant],
-    now: datetime,
-    renderer: Renderer,
-    pull_request: int | None = None,
-    just_added: bool = False,
-    closes: tuple[int, ...] = (),
-    site: Site | None = None,
-    registered: frozenset[str] | None = None,
-    applications: Mapping[str, tuple[int, ...]] | None = None,
-) -> Plan:
-    """Every action one application issue needs now.
+@dataclass(frozen=True, kw_only=True)
+class PlanContext:
+    """What a run plans each application issue with: the same for every issue of the run.
 
-    ``participants`` are the entries of participants.yml, keyed by lower-case login;
+    ``graduates`` are the entries of participants.yml, keyed by lower-case login;
     ``just_added`` says this run follows the change that added them, made by merging
     ``pull_request``, whose description's closing keywords name ``closes``. ``site`` is the
     repository the run works on (for links); ``registered`` the lower-case logins with an
     open mentor registration, None when the run did not read them; ``applications`` the
     open application issues by mentee (lower-case login), None when not read.
     """
-    f = facts(snapshot, config, now, site, registered, applications)
-    draft = _Draft(f, renderer)
-    # First, whatever else is due: a comment two racing runs both posted goes (finding 6).
+
+    config: Config
+    graduates: Mapping[str, Participant]
+    now: datetime
+    renderer: Renderer
+    pull_request: int | None = None
+    just_added: bool = False
+    closes: tuple[int, ...] = ()
+    site: Site | None = None
+    registered: frozenset[str] | None = None
+    applications: Mapping[str, tuple[int, ...]] | None = None
+
+
+def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
+    """Every action one application issue needs now."""
+    c = context
+    f = facts(
+        snapshot,
+        c.config,
+        c.now,
+        site=c.site,
+        registered=c.registered,
+        applications=c.applications,
+    )
+    draft = _Draft(f, c.renderer)
+    # First, whatever else is due: a comment two racing runs both posted goes.
     draft.actions += duplicate_deletions(f.issue.number, f.posted)
-    entry = participants.get(f.mentee.lower())
-    through = pull_request if just_added else None
-    if entry is not None and _concludes(entry, f, through, closes):
-        if just_added and _closed_by_a_merge_just_now(entry, f, pull_request):
-            return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
-        return _graduation(draft, entry, pull_request)
+    graduated = _graduation_due(draft, c)
+    if graduated is not None:
+        return graduated
     if f.issue.state != "open":
         _commands(draft)
         return draft.done(State.CLOSED)
     _assign_coordinators(draft)
     if _commands(draft):
-        # A coordinator's /mentor accepted now, and every command answered: plan the rest
-        # as the next run will read the issue, this run's actions applied, so the pairing
-        # comes with the reply, not a run later (their mentoring counts from their /mentor).
-        done = tuple(draft.actions)
-        later = plan(
-            _as_posted(snapshot, done, config.bot, now),
-            config,
-            participants,
-            now,
-            renderer,
-            pull_request,
-            just_added,
-            closes,
-            site,
-            registered,
-            applications,
-        )
-        return replace(later, actions=(*done, *later.actions))
+        return _with_the_pairing(snapshot, c, tuple(draft.actions))
+    return _open_mentorship(draft)
+
+
+def _graduation_due(draft: _Draft, context: PlanContext) -> Plan | None:
+    """The graduation a participants.yml entry concludes this issue with, if one does."""
+    f = draft.facts
+    entry = context.graduates.get(f.mentee.lower())
+    through = context.pull_request if context.just_added else None
+    if entry is None or not _concludes(entry, f, through, context.closes):
+        return None
+    if context.just_added and _closed_by_a_merge_just_now(entry, f, context.pull_request):
+        return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
+    return _graduation(draft, entry, context.pull_request)
+
+
+def _with_the_pairing(
+    snapshot: IssueSnapshot, context: PlanContext, done: tuple[Action, ...]
+) -> Plan:
+    """A coordinator's /mentor accepted now, and every command answered (``done``): the
+    rest is planned as the next run will read the issue, this run's actions applied, so
+    the pairing comes with the reply, not a run later (their mentoring counts from their
+    /mentor)."""
+    later = plan(_as_posted(snapshot, done, context.config.bot, context.now), context)
+    return replace(later, actions=(*done, *later.actions))
+
+
+def _open_mentorship(draft: _Draft) -> Plan:
+    """An open application, its commands answered: intake, the wait for a mentor, the
+    pairing, then the running clock's check-ins, reviews and reminders."""
+    f = draft.facts
     if not _intake(draft):
         return draft.done(State.NEEDS_INFO)
     if not f.mentors and not draft.ready:
@@ -363,7 +392,7 @@ def plan(
     if draft.paused:
         draft.labels(None)
         return draft.done(State.PAUSED)
-    draft.labels(config.labels.active)
+    draft.labels(f.config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
     _ready_reminder(draft)
@@ -418,7 +447,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
         shown = replace(shown, issue=replace(f.issue, state="closed"))
-    roles = Roles.of(f.mentee, f.mentors, f.coordinators, f.issue.assignees)
+    roles = Roles.of(f.mentee, f.mentors, f.roles.coordinators, f.issue.assignees)
     given = Answering(
         f.config,
         roles,

@@ -1,14 +1,15 @@
 """Mentor registrations: welcome each once, keep its labels right, and count mentors' load.
 
 Pure, like the planner: ``plan_registration`` turns one registration issue's snapshot
-into actions; ``registered_mentor`` and ``mentor_loads`` give the coordinators' table
-of who can take a mentee, from the registrations and the application plans of a run.
+into actions; ``registered_mentor`` and ``mentor_loads`` give the coordinators' tables
+of who can take a mentee, from the registrations and the mentorships of a run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
@@ -21,10 +22,9 @@ from mentoring.core.model import (
     Kind,
     PostComment,
     RemoveLabels,
-    State,
     is_count,
 )
-from mentoring.core.planner import Plan, managed_labels
+from mentoring.core.planner import managed_labels
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 
@@ -107,12 +107,24 @@ def plan_registration(
     return RegistrationPlan(mentor, tuple(actions))
 
 
-def mentor_loads(plans: Iterable[Plan]) -> dict[str, list[int]]:
-    """Open mentorships (active or paused) per mentor, keyed by lower-case login."""
+class Mentored(Protocol):
+    """A mentorship as a mentor's load counts it: a plan's, or a dashboard row."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def mentors(self) -> tuple[str, ...]: ...
+    @property
+    def running(self) -> bool:
+        """The clock runs: active (ready or not) or paused; not waiting, not ended."""
+        ...
+
+
+def mentor_loads(mentorships: Iterable[Mentored]) -> dict[str, list[int]]:
+    """A mentor's load: their running mentorships, by lower-case login, in the given order."""
     loads: dict[str, list[int]] = {}
-    for p in plans:
-        m = p.mentorship
-        if m.state in (State.ACTIVE, State.PAUSED):
+    for m in mentorships:
+        if m.running:
             for login in m.mentors:
                 loads.setdefault(login.lower(), []).append(m.number)
     return loads

@@ -1,7 +1,7 @@
 """Who is who on an application issue: the one rule for mentee, mentors and coordinators.
 
-The planner, the participants check and the lookup of a person's applications all ask
-these functions, so a mentor is the same person everywhere.
+The planner, the participants check and the dashboard all ask :func:`roles_of`, which
+puts the rules below together in one order, so a mentor is the same person everywhere.
 
 - The mentee is the issue's author, or the login in the configured form field on an
   issue a coordinator opened for someone.
@@ -16,11 +16,71 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
-from mentoring.core.calendar import latest_assigners
+from mentoring.core import forms
+from mentoring.core.calendar import bot_comments, latest_assigners
 from mentoring.core.logins import is_bot_login, is_login
-from mentoring.core.model import Event, IssueSnapshot
+from mentoring.core.model import Event, Issue, IssueSnapshot
+from mentoring.core.replies import Asked, with_mentor_commands
 from mentoring.core.settings import Config
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueRoles:
+    """Who is who on one application issue, and the timeline it was read off."""
+
+    mentee: str
+    mentors: tuple[str, ...]  # assigned now and counted as mentors, in assignment order
+    # Lower case: the config's and those the bot assigned, from the timeline as read. A
+    # /mentor's own stand-in assignment is not counted: by it, a coordinator who left the
+    # list would stop being one.
+    coordinators: frozenset[str]
+    coordinating: frozenset[str]  # lower case: coordinators who said /mentor here
+    snapshot: IssueSnapshot  # each accepted /mentor in it as an assignment, at that comment
+    # Whether an event is a mentor's assignment (the pairing that starts the clock).
+    is_pairing: Callable[[Event], bool] = field(compare=False, repr=False)
+
+
+def roles_of(
+    snapshot: IssueSnapshot,
+    config: Config,
+    *,
+    answers: Mapping[str, object] | None = None,
+    asked: Asked | None = None,
+) -> IssueRoles:
+    """Who is who on an application issue: the one way the rules are put together.
+
+    First the mentee, then the issue's coordinators from the timeline as read; then each
+    coordinator's accepted ``/mentor`` counts as their assignment, at that comment; then
+    the mentors among the assignees. ``answers`` (the parsed form) and ``asked`` (the
+    commands) are read off ``snapshot`` unless the caller has them already.
+    """
+    if answers is None:
+        answers = forms.parse_body(config.application.form_spec, snapshot.issue.body or "")
+    if asked is None:
+        asked = Asked.of(snapshot, config.bot, bot_comments(snapshot.comments, config.bot))
+    mentee = mentee_of(snapshot, config, answers)
+    assigners = latest_assigners(snapshot.events)
+    coordinators = coordinators_of(config, assigners)
+    counted, coordinating = with_mentor_commands(snapshot, coordinators, mentee, asked)
+    if coordinating:
+        assigners = latest_assigners(counted.events)
+    assignees = snapshot.issue.assignees
+    return IssueRoles(
+        mentee=mentee,
+        mentors=mentors_of(assignees, mentee, config, assigners, coordinating),
+        coordinators=coordinators,
+        coordinating=coordinating,
+        snapshot=counted,
+        is_pairing=pairing_test(mentee, config, coordinating),
+    )
+
+
+def listed_mentee(issue: Issue, config: Config) -> str:
+    """The mentee of an application issue as listed, without its timeline."""
+    answers = forms.parse_body(config.application.form_spec, issue.body or "")
+    return mentee_of(IssueSnapshot(issue, (), ()), config, answers)
 
 
 def mentee_of(snapshot: IssueSnapshot, config: Config, answers: Mapping[str, object]) -> str:

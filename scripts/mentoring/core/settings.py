@@ -1,6 +1,7 @@
 """The program's settings as the planner reads them: frozen values, checked already.
 
-``mentoring.files.config`` loads and validates ``.github/mentoring.yml`` into these.
+``mentoring.files.config`` loads and validates ``.github/mentoring.yml`` into these. A
+field's default here is the default of its key in the file: written once, here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from mentoring.core.forms import Form
 
 @dataclass(frozen=True)
 class Program:
-    name: str
-    url: str | None
+    name: str = "Mentoring program"
+    url: str | None = None
     contact: str | None = None  # an email address or URL for private words with coordinators
 
     @property
@@ -24,29 +25,29 @@ class Program:
         return self.contact if "://" in self.contact else f"mailto:{self.contact}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Application:
-    form: str
-    label: str
-    mentee_field: str | None
-    required: tuple[str, ...]
-    form_spec: Form
+    form: str = "mentee-application.yml"
+    label: str = "application"
+    mentee_field: str | None = None
+    required: tuple[str, ...]  # no default of its own: the form's required fields
+    form_spec: Form  # the form's own content, read from ``form``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MentorRegistration:
-    form: str
-    label: str
-    form_spec: Form
+    form: str = "mentor-registration.yml"
+    label: str = "mentor-registration"
+    form_spec: Form  # the form's own content, read from ``form``
 
 
 @dataclass(frozen=True)
 class Labels:
-    needs_info: str
-    awaiting_mentor: str
-    active: str
-    paused: str
-    graduated: str
+    needs_info: str = "mentoring: needs info"
+    awaiting_mentor: str = "mentoring: awaiting mentor"
+    active: str = "mentoring: active"
+    paused: str = "mentoring: paused"
+    graduated: str = "mentoring: graduated"
     ready: str = "mentoring: ready"
     dashboard: str = "mentoring: dashboard"
     # Former names, as (key, name) pairs: a label renamed on GitHub keeps its old name
@@ -68,10 +69,10 @@ class Labels:
 
 @dataclass(frozen=True)
 class Cadence:
-    checkin_months: int
-    review_every: int
-    review_reply_days: int
-    mentor_wait_days: int
+    checkin_months: int = 1
+    review_every: int = 3
+    review_reply_days: int = 14
+    mentor_wait_days: int = 30
     stall_days: int = 60
     long_pause_days: int = 90
     ready_reminder_days: int = 30
@@ -94,22 +95,24 @@ class Graduation:
 
 @dataclass(frozen=True)
 class Handbooks:
-    mentee: str | None
-    mentor: str | None
+    mentee: str | None = None
+    mentor: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
-    coordinators: tuple[str, ...]
-    bot: str
-    program: Program
+    """Every setting, in the order of the file's keys."""
+
+    coordinators: tuple[str, ...]  # no default: someone must look after applications
+    bot: str = "github-actions[bot]"
+    program: Program = Program()
     application: Application
-    mentor_registration: MentorRegistration | None
-    labels: Labels
-    cadence: Cadence
-    handbooks: Handbooks
-    participants: str
+    mentor_registration: MentorRegistration | None  # None: registrations are off
+    labels: Labels = Labels()
+    cadence: Cadence = Cadence()
     dashboard: Dashboard = Dashboard()
+    handbooks: Handbooks = Handbooks()
+    participants: str = "participants.yml"
     graduation: Graduation = Graduation()
 
     @property

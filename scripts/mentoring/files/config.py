@@ -11,7 +11,7 @@ import copy
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -46,44 +46,35 @@ TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 _EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
 
+# The file's sections and the settings each one fills.
+_SECTIONS: dict[str, type] = {
+    "program": Program,
+    "application": Application,
+    "mentor_registration": MentorRegistration,
+    "labels": Labels,
+    "cadence": Cadence,
+    "dashboard": Dashboard,
+    "handbooks": Handbooks,
+    "graduation": Graduation,
+}
+_NOT_KEYS = frozenset({"form_spec", "formers"})  # read from the forms, or from label lists
+
+
+def _keys(settings: type) -> dict[str, Any]:
+    """The keys of a section of the file and their defaults: the settings dataclass's own,
+    None for a field without one (``coordinators`` must be written; ``application.required``
+    is the form's own required fields)."""
+    return {
+        f.name: None if f.default is MISSING else f.default
+        for f in fields(settings)
+        if f.name not in _NOT_KEYS
+    }
+
+
+# Every key of the file and its default; a section's, a mapping of its own keys.
 DEFAULTS: dict[str, Any] = {
-    "coordinators": None,
-    "bot": "github-actions[bot]",
-    "program": {"name": "Mentoring program", "url": None, "contact": None},
-    "application": {
-        "form": "mentee-application.yml",
-        "label": "application",
-        "mentee_field": None,
-        "required": None,
-    },
-    "mentor_registration": {"form": "mentor-registration.yml", "label": "mentor-registration"},
-    "labels": {
-        "needs_info": "mentoring: needs info",
-        "awaiting_mentor": "mentoring: awaiting mentor",
-        "active": "mentoring: active",
-        "paused": "mentoring: paused",
-        "graduated": "mentoring: graduated",
-        "ready": "mentoring: ready",
-        "dashboard": "mentoring: dashboard",
-    },
-    "cadence": {
-        "checkin_months": 1,
-        "review_every": 3,
-        "review_reply_days": 14,
-        "mentor_wait_days": 30,
-        "stall_days": 60,
-        "long_pause_days": 90,
-        "ready_reminder_days": 30,
-    },
-    "dashboard": {
-        "enabled": True,
-        "title": "Mentoring dashboard",
-        "closed_days": 90,
-        "role_field": "role",
-    },
-    "handbooks": {"mentee": None, "mentor": None},
-    "participants": "participants.yml",
-    "graduation": {"nomination_url": None},
+    key: _keys(_SECTIONS[key]) if key in _SECTIONS else default
+    for key, default in _keys(Config).items()
 }
 
 
