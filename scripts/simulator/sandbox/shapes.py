@@ -16,6 +16,10 @@ from .state import State
 DOCS = "https://docs.github.com/rest"
 
 
+@overload
+def iso(dt: datetime) -> str: ...
+@overload
+def iso(dt: None) -> None: ...
 def iso(dt: datetime | None) -> str | None:
     """GitHub's timestamp format: 2026-01-05T10:00:00Z."""
     if dt is None:
