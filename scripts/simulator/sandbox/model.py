@@ -198,6 +198,16 @@ class Issue(Watched):
 
 
 @dataclass(frozen=True)
+class NewIssue:
+    """What an issue is opened with: title, body, and the labels and assignees asked for."""
+
+    title: str
+    body: str | None
+    labels: Sequence[str] = ()
+    assignees: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class Write:
     """A write applied through the HTTP API: what it did (``kind``: comment, close, ...),
     who did it, and what it names."""

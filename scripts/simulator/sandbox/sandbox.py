@@ -12,7 +12,7 @@ from typing import Any
 from . import transport as _transport
 from .faults import Fault, FaultPlan
 from .graphql import POINTS_PER_HOUR, Kept
-from .model import ROLES, Write
+from .model import ROLES, NewIssue, Write
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
 from .state import State
@@ -184,9 +184,8 @@ class Sandbox:
         ("it will not be automatically added to the issue")."""
         with self.lock:
             known = [n for n in form_labels if n.lower() in self.state.labels]
-            issue = self.state.create_issue(
-                by, title, body, [*known, *labels], list(assignees), reserved=True
-            )
+            new = NewIssue(title, body, [*known, *labels], list(assignees))
+            issue = self.state.create_issue(by, new, reserved=True)
             return issue.number
 
     def reserve_numbers(self, count: int) -> None:
