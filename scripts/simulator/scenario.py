@@ -226,6 +226,20 @@ class _Checker:
 
     def event(self, i: int, event: Any, start: datetime, end: datetime) -> None:
         where: tuple[str | int, ...] = ("events", i)
+        kind = self.action(where, event)
+        moment = self.time(event["at"], (*where, "at"))
+        if not start <= moment < end:
+            raise self.fail(
+                (*where, "at"), "is outside the scenario's [start, end): it would never happen"
+            )
+        if _login(event["by"]):
+            raise self.fail((*where, "by"), _login(event["by"]) or "")
+        spec = self.spec((*where, kind), kind, event[kind])
+        if kind == "open_issue":
+            self.form((*where, kind), spec)
+
+    def action(self, where: tuple[str | int, ...], event: Any) -> str:
+        """The one action of an event that has `at` and `by` beside it."""
         if not isinstance(event, dict):
             raise self.fail(where, "must be a mapping such as {at: TIME, by: alice, comment: ...}")
         kinds = [k for k in event if k in ACTIONS]
@@ -243,40 +257,40 @@ class _Checker:
         for key in ("at", "by"):
             if key not in event:
                 raise self.fail(where, f"needs `{key}`")
-        moment = self.time(event["at"], (*where, "at"))
-        if not start <= moment < end:
-            raise self.fail(
-                (*where, "at"), "is outside the scenario's [start, end): it would never happen"
-            )
-        if _login(event["by"]):
-            raise self.fail((*where, "by"), _login(event["by"]) or "")
-        kind = kinds[0]
-        spec = event[kind] if event[kind] is not None else {}
+        return kinds[0]
+
+    def spec(self, where: tuple[str | int, ...], kind: str, value: Any) -> dict[str, Any]:
+        """An action's keys (none is an empty mapping), each known, present if required
+        and checked."""
+        spec = value if value is not None else {}
         if not isinstance(spec, dict):
-            raise self.fail((*where, kind), f"must be a mapping of: {', '.join(ACTIONS[kind])}")
+            raise self.fail(where, f"must be a mapping of: {', '.join(ACTIONS[kind])}")
         keys = ACTIONS[kind]
         for key in spec:
             if key not in keys:
                 raise self.fail(
-                    (*where, kind, str(key)),
-                    f"is not a key of {kind}; it has: {', '.join(keys)}",
+                    (*where, str(key)), f"is not a key of {kind}; it has: {', '.join(keys)}"
                 )
         for key, (check, required) in keys.items():
             if key not in spec:
                 if required:
-                    raise self.fail((*where, kind), f"needs `{key}`")
+                    raise self.fail(where, f"needs `{key}`")
                 continue
             problem = check(spec[key])
             if problem:
-                raise self.fail((*where, kind, key), problem)
-        template = spec.get("template") if kind == "open_issue" else None
+                raise self.fail((*where, key), problem)
+        return spec
+
+    def form(self, where: tuple[str | int, ...], spec: dict[str, Any]) -> None:
+        """An open_issue's form: a file of .github/ISSUE_TEMPLATE/, needed for answers."""
+        template = spec.get("template")
         if template is not None and ("/" in template or template in ("", ".", "..")):
             raise self.fail(
-                (*where, kind, "template"),
+                (*where, "template"),
                 "must be a file name in .github/ISSUE_TEMPLATE/, such as mentee-application.yml",
             )
-        if kind == "open_issue" and "answers" in spec and "template" not in spec:
-            raise self.fail((*where, kind, "answers"), "needs `template`: the form they answer")
+        if "answers" in spec and "template" not in spec:
+            raise self.fail((*where, "answers"), "needs `template`: the form they answer")
 
 
 def check_scenario(data: Any, file: str = "", lines: Any = None) -> None:

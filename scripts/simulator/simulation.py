@@ -14,14 +14,15 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import yaml
 
+from mentoring.core.forms import Form
 from mentoring.core.labels import wanted_labels
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
@@ -105,29 +106,57 @@ class Result:
         return {"actions": self.actions, "issues": self.issues, "requests": self.requests}
 
 
+class Options(TypedDict, total=False):
+    """How a simulation runs, beside its scenario: :class:`Simulation`'s keywords."""
+
+    faults: float  # share of requests the sandbox fails (default 0)
+    seed: int  # of the faults (default 0)
+    keep_http_log: bool  # every request in Result.http_log (default False)
+    transport: str  # how the scripts reach the sandbox: Sandbox(transport=), "in-process"
+    read: str  # reconcile.py --read: how runs over every application read them, "graphql"
+    graphql_engine: str  # what executes GraphQL: Sandbox.graphql_engine, "projection"
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """What every run of one simulation is played on: the sandbox, the checkout the
+    workflows run in, the work directory (event file, step summary), the reconciler."""
+
+    sb: Sandbox
+    checkout: Path
+    workdir: Path
+    reconcile_main: Any
+
+
+@dataclass(frozen=True)
+class _Act:
+    """A person's action being done: who, which (an EVENT_KEYS kind), its keys, and when
+    the workflow runs it starts begin."""
+
+    sb: Sandbox
+    by: str
+    kind: str
+    spec: dict[str, Any]
+    later: datetime
+
+    @property
+    def number(self) -> int:
+        """The issue it is done on."""
+        return int(self.spec.get("issue", 0))
+
+
 class Simulation:
     """One scenario run: a sandbox, a temporary checkout, and the runs in time order."""
 
-    def __init__(
-        self,
-        scenario: dict[str, Any],
-        root: Path,
-        *,
-        faults: float = 0.0,
-        seed: int = 0,
-        keep_http_log: bool = False,
-        transport: str = "in-process",
-        read: str = "graphql",
-        graphql_engine: str = "projection",
-    ) -> None:
+    def __init__(self, scenario: dict[str, Any], root: Path, **options: Unpack[Options]) -> None:
         check_scenario(scenario)
         self.root = root
-        self.read = read  # reconcile.py --read: how runs over every application read them
-        self.graphql_engine = graphql_engine
-        self.transport = transport  # how the scripts reach the sandbox: Sandbox(transport=)
+        self.read = options.get("read", "graphql")
+        self.graphql_engine = options.get("graphql_engine", "projection")
+        self.transport = options.get("transport", "in-process")
         self.scenario = scenario
-        self.faults = faults
-        self.seed = seed
+        self.faults = options.get("faults", 0.0)
+        self.seed = options.get("seed", 0)
         self.start = _time(scenario.get("start"), "start")
         self.end = _time(scenario.get("end"), "end")
         if self.end <= self.start:
@@ -142,7 +171,7 @@ class Simulation:
         self.events = scenario.get("events") or []
         self.opened: list[int] = []
         self.payloads: list[tuple[str, dict[str, Any]]] = []  # (run, payload) of every run
-        self.keep_http_log = keep_http_log
+        self.keep_http_log = options.get("keep_http_log", False)
 
     # --- setting up ------------------------------------------------------------------
 
@@ -223,34 +252,40 @@ class Simulation:
                 if self.faults:
                     sb.set_fault_rate(self.faults, self.seed)
                 self.sandbox = sb
-                timeline = [
-                    (e_at, 0, i)
-                    for i, e_at in enumerate(
-                        _time(e["at"], f"events[{n}].at") for n, e in enumerate(self.events)
-                    )
-                ]
-                timeline += [(moment, 1, -1) for moment in self._schedule()]
-                for at, kind, index in sorted(timeline):
-                    if at >= self.end:
-                        break
-                    if at > sb.now:
-                        sb.now = at
-                    if kind == 1:
-                        self._run(
-                            sb, checkout, workdir, Run(at, "schedule", {}), reconcile_main, result
-                        )
-                        continue
-                    runs = self._act_or_explain(sb, index)
-                    for run in runs:
-                        if any(a <= run.at < b for a, b in self.event_outages):
-                            continue  # GitHub dropped this event: no run
-                        if run.at > sb.now:
-                            sb.now = run.at
-                        self._run(sb, checkout, workdir, run, reconcile_main, result)
-                self._finish(sb, checkout, workdir, reconcile_main, result)
+                stage = _Stage(sb, checkout, workdir, reconcile_main)
+                for at, index in self._timeline():
+                    self._happen(stage, at, index, result)
+                self._finish(stage, result)
         return result
 
-    def _env(self, sb: Sandbox, workdir: Path, run: Run) -> dict[str, str]:
+    def _timeline(self) -> list[tuple[datetime, int | None]]:
+        """What happens before the end, in time order: the events, by index, and the
+        scheduled runs (index None), an event first when both come at once."""
+        events = [(_time(e["at"], f"events[{n}].at"), 0, n) for n, e in enumerate(self.events)]
+        scheduled = [(moment, 1, -1) for moment in self._schedule()]
+        return [
+            (at, None if kind else index)
+            for at, kind, index in sorted(events + scheduled)
+            if at < self.end
+        ]
+
+    def _happen(self, stage: _Stage, at: datetime, index: int | None, result: Result) -> None:
+        """At ``at``, a scheduled run (``index`` None), or event ``index`` and its runs."""
+        sb = stage.sb
+        if at > sb.now:
+            sb.now = at
+        if index is None:
+            self._run(stage, Run(at, "schedule", {}), result)
+            return
+        for run in self._act_or_explain(sb, index):
+            if any(a <= run.at < b for a, b in self.event_outages):
+                continue  # GitHub dropped this event: no run
+            if run.at > sb.now:
+                sb.now = run.at
+            self._run(stage, run, result)
+
+    def _env(self, stage: _Stage, run: Run) -> dict[str, str]:
+        sb, workdir = stage.sb, stage.workdir
         env = {
             "GITHUB_TOKEN": sb.token_for(sb.bot_login),
             "GITHUB_API_URL": sb.url,
@@ -266,24 +301,18 @@ class Simulation:
         return env
 
     def _run(
-        self,
-        sb: Sandbox,
-        checkout: Path,
-        workdir: Path,
-        run: Run,
-        reconcile_main: Any,
-        result: Result,
-        extra_args: tuple[str, ...] = (),
+        self, stage: _Stage, run: Run, result: Result, extra_args: tuple[str, ...] = ()
     ) -> int:
+        sb, checkout, workdir = stage.sb, stage.checkout, stage.workdir
         # The workflow checks out the default branch as it is when the run starts.
         _write_anew(checkout / "participants.yml", sb.get_file("participants.yml") or "[]\n")
         _write_anew(workdir / "summary.md", "")
         sb.clear_logs()
         if run.payload:
             self.payloads.append((run.name, run.payload))
-        code = reconcile_main(
+        code = stage.reconcile_main(
             ["--root", str(checkout), f"--read={self.read}", *extra_args],
-            env=self._env(sb, workdir, run),
+            env=self._env(stage, run),
             now=sb.now,
             sleep=lambda seconds: None,
         )
@@ -299,9 +328,8 @@ class Simulation:
         result.requests += sb.request_count
         return code
 
-    def _finish(
-        self, sb: Sandbox, checkout: Path, workdir: Path, reconcile_main: Any, result: Result
-    ) -> None:
+    def _finish(self, stage: _Stage, result: Result) -> None:
+        sb = stage.sb
         numbers = sorted(self.opened)
         created = sorted({a["issue"] for a in result.actions if a["type"] == "create_issue"})
         for number in numbers + created:
@@ -319,21 +347,13 @@ class Simulation:
         if numbers:
             args = ["--dry-run"] + [f"--issue={n}" for n in numbers]
             with contextlib.redirect_stdout(io.StringIO()):
-                self._run(
-                    sb,
-                    checkout,
-                    workdir,
-                    Run(sb.now, "final", {}),
-                    reconcile_main,
-                    Result(),
-                    tuple(args),
-                )
-            result.summary = (workdir / "summary.md").read_text(encoding="utf-8")
+                self._run(stage, Run(sb.now, "final", {}), Result(), tuple(args))
+            result.summary = (stage.workdir / "summary.md").read_text(encoding="utf-8")
         dashboards = [
             result.issues[str(n)]
             for n in created
             if result.issues[str(n)]["state"] == "open"
-            and self._dashboard_label(checkout) in result.issues[str(n)]["labels"]
+            and self._dashboard_label(stage.checkout) in result.issues[str(n)]["labels"]
         ]
         result.dashboard = dashboards[0]["body"] if dashboards else ""
 
@@ -379,94 +399,82 @@ class Simulation:
     def _do(self, sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> list[Run]:
         """Do one event as ``by``, within what GitHub lets them do; the runs it starts."""
         later = sb.now + RUN_DELAY
-        t = self.triggers
         _permitted(sb, by, kind, spec)
+        return _ACTIONS[kind](self, _Act(sb, by, kind, spec, later))
 
-        def issue_run(action: str, number: int, **extra: Any) -> list[Run]:
-            if action not in t.issues:
-                return []
-            payload = {"action": action, "issue": sb.issue(number), **extra}
-            return [Run(later, f"issues.{action}", self._payload(sb, by, payload))]
+    def _issue_run(self, act: _Act, action: str, number: int, **extra: Any) -> list[Run]:
+        """The run that issue event ``action`` on #number starts, if a workflow takes it."""
+        if action not in self.triggers.issues:
+            return []
+        payload = {"action": action, "issue": act.sb.issue(number), **extra}
+        return [Run(act.later, f"issues.{action}", self._payload(act.sb, act.by, payload))]
 
-        if kind == "open_issue":
-            title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
-            if spec.get("template"):
-                # From the checkout, so a form laid over by `files:` is the one answered.
-                name = f".github/ISSUE_TEMPLATE/{spec['template']}"
-                try:
-                    form = form_files.load_form(self.checkout / name, name)
-                except YamlFileError as exc:
-                    raise ScenarioError(f".template: {exc}") from exc
-                try:
-                    body = issue_forms.render_body(form, spec.get("answers") or {})
-                except ValueError as exc:
-                    raise ScenarioError(f".answers: {exc}") from exc
-                title = title or form.title
-                form_labels = list(form.labels)
-            else:
-                form_labels = []
-            number = sb.open_issue(
-                by, title or "Untitled", body, labels=labels, form_labels=form_labels
-            )
-            self.opened.append(number)
-            return issue_run("opened", number)
-        if kind == "rename_label":
-            sb.rename_label(spec["from"], spec["to"])
-            self._rename_in_config(spec["from"], spec["to"])
-            return []  # a label's own events start none of the workflows
-        if kind == "edit_config":
-            self._edit_config(sb, by, spec["config"])
-            return []  # a push that changes only the config starts none of the workflows
-        number = int(spec.get("issue", 0))
-        if kind in ("assign", "unassign"):
-            (sb.assign if kind == "assign" else sb.unassign)(number, by, spec["users"])
-            action = "assigned" if kind == "assign" else "unassigned"
-            return [
-                r for u in spec["users"] for r in issue_run(action, number, assignee=sb.user(u))
-            ]
-        if kind == "comment":
-            comment_id = sb.comment(number, by, spec["body"])
-            if "created" not in t.issue_comment:
-                return []
-            comment = next(c for c in sb.comments(number) if c["id"] == comment_id)
-            payload = {"action": "created", "issue": sb.issue(number), "comment": comment}
-            return [Run(later, "issue_comment.created", self._payload(sb, by, payload))]
-        if kind in ("edit_comment", "delete_comment"):
-            return self._change_comment(sb, by, kind, number, spec, later)
-        if kind == "add_labels":
-            sb.add_labels(number, by, spec["labels"])
-            return [
-                r
-                for lb in spec["labels"]
-                for r in issue_run("labeled", number, label=_label(sb, number, lb))
-            ]
-        if kind == "remove_labels":
-            removed = [_label(sb, number, lb) for lb in spec["labels"]]
-            sb.remove_labels(number, by, spec["labels"])
-            return [r for lb in removed for r in issue_run("unlabeled", number, label=lb)]
-        if kind == "close":
-            sb.close(number, by, reason=spec.get("reason", "completed"))
-            return issue_run("closed", number)
-        if kind == "reopen":
-            sb.reopen(number, by)
-            return issue_run("reopened", number)
-        if kind == "edit_body":
-            before = sb.issue(number).get("body") or ""
-            sb.edit_body(number, by, spec["body"])
-            return issue_run("edited", number, changes={"body": {"from": before}})
-        return self._merge_pull(sb, by, spec, later)
+    def _open_issue(self, act: _Act) -> list[Run]:
+        """Open an issue, from an issue form if the event names one."""
+        spec = act.spec
+        title, body, labels = spec.get("title"), spec.get("body", ""), spec.get("labels", [])
+        form_labels: list[str] = []
+        if spec.get("template"):
+            form = self._form(spec["template"])
+            try:
+                body = issue_forms.render_body(form, spec.get("answers") or {})
+            except ValueError as exc:
+                raise ScenarioError(f".answers: {exc}") from exc
+            title = title or form.title
+            form_labels = list(form.labels)
+        number = act.sb.open_issue(
+            act.by, title or "Untitled", body, labels=labels, form_labels=form_labels
+        )
+        self.opened.append(number)
+        return self._issue_run(act, "opened", number)
 
-    def _change_comment(
-        self, sb: Sandbox, by: str, kind: str, number: int, spec: dict[str, Any], later: datetime
-    ) -> list[Run]:
+    def _form(self, template: str) -> Form:
+        """The issue form of that file name, from the checkout, so a form laid over by
+        `files:` is the one answered."""
+        name = f".github/ISSUE_TEMPLATE/{template}"
+        try:
+            return form_files.load_form(self.checkout / name, name)
+        except YamlFileError as exc:
+            raise ScenarioError(f".template: {exc}") from exc
+
+    def _rename_label(self, act: _Act) -> list[Run]:
+        act.sb.rename_label(act.spec["from"], act.spec["to"])
+        self._rename_in_config(act.spec["from"], act.spec["to"])
+        return []  # a label's own events start none of the workflows
+
+    def _push_config(self, act: _Act) -> list[Run]:
+        self._edit_config(act.sb, act.by, act.spec["config"])
+        return []  # a push that changes only the config starts none of the workflows
+
+    def _assign(self, act: _Act) -> list[Run]:
+        """Assign or unassign the users: one issue event each."""
+        sb, number, users = act.sb, act.number, act.spec["users"]
+        if act.kind == "assign":
+            sb.assign(number, act.by, users)
+        else:
+            sb.unassign(number, act.by, users)
+        action = "assigned" if act.kind == "assign" else "unassigned"
+        return [r for u in users for r in self._issue_run(act, action, number, assignee=sb.user(u))]
+
+    def _comment(self, act: _Act) -> list[Run]:
+        sb, number = act.sb, act.number
+        comment_id = sb.comment(number, act.by, act.spec["body"])
+        if "created" not in self.triggers.issue_comment:
+            return []
+        comment = next(c for c in sb.comments(number) if c["id"] == comment_id)
+        payload = {"action": "created", "issue": sb.issue(number), "comment": comment}
+        return [Run(act.later, "issue_comment.created", self._payload(sb, act.by, payload))]
+
+    def _change_comment(self, act: _Act) -> list[Run]:
         """Edit or delete ``by``'s ``comment``-th comment (1, 2, ...) on the issue."""
+        sb, by, number = act.sb, act.by, act.number
         mine = [c for c in sb.comments(number) if c["user"]["login"].lower() == by.lower()]
-        nth = int(spec.get("comment", 1))
+        nth = int(act.spec.get("comment", 1))
         if not 1 <= nth <= len(mine):
             raise ApiError(404, f"{by} has no comment number {nth} on #{number}")
         comment = mine[nth - 1]
-        if kind == "edit_comment":
-            sb.edit_comment(comment["id"], by, spec["body"])
+        if act.kind == "edit_comment":
+            sb.edit_comment(comment["id"], by, act.spec["body"])
             action, extra = "edited", {"changes": {"body": {"from": comment["body"]}}}
         else:
             sb.delete_comment(comment["id"], by)
@@ -475,7 +483,35 @@ class Simulation:
             return []
         changed = next((c for c in sb.comments(number) if c["id"] == comment["id"]), comment)
         payload = {"action": action, "issue": sb.issue(number), "comment": changed, **extra}
-        return [Run(later, f"issue_comment.{action}", self._payload(sb, by, payload))]
+        return [Run(act.later, f"issue_comment.{action}", self._payload(sb, by, payload))]
+
+    def _add_labels(self, act: _Act) -> list[Run]:
+        sb, number = act.sb, act.number
+        sb.add_labels(number, act.by, act.spec["labels"])
+        return [
+            r
+            for lb in act.spec["labels"]
+            for r in self._issue_run(act, "labeled", number, label=_label(sb, number, lb))
+        ]
+
+    def _remove_labels(self, act: _Act) -> list[Run]:
+        sb, number = act.sb, act.number
+        removed = [_label(sb, number, lb) for lb in act.spec["labels"]]
+        sb.remove_labels(number, act.by, act.spec["labels"])
+        return [r for lb in removed for r in self._issue_run(act, "unlabeled", number, label=lb)]
+
+    def _close(self, act: _Act) -> list[Run]:
+        act.sb.close(act.number, act.by, reason=act.spec.get("reason", "completed"))
+        return self._issue_run(act, "closed", act.number)
+
+    def _reopen(self, act: _Act) -> list[Run]:
+        act.sb.reopen(act.number, act.by)
+        return self._issue_run(act, "reopened", act.number)
+
+    def _edit_body(self, act: _Act) -> list[Run]:
+        before = act.sb.issue(act.number).get("body") or ""
+        act.sb.edit_body(act.number, act.by, act.spec["body"])
+        return self._issue_run(act, "edited", act.number, changes={"body": {"from": before}})
 
     def _rename_in_config(self, old: str, new: str) -> None:
         """The README's rename procedure: the new name first, the old one kept after it."""
@@ -498,22 +534,17 @@ class Simulation:
         path.write_text(text, encoding="utf-8")
         sb.set_file(".github/mentoring.yml", text, by=by)
 
-    def _merge_pull(self, sb: Sandbox, by: str, spec: dict[str, Any], later: datetime) -> list[Run]:
-        current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
-        added = spec.get("participants_add") or []
-        text = (sb.get_file("participants.yml") or "[]\n").rstrip("\n")
-        if current == [] and text.strip().endswith("[]"):
-            text = text.strip()[:-2].rstrip("\n")
-        text = (text + "\n" + yaml.safe_dump(added, sort_keys=False, allow_unicode=True)).lstrip(
-            "\n"
-        )
+    def _merge_pull(self, act: _Act) -> list[Run]:
+        """Open a pull request that adds ``participants_add`` and merge it: the issues its
+        closing keywords close, its own close and the push each start their runs."""
+        sb, spec = act.sb, act.spec
         number = sb.open_pull_request(
-            by,
+            act.by,
             spec.get("title", "Add graduates"),
             spec.get("body", ""),
-            files={"participants.yml": text},
+            files={"participants.yml": _participants_added(sb, spec.get("participants_add"))},
         )
-        merger = spec.get("merged_by", by)
+        merger = spec.get("merged_by", act.by)
         base_sha = sb.pull(number)["base"]["sha"]
         was_open = [n for n in self.opened if sb.issue(n)["state"] == "open"]
         sb.merge_pull_request(number, merger)
@@ -522,40 +553,52 @@ class Simulation:
         # Closing keywords close issues as the person who merged: that starts workflows.
         if "closed" in self.triggers.issues:
             for closed in (n for n in was_open if sb.issue(n)["state"] == "closed"):
-                payload = {"action": "closed", "issue": sb.issue(closed)}
-                runs.append(Run(later, "issues.closed", self._payload(sb, merger, payload)))
+                payload: dict[str, Any] = {"action": "closed", "issue": sb.issue(closed)}
+                runs.append(Run(act.later, "issues.closed", self._payload(sb, merger, payload)))
         if "closed" in self.triggers.pull_request_target:
-            runs.append(
-                Run(
-                    later,
-                    "pull_request_target.closed",
-                    self._payload(
-                        sb, merger, {"action": "closed", "number": number, "pull_request": pull}
-                    ),
-                )
-            )
+            payload = {"action": "closed", "number": number, "pull_request": pull}
+            name = "pull_request_target.closed"
+            runs.append(Run(act.later, name, self._payload(sb, merger, payload)))
         if self.triggers.push:
-            runs.append(
-                Run(
-                    later + RUN_DELAY,
-                    "push",
-                    self._payload(
-                        sb,
-                        merger,
-                        {
-                            "ref": "refs/heads/main",
-                            "before": base_sha,
-                            "after": pull["merge_commit_sha"],
-                        },
-                    ),
-                )
-            )
+            after = pull["merge_commit_sha"]
+            payload = {"ref": "refs/heads/main", "before": base_sha, "after": after}
+            runs.append(Run(act.later + RUN_DELAY, "push", self._payload(sb, merger, payload)))
         return runs
 
     @staticmethod
     def _payload(sb: Sandbox, sender: str, fields: dict[str, Any]) -> dict[str, Any]:
         """A webhook payload as GitHub sends it: the event's fields, repository, sender."""
         return {**fields, "repository": sb.repository(), "sender": sb.user(sender)}
+
+
+# What each kind of event does (every one of EVENT_KEYS): the person's action, done, and
+# the workflow runs it starts.
+_ACTIONS: dict[str, Callable[[Simulation, _Act], list[Run]]] = {
+    "open_issue": Simulation._open_issue,
+    "assign": Simulation._assign,
+    "unassign": Simulation._assign,
+    "comment": Simulation._comment,
+    "edit_comment": Simulation._change_comment,
+    "delete_comment": Simulation._change_comment,
+    "add_labels": Simulation._add_labels,
+    "remove_labels": Simulation._remove_labels,
+    "close": Simulation._close,
+    "reopen": Simulation._reopen,
+    "edit_body": Simulation._edit_body,
+    "rename_label": Simulation._rename_label,
+    "edit_config": Simulation._push_config,
+    "merge_pull_request": Simulation._merge_pull,
+}
+
+
+def _participants_added(sb: Sandbox, added: list[dict[str, Any]] | None) -> str:
+    """participants.yml with ``added`` after its entries, the rest of its text kept."""
+    current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
+    text = (sb.get_file("participants.yml") or "[]\n").rstrip("\n")
+    if current == [] and text.strip().endswith("[]"):
+        text = text.strip()[:-2].rstrip("\n")
+    entries = yaml.safe_dump(added or [], sort_keys=False, allow_unicode=True)
+    return (text + "\n" + entries).lstrip("\n")
 
 
 def _write_anew(path: Path, text: str) -> None:

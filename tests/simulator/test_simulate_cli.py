@@ -9,8 +9,10 @@ import pytest
 
 from paths import TESTS_DIR
 from simulator import cli as simulate
+from simulator import simulation
 from simulator.sandbox import Sandbox
 from simulator.sandbox.model import ApiError
+from simulator.scenario import EVENT_KEYS
 
 SHORT = TESTS_DIR / "scenarios" / "short.yml"
 ACTION_KEYS = {
@@ -342,3 +344,7 @@ def test_the_story_ends_with_the_last_scheduled_runs_step_summary(capsys) -> Non
     assert "| #1 | alice | Maintainer of astropy.io.fits | – | waiting for a mentor |" in out
     assert "| would " not in out
     assert "; would " not in out
+
+
+def test_the_simulation_does_every_action_a_scenario_may_name() -> None:
+    assert set(simulation._ACTIONS) == set(EVENT_KEYS)

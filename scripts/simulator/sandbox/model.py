@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 ROLES = ("none", "read", "triage", "write", "maintain", "admin")
 MAX_ASSIGNEES = 10
@@ -194,3 +195,45 @@ class Issue(Watched):
     closed_at: datetime | None = None
     closed_by: str | None = None
     pull: Pull | None = None
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """What an issue is opened with: title, body, and the labels and assignees asked for."""
+
+    title: str
+    body: str | None
+    labels: Sequence[str] = ()
+    assignees: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write applied through the HTTP API: what it did (``kind``: comment, close, ...),
+    who did it, and what it names."""
+
+    kind: str
+    actor: str
+    issue: int | None = None
+    comment_id: int | None = None
+    body: str | None = None
+    users: Sequence[str] | None = None
+    labels: Sequence[str] | None = None
+    state_reason: str | None = None
+    title: str | None = None
+
+    def entry(self, at: str) -> dict[str, Any]:
+        """The write as ``Sandbox.writes`` lists it, made ``at`` that time."""
+        title = {"title": self.title} if self.title is not None else {}
+        return {
+            **title,
+            "at": at,
+            "actor": self.actor,
+            "type": self.kind,
+            "issue": self.issue,
+            "comment_id": self.comment_id,
+            "body": self.body,
+            "users": list(self.users or []),
+            "labels": list(self.labels or []),
+            "state_reason": self.state_reason,
+        }

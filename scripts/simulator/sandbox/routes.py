@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from mentoring.core.times import parse_utc
 
-from .model import ApiError, Issue, invalid, not_found
+from .model import ApiError, Issue, NewIssue, Write, invalid, not_found
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -43,8 +43,9 @@ class Request:
     def number(self) -> int:
         return int(self.params["number"])
 
-    def write(self, type_: str, **kw: Any) -> None:
-        self.sb.record_write(type_, self.login, **kw)
+    def write(self, kind: str, **names: Any) -> None:
+        """Note a write of this request's actor: see :class:`~.model.Write`."""
+        self.sb.record_write(Write(kind, self.login, **names))
 
 
 def paginate(request: Request, items: list[Any], max_per_page: int = 100) -> list[Any]:
@@ -169,9 +170,8 @@ def create_issue(r: Request) -> Result:
     labels = _names(r.field("labels") or [])
     assignees = _logins(r) + ([r.field("assignee")] if r.field("assignee") else [])
     title = r.field("title")
-    issue = r.sb.state.create_issue(
-        r.login, str(title or ""), r.field("body"), labels, assignees, check=True
-    )
+    new = NewIssue(str(title or ""), r.field("body"), labels, assignees)
+    issue = r.sb.state.create_issue(r.login, new, check=True)
     r.write(
         "create_issue",
         issue=issue.number,

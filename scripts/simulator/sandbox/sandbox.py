@@ -12,7 +12,7 @@ from typing import Any
 from . import transport as _transport
 from .faults import Fault, FaultPlan
 from .graphql import POINTS_PER_HOUR, Kept
-from .model import ROLES
+from .model import ROLES, NewIssue, Write
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
 from .state import State
@@ -184,9 +184,8 @@ class Sandbox:
         ("it will not be automatically added to the issue")."""
         with self.lock:
             known = [n for n in form_labels if n.lower() in self.state.labels]
-            issue = self.state.create_issue(
-                by, title, body, [*known, *labels], list(assignees), reserved=True
-            )
+            new = NewIssue(title, body, [*known, *labels], list(assignees))
+            issue = self.state.create_issue(by, new, reserved=True)
             return issue.number
 
     def reserve_numbers(self, count: int) -> None:
@@ -333,34 +332,9 @@ class Sandbox:
     def request_log_append(self, entry: dict[str, Any]) -> None:
         self._request_log.append(entry)
 
-    def record_write(
-        self,
-        type_: str,
-        actor: str,
-        issue: int | None = None,
-        comment_id: int | None = None,
-        body: str | None = None,
-        users: list[str] | None = None,
-        labels: list[str] | None = None,
-        state_reason: str | None = None,
-        title: str | None = None,
-    ) -> None:
+    def record_write(self, write: Write) -> None:
         """Note a write applied through the HTTP API."""
-        extra = {"title": title} if title is not None else {}
-        self._writes.append(
-            {
-                **extra,
-                "at": iso(self.now),
-                "actor": actor,
-                "type": type_,
-                "issue": issue,
-                "comment_id": comment_id,
-                "body": body,
-                "users": list(users or []),
-                "labels": list(labels or []),
-                "state_reason": state_reason,
-            }
-        )
+        self._writes.append(write.entry(iso(self.now)))
 
     # -- faults and rate limits -------------------------------------------------------------
     def inject(

@@ -6,6 +6,7 @@ import json
 import re
 import socket
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -106,6 +107,42 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
+@dataclass(frozen=True)
+class _Incoming:
+    """One request as it came in, read."""
+
+    method: str
+    path: str  # without the query and a trailing slash
+    query: dict[str, str]
+    body: Any  # the JSON body; None if there is none, or it is not JSON
+    token: str | None
+    version: str | None  # X-GitHub-Api-Version, which the answer repeats
+
+    @classmethod
+    def read(
+        cls, method: str, target: str, request_headers: Mapping[str, str], raw: bytes
+    ) -> _Incoming:
+        """The request of ``method`` on ``target`` (the path with its query)."""
+        parts = urlsplit(target)
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        named = {k.lower(): v for k, v in request_headers.items()}  # header names ignore case
+        return cls(
+            method=method,
+            path=parts.path.rstrip("/") or "/",
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            body=body,
+            token=(named.get("authorization") or "").partition(" ")[2].strip() or None,
+            version=named.get("x-github-api-version"),
+        )
+
+
+# An answer: status, JSON body, headers, and who asked (None: nobody known).
+_Reply = tuple[int, Any, dict[str, str], str | None]
+
+
 def serve(
     sb: Sandbox, method: str, target: str, request_headers: Mapping[str, str], raw: bytes
 ) -> tuple[int, dict[str, str], bytes]:
@@ -114,57 +151,64 @@ def serve(
     The one way into the sandbox, whether over loopback HTTP or in-process: both log,
     count and fault requests alike.
     """
-    parts = urlsplit(target)
-    path = parts.path.rstrip("/") or "/"
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = None
-    named = {k.lower(): v for k, v in request_headers.items()}  # header names ignore case
-    token = (named.get("authorization") or "").partition(" ")[2].strip() or None
-    version = named.get("x-github-api-version")
+    incoming = _Incoming.read(method, target, request_headers, raw)
     with sb.lock:
-        status, payload, headers, actor = _answer(sb, method, path, query, body, token)
+        status, payload, headers, actor = _answer(sb, incoming)
         sb.request_log_append(
             {
                 "method": method,
-                "path": path,
-                "query": query,
-                "request_body": body,
+                "path": incoming.path,
+                "query": incoming.query,
+                "request_body": incoming.body,
                 "status": status,
                 "response_body": payload,
                 "actor": actor,
                 "at": iso(sb.now),
-                "api_version": version,
+                "api_version": incoming.version,
             }
         )
         if payload is None:
             data = b""
-        elif path == GRAPHQL_PATH:  # answers that share their timelines' text, as bytes
+        elif incoming.path == GRAPHQL_PATH:  # answers that share their timelines' text
             data = graphql.dumpb(payload)
         else:
             data = json.dumps(payload).encode()
-    if version:
-        headers["X-GitHub-Api-Version"] = version
+    if incoming.version:
+        headers["X-GitHub-Api-Version"] = incoming.version
     return status, headers, data
 
 
-def _answer(
-    sb: Sandbox,
-    method: str,
-    path: str,
-    query: dict[str, str],
-    body: Any,
-    token: str | None,
-) -> tuple[int, Any, dict[str, str], str | None]:
-    actor = sb.login_for(token) if token else None
+def _answer(sb: Sandbox, incoming: _Incoming) -> _Reply:
+    actor = sb.login_for(incoming.token) if incoming.token else None
     headers = {"Content-Type": "application/json; charset=utf-8"}
-    if path == GRAPHQL_PATH and method == "POST":
-        return _answer_graphql(sb, body, token, actor, headers)
-    counted = path != "/rate_limit"
-    if token and actor is None:
+    if incoming.path == GRAPHQL_PATH and incoming.method == "POST":
+        return _answer_graphql(sb, incoming.body, incoming.token, actor, headers)
+    if incoming.token and actor is None:
         return 401, error_body(401, "Bad credentials"), headers, None
+    limited = _rate_limited(sb, incoming.path, actor, headers)
+    if limited is not None:
+        return limited
+    if incoming.method in WRITE_METHODS and actor is None:
+        return 401, error_body(401, "Requires authentication"), headers, None
+    fault = sb.faults.draw(incoming.method, incoming.path)
+    refused = _refused(sb, fault, headers, actor)
+    if refused is not None:
+        return refused
+    try:
+        status, payload = _routed(sb, incoming, actor, headers)
+    except ApiError as exc:
+        return exc.status, error_body(exc.status, exc.message, exc.errors), headers, actor
+    if fault is Fault.ERROR_AFTER:
+        return 502, {"message": "Server Error"}, headers, actor
+    return status, payload, headers, actor
+
+
+def _rate_limited(
+    sb: Sandbox, path: str, actor: str | None, headers: dict[str, str]
+) -> _Reply | None:
+    """Count a REST request against the hour's limit (``GET /rate_limit`` is free), and
+    add the rate headers; GitHub's 403 if none is left."""
+    counted = path != "/rate_limit"
     if counted and sb.rate_limit_remaining <= 0:
         headers.update(sb.rate_headers())
         who = f"user ID {sb.state.user(actor).id}" if actor else "127.0.0.1"
@@ -176,60 +220,40 @@ def _answer(
     if counted:
         sb.rate_limit_remaining -= 1
     headers.update(sb.rate_headers())
-    if method in WRITE_METHODS and actor is None:
-        return 401, error_body(401, "Requires authentication"), headers, None
-    fault = sb.faults.draw(method, path)
-    retry = _retry_after(sb) if fault in RATE_LIMITS else {}
-    if fault is Fault.ERROR_BEFORE:
-        return 502, {"message": "Server Error"}, headers, actor
-    if fault is Fault.SECONDARY_RATE_LIMIT:
-        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
-        return 403, body_, {**headers, **retry}, actor
-    if fault is Fault.ABUSE_DETECTION:
-        body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
-        return 403, body_, {**headers, **retry}, actor
-    if fault is Fault.TOO_MANY_REQUESTS:
-        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
-        return 429, body_, {**headers, **retry}, actor
-    try:
-        found = _route(method, path)
-        if found is None:
-            raise ApiError(404, "Not Found")
-        fn, params = found
-        repo = (params.get("owner", sb.owner).lower(), params.get("repo", sb.repo).lower())
-        if repo != (sb.owner.lower(), sb.repo.lower()):
-            raise ApiError(404, "Not Found")
-        request = Request(sb, method, path, query, body, actor, params)
-        status, payload = fn(request)
-        if request.link:
-            headers["Link"] = request.link
-    except ApiError as exc:
-        return exc.status, error_body(exc.status, exc.message, exc.errors), headers, actor
-    if fault is Fault.ERROR_AFTER:
-        return 502, {"message": "Server Error"}, headers, actor
-    return status, payload, headers, actor
+    return None
+
+
+def _routed(
+    sb: Sandbox, incoming: _Incoming, actor: str | None, headers: dict[str, str]
+) -> tuple[int, Any]:
+    """The answer of the route's handler, its ``Link`` header added; 404 for a path no
+    route serves or another repository."""
+    found = _route(incoming.method, incoming.path)
+    if found is None:
+        raise ApiError(404, "Not Found")
+    fn, params = found
+    repo = (params.get("owner", sb.owner).lower(), params.get("repo", sb.repo).lower())
+    if repo != (sb.owner.lower(), sb.repo.lower()):
+        raise ApiError(404, "Not Found")
+    request = Request(
+        sb, incoming.method, incoming.path, incoming.query, incoming.body, actor, params
+    )
+    status, payload = fn(request)
+    if request.link:
+        headers["Link"] = request.link
+    return status, payload
 
 
 def _answer_graphql(
     sb: Sandbox, body: Any, token: str | None, actor: str | None, headers: dict[str, str]
-) -> tuple[int, Any, dict[str, str], str | None]:
+) -> _Reply:
     """GraphQL: the same auth and faults as REST, and a budget of points of its own."""
     if token and actor is None:
         return 401, error_body(401, "Bad credentials"), headers, None
     fault = sb.faults.draw("POST", GRAPHQL_PATH)
-    retry = _retry_after(sb) if fault in RATE_LIMITS else {}
-    if fault is Fault.ERROR_BEFORE:
-        return 502, {"message": "Server Error"}, headers, actor
-    if fault is Fault.GRAPHQL_RATE_LIMITED:  # refused before it ran: nothing charged
-        headers.update(sb.graphql_rate_headers())
-        refused = {"errors": [{"type": "RATE_LIMITED", "message": SECONDARY_MESSAGE}]}
-        return 200, refused, {**headers, **retry}, actor
-    if fault in (Fault.SECONDARY_RATE_LIMIT, Fault.ABUSE_DETECTION, Fault.TOO_MANY_REQUESTS):
-        status = 429 if fault is Fault.TOO_MANY_REQUESTS else 403
-        body_ = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
-        if fault is Fault.ABUSE_DETECTION:
-            body_ = {"message": ABUSE_MESSAGE, "documentation_url": ABUSE_DOCS}
-        return status, body_, {**headers, **retry}, actor
+    refused = _refused(sb, fault, headers, actor)
+    if refused is not None:
+        return refused
     status, payload, _ = graphql.answer(sb, body, actor)
     headers.update(sb.graphql_rate_headers())
     if fault is Fault.ERROR_AFTER:  # executed and charged, the answer lost
@@ -237,6 +261,33 @@ def _answer_graphql(
     if fault is Fault.GRAPHQL_PARTIAL and status == 200:
         payload = graphql.partial(payload, sb.faults.pick())
     return status, payload, headers, actor
+
+
+# The secondary rate limits, REST's and GraphQL's alike: status, message, documentation.
+_LIMITED = {
+    Fault.SECONDARY_RATE_LIMIT: (403, SECONDARY_MESSAGE, SECONDARY_DOCS),
+    Fault.ABUSE_DETECTION: (403, ABUSE_MESSAGE, ABUSE_DOCS),
+    Fault.TOO_MANY_REQUESTS: (429, SECONDARY_MESSAGE, SECONDARY_DOCS),
+}
+
+
+def _refused(
+    sb: Sandbox, fault: Fault | None, headers: dict[str, str], actor: str | None
+) -> _Reply | None:
+    """The answer of a fault that refuses the request before it is served, if it is one:
+    a server error, or a rate limit with its Retry-After."""
+    retry = _retry_after(sb) if fault in RATE_LIMITS else {}
+    if fault is Fault.ERROR_BEFORE:
+        return 502, {"message": "Server Error"}, headers, actor
+    if fault is Fault.GRAPHQL_RATE_LIMITED:  # refused before it ran: nothing charged
+        headers.update(sb.graphql_rate_headers())
+        refused = {"errors": [{"type": "RATE_LIMITED", "message": SECONDARY_MESSAGE}]}
+        return 200, refused, {**headers, **retry}, actor
+    if fault in _LIMITED:
+        status, message, docs = _LIMITED[fault]
+        body = {"message": message, "documentation_url": docs}
+        return status, body, {**headers, **retry}, actor
+    return None
 
 
 def _retry_after(sb: Sandbox) -> dict[str, str]:

@@ -16,6 +16,10 @@ from .state import State
 DOCS = "https://docs.github.com/rest"
 
 
+@overload
+def iso(dt: datetime) -> str: ...
+@overload
+def iso(dt: None) -> None: ...
 def iso(dt: datetime | None) -> str | None:
     """GitHub's timestamp format: 2026-01-05T10:00:00Z."""
     if dt is None:
@@ -45,6 +49,31 @@ def reactions(url: str) -> dict[str, Any]:
     return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(keys, 0)}
 
 
+# The repository's URL templates: each is NAME[:PATH], NAME{...} for NAME/{...}.
+_REPO_URLS = (
+    "archive:{archive_format}{/ref} assignees{/user} blobs:git/blobs{/sha}"
+    " branches{/branch}"
+    " collaborators{/collaborator} comments{/number} commits{/sha}"
+    " compare{/base}...{head} contents{/path} contributors deployments downloads events"
+    " forks git_commits:git/commits{/sha} git_refs:git/refs{/sha} git_tags:git/tags{/sha}"
+    " hooks issue_comment:issues/comments{/number} issue_events:issues/events{/number}"
+    " issues{/number} keys{/key_id} labels{/name} languages merges"
+    " milestones{/number} notifications{?since,all,participating} pulls{/number}"
+    " releases{/id} stargazers statuses{/sha} subscribers subscription tags teams"
+    " trees:git/trees{/sha}"
+)
+
+
+def _repo_urls(api: str) -> dict[str, str]:
+    """The repository's ``*_url`` fields, under its API URL ``api``."""
+    urls = {}
+    for spec in _REPO_URLS.split():
+        key, _, path = spec.partition(":")
+        key = key.split("{")[0]
+        urls[f"{key}_url"] = f"{api}/{path or spec}"
+    return urls
+
+
 WEB = "https://web.sandbox.invalid"  # the sandbox's github.com (.invalid: never a real host)
 
 
@@ -60,6 +89,7 @@ class Shapes:
         # writes into comments are the same whichever port the sandbox listens on.
         self.web = WEB
         self.repo_html = f"{WEB}/{state.owner}/{state.repo}"
+        self.repo_urls = _repo_urls(self.repo_api)
         self._users: dict[tuple[str, int, str], dict[str, Any]] = {}
 
     @overload
@@ -124,23 +154,6 @@ class Shapes:
 
     def repo(self) -> dict[str, Any]:
         s, api, html = self.s, self.repo_api, self.repo_html
-        names = (
-            "archive:{archive_format}{/ref} assignees{/user} blobs:git/blobs{/sha}"
-            " branches{/branch}"
-            " collaborators{/collaborator} comments{/number} commits{/sha}"
-            " compare{/base}...{head} contents{/path} contributors deployments downloads events"
-            " forks git_commits:git/commits{/sha} git_refs:git/refs{/sha} git_tags:git/tags{/sha}"
-            " hooks issue_comment:issues/comments{/number} issue_events:issues/events{/number}"
-            " issues{/number} keys{/key_id} labels{/name} languages merges"
-            " milestones{/number} notifications{?since,all,participating} pulls{/number}"
-            " releases{/id} stargazers statuses{/sha} subscribers subscription tags teams"
-            " trees:git/trees{/sha}"
-        )
-        urls = {}
-        for spec in names.split():
-            key, _, path = spec.partition(":")
-            key = key.split("{")[0]
-            urls[f"{key}_url"] = f"{api}/{path or spec}"
         open_count = sum(1 for i in s.issues.values() if i.state == "open")
         return {
             "id": 1,
@@ -153,7 +166,7 @@ class Shapes:
             "description": "Mentoring program (sandbox)",
             "fork": False,
             "url": api,
-            **urls,
+            **self.repo_urls,
             "git_url": f"git://{self.base.split('//')[1]}/{s.owner}/{s.repo}.git",
             "ssh_url": f"git@sandbox:{s.owner}/{s.repo}.git",
             "clone_url": f"{html}.git",
@@ -337,35 +350,24 @@ class Shapes:
         }
 
     def pull(self, issue: Issue, full: bool = True) -> dict[str, Any]:
+        """A pull request as a list of them shows it; ``full``: as GET of it alone does."""
         p = issue.pull
         assert p is not None
-        api = f"{self.repo_api}/pulls/{issue.number}"
-        html = f"{self.repo_html}/pull/{issue.number}"
-        issue_api = f"{self.repo_api}/issues/{issue.number}"
-        statuses = f"{self.repo_api}/statuses/{p.head_sha}"
-        links = {
-            "self": api,
-            "html": html,
-            "issue": issue_api,
-            "comments": f"{issue_api}/comments",
-            "review_comments": f"{api}/comments",
-            "review_comment": f"{self.repo_api}/pulls/comments{{/number}}",
-            "commits": f"{api}/commits",
-            "statuses": statuses,
-        }
+        links = self._pull_links(issue)
+        html = links["html"]
         out: dict[str, Any] = {
-            "url": api,
+            "url": links["self"],
             "id": issue.id,
             "node_id": node_id("PR_", issue.id),
             "html_url": html,
             "diff_url": f"{html}.diff",
             "patch_url": f"{html}.patch",
-            "issue_url": issue_api,
+            "issue_url": links["issue"],
             "commits_url": links["commits"],
             "review_comments_url": links["review_comments"],
             "review_comment_url": links["review_comment"],
             "comments_url": links["comments"],
-            "statuses_url": statuses,
+            "statuses_url": links["statuses"],
             "number": issue.number,
             "state": issue.state,
             "locked": False,
@@ -392,22 +394,44 @@ class Shapes:
             "draft": False,
         }
         if full:
-            files = self.pull_files(issue)
-            out.update(
-                merged=p.merged_at is not None,
-                mergeable=None if p.merged_at else True,
-                rebaseable=None if p.merged_at else True,
-                mergeable_state="unknown" if p.merged_at else "clean",
-                merged_by=self.user(p.merged_by),
-                comments=self.s.comment_count(issue.number),
-                review_comments=0,
-                maintainer_can_modify=False,
-                commits=1,
-                additions=sum(f["additions"] for f in files),
-                deletions=sum(f["deletions"] for f in files),
-                changed_files=len(files),
-            )
+            out.update(self._pull_details(issue))
         return out
+
+    def _pull_links(self, issue: Issue) -> dict[str, str]:
+        """A pull request's ``_links``, by name."""
+        assert issue.pull is not None
+        api = f"{self.repo_api}/pulls/{issue.number}"
+        issue_api = f"{self.repo_api}/issues/{issue.number}"
+        return {
+            "self": api,
+            "html": f"{self.repo_html}/pull/{issue.number}",
+            "issue": issue_api,
+            "comments": f"{issue_api}/comments",
+            "review_comments": f"{api}/comments",
+            "review_comment": f"{self.repo_api}/pulls/comments{{/number}}",
+            "commits": f"{api}/commits",
+            "statuses": f"{self.repo_api}/statuses/{issue.pull.head_sha}",
+        }
+
+    def _pull_details(self, issue: Issue) -> dict[str, Any]:
+        """What GET of one pull request shows beyond a list: its merge state and counts."""
+        p = issue.pull
+        assert p is not None
+        files = self.pull_files(issue)
+        return {
+            "merged": p.merged_at is not None,
+            "mergeable": None if p.merged_at else True,
+            "rebaseable": None if p.merged_at else True,
+            "mergeable_state": "unknown" if p.merged_at else "clean",
+            "merged_by": self.user(p.merged_by),
+            "comments": self.s.comment_count(issue.number),
+            "review_comments": 0,
+            "maintainer_can_modify": False,
+            "commits": 1,
+            "additions": sum(f["additions"] for f in files),
+            "deletions": sum(f["deletions"] for f in files),
+            "changed_files": len(files),
+        }
 
     def pull_files(self, issue: Issue) -> list[dict[str, Any]]:
         p = issue.pull

@@ -26,6 +26,7 @@ from .model import (
     Event,
     Issue,
     Label,
+    NewIssue,
     Pull,
     User,
     check_body,
@@ -257,37 +258,36 @@ class State:
     def create_issue(
         self,
         actor: str,
-        title: str,
-        body: str | None,
-        labels: Sequence[str] = (),
-        assignees: Sequence[str] = (),
+        new: NewIssue,
         pull: Pull | None = None,
         check: bool = False,
         reserved: bool = False,
     ) -> Issue:
-        if not title:
+        """Open ``new`` (a pull request's issue if ``pull``). ``check``: as the API does,
+        refusing what ``actor`` may not do; ``reserved``: numbered as a scenario's."""
+        if not new.title:
             raise invalid("Issue", "title", "missing_field")
-        check_body("Issue", body)
+        check_body("Issue", new.body)
         self.user(actor)
         if reserved and self.reserved_taken < self.reserved:
             self.reserved_taken += 1
             number = self.reserved_taken
         else:
             number = max(self.issues.keys() | self.deleted | {self.reserved}) + 1
-        issue = Issue(number, self.next_id(), self.user(actor).login, title, body or "",
-                      self.now, self.now, pull=pull)  # fmt: skip
+        issue = Issue(number, self.next_id(), self.user(actor).login, new.title,
+                      new.body or "", self.now, self.now, pull=pull)  # fmt: skip
         self.issues[number] = issue
         # Only users with push access can set labels and assignees on new issues.
         if not check or self.at_least(actor, "triage"):
             try:
                 if check:  # the API refuses a login that cannot be assigned (422)
-                    self.set_assignees(actor, number, list(assignees))
+                    self.set_assignees(actor, number, list(new.assignees))
                 else:  # the web UI only offers those who can be
-                    self.assign(actor, number, list(assignees))
+                    self.assign(actor, number, list(new.assignees))
             except ApiError:
                 del self.issues[number]
                 raise
-            self.add_labels(actor, number, list(labels))
+            self.add_labels(actor, number, list(new.labels))
         self._cross_reference(issue)
         return issue
 
@@ -435,7 +435,7 @@ class State:
         )
         self.branches[head_ref] = head_sha
         pull = Pull(head_ref, head_sha, base, base_sha, dict(files))
-        return self.create_issue(actor, title, body, pull=pull)
+        return self.create_issue(actor, NewIssue(title, body), pull=pull)
 
     def merge_pull(self, actor: str, number: int, check: bool = False) -> str:
         issue = self.issue(number)

@@ -85,23 +85,33 @@ def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
     return fields, names
 
 
-def _kept(new: dict[str, Any], names: list[str], keep: set[str]) -> list[Any]:
-    """The new types of those ``names`` that are kept (a thunk: types refer to each other)."""
-    return [new[n] for n in names if n in keep]
-
-
 def trim(schema: GraphQLSchema) -> GraphQLSchema:
     """A schema with only what is used, each part as GitHub defines it."""
     fields, names = used(schema)
     names |= {t for t, _ in fields} | set(CONCRETE)
-    # An interface's selected field is selected on each of its kept implementations.
-    for type_name, field_name in list(fields):
+    fields |= _on_implementations(schema, fields, names)
+    return _Copy(fields, _kept_types(schema, fields, names)).schema(schema)
+
+
+def _on_implementations(
+    schema: GraphQLSchema, fields: set[tuple[str, str]], names: set[str]
+) -> set[tuple[str, str]]:
+    """An interface's selected field, selected on each of its kept implementations."""
+    found: set[tuple[str, str]] = set()
+    for type_name, field_name in fields:
         t = schema.get_type(type_name)
-        if isinstance(t, GraphQLInterfaceType):
-            for name in names:
-                obj = schema.get_type(name)
-                if isinstance(obj, GraphQLObjectType) and t in obj.interfaces:
-                    fields.add((name, field_name))
+        if not isinstance(t, GraphQLInterfaceType):
+            continue
+        for name in names:
+            obj = schema.get_type(name)
+            if isinstance(obj, GraphQLObjectType) and t in obj.interfaces:
+                found.add((name, field_name))
+    return found
+
+
+def _kept_types(schema: GraphQLSchema, fields: set[tuple[str, str]], names: set[str]) -> set[str]:
+    """The types to keep: those named, those the kept fields return or take as arguments,
+    and every type an input type kept takes (input types are kept whole)."""
     keep: set[str] = set()
 
     def add(t: GraphQLNamedType) -> None:
@@ -119,67 +129,86 @@ def trim(schema: GraphQLSchema) -> GraphQLSchema:
         add(get_named_type(f.type))
         for arg in f.args.values():
             add(get_named_type(arg.type))
+    return keep
 
-    new: dict[str, GraphQLNamedType] = {}
 
-    def wrap(t: Any) -> Any:
+class _Copy:
+    """New types for the kept ones, with only the kept fields. Types refer to each other,
+    so fields, interfaces and members are thunks, read once every type is made."""
+
+    def __init__(self, fields: set[tuple[str, str]], keep: set[str]) -> None:
+        self.fields = fields
+        self.keep = keep
+        self.new: dict[str, GraphQLNamedType] = {}
+
+    def schema(self, schema: GraphQLSchema) -> GraphQLSchema:
+        """The schema of the kept types, sorted by name."""
+        for name in sorted(self.keep):
+            self.new[name] = self.named(schema.get_type(name))  # type: ignore[arg-type]
+        return GraphQLSchema(
+            query=self.new["Query"],  # type: ignore[arg-type]
+            types=[self.new[n] for n in sorted(self.new)],
+            directives=[],
+        )
+
+    def named(self, t: GraphQLNamedType) -> GraphQLNamedType:
+        """The new type of ``t``: its kept fields, and its interfaces or members kept."""
+        name = t.name
+        if isinstance(t, GraphQLScalarType):
+            return specified_scalar_types.get(name) or GraphQLScalarType(name)
+        if isinstance(t, GraphQLEnumType):
+            values = {
+                k: GraphQLEnumValue(k, deprecation_reason=v.deprecation_reason)
+                for k, v in sorted(t.values.items())
+            }
+            return GraphQLEnumType(name, values)
+        if isinstance(t, GraphQLInputObjectType):
+            return GraphQLInputObjectType(name, functools.partial(self.in_fields, t))
+        if isinstance(t, GraphQLObjectType):
+            interfaces = [i.name for i in t.interfaces]
+            return GraphQLObjectType(
+                name, self.out_fields(t), interfaces=functools.partial(self.kept, interfaces)
+            )
+        if isinstance(t, GraphQLInterfaceType):
+            return GraphQLInterfaceType(name, self.out_fields(t))
+        if isinstance(t, GraphQLUnionType):
+            return GraphQLUnionType(name, functools.partial(self.kept, [m.name for m in t.types]))
+        raise TypeError(f"{name}: a kind of type the schema does not have")
+
+    def kept(self, names: list[str]) -> list[Any]:
+        """The new types of those ``names`` that are kept."""
+        return [self.new[n] for n in names if n in self.keep]
+
+    def wrap(self, t: Any) -> Any:
+        """``t`` with its named type replaced by the new one."""
         if isinstance(t, GraphQLNonNull):
-            return GraphQLNonNull(wrap(t.of_type))
+            return GraphQLNonNull(self.wrap(t.of_type))
         if isinstance(t, GraphQLList):
-            return GraphQLList(wrap(t.of_type))
-        return new[t.name]
+            return GraphQLList(self.wrap(t.of_type))
+        return self.new[t.name]
 
-    def out_fields(t: Any) -> Any:
+    def out_fields(self, t: GraphQLObjectType | GraphQLInterfaceType) -> Any:
+        """A thunk of the kept fields of an object or interface type, with all their
+        arguments."""
         return lambda: {
             name: GraphQLField(
-                wrap(f.type),
+                self.wrap(f.type),
                 {
-                    a: GraphQLArgument(wrap(arg.type), default_value=arg.default_value)
+                    a: GraphQLArgument(self.wrap(arg.type), default_value=arg.default_value)
                     for a, arg in sorted(f.args.items())
                 },
                 deprecation_reason=f.deprecation_reason,
             )
             for name, f in sorted(t.fields.items())
-            if (t.name, name) in fields
+            if (t.name, name) in self.fields
         }
 
-    def in_fields(t: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
+    def in_fields(self, t: GraphQLInputObjectType) -> dict[str, GraphQLInputField]:
+        """Every field of an input type."""
         return {
-            k: GraphQLInputField(wrap(f.type), default_value=f.default_value)
+            k: GraphQLInputField(self.wrap(f.type), default_value=f.default_value)
             for k, f in sorted(t.fields.items())
         }
-
-    for name in sorted(keep):
-        t = schema.get_type(name)
-        if isinstance(t, GraphQLScalarType):
-            new[name] = specified_scalar_types.get(name) or GraphQLScalarType(name)
-        elif isinstance(t, GraphQLEnumType):
-            new[name] = GraphQLEnumType(
-                name,
-                {
-                    k: GraphQLEnumValue(k, deprecation_reason=v.deprecation_reason)
-                    for k, v in sorted(t.values.items())
-                },
-            )
-        elif isinstance(t, GraphQLInputObjectType):
-            new[name] = GraphQLInputObjectType(name, functools.partial(in_fields, t))
-        elif isinstance(t, GraphQLObjectType):
-            new[name] = GraphQLObjectType(
-                name,
-                out_fields(t),
-                interfaces=functools.partial(_kept, new, [i.name for i in t.interfaces], keep),
-            )
-        elif isinstance(t, GraphQLInterfaceType):
-            new[name] = GraphQLInterfaceType(name, out_fields(t))
-        elif isinstance(t, GraphQLUnionType):
-            new[name] = GraphQLUnionType(
-                name, functools.partial(_kept, new, [m.name for m in t.types], keep)
-            )
-    return GraphQLSchema(
-        query=new["Query"],  # type: ignore[arg-type]
-        types=[new[n] for n in sorted(new)],
-        directives=[],
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
