@@ -726,9 +726,8 @@ class Resolver:
             return None
 
         # A resolver of Repository.issues: both executors pass the field's arguments by
-        # GitHub's names, so it takes each of them. (RUF100 until the project selects
-        # PLR0913.)
-        def issues(  # noqa: PLR0913, RUF100
+        # GitHub's names, so it takes each of them.
+        def issues(  # noqa: PLR0913
             info: Any,
             first: int | None = None,
             after: str | None = None,

@@ -51,9 +51,8 @@ class _Pool(HTTPConnectionPool):
         self.sandbox = sandbox
 
     # urllib3's own hook, overridden: urlopen passes each of these by name, so it takes
-    # exactly urllib3's parameters, those the sandbox has no use for among them. (RUF100
-    # until the project selects PLR0913.)
-    def _make_request(  # noqa: PLR0913, RUF100
+    # exactly urllib3's parameters, those the sandbox has no use for among them.
+    def _make_request(  # noqa: PLR0913
         self,
         conn: Any,
         method: str,
