@@ -132,7 +132,7 @@ class Facts:
     context: Mapping[str, object]  # what every template may use
     asked: Asked  # the commands in the comments, and those answered
     pairings: tuple[Event, ...]  # the `assigned` events that gave the issue a mentor
-    done: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
+    marked: frozenset[tuple[str, str | None]]  # the (kind, key) of every marker posted
     last: BotComment | None  # the latest check-in or review posted
     latest_period: int  # the latest period due by now (0 before the first, or without a start)
     latest_due: datetime | None  # when it fell due (None before the first)
@@ -216,7 +216,7 @@ def facts(
         context=_template_context(roles, config, issue.number),
         asked=asked,
         pairings=pairings,
-        done=frozenset((c.kind, c.key) for c in posted),
+        marked=frozenset((c.kind, c.key) for c in posted),
         last=max(periodic, key=lambda c: int(c.key or 0), default=None),
         latest_period=latest,
         latest_due=latest_due,
@@ -270,7 +270,7 @@ class _Draft:
 
     def comment(self, kind: Kind, key: object | None = None, **extra: object) -> None:
         text_key = None if key is None else str(key)
-        if (kind, text_key) in self.facts.done:
+        if (kind, text_key) in self.facts.marked:
             return
         body = self.renderer.comment(kind, key, **{**self.facts.context, **extra})
         self.actions.append(PostComment(self.facts.issue.number, kind, text_key, body))
@@ -278,7 +278,7 @@ class _Draft:
     def labels(self, wanted: str | None) -> None:
         self.actions += _status_labels(self.facts.issue, self.facts.config, wanted)
 
-    def done(self, state: State) -> Plan:
+    def finish(self, state: State) -> Plan:
         return Plan(self.status(state), tuple(self.actions), self.overdue_since, self.facts)
 
     def status(self, state: State) -> Mentorship:
@@ -350,7 +350,7 @@ def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
         return graduated
     if f.issue.state != "open":
         _commands(draft)
-        return draft.done(State.CLOSED)
+        return draft.finish(State.CLOSED)
     _assign_coordinators(draft)
     if _commands(draft):
         return _with_the_pairing(snapshot, c, tuple(draft.actions))
@@ -365,19 +365,19 @@ def _graduation_due(draft: _Draft, context: PlanContext) -> Plan | None:
     if entry is None or not _concludes(entry, f, through, context.closes):
         return None
     if context.just_added and _closed_by_a_merge_just_now(entry, f, context.pull_request):
-        return draft.done(State.CLOSED)  # its own `issues.closed` run graduates it
+        return draft.finish(State.CLOSED)  # its own `issues.closed` run graduates it
     return _graduation(draft, entry, context.pull_request)
 
 
 def _with_the_pairing(
-    snapshot: IssueSnapshot, context: PlanContext, done: tuple[Action, ...]
+    snapshot: IssueSnapshot, context: PlanContext, answered: tuple[Action, ...]
 ) -> Plan:
-    """A coordinator's /mentor accepted now, and every command answered (``done``): the
+    """A coordinator's /mentor accepted now, and every command answered (``answered``): the
     rest is planned as the next run will read the issue, this run's actions applied, so
     the pairing comes with the reply, not a run later (their mentoring counts from their
     /mentor)."""
-    later = plan(_as_posted(snapshot, done, context.config.bot, context.now), context)
-    return replace(later, actions=(*done, *later.actions))
+    later = plan(_as_posted(snapshot, answered, context.config.bot, context.now), context)
+    return replace(later, actions=(*answered, *later.actions))
 
 
 def _open_mentorship(draft: _Draft) -> Plan:
@@ -385,18 +385,18 @@ def _open_mentorship(draft: _Draft) -> Plan:
     pairing, then the running clock's check-ins, reviews and reminders."""
     f = draft.facts
     if not _intake(draft):
-        return draft.done(State.NEEDS_INFO)
+        return draft.finish(State.NEEDS_INFO)
     if not f.mentors and not draft.ready:
         return _waiting(draft)
     _pairing(draft)
     if draft.paused:
         draft.labels(None)
-        return draft.done(State.PAUSED)
+        return draft.finish(State.PAUSED)
     draft.labels(f.config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
     _ready_reminder(draft)
-    return draft.done(State.ACTIVE)
+    return draft.finish(State.ACTIVE)
 
 
 # --- phases, in the order a mentorship meets them -------------------------------------
@@ -416,7 +416,7 @@ def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> 
     _commands(draft, closing=True)
     if f.issue.state == "open":
         draft.actions.append(Close(f.issue.number, "completed"))
-    return draft.done(State.GRADUATED)
+    return draft.finish(State.GRADUATED)
 
 
 def _assign_coordinators(draft: _Draft) -> None:
@@ -498,7 +498,7 @@ def _intake(draft: _Draft) -> bool:
     missing it lists exactly those, with no new comment.
     """
     f = draft.facts
-    welcomed = (Kind.WELCOME, None) in f.done
+    welcomed = (Kind.WELCOME, None) in f.marked
     if f.missing and not welcomed and not f.mentors:
         posted = next((c for c in f.posted if c.kind == Kind.NEEDS_INFO), None)
         current = None
@@ -567,7 +567,7 @@ def _waiting(draft: _Draft) -> Plan:
     if f.start is None and not draft.paused and waited >= wait:
         draft.comment(Kind.WAITING)
     draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)
-    return draft.done(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
+    return draft.finish(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
 
 
 def _pairing(draft: _Draft) -> None:
@@ -671,7 +671,7 @@ def _review_reminder(draft: _Draft) -> None:
     )
     if answered:
         return
-    if (Kind.REVIEW_REMINDER, review.key) not in f.done:
+    if (Kind.REVIEW_REMINDER, review.key) not in f.marked:
         draft.overdue_since = draft.overdue_since or review.at + window
     months = int(review.key or 0)
     draft.comment(
@@ -767,7 +767,7 @@ def _closed_by_a_merge_just_now(entry: Participant, f: Facts, pull_request: int 
     branch). Only for a close within the last hour: an older close started its run long
     ago, and if GitHub lost that run, the graduation run (or the next scheduled one) acts.
     """
-    if entry.issue != f.issue.number or (Kind.GRADUATED, None) in f.done:
+    if entry.issue != f.issue.number or (Kind.GRADUATED, None) in f.marked:
         return False
     closer = closing_pull_request(f.snapshot) if f.issue.state == "closed" else None
     if closer is None or (pull_request is not None and closer != pull_request):
@@ -792,7 +792,7 @@ def _concludes(
     application the moment a mentor is assigned.
     """
     issue = f.issue
-    if (Kind.GRADUATED, None) in f.done:
+    if (Kind.GRADUATED, None) in f.marked:
         return True  # posted already: finish the labels and the close
     if f.start is None:
         return False
