@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mentoring.actions import logs
 from mentoring.cli import reconcile
+from mentoring.cli.version import add_version
 from simulator.simulation import Result, ScenarioError, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,7 @@ DEMO = ROOT / "scripts" / "scenarios" / "demo.yml"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_version(parser)
     parser.add_argument(
         "scenario",
         nargs="?",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mentoring.cli import reconcile
+from mentoring.cli.version import VERSION
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
 from mentoring.files.config import load_config
@@ -282,6 +283,7 @@ def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> Non
         assert column in header
     rows = [line for line in text.splitlines() if line.startswith("| #1 ")]
     assert len(rows) == 3  # one table per run, appended
+    assert text.count(f"<sub>mentoring automation {VERSION}</sub>") == 3  # which release ran
     first, second, third = ([c.strip() for c in row.strip("|").split(" | ")] for row in rows)
     # Issue, mentee, role, mentors, state, started, age in months, the mentee's and a
     # mentor's last replies, last and next check-in, flags, this run.
