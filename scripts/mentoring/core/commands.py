@@ -1,10 +1,11 @@
 """Commands in comments: ``/ready``, ``/pause [reason]``, ``/resume``, ``/help``, ``/mentor``.
 
 A command is a line of its own that starts with ``/`` and a known command name, outside
-fenced code blocks, block quotes and HTML comments (which lines those are, erring on the
-side of *not* a command, is :mod:`mentoring.core.plain_lines`'s); only the first one in a
-comment counts. Everything here is pure and runs in one pass over the text, so a
-65,536-character comment of a thousand ``/pause`` lines costs no more than reading it.
+fenced code blocks, block quotes, HTML comments, raw HTML quotes and code, tables and
+``$$`` math (which lines those are, erring on the side of *not* a command, is
+:mod:`mentoring.core.plain_lines`'s); only the first one in a comment counts. Everything
+here is pure and runs in one pass over the text, so a 65,536-character comment of a
+thousand ``/pause`` lines costs no more than reading it.
 Only U+002F starts a command: the look-alikes U+2215 (∕) and U+FF0F (／) do not.
 """
 
