@@ -50,6 +50,11 @@ from mentoring.core.replies import RULES
         ("I typed <!-- by mistake\n\n/help", Command("help")),
         ("> a list item ends a quote\n- one\n/help", Command("help")),
         ("<!-->\n/help\n-->", Command("help")),  # <!--> is a whole (empty) comment
+        # GitHub shows a tab or a no-break space as a space: either separates the reason.
+        ("/pause\treason", Command("pause", "reason")),
+        ("/pause\u00a0reason", Command("pause", "reason")),
+        ("/pause\u00a0", Command("pause")),
+        ("/PAUSE\t\u00a0 exams  in June", Command("pause", "exams in June")),
         # After raw HTML quotes and code are closed, math is closed, a table has ended.
         ("<code>x</code>\n/help", Command("help")),
         ("She wrote <blockquote>\n/ready\n</blockquote>\n/help", Command("help")),
@@ -71,7 +76,7 @@ def test_commands(text: str, expected: Command) -> None:
         "I think she is /ready",
         "/readyy",
         "/ready:",
-        "/pause\treason",
+        "/pause\u200breason",  # a zero-width space separates nothing
         "/shrug",
         "/ help",
         "//help",

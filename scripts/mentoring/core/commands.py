@@ -11,6 +11,7 @@ Only U+002F starts a command: the look-alikes U+2215 (∕) and U+FF0F (／) do n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mentoring.core.plain_lines import plain_lines
@@ -21,6 +22,8 @@ MAX_TEXT = 65_536
 MAX_ARGUMENT = 200
 
 NAMES = ("ready", "pause", "resume", "help", "mentor")
+# A command's name: everything up to the first whitespace (Unicode's, as str.isspace).
+_WORD = re.compile(r"\S*")
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,11 @@ def _command(body: str) -> Command | None:
     line = body.rstrip()
     if not line.startswith("/"):
         return None
-    # "/pause" and "/pause reason" are commands; "/pauses", "/pause:" or "/pause\treason"
-    # are not: one space separates the name from the rest.
-    word, _, rest = line[1:].partition(" ")
+    # "/pause" and "/pause reason" are commands, and so is "/pause" then a tab or a
+    # no-break space (GitHub shows either as a space); "/pauses" and "/pause:" are not.
+    # The name ends at the first character that str.rstrip would strip.
+    word = _WORD.match(line, 1).group()  # type: ignore[union-attr]  # always matches
+    rest = line[1 + len(word) :]
     name = word.lower()
     if name not in NAMES:
         return None
