@@ -247,10 +247,12 @@ def test_a_thousand_pause_lines_give_the_first_one_quickly() -> None:
     ],
 )
 def test_the_worst_text_github_allows_is_parsed_in_linear_time(text: str) -> None:
-    started = time.perf_counter()
+    # This process's CPU time, not the wall clock: other work on a busy machine does not
+    # count, and quadratic work at this size still takes seconds.
+    started = time.process_time()
     parse(text)
     parse(text * 3)  # past the cap: only the first 65,536 characters are read
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 # --- a command in code or an HTML comment is never read, whatever came before ---------
