@@ -14,6 +14,7 @@ from pathlib import Path
 from mentoring.actions import logs
 from mentoring.cli import reconcile
 from mentoring.cli.version import add_version
+from mentoring.files.yamlfile import YamlFileError
 from simulator.simulation import Result, ScenarioError, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             read=args.read,
         )
         result = simulation.run(reconcile.main)
-    except ScenarioError as exc:
+    except (ScenarioError, YamlFileError) as exc:  # a scenario over a file refused
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.transcript:
