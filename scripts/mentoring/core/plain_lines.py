@@ -405,20 +405,20 @@ class _Rendered:
                 else:
                     self._opened(opens.lower())
             elif not (comment or self.subtle or self.ticks % 2):
-                if code is None:
-                    code = _maybe_code(text)
-                if code:
-                    continue
-                name = token.group("closes").lower()
-                if self.elements[name]:
-                    self.elements[name] -= 1
-                    self.open -= 1
+                code = _maybe_code(text) if code is None else code
+                if not code:  # in indented code a closing tag is text
+                    self._closed(token.group("closes").lower())
         for name in spanned:  # no backtick closed their span on the line: maybe HTML
             self._opened(name)
 
     def _opened(self, name: str) -> None:
         self.elements[name] += 1
         self.open += 1
+
+    def _closed(self, name: str) -> None:
+        if self.elements[name]:  # a closing tag with nothing open is text
+            self.elements[name] -= 1
+            self.open -= 1
 
 
 def _maybe_code(text: str) -> bool:
