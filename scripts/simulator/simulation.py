@@ -22,6 +22,7 @@ from typing import Any, TypedDict, Unpack
 
 import yaml
 
+from mentoring.cli.version import REPOSITORY
 from mentoring.core.forms import Form
 from mentoring.core.labels import wanted_labels
 from mentoring.core.model import MARKER_RE
@@ -58,18 +59,29 @@ class Triggers:
     cron: str | None
 
 
+def runs_reconcile(workflow: dict[str, Any]) -> bool:
+    """Whether a step runs this project's action with `command: reconcile`: `./` or `$/`
+    (this checkout's action.yml) or `uses: REPOSITORY@<sha>` (a program's pinned release)."""
+    for job in (workflow.get("jobs") or {}).values():
+        for step in (job.get("steps") or []) if isinstance(job, dict) else []:
+            name, at, _ = str(step.get("uses", "")).partition("@")
+            ours = name in ("./", "$/") or (name == REPOSITORY and bool(at))
+            if ours and (step.get("with") or {}).get("command") == "reconcile":
+                return True
+    return False
+
+
 def workflow_triggers(root: Path) -> Triggers:
-    """The events of every workflow whose steps run scripts/reconcile.py."""
+    """The events of every workflow with a step that runs the action's `reconcile`."""
     issues: set[str] = set()
     comment: set[str] = set()
     pulls: set[str] = set()
     push = False
     cron = None
     for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
-        text = path.read_text(encoding="utf-8")
-        if "scripts/reconcile.py" not in text:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not runs_reconcile(data):
             continue
-        data = yaml.safe_load(text)
         on = data.get("on", data.get(True)) or {}
         if isinstance(on, str | list):
             on = {name: None for name in ([on] if isinstance(on, str) else on)}
