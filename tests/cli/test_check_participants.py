@@ -194,7 +194,7 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "usage: check_participants.py [-h] [--file PATH]" in out
+    assert "usage: check_participants.py [-h] [--version] [--file PATH]" in out
     assert "participants.yml" in out
 
 
