@@ -243,7 +243,7 @@ def test_reconciler_concurrency_is_per_issue_and_never_cancels() -> None:
     assert schedule == dispatch_all
     assert dispatch_one == comment != other
     assert schedule not in (comment, other)  # so the schedule may overlap an event run
-    assert (schedule, comment) == ("mentoring-all", "mentoring-5")  # as README names them
+    assert (schedule, comment) == ("mentoring-all", "mentoring-5")  # as docs/operations.md names them
 
 
 def test_a_dry_run_never_shares_a_group_with_a_real_run(workflow: Path) -> None:
@@ -335,7 +335,7 @@ def test_setup_python_caches_pip(workflow: Path) -> None:
 
 
 # The one way a workflow installs the runtime packages: the hash-pinned lock
-# (README, "Dependencies"; tests/test_dependencies.py checks the lock itself). The
+# (docs/development.md, "Dependencies"; tests/test_dependencies.py checks the lock itself). The
 # action installs it the same way from its own directory (tests/test_action.py).
 LOCK_INSTALL = "python -m pip install --require-hashes --no-deps -r requirements.txt"
 

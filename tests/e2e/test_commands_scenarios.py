@@ -311,7 +311,7 @@ def test_a_strangers_flood_of_help_does_not_hold_back_a_mentors_pause() -> None:
 
 
 def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> None:
-    # What README's "Good to know" says of /mentor: a coordinator assigned to the issue
+    # What docs/commands.md says of /mentor: a coordinator assigned to the issue
     # (here by the bot, at intake) says it; the run that replies pairs too, the clock
     # counts from that comment; anyone else's is refused; unassigning the coordinator
     # undoes it.

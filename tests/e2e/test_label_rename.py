@@ -3,7 +3,7 @@
 GitHub keeps the old name in old timeline events; the config lists it after the new one
 (``paused: ["on hold", "mentoring: paused"]``), so a pause taken before the rename still
 stops the clock after it. Through the sandbox: the `rename_label` scenario event renames
-the label on GitHub (PATCH /labels/{name}) and in the config, as the README says.
+the label on GitHub (PATCH /labels/{name}) and in the config, as docs/configuration.md says.
 """
 
 from __future__ import annotations
