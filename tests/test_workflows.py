@@ -243,7 +243,7 @@ def test_reconciler_concurrency_is_per_issue_and_never_cancels() -> None:
     assert schedule == dispatch_all
     assert dispatch_one == comment != other
     assert schedule not in (comment, other)  # so the schedule may overlap an event run
-    assert (schedule, comment) == ("mentoring-all", "mentoring-5")  # as docs/operations.md names them
+    assert (schedule, comment) == ("mentoring-all", "mentoring-5")  # docs/operations.md
 
 
 def test_a_dry_run_never_shares_a_group_with_a_real_run(workflow: Path) -> None:

@@ -526,7 +526,7 @@ class Simulation:
         return self._issue_run(act, "edited", act.number, changes={"body": {"from": before}})
 
     def _rename_in_config(self, old: str, new: str) -> None:
-        """The rename procedure of docs/configuration.md: the new name first, the old one kept after it."""
+        """Rename as docs/configuration.md says: the new name first, the old one kept after it."""
         path = self.checkout / ".github" / "mentoring.yml"
         data = load(path.read_bytes(), ".github/mentoring.yml").data or {}
         labels = data.get("labels") or {}
