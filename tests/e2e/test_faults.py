@@ -120,8 +120,11 @@ def _superseded(
       the two weeks between them), and after an outage only the latest period is posted;
     - a dashboard notice: its item left the dashboard (resolved, or its reminder
       superseded as above) or changed its date (a welcome's delay moves when a wait
-      began) before a run could announce it."""
+      began) before a run could announce it;
+    - a check-in or review: the mentorship graduated before a run got through."""
     issue, kind, k = key
+    if kind in ("checkin", "review") and (issue, "graduated", None) in got:
+        return True
     if kind == "needs-info":
         return (issue, "welcome", None) in got
     if kind == "unpaired":
