@@ -67,10 +67,10 @@ def test_every_locked_package_is_pinned_with_hashes() -> None:
 def test_the_lock_pins_the_top_level_versions() -> None:
     pins = locked()
     for name, requirement in top_level().items():
-        assert name in pins, f"requirements.txt lacks {name}: regenerate it (README)"
+        assert name in pins, f"requirements.txt lacks {name}: regenerate it (docs/development.md)"
         assert requirement.specifier.contains(pins[name][0], prereleases=True), (
             f"requirements.txt pins {name} {pins[name][0]}, requirements.in says "
-            f"{requirement.specifier}: regenerate the lock (README, Dependencies)"
+            f"{requirement.specifier}: regenerate the lock (docs/development.md, Dependencies)"
         )
 
 
@@ -103,16 +103,18 @@ def closure(roots: dict[str, Requirement]) -> set[str]:
 def test_the_lock_holds_exactly_what_the_top_level_requirements_need() -> None:
     needed = closure(top_level())
     names = set(locked())
-    assert needed - names == set(), "missing from requirements.txt: regenerate it (README)"
+    assert needed - names == set(), (
+        "missing from requirements.txt: regenerate it (docs/development.md)"
+    )
     assert names - needed == set(), "requirements.txt pins packages nothing needs"
 
 
-def test_the_lock_header_names_the_command_readme_gives() -> None:
+def test_the_lock_header_names_the_command_the_development_page_gives() -> None:
     header = LOCK.read_text(encoding="utf-8").split("\n#\n", 2)[1]
     (command,) = re.findall(r"^#\s+(pip-compile .*)$", header, re.MULTILINE)
     assert "--generate-hashes" in command.split()
     assert command.endswith(" requirements.in")
-    assert command in (ROOT_DIR / "README.md").read_text(encoding="utf-8")
+    assert command in (ROOT_DIR / "docs" / "development.md").read_text(encoding="utf-8")
 
 
 def test_the_dev_requirements_take_the_top_level_file_not_the_lock() -> None:

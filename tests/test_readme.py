@@ -1,20 +1,34 @@
-"""README.md tells what the demo prints: every line its quick start quotes is printed."""
+"""README.md and docs/dashboard.md tell what the demo prints: every line they quote is printed."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from paths import ROOT_DIR
 from played import DEMO, group, play
 from simulator.cli import report
 
 
+def _quoted(page: Path, first_line: str) -> list[str]:
+    """The lines of the one fenced block of `page` that starts with `first_line`, "..." left out."""
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    [quoted] = [b for b in blocks if b.startswith(first_line)]
+    return [line for line in quoted.splitlines() if line != "..."]
+
+
 @group("demo")
 def test_every_line_the_quick_start_quotes_is_what_the_demo_prints() -> None:
-    readme = (ROOT_DIR / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```[a-z]*\n(.*?)```", readme, re.DOTALL)
-    [quoted] = [b for b in blocks if b.startswith("2026-01-05")]  # the demo's story
+    quoted = _quoted(ROOT_DIR / "README.md", "2026-01-05")  # the demo's story
     printed = set(report(play(DEMO).result).splitlines())
-    missing = [line for line in quoted.splitlines() if line != "..." and line not in printed]
-    assert missing == []
-    assert quoted.splitlines()[-1].endswith("0 runs with failures")  # the totals, quoted too
+    assert [line for line in quoted if line not in printed] == []
+    assert quoted[-1].endswith("0 runs with failures")  # the totals, quoted too
+
+
+@group("demo")
+def test_every_line_the_dashboard_page_quotes_is_what_the_demo_prints() -> None:
+    # The job summary of the demo's last scheduled run, then the dashboard issue's text.
+    quoted = _quoted(ROOT_DIR / "docs" / "dashboard.md", "## Mentorships (")
+    printed = set(report(play(DEMO).result).splitlines())
+    assert [line for line in quoted if line not in printed] == []
+    assert "## The dashboard issue, as the coordinators see it" in quoted

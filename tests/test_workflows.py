@@ -10,11 +10,22 @@ from typing import Any
 import pytest
 import yaml
 
+from simulator.simulation import runs_reconcile
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
 RECONCILER = WORKFLOWS / "mentoring.yml"
 GRADUATION = WORKFLOWS / "graduation.yml"
+ACTION = ROOT / "action.yml"
+# The program's workflows and the command each runs through the action (action.yml);
+# tests.yml, the project's own tests, is not one of them.
+PROGRAM_WORKFLOWS = {
+    "mentoring.yml": "reconcile",
+    "graduation.yml": "reconcile",
+    "check-participants.yml": "check-participants",
+    "setup.yml": "setup",
+}
 
 # "uses: owner/repo@<40 hex> # v1.2.3" (a local "./path" action needs no pin).
 PINNED_USES = re.compile(
@@ -324,7 +335,8 @@ def test_setup_python_caches_pip(workflow: Path) -> None:
 
 
 # The one way a workflow installs the runtime packages: the hash-pinned lock
-# (README, "Dependencies"; tests/test_dependencies.py checks the lock itself).
+# (README, "Dependencies"; tests/test_dependencies.py checks the lock itself). The
+# action installs it the same way from its own directory (tests/test_action.py).
 LOCK_INSTALL = "python -m pip install --require-hashes --no-deps -r requirements.txt"
 
 
@@ -356,10 +368,53 @@ def test_workflows_install_the_lock_and_nothing_unhashed_with_a_write_token(
                 assert writes == [], f"{workflow.name} {name}: unhashed install with {writes}"
 
 
-def test_every_job_running_the_scripts_installs_the_lock(workflow: Path) -> None:
+def test_no_workflow_runs_the_scripts_itself(workflow: Path) -> None:
+    """The scripts run through the action, which installs the lock for them (action.yml;
+    tests/test_action.py)."""
     for name, job in jobs(workflow).items():
-        if any(line.startswith("python scripts/") for line in run_lines(job)):
-            assert LOCK_INSTALL in pip_installs(job), f"{workflow.name} {name}"
+        assert not any("scripts/" in line for line in run_lines(job)), f"{workflow.name} {name}"
+
+
+# --- The program's workflows run this checkout's action ------------------------------
+
+
+def action_steps(path: Path) -> list[dict[str, Any]]:
+    return [step for step in steps(path) if step.get("uses") == "./"]
+
+
+@pytest.mark.parametrize(("name", "command"), PROGRAM_WORKFLOWS.items())
+def test_each_program_workflow_runs_the_action_after_its_checkout(name: str, command: str) -> None:
+    """One job, its checkout, then the action with the workflow's command: nothing else,
+    so the reference program and the action are tested as one (`uses: ./` is the action
+    as checked out, the same the program repositories pin by a release's SHA)."""
+    ((job_name, job),) = jobs(WORKFLOWS / name).items()
+    checkout, action = job["steps"]
+    assert uses(checkout) == "actions/checkout", job_name
+    assert action["uses"] == "./"
+    assert action["with"]["command"] == command
+
+
+def test_the_action_steps_pass_only_inputs_the_action_declares() -> None:
+    declared = set(load_workflow(ACTION)["inputs"])
+    for name in PROGRAM_WORKFLOWS:
+        for step in action_steps(WORKFLOWS / name):
+            assert set(step["with"]) <= declared, name
+
+
+def test_the_manual_inputs_reach_the_action() -> None:
+    """A manual run's inputs become the action's: the issue (checked there to be digits)
+    and the dry run; setup's dry run too."""
+    (reconcile,) = action_steps(RECONCILER)
+    assert reconcile["with"]["issue"] == "${{ inputs.issue }}"
+    assert reconcile["with"]["dry-run"] == "${{ inputs.dry_run }}"
+    (setup,) = action_steps(WORKFLOWS / "setup.yml")
+    assert setup["with"]["dry-run"] == "${{ inputs.dry_run }}"
+
+
+def test_the_simulator_plays_the_workflows_that_reconcile() -> None:
+    """The simulator takes its triggers from the workflows whose action step reconciles."""
+    found = {path.name for path in WORKFLOW_FILES if runs_reconcile(load_workflow(path))}
+    assert found == {name for name, command in PROGRAM_WORKFLOWS.items() if command == "reconcile"}
 
 
 def test_the_pip_cache_is_keyed_on_the_lock(workflow: Path) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from mentoring.actions import logs
 from mentoring.cli import reconcile
+from mentoring.cli.version import add_version
+from mentoring.files.yamlfile import YamlFileError
 from simulator.simulation import Result, ScenarioError, Simulation, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +23,7 @@ DEMO = ROOT / "scripts" / "scenarios" / "demo.yml"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_version(parser)
     parser.add_argument(
         "scenario",
         nargs="?",
@@ -117,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             read=args.read,
         )
         result = simulation.run(reconcile.main)
-    except ScenarioError as exc:
+    except (ScenarioError, YamlFileError) as exc:  # a scenario over a file refused
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.transcript:

@@ -22,12 +22,13 @@ from typing import Any, TypedDict, Unpack
 
 import yaml
 
+from mentoring.cli.version import REPOSITORY
 from mentoring.core.forms import Form
 from mentoring.core.labels import wanted_labels
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
 from mentoring.files.config import deep_merge, load_config
-from mentoring.files.yamlfile import YamlFileError
+from mentoring.files.yamlfile import YamlFileError, load
 from simulator import issue_forms
 from simulator.cron import Cron
 from simulator.sandbox import Sandbox
@@ -58,18 +59,29 @@ class Triggers:
     cron: str | None
 
 
+def runs_reconcile(workflow: dict[str, Any]) -> bool:
+    """Whether a step runs this project's action with `command: reconcile`: `./` or `$/`
+    (this checkout's action.yml) or `uses: REPOSITORY@<sha>` (a program's pinned release)."""
+    for job in (workflow.get("jobs") or {}).values():
+        for step in (job.get("steps") or []) if isinstance(job, dict) else []:
+            name, at, _ = str(step.get("uses", "")).partition("@")
+            ours = name in ("./", "$/") or (name == REPOSITORY and bool(at))
+            if ours and (step.get("with") or {}).get("command") == "reconcile":
+                return True
+    return False
+
+
 def workflow_triggers(root: Path) -> Triggers:
-    """The events of every workflow whose steps run scripts/reconcile.py."""
+    """The events of every workflow with a step that runs the action's `reconcile`."""
     issues: set[str] = set()
     comment: set[str] = set()
     pulls: set[str] = set()
     push = False
     cron = None
     for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
-        text = path.read_text(encoding="utf-8")
-        if "scripts/reconcile.py" not in text:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not runs_reconcile(data):
             continue
-        data = yaml.safe_load(text)
         on = data.get("on", data.get(True)) or {}
         if isinstance(on, str | list):
             on = {name: None for name in ([on] if isinstance(on, str) else on)}
@@ -190,7 +202,7 @@ class Simulation:
             target.write_text(text, encoding="utf-8")
         config_path = checkout / ".github" / "mentoring.yml"
         if self.scenario.get("config"):
-            data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+            data = load(config_path.read_bytes(), ".github/mentoring.yml").data or {}
             over = self.scenario["config"]
             if not isinstance(over, dict):
                 raise ScenarioError("config: must be a mapping laid over .github/mentoring.yml")
@@ -521,7 +533,7 @@ class Simulation:
     def _rename_in_config(self, old: str, new: str) -> None:
         """The README's rename procedure: the new name first, the old one kept after it."""
         path = self.checkout / ".github" / "mentoring.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load(path.read_bytes(), ".github/mentoring.yml").data or {}
         labels = data.get("labels") or {}
         for key, value in labels.items():
             names = [value] if isinstance(value, str) else list(value)
@@ -534,7 +546,7 @@ class Simulation:
         """A push to the default branch that changes ``.github/mentoring.yml``: in the
         checkout the runs read, and in the repository."""
         path = self.checkout / ".github" / "mentoring.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load(path.read_bytes(), ".github/mentoring.yml").data or {}
         text = yaml.safe_dump(deep_merge(data, over), sort_keys=False)
         path.write_text(text, encoding="utf-8")
         sb.set_file(".github/mentoring.yml", text, by=by)
@@ -598,7 +610,7 @@ _ACTIONS: dict[str, Callable[[Simulation, _Act], list[Run]]] = {
 
 def _participants_added(sb: Sandbox, added: list[dict[str, Any]] | None) -> str:
     """participants.yml with ``added`` after its entries, the rest of its text kept."""
-    current = yaml.safe_load(sb.get_file("participants.yml") or "[]") or []
+    current = load(sb.get_file("participants.yml") or "[]", "participants.yml").data or []
     text = (sb.get_file("participants.yml") or "[]\n").rstrip("\n")
     if current == [] and text.strip().endswith("[]"):
         text = text.strip()[:-2].rstrip("\n")

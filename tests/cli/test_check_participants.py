@@ -194,7 +194,7 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "usage: check_participants.py [-h] [--file PATH]" in out
+    assert "usage: check_participants.py [-h] [--version] [--file PATH]" in out
     assert "participants.yml" in out
 
 
@@ -356,3 +356,22 @@ def test_file_problems_and_issue_problems_come_together_in_line_order(
 
 def test_check_against_issues_is_reachable_from_the_script() -> None:
     assert check_participants.check_against_issues([], FakeLookup({})) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("- name: Ada\n  github: ada\n- <<: {name: Bo}\n  github: bo\n", 3),
+        ("- &ada {name: Ada, github: ada}\n- <<: *ada\n  github: bo\n", 2),
+    ],
+    ids=["a mapping", "an alias"],
+)
+def test_a_merge_key_is_an_annotation_on_its_line_and_exit_1(
+    workdir: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    (workdir / "participants.yml").write_text(text, encoding="utf-8")
+    assert main([]) == 1
+    [(file, at, message)] = annotations(capsys.readouterr().out)
+    assert (file, at) == ("participants.yml", line)
+    assert "YAML merge keys (<<:) are not accepted here." in message
+    assert "Write the keys out in full" in message

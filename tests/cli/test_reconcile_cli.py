@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mentoring.cli import reconcile
+from mentoring.cli.version import VERSION
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
 from mentoring.files.config import load_config
@@ -282,6 +283,7 @@ def test_step_summary_table(sandbox: Sandbox, root: Path, tmp_path: Path) -> Non
         assert column in header
     rows = [line for line in text.splitlines() if line.startswith("| #1 ")]
     assert len(rows) == 3  # one table per run, appended
+    assert text.count(f"<sub>mentoring automation {VERSION}</sub>") == 3  # which release ran
     first, second, third = ([c.strip() for c in row.strip("|").split(" | ")] for row in rows)
     # Issue, mentee, role, mentors, state, started, age in months, the mentee's and a
     # mentor's last replies, last and next check-in, flags, this run.
@@ -442,3 +444,44 @@ def test_an_unreadable_event_payload_is_a_clear_error(
     assert f"::error::The event payload {payload}" in out
     assert "Re-run the workflow" in out
     assert sandbox.writes == []  # nothing was guessed from a payload it could not read
+
+
+MERGE_KEYS = [
+    ("a mapping", "_base: {}\nprogram:\n  <<: {name: Astropy}\n", 3),
+    ("an alias", "_base: &base {name: Astropy}\nprogram:\n  <<: *base\n", 3),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "line"), MERGE_KEYS, ids=[m[0] for m in MERGE_KEYS])
+def test_a_merge_key_in_the_config_is_an_annotation_on_its_line(
+    sandbox: Sandbox, root: Path, capsys, what: str, text: str, line: int
+) -> None:
+    (root / ".github" / "mentoring.yml").write_text(text, encoding="utf-8")
+    assert main(sandbox, root) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file=.github/mentoring.yml,line={line}::")
+    assert "YAML merge keys (<<:) are not accepted here." in out
+    assert "Write the keys out in full" in out
+    assert sandbox.request_log == []
+
+
+PARTICIPANT_MERGE_KEYS = [
+    ("a mapping", "- name: Ada\n  github: ada\n- <<: {name: Bo}\n  github: bo\n", 3),
+    ("an alias", "- &ada {name: Ada, github: ada}\n- <<: *ada\n  github: bo\n", 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "text", "line"), PARTICIPANT_MERGE_KEYS, ids=[m[0] for m in PARTICIPANT_MERGE_KEYS]
+)
+def test_a_merge_key_in_participants_is_a_warning_on_its_line(
+    sandbox: Sandbox, root: Path, capsys, what: str, text: str, line: int
+) -> None:
+    # As for any other problem in participants.yml: the run goes on; the file is flagged.
+    (root / "participants.yml").write_text(text, encoding="utf-8")
+    assert main(sandbox, root) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"::warning file=participants.yml,line={line}::"
+        "YAML merge keys (<<:) are not accepted here. Write the keys out in full"
+    )

@@ -483,3 +483,47 @@ def test_open_applications_a_reworded_label_cut_off_are_reported(
         and r["query"].get("labels") == "application"
     ]
     assert len(lists) == 1
+
+
+MERGE_KEYS = [
+    ("a mapping", "_base: {}\nprogram:\n  <<: {name: Astropy}\n", 3),
+    ("an alias", "_base: &base {name: Astropy}\nprogram:\n  <<: *base\n", 3),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "line"), MERGE_KEYS, ids=[m[0] for m in MERGE_KEYS])
+def test_a_merge_key_in_the_config_is_an_annotation_and_exit_2(
+    sandbox: Sandbox,
+    root: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    what: str,
+    text: str,
+    line: int,
+) -> None:
+    (root / ".github" / "mentoring.yml").write_text(text, encoding="utf-8")
+    assert run(root, env_for(sandbox, tmp_path)) == 2
+    out = capsys.readouterr().out
+    assert (
+        f"::error file=.github/mentoring.yml,line={line}::"
+        "YAML merge keys (<<:) are not accepted here. Write the keys out in full"
+    ) in out
+    assert sandbox.request_log == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- name: Ada\n  github: ada\n- <<: {name: Bo}\n  github: bo\n",
+        "- &ada {name: Ada, github: ada}\n- <<: *ada\n  github: bo\n",
+    ],
+)
+def test_a_merge_key_in_participants_is_a_problem_to_fix(
+    sandbox: Sandbox, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    sandbox.set_permission("cora", "admin")
+    (root / "participants.yml").write_text(text, encoding="utf-8")
+    assert run(root, env_for(sandbox, tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "- ⚠️ " in out
+    assert "1 problem to fix: run `python scripts/check_participants.py`" in out

@@ -50,6 +50,19 @@ from mentoring.core.replies import RULES
         ("I typed <!-- by mistake\n\n/help", Command("help")),
         ("> a list item ends a quote\n- one\n/help", Command("help")),
         ("<!-->\n/help\n-->", Command("help")),  # <!--> is a whole (empty) comment
+        # GitHub shows a tab or a no-break space as a space: either separates the reason.
+        ("/pause\treason", Command("pause", "reason")),
+        ("/pause\u00a0reason", Command("pause", "reason")),
+        ("/pause\u00a0", Command("pause")),
+        ("/PAUSE\t\u00a0 exams  in June", Command("pause", "exams in June")),
+        # After raw HTML quotes and code are closed, math is closed, a table has ended.
+        ("<code>x</code>\n/help", Command("help")),
+        ("She wrote <blockquote>\n/ready\n</blockquote>\n/help", Command("help")),
+        ("<pre>\n\n/ready\n\n</pre>\n\n/help", Command("help")),
+        ("Use `<code>` for that.\n/help", Command("help")),  # a tag in a code span is text
+        ("$$\nx^2\n$$\n/help", Command("help")),
+        ("a | b\n--- | ---\n/ready | x\n\n/help", Command("help")),
+        ("/help\n---", Command("help")),  # a heading's underline, not a table
     ],
 )
 def test_commands(text: str, expected: Command) -> None:
@@ -63,7 +76,7 @@ def test_commands(text: str, expected: Command) -> None:
         "I think she is /ready",
         "/readyy",
         "/ready:",
-        "/pause\treason",
+        "/pause\u200breason",  # a zero-width space separates nothing
         "/shrug",
         "/ help",
         "//help",
@@ -132,6 +145,49 @@ def test_commands_in_code_quotes_and_comments_are_not_read(text: str) -> None:
     assert parse(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Raw HTML quotes and code hide every line that starts before they close, where
+        # ever on a line they open, blank lines or not.
+        "<blockquote>\n/pause\n</blockquote>",
+        "<blockquote>\n\n/pause\n\n</blockquote>",
+        "She wrote: <blockquote>\n/pause\n</blockquote>",
+        "How to: <code>\n/pause\n</code>",
+        "Like this <pre>\n/pause\n</pre>",
+        "<PRE class=x>\n\n/pause",
+        "<code>\n\n/pause\n\n</code>",  # HTML reopens <code> in the next paragraph
+        "<q>\n/pause\n</q>",
+        "Press <kbd>\n/pause\n</kbd>",
+        "<blockquote><blockquote></blockquote>\n/pause\n</blockquote>",
+        "<code>\n</pre>\n/pause",  # another element's end closes nothing
+        # A closing tag that may be text closes nothing.
+        "<code>\n`</code>`\n/pause",
+        "<code>\n<!-- </code> -->\n/pause",
+        "<code> `a\n</code>\n/pause",
+        "<code>\n```\n</code>\n```\n/pause",
+        # An opening tag that may be HTML opens, even after a backtick.
+        "Use `<code>\n/pause",
+        "a \\` `<code>`\n/pause",
+        "<div>`<code>`\n/pause",
+        "<!-- <code> -->\n/pause",  # erring on hidden: the comment may be text
+        # A GFM table: its header and every row up to a blank line, pipes or not.
+        "| /pause |\n| --- |",
+        "/pause | now\n--- | ---",
+        "/pause\n|---|",
+        "a | b\n:-- | --:\n/pause",
+        "a | b\n-|-\nc | d\n/pause holiday",
+        "| a |\n| - |\n\n| b |\n| - |\n/pause",
+        # $$ math, blank lines or not.
+        "$$\n/pause\n$$",
+        "Solve $$\n\n/pause\n$$",
+        "$$ a $$ and $$\n/pause",
+    ],
+)
+def test_commands_in_raw_html_quotes_code_tables_and_math_are_not_read(text: str) -> None:
+    assert parse(text) is None
+
+
 def test_a_backtick_line_with_backticks_after_it_is_not_a_fence() -> None:
     assert parse("``` not `a` fence\n/help") == Command("help")
 
@@ -180,6 +236,14 @@ def test_a_thousand_pause_lines_give_the_first_one_quickly() -> None:
         "1. ```\n   x\n" * 5_000,
         "<div>\n" * 10_922,
         "> a\nb\n" * 10_922,
+        "> " * 16_384 + "</code>" * 4_681,
+        "<code " * 10_922,
+        "`<code>`" * 8_192,
+        "</code   " * 6_553,
+        "<code>\n" * 9_362,
+        "|-" * 32_768,
+        "a|b\n-|-\n" * 8_192,
+        "$$\n" * 21_845,
     ],
 )
 def test_the_worst_text_github_allows_is_parsed_in_linear_time(text: str) -> None:
@@ -232,12 +296,36 @@ AMONG = st.sampled_from(["", "code", "> not a quote", "- not an item", "<div>", 
 PROSE = st.sampled_from(["more text", "  indented text", "@cora said so", "x < y"])
 
 
+# Where a raw HTML quote or code element opens, and how it may close.
+ELEMENT_OPENINGS = st.sampled_from(
+    ["<blockquote>", "She wrote: <blockquote>", "<code>", "How to: <code>", "a <pre>", "<q>"]
+)
+ELEMENT_CLOSINGS = st.sampled_from(["", "</blockquote>", "</code>", "</pre>", "</q>", "x"])
+TABLE_HEADS = st.sampled_from(["a | b\n--- | ---", "| a |\n| :-: |", "a|b\n-|-"])
+# Lines of a table's rows: anything but a blank line, which ends the table.
+ROWS = st.sampled_from(["c | d", "| c |", "just text", "<div>", "/shrug"])
+
+
 @st.composite
 def hidden(draw: st.DrawFn) -> str:
     """A command in a fence, a comment block, a comment opened in a paragraph (closed:
-    open to the paragraph's end it would be plain text), or a comment never closed."""
+    open to the paragraph's end it would be plain text), a comment never closed, a raw
+    HTML quote or code element, a table's rows, or $$ math."""
     command = draw(COMMANDS)
-    kind = draw(st.sampled_from(["fence", "comment block", "comment in a line", "unclosed"]))
+    kind = draw(
+        st.sampled_from(
+            ["fence", "comment block", "comment in a line", "unclosed", "element", "table", "math"]
+        )
+    )
+    if kind == "element":
+        lines = [*draw(st.lists(AMONG, max_size=3)), command, *draw(st.lists(AMONG, max_size=3))]
+        return "\n".join([draw(ELEMENT_OPENINGS), *lines, draw(ELEMENT_CLOSINGS)])
+    if kind == "table":
+        rows = [*draw(st.lists(ROWS, max_size=2)), command, *draw(st.lists(ROWS, max_size=2))]
+        return "\n".join([draw(TABLE_HEADS), *rows])
+    if kind == "math":
+        lines = [*draw(st.lists(AMONG, max_size=3)), command, *draw(st.lists(AMONG, max_size=3))]
+        return "\n".join([draw(st.sampled_from(["$$", "Solve $$"])), *lines, "$$"])
     if kind == "fence":
         char = draw(st.sampled_from("`~"))
         run = char * draw(st.integers(3, 5))
@@ -263,7 +351,7 @@ def hidden(draw: st.DrawFn) -> str:
 
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(BEFORE, max_size=6), hidden())
-def test_a_command_in_code_or_a_comment_is_never_read_after_any_text(
+def test_a_command_in_code_a_comment_a_table_or_math_is_never_read_after_any_text(
     before: list[str], inside: str
 ) -> None:
     assert parse("\n".join([*before, inside])) is None

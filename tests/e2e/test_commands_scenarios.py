@@ -516,3 +516,30 @@ def test_a_coordinator_who_applied_cannot_mentor_or_mark_themself_ready() -> Non
     assert paired["at"][:10] == "2026-01-07"
     assert "@cora, meet your mentor @carl!" in paired["body"]
     assert paired["key"] == "carl"  # the pairing's mentors: carl alone
+
+
+def test_pause_then_a_tab_and_the_reason_pauses_and_replies_once() -> None:
+    # GitHub shows the tab as a space. The /resume GitHub shows in a raw HTML quote, and
+    # the one in a table's row, are no commands: still paused, no more replies.
+    events = [
+        _apply(_at(5, 10), "alice"),
+        _assign(_at(6, 9), 1, "bob"),
+        _say(_at(7, 10), "bob", "/pause\tholiday"),
+        _say(_at(8, 10), "bob", "She wrote: <blockquote>\n/resume\n</blockquote>"),
+        _say(_at(8, 11), "bob", "Command | What\n--- | ---\n/resume | ends the pause"),
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-01-10T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [reply] = comments(result, "command", 1)
+    assert reply["body"].startswith("Paused: `holiday`.")
+    assert [s for s in label_story(result) if PAUSED in s] == [f"+{PAUSED}"]
+    assert PAUSED in result.issues["1"]["labels"]

@@ -228,13 +228,32 @@ COMMAND_PIECES = [
     "<pre>",
     "/pause",
     "    ",
+    "<code",
+    "</code>",
+    "<blockquote>",
+    "|",
+    "|-",
+    "$$",
+    "\u00a0",
 ]
 
 
 @HOSTILE
 @given(
     hostile(
-        ["", "> ", "- ", "1. ```\n", "<div>\n", "<!--", "Thanks <!--\n", "```\n", "/"],
+        [
+            "",
+            "> ",
+            "- ",
+            "1. ```\n",
+            "<div>\n",
+            "<!--",
+            "Thanks <!--\n",
+            "```\n",
+            "/",
+            "a <code>\n",
+            "a|b\n-|-\n",
+        ],
         pieces=COMMAND_PIECES,
     )
 )

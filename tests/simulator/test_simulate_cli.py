@@ -348,3 +348,44 @@ def test_the_story_ends_with_the_last_scheduled_runs_step_summary(capsys) -> Non
 
 def test_the_simulation_does_every_action_a_scenario_may_name() -> None:
     assert set(simulation._ACTIONS) == set(EVENT_KEYS)
+
+
+def _with_config(config: str, overlay: bool) -> str:
+    files = "files:\n  .github/mentoring.yml: |\n" + "".join(
+        f"    {line}\n" for line in config.splitlines()
+    )
+    over = "config: {bot_login: mentoring-bot}\n" if overlay else ""
+    event = "{at: 2026-01-05T10:00:00Z, by: ada, open_issue: {}}"
+    return HEAD + files + over + f"events:\n  - {event}\n"
+
+
+MERGE_KEY = "_base: &base {name: Astropy}\nprogram:\n  <<: *base\n"
+
+
+def test_a_merge_key_in_the_config_fails_each_run_with_its_line(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "merge.yml"
+    path.write_text(_with_config(MERGE_KEY, overlay=False), encoding="utf-8")
+    assert simulate.main([str(path), "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert "::error file=.github/mentoring.yml,line=3::YAML merge keys (<<:)" in captured.out
+    assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (MERGE_KEY, "error: .github/mentoring.yml:3: YAML merge keys (<<:) are not accepted"),
+        (
+            "coordinators: [cora]\ncoordinators: [dan]\n",
+            "error: .github/mentoring.yml:2: the key 'coordinators' appears twice",
+        ),
+    ],
+    ids=["merge key", "duplicate key"],
+)
+def test_a_config_laid_over_a_refused_file_is_a_bad_scenario(
+    tmp_path: Path, capsys, config: str, message: str
+) -> None:
+    path = tmp_path / "over.yml"
+    path.write_text(_with_config(config, overlay=True), encoding="utf-8")
+    assert simulate.main([str(path), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(message)

@@ -16,6 +16,7 @@ from pathlib import Path
 from mentoring.actions import annotations, logs, step_summary
 from mentoring.actions.event import WorkflowEvent, read_event
 from mentoring.cli.at_ref import participants_at
+from mentoring.cli.version import add_version
 from mentoring.core.participants import (
     IssueLookup,
     Participants,
@@ -266,6 +267,7 @@ def _parser() -> argparse.ArgumentParser:
             " 2 if it could not be checked."
         ),
     )
+    add_version(parser)
     parser.add_argument(
         "--file",
         type=Path,

@@ -23,6 +23,7 @@ from mentoring.cli.planning import RunContext
 from mentoring.cli.reading import GraphQLReader, RestReader
 from mentoring.cli.reconciler import reconcile
 from mentoring.cli.target import Target, target_from_event
+from mentoring.cli.version import NAME, VERSION, add_version
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.model import is_count
@@ -65,6 +66,7 @@ def _issue_number(value: str) -> int:
 @functools.cache  # built once a process: parsing leaves it as it was
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_version(parser)
     parser.add_argument(
         "--issue",
         type=_issue_number,
@@ -263,7 +265,7 @@ def _summary(context: RunContext, report: RunReport) -> str:
         text += "\n## Answers the form no longer finds\n\n" + "".join(
             f"- {line}\n" for line in report.orphans
         )
-    return text
+    return text + f"\n<sub>{NAME} {VERSION}</sub>\n"
 
 
 def _dashboard_search(links: view.Links, config: Config) -> str:

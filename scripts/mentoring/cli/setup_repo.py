@@ -24,6 +24,7 @@ import yaml
 
 from mentoring.actions import annotations, logs, step_summary
 from mentoring.cli.dashboard import links_for
+from mentoring.cli.version import add_version
 from mentoring.core import forms, health
 from mentoring.core.dashboard_plan import creation, find
 from mentoring.core.dashboard_view import DASHBOARD
@@ -84,6 +85,7 @@ class Report:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_version(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="check and report only; change nothing"
     )

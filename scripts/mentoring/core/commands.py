@@ -1,15 +1,17 @@
 """Commands in comments: ``/ready``, ``/pause [reason]``, ``/resume``, ``/help``, ``/mentor``.
 
 A command is a line of its own that starts with ``/`` and a known command name, outside
-fenced code blocks, block quotes and HTML comments (which lines those are, erring on the
-side of *not* a command, is :mod:`mentoring.core.plain_lines`'s); only the first one in a
-comment counts. Everything here is pure and runs in one pass over the text, so a
-65,536-character comment of a thousand ``/pause`` lines costs no more than reading it.
+fenced code blocks, block quotes, HTML comments, raw HTML quotes and code, tables and
+``$$`` math (which lines those are, erring on the side of *not* a command, is
+:mod:`mentoring.core.plain_lines`'s); only the first one in a comment counts. Everything
+here is pure and runs in one pass over the text, so a 65,536-character comment of a
+thousand ``/pause`` lines costs no more than reading it.
 Only U+002F starts a command: the look-alikes U+2215 (∕) and U+FF0F (／) do not.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mentoring.core.plain_lines import plain_lines
@@ -20,6 +22,8 @@ MAX_TEXT = 65_536
 MAX_ARGUMENT = 200
 
 NAMES = ("ready", "pause", "resume", "help", "mentor")
+# A command's name: everything up to the first whitespace (Unicode's, as str.isspace).
+_WORD = re.compile(r"\S*")
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,11 @@ def _command(body: str) -> Command | None:
     line = body.rstrip()
     if not line.startswith("/"):
         return None
-    # "/pause" and "/pause reason" are commands; "/pauses", "/pause:" or "/pause\treason"
-    # are not: one space separates the name from the rest.
-    word, _, rest = line[1:].partition(" ")
+    # "/pause" and "/pause reason" are commands, and so is "/pause" then a tab or a
+    # no-break space (GitHub shows either as a space); "/pauses" and "/pause:" are not.
+    # The name ends at the first character that str.rstrip would strip.
+    word = _WORD.match(line, 1).group()  # type: ignore[union-attr]  # always matches
+    rest = line[1 + len(word) :]
     name = word.lower()
     if name not in NAMES:
         return None

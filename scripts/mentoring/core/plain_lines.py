@@ -28,7 +28,23 @@ written after odd markup, never read one out of code, a quote or a comment.
   ``<script>``, ``<style>``, ``<textarea>``, ``<?``, ``<!X`` and ``<![CDATA[`` blocks
   (which blank lines do not end) with a comment open at their end.
 
-Every line is looked at once, by ``str`` methods and two regular expressions that are
+What GitHub renders besides Markdown's own blocks hides lines too, and is followed
+alongside (:class:`_Rendered`), erring the same way:
+
+- Raw HTML ``<blockquote>``, ``<q>``, ``<pre>``, ``<code>``, ``<kbd>``, ``<samp>`` and
+  ``<tt>``, wherever on a line they open (after text too), hide every line that starts
+  before their closing tag, blank lines or not (HTML reopens ``<code>`` in the next
+  paragraph). An opening tag counts unless it is surely text: in a fence, or in a code
+  span of single backticks closed on its line (outside raw HTML); one in an HTML comment
+  counts too, as the comment may be text. A closing tag counts only when surely HTML:
+  not in a comment or a fence, not maybe indented code, and after an even number of
+  single backticks in its paragraph (no comment or longer or escaped run among them).
+- ``$$`` opens display math up to the next ``$$``, blank lines or not.
+- A GFM table's delimiter row (cells of ``-`` with optional ``:``, and a ``|`` or a
+  ``:`` somewhere) hides the line before it, its header, and every line after it up to a
+  blank line: a table's rows need no ``|``.
+
+Every line is looked at once, by ``str`` methods and regular expressions that are
 linear in it, so the work is linear in the text.
 """
 
@@ -50,17 +66,44 @@ _THEMATIC_BREAK = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \
 _TYPE1_NAMES = ("script", "pre", "style", "textarea")
 _TYPE1_ENDS = tuple(f"</{name}>" for name in _TYPE1_NAMES)
 _COMMENT_BLOCK_END = ("-->",)
+# The characters without which a line opens or ends nothing :class:`_Rendered` follows.
+_MAY_RENDER = re.compile(r"[<`$|:-]")
+# Raw HTML elements whose text GitHub shows as a quote or as code.
+_HIDING_ELEMENTS = ("blockquote", "q", "pre", "code", "kbd", "samp", "tt")
+# What :class:`_Rendered` looks for in a line: comment tokens, backtick runs (escaped
+# or not), and the hiding elements' opening tags (``<code`` then a space, ``/``, ``>``
+# or the line's end) and closing tags (``</code>``, spaces allowed before the ``>``).
+_HTML_TOKEN = re.compile(
+    r"<!--|--!?>|\\?`+|<(?:/(?P<closes>{0})\s*>|(?P<opens>{0})(?![^\s/>]))".format(
+        "|".join(_HIDING_ELEMENTS)
+    ),
+    re.IGNORECASE,
+)
 
 
 def plain_lines(text: str) -> Iterator[str]:
     """The plain lines of ``text`` (split on ``\\n``), without up to three leading spaces."""
     reader = _Reader()
+    rendered = _Rendered()
+    held: str | None = None  # a plain line, until the next shows it is no table's header
     for line in text.split("\n"):
+        fenced, comment = reader.fence is not None, reader.open
         shown = reader.read(line)
-        if shown is not None:
-            yield shown
+        if rendered.idle and not _MAY_RENDER.search(line):
+            pass  # most lines: nothing open, nothing to open (a quick path, same answer)
+        else:
+            fenced = fenced or reader.fence is not None
+            if rendered.read(line, shown, fenced, comment, reader.raw):
+                shown = None
+            if rendered.header_above:
+                held = None
+        if held is not None:
+            yield held
+        held = shown
         if reader.done:
-            return
+            break
+    if held is not None:
+        yield held
 
 
 class _Line:
@@ -303,6 +346,98 @@ class _Reader:
         contained = bool(line.markers) or self.quoted or self.listed
         if self.open and contained and (self.raw or line.inner.startswith("<")):
             self.done = True
+
+
+class _Rendered:
+    """What hides lines besides Markdown's blocks: raw HTML elements, math and tables."""
+
+    def __init__(self) -> None:
+        self.elements = dict.fromkeys(_HIDING_ELEMENTS, 0)  # how many of each are open
+        self.open = 0  # how many elements are open in all
+        self.math = False  # between a $$ and the next
+        self.table = False  # in a table's rows, which a blank line ends
+        self.ticks = 0  # single backticks in the paragraph so far
+        self.subtle = False  # code spans or comments in the paragraph too subtle to follow
+        self.header_above = False  # the line read was a table's delimiter row
+        self.idle = True  # nothing open or counted: a line without _MAY_RENDER is plain
+
+    def read(self, text: str, shown: str | None, fenced: bool, comment: bool, raw: bool) -> bool:
+        """Whether something opened before the line hides it; ``header_above`` tells
+        whether the line is a table's delimiter row (the line before it is a header)."""
+        hidden = bool(self.open) or self.math or self.table
+        self.header_above = False
+        if not text.strip(" \t"):
+            self.table = False
+            self.ticks, self.subtle = 0, False  # a code span ends with its paragraph
+        elif not fenced:
+            if "<" in text or "`" in text:
+                self._scan(text, comment, raw)
+            if "$$" in text:
+                self.math ^= text.count("$$") % 2 == 1
+            if shown is not None and "-" in shown and _delimiter_row(shown):
+                self.table = self.header_above = True
+        self.idle = not (self.open or self.math or self.table or self.ticks or self.subtle)
+        return hidden
+
+    def _scan(self, text: str, comment: bool, raw: bool) -> None:
+        """Count the hiding elements the line opens and closes, and its backticks.
+
+        ``comment``: an HTML comment is open at its start; ``raw``: raw HTML since the
+        last blank line, where backticks are text."""
+        spanned: list[str] = []  # opened after an odd backtick: in a span if one follows
+        code: bool | None = None  # whether the line may be indented code, once asked
+        for token in _HTML_TOKEN.finditer(text):
+            found = token.group()
+            if found == "`":
+                self.ticks += 1
+                spanned.clear()  # they were in a code span
+            elif found.endswith("`"):
+                self.subtle = True  # a longer run, or an escaped backtick
+            elif found == "<!--":
+                self.subtle = True
+                comment = comment or not text.startswith((">", "->"), token.end())
+            elif found.startswith("--"):
+                self.subtle, comment = True, False
+            elif opens := token.group("opens"):
+                # An opening tag counts even in a comment: a comment's start may be text.
+                if self.ticks % 2 and not (self.subtle or raw):
+                    spanned.append(opens.lower())
+                else:
+                    self._opened(opens.lower())
+            elif not (comment or self.subtle or self.ticks % 2):
+                code = _maybe_code(text) if code is None else code
+                if not code:  # in indented code a closing tag is text
+                    self._closed(token.group("closes").lower())
+        for name in spanned:  # no backtick closed their span on the line: maybe HTML
+            self._opened(name)
+
+    def _opened(self, name: str) -> None:
+        self.elements[name] += 1
+        self.open += 1
+
+    def _closed(self, name: str) -> None:
+        if self.elements[name]:  # a closing tag with nothing open is text
+            self.elements[name] -= 1
+            self.open -= 1
+
+
+def _maybe_code(text: str) -> bool:
+    """Whether the line may be indented code: a tab, or four spaces, before its text."""
+    lead = text[: _CONTAINERS.match(text).end()]  # type: ignore[union-attr]  # always matches
+    return "\t" in lead or "    " in lead
+
+
+def _delimiter_row(line: str) -> bool:
+    """Whether ``line`` is a GFM table's delimiter row (``|---|:--:|``, ``--|--``)."""
+    row = line.strip(" \t")
+    if "|" not in row and ":" not in row:
+        return False  # "---" alone is a thematic break or a heading's underline
+    row = row.removeprefix("|").removesuffix("|")
+    for cell in row.split("|"):
+        dashes = cell.strip(" \t").removeprefix(":").removesuffix(":")
+        if not dashes or dashes.strip("-"):
+            return False
+    return True
 
 
 def _comment_open_after(text: str, open_: bool) -> bool:

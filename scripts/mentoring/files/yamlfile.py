@@ -3,8 +3,8 @@
 Every file a person writes (the config, the issue forms, ``participants.yml``) is read
 through :func:`load`, which refuses what could surprise or hurt a reader: files over a
 size limit, tags (``!!python/object`` and friends), anchors and aliases (the "billion
-laughs"), duplicate keys. It returns plain Python data plus a map from each value's
-path to its line, so validation errors can point at the exact line to fix.
+laughs"), merge keys (``<<:``), duplicate keys. It returns plain Python data plus a map
+from each value's path to its line, so validation errors can point at the exact line.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }
+
+# What the resolver makes of a plain ``<<``: a merge key, which the safe constructor
+# cannot build on its own (and which would hide where each merged key was written).
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Path = tuple[str | int, ...]
 
@@ -123,7 +127,7 @@ def _parse(raw: bytes, file: str, max_bytes: int) -> YamlDocument:
             "Nothing in this file needs that many levels; check the indentation and brackets.",
         )
     try:
-        _refuse_anchors(source, file)
+        _refuse_tokens(source, file)
         node = yaml.compose(source, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -166,22 +170,58 @@ def _too_deep_line(source: str) -> int | None:
     return None
 
 
-def _refuse_anchors(source: str, file: str) -> None:
-    for token in yaml.scan(source, Loader=_LOADER):
-        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-            raise YamlFileError(
-                file,
-                token.start_mark.line + 1,
-                "YAML anchors and aliases (& and *) are not accepted here.",
-                "Write the value out in full.",
-            )
-        if isinstance(token, yaml.TagToken):
-            raise YamlFileError(
-                file,
-                token.start_mark.line + 1,
-                "YAML tags (words starting with '!') are not accepted here.",
-                "Remove the tag; if the value starts with '!', put it in quotes.",
-            )
+def _refuse_tokens(source: str, file: str) -> None:
+    """Refuse merge keys, anchors and aliases, and tags, before anything is built.
+
+    A merge key is reported first wherever it is: writing its keys out in full is the
+    fix for the anchor and alias that usually come with it.
+    """
+    refused: YamlFileError | None = None
+    previous: yaml.Token | None = None
+    try:
+        for token in yaml.scan(source, Loader=_LOADER):
+            if isinstance(previous, yaml.KeyToken) and _is_merge(token):
+                raise _merge_key(file, token.start_mark.line + 1)
+            if refused is None:
+                refused = _refused_token(token, file)
+            previous = token
+    except yaml.YAMLError:
+        if refused is not None:
+            raise refused from None  # the earlier problem, as when the scan stopped there
+        raise
+    if refused is not None:
+        raise refused
+
+
+def _is_merge(token: yaml.Token) -> bool:
+    return isinstance(token, yaml.ScalarToken) and token.plain and token.value == "<<"
+
+
+def _merge_key(file: str, line: int) -> YamlFileError:
+    return YamlFileError(
+        file,
+        line,
+        "YAML merge keys (<<:) are not accepted here.",
+        "Write the keys out in full in this mapping instead of merging them in.",
+    )
+
+
+def _refused_token(token: yaml.Token, file: str) -> YamlFileError | None:
+    if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+        return YamlFileError(
+            file,
+            token.start_mark.line + 1,
+            "YAML anchors and aliases (& and *) are not accepted here.",
+            "Write the value out in full.",
+        )
+    if isinstance(token, yaml.TagToken):
+        return YamlFileError(
+            file,
+            token.start_mark.line + 1,
+            "YAML tags (words starting with '!') are not accepted here.",
+            "Remove the tag; if the value starts with '!', put it in quotes.",
+        )
+    return None
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -191,11 +231,20 @@ def _scalar(node: yaml.Node) -> Any:
 
 def _construct(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any:
     lines[path] = node.start_mark.line + 1
+    if node.tag == _MERGE_TAG:
+        raise YamlFileError(
+            file,
+            lines[path],
+            "a bare << is YAML's merge key, not text.",
+            "To mean the text <<, put it in quotes: '<<'.",
+        )
     if node.tag not in _PLAIN_TAGS:
         raise YamlFileError(file, lines[path], f"the tag {node.tag!r} is not accepted here.")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:  # one the token scan cannot see, as in {<<}
+                raise _merge_key(file, key_node.start_mark.line + 1)
             key = _scalar(key_node)
             if not isinstance(key, str | int | bool) or key is None:
                 raise YamlFileError(
