@@ -322,12 +322,17 @@ class Simulation:
         sb.clear_logs()
         if run.payload:
             self.payloads.append((run.name, run.payload))
+        # The Actions API lists the run (in progress) while it runs, and its outcome after.
+        event = run.name.split(".")[0]
+        run_id = sb.start_workflow_run(_workflow_of(event), event) if event != "final" else None
         code = stage.reconcile_main(
             ["--root", str(checkout), f"--read={self.read}", *extra_args],
             env=self._env(stage, run),
             now=sb.now,
             sleep=lambda seconds: None,
         )
+        if run_id is not None:
+            sb.finish_workflow_run(run_id, succeeded=code == 0)
         if code != 0:
             result.failed_runs += 1
         if run.name == "schedule":
@@ -611,6 +616,14 @@ def _participants_added(sb: Sandbox, added: list[dict[str, Any]] | None) -> str:
         text = text.strip()[:-2].rstrip("\n")
     entries = yaml.safe_dump(added or [], sort_keys=False, allow_unicode=True)
     return (text + "\n" + entries).lstrip("\n")
+
+
+def _workflow_of(event: str) -> str:
+    """The workflow file a run for ``event`` belongs to: the reconciler's triggers, else
+    the graduation workflow's (a merge, a push)."""
+    mentoring = ("schedule", "issues", "issue_comment", "workflow_dispatch")
+    name = "mentoring" if event in mentoring else "graduation"
+    return f".github/workflows/{name}.yml"
 
 
 def _write_anew(path: Path, text: str) -> None:

@@ -338,9 +338,9 @@ def test_the_permissions_named_are_those_the_workflows_declare(
     assert run(root, env_for(sandbox, tmp_path)) == 0
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
-        "mentoring.yml contents: read, issues: write; graduation.yml contents: read, issues:"
-        " write; check-participants.yml contents: read, issues: read; setup.yml contents: read,"
-        " issues: write."
+        "mentoring.yml actions: read, contents: read, issues: write; graduation.yml contents:"
+        " read, issues: write; check-participants.yml contents: read, issues: read; setup.yml"
+        " contents: read, issues: write."
     ) in summary
     assert "pull-requests" not in summary  # no workflow asks for it
     # Read from the files: a workflow that grants more is reported as it is.

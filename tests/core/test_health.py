@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from mentoring.cli import reconcile
-from mentoring.core.health import KIND, STALL_AFTER, plan_health
+from mentoring.core.health import (
+    KIND,
+    STALL_AFTER,
+    UNREADABLE,
+    Schedule,
+    ScheduledRun,
+    plan_health,
+)
 from mentoring.core.model import PostComment
 from paths import ROOT_DIR
 from planner_cases import BOT, CONFIG, COORD, DAY, RENDERER, T0, Story, at, daily
@@ -27,10 +34,13 @@ def paired() -> Story:
     return story
 
 
-def event_run(story: Story, now: datetime) -> tuple[PostComment, ...]:
-    """What an event run at ``now`` posts: the planner's comments, then any health warning."""
+def event_run(
+    story: Story, now: datetime, schedule: Schedule | None = None
+) -> tuple[PostComment, ...]:
+    """What an event run at ``now`` posts: the planner's comments, then any health warning
+    (``schedule``: what the Actions API answered; None: not asked, the timeline alone)."""
     plan = story.plan(now)
-    extra = plan_health(story.snapshot(), plan, CONFIG, now, RENDERER)
+    extra = plan_health(story.snapshot(), plan, CONFIG, now, RENDERER, schedule)
     story.apply(plan.actions + extra, now)
     return tuple(a for a in plan.actions + extra if isinstance(a, PostComment))
 
@@ -97,10 +107,12 @@ def test_not_yet_two_days_late_is_not_a_stall() -> None:
         ),
     ],
 )
-def test_a_recent_change_of_state_is_not_a_stall(change: Any, now: int, posts: list) -> None:
+def test_without_the_actions_api_a_recent_change_of_state_is_not_a_stall(
+    change: Any, now: int, posts: list
+) -> None:
     story = paired()
     change(story)
-    posted = event_run(story, at(2026, 2, now, 12))
+    posted = event_run(story, at(2026, 2, now, 12), UNREADABLE)
     assert [c.kind for c in posted if c.kind in ("checkin", KIND)] == posts
 
 
@@ -179,3 +191,56 @@ def test_the_same_comments_with_the_schedule_running_give_no_warning() -> None:
     ]
     result = Simulation(outage_scenario(comments, []), ROOT).run(reconcile.main)
     assert warnings(result) == []
+
+
+# --- the Actions API: is the schedule really off? -----------------------------------------
+
+NOW = at(2026, 2, 20, 9)  # two weeks after check-in 1 fell due
+
+
+def ran(hours_ago: float, conclusion: str | None = "success") -> Schedule:
+    return Schedule(ScheduledRun(NOW - timedelta(hours=hours_ago), conclusion))
+
+
+@pytest.mark.parametrize(
+    ("schedule", "warns"),
+    [
+        (ran(3), False),  # it ran this morning: the issue's state held the check-in back
+        (ran(0, None), False),  # running now
+        (ran(47), False),
+        (ran(24 * 3), True),  # nothing for three days: stopped
+        (Schedule(None), True),  # never ran at all
+        (ran(3, "failure"), True),  # it runs, and fails
+        (ran(3, "cancelled"), False),  # replaced by a newer run of its group
+        (UNREADABLE, True),  # the timeline alone, nothing changed since the due time
+        (None, True),  # not asked yet: planned, for the caller to ask
+    ],
+)
+def test_the_actions_api_decides_whether_the_schedule_stopped(
+    schedule: Schedule | None, warns: bool
+) -> None:
+    posted = event_run(paired(), NOW, schedule)
+    assert ((KIND, "2026-02-06") in kinds(posted)) is warns
+
+
+def test_a_pause_that_began_after_the_due_time_is_no_stall() -> None:
+    # Paused in the evening of the due day, before the schedule's next run; resumed now
+    # (the label is still on as this run plans: its /resume reply removes it).
+    story = paired()
+    story.label(CONFIG.labels.paused, at(2026, 2, 6, 20))
+    story.comment("alice", "/resume", at(2026, 3, 2, 10))
+    for schedule in (None, UNREADABLE):
+        posted = event_run(story.copy(), at(2026, 3, 2, 10, 1), schedule)
+        assert KIND not in [c.kind for c in posted]
+        assert "checkin" in [c.kind for c in posted]
+
+
+def test_a_pause_after_two_days_of_running_clock_is_a_stall_the_api_confirms() -> None:
+    story = paired()
+    story.label(CONFIG.labels.paused, at(2026, 2, 11, 10))
+    story.comment("alice", "/resume", at(2026, 3, 2, 10))
+    when = at(2026, 3, 2, 10, 1)
+    stopped = Schedule(ScheduledRun(at(2026, 1, 31, 6), "success"))
+    assert (KIND, "2026-02-06") in kinds(event_run(story.copy(), when, stopped))
+    # Without the API the pause may explain it: nothing said.
+    assert KIND not in [c.kind for c in event_run(story.copy(), when, UNREADABLE)]

@@ -17,6 +17,7 @@ import pytest
 from mentoring.cli.reading import is_application as _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
+from mentoring.core.planner import HANDOVER_GRACE
 from mentoring.core.replies import MAX_REPLIES_PER_RUN
 from mentoring.files.config import load_config
 from planner_cases import (
@@ -881,9 +882,11 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     ):
         story.comment(who, text, t + timedelta(hours=i))
         run(story, t + timedelta(hours=i, seconds=5))
-    # The last mentor leaves: one comment; another takes over.
+    # The last mentor leaves: nothing yet (it may be a handover), then one comment once
+    # the grace period has passed; another takes over.
     story.unassign("mo", t + timedelta(days=2))
     run(story, t + timedelta(days=2, seconds=5))
+    run(story, t + timedelta(days=2) + HANDOVER_GRACE)
     story.assign("mia", t + timedelta(days=3))
     run(story, t + timedelta(days=3, seconds=5), registered=frozenset({"mia"}))
     story.comment("mia", "/ready", t + timedelta(days=4))

@@ -792,9 +792,10 @@ def test_a_mentor_leaving_without_a_replacement_is_said_once_to_mentee_and_coord
             ],
         )
     )
-    # Said once, as Bob leaves: check-ins wait for a new mentor.
+    # Said once, by the first run after the handover grace period (a scheduled one):
+    # check-ins wait for a new mentor.
     said = comments(result, "unpaired")
-    assert [(a["key"], a["run"]) for a in said] == [("1", "issues.unassigned")]
+    assert [(a["key"], a["run"], a["at"][:10]) for a in said] == [("1", "schedule", "2026-02-21")]
     assert "@alice" in said[0]["body"]
     assert "@cora" in said[0]["body"]
     assert comments(result, "waiting") == []

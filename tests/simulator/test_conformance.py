@@ -62,6 +62,7 @@ INVALID_CLOSE = {"state": "closed", "state_reason": "finished"}
 
 # The operations the scripts will call; each must appear in the log at least once.
 PROJECT_OPERATIONS = {
+    "actions/list-workflow-runs",
     "issues/add-assignees",
     "issues/add-labels",
     "issues/create",
@@ -136,6 +137,11 @@ def people_act(sb: Sandbox) -> tuple[int, int, int]:
         "mo", "Graduate Ada", f"Closes #{n}", {"participants.yml": PARTICIPANTS}
     )
     sb.merge_pull_request(pull, "cora")
+    sb.set_file(".github/workflows/mentoring.yml", "name: Mentoring\n")
+    for event in ("schedule", "issues", "schedule"):
+        run = sb.start_workflow_run(".github/workflows/mentoring.yml", event)
+        sb.finish_workflow_run(run, succeeded=True)
+        sb.advance(minutes=1)
     sb.advance(minutes=5)
     return n, other, pull
 
@@ -175,6 +181,13 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     list(repo.get_issue(pull_number).get_timeline())
     repo.get_collaborator_permission("mo")
     g.get_rate_limit()
+    # The schedule's latest run, as Repo.latest_scheduled_run asks for it.
+    runs = f"{repo.url}/actions/workflows/mentoring.yml/runs"
+    _, listed = repo.requester.requestJsonAndCheck(
+        "GET", runs, parameters={"event": "schedule", "per_page": 1}
+    )
+    assert listed["total_count"] == 2
+    assert [r["event"] for r in listed["workflow_runs"]] == ["schedule"]
 
     # The dashboard is created this way (issues/create); then routes the sandbox also
     # serves, which PyGithub may reach.

@@ -18,7 +18,7 @@ from mentoring.cli.reading import RestReader, Unread
 from mentoring.cli.target import Target
 from mentoring.core import dashboard_view as view
 from mentoring.core import forms
-from mentoring.core.health import plan_health
+from mentoring.core.health import UNREADABLE, WORKFLOW_FILE, Schedule, plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import Plan, PlanContext, plan
@@ -106,6 +106,7 @@ class Lookups:
         self.site = context.site
         self.registered: frozenset[str] | None = None
         self.applications: dict[str, tuple[int, ...]] | None = None
+        self.schedule: Schedule | None = None  # the Actions API's answer, once asked
 
     def know(self, applications: Sequence[Issue], registrations: Sequence[Issue]) -> None:
         """What a run over every application listed already."""
@@ -133,17 +134,33 @@ class Lookups:
         # First contact with an application: the moment to see whether it is a second one.
         return self.applications is None and self._posts(actions, {Kind.WELCOME, Kind.NEEDS_INFO})
 
+    def _wants_schedule(self, actions: tuple[Action, ...]) -> bool:
+        # A schedule warning planned on the timeline alone: is the schedule really off?
+        return self.schedule is None and self._posts(actions, {Kind.SCHEDULE_HEALTH})
+
     def missing_for(self, actions: tuple[Action, ...]) -> bool:
         return (
             self._wants_site(actions)
             or self._wants_registered(actions)
             or self._wants_applications(actions)
+            or self._wants_schedule(actions)
         )
+
+    def _read_schedule(self) -> Schedule:
+        """The schedule's latest run; UNREADABLE (the timeline decides) when the API
+        cannot be read, for example without `actions: read`."""
+        try:
+            return Schedule(self._reader.repo.latest_scheduled_run(WORKFLOW_FILE))
+        except GitHubError as exc:
+            log.warning("the workflow's scheduled runs could not be read (%s)", exc)
+            return UNREADABLE
 
     def read(self, number: int, actions: tuple[Action, ...]) -> Unread | None:
         """Read what ``actions`` need; what could not be read, if anything: the issue then
         waits for the next run rather than get a comment that says less."""
         registration = self._config.mentor_registration
+        if self._wants_schedule(actions):
+            self.schedule = self._read_schedule()
         try:
             if self._wants_site(actions):
                 self.site = self._reader.repo.site()
@@ -185,7 +202,9 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
     )
     if not context.every_open:
         # Only event runs can notice the schedule stopped: a scheduled run proves it runs.
-        health = plan_health(snapshot, p, context.config, context.now, context.renderer)
+        health = plan_health(
+            snapshot, p, context.config, context.now, context.renderer, lookups.schedule
+        )
         p = replace(p, actions=p.actions + health)
     return p
 

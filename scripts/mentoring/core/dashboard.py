@@ -77,6 +77,7 @@ class Row:
     missing: tuple[str, ...] = ()  # labels of required answers still empty
     waiting_since: datetime | None = None  # the wait for a mentor began
     review_reminded: datetime | None = None  # a review's reminder went unanswered since
+    reminder_posted: datetime | None = None  # when that reminder was posted
     ready_since: datetime | None = None
     pull_request: bool = False  # a pull request refers to the issue since it was ready
     from_timeline: bool = True  # False: built from the issue list alone
@@ -97,6 +98,9 @@ class Item:
     mentee: str = ""
     mentors: tuple[str, ...] = ()
     detail: str = ""  # a number the wording needs (days, load of capacity)
+    # The date of the comment the item names, when it names one: not ``since``, which
+    # keys the item and must not move when a fault delays that comment.
+    posted: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -180,6 +184,7 @@ def row_of(
     last = mentorship.last
     nxt = mentorship.next
     replied = _latest_replies(snapshot.comments, config.bot)
+    reminded = _review_reminded(f, snapshot, state, ever_mentors)
     return Row(
         number=issue.number,
         mentee=f.mentee,
@@ -196,7 +201,8 @@ def row_of(
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
         missing=mentorship.missing,
         waiting_since=_waiting_since(f, snapshot, state, now),
-        review_reminded=_review_reminded(f, snapshot, state, ever_mentors),
+        review_reminded=reminded[0] if reminded else None,
+        reminder_posted=reminded[1] if reminded else None,
         ready_since=ready_since,
         pull_request=pull,
     )
@@ -223,8 +229,9 @@ def _waiting_since(f: Facts, snapshot: IssueSnapshot, state: str, now: datetime)
 
 def _review_reminded(
     f: Facts, snapshot: IssueSnapshot, state: str, ever_mentors: set[str]
-) -> datetime | None:
-    """Since when the latest review's reminder went unanswered by every mentor, ever."""
+) -> tuple[datetime, datetime] | None:
+    """Since when the latest review's reminder went unanswered by every mentor, ever, and
+    when that reminder was posted."""
     reviews = [c for c in f.periodic if c.kind == Kind.REVIEW]
     if state not in (ACTIVE, READY) or not reviews or f.start is None:
         return None
@@ -240,7 +247,7 @@ def _review_reminded(
     # Since the reminder fell due, not since it was posted: a run lost to a fault posts it
     # a run later, and the item must keep one key.
     due = due_time(f.start, int(review.key or 0), list(f.stops))
-    return due + timedelta(days=f.config.cadence.review_reply_days)
+    return due + timedelta(days=f.config.cadence.review_reply_days), reminder.at
 
 
 def _ready_since(
@@ -339,7 +346,8 @@ def _row_items(r: Row, cadence: Cadence, now: datetime) -> list[Item]:
         found = check(r, cadence, now)
         if found is not None:
             kind, since, detail = found
-            items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail))
+            posted = r.reminder_posted if kind == REVIEW_UNANSWERED else None
+            items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail, posted))
     return items
 
 

@@ -63,6 +63,10 @@ from mentoring.core.site import Site
 # How long after a close its `issues.closed` run is still to be expected (runs start in
 # seconds to minutes; GitHub may lose one, and then the next run acts).
 _CLOSE_RUN_WINDOW = timedelta(hours=1)
+# How long a mentorship is without a mentor before the bot says so: a handover (one
+# mentor unassigned, the next assigned minutes later) is no news to anyone. In practice
+# the notice comes with the first scheduled run after it.
+HANDOVER_GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -551,10 +555,12 @@ def _named_applicant(f: Facts) -> str | None:
 
 
 def _waiting(draft: _Draft) -> Plan:
-    """No mentor: say so once when the last one leaves; one kind note to a long wait."""
+    """No mentor: say so once when the last one left over ``HANDOVER_GRACE`` ago (a mentor
+    back by then was a handover: nothing to say); one kind note to a long wait."""
     f = draft.facts
     gaps = unpaired_intervals(f.snapshot.events, f.is_pairing, f.now)
-    if gaps and gaps[-1][1] == f.now:  # still open: the last mentor left
+    # Still open: the last mentor left, and nobody came in the grace period.
+    if gaps and gaps[-1][1] == f.now and f.now - gaps[-1][0] >= HANDOVER_GRACE:
         draft.comment(Kind.UNPAIRED, len(gaps))
     # The wait starts with the welcome (time in "needs info" was not the coordinators'
     # wait) and stops while paused or closed. Coordinators are reminded in the run's

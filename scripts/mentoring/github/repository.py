@@ -21,6 +21,7 @@ from github.GithubObject import NonCompletableGithubObject
 from github.PaginatedList import PaginatedList
 
 from mentoring.core.calendar import bot_comments
+from mentoring.core.health import ScheduledRun
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -281,6 +282,20 @@ class Repo:
             html_url=(data.get("html_url") or "").rstrip("/"),
             default_branch=data.get("default_branch") or "main",
         )
+
+    def latest_scheduled_run(self, workflow: str) -> ScheduledRun | None:
+        """The latest run the schedule of workflow file ``workflow`` started (one request;
+        the token needs `actions: read`), None if it never started one."""
+        with translated():
+            _, data = self._repo.requester.requestJsonAndCheck(
+                "GET",
+                f"{self._repo.url}/actions/workflows/{urllib.parse.quote(workflow)}/runs",
+                parameters={"event": "schedule", "per_page": 1},  # newest first
+            )
+        runs = data.get("workflow_runs") or []
+        if not runs:
+            return None
+        return ScheduledRun(_json_time(runs[0].get("created_at")), runs[0].get("conclusion"))
 
     def graphql_query(
         self, query: str, variables: dict[str, Any]

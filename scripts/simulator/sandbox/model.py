@@ -168,6 +168,20 @@ class Commit:
 
 
 @dataclass
+class WorkflowRun:
+    """A run of one of the repository's workflows, as the simulator started it."""
+
+    id: int
+    path: str  # the workflow file: .github/workflows/NAME.yml
+    event: str  # what started it: schedule, issues, issue_comment, ...
+    head_sha: str
+    created_at: datetime
+    updated_at: datetime
+    status: str = "in_progress"
+    conclusion: str | None = None  # success or failure once completed
+
+
+@dataclass
 class Pull(Watched):
     head_ref: str
     head_sha: str

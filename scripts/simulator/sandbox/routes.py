@@ -426,6 +426,22 @@ def commit_pulls(r: Request) -> Result:
     return 200, [r.sb.shapes.pull(i, full=False) for i in paginate(r, pulls)]
 
 
+def workflow_runs(r: Request) -> Result:
+    """A workflow's runs, newest first; ``event`` filters by what started them. The
+    workflow is named by its file name (a numeric id is not modelled: 404)."""
+    runs = r.sb.state.runs_of(r.params["workflow"], r.query.get("event"))
+    if not runs and not any(p.endswith(f"/{r.params['workflow']}") for p in _workflow_files(r)):
+        raise not_found()
+    numbers = {run.id: n for n, run in enumerate(r.sb.state.workflow_runs, 1)}
+    page = paginate(r, runs)
+    shaped = [r.sb.shapes.workflow_run(run, numbers[run.id]) for run in page]
+    return 200, {"total_count": len(runs), "workflow_runs": shaped}
+
+
+def _workflow_files(r: Request) -> list[str]:
+    return [p for p in r.sb.state.tree() if p.startswith(".github/workflows/")]
+
+
 ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("GET", "/rate_limit", rate_limit),
     ("GET", r"/users/(?P<login>[^/]+)", get_user),
@@ -453,6 +469,7 @@ ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("GET", f"{REPO}/labels/(?P<name>.+)", get_label),
     ("PATCH", f"{REPO}/labels/(?P<name>.+)", update_label),
     ("GET", f"{REPO}/contents(?:/(?P<path>.*))?", contents),
+    ("GET", f"{REPO}/actions/workflows/(?P<workflow>[^/]+)/runs", workflow_runs),
     ("GET", rf"{REPO}/pulls/(?P<number>\d+)", get_pull),
     ("GET", rf"{REPO}/pulls/(?P<number>\d+)/files", pull_files),
     ("PUT", rf"{REPO}/pulls/(?P<number>\d+)/merge", merge_pull),

@@ -165,6 +165,18 @@ class Sandbox:
         with self.lock:
             return self.state.push(by, files, message)
 
+    def start_workflow_run(self, path: str, event: str) -> int:
+        """Note that workflow file ``path`` started a run for ``event`` now; its id."""
+        with self.lock:
+            return self.state.start_run(path, event).id
+
+    def finish_workflow_run(self, run_id: int, succeeded: bool) -> None:
+        """Mark the run completed, a success or a failure, now."""
+        with self.lock:
+            run = next(r for r in self.state.workflow_runs if r.id == run_id)
+            run.status, run.updated_at = "completed", self.now
+            run.conclusion = "success" if succeeded else "failure"
+
     def create_label(self, name: str, color: str = "ededed", description: str = "") -> dict:
         with self.lock:
             return self.shapes.label(self.state.create_label(name, color, description))

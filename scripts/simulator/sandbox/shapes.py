@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, overload
 from urllib.parse import quote
 
-from .model import Comment, Commit, Event, Issue, Label, blob_sha
+from .model import Comment, Commit, Event, Issue, Label, WorkflowRun, blob_sha
 from .state import State
 
 DOCS = "https://docs.github.com/rest"
@@ -201,6 +201,56 @@ class Shapes:
             "pushed_at": iso(s.commits[s.branches[s.default_branch]].at),
             "created_at": iso(s.created_at),
             "updated_at": iso(s.created_at),
+        }
+
+    def workflow_run(self, run: WorkflowRun, number: int) -> dict[str, Any]:
+        """A run as "List workflow runs for a workflow" lists it (``number``: its run_number)."""
+        api = f"{self.repo_api}/actions/runs/{run.id}"
+        html = f"{self.repo_html}/actions/runs/{run.id}"
+        name = run.path.rsplit("/", 1)[-1]
+        workflow_id = int(hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:6], 16)
+        commit = self.s.commits[run.head_sha]
+        person = {"name": commit.author, "email": f"{commit.author}@users.noreply.sandbox"}
+        return {
+            "id": run.id,
+            "node_id": node_id("WFR_", run.id),
+            "name": name,
+            "display_title": name,
+            "head_branch": self.s.default_branch,
+            "head_sha": run.head_sha,
+            "path": run.path,
+            "run_number": number,
+            "run_attempt": 1,
+            "event": run.event,
+            "status": run.status,
+            "conclusion": run.conclusion,
+            "workflow_id": workflow_id,
+            "url": api,
+            "html_url": html,
+            "pull_requests": [],
+            "created_at": iso(run.created_at),
+            "updated_at": iso(run.updated_at),
+            "run_started_at": iso(run.created_at),
+            "actor": self.user(self.s.owner),
+            "triggering_actor": self.user(self.s.owner),
+            "jobs_url": f"{api}/jobs",
+            "logs_url": f"{api}/logs",
+            "check_suite_url": f"{self.repo_api}/check-suites/{run.id}",
+            "artifacts_url": f"{api}/artifacts",
+            "cancel_url": f"{api}/cancel",
+            "rerun_url": f"{api}/rerun",
+            "previous_attempt_url": None,
+            "workflow_url": f"{self.repo_api}/actions/workflows/{workflow_id}",
+            "head_commit": {
+                "id": commit.sha,
+                "tree_id": hashlib.sha1(commit.sha.encode(), usedforsecurity=False).hexdigest(),
+                "message": commit.message,
+                "timestamp": iso(commit.at),
+                "author": person,
+                "committer": person,
+            },
+            "repository": self.repo(),
+            "head_repository": self.repo(),
         }
 
     def issue(self, issue: Issue) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from .model import (
     NewIssue,
     Pull,
     User,
+    WorkflowRun,
     check_body,
     invalid,
     not_found,
@@ -62,6 +63,9 @@ class State:
         self.events: dict[int, list[Event]] = {}
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
+        self.workflow_runs: list[WorkflowRun] = []  # in the order they started
+        # Run ids of their own: taken from next_id, they would renumber every comment.
+        self._run_ids = itertools.count(7_000_001)
         self.user(owner, "Organization")
         self.user(bot_login)
         self.roles[bot_login.lower()] = "write"
@@ -404,6 +408,24 @@ class State:
         sha = hashlib.sha1(seed.encode(), usedforsecurity=False).hexdigest()
         self.commits[sha] = Commit(sha, tree, parents, message, author, self.now)
         return sha
+
+    # -- workflow runs ------------------------------------------------------------------
+    def start_run(self, path: str, event: str) -> WorkflowRun:
+        """A workflow run started now on the default branch's head, in progress."""
+        head = self.branches[self.default_branch]
+        run = WorkflowRun(next(self._run_ids), path, event, head, self.now, self.now)
+        self.workflow_runs.append(run)
+        return run
+
+    def runs_of(self, workflow: str, event: str | None) -> list[WorkflowRun]:
+        """The runs of the workflow file named ``workflow`` (its base name), newest first,
+        only those ``event`` started when given, as GitHub lists them."""
+        found = [
+            r
+            for r in self.workflow_runs
+            if r.path.rsplit("/", 1)[-1] == workflow and event in (None, r.event)
+        ]
+        return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)
 
     def tree(self, ref: str | None = None) -> dict[str, str]:
         ref = ref or self.default_branch
