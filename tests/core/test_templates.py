@@ -195,6 +195,21 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     ),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
+    "closed-not-graduated": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": 3, "listed": True, "draft_entry": ENTRY},
+    ),
+    "closed-not-graduated-no-entry": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": None, "listed": False, "draft_entry": ENTRY},
+    ),
+    "closed-not-graduated-entry-before": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": None, "listed": True, "draft_entry": ENTRY},
+    ),
     "graduated-two-mentors": (
         "graduated",
         None,

@@ -100,12 +100,13 @@ def test_a_merge_by_the_bots_login_graduates_in_the_next_scheduled_run() -> None
 def test_an_entry_without_issue_graduates_through_its_pull_requests_closing_keyword() -> None:
     result = Simulation(_scenario(_merge()), ROOT).run(reconcile.main)
     (graduated,) = _graduations(result)
-    assert graduated["run"] == "pull_request_target.closed"
+    assert graduated["run"] == "issues.closed"
     assert "With #2 merged" in graduated["body"]
+    assert result.issues["1"]["labels"] == ["application", "mentoring: graduated"]
 
 
-def test_an_entry_without_issue_whose_run_is_lost_is_left_to_a_person() -> None:
-    # Documented: the participants check requires issue:, so this is a merge over a red check.
+def test_an_entry_without_issue_whose_runs_are_lost_graduates_in_the_next_scheduled_run() -> None:
+    # Merged over a red check (the participants check asks for issue:): graduated anyway.
     result = Simulation(
         _scenario(
             _merge(),
@@ -113,7 +114,20 @@ def test_an_entry_without_issue_whose_run_is_lost_is_left_to_a_person() -> None:
         ),
         ROOT,
     ).run(reconcile.main)
-    assert _graduations(result) == []
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "schedule"
+    assert graduated["at"].startswith("2026-03-02T06:17")
+
+
+def test_an_entry_without_issue_or_closing_keyword_graduates_its_only_mentorship() -> None:
+    # The program page's own wording: a pull request adding {name, github}, nothing else.
+    merge = _merge()
+    merge["merge_pull_request"]["body"] = "Add Alice to the graduates"
+    result = Simulation(_scenario(merge), ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "pull_request_target.closed"
+    assert result.issues["1"]["state"] == "closed"
+    assert result.issues["1"]["labels"] == ["application", "mentoring: graduated"]
 
 
 def test_nobody_graduates_themself_without_a_mentor() -> None:
@@ -270,14 +284,17 @@ def test_an_hour_after_the_close_the_graduation_run_acts_itself(
     assert len(_graduated(sb, number)) == 1
 
 
-def test_an_entry_without_issue_is_still_congratulated_by_the_merges_run(
+def test_an_entry_without_issue_is_congratulated_once_by_the_close_run(
     sb: Sandbox, tmp_path: Path
 ) -> None:
-    # The close's run cannot tell which issue such an entry concludes: the merge's run does.
+    # Like `issue: 1`: the close's run graduates from participants.yml as it stood when the
+    # application was opened, and the merge's run leaves it to that run.
     number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n")
     assert _graduation_run(sb, tmp_path, pull) == 0
-    assert len(_graduated(sb, number)) == 1
+    assert _graduated(sb, number) == []
     assert _issue_run(sb, tmp_path, number, "closed", "graphql") == 0
+    assert len(_graduated(sb, number)) == 1
+    assert _graduation_run(sb, tmp_path, pull) == 0
     assert len(_graduated(sb, number)) == 1
 
 

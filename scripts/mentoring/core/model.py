@@ -43,6 +43,7 @@ class Kind(StrEnum):
     NAMES_OTHER = "names-other"
     DUPLICATE = "duplicate"
     GRADUATED = "graduated"
+    CLOSED_NOT_GRADUATED = "closed-not-graduated"  # closed as completed by a pull request
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
 
