@@ -315,3 +315,109 @@ def test_an_issue_another_pull_request_closed_is_graduated_by_the_merges_run(
     assert _graduation_run(sb, tmp_path, pull) == 0
     (body,) = _graduated(sb, number)
     assert f"With #{pull} merged" in body
+
+
+# --- graduation from any merged entry, and its edges -------------------------------------
+
+
+def _scheduled_run(sb: Sandbox, tmp_path: Path, read: str = "graphql") -> int:
+    return _event_run(sb, tmp_path, "schedule", {"schedule": "17 6 * * *"}, read)
+
+
+def _labels(sb: Sandbox, number: int) -> list[str]:
+    return sorted(label["name"] for label in sb.issue(number)["labels"])
+
+
+def _marked(sb: Sandbox, number: int, kind: str) -> list[str]:
+    return [c["body"] for c in sb.comments(number) if f"<!-- mentoring:{kind} -->" in c["body"]]
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_old_graduates_entry_never_graduates_their_new_application(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    """alice graduated long ago (her entry has no issue:) and applies again. A later pull
+    request that closes the new application (adding someone else) does not graduate her,
+    nor does any scheduled run: her entry was in the file when she applied."""
+    sb.set_file("participants.yml", "- name: Alice\n  github: alice\n")
+    sb.advance(days=1)
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=40)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, number) == []
+    both = "- name: Alice\n  github: alice\n- name: Carl\n  github: carl\n"
+    pull = sb.open_pull_request("cora", "Add Carl", f"Closes #{number}", {"participants.yml": both})
+    sb.merge_pull_request(pull, "cora")
+    sb.advance(minutes=1)
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert _issue_run(sb, tmp_path, number, "closed", read) == 0
+    assert _graduated(sb, number) == []
+    (note,) = _marked(sb, number, "closed-not-graduated")
+    assert f"#{pull} closed this issue as completed, but it did not graduate you" in note
+    assert "mentoring: graduated" not in _labels(sb, number)
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_a_declined_application_is_never_congratulated(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=30)
+    sb.close(number, "cora", "not_planned")
+    assert _issue_run(sb, tmp_path, number, "closed", read) == 0
+    sb.advance(days=1)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("alice", "Add me", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, number) == []
+    assert sb.issue(number)["state_reason"] == "not_planned"
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_closes_another_issue_than_the_entry_names_gets_a_note_there(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    """`Closes #2` while the entry says `issue: 1`: #1 graduates, #2 (closed as completed
+    by the merge) is told once, and is active no more."""
+    first = _apply(sb, "alice")
+    second = _apply(sb, "dora")
+    for number in (first, second):
+        assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {first}\n"
+    pull = sb.open_pull_request(
+        "alice", "Add Alice", f"Closes #{second}", {"participants.yml": entry}
+    )
+    sb.merge_pull_request(pull, "cora")
+    sb.advance(minutes=1)
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert _issue_run(sb, tmp_path, second, "closed", read) == 0
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert len(_graduated(sb, first)) == 1
+    assert _graduated(sb, second) == []
+    (note,) = _marked(sb, second, "closed-not-graduated")
+    assert note.startswith(f"@dora, #{pull} closed this issue as completed")
+    assert "has no entry for you" in note
+    assert _labels(sb, second) == ["application"]
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_a_graduated_issue_carries_no_paused_ready_or_active_label(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.add_labels(number, "cora", ["mentoring: ready", "mentoring: paused"])
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("alice", "Add Alice", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert len(_graduated(sb, number)) == 1
+    assert _labels(sb, number) == ["application", "mentoring: graduated"]
