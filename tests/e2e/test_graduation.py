@@ -214,7 +214,9 @@ def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
     sb.clear_logs()
     assert _graduation_run(sb, tmp_path, early) == 0
     assert sb.issue(returning)["state"] == "open"
-    assert sb.writes == []
+    # Only carl, who has no application, is told so on the pull request.
+    assert [(w["type"], w["issue"]) for w in sb.writes] == [("comment", early)]
+    assert "`carl` (line 1): no open mentorship application" in sb.writes[0]["body"]
     assert not [r for r in sb.request_log if f"/issues/{returning}" in r["path"]]  # not targeted
 
 
@@ -421,3 +423,63 @@ def test_a_graduated_issue_carries_no_paused_ready_or_active_label(
     assert _graduation_run(sb, tmp_path, pull, read) == 0
     assert len(_graduated(sb, number)) == 1
     assert _labels(sb, number) == ["application", "mentoring: graduated"]
+
+
+# --- an entry that graduates nobody: one note on its pull request ------------------------
+
+
+def _notes(sb: Sandbox, pull: int) -> list[str]:
+    return _marked(sb, pull, "unmatched-entries")
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_entry_matching_several_mentorships_is_answered_once_on_its_pull_request(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    first, second = _apply(sb, "alice"), _apply(sb, "alice")
+    sb.advance(days=60)
+    entry = "- name: Alice\n  github: alice\n"
+    pull = sb.open_pull_request("alice", "Add me", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    for _ in range(2):  # the merge's run, and the push's (or a re-run): said once
+        assert _graduation_run(sb, tmp_path, pull, read) == 0
+    (note,) = _notes(sb, pull)
+    assert note.startswith("@alice, thank you for this pull request.")
+    assert f"more than one open application (#{first}, #{second})" in note
+    assert "Add `issue: N` to the entry" in note
+    assert _graduated(sb, first) == _graduated(sb, second) == []
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, first) == _graduated(sb, second) == []
+
+
+def test_an_entry_naming_a_declined_application_is_answered_on_its_pull_request(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    number = _apply(sb, "alice")
+    sb.close(number, "cora", "not_planned")
+    sb.advance(days=1)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("bob", "Add Alice", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    (note,) = _notes(sb, pull)
+    assert note.startswith("@bob, ")
+    assert f"#{number} was declined" in note
+    assert _graduated(sb, number) == []
+
+
+def test_an_entry_without_an_application_is_answered_and_a_good_one_is_not(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    number = _apply(sb, "alice")
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n- name: Zed\n  github: zed\n"
+    pull = sb.open_pull_request("cora", "Add both", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    (note,) = _notes(sb, pull)
+    assert "This entry in `participants.yml` graduates nobody yet" in note
+    assert "- `zed` (line 4): no open mentorship application of `zed` was found." in note
+    assert "alice" not in note.split("graduates nobody yet", 1)[1]
+    assert len(_graduated(sb, number)) == 1

@@ -44,6 +44,7 @@ class Kind(StrEnum):
     DUPLICATE = "duplicate"
     GRADUATED = "graduated"
     CLOSED_NOT_GRADUATED = "closed-not-graduated"  # closed as completed by a pull request
+    UNMATCHED_ENTRIES = "unmatched-entries"  # on a merged pull request: entries graduating nobody
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
 

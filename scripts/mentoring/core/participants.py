@@ -248,3 +248,48 @@ def yaml_repr(value: object) -> str:
     if value is None:
         return "null"
     return repr(value)
+
+
+# --- what a merged entry graduates -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A merged entry that graduates nobody: ``why`` is ``none`` (no open mentorship of
+    theirs had a mentor, or ``issue:`` names none of theirs), ``several`` (more than one
+    open application and no ``issue:``) or ``declined`` (closed as not planned or as a
+    duplicate); ``numbers`` are the applications concerned."""
+
+    github: str
+    line: int
+    issue: int | None
+    why: str
+    numbers: tuple[int, ...] = ()
+
+
+def unmatched(
+    entry: Participant, issues: list[IssueInfo], closes: tuple[int, ...]
+) -> Unmatched | None:
+    """Why a merged entry graduates nobody, or None when it matches one application: the
+    one ``issue:`` names, else the one the merge's closing keyword names, else the
+    mentee's only open one; it must have had a mentor and not be declined."""
+    login = entry.github.casefold()
+    mine = [i for i in issues if i.mentee is None or i.mentee.casefold() == login]
+
+    def found(why: str, chosen: list[IssueInfo]) -> Unmatched:
+        numbers = tuple(sorted(i.number for i in chosen))
+        return Unmatched(entry.github, entry.line, entry.issue, why, numbers)
+
+    if entry.issue is not None:
+        chosen = [i for i in mine if i.number == entry.issue]
+    else:
+        chosen = [i for i in mine if i.number in closes] or [i for i in mine if i.state == "open"]
+        if not chosen:
+            chosen = [i for i in mine if _ended_without_graduating(i)]
+    if not chosen:
+        return found("none", mine)
+    if len(chosen) > 1:
+        return found("several", chosen)
+    if _ended_without_graduating(chosen[0]):
+        return found("declined", chosen)
+    return None if chosen[0].had_mentor else found("none", chosen)
