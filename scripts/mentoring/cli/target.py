@@ -76,7 +76,7 @@ def target_from_event(event: WorkflowEvent, config: Config, repo: Repo) -> Targe
             author=pull.author,
         )
     if event.name == "push":
-        added = _added(repo, config, event.before, event.after, ())
+        added = _added(repo, config, event.before, event.after, None)
         return Target(added.numbers, graduates_ref=event.after, reason="push")
     return Target(numbers=None, reason=event.name or "manual")
 
@@ -91,9 +91,14 @@ class _Added:
 
 
 def _added(
-    repo: Repo, config: Config, old_ref: str | None, new_ref: str | None, closes: tuple[int, ...]
+    repo: Repo,
+    config: Config,
+    old_ref: str | None,
+    new_ref: str | None,
+    closes: tuple[int, ...] | None,
 ) -> _Added:
-    """Application issues of the people a change to participants.yml adds."""
+    """Application issues of the people a change to participants.yml adds; with ``closes``
+    (a merged pull request's), the added entries that graduate nobody too."""
     new = participants_at(repo, config.participants, new_ref)
     if new is None:
         return _Added()
@@ -114,9 +119,12 @@ def _added(
     lost: list[Unmatched] = []
     lookup = ApplicationIssues(repo, config)  # by author, or by the form's mentee field
     for entry in added:
+        if entry.issue and closes is None:  # a push: nobody to tell, nothing to look up
+            numbers += [entry.issue] if entry.issue not in numbers else []
+            continue
         issues = lookup.application_issues_for(entry.github)
         found = [entry.issue] if entry.issue else [i.number for i in issues]
-        if (why := unmatched(entry, issues, closes)) is not None:
+        if closes is not None and (why := unmatched(entry, issues, closes)) is not None:
             lost.append(why)
         if not found:
             log.warning(
