@@ -7,6 +7,7 @@ the graduation run itself for what a merged pull request adds.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,12 @@ from typing import Any
 import pytest
 
 from mentoring.cli import reconcile
+from mentoring.core import dashboard as dash
+from mentoring.core import dashboard_view as view
+from mentoring.core.participants import Participant
+from mentoring.core.render import Renderer
 from mentoring.files import forms as form_files
+from mentoring.files.config import load_config
 from paths import ROOT_DIR
 from simulator import issue_forms
 from simulator.sandbox import Sandbox
@@ -451,6 +457,19 @@ def test_an_entry_matching_several_mentorships_is_answered_once_on_its_pull_requ
     sb.advance(days=1)
     assert _scheduled_run(sb, tmp_path, read) == 0
     assert _graduated(sb, first) == _graduated(sb, second) == []
+    # The coordinators see it on the dashboard, until the entry is fixed.
+    (board,) = [w for w in sb.writes if w["type"] == "create_issue"]
+    line = (
+        "**participants entry graduates nobody**: the entry for alice in `participants.yml`"
+        f" has no `issue:`, and they have more than one open application (#{first}, #{second})."
+    )
+    assert line in sb.issue(board["issue"])["body"]
+    fixed = f"- name: Alice\n  github: alice\n  issue: {first}\n"
+    sb.set_file("participants.yml", fixed)
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert "participants entry graduates nobody" not in sb.issue(board["issue"])["body"]
+    assert len(_graduated(sb, first)) == 1
 
 
 def test_an_entry_naming_a_declined_application_is_answered_on_its_pull_request(
@@ -483,3 +502,32 @@ def test_an_entry_without_an_application_is_answered_and_a_good_one_is_not(
     assert "- `zed` (line 4): no open mentorship application of `zed` was found." in note
     assert "alice" not in note.split("graduates nobody yet", 1)[1]
     assert len(_graduated(sb, number)) == 1
+
+
+def test_the_dashboard_lists_each_entry_that_graduates_nobody() -> None:
+    """The rows as the dashboard has them: each entry's case, and the notice's words."""
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    rows = [
+        dash.Row(1, "alice", dash.ACTIVE, datetime(2026, 1, 5, tzinfo=UTC)),
+        dash.Row(2, "alice", dash.WAITING, datetime(2026, 2, 5, tzinfo=UTC)),
+        dash.Row(3, "bo", dash.DECLINED, datetime(2026, 1, 5, tzinfo=UTC), ended=now),
+        dash.Row(4, "cy", dash.WAITING, datetime(2026, 3, 5, tzinfo=UTC)),
+        dash.Row(5, "di", dash.ACTIVE, datetime(2026, 3, 5, tzinfo=UTC), started=now),
+        dash.Row(6, "ed", dash.GRADUATED, datetime(2026, 3, 5, tzinfo=UTC), ended=now),
+    ]
+    entries = [("alice", None), ("bo", 3), ("cy", 4), ("zed", 5), ("ed", 6), ("di", 5)]
+    graduates = {
+        login: Participant(name=login, github=login, issue=number) for login, number in entries
+    }
+    items = dash.entry_items(rows, graduates)
+    assert [(i.issue, i.mentee, i.detail) for i in items] == [
+        (2, "alice", "several:#1, #2"),
+        (3, "bo", "declined"),
+        (4, "cy", "unmentored"),
+        (5, "zed", "another"),
+    ]
+    text = view.notice(Renderer(), load_config(ROOT), items)
+    path = ROOT / "tests" / "golden" / "dashboard" / "notice-entries.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text + "\n", encoding="utf-8")
+    assert text + "\n" == path.read_text(encoding="utf-8")

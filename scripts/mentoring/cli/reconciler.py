@@ -139,7 +139,9 @@ def _dashboard(
     if applier.stopped:
         log.info("The dashboard waits for a run that reads every application")
         return None
-    inputs = DashboardInputs(context.now, context.renderer, context.links, context.graduated)
+    inputs = DashboardInputs(
+        context.now, context.renderer, context.links, context.graduated, context.graduates
+    )
     mentors = [r.mentor for r in run.registrations]
     dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)
     if dashboard.failure:
