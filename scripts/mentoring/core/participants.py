@@ -208,8 +208,8 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
             " cannot graduate yet. A coordinator assigns the mentor on the issue first."
         ]
     if entry.issue is None:
-        # Graduation is decided by any run from the entry's issue: without one, only the
-        # run of this pull request could, and a lost run would lose the graduation.
+        # Without issue:, which application graduates depends on the file's history and
+        # the mentee's other applications; naming it leaves nothing to guess.
         best = sorted(usable, key=lambda i: (i.state != "open", not i.had_mentor, -i.number))
         return [
             f"add `issue: {best[0].number}` to this entry: the number of the mentorship"
