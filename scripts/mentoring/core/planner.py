@@ -855,11 +855,10 @@ def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
         return False
     if issue.state == "closed" and issue.state_reason in _DECLINED:
         return False
-    logins = {issue.author.lower(), listed_mentee(issue, context.config).lower()}
-    return any(
-        (entry := context.graduates.get(login)) is not None and entry.issue is None
-        for login in logins
-    )
+    entry = context.graduates.get(issue.author.lower())
+    if entry is None and context.config.application.mentee_field:  # opened for someone
+        entry = context.graduates.get(listed_mentee(issue, context.config).lower())
+    return entry is not None and entry.issue is None
 
 
 # Closed for these reasons, an application did not end in graduation.
