@@ -290,8 +290,12 @@ def test_graduation_triggers() -> None:
     ("name", "expected"),
     [
         # The pull request's number and base commit come from the event payload; the
-        # scripts read contents at a ref and issues, never the pull requests API.
-        ("graduation.yml", {"contents": "read", "issues": "write"}),
+        # scripts read contents at a ref and issues, and comment on the merged pull
+        # request only (an entry that graduates nobody), never the pull requests API else.
+        (
+            "graduation.yml",
+            {"contents": "read", "issues": "write", "pull-requests": "write"},
+        ),
         ("check-participants.yml", {"contents": "read", "issues": "read"}),
     ],
 )

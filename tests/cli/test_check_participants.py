@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ import pytest
 from mentoring.cli import check_participants
 from mentoring.cli.check_participants import annotation, main
 from mentoring.core.participants import IssueInfo, Problem
+from mentoring.core.planner import _draft_entry
+from mentoring.core.render import Renderer
+from mentoring.core.site import Site
 from paths import ROOT_DIR, TESTS_DIR
 
 DATA = TESTS_DIR / "data" / "participants"
@@ -375,3 +379,54 @@ def test_a_merge_key_is_an_annotation_on_its_line_and_exit_1(
     assert (file, at) == ("participants.yml", line)
     assert "YAML merge keys (<<:) are not accepted here." in message
     assert "Write the keys out in full" in message
+
+
+def _ready_reply() -> str:
+    """The /ready reply as the bot posts it, for the shipped file's name."""
+    entry = _draft_entry({"name": "Ada Lovelace"}, "ada", ("mo",), 7)
+    site = Site("astropy/mentoring", "https://github.com/astropy/mentoring", "main")
+    return Renderer().comment(
+        "command",
+        "1",
+        reply="ready",
+        author="mo",
+        mentee="ada",
+        entry=entry,
+        repository=site,
+        edit_url=site.edit_url("participants.yml"),
+        participants_file="participants.yml",
+        issue_number=7,
+        ready_label="mentoring: ready",
+        nomination_url=None,
+    )
+
+
+def _follow(reply: str, text: str) -> str:
+    """``text`` changed as the reply says: its YAML block added at the end, in place of a
+    last line ``[]`` if the file has one."""
+    assert "add this at the end (in place of a last line `[]`, if the file has one):" in reply
+    block = reply.split("```yaml\n", 1)[1].split("```", 1)[0]
+    added = textwrap.dedent(block)
+    lines = text.rstrip("\n").splitlines()
+    if lines and lines[-1].strip() == "[]":
+        lines.pop()
+    return "\n".join(lines) + "\n" + added
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "empty-list"])
+def test_the_first_graduate_follows_the_ready_reply_and_passes(
+    workdir: Path, capsys: pytest.CaptureFixture[str], shipped: bool
+) -> None:
+    # The shipped file holds no `[]`; a file made before it may still end in one.
+    text = (REPO / "participants.yml").read_text(encoding="utf-8")
+    if not shipped:
+        text += "[]\n"
+    assert main(["--file", str(_write(workdir, text))]) == 0
+    assert main(["--file", str(_write(workdir, _follow(_ready_reply(), text)))]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": OK (1 entries)")
+
+
+def _write(workdir: Path, text: str) -> Path:
+    path = workdir / "participants.yml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -339,18 +339,19 @@ def test_the_permissions_named_are_those_the_workflows_declare(
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
         "mentoring.yml actions: read, contents: read, issues: write; graduation.yml contents:"
-        " read, issues: write; check-participants.yml contents: read, issues: read; setup.yml"
-        " contents: read, issues: write."
+        " read, issues: write, pull-requests: write; check-participants.yml contents: read,"
+        " issues: read; setup.yml contents: read, issues: write."
     ) in summary
-    assert "pull-requests" not in summary  # no workflow asks for it
     # Read from the files: a workflow that grants more is reported as it is.
-    graduation = root / ".github/workflows/graduation.yml"
-    text = graduation.read_text(encoding="utf-8")
+    mentoring = root / ".github/workflows/mentoring.yml"
+    text = mentoring.read_text(encoding="utf-8")
     text = text.replace("      issues: write", "      issues: write\n      pull-requests: read", 1)
-    graduation.write_text(text, encoding="utf-8")
+    mentoring.write_text(text, encoding="utf-8")
     assert run(root, env_for(sandbox, tmp_path)) == 0
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert "graduation.yml contents: read, issues: write, pull-requests: read;" in summary
+    assert "mentoring.yml actions: read, contents: read, issues: write, pull-requests: read;" in (
+        summary
+    )
 
 
 def created_issues(sb: Sandbox) -> list[dict]:

@@ -381,10 +381,10 @@ CASES = [
         lambda: through(paired(), at(2026, 7, 1)),
         at(2026, 7, 1, 12),
         [
-            "comment graduated",
             REMOVE(LABELS.active),
-            ADD(LABELS.graduated),
             "close as completed",
+            "comment graduated",
+            ADD(LABELS.graduated),
         ],
         State.GRADUATED,
         graduates=graduate(),
@@ -405,10 +405,10 @@ CASES = [
         lambda: through(paired(), at(2026, 7, 1)),
         at(2026, 7, 1, 12),
         [
-            "comment graduated",
             REMOVE(LABELS.active),
-            ADD(LABELS.graduated),
             "close as completed",
+            "comment graduated",
+            ADD(LABELS.graduated),
         ],
         State.GRADUATED,
         # An entry naming the issue graduates it in any run: the schedule is the safety net.
@@ -422,7 +422,7 @@ CASES = [
         at(2026, 7, 1, 12),
         [],
         State.ACTIVE,
-        # Without issue:, only the pull request that added it, in its own run, graduates.
+        # Without issue:, only once participants.yml at the issue's opening was read.
         graduates={
             "alice": Participant(
                 name="Alice Example", github="alice", mentors=("mo",), date=date(2026, 6, 30)
@@ -442,7 +442,7 @@ CASES = [
         "graduated-closed-by-keyword-no-close",
         closed_by_keyword,
         at(2026, 7, 1, 12, 1),
-        ["comment graduated", REMOVE(LABELS.active), ADD(LABELS.graduated)],
+        [REMOVE(LABELS.active), "comment graduated", ADD(LABELS.graduated)],
         State.GRADUATED,
         graduates=graduate(),
         pull_request=42,
@@ -836,7 +836,7 @@ def test_an_issue_a_merge_closed_does_not_graduate_without_a_mentor_ever_assigne
     story.close(at(2026, 3, 2), reason="completed", by="cora", commit="abc123")
     for entry in (graduate(issue=None), graduate(issue=1)):
         result = story.plan(at(2026, 3, 2, 0, 1), entry, 7)
-        assert comments_of(result.actions) == []
+        assert [c.kind for c in comments_of(result.actions)] == ["closed-not-graduated"]
 
 
 def test_the_mentee_stays_when_the_coordinator_who_applied_for_them_leaves_the_list() -> None:

@@ -195,6 +195,43 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     ),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),
+    "closed-not-graduated": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": 3, "listed": True, "draft_entry": ENTRY},
+    ),
+    "closed-not-graduated-no-entry": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": None, "listed": False, "draft_entry": ENTRY},
+    ),
+    "unmatched-entries": (
+        "unmatched-entries",
+        None,
+        {
+            "author": "alice",
+            "entries": [
+                {"github": "alice", "line": 33, "issue": None, "why": "several", "numbers": [3, 7]},
+                {"github": "bo", "line": 36, "issue": 4, "why": "declined", "numbers": [4]},
+                {"github": "cy", "line": 40, "issue": None, "why": "none", "numbers": []},
+                {"github": "di", "line": 43, "issue": 9, "why": "none", "numbers": []},
+                {"github": "ed", "line": 46, "issue": None, "why": "none", "numbers": [5]},
+            ],
+        },
+    ),
+    "unmatched-entries-one": (
+        "unmatched-entries",
+        None,
+        {
+            "author": "cy",
+            "entries": [{"github": "cy", "line": 33, "issue": 2, "why": "none", "numbers": [2]}],
+        },
+    ),
+    "closed-not-graduated-entry-before": (
+        "closed-not-graduated",
+        None,
+        {"pull_request": 42, "entry_issue": None, "listed": True, "draft_entry": ENTRY},
+    ),
     "graduated-two-mentors": (
         "graduated",
         None,

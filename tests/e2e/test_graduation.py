@@ -7,6 +7,7 @@ the graduation run itself for what a merged pull request adds.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,12 @@ from typing import Any
 import pytest
 
 from mentoring.cli import reconcile
+from mentoring.core import dashboard as dash
+from mentoring.core import dashboard_view as view
+from mentoring.core.participants import Participant
+from mentoring.core.render import Renderer
 from mentoring.files import forms as form_files
+from mentoring.files.config import load_config
 from paths import ROOT_DIR
 from simulator import issue_forms
 from simulator.sandbox import Sandbox
@@ -100,12 +106,13 @@ def test_a_merge_by_the_bots_login_graduates_in_the_next_scheduled_run() -> None
 def test_an_entry_without_issue_graduates_through_its_pull_requests_closing_keyword() -> None:
     result = Simulation(_scenario(_merge()), ROOT).run(reconcile.main)
     (graduated,) = _graduations(result)
-    assert graduated["run"] == "pull_request_target.closed"
+    assert graduated["run"] == "issues.closed"
     assert "With #2 merged" in graduated["body"]
+    assert result.issues["1"]["labels"] == ["application", "mentoring: graduated"]
 
 
-def test_an_entry_without_issue_whose_run_is_lost_is_left_to_a_person() -> None:
-    # Documented: the participants check requires issue:, so this is a merge over a red check.
+def test_an_entry_without_issue_whose_runs_are_lost_graduates_in_the_next_scheduled_run() -> None:
+    # Merged over a red check (the participants check asks for issue:): graduated anyway.
     result = Simulation(
         _scenario(
             _merge(),
@@ -113,7 +120,20 @@ def test_an_entry_without_issue_whose_run_is_lost_is_left_to_a_person() -> None:
         ),
         ROOT,
     ).run(reconcile.main)
-    assert _graduations(result) == []
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "schedule"
+    assert graduated["at"].startswith("2026-03-02T06:17")
+
+
+def test_an_entry_without_issue_or_closing_keyword_graduates_its_only_mentorship() -> None:
+    # The program page's own wording: a pull request adding {name, github}, nothing else.
+    merge = _merge()
+    merge["merge_pull_request"]["body"] = "Add Alice to the graduates"
+    result = Simulation(_scenario(merge), ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["run"] == "pull_request_target.closed"
+    assert result.issues["1"]["state"] == "closed"
+    assert result.issues["1"]["labels"] == ["application", "mentoring: graduated"]
 
 
 def test_nobody_graduates_themself_without_a_mentor() -> None:
@@ -200,7 +220,9 @@ def test_a_returning_graduate_merged_meanwhile_is_not_counted_as_added(
     sb.clear_logs()
     assert _graduation_run(sb, tmp_path, early) == 0
     assert sb.issue(returning)["state"] == "open"
-    assert sb.writes == []
+    # Only carl, who has no application, is told so on the pull request.
+    assert [(w["type"], w["issue"]) for w in sb.writes] == [("comment", early)]
+    assert "`carl` (line 1): no open mentorship application" in sb.writes[0]["body"]
     assert not [r for r in sb.request_log if f"/issues/{returning}" in r["path"]]  # not targeted
 
 
@@ -270,14 +292,17 @@ def test_an_hour_after_the_close_the_graduation_run_acts_itself(
     assert len(_graduated(sb, number)) == 1
 
 
-def test_an_entry_without_issue_is_still_congratulated_by_the_merges_run(
+def test_an_entry_without_issue_is_congratulated_once_by_the_close_run(
     sb: Sandbox, tmp_path: Path
 ) -> None:
-    # The close's run cannot tell which issue such an entry concludes: the merge's run does.
+    # Like `issue: 1`: the close's run graduates from participants.yml as it stood when the
+    # application was opened, and the merge's run leaves it to that run.
     number, pull = _merge_adding_alice(sb, "- name: Alice\n  github: alice\n")
     assert _graduation_run(sb, tmp_path, pull) == 0
-    assert len(_graduated(sb, number)) == 1
+    assert _graduated(sb, number) == []
     assert _issue_run(sb, tmp_path, number, "closed", "graphql") == 0
+    assert len(_graduated(sb, number)) == 1
+    assert _graduation_run(sb, tmp_path, pull) == 0
     assert len(_graduated(sb, number)) == 1
 
 
@@ -298,3 +323,211 @@ def test_an_issue_another_pull_request_closed_is_graduated_by_the_merges_run(
     assert _graduation_run(sb, tmp_path, pull) == 0
     (body,) = _graduated(sb, number)
     assert f"With #{pull} merged" in body
+
+
+# --- graduation from any merged entry, and its edges -------------------------------------
+
+
+def _scheduled_run(sb: Sandbox, tmp_path: Path, read: str = "graphql") -> int:
+    return _event_run(sb, tmp_path, "schedule", {"schedule": "17 6 * * *"}, read)
+
+
+def _labels(sb: Sandbox, number: int) -> list[str]:
+    return sorted(label["name"] for label in sb.issue(number)["labels"])
+
+
+def _marked(sb: Sandbox, number: int, kind: str) -> list[str]:
+    return [c["body"] for c in sb.comments(number) if f"<!-- mentoring:{kind} -->" in c["body"]]
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_old_graduates_entry_never_graduates_their_new_application(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    """alice graduated long ago (her entry has no issue:) and applies again. A later pull
+    request that closes the new application (adding someone else) does not graduate her,
+    nor does any scheduled run: her entry was in the file when she applied."""
+    sb.set_file("participants.yml", "- name: Alice\n  github: alice\n")
+    sb.advance(days=1)
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=40)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, number) == []
+    both = "- name: Alice\n  github: alice\n- name: Carl\n  github: carl\n"
+    pull = sb.open_pull_request("cora", "Add Carl", f"Closes #{number}", {"participants.yml": both})
+    sb.merge_pull_request(pull, "cora")
+    sb.advance(minutes=1)
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert _issue_run(sb, tmp_path, number, "closed", read) == 0
+    assert _graduated(sb, number) == []
+    (note,) = _marked(sb, number, "closed-not-graduated")
+    assert f"#{pull} closed this issue as completed, but it did not graduate you" in note
+    assert "mentoring: graduated" not in _labels(sb, number)
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_a_declined_application_is_never_congratulated(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=30)
+    sb.close(number, "cora", "not_planned")
+    assert _issue_run(sb, tmp_path, number, "closed", read) == 0
+    sb.advance(days=1)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("alice", "Add me", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, number) == []
+    assert sb.issue(number)["state_reason"] == "not_planned"
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_closes_another_issue_than_the_entry_names_gets_a_note_there(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    """`Closes #2` while the entry says `issue: 1`: #1 graduates, #2 (closed as completed
+    by the merge) is told once, and is active no more."""
+    first = _apply(sb, "alice")
+    second = _apply(sb, "dora")
+    for number in (first, second):
+        assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {first}\n"
+    pull = sb.open_pull_request(
+        "alice", "Add Alice", f"Closes #{second}", {"participants.yml": entry}
+    )
+    sb.merge_pull_request(pull, "cora")
+    sb.advance(minutes=1)
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert _issue_run(sb, tmp_path, second, "closed", read) == 0
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert len(_graduated(sb, first)) == 1
+    assert _graduated(sb, second) == []
+    (note,) = _marked(sb, second, "closed-not-graduated")
+    assert note.startswith(f"@dora, #{pull} closed this issue as completed")
+    assert "has no entry for you" in note
+    assert _labels(sb, second) == ["application"]
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_a_graduated_issue_carries_no_paused_ready_or_active_label(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    number = _apply(sb, "alice")
+    assert _issue_run(sb, tmp_path, number, "assigned", read) == 0
+    sb.add_labels(number, "cora", ["mentoring: ready", "mentoring: paused"])
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("alice", "Add Alice", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull, read) == 0
+    assert len(_graduated(sb, number)) == 1
+    assert _labels(sb, number) == ["application", "mentoring: graduated"]
+
+
+# --- an entry that graduates nobody: one note on its pull request ------------------------
+
+
+def _notes(sb: Sandbox, pull: int) -> list[str]:
+    return _marked(sb, pull, "unmatched-entries")
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_an_entry_matching_several_mentorships_is_answered_once_on_its_pull_request(
+    sb: Sandbox, tmp_path: Path, read: str
+) -> None:
+    first, second = _apply(sb, "alice"), _apply(sb, "alice")
+    sb.advance(days=60)
+    entry = "- name: Alice\n  github: alice\n"
+    pull = sb.open_pull_request("alice", "Add me", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    for _ in range(2):  # the merge's run, and the push's (or a re-run): said once
+        assert _graduation_run(sb, tmp_path, pull, read) == 0
+    (note,) = _notes(sb, pull)
+    assert note.startswith("@alice, thank you for this pull request.")
+    assert f"more than one open application (#{first}, #{second})" in note
+    assert "Add `issue: N` to the entry" in note
+    assert _graduated(sb, first) == _graduated(sb, second) == []
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert _graduated(sb, first) == _graduated(sb, second) == []
+    # The coordinators see it on the dashboard, until the entry is fixed.
+    (board,) = [w for w in sb.writes if w["type"] == "create_issue"]
+    line = (
+        "**participants entry graduates nobody**: the entry for alice in `participants.yml`"
+        f" has no `issue:`, and they have more than one open application (#{first}, #{second})."
+    )
+    assert line in sb.issue(board["issue"])["body"]
+    fixed = f"- name: Alice\n  github: alice\n  issue: {first}\n"
+    sb.set_file("participants.yml", fixed)
+    sb.advance(days=1)
+    assert _scheduled_run(sb, tmp_path, read) == 0
+    assert "participants entry graduates nobody" not in sb.issue(board["issue"])["body"]
+    assert len(_graduated(sb, first)) == 1
+
+
+def test_an_entry_naming_a_declined_application_is_answered_on_its_pull_request(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    number = _apply(sb, "alice")
+    sb.close(number, "cora", "not_planned")
+    sb.advance(days=1)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n"
+    pull = sb.open_pull_request("bob", "Add Alice", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    (note,) = _notes(sb, pull)
+    assert note.startswith("@bob, ")
+    assert f"#{number} was declined" in note
+    assert _graduated(sb, number) == []
+
+
+def test_an_entry_without_an_application_is_answered_and_a_good_one_is_not(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    number = _apply(sb, "alice")
+    sb.advance(days=60)
+    entry = f"- name: Alice\n  github: alice\n  issue: {number}\n- name: Zed\n  github: zed\n"
+    pull = sb.open_pull_request("cora", "Add both", "", {"participants.yml": entry})
+    sb.merge_pull_request(pull, "cora")
+    assert _graduation_run(sb, tmp_path, pull) == 0
+    (note,) = _notes(sb, pull)
+    assert "This entry in `participants.yml` graduates nobody yet" in note
+    assert "- `zed` (line 4): no open mentorship application of `zed` was found." in note
+    assert "alice" not in note.split("graduates nobody yet", 1)[1]
+    assert len(_graduated(sb, number)) == 1
+
+
+def test_the_dashboard_lists_each_entry_that_graduates_nobody() -> None:
+    """The rows as the dashboard has them: each entry's case, and the notice's words."""
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    rows = [
+        dash.Row(1, "alice", dash.ACTIVE, datetime(2026, 1, 5, tzinfo=UTC)),
+        dash.Row(2, "alice", dash.WAITING, datetime(2026, 2, 5, tzinfo=UTC)),
+        dash.Row(3, "bo", dash.DECLINED, datetime(2026, 1, 5, tzinfo=UTC), ended=now),
+        dash.Row(4, "cy", dash.WAITING, datetime(2026, 3, 5, tzinfo=UTC)),
+        dash.Row(5, "di", dash.ACTIVE, datetime(2026, 3, 5, tzinfo=UTC), started=now),
+        dash.Row(6, "ed", dash.GRADUATED, datetime(2026, 3, 5, tzinfo=UTC), ended=now),
+    ]
+    entries = [("alice", None), ("bo", 3), ("cy", 4), ("zed", 5), ("ed", 6), ("di", 5)]
+    graduates = {
+        login: Participant(name=login, github=login, issue=number) for login, number in entries
+    }
+    items = dash.entry_items(rows, graduates)
+    assert [(i.issue, i.mentee, i.detail) for i in items] == [
+        (2, "alice", "several:#1, #2"),
+        (3, "bo", "declined"),
+        (4, "cy", "unmentored"),
+        (5, "zed", "another"),
+    ]
+    text = view.notice(Renderer(), load_config(ROOT), items)
+    path = ROOT / "tests" / "golden" / "dashboard" / "notice-entries.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text + "\n", encoding="utf-8")
+    assert text + "\n" == path.read_text(encoding="utf-8")

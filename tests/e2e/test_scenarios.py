@@ -212,7 +212,7 @@ def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -
     assert "@alice" in graduated["body"]
     assert "@bob" in graduated["body"]
     after = [a for a in lifecycle.actions if a["at"] >= "2026-04-15T15:00:00Z"]
-    assert [a["type"] for a in after] == ["comment", "remove_labels", "add_labels"]
+    assert [a["type"] for a in after] == ["remove_labels", "comment", "add_labels"]
     assert writes(lifecycle, "close") == []  # the keyword closed it, as completed
 
 
@@ -437,14 +437,14 @@ def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
     ]
     graduation = [a for a in result.actions if a["run"] == "issues.assigned"]
     assert [(a["type"], a["kind"]) for a in graduation] == [
-        ("comment", "graduated"),
         ("remove_labels", None),
-        ("add_labels", None),
         ("close", None),
+        ("comment", "graduated"),
+        ("add_labels", None),
     ]
-    assert graduation[2]["labels"] == [GRADUATED]
-    assert graduation[3]["state_reason"] == "completed"
-    assert "participants.yml" in graduation[0]["body"]
+    assert graduation[3]["labels"] == [GRADUATED]
+    assert graduation[1]["state_reason"] == "completed"
+    assert "participants.yml" in graduation[2]["body"]
     assert result.issues["1"]["state_reason"] == "completed"
 
 
@@ -493,7 +493,7 @@ def test_a_pull_request_adding_two_people_graduates_both(caplog) -> None:
                         "merged_by": "cora",
                     },
                 },
-                # Someone with no application: reported, nothing posted anywhere.
+                # Someone with no application: reported, and told on the pull request.
                 {
                     "at": "2026-01-21T06:00:00Z",
                     "by": "cora",
@@ -513,7 +513,8 @@ def test_a_pull_request_adding_two_people_graduates_both(caplog) -> None:
         assert GRADUATED in result.issues[str(number)]["labels"]
     assert comments(result, "graduated", issue=3) == []
     assert result.issues["3"]["state"] == "open"
-    assert [a for a in result.actions if a["at"] >= "2026-01-21T06:00:00Z"] == []
+    (note,) = [a for a in result.actions if a["at"] >= "2026-01-21T06:00:00Z"]
+    assert (note["issue"], note["kind"]) == (5, "unmatched-entries")
     assert any(
         "zed was added to participants.yml but has no application issue" in r.getMessage()
         for r in caplog.records
@@ -700,7 +701,8 @@ def test_issues_without_the_application_label_are_never_touched() -> None:
         },
     ]
     result = run(scenario("2026-01-05T00:00:00Z", "2026-02-20T00:00:00Z", events))
-    assert result.actions == []
+    # Only the pull request (#2) hears that its entry graduates nobody.
+    assert [(a["issue"], a["kind"]) for a in result.actions] == [(2, "unmatched-entries")]
     assert result.issues["1"]["labels"] == []
 
 

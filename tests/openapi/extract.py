@@ -52,6 +52,7 @@ OPERATIONS = (
     "repos/get-collaborator-permission-level",
     "repos/get-commit",
     "repos/get-content",
+    "repos/list-commits",
     "repos/list-pull-requests-associated-with-commit",
     "users/get-by-username",
 )

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import github
@@ -32,6 +33,7 @@ from conformance import (
 )
 from conformance import check as check_schema
 from conformance import main as check_http_log
+from mentoring.github.repository import Repo
 from simulator.sandbox import Fault, Sandbox
 from simulator.sandbox.faults import GRAPHQL_ONLY
 
@@ -84,6 +86,7 @@ PROJECT_OPERATIONS = {
     "rate-limit/get",
     "repos/get-collaborator-permission-level",
     "repos/get-content",
+    "repos/list-commits",
 }
 
 
@@ -203,6 +206,11 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     assert g.get_user("mo").login == "mo"
     merge_sha = pull.merge_commit_sha
     assert [p.number for p in repo.get_commit(merge_sha).get_pulls()] == [pull_number]
+    # participants.yml as it stood when an application was opened, and before it existed.
+    product = Repo(g, f"{sb.owner}/{sb.repo}", bot_login=BOT)
+    assert product.file_text_before("participants.yml", sb.now) == PARTICIPANTS
+    assert product.file_text_before("participants.yml", repo.get_issue(n).created_at) == "[]\n"
+    assert product.file_text_before("participants.yml", datetime(2001, 1, 1, tzinfo=UTC)) is None
 
     # Refusals: their error bodies are checked too.
     refusals = [

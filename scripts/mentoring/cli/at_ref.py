@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mentoring.core.participants import Participants
-from mentoring.files.participants import parse_participants
+from mentoring.files.participants import named_logins, parse_participants
 from mentoring.github.repository import Repo
 
 NULL_SHA = "0" * 40
@@ -19,3 +21,14 @@ def participants_at(repo: Repo, file: str, ref: str | None) -> Participants | No
     text = repo.file_text(file, ref=ref)
     # Missing at that commit: no entries yet (a pull request may create the file).
     return parse_participants(text, file) if text is not None else Participants(file)
+
+
+def logins_at_opening(repo: Repo, file: str, opened: datetime) -> frozenset[str] | None:
+    """The logins (case-folded) ``file`` named on the default branch when an application
+    was opened at ``opened``: none when it did not exist yet; None when it cannot be told
+    (its text then was no list of entries). Two requests, one when it did not exist."""
+    text = repo.file_text_before(file, opened)
+    if text is None:
+        return frozenset()
+    named = named_logins(text)
+    return None if named is None else frozenset(named)

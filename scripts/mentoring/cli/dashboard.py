@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from mentoring.cli.reading import Extras, closed_window
@@ -20,6 +20,7 @@ from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.dashboard_plan import DashboardPlan, find, plan_dashboard
 from mentoring.core.model import Issue
+from mentoring.core.participants import Participant
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
@@ -81,6 +82,7 @@ def plan_run_dashboard(
         rows = all_rows(repo, config, rows, now, extras.closed)
         loads = dash.registered_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
+        items += dash.entry_items(rows, inputs.graduates)
         figures = dash.figures(rows, loads, inputs.graduated, now)
         shown = view.shown_rows(rows, config, now)
         table = view.table(shown, items)
@@ -111,6 +113,7 @@ class DashboardInputs:
     renderer: Renderer
     links: view.Links
     graduated: int  # entries in participants.yml
+    graduates: Mapping[str, Participant] = field(default_factory=dict)  # by lower-case login
 
 
 def _announced(

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from mentoring.cli.applier import Stop
+from mentoring.cli.at_ref import logins_at_opening
 from mentoring.cli.reading import RestReader, Unread
 from mentoring.cli.target import Target
 from mentoring.core import dashboard_view as view
@@ -21,7 +22,7 @@ from mentoring.core import forms
 from mentoring.core.health import UNREADABLE, WORKFLOW_FILE, Schedule, plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant
-from mentoring.core.planner import Plan, PlanContext, plan
+from mentoring.core.planner import Plan, PlanContext, graduation_candidate, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
 from mentoring.core.roles import listed_mentee
@@ -107,6 +108,7 @@ class Lookups:
         self.registered: frozenset[str] | None = None
         self.applications: dict[str, tuple[int, ...]] | None = None
         self.schedule: Schedule | None = None  # the Actions API's answer, once asked
+        self.opened: dict[int, frozenset[str]] = {}  # participants.yml's logins at opening
 
     def know(self, applications: Sequence[Issue], registrations: Sequence[Issue]) -> None:
         """What a run over every application listed already."""
@@ -180,24 +182,48 @@ class Lookups:
             )
         return None
 
+    def for_graduation(self, snapshot: IssueSnapshot, context: PlanContext) -> PlanContext:
+        """``context`` with what an entry without ``issue:`` needs to graduate this issue, read
+        once a run: participants.yml as it stood when the issue was opened (two requests)
+        and the open applications. What cannot be read now leaves it to the next run."""
+        number = snapshot.issue.number
+        if not graduation_candidate(snapshot, context):
+            return context
+        try:
+            if number not in self.opened:
+                then = logins_at_opening(
+                    self._reader.repo, self._config.participants, snapshot.issue.created_at
+                )
+                if then is not None:
+                    self.opened[number] = then
+            if self.applications is None:
+                listed = self._reader.open_issues(self._config.application.label)
+                self.applications = by_mentee(listed, self._config)
+        except GitHubError as exc:
+            log.warning("#%s: whether it graduates is left to the next run (%s)", number, exc)
+        return replace(context, listed_at_opening=self.opened, applications=self.applications)
+
 
 def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Lookups) -> Plan:
     """Every action an application needs now; in an event run, the schedule's health too."""
     target = context.target
     p = plan(
         snapshot,
-        PlanContext(
-            config=context.config,
-            graduates=context.graduates,
-            now=context.now,
-            renderer=context.renderer,
-            pull_request=target.pull_request,
-            # A run that follows a change to participants.yml serves the people it added.
-            just_added=target.graduates_ref is not None,
-            closes=target.closes,
-            site=lookups.site,
-            registered=lookups.registered,
-            applications=lookups.applications,
+        lookups.for_graduation(
+            snapshot,
+            PlanContext(
+                config=context.config,
+                graduates=context.graduates,
+                now=context.now,
+                renderer=context.renderer,
+                pull_request=target.pull_request,
+                # A run that follows a change to participants.yml serves the people it added.
+                just_added=target.graduates_ref is not None,
+                closes=target.closes,
+                site=lookups.site,
+                registered=lookups.registered,
+                applications=lookups.applications,
+            ),
         ),
     )
     if not context.every_open:

@@ -19,6 +19,7 @@ from mentoring.cli.applier import Stop, StopReason, rest_budget_low
 from mentoring.cli.target import Target
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import Participant
+from mentoring.core.roles import listed_mentee
 from mentoring.core.settings import Config
 from mentoring.github.client import GitHubError
 from mentoring.github.graphql import GraphQL, GraphQLError, Notices, Page
@@ -150,7 +151,7 @@ class RestReader:
 
         A closing keyword closes the issue whether or not a run follows; when none does, the
         schedule still finds it here (from the GraphQL read, or one list request; none when
-        no entry names an issue and the dashboard is off). The list reaches back as far as
+        participants.yml has no entry and the dashboard is off). The list reaches back as far as
         the dashboard's too, which keeps it in the listing's extras.
         """
         config = self.config
@@ -158,6 +159,7 @@ class RestReader:
         if since is None:
             return listing
         named = {p.issue for p in graduates.values() if p.issue is not None}
+        unnumbered = {login for login, p in graduates.items() if p.issue is None}
         closed = listing.extras.closed
         if closed is None:
             try:
@@ -175,7 +177,7 @@ class RestReader:
         revisit = [
             Pending(i)
             for i in closed
-            if i.number in named
+            if (i.number in named or _mentee_in(i, unnumbered, config))
             and i.updated_at >= now - CATCH_UP
             and i.state_reason in ("completed", None)
             and not i.has_label(config.labels.graduated)
@@ -414,13 +416,19 @@ def _updated(issue: Issue) -> tuple[datetime, datetime, int]:
     return issue.updated_at, issue.created_at, issue.number
 
 
+def _mentee_in(issue: Issue, logins: set[str], config: Config) -> bool:
+    """Whether the application's author or listed mentee is among ``logins`` (lower case)."""
+    if not logins:
+        return False
+    return bool({issue.author.lower(), listed_mentee(issue, config).lower()} & logins)
+
+
 def _closed_since(
     config: Config, graduates: Mapping[str, Participant], now: datetime
 ) -> datetime | None:
     """How far back a run over every application lists closed ones (by updated_at), or
-    None when it needs no such list: no entry names an issue and the dashboard is off."""
-    named = any(p.issue is not None for p in graduates.values())
-    if not named and not config.dashboard.enabled:
+    None when it needs no such list: participants.yml has no entry and the dashboard is off."""
+    if not graduates and not config.dashboard.enabled:
         return None
     window = max(CATCH_UP, closed_window(config)) if config.dashboard.enabled else CATCH_UP
     return now - window

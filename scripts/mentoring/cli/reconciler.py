@@ -22,6 +22,7 @@ from mentoring.cli.planning import (
     plan_registration_issue,
 )
 from mentoring.cli.reading import Listing, RestReader, Turn, Unread
+from mentoring.cli.target import unmatched_note
 from mentoring.core.dashboard import Row, row_of
 from mentoring.core.planner import Plan
 from mentoring.core.registration import RegistrationPlan
@@ -44,6 +45,7 @@ def reconcile(context: RunContext, reader: RestReader, applier: Applier) -> RunR
         run.application(turn)
     if listing.stop_after:  # a bulk read cut short: what was read is up to date; stop
         applier.stop(listing.stop_after)
+    applier.apply(unmatched_note(context.target, context.config, context.renderer))
     for turn in reader.turns(listing.registrations, lambda: applier.stopped):
         run.registration(turn)
     dashboard = _dashboard(context, reader, applier, run, listing)
@@ -137,7 +139,9 @@ def _dashboard(
     if applier.stopped:
         log.info("The dashboard waits for a run that reads every application")
         return None
-    inputs = DashboardInputs(context.now, context.renderer, context.links, context.graduated)
+    inputs = DashboardInputs(
+        context.now, context.renderer, context.links, context.graduated, context.graduates
+    )
     mentors = [r.mentor for r in run.registrations]
     dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)
     if dashboard.failure:

@@ -27,6 +27,7 @@ from mentoring.core.calendar import (
 )
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
+from mentoring.core.participants import Participant
 from mentoring.core.planner import Facts, Mentorship, facts
 from mentoring.core.registration import RegisteredMentor, mentor_loads
 from mentoring.core.roles import roles_of
@@ -51,7 +52,16 @@ REVIEW_UNANSWERED = "review-unanswered"
 LONG_PAUSE = "long-pause"
 READY_NO_PULL = "ready-no-pull-request"
 OVER_CAPACITY = "over-capacity"
-KINDS = (WAITING_FOR_MENTOR, STALLED, REVIEW_UNANSWERED, LONG_PAUSE, READY_NO_PULL, OVER_CAPACITY)
+ENTRY_GRADUATES_NOBODY = "entry-graduates-nobody"
+KINDS = (
+    WAITING_FOR_MENTOR,
+    STALLED,
+    REVIEW_UNANSWERED,
+    LONG_PAUSE,
+    READY_NO_PULL,
+    OVER_CAPACITY,
+    ENTRY_GRADUATES_NOBODY,
+)
 
 ATTENTION = "attention"  # the marker kind that records an announced item
 
@@ -410,6 +420,50 @@ def _over_capacity(rows: Sequence[Row], loads: Sequence[MentorLoad], now: dateti
             since = max((started.get(n) or now for n in load.mentorships), default=now)
             detail = f"{len(load.mentorships)} mentees, more than the {load.capacity}"
             items.append(Item(load.registration, OVER_CAPACITY, since, load.login, (), detail))
+    return items
+
+
+def entry_items(rows: Sequence[Row], graduates: Mapping[str, Participant]) -> list[Item]:
+    """Entries of participants.yml that graduate nobody, as the rows show it: one whose
+    ``issue:`` names a declined application, another person's, or one that never had a
+    mentor; one without ``issue:`` whose mentee has more than one open application.
+    ``detail`` says which (``declined``, ``another``, ``unmentored``, ``several:#3, #7``)."""
+    by_number = {r.number: r for r in rows}
+    items = []
+    for login, entry in graduates.items():
+        if entry.issue is None:
+            mine = sorted(
+                (r for r in rows if r.mentee.lower() == login and r.ended is None),
+                key=lambda r: r.number,
+            )
+            if len(mine) > 1:
+                numbers = ", ".join(f"#{r.number}" for r in mine)
+                since = max(r.opened for r in mine)
+                items.append(
+                    Item(
+                        mine[-1].number,
+                        ENTRY_GRADUATES_NOBODY,
+                        since,
+                        entry.github,
+                        (),
+                        f"several:{numbers}",
+                    )
+                )
+            continue
+        r = by_number.get(entry.issue)
+        if r is None or r.state == GRADUATED:
+            continue
+        if r.mentee.lower() != login:
+            detail = "another"
+        elif r.state == DECLINED:
+            detail = "declined"
+        elif r.started is None and r.state in (NEEDS_INFO, WAITING):
+            detail = "unmentored"
+        else:
+            continue
+        items.append(
+            Item(r.number, ENTRY_GRADUATES_NOBODY, r.ended or r.opened, entry.github, (), detail)
+        )
     return items
 
 

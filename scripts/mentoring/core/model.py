@@ -43,6 +43,8 @@ class Kind(StrEnum):
     NAMES_OTHER = "names-other"
     DUPLICATE = "duplicate"
     GRADUATED = "graduated"
+    CLOSED_NOT_GRADUATED = "closed-not-graduated"  # closed as completed by a pull request
+    UNMATCHED_ENTRIES = "unmatched-entries"  # on a merged pull request: entries graduating nobody
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
 

@@ -208,8 +208,8 @@ def _issue_problems(entry: Participant, issues: list[IssueInfo]) -> list[str]:
             " cannot graduate yet. A coordinator assigns the mentor on the issue first."
         ]
     if entry.issue is None:
-        # Graduation is decided by any run from the entry's issue: without one, only the
-        # run of this pull request could, and a lost run would lose the graduation.
+        # Without issue:, which application graduates depends on the file's history and
+        # the mentee's other applications; naming it leaves nothing to guess.
         best = sorted(usable, key=lambda i: (i.state != "open", not i.had_mentor, -i.number))
         return [
             f"add `issue: {best[0].number}` to this entry: the number of the mentorship"
@@ -248,3 +248,48 @@ def yaml_repr(value: object) -> str:
     if value is None:
         return "null"
     return repr(value)
+
+
+# --- what a merged entry graduates -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A merged entry that graduates nobody: ``why`` is ``none`` (no open mentorship of
+    theirs had a mentor, or ``issue:`` names none of theirs), ``several`` (more than one
+    open application and no ``issue:``) or ``declined`` (closed as not planned or as a
+    duplicate); ``numbers`` are the applications concerned."""
+
+    github: str
+    line: int
+    issue: int | None
+    why: str
+    numbers: tuple[int, ...] = ()
+
+
+def unmatched(
+    entry: Participant, issues: list[IssueInfo], closes: tuple[int, ...]
+) -> Unmatched | None:
+    """Why a merged entry graduates nobody, or None when it matches one application: the
+    one ``issue:`` names, else the one the merge's closing keyword names, else the
+    mentee's only open one; it must have had a mentor and not be declined."""
+    login = entry.github.casefold()
+    mine = [i for i in issues if i.mentee is None or i.mentee.casefold() == login]
+
+    def found(why: str, chosen: list[IssueInfo]) -> Unmatched:
+        numbers = tuple(sorted(i.number for i in chosen))
+        return Unmatched(entry.github, entry.line, entry.issue, why, numbers)
+
+    if entry.issue is not None:
+        chosen = [i for i in mine if i.number == entry.issue]
+    else:
+        chosen = [i for i in mine if i.number in closes] or [i for i in mine if i.state == "open"]
+        if not chosen:
+            chosen = [i for i in mine if _ended_without_graduating(i)]
+    if not chosen:
+        return found("none", mine)
+    if len(chosen) > 1:
+        return found("several", chosen)
+    if _ended_without_graduating(chosen[0]):
+        return found("declined", chosen)
+    return None if chosen[0].had_mentor else found("none", chosen)

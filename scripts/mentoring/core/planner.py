@@ -56,7 +56,7 @@ from mentoring.core.model import (
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Answering, Asked, Roles, answer
-from mentoring.core.roles import IssueRoles, roles_of
+from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
@@ -333,6 +333,9 @@ class PlanContext:
     site: Site | None = None
     registered: frozenset[str] | None = None
     applications: Mapping[str, tuple[int, ...]] | None = None
+    # The logins participants.yml named when each application was opened (lower case),
+    # for those an entry without `issue:` may graduate; an issue missing here was not read.
+    listed_at_opening: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
 
 def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
@@ -354,6 +357,7 @@ def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
         return graduated
     if f.issue.state != "open":
         _commands(draft)
+        _closed_without_graduating(draft, c)
         return draft.finish(State.CLOSED)
     _assign_coordinators(draft)
     if _commands(draft):
@@ -365,8 +369,7 @@ def _graduation_due(draft: _Draft, context: PlanContext) -> Plan | None:
     """The graduation a participants.yml entry concludes this issue with, if one does."""
     f = draft.facts
     entry = context.graduates.get(f.mentee.lower())
-    through = context.pull_request if context.just_added else None
-    if entry is None or not _concludes(entry, f, through, context.closes):
+    if entry is None or _concludes(entry, f, context) is not True:
         return None
     if context.just_added and _closed_by_a_merge_just_now(entry, f, context.pull_request):
         return draft.finish(State.CLOSED)  # its own `issues.closed` run graduates it
@@ -407,20 +410,55 @@ def _open_mentorship(draft: _Draft) -> Plan:
 
 
 def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> Plan:
-    """Congratulations, the graduated label, and the issue closed as completed."""
+    """No paused, ready or active label, the issue closed as completed, then the
+    congratulations (which say it is closed), then the graduated label.
+
+    The label comes last: a closed application without it is revisited by the runs
+    that follow (see ``cli.reading``), so a congratulation lost after the close is
+    posted by the next run.
+    """
     f = draft.facts
+    labels = f.config.labels
+    ended = (labels.paused, labels.ready, *(lb for lb in managed_labels(f.config)))
+    stale = tuple(lb for lb in ended if lb != labels.graduated and f.issue.has_label(lb))
+    if stale:
+        draft.actions.append(RemoveLabels(f.issue.number, stale))
+    _commands(draft, closing=True)
+    if f.issue.state == "open":
+        draft.actions.append(Close(f.issue.number, "completed"))
     draft.comment(
         Kind.GRADUATED,
         entry=participant_entry(entry),
         pull_request=pull_request or closing_pull_request(f.snapshot),
     )
-    draft.labels(f.config.labels.graduated)
-    if f.issue.has_label(f.config.labels.ready):  # ready no more: graduated
-        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.ready,)))
-    _commands(draft, closing=True)
-    if f.issue.state == "open":
-        draft.actions.append(Close(f.issue.number, "completed"))
+    if not f.issue.has_label(labels.graduated):
+        draft.actions.append(AddLabels(f.issue.number, (labels.graduated,)))
     return draft.finish(State.GRADUATED)
+
+
+def _closed_without_graduating(draft: _Draft, context: PlanContext) -> None:
+    """One note on an application a merged pull request closed as completed without
+    graduating it (``Closes #2`` while the entry says ``issue: 1``, or no entry at all),
+    and its active label gone: the mentorship ended, but nobody graduated."""
+    f = draft.facts
+    issue = f.issue
+    if issue.state_reason not in ("completed", None) or (Kind.GRADUATED, None) in f.marked:
+        return
+    closer = closing_pull_request(f.snapshot)
+    if closer is None or issue.has_label(f.config.labels.graduated):
+        return
+    entry = context.graduates.get(f.mentee.lower())
+    if entry is not None and _concludes(entry, f, context) is None:
+        return  # not decided yet: what it needs was not read this run
+    draft.comment(
+        Kind.CLOSED_NOT_GRADUATED,
+        pull_request=closer,
+        entry_issue=entry.issue if entry is not None else None,
+        listed=entry is not None,
+        draft_entry=_draft_entry(f.answers, f.mentee, f.mentors, issue.number),
+    )
+    if issue.has_label(f.config.labels.active):
+        draft.actions.append(RemoveLabels(issue.number, (f.config.labels.active,)))
 
 
 def _assign_coordinators(draft: _Draft) -> None:
@@ -773,7 +811,7 @@ def _closed_by_a_merge_just_now(entry: Participant, f: Facts, pull_request: int 
     branch). Only for a close within the last hour: an older close started its run long
     ago, and if GitHub lost that run, the graduation run (or the next scheduled one) acts.
     """
-    if entry.issue != f.issue.number or (Kind.GRADUATED, None) in f.marked:
+    if entry.issue not in (None, f.issue.number) or (Kind.GRADUATED, None) in f.marked:
         return False
     closer = closing_pull_request(f.snapshot) if f.issue.state == "closed" else None
     if closer is None or (pull_request is not None and closer != pull_request):
@@ -782,34 +820,52 @@ def _closed_by_a_merge_just_now(entry: Participant, f: Facts, pull_request: int 
     return close is not None and f.now - close < _CLOSE_RUN_WINDOW
 
 
-def _concludes(
-    entry: Participant, f: Facts, pull_request: int | None, closes: tuple[int, ...]
-) -> bool:
-    """Whether a participants.yml entry concludes this issue, and not another of theirs.
+def _concludes(entry: Participant, f: Facts, context: PlanContext) -> bool | None:
+    """Whether a participants.yml entry concludes this issue, and not another of theirs;
+    None when the run did not read what it takes to tell.
 
-    Level-triggered: an entry naming this issue (``issue: N``) concludes it in any run,
-    scheduled runs included, so a run lost to an outage, a failure or a merge with the
-    workflows' own token (which starts no run) is caught up by the next one. Only a
-    mentorship that had a mentor at some point graduates: nobody graduates themself.
-
-    An entry without ``issue:`` concludes only the issue that the merged pull request which
-    added it names with a closing keyword (or closed), in that pull request's run
-    (``pull_request``): an old entry would otherwise close a past graduate's new
-    application the moment a mentor is assigned.
+    Level-triggered: any run decides it, scheduled runs included, so a run lost to an
+    outage, a failure or a merge with the workflows' own token (which starts no run) is
+    caught up by the next one. Only a mentorship that had a mentor at some point
+    graduates (nobody graduates themself), and never a declined one (closed as not
+    planned or as a duplicate). ``issue: N`` must name this issue. Without it, the entry
+    concludes the mentee's application if it was not in the file when the application
+    was opened (an old graduate's entry never graduates their new application), and if
+    it is their only open one, or the one the merged pull request's closing keyword names.
     """
     issue = f.issue
     if (Kind.GRADUATED, None) in f.marked:
         return True  # posted already: finish the labels and the close
-    if f.start is None:
+    if f.start is None or (issue.state == "closed" and issue.state_reason in _DECLINED):
         return False
     if entry.issue is not None:
         return entry.issue == issue.number
-    if pull_request is None:
+    listed = context.listed_at_opening.get(issue.number)
+    if listed is None:
+        return None
+    if entry.github.casefold() in listed:
         return False
-    if entry.date is not None and entry.date < issue.created_at.date():
-        return False
-    if issue.number in closes:
+    if issue.number in context.closes:
         return True
-    # state_reason may be null on a close by a closing keyword (recorded responses).
-    closed_done = issue.state == "closed" and issue.state_reason in ("completed", None)
-    return closed_done and closing_pull_request(f.snapshot) == pull_request
+    if context.applications is None:
+        return None
+    return not [n for n in context.applications.get(f.mentee.lower(), ()) if n != issue.number]
+
+
+def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
+    """Whether an entry without ``issue:`` names this application's mentee as listed, so
+    the plan needs the file as it stood when the application was opened (and the
+    mentee's open applications). A cheap look at the issue alone, before its plan."""
+    issue = snapshot.issue
+    if issue.has_label(context.config.labels.graduated) or not context.graduates:
+        return False
+    if issue.state == "closed" and issue.state_reason in _DECLINED:
+        return False
+    entry = context.graduates.get(issue.author.lower())
+    if entry is None and context.config.application.mentee_field:  # opened for someone
+        entry = context.graduates.get(listed_mentee(issue, context.config).lower())
+    return entry is not None and entry.issue is None
+
+
+# Closed for these reasons, an application did not end in graduation.
+_DECLINED = ("not_planned", "duplicate")

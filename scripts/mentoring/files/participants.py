@@ -97,6 +97,9 @@ def named_logins(text: str | bytes) -> set[str] | None:
         data = yamlfile.load(raw, "old").data
     except yamlfile.YamlFileError:
         data = None
+    else:
+        if data is None:  # only comments (the shipped file): nobody yet
+            return set()
     found: set[str] = set()
     if isinstance(data, list):
         found = {
@@ -107,7 +110,7 @@ def named_logins(text: str | bytes) -> set[str] | None:
     else:
         for line in raw[: yamlfile.MAX_BYTES].splitlines():
             at = line.find("github:")
-            if at >= 0:
+            if at >= 0 and not line.lstrip().startswith("#"):  # not the example
                 value = line[at + len("github:") :].split(",")[0].split("}")[0].split("#")[0]
                 value = value.strip().strip("'\"").removeprefix("@").casefold()
                 if value:

@@ -273,6 +273,24 @@ class Repo:
             return None
         return base64.b64decode(content.content).decode("utf-8")
 
+    def file_text_before(self, path: str, until: datetime) -> str | None:
+        """A file's text on the default branch as it stood at ``until``: the last commit
+        that changed it then or before (one ``GET /commits?path=&until=&per_page=1``), and
+        the file at that commit (one ``GET /contents``, none when no commit had it)."""
+        with translated():
+            _, found = self._repo.requester.requestJsonAndCheck(
+                "GET",
+                f"{self._repo.url}/commits",
+                parameters={
+                    "path": path,
+                    "until": until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "per_page": 1,
+                },
+            )
+        if not isinstance(found, list) or not found:
+            return None  # not in the repository yet
+        return self.file_text(path, ref=str(found[0]["sha"]))
+
     def site(self) -> Site:
         """The repository's name, web address and default branch (one request)."""
         with translated():

@@ -416,6 +416,39 @@ def get_commit(r: Request) -> Result:
     return 200, r.sb.shapes.commit(r.sb.state.commits[_commit_sha(r)])
 
 
+def list_commits(r: Request) -> Result:
+    """Commits reachable from ``sha`` (the default branch), newest first, as ``git log``
+    lists them: with ``path``, only those that change it (a merge only when the path
+    differs from every parent's, git's default history simplification, simplified);
+    with ``until``, only those committed then or before."""
+    s = r.sb.state
+    start = r.query.get("sha") or s.default_branch
+    head = s.branches.get(start, start)
+    if head not in s.commits:
+        raise ApiError(404, "Not Found")
+    try:
+        until = parse_utc(r.query["until"]) if r.query.get("until") else None
+    except ValueError:
+        raise invalid("Commit", "until") from None
+    path = (r.query.get("path") or "").strip("/")
+    order = {sha: n for n, sha in enumerate(s.commits)}
+    seen, todo = {head}, [head]
+    while todo:
+        for parent in s.commits[todo.pop()].parents:
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    found = [
+        c
+        for c in (s.commits[sha] for sha in seen)
+        if (until is None or c.at <= until)
+        and (not path or all(c.tree.get(path) != s.commits[p].tree.get(path) for p in c.parents))
+        and (not path or c.parents or path in c.tree)
+    ]
+    found.sort(key=lambda c: (c.at, order[c.sha]), reverse=True)
+    return 200, [r.sb.shapes.commit(c) for c in paginate(r, found)]
+
+
 def commit_pulls(r: Request) -> Result:
     s, sha = r.sb.state, _commit_sha(r)
     pulls = [
@@ -475,6 +508,7 @@ ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("PUT", rf"{REPO}/pulls/(?P<number>\d+)/merge", merge_pull),
     ("GET", f"{REPO}/collaborators/(?P<login>[^/]+)/permission", permission),
     ("GET", f"{REPO}/assignees/(?P<login>[^/]+)", check_assignee),
+    ("GET", f"{REPO}/commits", list_commits),
     ("GET", f"{REPO}/commits/(?P<sha>[0-9a-f]+)", get_commit),
     ("GET", f"{REPO}/commits/(?P<sha>[0-9a-f]+)/pulls", commit_pulls),
 ]
