@@ -137,7 +137,11 @@ def _dashboard(
     if applier.stopped:
         log.info("The dashboard waits for a run that reads every application")
         return None
-    inputs = DashboardInputs(context.now, context.renderer, context.links, context.graduated)
+    pairs = zip(run.rows, run.plans, strict=True)
+    started = {row.number: p.facts.start for row, p in pairs if p.facts}
+    inputs = DashboardInputs(
+        context.now, context.renderer, context.links, context.graduated, reader.fresh, started
+    )
     mentors = [r.mentor for r in run.registrations]
     dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)
     if dashboard.failure:
