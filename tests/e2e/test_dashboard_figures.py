@@ -65,14 +65,14 @@ def root(tmp_path: Path) -> Path:
     return checkout
 
 
-def _run(sb: Sandbox, root: Path) -> int:
+def _run(sb: Sandbox, root: Path, read: str = "rest") -> int:
     env = {
         "GITHUB_TOKEN": sb.token_for(sb.bot_login),
         "GITHUB_API_URL": sb.url,
         "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
     }
     sb.clear_logs()
-    args = ["--root", str(root), "--read=rest"]
+    args = ["--root", str(root), f"--read={read}"]
     return reconcile.main(args, env=env, now=sb.now, sleep=lambda s: None)
 
 
@@ -82,9 +82,8 @@ def _median(sb: Sandbox) -> str:
     return line.removeprefix(MEDIAN).split()[0]
 
 
-def test_one_timeline_read_per_closed_application_and_no_figures_without_it(
-    sandbox: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _paired_and_closed(sandbox: Sandbox) -> int:
+    """Two applications paired after 2 and 6 days; the second closed. Returns its number."""
     sandbox.set_permission("astropy-mentoring-coordinator", "admin")
     sandbox.set_permission("bob", "write")
     body = issue_forms.render_body(FORM, ANSWERS)
@@ -97,6 +96,26 @@ def test_one_timeline_read_per_closed_application_and_no_figures_without_it(
     sandbox.advance(days=1)
     sandbox.close(first, "astropy-mentoring-coordinator")
     sandbox.advance(days=1)
+    return first
+
+
+def test_over_graphql_the_closed_timelines_come_with_the_first_query(
+    sandbox: Sandbox, root: Path
+) -> None:
+    _paired_and_closed(sandbox)
+    assert _run(sandbox, root, "graphql") == 0
+    assert _median(sandbox) == "4.0"
+    sandbox.advance(days=1)
+    assert _run(sandbox, root, "graphql") == 0
+    # An idle run: one query, nothing over REST, the closed application's pairing known.
+    assert [r["path"] for r in sandbox.request_log] == ["/graphql"]
+    assert _median(sandbox) == "4.0"
+
+
+def test_one_timeline_read_per_closed_application_and_no_figures_without_it(
+    sandbox: Sandbox, root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _paired_and_closed(sandbox)
     assert _run(sandbox, root) == 0
     assert {w["type"] for w in sandbox.writes} >= {"create_issue"}
     assert _median(sandbox) == "4.0"  # 2 and 6 days

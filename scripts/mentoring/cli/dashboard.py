@@ -4,10 +4,10 @@ applier writes it.
 Run at the end of a scheduled or manual run over every open application, with the rows
 that run built. Its cost: one list of the dashboard-labelled issues, one read of its
 comments (only while something needs attention), list pages of the recently closed
-applications (none of these three when the run's GraphQL read had them), one read of
-the timeline of each application closed in the last 12 months (its first pairing, for
-the figures: one query over GraphQL, one request per 100 events over REST), and an edit
-and a notice only when there is something new.
+applications (none of these three when the run's GraphQL read had them), the timeline
+of each application closed in the last 12 months (its first pairing, for the figures:
+in GraphQL's first query for up to 50, else one read each, one request per 100 events
+over REST), and an edit and a notice only when there is something new.
 """
 
 from __future__ import annotations
@@ -81,9 +81,11 @@ def closed_started(
     issues: Sequence[Issue],
     config: Config,
     inputs: DashboardInputs,
+    given: Mapping[int, IssueSnapshot],
 ) -> dict[int, datetime | None]:
     """The first pairing of each application closed within the figures' year, from its
-    timeline (the issue list has none), as the planner dates it: one read each.
+    timeline (the issue list has none), as the planner dates it: from the run's plans,
+    the timelines the listing gave (``given``: GraphQL's first query), else one read each.
 
     Raises :class:`FiguresUnread` when one cannot be read: figures that leave it out
     would not be the program's.
@@ -94,7 +96,7 @@ def closed_started(
         if number in inputs.started:
             started[number] = inputs.started[number]
             continue
-        read = inputs.read(by_number[number])
+        read = given.get(number) or inputs.read(by_number[number])
         if isinstance(read, Unread):
             raise FiguresUnread(read)
         started[number] = facts(read, config, inputs.now).start
@@ -114,7 +116,7 @@ def plan_run_dashboard(
     try:
         closed = closed_issues(repo, config, rows, now, extras.closed)
         rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
-        started = closed_started(rows, closed, config, inputs)
+        started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
         loads = dash.registered_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         figures = dash.figures(rows, loads, inputs.graduated, now, started)
