@@ -62,6 +62,13 @@ def _labels(value: Any) -> str | None:
     return None
 
 
+def _labels_or_none(value: Any) -> str | None:
+    """An issue may be opened without labels (`labels: []`), as GitHub allows."""
+    if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+        return 'must be a list of label names, such as ["application"], or [] for none'
+    return None
+
+
 def _mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping of field id to answer"
 
@@ -86,7 +93,7 @@ ACTIONS: dict[str, dict[str, tuple[_Check, bool]]] = {
         "answers": (_mapping, False),
         "title": (_text, False),
         "body": (_text, False),
-        "labels": (_labels, False),
+        "labels": (_labels_or_none, False),
     },
     "assign": {ISSUE: (_number, True), "users": (_logins, True)},
     "unassign": {ISSUE: (_number, True), "users": (_logins, True)},

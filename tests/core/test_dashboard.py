@@ -158,6 +158,16 @@ def test_figures() -> None:
     assert (f.mentors, f.mentees_with_mentors, f.places, f.over_capacity) == (2, 3, 3, ("mo",))
 
 
+def test_figures_count_the_closed_applications_paired_within_the_year() -> None:
+    # #7 and #8 come from the issue list, closed within the year (#8 200 days ago, past
+    # the table's closed_days but not the figures' year); #7 never had a mentor.
+    assert dash.closed_for_figures(ROWS, NOW) == [7, 8]
+    loads = dash.registered_loads(ROWS, MENTORS)
+    f = dash.figures(ROWS, loads, 12, NOW, {7: None, 8: ago(270)})
+    assert f.median_days_to_pairing == 20  # #3 10 days, #4 20, #8 30
+    assert dash.figures(ROWS, loads, 12, NOW).median_days_to_pairing == 15
+
+
 def test_the_table_lists_open_and_recently_closed_by_state() -> None:
     text = body()
     numbers = [int(n) for n in re.findall(r"^\| #(\d+) \|", text, re.M)]

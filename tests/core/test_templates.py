@@ -147,6 +147,34 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         {"program": replace(CONFIG.program, contact="mentoring@example.org")},
     ),
     "ready-reminder": ("ready-reminder", "1", {"days": 30}),
+    # The contact's three forms, each linked as it should be.
+    "checkin-contact": (
+        "checkin",
+        "1",
+        {
+            "program": replace(CONFIG.program, contact="mailto:mentoring@example.org"),
+            "period": 1,
+            "months": 1,
+            "entry": ENTRY,
+        },
+    ),
+    "paired-contact": (
+        "paired",
+        "mo",
+        {
+            "program": replace(CONFIG.program, contact="https://example.org/contact"),
+            "new_mentors": ["mo"],
+            "joining": False,
+            "started": at(2026, 1, 20, 5),
+            "next_checkin": at(2026, 2, 20, 5),
+            "next_review": at(2026, 4, 20, 5),
+        },
+    ),
+    "ready-reminder-contact": (
+        "ready-reminder",
+        "1",
+        {"program": replace(CONFIG.program, contact="mentoring@example.org"), "days": 30},
+    ),
     "names-other": ("names-other", None, {"named": "bob"}),
     "duplicate": ("duplicate", None, {"others": [3]}),
     "command-ready": ("command", "1001", READY),
@@ -302,6 +330,17 @@ def test_every_template_has_a_golden_case_and_every_golden_file_a_case() -> None
     )
     stale = {p.stem for p in GOLDEN.glob("*.md")} - set(CASES) - set(OTHER_CASES)
     assert not stale, f"golden files without a case (delete them): {sorted(stale)}"
+
+
+def test_privately_only_with_a_contact() -> None:
+    # GitHub has no private messages: without `program.contact` nothing promises one.
+    for case, (_, _, extra) in CASES.items():
+        program = extra.get("program", BASE["program"])
+        text = render(case)
+        if program.contact is None:
+            assert "privat" not in text.lower(), case
+        elif "privately" in text:
+            assert f"]({program.contact_link})" in text, case
 
 
 def test_golden_comments_have_no_leftovers_of_templating() -> None:

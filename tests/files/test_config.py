@@ -422,7 +422,10 @@ def test_bad_url(repo: Path) -> None:
     ("value", "link"),
     [
         ("mentoring@example.org", "mailto:mentoring@example.org"),
+        ("mailto:mentoring@example.org", "mailto:mentoring@example.org"),
+        ("MAILTO:mentoring@example.org?subject=Help", "MAILTO:mentoring@example.org?subject=Help"),
         ("https://example.org/contact", "https://example.org/contact"),
+        ("http://example.org/contact", "http://example.org/contact"),
     ],
 )
 def test_contact_is_an_email_address_or_a_url(repo: Path, value: str, link: str) -> None:
@@ -432,12 +435,32 @@ def test_contact_is_an_email_address_or_a_url(repo: Path, value: str, link: str)
     assert cfg.program.contact_link == link
 
 
-@pytest.mark.parametrize("value", ["cora", "write to cora", "a@b", "<a@b.org>", "@cora"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "cora",
+        "write to cora",
+        "a@b",
+        "<a@b.org>",
+        "@cora",
+        "mailto:",
+        "mailto:cora",
+        "mailto:mailto:a@b.org",
+        "ftp://a@b.org",
+        "tel:+15551234",
+        "javascript:alert(1)//a@b.org",
+        "www.example.org",
+    ],
+)
 def test_bad_contact(repo: Path, value: str) -> None:
-    err = error(repo, f"coordinators: [cora]\nprogram:\n  contact: '{value}'\n")
-    assert err.line == 3
-    assert "`program.contact` is neither an email address nor a web address" in err.problem
-    assert "mentoring@example.org" in err.fix
+    err = error(repo, f"coordinators: [cora]\nprogram:\n  name: P\n  contact: '{value}'\n")
+    assert err.file == ".github/mentoring.yml"
+    assert err.line == 4
+    assert "`program.contact` is not an email address, a mailto: URL or an http(s) URL" in (
+        err.problem
+    )
+    assert "`mentoring@example.org`" in err.fix
+    assert "`mailto:mentoring@example.org`" in err.fix
 
 
 def test_nomination_url_and_ready_settings(repo: Path) -> None:

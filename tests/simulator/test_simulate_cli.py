@@ -196,6 +196,11 @@ def _event(text: str) -> str:
             "events[0].add_labels.labels must be a list of label names",
         ),
         (
+            _event("{at: 2026-01-05T10:00:00Z, by: a, open_issue: {title: t, labels: x}}"),
+            "events[0].open_issue.labels must be a list of label names, such as"
+            ' ["application"], or [] for none',
+        ),
+        (
             _event("{at: 2026-01-05T10:00:00Z, by: cora, comment: {issue: 1, body: [x]}}"),
             "events[0].comment.body must be text",
         ),
@@ -333,6 +338,24 @@ def test_events_in_an_event_outage_start_no_run(tmp_path: Path) -> None:
     # The opening's run was lost; the next scheduled run (06:00 the next day) catches up.
     assert {a["run"] for a in actions} == {"schedule"}
     assert min(a["at"] for a in actions).startswith("2026-01-06T06:00")
+
+
+def test_an_issue_may_be_opened_without_labels(tmp_path: Path) -> None:
+    # `labels: []` is an issue opened with none, as GitHub allows: not a mistake.
+    transcript = tmp_path / "t.json"
+    path = tmp_path / "bare.yml"
+    path.write_text(
+        HEAD
+        + "config: {coordinators: [cora]}\n"
+        + "collaborators: {cora: admin}\n"
+        + "events:\n  - {at: 2026-01-05T10:00:00Z, by: ada,"
+        + " open_issue: {title: Hello, body: Hi, labels: []}}\n",
+        encoding="utf-8",
+    )
+    assert simulate.main([str(path), "--quiet", "--transcript", str(transcript)]) == 0
+    issue = json.loads(transcript.read_text(encoding="utf-8"))["issues"]["1"]
+    assert issue["title"] == "Hello"
+    assert issue["labels"] == []
 
 
 def test_the_story_ends_with_the_last_scheduled_runs_step_summary(capsys) -> None:

@@ -2,25 +2,28 @@
 applier writes it.
 
 Run at the end of a scheduled or manual run over every open application, with the rows
-that run built. Its cost is constant: one list of the dashboard-labelled issues, one read
-of its comments (only while something needs attention), list pages of the recently
-closed applications (none of these three when the run's GraphQL read had them), and an
-edit and a notice only when there is something new.
+that run built. Its cost: one list of the dashboard-labelled issues, one read of its
+comments (only while something needs attention), list pages of the recently closed
+applications (none of these three when the run's GraphQL read had them), the timeline
+of each application closed in the last 12 months (its first pairing, for the figures:
+in GraphQL's first query for up to 50, else one read each, one request per 100 events
+over REST), and an edit and a notice only when there is something new.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mentoring.cli.reading import Extras, closed_window
+from mentoring.cli.reading import Extras, Unread, closed_window
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.dashboard_plan import DashboardPlan, find, plan_dashboard
-from mentoring.core.model import Issue
+from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import Participant
+from mentoring.core.planner import facts
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
@@ -48,24 +51,57 @@ class Dashboard:
         return self.plan.issue.number if self.plan and self.plan.issue else None
 
 
-def all_rows(
+def closed_issues(
     repo: Repo,
     config: Config,
     open_rows: Sequence[dash.Row],
     now: datetime,
     listed: Sequence[Issue] | None = None,
-) -> list[dash.Row]:
-    """The run's rows, and rows of applications closed within the window, from the list
-    (``listed``: the closed applications this run has listed already, over that window)."""
+) -> list[Issue]:
+    """The applications closed within the window that the run's rows do not have, from
+    the list (``listed``: the closed applications this run has listed already)."""
     known = {r.number for r in open_rows}
     since = now - closed_window(config)
     if listed is None:
         closed: Sequence[Issue] = repo.closed_issues(config.application.label, since)
     else:
         closed = [i for i in listed if i.updated_at >= since]
-    return list(open_rows) + [
-        dash.closed_row(issue, config) for issue in closed if issue.number not in known
-    ]
+    return [issue for issue in closed if issue.number not in known]
+
+
+class FiguresUnread(Exception):
+    """A closed application's timeline the figures need could not be read."""
+
+    def __init__(self, unread: Unread) -> None:
+        super().__init__(unread.failure)
+        self.unread = unread
+
+
+def closed_started(
+    rows: Sequence[dash.Row],
+    issues: Sequence[Issue],
+    config: Config,
+    inputs: DashboardInputs,
+    given: Mapping[int, IssueSnapshot],
+) -> dict[int, datetime | None]:
+    """The first pairing of each application closed within the figures' year, from its
+    timeline (the issue list has none), as the planner dates it: from the run's plans,
+    the timelines the listing gave (``given``: GraphQL's first query), else one read each.
+
+    Raises :class:`FiguresUnread` when one cannot be read: figures that leave it out
+    would not be the program's.
+    """
+    by_number = {issue.number: issue for issue in issues}
+    started: dict[int, datetime | None] = {}
+    for number in dash.closed_for_figures(rows, inputs.now):
+        if number in inputs.started:
+            started[number] = inputs.started[number]
+            continue
+        read = given.get(number) or inputs.read(by_number[number])
+        if isinstance(read, Unread):
+            raise FiguresUnread(read)
+        started[number] = facts(read, config, inputs.now).start
+    return started
 
 
 def plan_run_dashboard(
@@ -79,11 +115,13 @@ def plan_run_dashboard(
     """Read what the dashboard needs (what the run's own read did not have) and plan it."""
     now = inputs.now
     try:
-        rows = all_rows(repo, config, rows, now, extras.closed)
+        closed = closed_issues(repo, config, rows, now, extras.closed)
+        rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
+        started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
         loads = dash.registered_loads(rows, mentors)
         items = dash.attention(rows, loads, config.cadence, now)
         items += dash.entry_items(rows, inputs.graduates)
-        figures = dash.figures(rows, loads, inputs.graduated, now)
+        figures = dash.figures(rows, loads, inputs.graduated, now, started)
         shown = view.shown_rows(rows, config, now)
         table = view.table(shown, items)
         board = view.Board(rows, items, figures, now)
@@ -94,6 +132,11 @@ def plan_run_dashboard(
         announced = _announced(repo, config, items, labelled, extras.notices)
     except GitHubError as exc:
         return Dashboard(failure=f"the dashboard could not be read ({exc})")
+    except FiguresUnread as exc:
+        if exc.unread.stop is not None:
+            log.info("The dashboard waits for a run that can read the closed applications")
+            return Dashboard()
+        return Dashboard(failure=f"the dashboard's figures could not be read ({exc})")
     plan = plan_dashboard(labelled, body, items, announced, config, inputs.renderer)
     for number in plan.ignored:
         log.warning(
@@ -113,6 +156,11 @@ class DashboardInputs:
     renderer: Renderer
     links: view.Links
     graduated: int  # entries in participants.yml
+    # Reads a closed application's timeline, as the run reads any issue's (its reader's).
+    read: Callable[[Issue], IssueSnapshot | Unread]
+    # The first pairing of each application the run read, from its plan's facts: those
+    # closed by now need no second read.
+    started: Mapping[int, datetime | None]
     graduates: Mapping[str, Participant] = field(default_factory=dict)  # by lower-case login
 
 

@@ -73,6 +73,8 @@ class Extras:
     it was not read (the dashboard reads it then)."""
 
     closed: tuple[Issue, ...] | None = None  # applications closed within the window
+    # Of those, the ones read with their whole timelines (by number): GraphQL's first query
+    closed_timelines: Mapping[int, IssueSnapshot] = field(default_factory=dict)
     labelled: tuple[Issue, ...] | None = None  # the dashboard-labelled issues
     notices: Mapping[int, Notices] = field(default_factory=dict)  # their latest comments
 
@@ -301,6 +303,7 @@ class GraphQLReader(RestReader):
         pages = self.graphql.open_issues_of(labels, dashboard, closed_since)
         extras = Extras(
             closed=_frozen(self.graphql.closed),
+            closed_timelines=self.graphql.closed_timelines,
             labelled=_frozen(self.graphql.dashboard),
             notices=self.graphql.notices,
         )

@@ -139,8 +139,16 @@ def _dashboard(
     if applier.stopped:
         log.info("The dashboard waits for a run that reads every application")
         return None
+    pairs = zip(run.rows, run.plans, strict=True)
+    started = {row.number: p.facts.start for row, p in pairs if p.facts}
     inputs = DashboardInputs(
-        context.now, context.renderer, context.links, context.graduated, context.graduates
+        context.now,
+        context.renderer,
+        context.links,
+        context.graduated,
+        reader.fresh,
+        started,
+        context.graduates,
     )
     mentors = [r.mentor for r in run.registrations]
     dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)

@@ -477,14 +477,25 @@ def announced(comments: Iterable[Comment], bot: str) -> set[str]:
 
 
 def figures(
-    rows: Sequence[Row], loads: Sequence[MentorLoad], graduated_all: int, now: datetime
+    rows: Sequence[Row],
+    loads: Sequence[MentorLoad],
+    graduated_all: int,
+    now: datetime,
+    closed_started: Mapping[int, datetime | None] | None = None,
 ) -> Figures:
-    """The program's figures over the rows a run knows (open and recently closed)."""
+    """The program's figures over every application in their window, open and closed.
+
+    A closed row is built from the issue list alone: ``closed_started`` gives the first
+    pairing of each one closed in the window (by number, None if it never had a mentor),
+    read from its timeline for these figures.
+    """
     year_ago = now - timedelta(days=365)
+    known = closed_started or {}
+    started = [(r, r.started or known.get(r.number)) for r in rows]
     pairing = [
-        (r.started - r.opened).total_seconds() / 86400
-        for r in rows
-        if r.started is not None and r.started >= year_ago
+        (start - r.opened).total_seconds() / 86400
+        for r, start in started
+        if start is not None and start >= year_ago
     ]
     graduation = [
         (r.ended - r.opened).total_seconds() / (86400 * 365.25 / 12)
@@ -505,3 +516,14 @@ def figures(
         places=sum(load.capacity or 0 for load in with_capacity),
         over_capacity=tuple(load.login for load in loads if load.over),
     )
+
+
+def closed_for_figures(rows: Sequence[Row], now: datetime) -> list[int]:
+    """The closed rows whose first pairing the figures need: those closed within their
+    year (a pairing in it came before the close), built from the issue list alone."""
+    year_ago = now - timedelta(days=365)
+    return [
+        r.number
+        for r in rows
+        if not r.from_timeline and r.started is None and (r.ended or now) >= year_ago
+    ]

@@ -15,14 +15,18 @@ from mentoring.core.forms import Form
 class Program:
     name: str = "Mentoring program"
     url: str | None = None
-    contact: str | None = None  # an email address or URL for private words with coordinators
+    # For private words with coordinators: an email address, a mailto: URL or an http(s) URL.
+    contact: str | None = None
 
     @property
     def contact_link(self) -> str | None:
-        """The contact as a Markdown link target: ``mailto:`` for an email address."""
+        """The contact as a Markdown link target: a URL as it is, ``mailto:`` before an
+        email address."""
         if self.contact is None:
             return None
-        return self.contact if "://" in self.contact else f"mailto:{self.contact}"
+        if self.contact.lower().startswith(("mailto:", "http://", "https://")):
+            return self.contact
+        return f"mailto:{self.contact}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -44,7 +44,11 @@ _MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX
 
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
-_EMAIL = re.compile(r"^[^@\s<>()\[\]]+@[^@\s<>()\[\]]+\.[^@\s<>()\[\]]+$")
+# No colon or slash in an address: `mailto:a@b.org` is a mailto URL, `ftp://a@b.org` no
+# address at all.
+_ADDRESS = r"[^@\s<>()\[\]:/?#]+@[^@\s<>()\[\]:/?#]+\.[^@\s<>()\[\]:/?#]+"
+_EMAIL = re.compile(rf"^{_ADDRESS}$")
+_MAILTO = re.compile(rf"^mailto:{_ADDRESS}(\?[^\s<>()]*)?$", re.IGNORECASE)
 
 # The file's sections and the settings each one fills.
 _SECTIONS: dict[str, type] = {
@@ -235,12 +239,13 @@ class _Validator:
 
     def contact(self, value: Any, path: tuple) -> str | None:
         text = self.text(value, path, optional=True)
-        if text is not None and not (is_web_url(text) or _EMAIL.match(text)):
+        if text is not None and not (is_web_url(text) or _EMAIL.match(text) or _MAILTO.match(text)):
             name = ".".join(map(str, path))
             raise self.error(
                 path,
-                f"`{name}` is neither an email address nor a web address: {text!r}.",
-                "Write an address such as `mentoring@example.org` or a full https:// URL,"
+                f"`{name}` is not an email address, a mailto: URL or an http(s) URL: {text!r}.",
+                "Write an address such as `mentoring@example.org`, a URL such as"
+                " `mailto:mentoring@example.org` or a full https:// one,"
                 " or `null` to leave it unset.",
             )
         return text
