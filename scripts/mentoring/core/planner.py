@@ -386,13 +386,13 @@ def _open_mentorship(draft: _Draft) -> Plan:
     f = draft.facts
     if not _intake(draft):
         return draft.finish(State.NEEDS_INFO)
-    if not f.mentors and not draft.ready:
+    if not f.mentors:  # ready or not: check-ins wait for a mentor
         return _waiting(draft)
+    # The status label first: "meet your mentor" comes once the issue says so too.
+    draft.labels(None if draft.paused else f.config.labels.active)
     _pairing(draft)
     if draft.paused:
-        draft.labels(None)
         return draft.finish(State.PAUSED)
-    draft.labels(f.config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
     _ready_reminder(draft)
@@ -403,19 +403,20 @@ def _open_mentorship(draft: _Draft) -> Plan:
 
 
 def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> Plan:
-    """Congratulations, the graduated label, and the issue closed as completed."""
+    """The graduated label and the issue closed as completed, then the congratulations:
+    a run that stops in between leaves the effect unannounced, and the next one says it."""
     f = draft.facts
+    draft.labels(f.config.labels.graduated)
+    if f.issue.has_label(f.config.labels.ready):  # ready no more: graduated
+        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.ready,)))
+    if f.issue.state == "open":
+        draft.actions.append(Close(f.issue.number, "completed"))
     draft.comment(
         Kind.GRADUATED,
         entry=participant_entry(entry),
         pull_request=pull_request or closing_pull_request(f.snapshot),
     )
-    draft.labels(f.config.labels.graduated)
-    if f.issue.has_label(f.config.labels.ready):  # ready no more: graduated
-        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.ready,)))
     _commands(draft, closing=True)
-    if f.issue.state == "open":
-        draft.actions.append(Close(f.issue.number, "completed"))
     return draft.finish(State.GRADUATED)
 
 
@@ -553,6 +554,7 @@ def _named_applicant(f: Facts) -> str | None:
 def _waiting(draft: _Draft) -> Plan:
     """No mentor: say so once when the last one leaves; one kind note to a long wait."""
     f = draft.facts
+    draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)  # then the notice
     gaps = unpaired_intervals(f.snapshot.events, f.is_pairing, f.now)
     if gaps and gaps[-1][1] == f.now:  # still open: the last mentor left
         draft.comment(Kind.UNPAIRED, len(gaps))
@@ -566,7 +568,6 @@ def _waiting(draft: _Draft) -> Plan:
     draft.waiting_days = int(waited // 86400)
     if f.start is None and not draft.paused and waited >= wait:
         draft.comment(Kind.WAITING)
-    draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)
     return draft.finish(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
 
 
@@ -794,6 +795,8 @@ def _concludes(
     issue = f.issue
     if (Kind.GRADUATED, None) in f.marked:
         return True  # posted already: finish the labels and the close
+    if _graduated_by_the_bot(f):
+        return True  # the effect in place, its congratulations lost: say it now
     if f.start is None:
         return False
     if entry.issue is not None:
@@ -807,3 +810,19 @@ def _concludes(
     # state_reason may be null on a close by a closing keyword (recorded responses).
     closed_done = issue.state == "closed" and issue.state_reason in ("completed", None)
     return closed_done and closing_pull_request(f.snapshot) == pull_request
+
+
+def _graduated_by_the_bot(f: Facts) -> bool:
+    """Whether the graduated label's latest change is the bot putting it on."""
+    names = {n.lower() for n in f.config.labels.names("graduated")}
+    changes = [
+        e
+        for e in f.snapshot.events
+        if e.kind in ("labeled", "unlabeled") and (e.label or "").lower() in names
+    ]
+    last = changes[-1] if changes else None
+    return (
+        last is not None
+        and last.kind == "labeled"
+        and (last.actor or "").lower() == f.config.bot.lower()
+    )
