@@ -212,7 +212,7 @@ def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -
     assert "@alice" in graduated["body"]
     assert "@bob" in graduated["body"]
     after = [a for a in lifecycle.actions if a["at"] >= "2026-04-15T15:00:00Z"]
-    assert [a["type"] for a in after] == ["comment", "remove_labels", "add_labels"]
+    assert [a["type"] for a in after] == ["remove_labels", "add_labels", "comment"]
     assert writes(lifecycle, "close") == []  # the keyword closed it, as completed
 
 
@@ -437,14 +437,14 @@ def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
     ]
     graduation = [a for a in result.actions if a["run"] == "issues.assigned"]
     assert [(a["type"], a["kind"]) for a in graduation] == [
-        ("comment", "graduated"),
         ("remove_labels", None),
         ("add_labels", None),
         ("close", None),
+        ("comment", "graduated"),  # once its effect is in place
     ]
-    assert graduation[2]["labels"] == [GRADUATED]
-    assert graduation[3]["state_reason"] == "completed"
-    assert "participants.yml" in graduation[0]["body"]
+    assert graduation[1]["labels"] == [GRADUATED]
+    assert graduation[2]["state_reason"] == "completed"
+    assert "participants.yml" in graduation[3]["body"]
     assert result.issues["1"]["state_reason"] == "completed"
 
 
