@@ -381,9 +381,9 @@ CASES = [
         at(2026, 7, 1, 12),
         [
             REMOVE(LABELS.active),
-            ADD(LABELS.graduated),
             "close as completed",
             "comment graduated",
+            ADD(LABELS.graduated),  # last: the graduation is done
         ],
         State.GRADUATED,
         graduates=graduate(),
@@ -405,9 +405,9 @@ CASES = [
         at(2026, 7, 1, 12),
         [
             REMOVE(LABELS.active),
-            ADD(LABELS.graduated),
             "close as completed",
             "comment graduated",
+            ADD(LABELS.graduated),  # last: the graduation is done
         ],
         State.GRADUATED,
         # An entry naming the issue graduates it in any run: the schedule is the safety net.
@@ -441,7 +441,7 @@ CASES = [
         "graduated-closed-by-keyword-no-close",
         closed_by_keyword,
         at(2026, 7, 1, 12, 1),
-        [REMOVE(LABELS.active), ADD(LABELS.graduated), "comment graduated"],
+        [REMOVE(LABELS.active), "comment graduated", ADD(LABELS.graduated)],
         State.GRADUATED,
         graduates=graduate(),
         pull_request=42,

@@ -212,7 +212,7 @@ def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -
     assert "@alice" in graduated["body"]
     assert "@bob" in graduated["body"]
     after = [a for a in lifecycle.actions if a["at"] >= "2026-04-15T15:00:00Z"]
-    assert [a["type"] for a in after] == ["remove_labels", "add_labels", "comment"]
+    assert [a["type"] for a in after] == ["remove_labels", "comment", "add_labels"]
     assert writes(lifecycle, "close") == []  # the keyword closed it, as completed
 
 
@@ -438,13 +438,13 @@ def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
     graduation = [a for a in result.actions if a["run"] == "issues.assigned"]
     assert [(a["type"], a["kind"]) for a in graduation] == [
         ("remove_labels", None),
-        ("add_labels", None),
         ("close", None),
-        ("comment", "graduated"),  # once its effect is in place
+        ("comment", "graduated"),  # once the mentorship has ended
+        ("add_labels", None),  # last: the graduation is done
     ]
-    assert graduation[1]["labels"] == [GRADUATED]
-    assert graduation[2]["state_reason"] == "completed"
-    assert "participants.yml" in graduation[3]["body"]
+    assert graduation[3]["labels"] == [GRADUATED]
+    assert graduation[1]["state_reason"] == "completed"
+    assert "participants.yml" in graduation[2]["body"]
     assert result.issues["1"]["state_reason"] == "completed"
 
 

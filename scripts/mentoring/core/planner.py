@@ -403,12 +403,20 @@ def _open_mentorship(draft: _Draft) -> Plan:
 
 
 def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> Plan:
-    """The graduated label and the issue closed as completed, then the congratulations:
-    a run that stops in between leaves the effect unannounced, and the next one says it."""
+    """The mentorship ended (its status labels off, the issue closed as completed), then
+    the congratulations, then the graduated label.
+
+    The effect comes before the words; the label comes last because it says the
+    graduation is done: the scheduled run revisits a closed issue an entry names until it
+    has the label, so a run that stops anywhere in between is finished by the next.
+    """
     f = draft.facts
-    draft.labels(f.config.labels.graduated)
-    if f.issue.has_label(f.config.labels.ready):  # ready no more: graduated
-        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.ready,)))
+    labels = f.config.labels
+    # The status labels off, ready too (ready no more: graduated), but graduated itself.
+    ended = (*managed_labels(f.config), labels.ready)
+    stale = tuple(lb for lb in ended if lb != labels.graduated and f.issue.has_label(lb))
+    if stale:
+        draft.actions.append(RemoveLabels(f.issue.number, stale))
     if f.issue.state == "open":
         draft.actions.append(Close(f.issue.number, "completed"))
     draft.comment(
@@ -416,6 +424,8 @@ def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> 
         entry=participant_entry(entry),
         pull_request=pull_request or closing_pull_request(f.snapshot),
     )
+    if not f.issue.has_label(labels.graduated):
+        draft.actions.append(AddLabels(f.issue.number, (labels.graduated,)))
     _commands(draft, closing=True)
     return draft.finish(State.GRADUATED)
 
@@ -439,7 +449,7 @@ def _assign_coordinators(draft: _Draft) -> None:
 
 
 def _commands(draft: _Draft, closing: bool = False) -> bool:
-    """One reply to every command not answered yet, and the labels they set; whether a
+    """The labels the commands not answered yet set, then one reply to each; whether a
     coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
     if not f.asked.pending:  # nearly every run: nothing to answer, and the labels stay
@@ -795,8 +805,6 @@ def _concludes(
     issue = f.issue
     if (Kind.GRADUATED, None) in f.marked:
         return True  # posted already: finish the labels and the close
-    if _graduated_by_the_bot(f):
-        return True  # the effect in place, its congratulations lost: say it now
     if f.start is None:
         return False
     if entry.issue is not None:
@@ -810,19 +818,3 @@ def _concludes(
     # state_reason may be null on a close by a closing keyword (recorded responses).
     closed_done = issue.state == "closed" and issue.state_reason in ("completed", None)
     return closed_done and closing_pull_request(f.snapshot) == pull_request
-
-
-def _graduated_by_the_bot(f: Facts) -> bool:
-    """Whether the graduated label's latest change is the bot putting it on."""
-    names = {n.lower() for n in f.config.labels.names("graduated")}
-    changes = [
-        e
-        for e in f.snapshot.events
-        if e.kind in ("labeled", "unlabeled") and (e.label or "").lower() in names
-    ]
-    last = changes[-1] if changes else None
-    return (
-        last is not None
-        and last.kind == "labeled"
-        and (last.actor or "").lower() == f.config.bot.lower()
-    )

@@ -8,6 +8,9 @@ coordinators) are taken first, in the order they were written, each seeing what 
 earlier ones did (``/pause`` then ``/resume`` in one outage: paused, then resumed); then
 everyone else's, in the order written. Nobody else's command changes anything, so taking
 them last changes no answer, only when it comes.
+
+The label changes come before the replies, so a reply never stands without its effect;
+a change whose reply was lost is recognised by the next run (:func:`answer`).
 """
 
 from __future__ import annotations
