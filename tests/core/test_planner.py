@@ -238,7 +238,7 @@ CASES = [
         "mentor-assigned-paired",
         mentor_assigned,
         PAIRED_AT + timedelta(seconds=5),
-        ["comment paired:mo", *TO_ACTIVE],
+        [*TO_ACTIVE, "comment paired:mo"],
         State.ACTIVE,
         contains=(
             "@alice, meet your mentor @mo!",
@@ -251,7 +251,7 @@ CASES = [
         "two-mentors-one-comment",
         two_mentors,
         PAIRED_AT + timedelta(seconds=5),
-        ["comment paired:mo,mia", *TO_ACTIVE],
+        [*TO_ACTIVE, "comment paired:mo,mia"],
         State.ACTIVE,
         contains=("meet your mentors @mo and @Mia!",),
     ),
@@ -384,7 +384,7 @@ CASES = [
             REMOVE(LABELS.active),
             "close as completed",
             "comment graduated",
-            ADD(LABELS.graduated),
+            ADD(LABELS.graduated),  # last: the graduation is done
         ],
         State.GRADUATED,
         graduates=graduate(),
@@ -408,7 +408,7 @@ CASES = [
             REMOVE(LABELS.active),
             "close as completed",
             "comment graduated",
-            ADD(LABELS.graduated),
+            ADD(LABELS.graduated),  # last: the graduation is done
         ],
         State.GRADUATED,
         # An entry naming the issue graduates it in any run: the schedule is the safety net.

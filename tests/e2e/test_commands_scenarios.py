@@ -4,14 +4,18 @@ it answers (its run starts a few seconds after the comment)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from test_faults import BOT, MENTEE, MENTOR, Runner, _stage
 from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run, writes
 
 from mentoring.cli import reconcile
 from played import DEMO, group, play
+from simulator.sandbox import Fault, Sandbox
 from simulator.simulation import Simulation
 
 READY = "mentoring: ready"
@@ -516,6 +520,186 @@ def test_a_coordinator_who_applied_cannot_mentor_or_mark_themself_ready() -> Non
     assert paired["at"][:10] == "2026-01-07"
     assert "@cora, meet your mentor @carl!" in paired["body"]
     assert paired["key"] == "carl"  # the pairing's mentors: carl alone
+
+
+# --- effects before announcements ---------------------------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the files a run reads from its checkout."""
+    for name in (".github", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "participants.yml").write_text("[]\n", encoding="utf-8")
+    return tmp_path
+
+
+def _paired_runner(sandbox: Sandbox, checkout: Path) -> Runner:
+    """An application paired with its mentor, every run so far done."""
+    runner = Runner(sandbox, checkout)
+    for stage in (0, 1):
+        _stage(sandbox, runner, stage)
+        assert runner.run() == 0
+    return runner
+
+
+def _replies(sandbox: Sandbox) -> list[str]:
+    return [
+        c["body"]
+        for c in sandbox.comments(1)
+        if c["user"]["login"] == BOT and "<!-- mentoring:command:" in c["body"]
+    ]
+
+
+def _labels(sandbox: Sandbox) -> set[str]:
+    return {label["name"] for label in sandbox.issue(1)["labels"]}
+
+
+# The command, the write its effect needs, and the words of its reply.
+EFFECTS = {
+    "pause": ("/pause exams", "POST", r"/issues/1/labels$", "Paused: `exams`."),
+    "resume": ("/resume", "DELETE", r"/issues/1/labels/", "Resumed."),
+    "ready": ("/ready", "POST", r"/issues/1/labels$", "you are ready to graduate"),
+}
+
+
+def _ask(sandbox: Sandbox, runner: Runner, command: str) -> None:
+    """``command`` by the mentor (the mentee paused first, for /resume)."""
+    if command == "resume":
+        sandbox.comment(1, MENTEE, "/pause")
+        assert runner.run() == 0
+    sandbox.comment(1, MENTOR, EFFECTS[command][0])
+
+
+@pytest.mark.parametrize("command", list(EFFECTS))
+def test_a_lost_label_write_announces_nothing_and_the_next_run_does_both(
+    sandbox: Sandbox, checkout: Path, command: str
+) -> None:
+    _, method, path, words = EFFECTS[command]
+    runner = _paired_runner(sandbox, checkout)
+    _ask(sandbox, runner, command)
+    before = _replies(sandbox)
+    sandbox.inject(Fault.ERROR_BEFORE, method=method, path=path, count=3)  # every attempt
+    assert runner.run() == 1
+    assert "::error::" in runner.printed
+    assert _replies(sandbox) == before  # no reply without its effect
+    assert runner.run() == 0
+    [reply] = _replies(sandbox)[len(before) :]
+    assert words in reply
+    assert (PAUSED in _labels(sandbox)) == (command == "pause")
+    assert (READY in _labels(sandbox)) == (command == "ready")
+
+
+@pytest.mark.parametrize("command", list(EFFECTS))
+def test_an_effect_whose_reply_was_lost_is_announced_by_the_next_run_not_refused(
+    sandbox: Sandbox, checkout: Path, command: str
+) -> None:
+    words = EFFECTS[command][3]
+    runner = _paired_runner(sandbox, checkout)
+    _ask(sandbox, runner, command)
+    before = _replies(sandbox)
+    sandbox.inject(Fault.ERROR_BEFORE, method="POST", path=r"/issues/1/comments$", count=3)
+    assert runner.run() == 1  # the label changed, the reply failed
+    assert (PAUSED in _labels(sandbox)) == (command == "pause")
+    assert _replies(sandbox) == before
+    assert runner.run() == 0
+    [reply] = _replies(sandbox)[len(before) :]
+    assert words in reply  # what the command did, not "already paused"
+    assert "nothing was changed" not in reply
+    assert "already" not in reply
+    assert (PAUSED in _labels(sandbox)) == (command == "pause")
+    assert (READY in _labels(sandbox)) == (command == "ready")
+
+
+def test_a_person_who_undoes_an_unannounced_effect_gets_the_command_answered_afresh(
+    sandbox: Sandbox, checkout: Path
+) -> None:
+    # The bot paused, its reply was lost, then a coordinator took the label off by hand
+    # before any reply said "Paused": the command is answered as if the bot had not
+    # acted yet, so its reply and the label agree.
+    runner = _paired_runner(sandbox, checkout)
+    sandbox.comment(1, MENTEE, "/pause")
+    sandbox.inject(Fault.ERROR_BEFORE, method="POST", path=r"/issues/1/comments$", count=3)
+    assert runner.run() == 1
+    sandbox.remove_labels(1, runner.config.coordinators[0], [PAUSED])
+    assert runner.run() == 0
+    [reply] = _replies(sandbox)
+    assert reply.startswith("Paused.")
+    assert PAUSED in _labels(sandbox)
+
+
+def test_a_write_refused_twice_by_a_plain_403_fails_the_run_and_announces_nothing(
+    sandbox: Sandbox, checkout: Path
+) -> None:
+    # "Must have push access": not a rate limit (no Retry-After, requests left), so the
+    # run fails, red, with nothing announced; once the bot may write, the next run does both.
+    runner = _paired_runner(sandbox, checkout)
+    sandbox.comment(1, MENTEE, "/pause")
+    sandbox.set_permission(BOT, "read")
+    sandbox.clear_logs()
+    for _ in range(2):
+        assert runner.run() == 1
+        assert "HTTP 403: Must have push access to repository" in runner.printed
+    refused = [r for r in sandbox.request_log if r["method"] == "POST" and r["status"] == 403]
+    assert len(refused) == 2
+    assert _replies(sandbox) == []
+    sandbox.set_permission(BOT, "write")
+    assert runner.run() == 0
+    [reply] = _replies(sandbox)
+    assert reply.startswith("Paused.")
+    assert PAUSED in _labels(sandbox)
+
+
+def test_a_label_write_refused_by_two_secondary_rate_limits_stops_with_nothing_announced(
+    sandbox: Sandbox, checkout: Path
+) -> None:
+    # A rate limit is no failure: the run stops early, warning that the next run
+    # continues, and with the effect before its reply, that is so.
+    runner = _paired_runner(sandbox, checkout)
+    sandbox.comment(1, MENTEE, "/pause")
+    sandbox.inject(Fault.SECONDARY_RATE_LIMIT, method="POST", path=r"/issues/1/labels$", count=2)
+    assert runner.run() == 0
+    assert "::warning::Stopped early as GitHub's rate limit refused a write" in runner.printed
+    assert _replies(sandbox) == []
+    assert runner.run() == 0
+    [reply] = _replies(sandbox)
+    assert reply.startswith("Paused.")
+    assert PAUSED in _labels(sandbox)
+
+
+# --- a ready mentorship whose mentor leaves -----------------------------------------
+
+
+def test_a_ready_mentorship_whose_mentor_leaves_is_told_and_waits_for_a_new_one() -> None:
+    events = [
+        _apply(_at(5), "alice"),
+        _assign(_at(6), 1, "bob"),
+        _say(_at(7), "bob", "/ready"),
+        {"at": _at(8), "by": "cora", "unassign": {"issue": 1, "users": ["bob"]}},
+        _say(_at(9), "cora", "/ready"),
+    ]
+    result = Simulation(
+        {
+            "start": "2026-01-05T00:00:00Z",
+            "end": "2026-04-01T00:00:00Z",
+            "schedule": "17 6 * * *",
+            "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+            "collaborators": {"cora": "admin", "bob": "write"},
+            "events": events,
+        },
+        ROOT,
+    ).run(reconcile.main)
+    [unpaired] = comments(result, "unpaired")
+    assert unpaired["at"][:10] == "2026-01-08"
+    [again] = _reply_to(result, _at(9))
+    assert "already marked ready" in again
+    assert "no mentor yet" not in again
+    labels = result.issues["1"]["labels"]
+    assert READY in labels
+    assert "mentoring: awaiting mentor" in labels
+    assert "mentoring: active" not in labels
+    # No check-in while there is no mentor: the one due on 6 February waits.
+    assert comments(result, "checkin") == []
 
 
 def test_pause_then_a_tab_and_the_reason_pauses_and_replies_once() -> None:

@@ -439,8 +439,8 @@ def test_already_in_participants_graduates_once_a_mentor_is_assigned() -> None:
     assert [(a["type"], a["kind"]) for a in graduation] == [
         ("remove_labels", None),
         ("close", None),
-        ("comment", "graduated"),
-        ("add_labels", None),
+        ("comment", "graduated"),  # once the mentorship has ended
+        ("add_labels", None),  # last: the graduation is done
     ]
     assert graduation[3]["labels"] == [GRADUATED]
     assert graduation[1]["state_reason"] == "completed"

@@ -393,13 +393,13 @@ def _open_mentorship(draft: _Draft) -> Plan:
     f = draft.facts
     if not _intake(draft):
         return draft.finish(State.NEEDS_INFO)
-    if not f.mentors and not draft.ready:
+    if not f.mentors:  # ready or not: check-ins wait for a mentor
         return _waiting(draft)
+    # The status label first: "meet your mentor" comes once the issue says so too.
+    draft.labels(None if draft.paused else f.config.labels.active)
     _pairing(draft)
     if draft.paused:
-        draft.labels(None)
         return draft.finish(State.PAUSED)
-    draft.labels(f.config.labels.active)
     _periodic(draft)
     _review_reminder(draft)
     _ready_reminder(draft)
@@ -480,7 +480,7 @@ def _assign_coordinators(draft: _Draft) -> None:
 
 
 def _commands(draft: _Draft, closing: bool = False) -> bool:
-    """One reply to every command not answered yet, and the labels they set; whether a
+    """The labels the commands not answered yet set, then one reply to each; whether a
     coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
     if not f.asked.pending:  # nearly every run: nothing to answer, and the labels stay
@@ -596,6 +596,7 @@ def _waiting(draft: _Draft) -> Plan:
     """No mentor: say so once when the last one left over ``HANDOVER_GRACE`` ago (a mentor
     back by then was a handover: nothing to say); one kind note to a long wait."""
     f = draft.facts
+    draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)  # then the notice
     gaps = unpaired_intervals(f.snapshot.events, f.is_pairing, f.now)
     # Still open: the last mentor left, and nobody came in the grace period.
     if gaps and gaps[-1][1] == f.now and f.now - gaps[-1][0] >= HANDOVER_GRACE:
@@ -610,7 +611,6 @@ def _waiting(draft: _Draft) -> Plan:
     draft.waiting_days = int(waited // 86400)
     if f.start is None and not draft.paused and waited >= wait:
         draft.comment(Kind.WAITING)
-    draft.labels(None if draft.paused else f.config.labels.awaiting_mentor)
     return draft.finish(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
 
 

@@ -8,6 +8,9 @@ coordinators) are taken first, in the order they were written, each seeing what 
 earlier ones did (``/pause`` then ``/resume`` in one outage: paused, then resumed); then
 everyone else's, in the order written. Nobody else's command changes anything, so taking
 them last changes no answer, only when it comes.
+
+The label changes come before the replies, so a reply never stands without its effect;
+a change whose reply was lost is recognised by the next run (:func:`answer`).
 """
 
 from __future__ import annotations
@@ -346,10 +349,10 @@ def _resume(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
 
 def _ready(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     given = ask.given
+    if state.ready:  # a ready mentorship whose mentor left is ready still
+        return ask.refuse("already-ready"), state
     if not (given.paired or state.new_mentors):
         return ask.refuse("not-paired"), state
-    if state.ready:
-        return ask.refuse("already-ready"), state
     reply = ask.reply(
         "ready",
         entry=given.entry(),
@@ -392,30 +395,96 @@ def _answer_one(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
 
 
 def answer(snapshot: IssueSnapshot, asked: Asked, given: Answering) -> Outcome:
-    """The replies (and label changes) for every command not answered yet."""
+    """The label changes, then the replies, for every command not answered yet.
+
+    Effects first: a run that fails after a label change and before its reply leaves the
+    change unannounced, never a reply without its change. The next run finds the change
+    (:func:`_before_unannounced`) and answers from the state before it, so the reply says
+    what the command did, not "already paused".
+    """
     issue = snapshot.issue
     labels = given.config.labels
-    was = _State(paused=issue.has_label(labels.paused), ready=issue.has_label(labels.ready))
+    now = _State(paused=issue.has_label(labels.paused), ready=issue.has_label(labels.ready))
     pending = asked.pending
     # The involved people's first; stable, so in time order within each.
     pending.sort(key=lambda found: not given.roles.involved(found[0].author.lower()))
-    state = was
-    actions: list[Action] = []
-    for comment, command in pending[:MAX_REPLIES_PER_RUN]:
+    answering = pending[:MAX_REPLIES_PER_RUN]
+    state, replayed = _before_unannounced(snapshot, asked, given, answering, now)
+    for comment, command in replayed:  # answered in the run that made the change
+        _, state = _answer_one(_Asking(snapshot, given, comment, command), state)
+    state = replace(state, new_mentors=())
+    replies: list[Action] = []
+    for comment, command in answering:
         reply, state = _answer_one(_Asking(snapshot, given, comment, command), state)
         context = {**given.context, "reply": reply.name, **reply.extra}
         body = given.renderer.comment(KIND, comment.id, **context)
-        actions.append(PostComment(issue.number, KIND, str(comment.id), body))
-    if state.paused and not was.paused:
-        actions.append(AddLabels(issue.number, (labels.paused,)))
-    elif was.paused and not state.paused:
-        actions.append(RemoveLabels(issue.number, (labels.paused,)))
-    if state.ready and not was.ready:
-        actions.append(AddLabels(issue.number, (labels.ready,)))
+        replies.append(PostComment(issue.number, KIND, str(comment.id), body))
+    effects: list[Action] = []
+    if state.paused and not now.paused:
+        effects.append(AddLabels(issue.number, (labels.paused,)))
+    elif now.paused and not state.paused:
+        effects.append(RemoveLabels(issue.number, (labels.paused,)))
+    if state.ready and not now.ready:
+        effects.append(AddLabels(issue.number, (labels.ready,)))
     return Outcome(
-        actions=tuple(actions),
+        actions=(*effects, *replies),
         paused=state.paused,
         ready=state.ready,
         new_mentors=state.new_mentors,
         waiting=max(len(pending) - MAX_REPLIES_PER_RUN, 0),
     )
+
+
+def _before_unannounced(
+    snapshot: IssueSnapshot,
+    asked: Asked,
+    given: Answering,
+    answering: list[tuple[Comment, Command]],
+    now: _State,
+) -> tuple[_State, list[tuple[Comment, Command]]]:
+    """The state the commands being answered start from, and the answered commands to
+    play again before them.
+
+    A label change the bot made after the earliest of them is a command's effect whose
+    reply was lost (the run stopped in between): the state is taken from before the
+    bot's first such change, and the commands the same run did answer (replied to at or
+    after it) are played again first, so the pending ones see what they saw then. A
+    person's change after the bot's is theirs to keep: the label is taken as it is.
+    """
+    if not answering or snapshot.issue.state != "open":  # closed: every command refused
+        return now, []
+    since = min(c.created_at for c, _ in answering)
+    paused = _label_before(snapshot, given.config.labels.names("paused"), since, given)
+    ready = _label_before(snapshot, given.config.labels.names("ready"), since, given)
+    start = _State(
+        paused=now.paused if paused is None else paused[0],
+        ready=now.ready if ready is None else ready[0],
+    )
+    changed = [found[1] for found in (paused, ready) if found is not None]
+    if not changed:
+        return now, []
+    first = min(changed)
+    replayed = [
+        (c, command)
+        for c, command in asked.commands
+        if c.id in asked.answered and asked.answered[c.id] >= first
+    ]
+    return start, replayed
+
+
+def _label_before(
+    snapshot: IssueSnapshot, names: tuple[str, ...], since: datetime, given: Answering
+) -> tuple[bool, datetime] | None:
+    """Whether the label was on before the bot's first change of it since ``since``,
+    and when that change was; None when the bot made none, or a person changed it later."""
+    bot = given.config.bot.lower()
+    wanted = {n.lower() for n in names}
+    changes = [
+        e
+        for e in snapshot.events
+        if e.kind in ("labeled", "unlabeled") and (e.label or "").lower() in wanted
+    ]
+    ours = [e for e in changes if e.at >= since and (e.actor or "").lower() == bot]
+    if not ours or (changes[-1].actor or "").lower() != bot:
+        return None
+    return ours[0].kind == "unlabeled", ours[0].at
