@@ -690,7 +690,8 @@ def test_a_ready_mentorship_whose_mentor_leaves_is_told_and_waits_for_a_new_one(
         ROOT,
     ).run(reconcile.main)
     [unpaired] = comments(result, "unpaired")
-    assert unpaired["at"][:10] == "2026-01-08"
+    # The notice waits out the handover grace: the first scheduled run after it.
+    assert unpaired["at"][:10] == "2026-01-09"
     [again] = _reply_to(result, _at(9))
     assert "already marked ready" in again
     assert "no mentor yet" not in again
