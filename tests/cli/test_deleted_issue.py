@@ -10,6 +10,12 @@ import pytest
 from github import Auth, Github, GithubException
 
 from mentoring.cli import reconcile
+from mentoring.cli.applier import Applier, Stop, StopReason
+from mentoring.cli.reading import RestReader, Unread
+from mentoring.core.model import AddLabels
+from mentoring.files.config import load_config
+from mentoring.github.client import make_client, repository_name
+from mentoring.github.repository import Repo
 from paths import ROOT_DIR
 from simulator.sandbox import Sandbox
 
@@ -67,3 +73,32 @@ def test_an_issue_that_does_not_exist_is_a_clear_failure(
     args = ["--root", str(checkout), "--issue", "42"]
     assert reconcile.main(args, env=_env(sandbox), now=NOW) == 1
     assert "#42: there is no such issue in astropy/mentoring" in capsys.readouterr().out
+
+
+def test_an_issue_deleted_after_it_was_listed_is_skipped_quietly(sandbox: Sandbox) -> None:
+    # A run over every application lists the issue, then finds it gone when its turn
+    # comes: nothing to do, and no failure (the run stays green).
+    number = sandbox.open_issue("alice", "Mentee application - Alice", "", labels=["application"])
+    config = load_config(ROOT)
+    env = _env(sandbox)
+    repo = Repo(make_client(env), repository_name(env), bot_login=config.bot)
+    reader = RestReader(repo, config)
+    [listed] = list(repo.open_issues("application"))
+    assert listed.number == number
+    sandbox.delete_issue(number, "astropy")
+    assert reader.timeline(listed) == Unread(number)
+
+
+def test_the_applier_writes_nothing_once_the_run_has_stopped(sandbox: Sandbox) -> None:
+    number = sandbox.open_issue("alice", "Mentee application - Alice", "", labels=["application"])
+    config = load_config(ROOT)
+    env = _env(sandbox)
+    applier = Applier(
+        Repo(make_client(env), repository_name(env), bot_login=config.bot),
+        dry_run=False,
+        check_first=False,
+    )
+    applier.stop(Stop(StopReason.READ_REFUSED, "429"))
+    assert applier.apply([AddLabels(number, ("mentoring: paused",))]) is False
+    assert sandbox.writes == []
+    assert applier.report((), (), (), (), None).done == {}

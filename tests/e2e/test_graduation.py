@@ -531,3 +531,62 @@ def test_the_dashboard_lists_each_entry_that_graduates_nobody() -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(text + "\n", encoding="utf-8")
     assert text + "\n" == path.read_text(encoding="utf-8")
+
+
+# --- found by review: the mentee's entry, the close's own run, a reply after the close ---
+
+
+@pytest.mark.parametrize("closes", [True, False], ids=["Closes #1", "no keyword"])
+def test_an_application_a_coordinator_opened_graduates_its_mentee(closes: bool) -> None:
+    # The coordinator who opened it has an entry of her own (another issue): it must not
+    # hide the mentee's, which the form names.
+    scenario = _scenario(_merge(github="dave", name="Dave"))
+    scenario["config"]["application"] = {"mentee_field": "github"}
+    scenario["participants"] = [{"name": "Cora", "github": "cora", "issue": 99}]
+    scenario["events"][0]["by"] = "cora"
+    scenario["events"][0]["open_issue"]["answers"] = dict(ANSWERS, github="@dave")
+    merge = scenario["events"][-1]["merge_pull_request"]
+    merge["participants_add"] = [{"name": "Dave", "github": "dave"}]
+    if not closes:
+        merge["body"] = "Add Dave"
+    result = Simulation(scenario, ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["issue"] == 1
+    assert result.issues["1"]["state"] == "closed"
+    assert "mentoring: active" not in result.issues["1"]["labels"]
+
+
+def test_closes_n_graduates_that_application_though_the_mentee_has_another_open() -> None:
+    # The merge's run leaves #1 to its close's run, which has no `closes` of its own: the
+    # close by the merged pull request is what names it.
+    scenario = _scenario(_merge())  # "Closes #1", an entry without issue:
+    scenario["events"].insert(
+        2,
+        {
+            "at": "2026-02-01T10:00:00Z",
+            "by": "alice",
+            "open_issue": {"template": "mentee-application.yml", "answers": ANSWERS},
+        },
+    )
+    result = Simulation(scenario, ROOT).run(reconcile.main)
+    (graduated,) = _graduations(result)
+    assert graduated["issue"] == 1
+    notes = [a for a in result.actions if a["type"] == "comment" and a["issue"] == 1]
+    assert [a["kind"] for a in notes if a["at"] >= "2026-03-01"] == ["graduated"]
+
+
+def test_a_command_answered_as_the_issue_graduates_is_answered_after_the_close() -> None:
+    # "This issue is closed" must be true when it is posted: the close comes first.
+    scenario = _scenario(
+        _merge(issue=1),
+        event_outages=[{"from": "2026-03-01T11:00:00Z", "to": "2026-03-01T18:00:00Z"}],
+    )
+    scenario["events"].insert(
+        2, {"at": "2026-03-01T11:30:00Z", "by": "alice", "comment": {"issue": 1, "body": "/pause"}}
+    )
+    scenario["events"][-1]["merge_pull_request"]["body"] = "Add Alice"
+    result = Simulation(scenario, ROOT).run(reconcile.main)
+    writes = [a for a in result.actions if a["run"] == "schedule" and a["issue"] == 1]
+    writes = [a for a in writes if a["at"].startswith("2026-03-02")]
+    kinds = [a.get("kind") or a["type"] for a in writes]
+    assert kinds.index("close") < kinds.index("command") < kinds.index("graduated")

@@ -133,6 +133,8 @@ class Applier:
             log.info("%s: %s%s", where, action.describe(), " (dry run)" if self.dry_run else "")
         if self.dry_run or not actions:
             return True
+        if self.stopped:  # the run decided to stop: no write goes past that
+            return False
         if (low := rest_budget_low(self._repo)) is not None:
             self.stop(low)
             return False

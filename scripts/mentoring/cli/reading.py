@@ -274,6 +274,9 @@ class RestReader:
         except GitHubError as exc:
             if exc.rate_limited:
                 return Unread(issue.number, stop=Stop.read_refused(exc))
+            if exc.status in (301, 410):  # transferred or deleted since it was listed
+                log.info("#%s is gone (%s); nothing to do", issue.number, exc)
+                return Unread(issue.number)
             return Unread(issue.number, f"#{issue.number}: timeline could not be read ({exc})")
 
     def open_issues(self, label: str) -> list[Issue]:

@@ -423,9 +423,9 @@ def _graduation(draft: _Draft, entry: Participant, pull_request: int | None) -> 
     stale = tuple(lb for lb in ended if lb != labels.graduated and f.issue.has_label(lb))
     if stale:
         draft.actions.append(RemoveLabels(f.issue.number, stale))
-    _commands(draft, closing=True)
     if f.issue.state == "open":
         draft.actions.append(Close(f.issue.number, "completed"))
+    _commands(draft, closing=True)  # after the close: their replies say it is closed
     draft.comment(
         Kind.GRADUATED,
         entry=participant_entry(entry),
@@ -845,11 +845,18 @@ def _concludes(entry: Participant, f: Facts, context: PlanContext) -> bool | Non
         return None
     if entry.github.casefold() in listed:
         return False
-    if issue.number in context.closes:
-        return True
+    if issue.number in context.closes or _closed_by_a_pull_request(f):
+        return True  # the one its merge's closing keyword names
     if context.applications is None:
         return None
     return not [n for n in context.applications.get(f.mentee.lower(), ()) if n != issue.number]
+
+
+def _closed_by_a_pull_request(f: Facts) -> bool:
+    """Whether the issue is closed as completed by a merged pull request's closing keyword
+    (the close's own run does not have that pull request's ``closes``)."""
+    closed = f.issue.state == "closed" and f.issue.state_reason in ("completed", None)
+    return closed and closing_pull_request(f.snapshot) is not None
 
 
 def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
@@ -861,10 +868,13 @@ def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
         return False
     if issue.state == "closed" and issue.state_reason in _DECLINED:
         return False
-    entry = context.graduates.get(issue.author.lower())
-    if entry is None and context.config.application.mentee_field:  # opened for someone
-        entry = context.graduates.get(listed_mentee(issue, context.config).lower())
-    return entry is not None and entry.issue is None
+    # The author, and the mentee the form names on an issue opened for someone: either
+    # may be the mentee by the full rule (a coordinator's own entry must not hide it).
+    logins = {issue.author.lower()}
+    if context.config.application.mentee_field:
+        logins.add(listed_mentee(issue, context.config).lower())
+    entries = (context.graduates.get(login) for login in logins)
+    return any(entry is not None and entry.issue is None for entry in entries)
 
 
 # Closed for these reasons, an application did not end in graduation.
