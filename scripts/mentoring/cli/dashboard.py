@@ -22,7 +22,7 @@ from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
 from mentoring.core.dashboard_plan import DashboardPlan, find, plan_dashboard
 from mentoring.core.model import Issue, IssueSnapshot
-from mentoring.core.participants import Participant
+from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import facts
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
@@ -119,7 +119,8 @@ def plan_run_dashboard(
         rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
         started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
         loads = dash.registered_loads(rows, mentors)
-        items = dash.attention(rows, loads, config.cadence, now)
+        items = _file_items(repo, config, inputs.problems)
+        items += dash.attention(rows, loads, config.cadence, now)
         items += dash.entry_items(rows, inputs.graduates)
         figures = dash.figures(rows, loads, inputs.graduated, now, started)
         shown = view.shown_rows(rows, config, now)
@@ -162,6 +163,15 @@ class DashboardInputs:
     # closed by now need no second read.
     started: Mapping[int, datetime | None]
     graduates: Mapping[str, Participant] = field(default_factory=dict)  # by lower-case login
+    problems: Sequence[Problem] = ()  # participants.yml's on the default branch
+
+
+def _file_items(repo: Repo, config: Config, problems: Sequence[Problem]) -> list[dash.Item]:
+    """The item for a broken participants.yml, dated by its last change (one read, only
+    while it is broken)."""
+    if not problems:
+        return []
+    return dash.file_items(problems, repo.last_changed(config.participants))
 
 
 def _announced(

@@ -21,7 +21,7 @@ from mentoring.core import dashboard_view as view
 from mentoring.core import forms
 from mentoring.core.health import UNREADABLE, WORKFLOW_FILE, Schedule, plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
-from mentoring.core.participants import Participant
+from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import Plan, PlanContext, graduation_candidate, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
@@ -41,6 +41,10 @@ class RunContext:
     config: Config
     graduates: Mapping[str, Participant]  # participants.yml's entries by lower-case login
     graduated: int  # how many entries the checkout's participants.yml has
+    # What is wrong with the participants.yml the run read: with any, ``graduates`` is
+    # empty and nothing is decided about graduation (a broken file is not a list of who
+    # graduated).
+    graduates_problems: tuple[Problem, ...] = ()
     target: Target
     now: datetime
     renderer: Renderer
@@ -223,6 +227,7 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
                 site=lookups.site,
                 registered=lookups.registered,
                 applications=lookups.applications,
+                graduates_unread=bool(context.graduates_problems),
             ),
         ),
     )

@@ -154,11 +154,13 @@ def _main(
         annotations.error(f"{event.problem} Re-run the workflow; GitHub writes it anew.")
         return 2
     target = _target(args, event, config, repo)
-    at_ref = participants_at(repo, config.participants, target.graduates_ref)
+    read = _graduates(repo, config, target, graduates_file)
     context = RunContext(
         config=config,
-        graduates=_by_login(at_ref if at_ref is not None else graduates_file),
+        # A broken file is no list of who graduated: nothing is decided from it.
+        graduates={} if read.problems else _by_login(read),
         graduated=len(graduates_file.entries),
+        graduates_problems=read.problems,
         target=target,
         now=now,
         renderer=Renderer(),
@@ -178,6 +180,21 @@ def _main(
     applier = Applier(repo, dry_run=args.dry_run, check_first=not context.every_open)
     report = reconcile(context, reader, applier)
     return _report(env, context, report)
+
+
+def _graduates(repo: Repo, config: Config, target: Target, checkout: Participants) -> Participants:
+    """participants.yml as the run's graduation decisions read it: at the event's ref, else
+    the checkout's. One with problems holds them all, and the run says so once."""
+    at_ref = participants_at(repo, config.participants, target.graduates_ref)
+    read = at_ref if at_ref is not None else checkout
+    if read.problems:
+        annotations.warning(
+            f"{config.participants} has problems, so this run graduates nobody and posts no"
+            " note about graduation; everything else goes on. Fix it in a pull request.",
+            file=config.participants,
+            line=read.problems[0].line,
+        )
+    return read
 
 
 def _target(args: argparse.Namespace, event: WorkflowEvent, config: Config, repo: Repo) -> Target:

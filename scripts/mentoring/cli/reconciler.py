@@ -149,6 +149,7 @@ def _dashboard(
         reader.fresh,
         started,
         context.graduates,
+        context.graduates_problems,
     )
     mentors = [r.mentor for r in run.registrations]
     dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)

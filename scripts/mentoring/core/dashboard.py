@@ -27,7 +27,7 @@ from mentoring.core.calendar import (
 )
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
-from mentoring.core.participants import Participant
+from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import Facts, Mentorship, facts
 from mentoring.core.registration import RegisteredMentor, mentor_loads
 from mentoring.core.roles import roles_of
@@ -53,7 +53,9 @@ LONG_PAUSE = "long-pause"
 READY_NO_PULL = "ready-no-pull-request"
 OVER_CAPACITY = "over-capacity"
 ENTRY_GRADUATES_NOBODY = "entry-graduates-nobody"
+PARTICIPANTS_UNREADABLE = "participants-unreadable"
 KINDS = (
+    PARTICIPANTS_UNREADABLE,
     WAITING_FOR_MENTOR,
     STALLED,
     REVIEW_UNANSWERED,
@@ -465,6 +467,17 @@ def entry_items(rows: Sequence[Row], graduates: Mapping[str, Participant]) -> li
             Item(r.number, ENTRY_GRADUATES_NOBODY, r.ended or r.opened, entry.github, (), detail)
         )
     return items
+
+
+def file_items(problems: Sequence[Problem], changed: datetime | None) -> list[Item]:
+    """One item for a participants.yml on the default branch that cannot be trusted: its
+    first problem (``detail`` is ``line:message``). Keyed by the file's last change
+    (``changed``), so a new broken version is a new item and a fixed file leaves the list
+    without a word."""
+    if not problems or changed is None:
+        return []
+    first = min(problems, key=lambda p: p.line)
+    return [Item(0, PARTICIPANTS_UNREADABLE, changed, detail=f"{first.line}:{first.message}")]
 
 
 def announced(comments: Iterable[Comment], bot: str) -> set[str]:

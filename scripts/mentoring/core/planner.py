@@ -336,6 +336,8 @@ class PlanContext:
     # The logins participants.yml named when each application was opened (lower case),
     # for those an entry without `issue:` may graduate; an issue missing here was not read.
     listed_at_opening: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    # participants.yml could not be trusted this run: no graduation is decided either way.
+    graduates_unread: bool = False
 
 
 def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
@@ -442,6 +444,8 @@ def _closed_without_graduating(draft: _Draft, context: PlanContext) -> None:
     and its active label gone: the mentorship ended, but nobody graduated."""
     f = draft.facts
     issue = f.issue
+    if context.graduates_unread:
+        return  # whether it graduated is told once the file can be read
     if issue.state_reason not in ("completed", None) or (Kind.GRADUATED, None) in f.marked:
         return
     closer = closing_pull_request(f.snapshot)

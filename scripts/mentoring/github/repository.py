@@ -291,6 +291,17 @@ class Repo:
             return None  # not in the repository yet
         return self.file_text(path, ref=str(found[0]["sha"]))
 
+    def last_changed(self, path: str) -> datetime | None:
+        """When the default branch's last commit that changed ``path`` was committed, or
+        None when no commit has it (one ``GET /commits?path=&per_page=1``)."""
+        with translated():
+            _, found = self._repo.requester.requestJsonAndCheck(
+                "GET", f"{self._repo.url}/commits", parameters={"path": path, "per_page": 1}
+            )
+        if not isinstance(found, list) or not found:
+            return None
+        return _json_time(found[0]["commit"]["committer"]["date"])
+
     def site(self) -> Site:
         """The repository's name, web address and default branch (one request)."""
         with translated():
