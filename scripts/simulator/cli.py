@@ -1,6 +1,14 @@
 """Run a mentoring scenario against the local sandbox GitHub and tell its story.
 
 With no SCENARIO, runs the bundled demo: several mentorships over a year and a half.
+
+With --program DIR, plays it against a program repository's own files instead of this
+checkout's: its .github/mentoring.yml, issue forms, participants.yml, workflows (their
+triggers and schedule, wherever a step runs the action's reconcile: `uses: ./` or the
+published action pinned by SHA) and template overrides, with this checkout's engine.
+The scenario's `config:` overlay still applies on top of DIR's config: the demo brings
+its own people (coordinator cora, mentors bob, dana, ...), so it names cora the
+coordinator in place of DIR's, and ticks DIR's code-of-conduct box for its applicants.
 """
 
 from __future__ import annotations
@@ -15,14 +23,23 @@ from mentoring.actions import logs
 from mentoring.cli import reconcile
 from mentoring.cli.version import add_version
 from mentoring.files.yamlfile import YamlFileError
-from simulator.simulation import Result, ScenarioError, Simulation, load_scenario
+from simulator.simulation import (
+    Result,
+    ScenarioError,
+    Simulation,
+    load_scenario,
+    reconciling_workflows,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scripts" / "scenarios" / "demo.yml"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_version(parser)
     parser.add_argument(
         "scenario",
@@ -30,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=DEMO,
         help="scenario YAML file (default: the bundled demo)",
+    )
+    parser.add_argument(
+        "--program",
+        type=Path,
+        metavar="DIR",
+        help="a program repository's checkout to play against (default: this checkout's"
+        " reference program); see above",
     )
     parser.add_argument("--transcript", type=Path, help="write the JSON transcript here")
     parser.add_argument("--http-log", type=Path, help="write every HTTP request as JSON lines here")
@@ -108,11 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.faults < 1:
         print("error: --faults must be a share between 0 and 1, such as 0.1", file=sys.stderr)
         return 2
+    root = args.program or args.root
+    if args.program and not reconciling_workflows(root):
+        print(
+            f"error: no workflow in {root / '.github' / 'workflows'} has a step that runs"
+            " the action with `command: reconcile`",
+            file=sys.stderr,
+        )
+        return 2
     try:
         scenario = load_scenario(args.scenario)
         simulation = Simulation(
             scenario,
-            args.root,
+            root,
             faults=args.faults,
             seed=args.seed,
             keep_http_log=args.http_log is not None,

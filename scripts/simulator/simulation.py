@@ -3,6 +3,11 @@
 The triggers and the schedule come from the checkout's own workflow files, so what is
 simulated is what is deployed. Each run is ``scripts/reconcile.py``'s ``main`` with the
 environment an Actions run would give it.
+
+The program's files (config, forms, participants file, workflows, template overrides)
+come from ``root``, this checkout's by default or a program repository's
+(``simulate.py --program DIR``); the engine (the scripts, the shipped templates) is
+always this checkout's.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any, TypedDict, Unpack
 import yaml
 
 from mentoring.cli.version import REPOSITORY
-from mentoring.core.forms import Form
+from mentoring.core.forms import Form, as_list
 from mentoring.core.labels import wanted_labels
 from mentoring.core.model import MARKER_RE
 from mentoring.files import forms as form_files
@@ -45,7 +50,8 @@ from simulator.scenario import parse_time as _time
 log = logging.getLogger(__name__)
 
 RUN_DELAY = timedelta(seconds=3)  # an event's workflow run starts a few seconds later
-CHECKOUT_FILES = (".github", "participants.yml", "templates")
+ENGINE = Path(__file__).resolve().parents[2]  # this checkout: its scripts and templates
+PROGRAM_FILES = (".github", "participants.yml")  # a program repository's own files
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,51 @@ def runs_reconcile(workflow: dict[str, Any]) -> bool:
     return False
 
 
+def reconciling_workflows(root: Path) -> list[Path]:
+    """The workflow files under ``root`` with a step that runs the action's `reconcile`."""
+    found = []
+    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and runs_reconcile(data):
+            found.append(path)
+    return found
+
+
+def check_program(root: Path) -> None:
+    """The program's own config and forms, before a scenario lays anything over them: an
+    error there fails every run, so it stops the simulation once, naming the file the
+    maintainer edits (under ``root``) and its line there, not a merged copy's."""
+    try:
+        load_config(root)
+    except YamlFileError as exc:
+        raise YamlFileError(_shown(root / exc.file), exc.line, exc.problem, exc.fix) from exc
+
+
+def _shown(path: Path) -> str:
+    """A path as the person typed it: relative to the working directory when under it."""
+    with contextlib.suppress(ValueError):
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    return path.as_posix()
+
+
+def carry_answers(answers: dict[str, Any], reference: Form, form: Form) -> dict[str, Any]:
+    """A scenario's answers, written for this checkout's form, carried to a program's form
+    of the same name: an option the program words its own way (its code of conduct's
+    name) is ticked at the same place in the program's list."""
+    before = {f.id: f.options for f in reference.fields}
+    carried = dict(answers)
+    for fld in form.fields:
+        old = before.get(fld.id, ())
+        if fld.options and old and answers.get(fld.id) is not None:
+            carried[fld.id] = [
+                fld.options[old.index(c)]
+                if c not in fld.options and c in old and old.index(c) < len(fld.options)
+                else c
+                for c in as_list(answers[fld.id])
+            ]
+    return carried
+
+
 def workflow_triggers(root: Path) -> Triggers:
     """The events of every workflow with a step that runs the action's `reconcile`."""
     issues: set[str] = set()
@@ -78,10 +129,8 @@ def workflow_triggers(root: Path) -> Triggers:
     pulls: set[str] = set()
     push = False
     cron = None
-    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+    for path in reconciling_workflows(root):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not runs_reconcile(data):
-            continue
         on = data.get("on", data.get(True)) or {}
         if isinstance(on, str | list):
             on = {name: None for name in ([on] if isinstance(on, str) else on)}
@@ -173,6 +222,7 @@ class Simulation:
         self.end = _time(scenario.get("end"), "end")
         if self.end <= self.start:
             raise ScenarioError("end must come after start")
+        check_program(root)
         self.triggers = workflow_triggers(root)
         try:
             self.cron = Cron(scenario.get("schedule") or self.triggers.cron or "17 6 * * *")
@@ -190,8 +240,9 @@ class Simulation:
     def _checkout(self, workdir: Path) -> Path:
         checkout = workdir / "checkout"
         checkout.mkdir()
-        for name in CHECKOUT_FILES:
-            source = self.root / name
+        for name, source in [(n, self.root / n) for n in PROGRAM_FILES] + [
+            ("templates", ENGINE / "templates")
+        ]:
             if source.is_dir():
                 shutil.copytree(source, checkout / name)
             elif source.exists():
@@ -433,8 +484,12 @@ class Simulation:
         form_labels: list[str] = []
         if spec.get("template"):
             form = self._form(spec["template"])
+            answers = spec.get("answers") or {}
+            reference = ENGINE / ".github" / "ISSUE_TEMPLATE" / spec["template"]
+            if self.root.resolve() != ENGINE and reference.is_file():
+                answers = carry_answers(answers, self._form(spec["template"], ENGINE), form)
             try:
-                body = issue_forms.render_body(form, spec.get("answers") or {})
+                body = issue_forms.render_body(form, answers)
             except ValueError as exc:
                 raise ScenarioError(f".answers: {exc}") from exc
             title = title or form.title
@@ -445,12 +500,12 @@ class Simulation:
         self.opened.append(number)
         return self._issue_run(act, "opened", number)
 
-    def _form(self, template: str) -> Form:
+    def _form(self, template: str, root: Path | None = None) -> Form:
         """The issue form of that file name, from the checkout, so a form laid over by
-        `files:` is the one answered."""
+        `files:` is the one answered (or from ``root``'s own)."""
         name = f".github/ISSUE_TEMPLATE/{template}"
         try:
-            return form_files.load_form(self.checkout / name, name)
+            return form_files.load_form((root or self.checkout) / name, name)
         except YamlFileError as exc:
             raise ScenarioError(f".template: {exc}") from exc
 
