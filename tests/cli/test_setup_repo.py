@@ -212,6 +212,47 @@ def test_missing_token_is_exit_2(root: Path, capsys: pytest.CaptureFixture[str])
     assert "::error::The environment variable GITHUB_TOKEN is not set" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("env", [{}, {"GITHUB_REPOSITORY": "a/b"}, {"GITHUB_TOKEN": "t"}])
+def test_a_dry_run_without_a_token_checks_the_files_and_says_what_it_left(
+    root: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> None:
+    assert main(["--root", str(root), "--dry-run"], env) == 0
+    out = capsys.readouterr().out
+    assert "## Mentoring setup (dry run, offline: files only)" in out
+    assert ".github/mentoring.yml and the forms in .github/ISSUE_TEMPLATE/ are valid." in out
+    assert "participants.yml lists 0 graduates." in out
+    assert "The workflows in .github/workflows/ name the bot" in out
+    assert "Not checked without a token" in out
+    for online in ("labels on the repository", "coordinator can be assigned", "dashboard"):
+        assert online in out
+    assert "::error" not in out
+
+
+def test_the_example_program_rehearses_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(REPO / "examples" / "program"), "--dry-run"], {}) == 0
+    assert "Not checked without a token" in capsys.readouterr().out
+
+
+def test_an_offline_dry_run_fails_on_a_broken_file_with_its_line(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (root / "participants.yml").unlink()
+    edit(root / ".github/workflows/mentoring.yml", "name: Mentoring", "name: Mentors")
+    assert main(["--root", str(root), "--dry-run"], {}) == 1
+    out = capsys.readouterr().out
+    assert "::error file=.github/mentoring.yml,line=" in out
+    assert "the participants file" in out
+    assert "::error file=.github/workflows/mentoring.yml::name is 'Mentors'" in out
+
+
+def test_an_offline_dry_run_with_a_bad_config_names_its_line(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(root / ".github/mentoring.yml", "participants: participants.yml", "participants: 7")
+    assert main(["--root", str(root), "--dry-run"], {}) == 2
+    assert "::error file=.github/mentoring.yml,line=" in capsys.readouterr().out
+
+
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--help"], {})

@@ -7,7 +7,8 @@ or updates every label the program uses (never deleting any), creates or finds t
 coordinators' dashboard issue (and says to pin it), checks that the token can reach the
 repository and write labels, that each coordinator can be assigned, and that the open
 applications still parse against the forms (a reworded label orphans their answers).
---dry-run changes nothing.
+--dry-run changes nothing; without GITHUB_TOKEN and GITHUB_REPOSITORY it checks only the
+files (a rehearsal before the repository exists) and lists what a token would check too.
 """
 
 import argparse
@@ -447,6 +448,37 @@ def setup_dashboard(
     )
 
 
+# What only GitHub can answer: a dry run without a token says so rather than stopping.
+ONLINE_ONLY = (
+    "Not checked without a token (GITHUB_TOKEN and GITHUB_REPOSITORY): that the token can"
+    " read the repository, which has issues turned on and is not archived; the labels on"
+    " the repository, and which would be created or updated; that the token may write"
+    " labels and issues; that each coordinator can be assigned to issues; the dashboard"
+    " issue; that graduation.yml watches the default branch; open applications carrying a"
+    " label's former name or answers a reworded form cuts off."
+)
+
+
+def offline(report: Report, env: Mapping[str, str]) -> bool:
+    """Whether this dry run has no token or no repository to check against (then
+    ``report`` says what it leaves unchecked): the files alone are rehearsed."""
+    if env.get("GITHUB_TOKEN", "").strip() and env.get("GITHUB_REPOSITORY", "").strip():
+        return False
+    report.add(INFO, ONLINE_ONLY)
+    return True
+
+
+def conclude(report: Report, title: str, env: Mapping[str, str]) -> int:
+    """Print the report, add it to the step summary, annotate its errors; the exit code."""
+    text = report.markdown(title)
+    print(text)
+    step_summary.append(env, text + "\n")
+    for status, item, file, line in report.items:
+        if status == ERROR:
+            annotations.error(item, file=file, line=line)
+    return 1 if report.failed else 0
+
+
 def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     """Check and set up the repository; 0 when all is well, 1 on problems, 2 on bad config."""
     args = _parser().parse_args(argv)
@@ -462,6 +494,8 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
     check_participants_file(args.root, config, report)
     check_workflows(args.root, config, report)
+    if args.dry_run and offline(report, env):
+        return conclude(report, "Mentoring setup (dry run, offline: files only)", env)
     try:
         client, full_name = make_client(env), repository_name(env)
     except ConfigurationError as exc:
@@ -490,13 +524,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
         report.add(ERROR, f"GitHub did not do it ({describe_error(exc)}); run setup again later.")
 
     title = "Mentoring setup" + (" (dry run: nothing changed)" if args.dry_run else "")
-    text = report.markdown(title)
-    print(text)
-    step_summary.append(env, text + "\n")
-    for status, item, file, line in report.items:
-        if status == ERROR:
-            annotations.error(item, file=file, line=line)
-    return 1 if report.failed else 0
+    return conclude(report, title, env)
 
 
 if __name__ == "__main__":
