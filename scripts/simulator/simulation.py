@@ -16,6 +16,7 @@ import contextlib
 import io
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -65,13 +66,20 @@ class Triggers:
     cron: str | None
 
 
+# An action published in a repository of its own (not a path inside one): owner/name.
+_PUBLISHED = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+
+
 def runs_reconcile(workflow: dict[str, Any]) -> bool:
     """Whether a step runs this project's action with `command: reconcile`: `./` or `$/`
-    (this checkout's action.yml) or `uses: REPOSITORY@<sha>` (a program's pinned release)."""
+    (this checkout's action.yml) or a pinned `uses: OWNER/NAME@<ref>` (a program's
+    release: `REPOSITORY` until the project is published, then its real name, which a
+    program may also reach through a fork or a mirror), with our `command:` input."""
     for job in (workflow.get("jobs") or {}).values():
         for step in (job.get("steps") or []) if isinstance(job, dict) else []:
             name, at, _ = str(step.get("uses", "")).partition("@")
-            ours = name in ("./", "$/") or (name == REPOSITORY and bool(at))
+            pinned = bool(at) and (name == REPOSITORY or _PUBLISHED.fullmatch(name) is not None)
+            ours = name in ("./", "$/") or pinned
             if ours and (step.get("with") or {}).get("command") == "reconcile":
                 return True
     return False

@@ -79,3 +79,18 @@ def test_help_says_how_the_demo_meets_a_program(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "--program DIR" in out
     assert "config:` overlay still applies on top of DIR's config" in out
+
+
+def test_a_program_pinning_the_published_repository_by_its_real_name_plays(
+    program: Path, tmp_path: Path
+) -> None:
+    # README's "Adopt it" has adopters replace OWNER/REPOSITORY with the published name
+    # before they rehearse: the simulator must still find the action's step.
+    for workflow in (program / ".github" / "workflows").glob("*.yml"):
+        text = workflow.read_text(encoding="utf-8")
+        workflow.write_text(
+            text.replace("OWNER/REPOSITORY@", "astropy/mentoring-automation@"), encoding="utf-8"
+        )
+    out = tmp_path / "renamed.json"
+    assert simulate.main(["--quiet", "--transcript", str(out), "--program", str(program)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["actions"]
