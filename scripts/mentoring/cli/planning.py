@@ -73,8 +73,8 @@ def guarded(number: int, make: Callable[..., T], *args: Any) -> T:
     failure to the report (the run ends in failure, so a maintainer sees it)."""
     try:
         return make(*args)
-    except TemplateFailed as exc:
-        log.exception("#%s could not be planned", number)
+    except TemplateFailed as exc:  # its message says it all: no traceback
+        log.error("#%s could not be planned: %s", number, exc)
         raise Unplanned(f"#{number} could not be planned: {exc}") from exc
     except Exception as exc:
         log.exception("#%s could not be planned", number)

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mentoring.core.dashboard import STATES, Figures, Item, Row
+from mentoring.core.dashboard import ATTENTION, STATES, Figures, Item, Row
+from mentoring.core.model import marker
 from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
@@ -295,6 +296,7 @@ def notice(renderer: Renderer, config: Config, items: Sequence[Item]) -> str:
         "dashboard/notice.md.j2",
         NOTICE,
         notice_key(items),
+        tuple(marker(ATTENTION, item.key) for item in shown),  # the code's, not the template's
         coordinators=list(config.coordinators),
         items=shown,
         left_out=len(items) - len(shown),

@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from mentoring.core.commands import one_line
-from mentoring.core.model import marker
+from mentoring.core.model import MARKER_RE, marker
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+# Where a program keeps its own wording, relative to its repository: a template here
+# replaces the shipped one of the same name (found by mentoring.files.templates).
+OVERRIDES = ".github/mentoring/templates"
 
 
 def _date(value: datetime) -> str:
@@ -56,7 +60,7 @@ def _quote(text: str, limit: int = 200) -> str:
     return f"{fence}{pad}{line}{pad}{fence}"
 
 
-class _CheckedLoader(jinja2.FileSystemLoader):
+class CheckedLoader(jinja2.FileSystemLoader):
     """Templates from a folder, each kept compiled while its file reads the same.
 
     jinja2 reloads a template when its file's modification time changes; here the text
@@ -80,14 +84,21 @@ class _CheckedLoader(jinja2.FileSystemLoader):
 
 
 @functools.cache
-def _environment(directory: Path) -> jinja2.Environment:
-    """One environment per folder for every Renderer of a process: a process that runs
-    many times over (the simulator, the tests) compiled every template again in each
-    run's Renderer. A changed template still compiles afresh (:class:`_CheckedLoader`)."""
-    env = jinja2.Environment(
-        loader=_CheckedLoader(directory),
+def _environment(templates: Path | jinja2.BaseLoader) -> jinja2.Environment:
+    """One environment per folder (or loader) for every Renderer of a process: a process
+    that runs many times over (the simulator, the tests) compiled every template again in
+    each run's Renderer. A changed template still compiles afresh (:class:`CheckedLoader`).
+
+    Every template renders in jinja2's sandbox, the shipped ones too: a program's own
+    template runs with the job's token, and the simulator runs a stranger's templates on
+    a maintainer's machine. The sandbox refuses ``__class__`` and the like, and the
+    immutable one any method that changes a value it is given.
+    """
+    loader = CheckedLoader(templates) if isinstance(templates, Path) else templates
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - Markdown; user text is cleaned YAML in fences or | quote
+        autoescape=False,  # Markdown; user text is cleaned YAML in fences or | quote
         keep_trailing_newline=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -97,7 +108,6 @@ def _environment(directory: Path) -> jinja2.Environment:
     env.filters["mentions"] = _mentions
     env.filters["day"] = _day
     env.filters["number"] = _number
-    env.globals["marker"] = marker
     env.filters["quote"] = _quote
     return env
 
@@ -107,29 +117,59 @@ class TemplateFailed(Exception):
     maintainer who edited it can act on (jinja2's own exception is its cause)."""
 
 
-def _failed(template: jinja2.Template, name: str, exc: jinja2.TemplateError) -> TemplateFailed:
+def shown(filename: str | None, name: str) -> str:
+    """A template's file as its editor knows it: ``templates/NAME`` when shipped (or from
+    a folder of its own), ``.github/mentoring/templates/NAME`` when the program's."""
+    if filename:
+        path = Path(filename)
+        if path.is_relative_to(TEMPLATES):
+            return f"templates/{path.relative_to(TEMPLATES).as_posix()}"
+        if f"/{OVERRIDES}/" in path.as_posix():
+            return f"{OVERRIDES}/{path.as_posix().split(f'/{OVERRIDES}/')[-1]}"
+        return f"templates/{path.name}"  # a folder of templates of its own (tests)
+    return f"templates/{name}"
+
+
+def _failed(filename: str | None, name: str, exc: jinja2.TemplateError) -> TemplateFailed:
     line = getattr(exc, "lineno", None)  # a syntax error knows its line
     frame = exc.__traceback__
-    while frame is not None:  # an error while rendering: jinja2 maps the frame to the file
-        if template.filename and frame.tb_frame.f_code.co_filename == template.filename:
-            line = frame.tb_lineno
+    while frame is not None:  # an error while rendering: jinja2 maps each frame to its file
+        if frame.tb_frame.f_code.co_filename.endswith(".j2"):  # the innermost (an include's)
+            filename, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
         frame = frame.tb_next
-    where = f"templates/{name}" + (f", line {line}" if line else "")
+    where = shown(filename, name) + (f", line {line}" if line else "")
     why = (exc.message or type(exc).__name__).rstrip(".")
-    return TemplateFailed(
-        f"{where}: {why}. Fix the template, or revert the change"
-        " (`python -m pytest tests/core/test_templates.py` renders every template)"
+    check = (
+        "the Set up repository workflow checks the program's templates"
+        if where.startswith(OVERRIDES)
+        else "`python -m pytest tests/core/test_templates.py` renders every template"
     )
+    return TemplateFailed(f"{where}: {why}. Fix the template, or revert the change ({check})")
+
+
+def _unmarked(text: str) -> str:
+    """A template's text without any marker of the bot's: markers are the code's to write
+    (a program's template could otherwise forge one, or a value carry one in)."""
+    return MARKER_RE.sub("", text) if "<!--" in text else text
 
 
 class Renderer:
-    """Renders one comment per kind, ending with the kind's hidden marker."""
+    """Renders one comment per kind, ending with the kind's hidden marker.
 
-    def __init__(self, directory: Path = TEMPLATES) -> None:
-        self._env = _environment(directory)
+    ``templates`` is the folder of the shipped templates, or a loader that also finds a
+    program's own (:func:`mentoring.files.templates.program_renderer`).
+    """
+
+    def __init__(self, templates: Path | jinja2.BaseLoader = TEMPLATES) -> None:
+        self._env = _environment(templates)
         # Each template as this Renderer (one a run) first found it: its file is read
         # once a run to check it, not once a comment (opening a file is slow).
         self._templates: dict[str, jinja2.Template] = {}
+
+    @property
+    def environment(self) -> jinja2.Environment:
+        """The sandboxed environment its templates compile in, with their filters."""
+        return self._env
 
     def comment(self, kind: str, key: object | None = None, /, **context: Any) -> str:
         """The body of a ``kind`` comment: the template's text, then its marker.
@@ -139,16 +179,29 @@ class Renderer:
         """
         return self.page(f"{kind}.md.j2", kind, key, **context)
 
-    def page(self, template: str, kind: str, key: object | None = None, /, **context: Any) -> str:
-        """Like :meth:`comment`, from a named template (the dashboard's are in a folder)."""
+    def page(
+        self,
+        template: str,
+        kind: str,
+        key: object | None = None,
+        marks: tuple[str, ...] = (),
+        /,
+        **context: Any,
+    ) -> str:
+        """Like :meth:`comment`, from a named template (the dashboard's are in a folder).
+
+        ``marks`` are more markers (as :func:`~mentoring.core.model.marker` writes them)
+        to put on their own lines before the comment's own: the code writes every marker,
+        so no template can leave one out or add one.
+        """
         found = self._templates.get(template)
         try:
             if found is None:
                 found = self._templates[template] = self._env.get_template(template)
-            text = found.render(**context).strip()
+            text = _unmarked(found.render(**context)).strip()
         except jinja2.TemplateSyntaxError as exc:
-            raise _failed(jinja2.Template(""), template, exc) from exc
+            raise _failed(exc.filename, template, exc) from exc
         except jinja2.TemplateError as exc:
             assert found is not None
-            raise _failed(found, template, exc) from exc
-        return f"{text}\n\n{marker(kind, key)}"
+            raise _failed(found.filename, template, exc) from exc
+        return "\n\n".join([text, *(["\n".join(marks)] if marks else []), marker(kind, key)])
