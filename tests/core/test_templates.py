@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import shutil
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import pytest
 
 from mentoring.core.model import MARKER_RE, PostComment
 from mentoring.core.participants import Participant
 from mentoring.core.planner import _draft_entry, participant_entry
-from mentoring.core.render import TEMPLATES, Renderer, TemplateFailed
+from mentoring.core.render import OVERRIDES, TEMPLATES, Renderer, TemplateFailed
 from mentoring.core.site import Site
-from paths import TESTS_DIR
+from mentoring.files.templates import VALUES, check_overrides
+from paths import ROOT_DIR, TESTS_DIR
 from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
 
 GOLDEN = TESTS_DIR / "golden"
@@ -455,3 +459,83 @@ def test_dates_are_written_in_full_in_utc() -> None:
         },
     )
     assert "Tuesday 21 April 2026" in text
+
+
+# ------------------------------------------------ the sandbox, and the markers the code writes
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ mentee['__class__'] }}",
+        "{{ mentors.append('eve') }}",  # the immutable sandbox: a value given is not changed
+    ],
+)
+def test_a_template_cannot_reach_past_its_values(tmp_path: Path, escape: str) -> None:
+    (tmp_path / "welcome.md.j2").write_text(f"Hello,\n{escape}\n")
+    with pytest.raises(TemplateFailed) as failed:
+        Renderer(tmp_path).comment("welcome", None, mentee="alice", mentors=["mo"])
+    assert str(failed.value).startswith("templates/welcome.md.j2, line 2: ")
+    assert "unsafe" in str(failed.value)
+    assert isinstance(failed.value.__cause__, jinja2.sandbox.SecurityError)
+
+
+def test_a_template_can_neither_forge_nor_drop_a_marker(tmp_path: Path) -> None:
+    (tmp_path / "welcome.md.j2").write_text(
+        "Hi {{ mentee }}.\n<!-- mentoring:graduated -->\n{{ '<!-- mentoring:' ~ 'paired:mo -->' }}"
+    )
+    text = Renderer(tmp_path).comment("welcome", None, mentee="alice")
+    assert MARKER_RE.findall(text) == [("welcome", "")]
+    assert text.endswith("\n\n<!-- mentoring:welcome -->")
+
+
+def test_the_notices_markers_are_the_codes(tmp_path: Path) -> None:
+    # A notice that forgot its items' markers would announce them again each run.
+    (tmp_path / "dashboard").mkdir()
+    (tmp_path / "dashboard" / "notice.md.j2").write_text("New: {{ items | length }}.")
+    marks = ("<!-- mentoring:attention:a -->", "<!-- mentoring:attention:b -->")
+    text = Renderer(tmp_path).page(
+        "dashboard/notice.md.j2", "dashboard-notice", "k", marks, items=[1, 2]
+    )
+    assert text == "New: 2.\n\n" + "\n".join(marks) + "\n\n<!-- mentoring:dashboard-notice:k -->"
+
+
+# ------------------------------------------------ the values each template is given
+
+
+def _documented() -> dict[str, tuple[str, ...]]:
+    """The table of docs/configuration.md, "Your program's own words": name -> values."""
+    text = (ROOT_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
+    section = text.split("## Your program's own words", 1)[1].split("\n## ", 1)[0]
+    shared = section.split("The application's values, given to every comment", 1)[1]
+    application = tuple(re.findall(r"`([a-z_]+)`", shared.split(". ", 1)[0]))
+    table: dict[str, tuple[str, ...]] = {}
+    for row in section.splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if row.startswith("| `") and len(cells) == 2:
+            values = tuple(re.findall(r"`([a-z_]+)`", cells[1]))
+            if cells[1].startswith("the application's values"):
+                values = application + values
+            for name in re.findall(r"`([^`]+)`", cells[0]):
+                table[name] = values
+    return table
+
+
+def test_every_shipped_template_has_its_values_listed() -> None:
+    shipped = {p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.j2")}
+    assert set(VALUES) == shipped
+
+
+def test_the_docs_list_each_templates_values() -> None:
+    documented = _documented()
+    assert set(documented) == set(VALUES), "docs/configuration.md lists other templates"
+    for name, values in VALUES.items():
+        assert set(documented[name]) == set(values), name
+
+
+def test_each_shipped_template_uses_only_its_values(tmp_path: Path) -> None:
+    # Checked as a program's own copy would be: setup would accept the shipped text.
+    shutil.copytree(TEMPLATES, tmp_path / OVERRIDES)
+    assert check_overrides(tmp_path) == []

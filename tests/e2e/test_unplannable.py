@@ -109,7 +109,7 @@ def test_a_broken_template_fails_the_issues_that_need_it_and_names_its_line(
     broken = tmp_path / "templates" / "registration-welcome.md.j2"
     broken.write_text(broken.read_text(encoding="utf-8") + "\n{{ reviewer_notes }}\n")
     line = broken.read_text(encoding="utf-8").count("\n")
-    monkeypatch.setattr(reconcile, "Renderer", lambda: Renderer(tmp_path / "templates"))
+    monkeypatch.setattr(reconcile, "program_renderer", lambda _: Renderer(tmp_path / "templates"))
     result = _simulate(
         [_register("2026-01-05T09:00:00Z", "bob", "2"), _apply("2026-01-05T10:00:00Z", "ana")],
         event_outages=NO_SCHEDULE,

@@ -29,11 +29,12 @@ from mentoring.core import dashboard_view as view
 from mentoring.core.model import is_count
 from mentoring.core.participants import Participant, Participants
 from mentoring.core.registration import mentor_loads
-from mentoring.core.render import Renderer
+from mentoring.core.render import TemplateFailed
 from mentoring.core.settings import Config
 from mentoring.core.summary import mentors_table, waiting
 from mentoring.files.config import load_config
 from mentoring.files.participants import load_configured
+from mentoring.files.templates import program_renderer
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
@@ -99,6 +100,9 @@ def main(
     """Run one reconciliation; exit 0 when all planned work was done."""
     try:
         return _main(argv, env, now, sleep)
+    except TemplateFailed as exc:  # outside an issue's plan (the dashboard, a note): stop
+        annotations.error(f"This run stopped: {exc}")
+        return 1
     except GitHubError as exc:
         if exc.rate_limited:  # not a failure: the next run continues
             annotations.warning(
@@ -163,7 +167,7 @@ def _main(
         graduates_problems=read.problems,
         target=target,
         now=now,
-        renderer=Renderer(),
+        renderer=program_renderer(root),  # the program's own templates first
         links=links_for(env, repo.full_name),
         # The event's payload names the repository; otherwise it is read if a comment needs it.
         site=event.site if event.in_actions and not event.problem else None,

@@ -30,10 +30,11 @@ from mentoring.core import forms, health
 from mentoring.core.dashboard_plan import creation, find
 from mentoring.core.dashboard_view import DASHBOARD
 from mentoring.core.labels import label_changes, wanted_labels
-from mentoring.core.render import Renderer
+from mentoring.core.render import OVERRIDES, Renderer
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
 from mentoring.files.participants import load_configured
+from mentoring.files.templates import check_overrides, overrides
 from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
     ConfigurationError,
@@ -125,6 +126,16 @@ RECONCILER = "mentoring.yml"
 GRADUATION = "graduation.yml"
 CHECK_PARTICIPANTS = "check-participants.yml"
 _BOT_SKIP = re.compile(r"github\.actor\s*!=\s*'([^']*)'")
+
+
+def check_templates(root: Path, report: Report) -> None:
+    """The program's own templates: each must compile and use only the values it is given."""
+    problems = check_overrides(root)
+    for problem in problems:
+        at = f"line {problem.line}: " if problem.line else ""
+        report.add(ERROR, at + problem.message, problem.file, problem.line)
+    if overrides(root) and not problems:
+        report.add(OK, f"The program's own templates in {OVERRIDES}/ are valid.")
 
 
 def load_workflow(root: Path, name: str, report: Report) -> dict[str, Any] | None:
@@ -494,6 +505,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
     check_participants_file(args.root, config, report)
     check_workflows(args.root, config, report)
+    check_templates(args.root, report)
     if args.dry_run and offline(report, env):
         return conclude(report, "Mentoring setup (dry run, offline: files only)", env)
     try:
