@@ -27,7 +27,7 @@ from mentoring.core.participants import Participant
 from mentoring.core.planner import _draft_entry, participant_entry
 from mentoring.core.render import OVERRIDES, TEMPLATES, Renderer, TemplateFailed
 from mentoring.core.site import Site
-from mentoring.files.templates import VALUES, check_overrides
+from mentoring.files.templates import VALUES, check_overrides, samples
 from paths import ROOT_DIR, TESTS_DIR
 from planner_cases import CONFIG, DAY, FORM, T0, Story, at, body, comments_of, daily
 
@@ -539,3 +539,24 @@ def test_each_shipped_template_uses_only_its_values(tmp_path: Path) -> None:
     # Checked as a program's own copy would be: setup would accept the shipped text.
     shutil.copytree(TEMPLATES, tmp_path / OVERRIDES)
     assert check_overrides(tmp_path) == []
+
+
+def test_the_samples_setup_renders_with_are_the_values_each_template_is_given() -> None:
+    # Setup renders a program's template as these would; the shipped ones all pass.
+    found = samples(CONFIG)
+    assert set(found) == set(VALUES)
+    given: dict[str, set[str]] = {}
+    page = Renderer.page
+
+    def recording(self: Renderer, template: str, *marked: Any, **context: Any) -> str:
+        given.setdefault(template, set()).update(context)
+        return page(self, template, *marked, **context)
+
+    renderer = Renderer()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Renderer, "page", recording)
+        for renders in found.values():
+            for render_one in renders:
+                assert MARKER_RE.search(render_one(renderer))
+    for template, names in given.items():
+        assert names == set(VALUES[template]), template

@@ -13,6 +13,7 @@ import pytest
 from mentoring.cli import reconcile, setup_repo
 from mentoring.core import render
 from mentoring.core.model import MARKER_RE
+from mentoring.files.config import load_config
 from mentoring.files.templates import VALUES
 from paths import ROOT_DIR
 from simulator.sandbox import Sandbox
@@ -99,6 +100,8 @@ def test_setup_reports_a_broken_override_with_file_and_line(
     (own / "command" / "help.md.j2").write_text("{{ author | mention }} {{ reply.__class__ }}\n")
     (own / "welcom.md.j2").write_text("A typo in the name.\n")
     (own / "paired.md.j2").write_text("{{ new_mentors | mentions }} meet {{ mentee | mention }}.")
+    (own / "review.md.j2").write_text("Month {{ months }}.\n{{ program.nmae }}\n")
+    (own / "unpaired.md.j2").write_text("{{ mentors.append('eve') }}")
     env = {
         "GITHUB_TOKEN": sandbox.token_for(sandbox.bot_login),
         "GITHUB_API_URL": sandbox.url,
@@ -116,6 +119,10 @@ def test_setup_reports_a_broken_override_with_file_and_line(
     ]:
         assert f"::error file={base}/{file},line={line}::line {line}: {words}" in out
     assert f"::error file={base}/welcom.md.j2::no template is named welcom.md.j2" in out
+    # Found only by rendering, with the values the shipped template gets:
+    assert f"::error file={base}/review.md.j2,line=2::line 2: " in out
+    assert "has no attribute 'nmae' when rendered" in out
+    assert f"::error file={base}/unpaired.md.j2,line=1::line 1: " in out
     assert f"file={base}/paired.md.j2" not in out  # a good one among them passes
 
 
@@ -124,7 +131,7 @@ def test_setup_accepts_good_overrides(program: Path) -> None:
     own.mkdir(parents=True)
     (own / "welcome.md.j2").write_text("Welcome {{ mentee | mention }} to {{ program.name }}.")
     report = setup_repo.Report()
-    setup_repo.check_templates(program, report)
+    setup_repo.check_templates(program, load_config(program), report)
     assert [status for status, *_ in report.items] == [setup_repo.OK]
 
 
@@ -146,3 +153,18 @@ def test_the_values_listed_are_the_values_the_code_passes(monkeypatch) -> None:
             assert names <= set(VALUES[template])
         else:
             assert names == set(VALUES[template]), template
+
+
+def test_a_broken_dashboard_override_stops_the_run_with_its_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Not an issue's plan: the run's applications are done first, then it stops, named.
+    result = _simulate({".github/mentoring/templates/dashboard/body.md.j2": "Board\n{{ nope }}"})
+    assert len(_comments(result, "welcome")) == 1
+    assert result.failed_runs > 0
+    out = capsys.readouterr().out
+    assert (
+        "::error::This run stopped: .github/mentoring/templates/dashboard/body.md.j2, line 2:"
+        " 'nope' is undefined" in out
+    )
+    assert "Traceback" not in out

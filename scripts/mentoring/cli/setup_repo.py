@@ -128,9 +128,9 @@ CHECK_PARTICIPANTS = "check-participants.yml"
 _BOT_SKIP = re.compile(r"github\.actor\s*!=\s*'([^']*)'")
 
 
-def check_templates(root: Path, report: Report) -> None:
-    """The program's own templates: each must compile and use only the values it is given."""
-    problems = check_overrides(root)
+def check_templates(root: Path, config: Config, report: Report) -> None:
+    """The program's own templates: each rendered with the values the shipped one gets."""
+    problems = check_overrides(root, config)
     for problem in problems:
         at = f"line {problem.line}: " if problem.line else ""
         report.add(ERROR, at + problem.message, problem.file, problem.line)
@@ -505,7 +505,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
     check_participants_file(args.root, config, report)
     check_workflows(args.root, config, report)
-    check_templates(args.root, report)
+    check_templates(args.root, config, report)
     if args.dry_run and offline(report, env):
         return conclude(report, "Mentoring setup (dry run, offline: files only)", env)
     try:

@@ -116,6 +116,11 @@ class TemplateFailed(Exception):
     """A template that could not be rendered: which file, which line, and why, in words a
     maintainer who edited it can act on (jinja2's own exception is its cause)."""
 
+    def __init__(self, message: str, file: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.file = file  # relative to the repository: templates/NAME, or the program's
+        self.line = line
+
 
 def shown(filename: str | None, name: str) -> str:
     """A template's file as its editor knows it: ``templates/NAME`` when shipped (or from
@@ -137,14 +142,17 @@ def _failed(filename: str | None, name: str, exc: jinja2.TemplateError) -> Templ
         if frame.tb_frame.f_code.co_filename.endswith(".j2"):  # the innermost (an include's)
             filename, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
         frame = frame.tb_next
-    where = shown(filename, name) + (f", line {line}" if line else "")
+    file = shown(filename, name)
+    where = file + (f", line {line}" if line else "")
     why = (exc.message or type(exc).__name__).rstrip(".")
     check = (
         "the Set up repository workflow checks the program's templates"
         if where.startswith(OVERRIDES)
         else "`python -m pytest tests/core/test_templates.py` renders every template"
     )
-    return TemplateFailed(f"{where}: {why}. Fix the template, or revert the change ({check})")
+    return TemplateFailed(
+        f"{where}: {why}. Fix the template, or revert the change ({check})", file, line
+    )
 
 
 def _unmarked(text: str) -> str:

@@ -6,13 +6,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.meta
 import jinja2.nodes
 
-from mentoring.core.render import OVERRIDES, TEMPLATES, CheckedLoader, Renderer
+from mentoring.core import dashboard_view as view
+from mentoring.core.dashboard import Figures, Item
+from mentoring.core.render import OVERRIDES, TEMPLATES, CheckedLoader, Renderer, TemplateFailed
+from mentoring.core.settings import Config
+from mentoring.core.site import Site
 
 # The values each template is given, by template name (a folder's templates, such as
 # command/ready.md.j2, see the values of the template that includes them). The table in
@@ -148,10 +154,35 @@ class OverrideProblem:
     message: str
 
 
-def check_overrides(root: Path) -> list[OverrideProblem]:
+def check_overrides(root: Path, config: Config | None = None) -> list[OverrideProblem]:
     """Every problem of the program's templates that can be found before a run: a name
     nothing renders, a syntax error, a value the template is not given, an attribute the
-    sandbox refuses. Each with its file and line."""
+    sandbox refuses; then, with the program's ``config``, what fails when each is
+    rendered with the values the shipped one gets. Each with its file and line."""
+    problems = _read_overrides(root)
+    if config is not None:
+        broken = {problem.file for problem in problems}
+        renderer = program_renderer(root)
+        for name in overrides(root):
+            if f"{OVERRIDES}/{name}" not in broken and name in VALUES:
+                problems += _rendered(renderer, config, name)
+    return list(dict.fromkeys(problems))
+
+
+def _rendered(renderer: Renderer, config: Config, name: str) -> list[OverrideProblem]:
+    """What fails when ``name`` is rendered as each comment that uses it would be."""
+    problems = []
+    for render in samples(config)[name]:
+        try:
+            render(renderer)
+        except TemplateFailed as exc:
+            why = str(exc).split(": ", 1)[-1].split(". Fix the template", 1)[0]
+            problems.append(OverrideProblem(exc.file, exc.line, f"{why} when rendered"))
+    return problems
+
+
+def _read_overrides(root: Path) -> list[OverrideProblem]:
+    """The problems of the program's templates found without rendering them."""
     env = program_renderer(root).environment
     allowed = set(env.globals)  # range, dict, cycler and the like: jinja2's own
     problems: list[OverrideProblem] = []
@@ -201,3 +232,172 @@ def _constant(node: jinja2.nodes.Node) -> str:
     return (
         node.value if isinstance(node, jinja2.nodes.Const) and isinstance(node.value, str) else ""
     )
+
+
+# --- the values the shipped templates get, to render a program's own with -------------
+
+_WHEN = datetime(2026, 1, 20, 5, tzinfo=UTC)
+_LATER = datetime(2026, 4, 20, 5, tzinfo=UTC)
+_ENTRY = "- name: Ada Example\n  github: ada\n  role: reviewer\n  mentors: [mo]\n  issue: 7"
+_SITE = Site("owner/program", "https://github.com/owner/program", "main")
+_ITEMS = (
+    Item(7, "waiting-for-mentor", _WHEN, "ada"),
+    Item(8, "stalled", _WHEN, "bo", ("mo",)),
+    Item(9, "review-unanswered", _WHEN, "cy", ("mo", "mia"), posted=_LATER),
+    Item(10, "long-pause", _WHEN, "di", ("mo",)),
+    Item(11, "ready-no-pull-request", _WHEN, "ed", ("mo",)),
+    Item(12, "entry-graduates-nobody", _WHEN, "fay", detail="declined"),
+    Item(13, "entry-graduates-nobody", _WHEN, "gus", detail="several: #3, #4"),
+    Item(0, "participants-unreadable", _WHEN, detail="3: entry 2 has no github"),
+    Item(14, "over-capacity", _WHEN, "mo", detail="3 mentees, more than the 2"),
+)
+_FIGURES = Figures(12, 9.5, 3, 1, 1, 4, 14.0, 5, 4, 7, ("mo",))
+Sample = Callable[[Renderer], str]
+
+
+def _comment(name: str, **context: Any) -> Sample:
+    return lambda renderer: renderer.page(name, "check", None, **context)
+
+
+def _application(config: Config, **extra: Any) -> dict[str, Any]:
+    """What every comment on an application is given (the planner's context)."""
+    return {
+        "mentee": "ada",
+        "mentors": ["mo", "mia"],
+        "coordinators": list(config.coordinators),
+        "program": config.program,
+        "handbooks": config.handbooks,
+        "cadence": config.cadence,
+        "participants_file": config.participants,
+        "issue_number": 7,
+        "unregistered": [],
+        "registration_url": None,
+        **extra,
+    }
+
+
+def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
+    """Each command reply's values, by reply."""
+    ready = {
+        "entry": _ENTRY,
+        "repository": _SITE,
+        "edit_url": _SITE.edit_url(config.participants),
+        "ready_label": config.labels.ready,
+        "nomination_url": config.graduation.nomination_url,
+    }
+    why = ["closed", "edited", "role", "mentee", "already-paused", "not-paused"]
+    why += ["not-paired", "already-ready", "already-mentor"]
+    return {
+        "help": [{}],
+        "mentor": [{}],
+        "resumed": [{}],
+        "paused": [{"reason": ""}, {"reason": "`exams`"}],
+        "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
+        "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
+    }
+
+
+def _dashboard(config: Config) -> dict[str, list[Sample]]:
+    """The dashboard's templates, rendered as its body and its notice are."""
+
+    def body(renderer: Renderer) -> str:
+        board = view.Board((), _ITEMS, _FIGURES, _LATER)
+        return view.body(renderer, config, board, view.Links(_SITE.html_url))
+
+    def notice(renderer: Renderer) -> str:
+        return view.notice(renderer, config, _ITEMS)
+
+    return {
+        "dashboard/body.md.j2": [body],
+        "dashboard/notice.md.j2": [notice],
+        "dashboard/items.md.j2": [body, notice],
+        "dashboard/duplicate.md.j2": [_comment("dashboard/duplicate.md.j2", dashboard=4)],
+        "dashboard/new.md.j2": [_comment("dashboard/new.md.j2", config=config)],
+    }
+
+
+def samples(config: Config) -> dict[str, list[Sample]]:
+    """Each template's renderings, with values like those the code passes it."""
+    app = functools.partial(_application, config)
+    dates = {"started": _WHEN, "next_checkin": _LATER, "next_review": _LATER}
+    found: dict[str, list[Sample]] = {
+        "welcome.md.j2": [_comment("welcome.md.j2", **app(answers_complete=a)) for a in (1, 0)],
+        "needs-info.md.j2": [_comment("needs-info.md.j2", **app(missing=["Role", "Time"]))],
+        "names-other.md.j2": [_comment("names-other.md.j2", **app(named="bo"))],
+        "duplicate.md.j2": [_comment("duplicate.md.j2", **app(others=[3, 5]))],
+        "waiting.md.j2": [_comment("waiting.md.j2", **app())],
+        "unpaired.md.j2": [_comment("unpaired.md.j2", **app())],
+        "paired.md.j2": [
+            _comment("paired.md.j2", **app(**paired, **dates))
+            for paired in (
+                {"new_mentors": ["mo"], "joining": False},
+                {
+                    "new_mentors": ["mia"],
+                    "joining": True,
+                    "unregistered": ["mia"],
+                    "registration_url": _SITE.new_issue_url("mentor-registration.yml"),
+                },
+            )
+        ],
+        "review-reminder.md.j2": [
+            _comment("review-reminder.md.j2", **app(period=1, months=3, asked=_LATER))
+        ],
+        "ready-reminder.md.j2": [_comment("ready-reminder.md.j2", **app(days=30))],
+        "graduated.md.j2": [
+            _comment("graduated.md.j2", **app(entry=_ENTRY, pull_request=pr)) for pr in (42, None)
+        ],
+        "closed-not-graduated.md.j2": [
+            _comment("closed-not-graduated.md.j2", **app(**closed))
+            for closed in (
+                {"pull_request": 42, "entry_issue": 3, "listed": True, "draft_entry": _ENTRY},
+                {"pull_request": None, "entry_issue": None, "listed": False, "draft_entry": ""},
+            )
+        ],
+        "registration-welcome.md.j2": [
+            _comment(
+                "registration-welcome.md.j2",
+                mentor="mo",
+                coordinators=list(config.coordinators),
+                program=config.program,
+                handbooks=config.handbooks,
+            )
+        ],
+        "schedule-health.md.j2": [
+            _comment(
+                "schedule-health.md.j2",
+                coordinators=list(config.coordinators),
+                workflow="Mentoring",
+                kind=kind,
+                due=_WHEN,
+                days=9,
+            )
+            for kind in ("checkin", "review")
+        ],
+        **_dashboard(config),
+    }
+    return {**found, **_more(config, app)}
+
+
+def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[Sample]]:
+    """The check-ins, the command replies and the note on a pull request."""
+    checkin = [app(period=p, months=p, entry=_ENTRY) for p in (1, 3)]
+    replies = [
+        _comment("command.md.j2", **app(reply=reply, author="mo", **extra))
+        for reply, each in _replies(config).items()
+        for extra in each
+    ]
+    entry = {"github": "ada", "line": 3, "issue": None, "why": "several", "numbers": [3, 7]}
+    return {
+        "checkin.md.j2": [_comment("checkin.md.j2", **c) for c in checkin],
+        "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
+        "command.md.j2": replies,
+        **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
+        "unmatched-entries.md.j2": [
+            _comment(
+                "unmatched-entries.md.j2",
+                author="ada",
+                entries=[entry, {**entry, "why": "declined", "issue": 4, "numbers": [4]}],
+                participants_file=config.participants,
+            )
+        ],
+    }
