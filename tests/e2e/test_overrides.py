@@ -168,3 +168,19 @@ def test_a_broken_dashboard_override_stops_the_run_with_its_line(
         " 'nope' is undefined" in out
     )
     assert "Traceback" not in out
+
+
+def test_the_offline_dry_run_checks_the_overrides(
+    program: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = program / ".github" / "mentoring" / "templates"
+    own.mkdir(parents=True)
+    (own / "welcome.md.j2").write_text("Hi {{ mentee }},\n{{ program.nmae }}\n")
+    assert setup_repo.main(["--root", str(program), "--dry-run"], {}) == 1
+    out = capsys.readouterr().out
+    assert "::error file=.github/mentoring/templates/welcome.md.j2,line=2::line 2: " in out
+    (own / "welcome.md.j2").write_text("Hi {{ mentee }}, welcome to {{ program.name }}.\n")
+    assert setup_repo.main(["--root", str(program), "--dry-run"], {}) == 0
+    assert "The program's own templates in .github/mentoring/templates/ are valid." in (
+        capsys.readouterr().out
+    )
