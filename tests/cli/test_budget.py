@@ -107,6 +107,10 @@ def test_low_budget_stops_cleanly_most_overdue_first_and_the_next_run_continues(
     code, printed = _run(sb)
     assert code == 0  # stopping early is not a failure
     assert "::warning::Stopped early to keep 200 API requests for others" in printed
+    # What it did, said as it is: how many issues it wrote to, in which order.
+    assert f"; {writes} issues were written to before it, least recently updated first." in (
+        printed
+    )
     assert "The next run continues" in printed
     assert _posted(sb) == overdue_first[:writes]
     assert all(r["path"] != "/rate_limit" for r in sb.request_log)

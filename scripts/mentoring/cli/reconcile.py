@@ -226,10 +226,12 @@ def _report(env: Mapping[str, str], context: RunContext, report: RunReport) -> i
     """Tell the maintainer what the run did: annotations, the job summary (printed too in a
     dry run); exit 1 when something failed."""
     if report.stop is not None:
+        # Issues written to: those that needed nothing were up to date already. A run over
+        # every application takes the least recently updated (the likeliest overdue) first.
+        order = ", least recently updated first" if context.every_open else ""
         annotations.warning(
-            f"Stopped early {report.stop.words()}; {len(report.done)} issues were brought up"
-            " to date, least recently updated (the likeliest overdue) first."
-            " The next run continues with the rest."
+            f"Stopped early {report.stop.words()}; {len(report.done)} issues were written"
+            f" to before it{order}. The next run continues with the rest."
         )
     summary = _summary(context, report)
     dashboard = report.dashboard
