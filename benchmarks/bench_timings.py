@@ -1,22 +1,30 @@
-"""The three timings the project holds itself to: the simulated year, the demo, the tests.
+"""The timings the project holds itself to: the simulated year, the demo, the tests.
 
 Run by hand from the repository root: ``python benchmarks/bench_timings.py [--repeat N]
-[--no-tests]``. Each is timed as a process of its own, from the outside, as a maintainer
-would run it (interpreter start and imports included): ``benchmarks/bench_year.py``
+[--no-tests] [--busy]``. Each is timed as a process of its own, from the outside, as a
+maintainer would run it (interpreter start and imports included): ``benchmarks/bench_year.py``
 (50 mentorships over a year), ``scripts/simulate.py --quiet`` (the README's demo) and
 ``python -m pytest -q -p no:cacheprovider`` (the suite; once, unless ``--repeat`` says
-more). Prints every wall time, the least of them (the run the machine disturbed least:
-this machine's speed swings by half from one minute to the next) and the target, with
-the load average before each; asserts nothing about time.
+more). With ``--busy`` the suite is also timed beside one busy process (``python -c "while
+True: pass"``, as another job on the machine would be). Prints every wall time, the least
+of them (the run the machine disturbed least: this machine's speed swings by half from one
+minute to the next) and the target, with the load average before each; for the suite also
+the CPU time of all its processes (steadier than wall time on a shared machine) and each
+worker's share: when its first test began, when its last ended and its seconds in tests
+(the longest worker is the critical path). Asserts nothing about time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -24,22 +32,76 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_schedule import machine
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = Path(__file__).resolve().parent
+SUITE = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 # (name, command, target in seconds, repeated with --repeat)
 TIMINGS = [
     ("year (50 mentorships)", [sys.executable, "benchmarks/bench_year.py"], 10.0, True),
     ("demo", [sys.executable, "scripts/simulate.py", "--quiet"], 5.0, True),
-    ("tests", [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], 60.0, False),
+    ("tests", SUITE, 45.0, False),
 ]
+BUSY = ("tests beside a busy process", SUITE, 90.0)
+SPIN = [sys.executable, "-c", "while True: pass"]
 
 
-def _timed(command: list[str]) -> float:
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float  # user and system seconds of the command and every process it waited for
+    detail: str = ""  # the suite's workers, when the command is the suite
+
+
+def _timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-20:]
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n" + "\n".join(tail))
-    return wall
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(wall, cpu)
+
+
+def _suite(command: list[str]) -> Timing:
+    """The suite timed with benchmarks/suite_timeline.py loaded, and its workers told."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "timeline.json"
+        path = os.pathsep.join(filter(None, [str(BENCHMARKS), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "SUITE_TIMELINE": str(out)}
+        timing = _timed([*command, "-p", "suite_timeline"], env)
+        return Timing(timing.wall, timing.cpu, workers_line(json.loads(out.read_text())))
+
+
+def workers_line(timeline: dict) -> str:
+    """One line for the suite's workers: each one's first test, last end and busy time."""
+    parts = [
+        f"{w['name']} {w['tests']} tests in {w['busy']:.1f} s, +{w['first']:.1f} to "
+        f"+{w['last']:.1f} s"
+        for w in timeline["workers"]
+    ]
+    longest = max(timeline["workers"], key=lambda w: w["last"])
+    return f"{'; '.join(parts)} (critical path: {longest['name']})"
+
+
+def _beside_a_busy_process(command: list[str]) -> Timing:
+    spinner = subprocess.Popen(SPIN)
+    try:
+        return _suite(command)
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def _row(name: str, target: float, timings: list[Timing], loads: list[float]) -> None:
+    walls = [t.wall for t in timings]
+    runs = ", ".join(f"{w:.1f} s ({load:.1f})" for w, load in zip(walls, loads, strict=True))
+    verdict = "met" if min(walls) < target else "NOT met"
+    print(f"{name:<28} {min(walls):>5.1f} s {target:>5.0f} s  {runs}  {verdict}")
+    for t in timings:
+        if t.detail:
+            print(f"{'':<28} cpu {t.cpu:.1f} s; {t.detail}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,19 +109,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the year and the demo")
     parser.add_argument("--no-tests", action="store_true", help="leave the test suite out")
+    parser.add_argument(
+        "--busy", action="store_true", help="also time the suite beside one busy process"
+    )
     args = parser.parse_args(argv)
     print(machine())
-    print(f"{'what':<22} {'least':>7} {'target':>7}  runs (load average before each)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("PYTHONDONTWRITEBYTECODE is set: every process compiles the project's modules")
+    print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average before each)")
     for name, command, target, repeated in TIMINGS:
         if name == "tests" and args.no_tests:
             continue
-        walls, loads = [], []
+        timings, loads = [], []
         for _ in range(max(args.repeat, 1) if repeated else 1):
             loads.append(os.getloadavg()[0])
-            walls.append(_timed(command))
-        runs = ", ".join(f"{w:.1f} s ({load:.1f})" for w, load in zip(walls, loads, strict=True))
-        verdict = "met" if min(walls) < target else "NOT met"
-        print(f"{name:<22} {min(walls):>5.1f} s {target:>5.0f} s  {runs}  {verdict}")
+            timings.append(_suite(command) if command is SUITE else _timed(command))
+        _row(name, target, timings, loads)
+    if args.busy and not args.no_tests:
+        name, command, target = BUSY
+        load = os.getloadavg()[0]
+        _row(name, target, [_beside_a_busy_process(command)], [load])
     return 0
 
 

@@ -47,3 +47,23 @@ def test_a_timing_whose_command_fails_says_which_and_why() -> None:
         sys.path.remove(str(BENCHMARKS))
     with pytest.raises(SystemExit, match=r"failed \(3\):\nbroken"):
         bench_timings._timed([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"])
+
+
+def test_the_suite_timeline_tells_each_workers_span_and_the_critical_path() -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_timings
+        import suite_timeline
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    phases = [("gw0", 103.0, 104.0), ("gw1", 102.5, 110.0), ("gw0", 104.0, 106.5)]
+    spans = suite_timeline.workers(100.0, phases, {"gw0": 2, "gw1": 1})
+    assert spans == [
+        suite_timeline.Worker("gw0", 3.0, 6.5, 3.5, 2),
+        suite_timeline.Worker("gw1", 2.5, 10.0, 7.5, 1),
+    ]
+    line = bench_timings.workers_line({"workers": [vars(w) for w in spans]})
+    assert line == (
+        "gw0 2 tests in 3.5 s, +3.0 to +6.5 s; gw1 1 tests in 7.5 s, +2.5 to +10.0 s"
+        " (critical path: gw1)"
+    )

@@ -245,8 +245,9 @@ def test_the_fault_runs_really_met_faults(read: str) -> None:
 
 
 @pytest.mark.slow
+@group("faults-graphql")
 def test_faults_touch_only_the_scripts_requests() -> None:
-    result, _ = _simulate(0.3, 1)
+    result, _ = _simulate(0.3, 1, "graphql")  # the run of the tests above, not one more
     # People act through the sandbox's own methods, never over HTTP: every request logged
     # (and so every fault drawn) is the bot's.
     assert {r["actor"] for r in result.http_log} == {"github-actions[bot]"}
