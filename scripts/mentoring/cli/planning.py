@@ -161,6 +161,11 @@ class Lookups:
             log.warning("the workflow's scheduled runs could not be read (%s)", exc)
             return UNREADABLE
 
+    def _list_applications(self) -> None:
+        """The open applications by mentee, read once a run (one list)."""
+        listed = self._reader.open_issues(self._config.application.label)
+        self.applications = by_mentee(listed, self._config)
+
     def read(self, number: int, actions: tuple[Action, ...]) -> Unread | None:
         """Read what ``actions`` need; what could not be read, if anything: the issue then
         waits for the next run rather than get a comment that says less."""
@@ -174,8 +179,7 @@ class Lookups:
                 listed = self._reader.open_issues(registration.label)
                 self.registered = frozenset(i.author.lower() for i in listed)
             if self._wants_applications(actions):
-                listed = self._reader.open_issues(self._config.application.label)
-                self.applications = by_mentee(listed, self._config)
+                self._list_applications()
         except GitHubError as exc:
             if exc.rate_limited:
                 return Unread(number, stop=Stop.read_refused(exc))
@@ -201,8 +205,7 @@ class Lookups:
                 if then is not None:
                     self.opened[number] = then
             if self.applications is None:
-                listed = self._reader.open_issues(self._config.application.label)
-                self.applications = by_mentee(listed, self._config)
+                self._list_applications()
         except GitHubError as exc:
             log.warning("#%s: whether it graduates is left to the next run (%s)", number, exc)
         return replace(context, listed_at_opening=self.opened, applications=self.applications)
