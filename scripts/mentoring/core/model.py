@@ -83,6 +83,15 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """An emoji reaction on a comment: who gave it, which one, and when."""
+
+    by: str
+    content: str  # GitHub's name for it: +1, -1, laugh, confused, heart, hooray, rocket, eyes
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Comment:
     """An issue comment, from the timeline."""
 
@@ -94,6 +103,9 @@ class Comment:
     # not obeyed: the timeline keeps only the latest text, so an edit could add a command
     # "in the past".
     edited: bool = False
+    # Reactions on it, as read; only the bot's own comments have theirs read (a sign of
+    # life from mentee or mentor), so on other comments this stays empty.
+    reactions: tuple[Reaction, ...] = ()
 
 
 # GitHub sometimes stamps a comment it has just created with an `updated_at` a second
