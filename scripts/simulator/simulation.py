@@ -399,9 +399,9 @@ class Simulation:
         for write in sb.writes:
             if write.get("actor", "").lower() == sb.bot_login.lower():
                 result.actions.append(_action(write, run.name))
-        if self.keep_http_log:
-            result.http_log.extend(sb.request_log)
         result.requests += sb.request_count
+        if self.keep_http_log:
+            result.http_log.extend(sb.take_request_log())
         return code
 
     def _finish(self, stage: _Stage, result: Result) -> None:

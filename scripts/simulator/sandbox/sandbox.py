@@ -336,6 +336,14 @@ class Sandbox:
         with self.lock:
             return copy.deepcopy(self._writes)
 
+    def take_request_log(self) -> list[dict[str, Any]]:
+        """The requests logged since the last take or clear, handed over without a copy
+        (the sandbox keeps none of them: a fault run logs thousands, and a deep copy of
+        them all cost more than the run's own requests)."""
+        with self.lock:
+            taken, self._request_log = self._request_log, []
+            return taken
+
     def clear_logs(self) -> None:
         with self.lock:
             self._request_log.clear()
