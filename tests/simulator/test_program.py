@@ -95,5 +95,6 @@ def test_a_program_pinning_the_published_repository_by_its_real_name_plays(
         )
     out = tmp_path / "renamed.json"
     short = str(scenario("short.yml"))  # any scenario: what matters is that the action is found
-    assert simulate.main(["--quiet", "--transcript", str(out), short, "--program", str(program)]) == 0
+    args = ["--quiet", "--transcript", str(out), short, "--program", str(program)]
+    assert simulate.main(args) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["actions"]
