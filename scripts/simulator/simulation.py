@@ -13,6 +13,7 @@ always this checkout's.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import logging
@@ -85,11 +86,19 @@ def runs_reconcile(workflow: dict[str, Any]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
+def _workflow(text: str) -> Any:
+    """A workflow file's YAML, parsed once per text (libyaml's parser where PyYAML has it):
+    every simulation reads the same few files, and the pure-Python parser took a fifth of
+    a short scenario's play. Shared: read it, never change it."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 def reconciling_workflows(root: Path) -> list[Path]:
     """The workflow files under ``root`` with a step that runs the action's `reconcile`."""
     found = []
     for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _workflow(path.read_text(encoding="utf-8"))
         if isinstance(data, dict) and runs_reconcile(data):
             found.append(path)
     return found
@@ -138,7 +147,7 @@ def workflow_triggers(root: Path) -> Triggers:
     push = False
     cron = None
     for path in reconciling_workflows(root):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _workflow(path.read_text(encoding="utf-8"))
         on = data.get("on", data.get(True)) or {}
         if isinstance(on, str | list):
             on = {name: None for name in ([on] if isinstance(on, str) else on)}
