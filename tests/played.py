@@ -12,6 +12,8 @@ A played run is shared: read it, never change it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 import pytest
 
 from mentoring.cli import reconcile
+from mentoring.core import render
 from paths import ROOT_DIR, TESTS_DIR
 from simulator.simulation import Result, Simulation, load_scenario
 
@@ -30,6 +33,7 @@ SCENARIOS = TESTS_DIR / "scenarios"
 class Played:
     result: Result
     payloads: list[tuple[str, dict[str, Any]]]  # every run's (event name, webhook payload)
+    rendered: dict[str, frozenset[str]]  # each template rendered: the names it was given
 
 
 def play(
@@ -59,8 +63,26 @@ def _play(
         seed=seed,
         keep_http_log=keep_http_log,
     )
-    result = simulation.run(reconcile.main)
-    return Played(result, simulation.payloads)
+    with _recording_renders() as rendered:
+        result = simulation.run(reconcile.main)
+    return Played(result, simulation.payloads, {t: frozenset(n) for t, n in rendered.items()})
+
+
+@contextmanager
+def _recording_renders() -> Iterator[dict[str, set[str]]]:
+    """Note, while a scenario plays, each template rendered and the names passed to it."""
+    rendered: dict[str, set[str]] = {}
+    page = render.Renderer.page
+
+    def recording(self: render.Renderer, template: str, *marked: Any, **context: Any) -> str:
+        rendered.setdefault(template, set()).update(context)
+        return page(self, template, *marked, **context)
+
+    render.Renderer.page = recording  # type: ignore[method-assign]
+    try:
+        yield rendered
+    finally:
+        render.Renderer.page = page  # type: ignore[method-assign]
 
 
 def scenario(name: str) -> Path:

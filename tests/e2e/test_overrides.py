@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mentoring.cli import reconcile, setup_repo
-from mentoring.core import render
 from mentoring.core.model import MARKER_RE
 from mentoring.files.config import load_config
 from mentoring.files.templates import VALUES
 from paths import ROOT_DIR
+from played import DEMO, group, play
 from simulator.sandbox import Sandbox
-from simulator.scenario import load_scenario
 from simulator.simulation import Result, Simulation
 from tests.e2e.test_reconcile_links import _apply
 
 WELCOME = ".github/mentoring/templates/welcome.md.j2"
-DEMO = ROOT_DIR / "scripts" / "scenarios" / "demo.yml"
 
 
 def _simulate(files: dict[str, str]) -> Result:
@@ -135,18 +132,11 @@ def test_setup_accepts_good_overrides(program: Path) -> None:
     assert [status for status, *_ in report.items] == [setup_repo.OK]
 
 
-def test_the_values_listed_are_the_values_the_code_passes(monkeypatch) -> None:
+@group("demo")
+def test_the_values_listed_are_the_values_the_code_passes() -> None:
     # Every template the demo renders is given exactly the values listed for it; a
     # command reply is given those of its kind of reply, all of them listed.
-    passed: dict[str, set[str]] = {}
-    page = render.Renderer.page
-
-    def recording(self: render.Renderer, template: str, *marked: Any, **context: Any) -> str:
-        passed.setdefault(template, set()).update(context)
-        return page(self, template, *marked, **context)
-
-    monkeypatch.setattr(render.Renderer, "page", recording)
-    Simulation(load_scenario(DEMO), ROOT_DIR).run(reconcile.main)
+    passed = play(DEMO).rendered
     assert len(passed) >= 10
     for template, names in passed.items():
         if template == "command.md.j2":
