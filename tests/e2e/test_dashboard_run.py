@@ -1,5 +1,5 @@
 """The dashboard issue through the sandbox: created once, edited only on change, new
-attention items announced once to the coordinators, a duplicate closed."""
+attention items told once to the coordinators in one digest a period, a duplicate closed."""
 
 from __future__ import annotations
 
@@ -54,7 +54,13 @@ def dashboards(sb: Sandbox) -> list[dict]:
 
 
 def notices(sb: Sandbox, number: int) -> list[dict]:
-    return [c for c in sb.comments(number) if "mentoring:dashboard-notice" in c["body"]]
+    """The dashboard's digests."""
+    return [c for c in sb.comments(number) if "mentoring:dashboard-digest" in c["body"]]
+
+
+def told(comment: dict) -> list[str]:
+    """The item keys a digest marks as told."""
+    return [m["key"] for m in MARKER_RE.finditer(comment["body"]) if m["kind"] == "attention"]
 
 
 def test_created_once_edited_on_change_and_each_item_announced_once(
@@ -79,9 +85,10 @@ def test_created_once_edited_on_change_and_each_item_announced_once(
     assert run(sandbox, root) == 0
     (notice,) = notices(sandbox, dash.number)
     assert f"@{COORDINATOR}" in notice["body"]
-    assert "**waiting for a mentor**: #1 from alice" in notice["body"]
-    keys = [m["key"] for m in MARKER_RE.finditer(notice["body"]) if m["kind"] == "attention"]
-    assert keys == ["1/waiting-for-mentor/2026-01-01"]
+    assert "- #1 (alice): waiting for a mentor since 2026-01-01." in notice["body"]
+    address = f"https://github.com/{sandbox.owner}/{sandbox.repo}/issues/{dash.number}"
+    assert f"the dashboard, {address}" in notice["body"]
+    assert told(notice) == ["1/waiting-for-mentor/2026-01-01"]
     assert "**waiting for a mentor**" in sandbox.issue(dash.number)["body"]
 
     for _ in range(3):  # later runs: the item stays, never announced again
