@@ -3,6 +3,7 @@ attention items told once to the coordinators in one digest a period, a duplicat
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -463,3 +464,11 @@ def test_a_digest_refused_before_it_was_written_goes_out_with_the_next_run(
     assert notices(sandbox, board) == []
     days = _daily(sandbox, root, 1)
     assert days == [["1/waiting-for-mentor/2026-01-01"]]
+
+
+def test_a_run_says_what_waits_for_the_next_digest(sandbox: Sandbox, root: Path, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    _three_waiting(sandbox, root)
+    _daily(sandbox, root, 3)  # alice's told on day 1; bo's new on day 3
+    said = "1 new dashboard item(s) wait for the next weekly digest (the last: 2026-01-31)"
+    assert any(said in r.getMessage() for r in caplog.records)

@@ -153,7 +153,25 @@ def plan_run_dashboard(
             config.labels.dashboard,
             config.bot,
         )
+    _say_waiting(items, was, plan, config)
     return Dashboard(body, tuple(items), tuple(shown), tuple(table), plan)
+
+
+def _say_waiting(
+    items: Sequence[dash.Item], was: Told, plan: DashboardPlan, config: Config
+) -> None:
+    """Log the new items that wait for the next digest, so a quiet run is not a puzzle."""
+    told = {i.key for i in plan.new_items} | was.announced
+    waiting = [i for i in items if i.key not in told]
+    if not waiting or config.dashboard.digest == "off":
+        return
+    last = f"{was.last:%Y-%m-%d}" if was.last else "?"
+    log.info(
+        "%d new dashboard item(s) wait for the next %s digest (the last: %s)",
+        len(waiting),
+        config.dashboard.digest,
+        last,
+    )
 
 
 @dataclass(frozen=True)
