@@ -1,6 +1,6 @@
-"""The dashboard's pure part: rows in, attention items, body and notices out.
+"""The dashboard's pure part: rows in, attention items, body and digests out.
 
-Golden files (tests/golden/dashboard/*.md) hold the rendered body and notice; after a
+Golden files (tests/golden/dashboard/*.md) hold the rendered body and digest; after a
 wording change run ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/core/test_dashboard.py``.
 """
 
@@ -15,7 +15,7 @@ import pytest
 
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
-from mentoring.core.dashboard_plan import DUPLICATE, plan_dashboard
+from mentoring.core.dashboard_plan import DUPLICATE, Told, due, plan_dashboard, read_since, told
 from mentoring.core.model import (
     MARKER_RE,
     Close,
@@ -110,8 +110,10 @@ def test_golden_body() -> None:
     golden("body", body())
 
 
-def test_golden_notice() -> None:
-    golden("notice", view.notice(Renderer(), CONFIG, items()))
+def test_golden_digest() -> None:
+    text, told_now = view.digest(Renderer(), CONFIG, items(), f"{LINKS.repository}/issues/6")
+    assert set(told_now) == set(items())
+    golden("digest", text)
 
 
 def test_every_kind_of_attention_item_once_with_its_since() -> None:
@@ -289,7 +291,7 @@ def issue(number: int, author: str = "github-actions[bot]", **kw) -> Issue:
 
 
 def test_none_yet_creates_it_and_announces_everything() -> None:
-    p = plan_dashboard([], "text", items(), set(), CONFIG, Renderer())
+    p = plan_dashboard([], "text", items(), Told(NOW), CONFIG, Renderer())
     create, notice = p.actions
     assert create == CreateIssue("Mentoring dashboard", "text", ("mentoring: dashboard",))
     assert isinstance(notice, PostComment)
@@ -297,7 +299,7 @@ def test_none_yet_creates_it_and_announces_everything() -> None:
 
 
 def test_two_keep_the_oldest_and_close_the_other_as_a_duplicate() -> None:
-    p = plan_dashboard([issue(9), issue(4)], "text", [], set(), CONFIG, Renderer())
+    p = plan_dashboard([issue(9), issue(4)], "text", [], Told(NOW), CONFIG, Renderer())
     assert p.issue is not None
     assert p.issue.number == 4
     edit, comment, close = p.actions
@@ -309,22 +311,22 @@ def test_two_keep_the_oldest_and_close_the_other_as_a_duplicate() -> None:
 
 def test_unchanged_body_and_announced_items_mean_no_action() -> None:
     found = items()
-    p = plan_dashboard(
-        [issue(4, body="text")], "text", found, {i.key for i in found}, CONFIG, Renderer()
-    )
+    was = Told(NOW, frozenset(i.key for i in found))
+    p = plan_dashboard([issue(4, body="text")], "text", found, was, CONFIG, Renderer())
     assert p.actions == ()
 
 
 def test_only_new_items_are_announced() -> None:
     found = items()
-    p = plan_dashboard([issue(4, body="t")], "t", found, {found[0].key}, CONFIG, Renderer())
+    was = Told(NOW, frozenset({found[0].key}))
+    p = plan_dashboard([issue(4, body="t")], "t", found, was, CONFIG, Renderer())
     (notice,) = p.actions
     keys = [m["key"] for m in MARKER_RE.finditer(notice.body) if m["kind"] == dash.ATTENTION]
     assert keys == [i.key for i in found[1:]]
 
 
 def test_a_labelled_issue_someone_else_opened_is_never_the_dashboard() -> None:
-    p = plan_dashboard([issue(3, author="mallory")], "text", [], set(), CONFIG, Renderer())
+    p = plan_dashboard([issue(3, author="mallory")], "text", [], Told(NOW), CONFIG, Renderer())
     assert p.ignored == (3,)
     assert isinstance(p.actions[0], CreateIssue)
 
@@ -332,7 +334,7 @@ def test_a_labelled_issue_someone_else_opened_is_never_the_dashboard() -> None:
 def test_a_closed_dashboard_is_reopened_not_recreated() -> None:
     closed = issue(4, state="closed", state_reason="completed")
     dup = issue(5, state="closed", state_reason="duplicate")
-    p = plan_dashboard([closed, dup], "text", [], set(), CONFIG, Renderer())
+    p = plan_dashboard([closed, dup], "text", [], Told(NOW), CONFIG, Renderer())
     assert p.actions == (EditIssue(4, "text", reopen=True),)
 
 
@@ -348,3 +350,116 @@ def test_only_the_bots_markers_count_as_announced() -> None:
         ),
     ]
     assert dash.announced(comments, CONFIG.bot) == {"2/waiting-for-mentor/2026-08-01"}
+
+
+# --- the digest ---------------------------------------------------------------------------
+
+WEEKLY = CONFIG
+DAILY = replace(CONFIG, dashboard=replace(CONFIG.dashboard, digest="daily"))
+OFF = replace(CONFIG, dashboard=replace(CONFIG.dashboard, digest="off"))
+
+
+@pytest.mark.parametrize(
+    ("config", "last", "expected"),
+    [
+        (WEEKLY, None, True),  # the first digest goes out as soon as something is new
+        (WEEKLY, NOW - 6 * DAY, False),
+        # Seven calendar days, though a few minutes short of seven times 24 hours: a
+        # scheduled run a little earlier than last week's still finds the week over.
+        (WEEKLY, NOW - 7 * DAY + timedelta(minutes=5), True),
+        (DAILY, NOW - timedelta(hours=1), False),
+        (DAILY, NOW - DAY + timedelta(minutes=5), True),
+        (OFF, None, False),
+    ],
+)
+def test_a_digest_is_due_once_a_period(config, last, expected) -> None:
+    assert due(config, Told(NOW, last=last)) is expected
+
+
+def test_a_digest_waits_for_its_period_and_the_body_does_not() -> None:
+    found = items()
+    was = Told(NOW, last=NOW - 2 * DAY)
+    p = plan_dashboard([issue(4, body="old")], "new", found, was, CONFIG, Renderer())
+    assert p.actions == (EditIssue(4, "new"),)
+    assert p.new_items == ()
+
+
+def test_off_means_no_digest_and_no_read() -> None:
+    p = plan_dashboard([issue(4, body="t")], "t", items(), Told(NOW), OFF, Renderer())
+    assert p.actions == ()
+    assert read_since(items(), OFF, NOW) is None
+    assert read_since([], CONFIG, NOW) is None
+
+
+def test_the_read_reaches_back_to_the_oldest_item_and_to_the_period() -> None:
+    found = items()
+    assert read_since(found, CONFIG, NOW) == min(i.since for i in found)
+    recent = [replace(found[0], since=NOW)]
+    assert read_since(recent, CONFIG, NOW) == datetime(2026, 9, 8, tzinfo=UTC)
+    assert read_since(recent, DAILY, NOW) == datetime(2026, 9, 14, tzinfo=UTC)
+
+
+def test_old_notices_count_as_told_and_as_the_last_digest() -> None:
+    """A program that upgrades from per-run notices is not told everything again."""
+    bot = CONFIG.bot
+    comments = [
+        Comment(
+            1,
+            bot,
+            "<!-- mentoring:attention:2/stalled/2026-07-07 -->\n"
+            "<!-- mentoring:dashboard-notice:abc -->",
+            ago(3),
+        ),
+        Comment(2, "mallory", "<!-- mentoring:dashboard-digest:x -->", ago(1)),
+        Comment(
+            3,
+            bot,
+            "<!-- mentoring:attention:3/stalled/2026-07-07 -->\n"
+            "<!-- mentoring:dashboard-digest:def -->",
+            ago(9),
+        ),
+    ]
+    was = told(comments, bot, NOW, LINKS)
+    assert was.announced == {"2/stalled/2026-07-07", "3/stalled/2026-07-07"}
+    assert was.last == ago(3)  # mallory's pasted marker does not count
+
+
+def test_one_line_per_issue_with_its_new_reasons_and_whom_to_ask() -> None:
+    text, _ = view.digest(Renderer(), CONFIG, items(), "https://x/issues/6")
+    lines = [ln for ln in text.splitlines() if ln.startswith("- ")]
+    assert len(lines) == len({i.issue for i in items()})
+    (three,) = [ln for ln in lines if ln.startswith("- #3 ")]
+    assert "stalled" in three
+    assert "review unanswered" in three
+    assert three.endswith("Ask ava and mo.")
+    assert "@" not in "\n".join(lines)  # only the coordinators are mentioned
+    assert "https://x/issues/6" in text
+
+
+def test_a_digest_fits_githubs_limit_and_what_is_left_waits() -> None:
+    mentors = tuple(f"mentor-{n:02d}-{'x' * 28}" for n in range(10))
+    many = [
+        dash.Item(n, kind, NOW - DAY, f"mentee-{n}-{'y' * 30}", mentors)
+        for n in range(1, 400)
+        for kind in (dash.STALLED, dash.LONG_PAUSE, dash.REVIEW_UNANSWERED)
+    ]
+    text, told_now = view.digest(Renderer(), CONFIG, many, "https://x/issues/6")
+    assert len(text) <= view.LIMIT
+    assert 0 < len(told_now) < len(many)
+    marked = [m["key"] for m in MARKER_RE.finditer(text) if m["kind"] == dash.ATTENTION]
+    assert marked == [i.key for i in told_now]  # exactly what it lists counts as told
+    left = len({i.issue for i in many}) - len({i.issue for i in told_now})
+    assert f"…and {left} more issues, in the next digest." in text
+
+
+def test_a_new_dashboards_digest_has_no_address_yet() -> None:
+    p = plan_dashboard([], "text", items(), Told(NOW, links=LINKS), CONFIG, Renderer())
+    _, digest = p.actions
+    assert isinstance(digest, PostComment)
+    assert "/issues/0" not in digest.body
+    kept = plan_dashboard(
+        [issue(4, body="t")], "t", items(), Told(NOW, links=LINKS), CONFIG, Renderer()
+    )
+    (digest,) = kept.actions
+    assert isinstance(digest, PostComment)
+    assert f"{LINKS.repository}/issues/4" in digest.body

@@ -491,15 +491,15 @@ def test_a_template_can_neither_forge_nor_drop_a_marker(tmp_path: Path) -> None:
     assert text.endswith("\n\n<!-- mentoring:welcome -->")
 
 
-def test_the_notices_markers_are_the_codes(tmp_path: Path) -> None:
-    # A notice that forgot its items' markers would announce them again each run.
+def test_the_digests_markers_are_the_codes(tmp_path: Path) -> None:
+    # A digest that forgot its items' markers would announce them again each period.
     (tmp_path / "dashboard").mkdir()
-    (tmp_path / "dashboard" / "notice.md.j2").write_text("New: {{ items | length }}.")
+    (tmp_path / "dashboard" / "digest.md.j2").write_text("New: {{ lines | length }}.")
     marks = ("<!-- mentoring:attention:a -->", "<!-- mentoring:attention:b -->")
     text = Renderer(tmp_path).page(
-        "dashboard/notice.md.j2", "dashboard-notice", "k", marks, items=[1, 2]
+        "dashboard/digest.md.j2", "dashboard-digest", "k", marks, lines=[1, 2]
     )
-    assert text == "New: 2.\n\n" + "\n".join(marks) + "\n\n<!-- mentoring:dashboard-notice:k -->"
+    assert text == "New: 2.\n\n" + "\n".join(marks) + "\n\n<!-- mentoring:dashboard-digest:k -->"
 
 
 # ------------------------------------------------ the values each template is given

@@ -38,6 +38,7 @@ from simulator.simulation import Simulation
 __all__ = ["sb"]  # the sandbox fixture, shared with the graduation tests
 
 NOTICE = "**participants file broken**: `participants.yml` on the default branch"
+TOLD = "- `participants.yml`: broken since"  # its line in the coordinators' digest
 
 
 def _application(at: str, login: str) -> dict[str, Any]:
@@ -85,9 +86,8 @@ def test_a_merge_that_breaks_the_file_holds_graduation_and_nothing_else() -> Non
     assert (2, "checkin") in comments
     assert [c for c in comments if c[1] != "checkin"] == [(3, "attention"), (3, "attention")]
     notices = [a["body"] for a in after if a.get("kind") == "attention"]
-    assert sum(NOTICE in body for body in notices) == 1
-    assert "line 3: this is not valid YAML" in notices[0]
-    assert "as changed on 2026-03-01" in notices[0]
+    assert sum(TOLD in body for body in notices) == 1
+    assert "`participants.yml`: broken since 2026-03-01 (line 3)" in notices[0]
     assert "mentoring: graduated" not in result.issues["1"]["labels"]
     assert NOTICE in result.dashboard
 
@@ -129,7 +129,7 @@ def test_a_broken_file_is_told_once_and_the_item_leaves_when_it_is_fixed(
     assert f"line {line}" in sb.issue(board)["body"]
     sb.advance(days=1)
     assert _scheduled_run(sb, tmp_path) == 0
-    told = [c["body"] for c in sb.comments(board) if NOTICE in c["body"]]
+    told = [c["body"] for c in sb.comments(board) if TOLD in c["body"]]
     assert len(told) == 1  # said once, not every run
     # Fixed: the item leaves without a word, and the graduation held back happens.
     fixed = f"- name: Alice\n  github: alice\n  issue: {number}\n"
@@ -144,7 +144,7 @@ def test_a_broken_file_is_told_once_and_the_item_leaves_when_it_is_fixed(
 
 
 def test_the_file_item_names_its_first_problem_and_is_keyed_by_its_last_change() -> None:
-    """The notice's words (a golden file); a file without problems has no item."""
+    """The digest's words (a golden file); a file without problems has no item."""
     changed = datetime(2026, 3, 1, 12, tzinfo=UTC)
     text = "- name: Alice\n  github: '@alice'\n- name: Bo\n  gihub: bo\n"
     problems = parse_participants(text, "participants.yml").problems
@@ -153,8 +153,8 @@ def test_the_file_item_names_its_first_problem_and_is_keyed_by_its_last_change()
     assert item.detail.startswith("2:entry 1 (line 2): `github` must be a GitHub username")
     assert dash.file_items((), changed) == []
     assert dash.file_items((Problem("participants.yml", 1, "x"),), None) == []
-    notice = view.notice(Renderer(), load_config(ROOT_DIR), [item])
-    path = ROOT_DIR / "tests" / "golden" / "dashboard" / "notice-participants-file.md"
+    notice, _ = view.digest(Renderer(), load_config(ROOT_DIR), [item])
+    path = ROOT_DIR / "tests" / "golden" / "dashboard" / "digest-participants-file.md"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(notice + "\n", encoding="utf-8")
     assert notice + "\n" == path.read_text(encoding="utf-8")

@@ -1,8 +1,9 @@
 """The dashboard issue through the sandbox: created once, edited only on change, new
-attention items announced once to the coordinators, a duplicate closed."""
+attention items told once to the coordinators in one digest a period, a duplicate closed."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,13 @@ def dashboards(sb: Sandbox) -> list[dict]:
 
 
 def notices(sb: Sandbox, number: int) -> list[dict]:
-    return [c for c in sb.comments(number) if "mentoring:dashboard-notice" in c["body"]]
+    """The dashboard's digests."""
+    return [c for c in sb.comments(number) if "mentoring:dashboard-digest" in c["body"]]
+
+
+def told(comment: dict) -> list[str]:
+    """The item keys a digest marks as told."""
+    return [m["key"] for m in MARKER_RE.finditer(comment["body"]) if m["kind"] == "attention"]
 
 
 def test_created_once_edited_on_change_and_each_item_announced_once(
@@ -79,9 +86,10 @@ def test_created_once_edited_on_change_and_each_item_announced_once(
     assert run(sandbox, root) == 0
     (notice,) = notices(sandbox, dash.number)
     assert f"@{COORDINATOR}" in notice["body"]
-    assert "**waiting for a mentor**: #1 from alice" in notice["body"]
-    keys = [m["key"] for m in MARKER_RE.finditer(notice["body"]) if m["kind"] == "attention"]
-    assert keys == ["1/waiting-for-mentor/2026-01-01"]
+    assert "- #1 (alice): waiting for a mentor since 2026-01-01." in notice["body"]
+    address = f"https://github.com/{sandbox.owner}/{sandbox.repo}/issues/{dash.number}"
+    assert f"the dashboard, {address}" in notice["body"]
+    assert told(notice) == ["1/waiting-for-mentor/2026-01-01"]
     assert "**waiting for a mentor**" in sandbox.issue(dash.number)["body"]
 
     for _ in range(3):  # later runs: the item stays, never announced again
@@ -292,3 +300,175 @@ def test_more_closed_applications_than_the_first_query_reads_are_listed_over_res
     assert len(_closed_lists(sandbox)) == 2  # the first query's page, then REST's list
     (dash,) = dashboards(sandbox)
     assert all(f"| #{n} |" in dash.body for n in numbers)
+
+
+# --- one digest a period ---------------------------------------------------------------
+
+
+def _digest_config(root: Path, period: str) -> None:
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text()
+    assert "  digest: weekly" in text
+    config.write_text(text.replace("  digest: weekly", f"  digest: {period}"))
+
+
+def _apply(sb: Sandbox, login: str) -> int:
+    body = issue_forms.render_body(FORM, {**ANSWERS, "name": login.title()})
+    return sb.open_issue(login, "Application", body, ["application"])
+
+
+def _daily(sb: Sandbox, root: Path, days: int) -> list[list[str]]:
+    """Run once a day for ``days`` days; the items each day's digest told (one list a
+    digest posted that day)."""
+    found = []
+    for _ in range(days):
+        sb.advance(days=1)
+        assert run(sb, root) == 0
+        posted = [w for w in sb.writes if "mentoring:dashboard-digest" in (w.get("body") or "")]
+        found.append([key for w in posted for key in told(w)])
+    return found
+
+
+def _three_waiting(sb: Sandbox, root: Path) -> int:
+    """Three applications opened two days apart, so their waits pass 30 days on three
+    different days; returns the dashboard's number."""
+    sb.set_permission(COORDINATOR, "admin")
+    sb.set_permission("bob", "write")
+    for login in ("alice", "bo", "cy"):
+        number = _apply(sb, login)
+        assert run(sb, root, f"--issue={number}") == 0  # welcomed: the wait begins
+        sb.advance(days=2)
+    sb.advance(days=23)  # day 29 of alice's wait: nothing yet
+    assert run(sb, root) == 0
+    (board,) = dashboards(sb)
+    assert notices(sb, board.number) == []
+    return board.number
+
+
+def test_weekly_several_new_items_over_a_few_days_make_one_digest(
+    sandbox: Sandbox, root: Path
+) -> None:
+    board = _three_waiting(sandbox, root)
+    days = _daily(sandbox, root, 14)
+    # The first goes out at once; the next two wait for the week to be over, together.
+    assert [d for d in days if d] == [
+        ["1/waiting-for-mentor/2026-01-01"],
+        ["2/waiting-for-mentor/2026-01-03", "3/waiting-for-mentor/2026-01-05"],
+    ]
+    assert [i for i, d in enumerate(days) if d] == [0, 7]
+    _, second = notices(sandbox, board)
+    assert second["body"].count(f"@{COORDINATOR}") == 1
+    assert "- #2 (bo): waiting for a mentor since 2026-01-03." in second["body"]
+    assert "- #3 (cy): waiting for a mentor since 2026-01-05." in second["body"]
+    assert "#1" not in second["body"]  # told already: never twice
+
+
+def test_an_item_resolved_before_the_digest_is_left_out_silently(
+    sandbox: Sandbox, root: Path
+) -> None:
+    board = _three_waiting(sandbox, root)
+    days = _daily(sandbox, root, 4)  # #2 is new on day 3, and waits for the week
+    assert [d for d in days if d] == [["1/waiting-for-mentor/2026-01-01"]]
+    sandbox.assign(2, COORDINATOR, ["bob"])  # paired before the digest
+    days = _daily(sandbox, root, 10)
+    assert [d for d in days if d] == [["3/waiting-for-mentor/2026-01-05"]]
+    assert "#2" not in notices(sandbox, board)[-1]["body"]
+
+
+def test_daily_tells_each_day_what_is_new(sandbox: Sandbox, root: Path) -> None:
+    _digest_config(root, "daily")
+    _three_waiting(sandbox, root)
+    days = _daily(sandbox, root, 8)
+    assert [d for d in days if d] == [
+        ["1/waiting-for-mentor/2026-01-01"],
+        ["2/waiting-for-mentor/2026-01-03"],
+        ["3/waiting-for-mentor/2026-01-05"],
+    ]
+
+
+def test_off_posts_no_digest_and_reads_no_comments(sandbox: Sandbox, root: Path) -> None:
+    _digest_config(root, "off")
+    board = _three_waiting(sandbox, root)
+    days = _daily(sandbox, root, 8)
+    assert days == [[]] * 8
+    assert notices(sandbox, board) == []
+    assert sandbox.comments(board) == []
+    needs = sandbox.issue(board)["body"].split("## Needs attention", 1)[1].split("##", 1)[0]
+    assert all(f"#{n}" in needs for n in (1, 2, 3))  # the body still lists them
+    assert _comment_reads(sandbox, board) == 0
+
+
+def test_after_an_outage_one_digest_tells_what_is_still_new(sandbox: Sandbox, root: Path) -> None:
+    board = _three_waiting(sandbox, root)
+    _daily(sandbox, root, 1)  # alice's item, told
+    sandbox.advance(days=20)  # no scheduled run for three weeks
+    sandbox.assign(3, COORDINATOR, ["bob"])  # cy's wait ended during it
+    days = _daily(sandbox, root, 8)
+    assert [d for d in days if d] == [["2/waiting-for-mentor/2026-01-03"]]
+    assert len(notices(sandbox, board)) == 2
+
+
+def test_a_program_that_had_a_notice_each_run_is_not_told_it_all_again(
+    sandbox: Sandbox, root: Path
+) -> None:
+    """Upgrading: the items the per-run notices marked count as told, and the latest
+    notice as the last digest."""
+    board = _three_waiting(sandbox, root)
+    old = (
+        f"@{COORDINATOR}: a new item needs your attention.\n\n"
+        "<!-- mentoring:attention:1/waiting-for-mentor/2026-01-01 -->\n\n"
+        "<!-- mentoring:dashboard-notice:0123456789ab -->"
+    )
+    sandbox.advance(days=1)
+    sandbox.comment(board, sandbox.bot_login, old)  # as the version before digests posted it
+    days = _daily(sandbox, root, 10)
+    # bo's item (day 3) waits for a week after that notice; alice's is never repeated.
+    assert [d for d in days if d] == [
+        ["2/waiting-for-mentor/2026-01-03", "3/waiting-for-mentor/2026-01-05"]
+    ]
+    assert [i for i, d in enumerate(days) if d] == [6]
+
+
+def test_a_digest_whose_response_was_lost_is_not_posted_again(sandbox: Sandbox, root: Path) -> None:
+    board = _three_waiting(sandbox, root)
+    sandbox.advance(days=1)
+    # Posted, its answer lost, and the look for it fails too: the run cannot tell.
+    sandbox.inject(Fault.ERROR_AFTER, method="POST", path=rf"/issues/{board}/comments$")
+    sandbox.inject(Fault.ERROR_BEFORE, method="GET", path=rf"/issues/{board}/comments$", count=5)
+    assert run(sandbox, root) == 1
+    assert len(notices(sandbox, board)) == 1
+    days = _daily(sandbox, root, 6)  # read back from the dashboard: told, and this week's
+    assert days == [[]] * 6
+    assert len(notices(sandbox, board)) == 1
+    days = _daily(sandbox, root, 2)
+    assert [d for d in days if d] == [
+        ["2/waiting-for-mentor/2026-01-03", "3/waiting-for-mentor/2026-01-05"]
+    ]
+
+
+def test_a_digest_lost_then_found_by_its_key_is_posted_once(sandbox: Sandbox, root: Path) -> None:
+    board = _three_waiting(sandbox, root)
+    sandbox.advance(days=1)
+    sandbox.inject(Fault.ERROR_AFTER, method="POST", path=rf"/issues/{board}/comments$")
+    assert run(sandbox, root) == 0  # the look after the lost answer finds it
+    assert len(notices(sandbox, board)) == 1
+
+
+def test_a_digest_refused_before_it_was_written_goes_out_with_the_next_run(
+    sandbox: Sandbox, root: Path
+) -> None:
+    board = _three_waiting(sandbox, root)
+    sandbox.advance(days=1)
+    sandbox.inject(Fault.ERROR_BEFORE, method="POST", path=rf"/issues/{board}/comments$", count=5)
+    assert run(sandbox, root) == 1
+    assert notices(sandbox, board) == []
+    days = _daily(sandbox, root, 1)
+    assert days == [["1/waiting-for-mentor/2026-01-01"]]
+
+
+def test_a_run_says_what_waits_for_the_next_digest(sandbox: Sandbox, root: Path, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    _three_waiting(sandbox, root)
+    _daily(sandbox, root, 3)  # alice's told on day 1; bo's new on day 3
+    said = "1 new dashboard item(s) wait for the next weekly digest (the last: 2026-01-31)"
+    assert any(said in r.getMessage() for r in caplog.records)

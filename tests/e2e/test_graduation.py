@@ -526,8 +526,8 @@ def test_the_dashboard_lists_each_entry_that_graduates_nobody() -> None:
         (4, "cy", "unmentored"),
         (5, "zed", "another"),
     ]
-    text = view.notice(Renderer(), load_config(ROOT), items)
-    path = ROOT / "tests" / "golden" / "dashboard" / "notice-entries.md"
+    text, _ = view.digest(Renderer(), load_config(ROOT), items)
+    path = ROOT / "tests" / "golden" / "dashboard" / "digest-entries.md"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(text + "\n", encoding="utf-8")
     assert text + "\n" == path.read_text(encoding="utf-8")

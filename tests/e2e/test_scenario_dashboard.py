@@ -1,11 +1,12 @@
 """The dashboard over five months of the simulator (tests/scenarios/dashboard.yml): every
-state in its table, paused spans in its chart, each attention item announced once and
-gone when resolved, and the body edited only when its text changed."""
+state in its table, paused spans in its chart, each attention item told once, in a
+weekly digest, and gone when resolved, and the body edited only when its text changed."""
 
 from __future__ import annotations
 
 import itertools
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -90,13 +91,16 @@ def test_each_item_announced_once_and_gone_when_resolved(result: Result) -> None
     keys = [key for _, key in seen]
     assert len(keys) == len(set(keys))  # never twice
     notices = on_dashboard(result, "comment")
-    assert all("<!-- mentoring:dashboard-notice:" in n["body"] for n in notices)
+    assert all("<!-- mentoring:dashboard-digest:" in n["body"] for n in notices)
     assert all("@cora" in n["body"] for n in notices)
     assert len({n["key"] for n in notices}) == len(notices)  # one comment per new set
     assert ("2026-02-05", "3/waiting-for-mentor/2026-01-05") in seen  # 30 days' wait
     assert ("2026-03-08", "1/stalled/2026-01-06") in seen  # 60 days without a word
     assert ("2026-05-02", "5/ready-no-pull-request/2026-04-01") in seen
-    assert ("2026-05-21", "8/waiting-for-mentor/2026-04-20") in seen
+    # New on 21 May, the day after a digest: told in the next one, a week later.
+    assert ("2026-05-27", "8/waiting-for-mentor/2026-04-20") in seen
+    days = sorted({datetime.fromisoformat(n["at"]) for n in notices})
+    assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(days))  # weekly
     # Resolved items leave the list silently: erin paired, alice wrote again.
     assert "#3 from erin has waited" in body_on(result, "2026-03-01")
     assert "#3 from erin has waited" not in body_on(result, "2026-03-03")  # next schedule

@@ -762,12 +762,32 @@ def _schedule_run(sb: Sandbox, root: Path) -> int:
 
 def test_the_same_schedule_twice_writes_nothing_the_second_time(paired_sandbox) -> None:
     sb, root = paired_sandbox
+    # Bo waits for a mentor from his welcome (an event run's): the coordinators' digest.
+    bo = sb.open_issue(
+        "bo", "Mentee application", issue_forms.render_body(FORM, ANSWERS), ["application"]
+    )
+    assert (
+        reconcile.main(
+            ["--root", str(root), f"--issue={bo}"],
+            env={
+                "GITHUB_TOKEN": sb.token_for(sb.bot_login),
+                "GITHUB_API_URL": sb.url,
+                "GITHUB_REPOSITORY": f"{sb.owner}/{sb.repo}",
+            },
+            now=sb.now,
+            sleep=lambda s: None,
+        )
+        == 0
+    )
     sb.advance(days=40)  # check-in 1 is due; the pairing is a month old, too late to announce
     assert _schedule_run(sb, root) == 0
     first = [(w["type"], MARKER_RE.search(w["body"] or "") is not None) for w in sb.writes]
     assert ("comment", True) in first
     kinds = [MARKER_RE.search(c["body"])["kind"] for c in sb.comments(1)]
     assert kinds == ["checkin"]
+    digests = [w for w in sb.writes if "<!-- mentoring:dashboard-digest:" in (w["body"] or "")]
+    assert len(digests) == 1
+    assert f"<!-- mentoring:attention:{bo}/waiting-for-mentor/" in digests[0]["body"]
     sb.clear_logs()
     assert _schedule_run(sb, root) == 0
     assert sb.writes == []

@@ -273,6 +273,27 @@ def test_unknown_top_level_key_suggests_the_closest(repo: Path) -> None:
     assert "`coordinators`" in err.fix
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("weekly", "weekly"), ("daily", "daily"), ("off", "off"), ('"off"', "off")],
+)
+def test_the_digest_period(repo: Path, written: str, read: str) -> None:
+    write(repo, f"coordinators: [cora]\ndashboard:\n  digest: {written}\n")
+    assert config.load_config(repo).dashboard.digest == read
+
+
+def test_the_digest_is_weekly_by_default(repo: Path) -> None:
+    assert config.load_config(repo).dashboard.digest == "weekly"
+
+
+@pytest.mark.parametrize("written", ["monthly", "Weekly", "true", "7", "[weekly]"])
+def test_a_digest_period_it_does_not_know(repo: Path, written: str) -> None:
+    err = error(repo, f"coordinators: [cora]\ndashboard:\n  title: Board\n  digest: {written}\n")
+    assert err.line == 4
+    assert "`dashboard.digest` must be one of `weekly`, `daily`, `off`" in err.problem
+    assert "digest: weekly" in err.fix
+
+
 def test_unknown_nested_key_suggests_the_closest(repo: Path) -> None:
     err = error(repo, "coordinators: [cora]\ncadence:\n  checkin_month: 2\n")
     assert err.line == 3

@@ -3,11 +3,11 @@ applier writes it.
 
 Run at the end of a scheduled or manual run over every open application, with the rows
 that run built. Its cost: one list of the dashboard-labelled issues, one read of its
-comments (only while something needs attention), list pages of the recently closed
-applications (none of these three when the run's GraphQL read had them), the timeline
-of each application closed in the last 12 months (its first pairing, for the figures:
-in GraphQL's first query for up to 50, else one read each, one request per 100 events
-over REST), and an edit and a notice only when there is something new.
+comments (only while something needs attention and digests are on), list pages of the
+recently closed applications (none of these three when the run's GraphQL read had them),
+the timeline of each application closed in the last 12 months (its first pairing, for
+the figures: in GraphQL's first query for up to 50, else one read each, one request per
+100 events over REST), and an edit and a digest only when there is something new.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from datetime import datetime
 from mentoring.cli.reading import Extras, Unread, closed_window
 from mentoring.core import dashboard as dash
 from mentoring.core import dashboard_view as view
-from mentoring.core.dashboard_plan import DashboardPlan, find, plan_dashboard
+from mentoring.core.dashboard_plan import (
+    DashboardPlan,
+    Told,
+    find,
+    plan_dashboard,
+    read_since,
+    told,
+)
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import facts
@@ -130,7 +137,7 @@ def plan_run_dashboard(
         labelled = extras.labelled
         if labelled is None:
             labelled = tuple(repo.issues_labelled(config.labels.dashboard))
-        announced = _announced(repo, config, items, labelled, extras.notices)
+        was = _told(repo, config, items, labelled, extras.notices, inputs)
     except GitHubError as exc:
         return Dashboard(failure=f"the dashboard could not be read ({exc})")
     except FiguresUnread as exc:
@@ -138,7 +145,7 @@ def plan_run_dashboard(
             log.info("The dashboard waits for a run that can read the closed applications")
             return Dashboard()
         return Dashboard(failure=f"the dashboard's figures could not be read ({exc})")
-    plan = plan_dashboard(labelled, body, items, announced, config, inputs.renderer)
+    plan = plan_dashboard(labelled, body, items, was, config, inputs.renderer)
     for number in plan.ignored:
         log.warning(
             "#%s has the label %r but was not opened by %s: it is not the dashboard; left alone",
@@ -146,7 +153,25 @@ def plan_run_dashboard(
             config.labels.dashboard,
             config.bot,
         )
+    _say_waiting(items, was, plan, config)
     return Dashboard(body, tuple(items), tuple(shown), tuple(table), plan)
+
+
+def _say_waiting(
+    items: Sequence[dash.Item], was: Told, plan: DashboardPlan, config: Config
+) -> None:
+    """Log the new items that wait for the next digest, so a quiet run is not a puzzle."""
+    told = {i.key for i in plan.new_items} | was.announced
+    waiting = [i for i in items if i.key not in told]
+    if not waiting or config.dashboard.digest == "off":
+        return
+    last = f"{was.last:%Y-%m-%d}" if was.last else "?"
+    log.info(
+        "%d new dashboard item(s) wait for the next %s digest (the last: %s)",
+        len(waiting),
+        config.dashboard.digest,
+        last,
+    )
 
 
 @dataclass(frozen=True)
@@ -174,23 +199,24 @@ def _file_items(repo: Repo, config: Config, problems: Sequence[Problem]) -> list
     return dash.file_items(problems, repo.last_changed(config.participants))
 
 
-def _announced(
+def _told(
     repo: Repo,
     config: Config,
     items: Sequence[dash.Item],
     labelled: Sequence[Issue],
     notices: Mapping[int, Notices],
-) -> set[str]:
-    """The keys of the items already announced on the dashboard kept."""
+    inputs: DashboardInputs,
+) -> Told:
+    """What the bot's comments on the dashboard kept told: from the run's first query's
+    latest comments when they reach back far enough, else one read."""
     keep = _kept(labelled, config)
-    if not items or keep is None:
-        return set()
-    # Items announced earlier were announced on or after their own since.
-    since = min(i.since for i in items)
+    since = read_since(items, config, inputs.now)
+    if keep is None or since is None:
+        return Told(inputs.now, links=inputs.links)
     found = notices.get(keep)
     given = found.since(since) if found is not None else None
     comments = given if given is not None else repo.comments(keep, since)
-    return dash.announced(comments, config.bot)
+    return told(comments, config.bot, inputs.now, inputs.links)
 
 
 def _kept(labelled: Sequence[Issue], config: Config) -> int | None:

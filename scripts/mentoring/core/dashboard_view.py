@@ -1,4 +1,4 @@
-"""The dashboard as Markdown: its table, its Mermaid chart, its body and its notices.
+"""The dashboard as Markdown: its table, its Mermaid chart, its body and its digests.
 
 Every value people wrote (the role an applicant typed) is neutralised before it goes into
 a cell: one line, bounded, HTML and Markdown punctuation escaped, ``@`` and ``#`` kept
@@ -22,7 +22,8 @@ from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
 
 DASHBOARD = "dashboard"  # the marker kind of the dashboard's body
-NOTICE = "dashboard-notice"  # and of its notices
+DIGEST = "dashboard-digest"  # and of its digests of new items
+NOTICE = "dashboard-notice"  # of the per-run notices before digests: read, no longer written
 LIMIT = 65_536  # GitHub refuses an issue body longer than this (422)
 CHART_LIMIT = 40  # mentorships drawn in the chart: more is unreadable
 ITEM_LIMIT = 100  # attention items listed in the body (the rest are counted)
@@ -283,22 +284,89 @@ def body(
     return render(low, False)
 
 
+# Whom a digest line says to ask about each kind of item: the mentee, the mentors, both
+# or nobody (the coordinators act themselves: assign a mentor, fix the file).
+ASK: dict[str, tuple[str, ...]] = {
+    "participants-unreadable": (),
+    "waiting-for-mentor": (),
+    "stalled": ("mentee", "mentors"),
+    "review-unanswered": ("mentors",),
+    "long-pause": ("mentee", "mentors"),
+    "ready-no-pull-request": ("mentee",),
+    "over-capacity": ("mentee",),  # the over-capacity mentor is the item's "mentee"
+    "entry-graduates-nobody": (),
+}
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One issue's line in a digest: its new items and whom to ask (logins, inert)."""
+
+    issue: int
+    items: tuple[Item, ...]
+    mentee: str
+    mentors: tuple[str, ...]
+    ask: tuple[str, ...]
+
+
+def digest_lines(items: Sequence[Item]) -> list[DigestLine]:
+    """The items grouped by issue, in the order each issue first comes."""
+    grouped: dict[int, list[Item]] = {}
+    for item in items:
+        grouped.setdefault(item.issue, []).append(item)
+    lines = []
+    for number, group in grouped.items():
+        first = group[0]
+        ask: list[str] = []
+        for item in group:
+            for role in ASK.get(item.kind, ()):
+                ask += [item.mentee] if role == "mentee" else list(item.mentors)
+        inert = [text_cell(login, 39) for login in dict.fromkeys(a for a in ask if a)]
+        mentors = tuple(text_cell(m, 39) for m in first.mentors)
+        lines.append(
+            DigestLine(number, tuple(group), text_cell(first.mentee, 39), mentors, tuple(inert))
+        )
+    return lines
+
+
 def notice_key(items: Sequence[Item]) -> str:
-    """The notice's marker key: the same items always give the same key (no randomness)."""
+    """The digest's marker key: the same items always give the same key (no randomness),
+    so a post whose response was lost is found again by it."""
     digest = hashlib.sha256("\n".join(sorted(i.key for i in items)).encode()).hexdigest()
     return digest[:12]
 
 
-def notice(renderer: Renderer, config: Config, items: Sequence[Item]) -> str:
-    """One comment that tells the coordinators about new items, each marked as announced."""
-    shown = list(items[:ITEM_LIMIT])
-    return renderer.page(
-        "dashboard/notice.md.j2",
-        NOTICE,
-        notice_key(items),
-        tuple(marker(ATTENTION, item.key) for item in shown),  # the code's, not the template's
-        coordinators=list(config.coordinators),
-        items=shown,
-        left_out=len(items) - len(shown),
-        config=config,
-    )
+def digest(
+    renderer: Renderer, config: Config, items: Sequence[Item], dashboard: str = ""
+) -> tuple[str, tuple[Item, ...]]:
+    """One comment that tells the coordinators what is new, one line per issue, each item
+    marked as announced; within GitHub's limit (issues that do not fit wait for the next
+    digest). ``dashboard``: its address, when known. Returns the text and the items told."""
+    lines = digest_lines(items)
+
+    def render(kept: int) -> tuple[str, tuple[Item, ...]]:
+        told = tuple(item for line in lines[:kept] for item in line.items)
+        text = renderer.page(
+            "dashboard/digest.md.j2",
+            DIGEST,
+            notice_key(told),
+            tuple(marker(ATTENTION, item.key) for item in told),  # the code's, not the template's
+            coordinators=list(config.coordinators),
+            lines=lines[:kept],
+            left_out=len(lines) - kept,
+            dashboard=dashboard,
+            config=config,
+        )
+        return text, told
+
+    found = render(len(lines))
+    if len(found[0]) <= LIMIT:
+        return found
+    low, high = 1, len(lines)  # the most lines that fit is in [low, high]: one always does
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(render(mid)[0]) <= LIMIT:
+            low = mid
+        else:
+            high = mid - 1
+    return render(low)

@@ -90,6 +90,13 @@ class Dashboard:
     title: str = "Mentoring dashboard"
     closed_days: int = 90
     role_field: str | None = "role"  # the form field whose answer is the role applied for
+    digest: str = "weekly"  # how often new attention items are told: a key of DIGEST_DAYS
+
+
+# Days from one digest of new attention items to the next, by ``dashboard.digest``
+# (None: no digest). Counted in calendar days (UTC), so that a scheduled run a few
+# minutes earlier than last week's still finds the week over.
+DIGEST_DAYS: dict[str, int | None] = {"weekly": 7, "daily": 1, "off": None}
 
 
 @dataclass(frozen=True)

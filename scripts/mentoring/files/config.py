@@ -18,6 +18,7 @@ from typing import Any, Literal, overload
 from mentoring.core.forms import Form
 from mentoring.core.logins import is_login, is_login_or_bot
 from mentoring.core.settings import (
+    DIGEST_DAYS,
     Application,
     Cadence,
     Config,
@@ -367,6 +368,20 @@ class _Validator:
             title=title,
             closed_days=self.bounded(section["closed_days"], ("dashboard", "closed_days")),
             role_field=role_field,
+            digest=self.digest(section["digest"]),
+        )
+
+    def digest(self, value: Any) -> str:
+        """``dashboard.digest``: one of the periods of :data:`DIGEST_DAYS`."""
+        if value is False:  # YAML 1.1 reads a bare `off` as false
+            return "off"
+        if isinstance(value, str) and value in DIGEST_DAYS:
+            return value
+        allowed = ", ".join(f"`{name}`" for name in DIGEST_DAYS)
+        raise self.error(
+            ("dashboard", "digest"),
+            f"`dashboard.digest` must be one of {allowed}, not {describe(value)}.",
+            "Write `digest: weekly` (the default), `digest: daily` or `digest: off`.",
         )
 
     def coordinators(self) -> tuple[str, ...]:

@@ -96,7 +96,7 @@ VALUES: dict[str, tuple[str, ...]] = {
         "chart",
         "chart_dropped",
     ),
-    "dashboard/notice.md.j2": ("coordinators", "items", "left_out", "config"),
+    "dashboard/digest.md.j2": ("coordinators", "lines", "left_out", "dashboard", "config"),
     "dashboard/items.md.j2": (),  # its macros are given what they are called with
     "dashboard/duplicate.md.j2": ("dashboard",),
     "dashboard/new.md.j2": ("config",),
@@ -298,19 +298,19 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
 
 
 def _dashboard(config: Config) -> dict[str, list[Sample]]:
-    """The dashboard's templates, rendered as its body and its notice are."""
+    """The dashboard's templates, rendered as its body and its digest are."""
 
     def body(renderer: Renderer) -> str:
         board = view.Board((), _ITEMS, _FIGURES, _LATER)
         return view.body(renderer, config, board, view.Links(_SITE.html_url))
 
-    def notice(renderer: Renderer) -> str:
-        return view.notice(renderer, config, _ITEMS)
+    def digest(renderer: Renderer) -> str:
+        return view.digest(renderer, config, _ITEMS, f"{_SITE.html_url}/issues/4")[0]
 
     return {
         "dashboard/body.md.j2": [body],
-        "dashboard/notice.md.j2": [notice],
-        "dashboard/items.md.j2": [body, notice],
+        "dashboard/digest.md.j2": [digest],
+        "dashboard/items.md.j2": [body],
         "dashboard/duplicate.md.j2": [_comment("dashboard/duplicate.md.j2", dashboard=4)],
         "dashboard/new.md.j2": [_comment("dashboard/new.md.j2", config=config)],
     }
