@@ -365,7 +365,15 @@ CASES = [
         [REMOVE(LABELS.active)],
         State.PAUSED,
     ),
-    Case("paused-months-later-nothing", paused_and_settled, at(2026, 9, 1), [], State.PAUSED),
+    # Paused without a date for over cadence.long_pause_days: one note asks whether to go on.
+    Case(
+        "paused-months-later-asks-once",
+        paused_and_settled,
+        at(2026, 9, 1),
+        ["comment pause-reminder:2026-02-10T00:00:00Z"],
+        State.PAUSED,
+        contains=("@alice and @mo: this mentorship has been paused since", "`/resume`"),
+    ),
     Case("closed-not-planned-nothing", closed_not_planned, at(2026, 9, 1), [], State.CLOSED),
     Case("closed-incomplete-nothing", incomplete_closed, T0 + 40 * DAY, [], State.CLOSED),
     Case(
@@ -563,10 +571,13 @@ def test_a_pause_pushes_the_schedule_by_its_length() -> None:
     assert when == {"1": at(2026, 3, 2, 6, 17), "2": at(2026, 3, 30, 6, 17)}
 
 
-def test_a_pause_still_on_posts_nothing_and_shows_no_next_due() -> None:
+def test_a_pause_still_on_posts_one_reminder_and_shows_no_next_due() -> None:
     story = paired().pause(at(2026, 2, 10))
     taken = story.runs(daily(at(2026, 2, 10), at(2027, 2, 10)))
-    assert kinds(a for _, a in taken) == []
+    # Only the one reminder, long_pause_days (90) after the label went on.
+    assert [(w, k) for w, a in taken for k in kinds([a])] == [
+        (at(2026, 5, 11, 6, 17), ("pause-reminder", "2026-02-10T00:00:00Z"))
+    ]
     result = story.plan(at(2027, 2, 10))
     assert result.mentorship.state == State.PAUSED
     assert result.mentorship.next is None
