@@ -865,7 +865,8 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     """Each run below plans, applies, and plans again at the same instant (Story.run
     asserts the second plan is empty), over every action the commands and transitions add:
     the needs-info edit, each command's reply and label, the ready reminder, the waiting
-    note, the unpaired comment and the registration invitation."""
+    note, the unpaired comment, the registration invitation, a dated pause's end and a
+    long pause's reminder."""
     seen: list[object] = []
     ready = LABELS.ready
 
@@ -904,6 +905,15 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     run(story, t + timedelta(days=4, seconds=5))
     # No graduation within ready_reminder_days: one reminder.
     run(story, t + timedelta(days=4 + CONFIG.cadence.ready_reminder_days, hours=1))
+    # A dated pause: the label off and one comment on its day; then a pause without a
+    # date, asked about once after long_pause_days.
+    later = t + timedelta(days=40)
+    story.comment("alice", f"/pause until {(later + timedelta(days=3)).date()}", later)
+    run(story, later + timedelta(seconds=5))
+    run(story, later + timedelta(days=3, hours=1))
+    story.comment("alice", "/pause", later + timedelta(days=4))
+    run(story, later + timedelta(days=4, seconds=5))
+    run(story, later + timedelta(days=4 + CONFIG.cadence.long_pause_days, hours=1))
 
     types = {type(a).__name__ for a in seen}
     assert {"EditComment", "PostComment", "AddLabels", "RemoveLabels"} <= types
@@ -916,10 +926,12 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
         "command",
         "ready-reminder",
         "unpaired",
+        "pause-ended",
+        "pause-reminder",
     )
     for kind in kinds:
         assert kind in posted, (kind, posted)
-    assert posted.count("command") == 5
+    assert posted.count("command") == 7
     labels = [(type(a).__name__, a.labels) for a in seen if hasattr(a, "labels")]
     assert ("AddLabels", (LABELS.paused,)) in labels
     assert ("RemoveLabels", (LABELS.paused,)) in labels
