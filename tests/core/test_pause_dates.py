@@ -294,3 +294,15 @@ def test_a_dated_pause_gets_no_reminder() -> None:
     story = paused_until("2026-12-31")
     taken = story.runs(daily(at(2026, 2, 11), at(2026, 7, 1)))
     assert posted(taken, "pause-reminder") == []
+
+
+def test_a_dated_pause_before_pairing_ends_and_says_the_check_ins_wait_for_a_mentor() -> None:
+    story = Story(body=body())
+    story.run(T0 + timedelta(seconds=5))
+    say(story, "alice", "/pause until 2026-01-20", at(2026, 1, 10, 10))
+    taken = story.runs(daily(at(2026, 1, 11), at(2026, 1, 25)))
+    [(when, note)] = posted(taken, "pause-ended")
+    assert when == at(2026, 1, 20, 6, 17)
+    assert note.body.startswith("@alice: ")
+    assert "The check-ins wait for a mentor to be assigned." in note.body
+    assert LABELS.awaiting_mentor in story.labels

@@ -232,3 +232,36 @@ def test_the_announcement_lost_or_unseen_is_posted_once(
     for _ in range(3):
         assert runner.run() == 0
     assert _ended_comments(sandbox) == 1
+
+
+@pytest.mark.parametrize("read", READS)
+def test_a_dated_pause_outlives_a_rename_of_the_label_and_hostile_dates_change_nothing(
+    read: str,
+) -> None:
+    events = [
+        _apply(_at(1, 5), "ana"),
+        _assign(_at(1, 6), 1, "bob"),
+        _say(_at(2, 9, 9), "ana", "/pause until " + "2026-" * 2_000, 1),
+        _say(_at(2, 9, 10), "ana", "/pause until \u0662\u0660\u0662\u0666-03-01", 1),
+        _say(_at(2, 10), "ana", "/pause until 2026-03-01", 1),
+        {"at": _at(2, 20), "by": "cora", "rename_label": {"from": PAUSED, "to": "on hold"}},
+    ]
+    scenario = {
+        "start": "2026-01-05T00:00:00Z",
+        "end": "2026-03-05T00:00:00Z",
+        "schedule": "17 6 * * *",
+        "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+        "collaborators": {"cora": "admin", "bob": "write"},
+        "events": events,
+    }
+    result = Simulation(scenario, ROOT, read=read).run(reconcile.main)
+    first, second, _ = _replies(result, 1)
+    assert "is not a date written as `YYYY-MM-DD`" in first
+    assert len(first) < 600  # the long word is cut
+    assert "is not a date written as `YYYY-MM-DD`" in second
+    [ended] = _ended(result, 1)
+    assert ended["at"].startswith("2026-03-01T06:17")
+    removed = [lb for a in result.actions if a["type"] == "remove_labels" for lb in a["labels"]]
+    assert removed.count("on hold") == 1
+    assert PAUSED not in removed
+    assert "on hold" not in result.issues["1"]["labels"]
