@@ -365,7 +365,15 @@ CASES = [
         [REMOVE(LABELS.active)],
         State.PAUSED,
     ),
-    Case("paused-months-later-nothing", paused_and_settled, at(2026, 9, 1), [], State.PAUSED),
+    # Paused without a date for over cadence.long_pause_days: one note asks whether to go on.
+    Case(
+        "paused-months-later-asks-once",
+        paused_and_settled,
+        at(2026, 9, 1),
+        ["comment pause-reminder:2026-02-10T00:00:00Z"],
+        State.PAUSED,
+        contains=("@alice and @mo: this mentorship has been paused since", "`/resume`"),
+    ),
     Case("closed-not-planned-nothing", closed_not_planned, at(2026, 9, 1), [], State.CLOSED),
     Case("closed-incomplete-nothing", incomplete_closed, T0 + 40 * DAY, [], State.CLOSED),
     Case(
@@ -563,10 +571,13 @@ def test_a_pause_pushes_the_schedule_by_its_length() -> None:
     assert when == {"1": at(2026, 3, 2, 6, 17), "2": at(2026, 3, 30, 6, 17)}
 
 
-def test_a_pause_still_on_posts_nothing_and_shows_no_next_due() -> None:
+def test_a_pause_still_on_posts_one_reminder_and_shows_no_next_due() -> None:
     story = paired().pause(at(2026, 2, 10))
     taken = story.runs(daily(at(2026, 2, 10), at(2027, 2, 10)))
-    assert kinds(a for _, a in taken) == []
+    # Only the one reminder, long_pause_days (90) after the label went on.
+    assert [(w, k) for w, a in taken for k in kinds([a])] == [
+        (at(2026, 5, 11, 6, 17), ("pause-reminder", "2026-02-10T00:00:00Z"))
+    ]
     result = story.plan(at(2027, 2, 10))
     assert result.mentorship.state == State.PAUSED
     assert result.mentorship.next is None
@@ -854,7 +865,8 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     """Each run below plans, applies, and plans again at the same instant (Story.run
     asserts the second plan is empty), over every action the commands and transitions add:
     the needs-info edit, each command's reply and label, the ready reminder, the waiting
-    note, the unpaired comment and the registration invitation."""
+    note, the unpaired comment, the registration invitation, a dated pause's end and a
+    long pause's reminder."""
     seen: list[object] = []
     ready = LABELS.ready
 
@@ -893,6 +905,15 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
     run(story, t + timedelta(days=4, seconds=5))
     # No graduation within ready_reminder_days: one reminder.
     run(story, t + timedelta(days=4 + CONFIG.cadence.ready_reminder_days, hours=1))
+    # A dated pause: the label off and one comment on its day; then a pause without a
+    # date, asked about once after long_pause_days.
+    later = t + timedelta(days=40)
+    story.comment("alice", f"/pause until {(later + timedelta(days=3)).date()}", later)
+    run(story, later + timedelta(seconds=5))
+    run(story, later + timedelta(days=3, hours=1))
+    story.comment("alice", "/pause", later + timedelta(days=4))
+    run(story, later + timedelta(days=4, seconds=5))
+    run(story, later + timedelta(days=4 + CONFIG.cadence.long_pause_days, hours=1))
 
     types = {type(a).__name__ for a in seen}
     assert {"EditComment", "PostComment", "AddLabels", "RemoveLabels"} <= types
@@ -905,10 +926,12 @@ def test_every_kind_of_action_is_wanted_once_then_never_again() -> None:
         "command",
         "ready-reminder",
         "unpaired",
+        "pause-ended",
+        "pause-reminder",
     )
     for kind in kinds:
         assert kind in posted, (kind, posted)
-    assert posted.count("command") == 5
+    assert posted.count("command") == 7
     labels = [(type(a).__name__, a.labels) for a in seen if hasattr(a, "labels")]
     assert ("AddLabels", (LABELS.paused,)) in labels
     assert ("RemoveLabels", (LABELS.paused,)) in labels

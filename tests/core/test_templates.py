@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ READY = {
     "ready_label": "mentoring: ready",
     "nomination_url": None,
 }
+PAUSED = {"reply": "paused", "author": "alice", "reason": "", "until": None, "still": False}
 GRADUATE = participant_entry(
     Participant(name="Alice Example", github="alice", role="reviewer", mentors=("mo",), issue=7)
 )
@@ -187,13 +188,72 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "1001",
         {**READY, "nomination_url": "https://example.org/nominate", "mentors": ["mo", "mia"]},
     ),
-    "command-paused": ("command", "1001", {"reply": "paused", "author": "alice", "reason": ""}),
+    "command-paused": ("command", "1001", {**PAUSED, "reason": ""}),
     "command-paused-reason": (
         "command",
         "1001",
-        {"reply": "paused", "author": "alice", "reason": "exams @cora `x` <!-- mentoring:a -->"},
+        {**PAUSED, "reason": "exams @cora `x` <!-- mentoring:a -->"},
     ),
-    "command-resumed": ("command", "1001", {"reply": "resumed", "author": "alice"}),
+    "command-paused-until": (
+        "command",
+        "1001",
+        {**PAUSED, "reason": "exams", "until": date(2027, 3, 1)},
+    ),
+    "command-paused-new-date": (
+        "command",
+        "1001",
+        {**PAUSED, "until": date(2027, 5, 1), "still": True},
+    ),
+    **{
+        f"command-pause-date-{why}": (
+            "command",
+            "1001",
+            {
+                "reply": "pause-date",
+                "author": "alice",
+                "why": why,
+                "word": word,
+                "until": until,
+                "latest": date(2027, 12, 7),
+            },
+        )
+        for why, word, until in [
+            ("format", "2027-03-01T00:00", None),
+            ("no-such-day", "2027-02-30", None),
+            ("past", "", date(2026, 12, 1)),
+            ("far", "", date(2028, 1, 1)),
+        ]
+    },
+    "command-resumed": (
+        "command",
+        "1001",
+        {"reply": "resumed", "author": "alice", "next_checkin": at(2027, 3, 20, 5)},
+    ),
+    "command-resumed-no-mentor": (
+        "command",
+        "1001",
+        {"reply": "resumed", "author": "alice", "next_checkin": None},
+    ),
+    "pause-ended": (
+        "pause-ended",
+        "2026-12-07T10:00:00Z",
+        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5)},
+    ),
+    "pause-ended-no-mentor": (
+        "pause-ended",
+        "2026-12-07T10:00:00Z",
+        {"mentors": [], "until": date(2027, 3, 1), "next_checkin": None},
+    ),
+    "pause-reminder": (
+        "pause-reminder",
+        "2026-12-07T10:00:00Z",
+        {"since": at(2026, 12, 7, 10), "days": 90},
+    ),
+    "pause-reminder-two-mentors": (
+        "pause-reminder",
+        "2026-12-07T10:00:00Z",
+        {"mentors": ["mo", "mia"], "since": at(2026, 12, 7, 10), "days": 90},
+    ),
     "command-mentor": ("command", "1001", {"reply": "mentor", "author": "cora"}),
     "command-help": ("command", "1001", {"reply": "help", "author": "zed"}),
     **{

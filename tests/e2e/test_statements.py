@@ -102,6 +102,7 @@ STATEMENTS: dict[str, Statement] = {
     "already-paused": Statement("pause", _paused, _label(PAUSED)),
     "resumed": Statement("pause", lambda i, k: PAUSED not in i.labels, _label(PAUSED)),
     "not-paused": Statement("pause", lambda i, k: PAUSED not in i.labels, _label(PAUSED)),
+    "pause-ended": Statement("pause", lambda i, k: PAUSED not in i.labels, _label(PAUSED)),
     "ready": Statement("ready", _ready, _label(READY)),
     "already-ready": Statement("ready", _ready, _label(READY)),
     "paired": Statement("mentor", _paired, _assignment),
@@ -112,6 +113,7 @@ STATEMENTS: dict[str, Statement] = {
 # A command reply's kind, by its opening words (templates/command/).
 REPLIES = {
     "Paused": "paused",
+    "Still paused": "paused",
     "This mentorship is already paused": "already-paused",
     "Resumed.": "resumed",
     "This mentorship is not paused": "not-paused",
@@ -182,6 +184,17 @@ SCENARIOS: dict[str, list[dict[str, Any]]] = {
         _assign(6, 2, "hal"),
         _assign(9, 2, "hal", undo=True),
         _assign(11, 2, "ivy"),
+    ],
+    "dated-pause": [
+        _apply(5, "alice"),
+        _assign(5, 1, "bob"),
+        _say(6, "alice", "/pause until 2026-01-09 exams", 1),
+        _say(7, "bob", "/pause until 2026-01-10", 1),  # a new date
+        _apply(5, "carol"),
+        _assign(5, 2, "dan"),
+        _say(6, "carol", "/pause until 2026-01-12", 2),
+        _say(8, "dan", "/resume", 2),  # before the date: no end by itself
+        _say(9, "carol", "/pause", 2),
     ],
     "graduation": [
         _apply(5, "ana"),
@@ -296,8 +309,16 @@ def test_without_faults_every_statement_holds_and_each_is_made(name: str, read: 
         "pause-resume-ready": {"paused", "already-paused", "resumed", "not-paused", "ready"},
         "mentors-come-and-go": {"ready", "already-ready", "unpaired", "paired"},
         "graduation": {"paused", "ready", "graduated"},
+        "dated-pause": {"paused", "pause-ended", "resumed"},
     }[name]
     assert wanted <= made, made
+    assert _twice(said) == []
+
+
+def _twice(said: dict[int, list[Any]]) -> list[tuple[int, str, str | None]]:
+    """A pause's end announced more than once (never: it is keyed by the pause)."""
+    ends = [(n, kind, key) for n, s in said.items() for kind, key, _ in s if kind == "pause-ended"]
+    return [end for end in set(ends) if ends.count(end) > 1]
 
 
 @pytest.mark.slow
@@ -309,7 +330,7 @@ def test_under_faults_the_latest_statement_of_each_kind_holds(name: str, read: s
     for seed in SEEDS:
         issues, said, faults = _play(name, seed, read)
         faulted += faults
-        wrong = _untrue(issues, said)
+        wrong = _untrue(issues, said) + [f"#{n}: {k} ({key}) twice" for n, k, key in _twice(said)]
         if wrong:
             failures[seed] = wrong
     assert failures == {}, (

@@ -1,4 +1,5 @@
-"""Commands in comments: ``/ready``, ``/pause [reason]``, ``/resume``, ``/help``, ``/mentor``.
+"""Commands in comments: ``/ready``, ``/pause [until YYYY-MM-DD] [reason]``, ``/resume``,
+``/help``, ``/mentor``.
 
 A command is a line of its own that starts with ``/`` and a known command name, outside
 fenced code blocks, block quotes, HTML comments, raw HTML quotes and code, tables and
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import Literal
 
 from mentoring.core.plain_lines import plain_lines
 
@@ -66,3 +69,77 @@ def one_line(text: str, limit: int) -> str:
         " " if ch.isspace() else ch for ch in text[: limit * 4] if ch.isprintable() or ch.isspace()
     )
     return " ".join(kept.split())[:limit].strip()
+
+
+# "/pause until 2027-03-01 reason": ``until``, then a word that starts like a date (digits,
+# a hyphen, slash or dot, a digit; any script's digits, so a full-width ２０２７-03-01 is a
+# date meant, not words). Only ASCII YYYY-MM-DD is a date; anything else that starts like
+# one is refused with why, never taken as part of the reason. The argument is one line of
+# at most MAX_ARGUMENT characters, and neither pattern can backtrack over it.
+_UNTIL = re.compile(r"until[ ]+(?P<word>[^ ]+)[ ]?", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"\d+[-/.]\d")
+_ISO_DAY = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})")
+# Punctuation a date may be followed by in a sentence ("until 2027-03-01, after exams").
+_AFTER_DATE = ",.;:!)"
+# A date word quoted back in a refusal is cut to this many characters.
+MAX_DATE_WORD = 40
+
+DateProblem = Literal["format", "no-such-day"]
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A ``/pause`` argument read: the day it ends (if one is given), its reason, and what
+    is wrong with a date that was meant but cannot be read (``word``, as written)."""
+
+    until: date | None = None
+    reason: str = ""
+    problem: DateProblem | None = None
+    word: str = ""
+
+
+def pause_argument(argument: str) -> Pause:
+    """``[until YYYY-MM-DD] [reason]`` read from a ``/pause`` argument (one line, as
+    :func:`parse` gives it): words after ``until`` that do not start like a date are all
+    reason (``/pause until the exams are over``)."""
+    found = _UNTIL.match(argument)
+    if found is None or not _DATE_LIKE.match(found["word"]):
+        return Pause(reason=argument)
+    word = found["word"]
+    reason = argument[found.end() :]
+    if word[-1] in _AFTER_DATE:
+        word = word[:-1]
+    day = _ISO_DAY.fullmatch(word)
+    if day is None:
+        return Pause(reason=reason, problem="format", word=word[:MAX_DATE_WORD])
+    try:
+        until = date(int(day["y"]), int(day["m"]), int(day["d"]))
+    except ValueError:
+        return Pause(reason=reason, problem="no-such-day", word=word)
+    return Pause(until=until, reason=reason)
+
+
+# Why a /pause date is refused: it cannot be read, or it is not from the day the pause was
+# asked for to a year after.
+DateRefusal = Literal["format", "no-such-day", "past", "far"]
+
+
+def date_refusal(pause: Pause, written: date) -> DateRefusal | None:
+    """Why a ``/pause`` written on the day ``written`` (UTC) cannot take its date, or None:
+    a date that cannot be read, a day before ``written``, or one more than a year after it
+    (a mentorship paused longer than that is one to close and apply for again)."""
+    if pause.problem is not None:
+        return pause.problem
+    if pause.until is None:
+        return None
+    if pause.until < written:
+        return "past"
+    return "far" if pause.until > year_after(written) else None
+
+
+def year_after(day: date) -> date:
+    """The same day a year later; 29 February's is 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)

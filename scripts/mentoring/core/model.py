@@ -47,6 +47,8 @@ class Kind(StrEnum):
     UNMATCHED_ENTRIES = "unmatched-entries"  # on a merged pull request: entries graduating nobody
     SCHEDULE_HEALTH = "schedule-health"
     REGISTRATION_WELCOME = "registration-welcome"
+    PAUSE_ENDED = "pause-ended"  # a dated pause ended by itself, keyed by the pause's start
+    PAUSE_REMINDER = "pause-reminder"  # a long pause without a date, keyed by its start
 
 
 PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import yaml
@@ -55,7 +55,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Answering, Asked, Roles, answer
+from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date
 from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
 from mentoring.core.settings import Config
 from mentoring.core.site import Site
@@ -113,6 +113,21 @@ class Plan:
     facts: Facts | None = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class LastPause:
+    """The latest time the pause label was on: the pause in force, or the last one."""
+
+    since: datetime  # the label put on
+    end: datetime | None  # taken off (None: on now)
+    by_bot: bool  # taken off by the bot's own login
+    until: date | None  # the day it ends by itself (pause_date); None: no date
+
+    @property
+    def key(self) -> str:
+        """What its comments are keyed by, so each is posted once per pause."""
+        return f"{self.since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
 def period_kind(period: int, config: Config) -> Kind:
     """Every ``review_every``-th period is a progress review, the others check-ins."""
     return Kind.REVIEW if period % config.cadence.review_every == 0 else Kind.CHECKIN
@@ -141,6 +156,7 @@ class Facts:
     latest_period: int  # the latest period due by now (0 before the first, or without a start)
     latest_due: datetime | None  # when it fell due (None before the first)
     ready: bool = False  # the ready label is on
+    last_pause: LastPause | None = None
     site: Site | None = None  # the repository, for links (None: links left out)
     registered: frozenset[str] | None = None  # logins with an open mentor registration
     # Open application issues by mentee (lower-case login), None when the run did not read them.
@@ -225,6 +241,7 @@ def facts(
         latest_period=latest,
         latest_due=latest_due,
         ready=issue.has_label(config.labels.ready),
+        last_pause=_last_pause(roles, asked, pauses, config, now),
         site=site,
         registered=registered,
         applications=applications,
@@ -241,6 +258,31 @@ def _latest_due(
     step = config.cadence.checkin_months
     latest = latest_due_period(start, step, stops, now)
     return latest, due_time(start, latest * step, stops) if latest else None
+
+
+def _last_pause(
+    roles: IssueRoles, asked: Asked, pauses: list[Interval], config: Config, now: datetime
+) -> LastPause | None:
+    """The latest pause, its end and its date, read off the timeline and the commands."""
+    if not pauses:
+        return None
+    since, end = pauses[-1]
+    snapshot = roles.snapshot
+    names = {n.lower() for n in config.labels.names("paused")}
+    off = [
+        e
+        for e in snapshot.events
+        if e.kind == "unlabeled" and e.at == end and (e.label or "").lower() in names
+    ]
+    if not off and not snapshot.issue.has_label(config.labels.paused):
+        return None  # on under a name no longer known: nothing to go by
+    involved = frozenset(
+        {roles.mentee.lower(), *(c.lower() for c in roles.coordinators)}
+        | {(e.assignee or "").lower() for e in snapshot.events if roles.is_pairing(e)}
+    )
+    by_bot = bool(off) and (off[-1].actor or "").lower() == config.bot.lower()
+    until = pause_date(snapshot, asked, involved, since, end)
+    return LastPause(since, end if off else None, by_bot, until)
 
 
 def _template_context(roles: IssueRoles, config: Config, number: int) -> dict[str, object]:
@@ -271,6 +313,9 @@ class _Draft:
         # What the labels will say once this plan's command replies are applied.
         self.paused = facts.paused
         self.ready = facts.ready
+        self.until = _until(facts)  # the day the pause ends by itself, while paused
+        self.waiting = False  # commands left for a later run
+        self.ended: date | None = None  # a dated pause ended: said last (_pause_ends)
 
     def comment(self, kind: Kind, key: object | None = None, **extra: object) -> None:
         text_key = None if key is None else str(key)
@@ -283,6 +328,10 @@ class _Draft:
         self.actions += _status_labels(self.facts.issue, self.facts.config, wanted)
 
     def finish(self, state: State) -> Plan:
+        if self.ended is not None:  # last: once the status label says so too
+            f = self.facts
+            key = f.last_pause.key if f.last_pause else None
+            self.comment(Kind.PAUSE_ENDED, key, until=self.ended, next_checkin=_next_checkin(f))
         return Plan(self.status(state), tuple(self.actions), self.overdue_since, self.facts)
 
     def status(self, state: State) -> Mentorship:
@@ -364,6 +413,8 @@ def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
     _assign_coordinators(draft)
     if _commands(draft):
         return _with_the_pairing(snapshot, c, tuple(draft.actions))
+    _pause_ends(draft)
+    _long_pause(draft)
     return _open_mentorship(draft)
 
 
@@ -488,7 +539,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
     coordinator's /mentor made them a mentor now, with no command left for a later run."""
     f = draft.facts
     if not f.asked.pending:  # nearly every run: nothing to answer, and the labels stay
-        draft.paused, draft.ready = f.paused, f.ready
+        draft.paused, draft.ready, draft.until = f.paused, f.ready, _until(f)
         return False
     shown = f.snapshot
     if closing and f.issue.state == "open":  # graduating now: commands no longer apply
@@ -502,10 +553,13 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
         paired=bool(f.mentors) and f.start is not None,
         entry=lambda: _draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
         site=f.site,
+        until=_until(f),
+        next_checkin=_next_checkin(f),
     )
     result = answer(shown, f.asked, given)
     draft.actions += result.actions
-    draft.paused, draft.ready = result.paused, result.ready
+    draft.paused, draft.ready, draft.until = result.paused, result.ready, result.until
+    draft.waiting = result.waiting > 0
     return bool(result.new_mentors) and result.waiting == 0
 
 
@@ -743,6 +797,67 @@ def _ready_reminder(draft: _Draft) -> None:
     days = f.config.cadence.ready_reminder_days
     if active_age(max(added), list(f.stops), f.now) >= days * 86400:
         draft.comment(Kind.READY_REMINDER, len(added), days=days)
+
+
+def _until(f: Facts) -> date | None:
+    """The day the pause in force (the label on, as read) ends by itself, if dated."""
+    last = f.last_pause
+    return last.until if f.paused and last is not None and last.end is None else None
+
+
+def _next_checkin(f: Facts) -> datetime | None:
+    """When the next check-in is due if the clock runs from now on (None without a mentor:
+    the check-ins start with the pairing)."""
+    if f.start is None or not f.mentors:
+        return None
+    return f.due_at(f.latest_period + 1)
+
+
+def _pause_ends(draft: _Draft) -> None:
+    """A dated pause on its day (UTC), at the first run on or after it: the label off, then
+    (last, :meth:`_Draft.finish`) one comment that says so, keyed by the pause. A comment
+    lost after the label came off is posted by the next run; a pause ended otherwise
+    (``/resume``, a person taking the label off, a new ``/pause`` date) gets none."""
+    f = draft.facts
+    last = f.last_pause
+    if last is None or draft.waiting:
+        return  # commands still to answer come first: they may change the pause
+    ended = _ended_by_date(f, last) if last.end is not None else None
+    if draft.paused and f.paused and last.end is None:
+        due = draft.until is not None and f.now.astimezone(UTC).date() >= draft.until
+        if not due:
+            return
+        draft.actions.append(RemoveLabels(f.issue.number, (f.config.labels.paused,)))
+        draft.paused, draft.until, ended = False, None, draft.until
+    if not draft.paused:
+        draft.ended = ended
+
+
+def _ended_by_date(f: Facts, last: LastPause) -> date | None:
+    """The date a pause now over ended on by itself (the bot took the label off on or after
+    it, and nobody had asked for ``/resume``), or None."""
+    if last.end is None or not last.by_bot or last.until is None or f.paused:
+        return None
+    if last.end.astimezone(UTC).date() < last.until:
+        return None
+    resumed = any(
+        command.name == "resume" and last.since <= c.created_at <= last.end
+        for c, command in f.asked.commands
+    )
+    return None if resumed else last.until
+
+
+def _long_pause(draft: _Draft) -> None:
+    """A pause without a date, on for ``cadence.long_pause_days``: one note to the mentee
+    and the mentors, asking whether to resume or to close; once per pause."""
+    f = draft.facts
+    last = f.last_pause
+    if not (draft.paused and f.paused) or last is None or last.end is not None:
+        return
+    days = f.config.cadence.long_pause_days
+    if draft.until is not None or f.now - last.since < timedelta(days=days):
+        return
+    draft.comment(Kind.PAUSE_REMINDER, last.key, since=last.since, days=days)
 
 
 def _next_due(f: Facts) -> Due | None:

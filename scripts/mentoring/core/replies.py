@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from mentoring.core.calendar import BotComment, closed_intervals
-from mentoring.core.commands import Command, parse
+from mentoring.core.commands import Command, date_refusal, parse, pause_argument, year_after
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import (
     Action,
@@ -100,6 +100,7 @@ class Outcome:
     ready: bool = False
     new_mentors: tuple[str, ...] = ()  # coordinators who said /mentor
     waiting: int = 0  # commands left unanswered by this run (more than the cap of replies)
+    until: date | None = None  # while paused: the day the pause ends by itself, if dated
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,8 @@ class Answering:
     paired: bool  # whether the issue had a mentor before these commands
     entry: Callable[[], str]  # the participants.yml entry to add, made only if needed
     site: Site | None
+    until: date | None = None  # the day the pause in force ends by itself (pause_date)
+    next_checkin: datetime | None = None  # when the next check-in is due once resumed now
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,7 @@ class _State:
     paused: bool
     ready: bool
     new_mentors: tuple[str, ...] = ()  # coordinators who said /mentor, as they wrote it
+    until: date | None = None  # while paused: the day it ends by itself, if dated
 
 
 @dataclass(frozen=True)
@@ -336,15 +340,31 @@ def _help(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
 
 
 def _pause(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
-    if state.paused:
+    pause = pause_argument(ask.command.argument)
+    written = written_on(ask.comment)
+    why = date_refusal(pause, written)
+    if why is not None:
+        reply = ask.reply(
+            "pause-date", why=why, word=pause.word, until=pause.until, latest=year_after(written)
+        )
+        return reply, state
+    if state.paused and pause.until is None:
         return ask.refuse("already-paused"), state
-    return ask.reply("paused", reason=ask.command.argument), replace(state, paused=True)
+    # A dated /pause while paused sets the day it ends (a new date replaces the old one).
+    reply = ask.reply("paused", reason=pause.reason, until=pause.until, still=state.paused)
+    return reply, replace(state, paused=True, until=pause.until)
 
 
 def _resume(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     if not state.paused:
         return ask.refuse("not-paused"), state
-    return ask.reply("resumed"), replace(state, paused=False)
+    reply = ask.reply("resumed", next_checkin=ask.given.next_checkin)
+    return reply, replace(state, paused=False, until=None)
+
+
+def written_on(comment: Comment) -> date:
+    """The day (UTC) a comment was written: a ``/pause`` date is checked against it."""
+    return comment.created_at.astimezone(UTC).date()
 
 
 def _ready(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
@@ -404,7 +424,11 @@ def answer(snapshot: IssueSnapshot, asked: Asked, given: Answering) -> Outcome:
     """
     issue = snapshot.issue
     labels = given.config.labels
-    now = _State(paused=issue.has_label(labels.paused), ready=issue.has_label(labels.ready))
+    now = _State(
+        paused=issue.has_label(labels.paused),
+        ready=issue.has_label(labels.ready),
+        until=given.until if issue.has_label(labels.paused) else None,
+    )
     pending = asked.pending
     # The involved people's first; stable, so in time order within each.
     pending.sort(key=lambda found: not given.roles.involved(found[0].author.lower()))
@@ -432,6 +456,7 @@ def answer(snapshot: IssueSnapshot, asked: Asked, given: Answering) -> Outcome:
         ready=state.ready,
         new_mentors=state.new_mentors,
         waiting=max(len(pending) - MAX_REPLIES_PER_RUN, 0),
+        until=state.until if state.paused else None,
     )
 
 
@@ -459,6 +484,7 @@ def _before_unannounced(
     start = _State(
         paused=now.paused if paused is None else paused[0],
         ready=now.ready if ready is None else ready[0],
+        until=now.until if paused is None else None,  # read off the replies still to come
     )
     changed = [found[1] for found in (paused, ready) if found is not None]
     if not changed:
@@ -488,3 +514,39 @@ def _label_before(
     if not ours or (changes[-1].actor or "").lower() != bot:
         return None
     return ours[0].kind == "unlabeled", ours[0].at
+
+
+def pause_date(
+    snapshot: IssueSnapshot, asked: Asked, involved: frozenset[str], since: datetime, end: datetime
+) -> date | None:
+    """The day the pause that began at ``since`` (its label put on) ends by itself, as the
+    commands answered from then to ``end`` set it; None: it has no date.
+
+    Stateless, like every fact: the date is read back from the ``/pause until`` comments
+    the bot answered while the label was on (the reply to the one that put it on comes
+    after the label). A ``/resume`` answered since clears it, so a later pause without a
+    date never takes the old one; a later dated ``/pause`` replaces it. ``involved``: the
+    lower-case logins of the mentee, the coordinators and every mentor the issue has had.
+    A command counts as its reply took it: not edited, on an open issue, its date valid on
+    the day it was written.
+    """
+    closed = closed_intervals(snapshot.events, end)
+    until: date | None = None
+    for comment, command in asked.commands:
+        replied = asked.answered.get(comment.id)
+        if replied is None or not since <= replied <= end or command.name not in _PAUSING:
+            continue
+        if comment.edited or comment.author.lower() not in involved:
+            continue
+        if any(a <= replied <= b for a, b in closed):
+            continue
+        if command.name == "resume":
+            until = None
+            continue
+        pause = pause_argument(command.argument)
+        if pause.until is not None and date_refusal(pause, written_on(comment)) is None:
+            until = pause.until
+    return until
+
+
+_PAUSING = ("pause", "resume")

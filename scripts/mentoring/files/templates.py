@@ -49,8 +49,13 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "edit_url",
     "ready_label",
     "nomination_url",
+    "until",
+    "still",
+    "word",
+    "latest",
+    "next_checkin",
 )
-_REPLIES = ("help", "mentor", "paused", "ready", "refused", "resumed")
+_REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
 VALUES: dict[str, tuple[str, ...]] = {
     "welcome.md.j2": (*_ISSUE, "answers_complete"),
     "needs-info.md.j2": (*_ISSUE, "missing"),
@@ -70,6 +75,8 @@ VALUES: dict[str, tuple[str, ...]] = {
     "review.md.j2": (*_ISSUE, "period", "months", "entry"),
     "review-reminder.md.j2": (*_ISSUE, "period", "months", "asked"),
     "ready-reminder.md.j2": (*_ISSUE, "days"),
+    "pause-ended.md.j2": (*_ISSUE, "until", "next_checkin"),
+    "pause-reminder.md.j2": (*_ISSUE, "since", "days"),
     "graduated.md.j2": (*_ISSUE, "entry", "pull_request"),
     "closed-not-graduated.md.j2": (
         *_ISSUE,
@@ -290,8 +297,20 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
     return {
         "help": [{}],
         "mentor": [{}],
-        "resumed": [{}],
-        "paused": [{"reason": ""}, {"reason": "`exams`"}],
+        "resumed": [{"next_checkin": checkin} for checkin in (_LATER, None)],
+        "paused": [
+            {"reason": reason, "until": until, "still": still}
+            for reason, until, still in (
+                ("", None, False),
+                ("`exams`", None, False),
+                ("exams", _LATER.date(), False),
+                ("", _LATER.date(), True),
+            )
+        ],
+        "pause-date": [
+            {"why": why, "word": "2027-02-30", "until": _LATER.date(), "latest": _LATER.date()}
+            for why in ("format", "no-such-day", "past", "far")
+        ],
         "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
         "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
     }
@@ -379,7 +398,8 @@ def samples(config: Config) -> dict[str, list[Sample]]:
 
 
 def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[Sample]]:
-    """The check-ins, the command replies and the note on a pull request."""
+    """The check-ins, the command replies, the pause's notes and the note on a pull
+    request."""
     checkin = [app(period=p, months=p, entry=_ENTRY) for p in (1, 3)]
     replies = [
         _comment("command.md.j2", **app(reply=reply, author="mo", **extra))
@@ -391,6 +411,11 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
         "checkin.md.j2": [_comment("checkin.md.j2", **c) for c in checkin],
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
         "command.md.j2": replies,
+        "pause-ended.md.j2": [
+            _comment("pause-ended.md.j2", **app(until=_WHEN.date(), next_checkin=checkin))
+            for checkin in (_LATER, None)
+        ],
+        "pause-reminder.md.j2": [_comment("pause-reminder.md.j2", **app(since=_WHEN, days=90))],
         **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
         "unmatched-entries.md.j2": [
             _comment(
