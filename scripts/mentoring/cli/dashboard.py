@@ -125,6 +125,7 @@ def plan_run_dashboard(
         closed = closed_issues(repo, config, rows, now, extras.closed)
         rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
         started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
+        rows = dash.with_started(rows, started)  # the chart's bars of closed ones
         loads = dash.registered_loads(rows, mentors)
         items = _file_items(repo, config, inputs.problems)
         items += dash.attention(rows, loads, config.cadence, now)

@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -259,15 +259,15 @@ def _summary(context: RunContext, report: RunReport) -> str:
             for p in report.plans
         }
     if dashboard is not None and dashboard.body:
-        table = view.with_this_run(list(dashboard.table), list(dashboard.shown), this_run)
+        shown, table = list(dashboard.shown), list(dashboard.table)
     else:
-        items = dash.attention(list(report.rows), [], config.cadence, now)
-        table = view.table(list(report.rows), items, this_run)
+        shown = list(report.rows)
+        table = view.table(shown, dash.attention(shown, [], config.cadence, now))
     text = (
         f"## Mentorships ({now:%Y-%m-%d %H:%M} UTC)\n\n"
         + (f"Everything at a glance, and what needs attention: {where}.\n\n" if where else "")
-        + "\n".join(table)
-        + "\n"
+        + "".join(f"{line}\n" for line in table)
+        + _summary_tables(shown, this_run)
     )
     waiting_for = waiting(report.plans, config.cadence.mentor_wait_days)
     if waiting_for:
@@ -277,18 +277,30 @@ def _summary(context: RunContext, report: RunReport) -> str:
         mentors = [r.mentor for r in report.registrations]
         planned = {r.mentor.issue: [a.describe() for a in r.actions] for r in report.registrations}
         done = {n: list(did) for n, did in report.done.items()}
-        text += "\n## Mentors\n\n" + mentors_table(
-            mentors,
-            mentor_loads(p.mentorship for p in report.plans),
-            done,
-            context.dry_run,
-            planned,
+        loads = mentor_loads(p.mentorship for p in report.plans)
+        text += "\n## Mentors\n\n" + (
+            mentors_table(mentors, loads, done, context.dry_run, planned)
+            or "No mentor registration is open.\n"
         )
     if context.dry_run and report.orphans:
         text += "\n## Answers the form no longer finds\n\n" + "".join(
             f"- {line}\n" for line in report.orphans
         )
     return text + f"\n<sub>{NAME} {VERSION}</sub>\n"
+
+
+def _summary_tables(shown: Sequence[dash.Row], this_run: Mapping[int, str]) -> str:
+    """The job summary's tables beside the dashboard's: what this run did on each issue,
+    and in full what the dashboard folds away; a table only when it has a row."""
+    text = ""
+    for title, lines in (
+        ("This run", view.this_run_table(shown, this_run)),
+        ("Replies and check-ins", view.more_table(shown)),
+        ("What the application forms say", view.form_table(shown)),
+    ):
+        if lines:
+            text += f"\n### {title}\n\n" + "".join(f"{line}\n" for line in lines)
+    return text
 
 
 def _dashboard_search(links: view.Links, config: Config) -> str:

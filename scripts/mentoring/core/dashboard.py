@@ -1,10 +1,11 @@
 """The coordinators' dashboard: what each application shows, what needs attention, figures.
 
 Pure: rows are built from the snapshots and plans a scheduled run already has (open
-applications) or from the issue list alone (recently closed ones: no timeline is read for
-them, so their start and replies are unknown). ``attention`` turns rows into the items
-coordinators must act on, each keyed by issue, kind and since, so that a notice announces
-an item once and a new episode (a mentorship stalling again later) is a new item.
+applications) or from the issue list alone (recently closed ones: state, mentors and
+close date; their start comes from the timeline the figures read anyway, and nothing
+else is read). ``attention`` turns rows into the items coordinators must act on, each
+keyed by issue, kind and since, so that a notice announces an item once and a new
+episode (a mentorship stalling again later) is a new item.
 """
 
 from __future__ import annotations
@@ -290,6 +291,17 @@ def closed_row(issue: Issue, config: Config) -> Row:
         ended=issue.closed_at or issue.updated_at,
         from_timeline=False,
     )
+
+
+def with_started(rows: Sequence[Row], started: Mapping[int, datetime | None]) -> list[Row]:
+    """The rows, each closed one given the first pairing its timeline showed (read for
+    the figures, so it costs no request more), for the chart."""
+    return [
+        replace(r, started=started[r.number])
+        if not r.from_timeline and r.started is None and started.get(r.number)
+        else r
+        for r in rows
+    ]
 
 
 def _kind_word(kind: str) -> str:

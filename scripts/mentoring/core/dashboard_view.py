@@ -15,7 +15,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mentoring.core.dashboard import ATTENTION, STATES, Figures, Item, Row
+from mentoring.core.dashboard import (
+    ACTIVE,
+    ATTENTION,
+    CLOSED,
+    DECLINED,
+    GRADUATED,
+    NEEDS_INFO,
+    PAUSED,
+    READY,
+    STATES,
+    WAITING,
+    Figures,
+    Item,
+    Row,
+)
 from mentoring.core.model import marker
 from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
@@ -111,68 +125,127 @@ def shown_rows(rows: Sequence[Row], config: Config, now: datetime) -> list[Row]:
     return sorted(keep, key=lambda r: (STATES.index(r.state), r.number))
 
 
-HEADER = (
-    "Issue",
-    "Mentee",
-    "Role",
-    "Mentor(s)",
-    "State",
-    "Started",
-    "Age (months)",
-    "Mentee's last reply",
-    "Mentor's last reply",
-    "Last check-in",
-    "Next check-in",
-    "Flags",
-)
+def date_cell(value: datetime | None) -> str:
+    """A date as a cell that never wraps: a word joiner after each hyphen (GitHub strips
+    ``nobr`` and ``style``, and a browser breaks a line after a hyphen)."""
+    return _day(value).replace("-", "-" + WORD_JOINER)
 
 
-def table(
-    rows: Sequence[Row], items: Sequence[Item], this_run: Mapping[int, str] | None = None
-) -> list[str]:
-    """The table's lines: header, rule, one line per row (``this_run`` adds a column)."""
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+# The main table: what a coordinator reads at a glance, six columns so that it fits
+# GitHub's issue column (about 880 px at a 1280 px window) without scrolling.
+HEADER = ("Issue", "Mentee", "Mentor", "State", "Next", "Needs")
+# Folded under it (and in full in the job summary): the rest of each open application.
+MORE_HEADER = ("Issue", "Started", "Months", "Mentee replied", "Mentor replied", "Last check-in")
+FORM_HEADER = ("Issue", "Role", "Answers missing")
+
+
+def _line(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _head(header: Sequence[str]) -> list[str]:
+    return [_line(header), "|" + " --- |" * len(header)]
+
+
+def _state_cell(r: Row) -> str:
+    """The state, with the date it began when that is what a coordinator asks next."""
+    if r.ended is not None:
+        return f"{r.state} {date_cell(r.ended)}"
+    since = r.pauses[-1][0] if r.state == PAUSED and r.pauses else r.waiting_since
+    if r.state == READY:
+        since = r.ready_since
+    if since is not None and r.state in (PAUSED, WAITING, READY):
+        word = "waiting" if r.state == WAITING else r.state  # "for a mentor": its Mentor is –
+        return f"{word} since {date_cell(since)}"
+    return r.state
+
+
+def _needs(r: Row, flags: Mapping[int, Sequence[str]]) -> str:
+    needs = list(flags.get(r.number, ()))
+    if r.missing:
+        count = len(r.missing)
+        needs.append(f"{count} answer{'s' if count > 1 else ''}")
+    return ", ".join(needs) or "–"
+
+
+def row_flags(items: Sequence[Item]) -> dict[int, list[str]]:
+    """The short words of each issue's items, by issue number."""
     flags: dict[int, list[str]] = {}
     for item in items:
         if item.kind in FLAGS:
             flags.setdefault(item.issue, []).append(FLAGS[item.kind])
+    return flags
+
+
+def table(rows: Sequence[Row], items: Sequence[Item]) -> list[str]:
+    """The main table's lines: header, rule, one line per row."""
+    flags = row_flags(items)
+    lines = _head(HEADER)
     for r in rows:
-        row_flags = list(flags.get(r.number, []))
-        if r.missing:
-            row_flags.append("missing: " + ", ".join(text_cell(m, 60) for m in r.missing))
-        if r.ended is not None:
-            row_flags.append(f"closed {_day(r.ended)}")
-        unknown = "–" if r.from_timeline else "?"  # a closed row: its timeline is not read
-        cells = [
+        nxt = r.next_checkin
+        cells = (
             f"#{r.number}",
             text_cell(r.mentee, 39),
-            text_cell(r.role) or "–",
             _logins(r.mentors),
-            r.state,
-            _day(r.started) if r.started else unknown,
-            unknown if r.age_months is None else str(r.age_months),
-            _day(r.mentee_reply) if r.mentee_reply else unknown,
-            _day(r.mentor_reply) if r.mentor_reply else unknown,
-            f"{r.last_checkin[0]}, {_day(r.last_checkin[1])}" if r.last_checkin else unknown,
-            f"{r.next_checkin[0]}, {_day(r.next_checkin[1])}" if r.next_checkin else "–",
-            "; ".join(row_flags) or "–",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines if this_run is None else with_this_run(lines, rows, this_run)
+            _state_cell(r),
+            f"{_kind_short(nxt[0])} {date_cell(nxt[1])}" if nxt else "–",
+            _needs(r, flags),
+        )
+        lines.append(_line(cells))
+    return lines
 
 
-def with_this_run(
-    lines: Sequence[str], rows: Sequence[Row], this_run: Mapping[int, str]
-) -> list[str]:
-    """:func:`table`'s lines of ``rows`` with the "This run" column added (what each
-    issue's run did), so the job summary need not build the dashboard's table again."""
-    header, rule, *body = lines
-    cells = [text_cell(this_run.get(r.number, ""), 300) or "–" for r in rows]
-    return [
-        f"{header[:-2]} | This run |",  # each line ends with " |"
-        f"{rule} --- |",
-        *(f"{line[:-2]} | {cell} |" for line, cell in zip(body, cells, strict=True)),
+def _kind_short(what: str) -> str:
+    """ "review 15" is a review; "check-in 4" a check-in: the date tells the rest."""
+    return what.split(" ")[0]
+
+
+def more_table(rows: Sequence[Row]) -> list[str]:
+    """Started, age, replies and the last check-in of each open application with a
+    mentorship begun; empty (no table) when there is none."""
+    lines = []
+    for r in rows:
+        if r.ended is not None or r.started is None:
+            continue
+        last = r.last_checkin
+        cells = (
+            f"#{r.number}",
+            date_cell(r.started),
+            "–" if r.age_months is None else str(r.age_months),
+            date_cell(r.mentee_reply),
+            date_cell(r.mentor_reply),
+            f"{_kind_short(last[0])} {date_cell(last[1])}" if last else "–",
+        )
+        lines.append(_line(cells))
+    return [*_head(MORE_HEADER), *lines] if lines else []
+
+
+def form_table(rows: Sequence[Row]) -> list[str]:
+    """What each open application's form says: the role, and the answers still missing;
+    empty (no table) when no row has either."""
+    lines = [
+        _line(
+            (
+                f"#{r.number}",
+                text_cell(r.role) or "–",
+                ", ".join(text_cell(m, 60) for m in r.missing) or "–",
+            )
+        )
+        for r in rows
+        if r.ended is None and (r.role or r.missing)
     ]
+    return [*_head(FORM_HEADER), *lines] if lines else []
+
+
+def this_run_table(rows: Sequence[Row], this_run: Mapping[int, str]) -> list[str]:
+    """What the run did on each issue of ``rows`` it wrote to (the job summary's);
+    empty (no table) when it wrote to none."""
+    lines = [
+        _line((f"#{r.number}", text_cell(this_run[r.number], 300)))
+        for r in rows
+        if this_run.get(r.number)
+    ]
+    return [*_head(("Issue", "This run")), *lines] if lines else []
 
 
 def mermaid_label(text: str) -> str:
@@ -186,38 +259,47 @@ def _month_end(now: datetime) -> datetime:
     return datetime(now.year + now.month // 12, now.month % 12 + 1, 1, tzinfo=now.tzinfo)
 
 
+# One section per state, in the table's order; a bar's tag gives its colour in GitHub's
+# themes: active blue, paused (and a mentor gone) red, ready plain, ended grey.
+_CHART_TAGS = {ACTIVE: "active, ", PAUSED: "crit, ", READY: "", NEEDS_INFO: "crit, "}
+_CHART_TAGS |= {WAITING: "crit, ", GRADUATED: "done, ", DECLINED: "done, ", CLOSED: "done, "}
+
+
+def _tick(first: datetime, last: datetime) -> str:
+    """A tick per month up to eight months, then per quarter, then per half year: the
+    labels never run into each other in GitHub's column."""
+    days = (last - first).days
+    return "1month" if days <= 245 else "3month" if days <= 800 else "6month"
+
+
 def chart(rows: Sequence[Row], now: datetime, limit: int = CHART_LIMIT) -> tuple[str, int]:
-    """A Mermaid gantt of mentorships from start to now (or their end), paused spans
-    marked; the ``limit`` latest started are drawn. Returns the source and how many were
-    left out."""
+    """A Mermaid gantt, one bar per mentorship from its start to its end (or the end of
+    this month), grouped by state; the ``limit`` latest started are drawn. Returns the
+    source and how many were left out."""
     drawn = sorted((r for r in rows if r.started is not None), key=lambda r: r.started or now)
     left_out = max(len(drawn) - limit, 0)
     drawn = drawn[left_out:]
     if not drawn:
         return "", 0
     horizon = _month_end(now)
-    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %Y-%m"]
-    for r in drawn:
-        assert r.started is not None
-        end = r.ended or horizon
-        lines.append(f"    section {mermaid_label(f'{r.number} {r.mentee}')}")
-        spans: list[tuple[str, datetime, datetime]] = []
-        cursor = r.started
-        for p_start, p_end in r.pauses:
-            p_start, p_end = max(p_start, r.started), min(p_end if p_end < now else end, end)
-            if p_end <= p_start:
-                continue
-            if p_start > cursor:
-                spans.append(("mentoring", cursor, p_start))
-            spans.append(("paused", p_start, p_end))
-            cursor = max(cursor, p_end)
-        if end > cursor:
-            spans.append(("mentoring", cursor, end))
-        for i, (what, a, b) in enumerate(spans):
-            tag = "crit" if what == "paused" else "done" if r.ended else "active"
-            if b - a < timedelta(days=1):
-                b = a + timedelta(days=1)
-            lines.append(f"    {what} :{tag}, m{r.number}s{i}, {a:%Y-%m-%d}, {b:%Y-%m-%d}")
+    first = min(r.started or now for r in drawn)
+    lines = [
+        "gantt",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %b %Y",
+        f"    tickInterval {_tick(first, horizon)}",
+    ]
+    for state in STATES:
+        members = sorted((r for r in drawn if r.state == state), key=lambda r: r.number)
+        if members:
+            lines.append(f"    section {state}")
+        for r in members:
+            start = r.started or now
+            end = max(r.ended or horizon, start + timedelta(days=1))
+            with_whom = f" with {' and '.join(r.mentors)}" if r.mentors else ""
+            label = mermaid_label(f"{r.number} {r.mentee}{with_whom}")
+            tag = _CHART_TAGS[state]
+            lines.append(f"    {label} :{tag}m{r.number}, {start:%Y-%m-%d}, {end:%Y-%m-%d}")
     return "\n".join(lines), left_out
 
 
@@ -258,11 +340,14 @@ def body(
     }
 
     def render(rows_kept: int, with_chart: bool) -> str:
+        kept = shown[:rows_kept]
         return renderer.page(
             "dashboard/body.md.j2",
             DASHBOARD,
             **context,
-            table=lines[: 2 + rows_kept],
+            table=lines[: 2 + rows_kept] if kept else [],
+            more=more_table(kept),
+            form=form_table(kept),
             omitted=len(shown) - rows_kept,
             chart=graph if with_chart else "",
             chart_dropped=bool(graph) and not with_chart,

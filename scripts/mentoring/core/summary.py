@@ -40,7 +40,11 @@ def mentors_table(
     dry_run: bool,
     planned: Mapping[int, list[str]] | None = None,
 ) -> str:
-    """The registered mentors, each with their open mentorships against their capacity."""
+    """The registered mentors, each with their open mentorships against their capacity;
+    empty (no table) when nobody has registered."""
+    mentors = list(mentors)
+    if not mentors:
+        return ""
     rows = [
         "| Mentor | Registration | Mentees now | Capacity | Free | Roles | This run |",
         "| --- | --- | --- | --- | --- | --- | --- |",

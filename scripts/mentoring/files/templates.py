@@ -99,6 +99,8 @@ VALUES: dict[str, tuple[str, ...]] = {
         "chart_left_out",
         "total",
         "table",
+        "more",
+        "form",
         "omitted",
         "chart",
         "chart_dropped",
