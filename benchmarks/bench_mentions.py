@@ -111,16 +111,21 @@ class Cast:
     mentees: dict[int, str] = field(default_factory=dict)  # application -> its author
     mentors: dict[int, set[str]] = field(default_factory=dict)  # application -> assigned
     months: dict[int, float] = field(default_factory=dict)  # application -> mentorship
+    registrants: set[str] = field(default_factory=set)  # who opened a mentor registration
 
     def role(self, login: str, issue: int) -> str:
-        """``login``'s role in a comment on ``issue``."""
-        if login in self.coordinators:
-            return "coordinator"
+        """``login``'s role in a comment on ``issue``: on an application, its own mentee
+        and mentors first (a coordinator who mentors it is addressed as its mentor)."""
         if issue in self.mentees:
             if login == self.mentees[issue]:
                 return "mentee"
-            return "mentor" if login in self.mentors.get(issue, ()) else "others"
-        if any(login in m for m in self.mentors.values()):
+            if login in self.mentors.get(issue, ()):
+                return "mentor"
+        if login in self.coordinators:
+            return "coordinator"
+        if issue in self.mentees:
+            return "others"
+        if any(login in m for m in self.mentors.values()) or login in self.registrants:
             return "mentor"
         return "mentee" if login in self.mentees.values() else "others"
 
@@ -134,7 +139,9 @@ def cast_of(scenario: dict[str, Any], opened: list[int], result: Result) -> Cast
     events = sorted(scenario.get("events") or [], key=lambda e: str(e["at"]))
     openings = [e for e in events if "open_issue" in e]
     for event, number in zip(openings, opened, strict=False):
-        if "registration" not in str(event["open_issue"].get("template", "")):
+        if "registration" in str(event["open_issue"].get("template", "")):
+            cast.registrants.add(str(event["by"]).lower())
+        else:
             cast.mentees[number] = str(event["by"]).lower()
     starts: dict[int, datetime] = {}
     ends: dict[int, datetime] = {}
@@ -145,6 +152,11 @@ def cast_of(scenario: dict[str, Any], opened: list[int], result: Result) -> Cast
             users = {u.lower() for u in event["assign"]["users"]} - cast.coordinators
             cast.mentors.setdefault(number, set()).update(users)
             starts.setdefault(number, at)
+        said = event.get("comment") or {}
+        by = str(event["by"]).lower()
+        if str(said.get("body", "")).startswith("/mentor") and by in cast.coordinators:
+            cast.mentors.setdefault(int(said["issue"]), set()).add(by)
+            starts.setdefault(int(said["issue"]), at)
         if "close" in event:
             ends.setdefault(int(event["close"]["issue"]), at)
         for number in _closed_by_merge(event.get("merge_pull_request")):
