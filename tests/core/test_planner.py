@@ -765,7 +765,7 @@ def test_cadence_comes_from_the_config() -> None:
     ]
     assert "2 months into the mentorship" in taken[0].body
     assert "Progress review, 4 months into the mentorship" in taken[1].body
-    assert "the last 4 months" in taken[1].body
+    assert "look back on these 4 months" in taken[1].body
     assert "Progress review, 8 months into the mentorship" in taken[3].body
 
 
