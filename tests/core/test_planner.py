@@ -711,6 +711,19 @@ def test_user_text_never_becomes_markup_a_template_or_a_ping() -> None:
     assert "{{ 7*7 }}" in graduated.body  # quoted as written, inside the YAML block
 
 
+def test_the_mentees_own_ready_is_refused_with_what_happens_next() -> None:
+    # The mentee is no mentor and no coordinator, but is told why as the mentee: the
+    # rule asks "is this the mentee?" before "may this role say it?".
+    story = paired()
+    story.comment("alice", "/ready", PAIRED_AT + DAY)
+    actions = story.run(PAIRED_AT + DAY + timedelta(minutes=1)).actions
+    [reply] = comments_of(actions)
+    assert reply.body.startswith("This is your own application, and nobody marks themself")
+    assert "your mentor (mo) answers `/ready` when they agree" in reply.body
+    assert pings(reply.body) == set()
+    assert [type(a).__name__ for a in actions] == ["PostComment"]
+
+
 def test_comments_ping_exactly_the_people_concerned() -> None:
     story = paired()
     story.runs(daily(PAIRED_AT + DAY, at(2026, 5, 10)))

@@ -91,6 +91,17 @@ def test_every_kind_of_application_comment_is_played() -> None:
     }
 
 
+@group("quiet")
+def test_the_mentees_own_ready_is_answered_with_what_happens_next() -> None:
+    played = play(scenario("quiet.yml")).result
+    [reply] = [
+        a["body"]
+        for a in played.actions
+        if a["type"] == "comment" and a["issue"] == 2 and "themself ready" in a["body"]
+    ]
+    assert "your mentor (dana) answers `/ready` when they agree" in reply
+
+
 @pytest.mark.parametrize("word", ["xor", "and or"])
 def test_a_list_joined_with_another_word_is_a_template_error(tmp_path: Path, word: str) -> None:
     from mentoring.core.render import Renderer, TemplateFailed
