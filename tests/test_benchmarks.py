@@ -67,3 +67,50 @@ def test_the_suite_timeline_tells_each_workers_span_and_the_critical_path() -> N
         "gw0 2 tests in 3.5 s, +3.0 to +6.5 s; gw1 1 tests in 7.5 s, +2.5 to +10.0 s"
         " (critical path: gw1)"
     )
+
+
+def _bench_mentions():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_mentions
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return bench_mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "logins"),
+    [
+        ("@cora, please look.", ["cora"]),
+        ("Check-in for @alice and @mo: one month.", ["alice", "mo"]),
+        ("@alice's review", ["alice"]),  # an apostrophe ends the login
+        ("Thanks @mo!", ["mo"]),
+        ("ask @cora.", ["cora"]),  # dots, then the end
+        ("ask @cora. Then", ["cora"]),  # dots, then a space
+        ("(@cora)", ["cora"]),
+        ("@Cora and @cora", ["cora"]),  # one notification each, any case
+        ("line one\n@cora at a line's start", ["cora"]),
+        ("cora@example.org and first.last@example.org", []),  # email addresses
+        ("@cora.x", []),  # a dot then a letter: not a login GitHub links
+        ("@astropy/coordinators", []),  # a team, not a person
+        ("x_@cora", []),  # an underscore before the @
+        ("`@cora` and ``a ` @cole``", []),  # code spans
+        ("```\n@cora\n```\n\n~~~yaml\n- mentors: [@cole]\n~~~\n@mo", ["mo"]),  # fenced code
+        ("Text\n\n    @cora in indented code\n\n- item\n\n    @mo continues the item", ["mo"]),
+        ("[@cora](https://github.com/cora) and <https://example.org/@cole>", []),  # links
+        ("see https://example.org/@cole or <!-- @cora -->", []),
+        ("a `span\nover lines @cora` then @mo", ["mo"]),
+        ("an unclosed `tick leaves @cora linked", ["cora"]),
+    ],
+)
+def test_the_mention_counter_links_logins_as_github_does(text: str, logins: list[str]) -> None:
+    assert _bench_mentions().mentioned(text) == logins
+
+
+def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> None:
+    out = _run(str(BENCHMARKS / "bench_mentions.py")).splitlines()
+    assert out[0].startswith("the demo: 5 applications, ")
+    rows = {line.split()[0]: line for line in out[2:]}
+    assert set(rows) == {"mentee", "mentor", "coordinator", "others"}
+    assert "checkin" in rows["mentee"]
+    assert "checkin" in rows["mentor"]

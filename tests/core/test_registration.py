@@ -88,7 +88,8 @@ def test_a_new_registration_is_welcomed_warmly_once() -> None:
     assert isinstance(welcome, PostComment)
     assert (welcome.kind, welcome.key) == (WELCOME, None)
     assert welcome.body.startswith("Thank you for offering to mentor, @bob!")
-    assert "@astropy-mentoring-coordinator" in welcome.body
+    assert "a coordinator (astropy-mentoring-coordinator) will reach out" in welcome.body
+    assert "@astropy-mentoring-coordinator" not in welcome.body  # assigned, not pinged
     assert "will reach out" in welcome.body
     assert CONFIG.handbooks.mentor in welcome.body
     assert welcome.body.endswith(marker(WELCOME))

@@ -122,6 +122,17 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         },
     ),
     "checkin": ("checkin", "1", {"period": 1, "months": 1, "entry": ENTRY}),
+    # Any one coordinator will do: "or"; every mentor is addressed: "and".
+    "checkin-two-coordinators": (
+        "checkin",
+        "1",
+        {"coordinators": ["cora", "cole"], "period": 1, "months": 1, "entry": ENTRY},
+    ),
+    "welcome-two-coordinators": (
+        "welcome",
+        None,
+        {"coordinators": ["cora", "cole", "cid"], "answers_complete": True},
+    ),
     "checkin-month-4": ("checkin", "4", {"period": 4, "months": 4, "entry": ENTRY}),
     "checkin-two-mentors": (
         "checkin",
@@ -284,6 +295,30 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "command",
         "1001",
         {"reply": "refused", "author": "cora", "why": "mentee", "command": "ready", "allowed": ""},
+    ),
+    "command-refused-mentee-ready-two-mentors": (
+        "command",
+        "1001",
+        {
+            "reply": "refused",
+            "author": "alice",
+            "why": "mentee",
+            "command": "ready",
+            "allowed": "",
+            "mentors": ["mo", "mia"],
+        },
+    ),
+    "command-refused-mentee-ready-unpaired": (
+        "command",
+        "1001",
+        {
+            "reply": "refused",
+            "author": "alice",
+            "why": "mentee",
+            "command": "ready",
+            "allowed": "",
+            "mentors": [],
+        },
     ),
     "graduated": ("graduated", None, {"entry": GRADUATE, "pull_request": 42}),
     "graduated-no-pull-request": ("graduated", None, {"entry": GRADUATE, "pull_request": None}),

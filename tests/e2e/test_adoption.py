@@ -120,7 +120,7 @@ def test_a_complete_application_on_astropys_form_is_welcomed(revision: str) -> N
     ((kind, body),) = comments(result)
     assert kind == "welcome"
     assert "@ada" in body
-    assert f"@{COORDINATOR}" in body
+    assert f"A coordinator ({COORDINATOR}) reads" in body  # named: assigned, not pinged
     issue = result.issues["1"]
     assert issue["assignees"] == [COORDINATOR]
     assert issue["labels"] == ["application", "mentoring: awaiting mentor"]

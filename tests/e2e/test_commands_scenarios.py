@@ -141,9 +141,13 @@ def test_commands_in_code_or_comments_after_a_quote_or_text_get_nothing(played) 
     assert PAUSED not in played.issues["1"]["labels"]
 
 
-def test_the_mentee_cannot_mark_herself_ready(played) -> None:
+def test_the_mentee_cannot_mark_herself_ready_and_is_told_what_happens_next(played) -> None:
     [reply] = _reply_to(played, _at(9))
-    assert REFUSED_ROLE_READY in reply
+    assert reply.startswith(
+        "This is your own application, and nobody marks themself ready, so nothing was"
+        " changed. If you feel ready, say so here: your mentor (bob) answers `/ready` when"
+        " they agree, and you are then told how to graduate."
+    )
     assert READY not in played.issues["1"]["labels"]
 
 

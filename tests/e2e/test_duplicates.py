@@ -44,7 +44,7 @@ def test_the_second_application_gets_one_note_linking_the_first() -> None:
     assert [a["kind"] for a in comments(result, issue=2)] == ["welcome"]
     [note] = comments(result, "duplicate", issue=3)
     assert note["run"] == "issues.opened"
-    assert note["body"].startswith("@cora: @alice also has an open application: #1.")
+    assert note["body"].startswith("For the coordinators: alice also has an open application: #1.")
     assert [a["kind"] for a in comments(result, issue=3)] == ["welcome", "duplicate"]
 
 
@@ -56,7 +56,7 @@ def test_an_application_a_coordinator_opened_for_someone_counts_as_theirs() -> N
         ]
     )
     [note] = comments(result, "duplicate", issue=2)
-    assert "@alice also has an open application: #1." in note["body"]
+    assert "alice also has an open application: #1." in note["body"]
 
 
 def test_a_closed_first_application_is_no_duplicate() -> None:

@@ -141,7 +141,8 @@ def test_incomplete_application_gets_one_needs_info_then_one_welcome(lifecycle: 
     # The first edit completes the application; the second (or the comment) adds nothing.
     assert (welcome["run"], welcome["at"]) == ("issues.edited", "2026-01-06T09:00:03Z")
     assert "@alice" in welcome["body"]
-    assert "@cora" in welcome["body"]
+    assert "A coordinator (cora) reads your application" in welcome["body"]
+    assert "@cora" not in welcome["body"]  # assigned, so told by GitHub: named, not pinged
 
 
 @group("lifecycle")
@@ -794,7 +795,7 @@ def test_the_same_schedule_twice_writes_nothing_the_second_time(paired_sandbox) 
     assert all(r["method"] == "GET" or r["path"] == "/graphql" for r in sb.request_log)
 
 
-def test_a_mentor_leaving_without_a_replacement_is_said_once_to_mentee_and_coordinators() -> None:
+def test_a_mentor_leaving_without_a_replacement_is_said_once_naming_the_coordinators() -> None:
     result = run(
         scenario(
             "2026-01-05T00:00:00Z",
@@ -819,6 +820,7 @@ def test_a_mentor_leaving_without_a_replacement_is_said_once_to_mentee_and_coord
     said = comments(result, "unpaired")
     assert [(a["key"], a["run"], a["at"][:10]) for a in said] == [("1", "schedule", "2026-02-21")]
     assert "@alice" in said[0]["body"]
-    assert "@cora" in said[0]["body"]
+    assert "The coordinators (cora) follow this issue" in said[0]["body"]
+    assert "@cora" not in said[0]["body"]  # assigned, so told by GitHub: named, not pinged
     assert comments(result, "waiting") == []
     assert result.issues["1"]["labels"] == ["application", AWAITING]

@@ -37,11 +37,23 @@ def _mention(login: str) -> str:
     return f"@{login}"
 
 
-def _mentions(logins: list[str] | tuple[str, ...]) -> str:
-    names = [f"@{login}" for login in logins]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def _listed(items: list[str], word: str) -> str:
+    """``a``, ``a and b``, ``a, b and c``: with ``or`` where any one of them will do."""
+    if word not in ("and", "or"):  # a program's own template may ask for anything
+        raise jinja2.TemplateRuntimeError(f"a list is joined with 'and' or 'or', not {word!r}")
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _mentions(logins: list[str] | tuple[str, ...], word: str = "and") -> str:
+    """The logins @-mentioned: each of them is notified."""
+    return _listed([f"@{login}" for login in logins], word)
+
+
+def _names(logins: list[str] | tuple[str, ...], word: str = "and") -> str:
+    """The logins as plain text, which notifies nobody (no ``@``)."""
+    return _listed(list(logins), word)
 
 
 def _quote(text: str, limit: int = 200) -> str:
@@ -106,6 +118,7 @@ def _environment(templates: Path | jinja2.BaseLoader) -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["mention"] = _mention
     env.filters["mentions"] = _mentions
+    env.filters["names"] = _names
     env.filters["day"] = _day
     env.filters["number"] = _number
     env.filters["quote"] = _quote

@@ -318,10 +318,12 @@ def _involved(ask: _Asking, state: _State) -> Why | None:
 
 def _mentor_not_mentee(ask: _Asking, state: _State) -> Why | None:
     roles = ask.given.roles
+    # The mentee first, coordinator or not: nobody graduates themself, and a mentee who
+    # says /ready is told what happens next, not only who may say it.
+    if ask.who == roles.mentee:
+        return "mentee"
     if ask.who not in _mentors(ask, state) and ask.who not in roles.coordinators:
         return "role"
-    if ask.who == roles.mentee:  # a coordinator applying: nobody graduates themself
-        return "mentee"
     return None
 
 
