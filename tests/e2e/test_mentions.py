@@ -9,6 +9,7 @@ tests/test_benchmarks.py).
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -48,9 +49,39 @@ def _budget(path: Path) -> None:
     assert {m.role for m in reviews} == {"mentee", "mentor"}  # still addressed to both
 
 
+def _digests_only(path: Path) -> None:
+    """Elsewhere than on applications, coordinators are @-mentioned only in the dashboard's
+    digest, at most once in seven days (``dashboard.digest: weekly``, the default)."""
+    found, cast = _mentions(path)
+    pinged = {
+        (m.issue, m.kind) for m in found if m.issue not in cast.mentees and m.role == "coordinator"
+    }
+    assert {kind for _, kind in pinged} == {"dashboard-digest"}
+    digests = sorted(
+        datetime.fromisoformat(a["at"])
+        for a in play(path).result.actions
+        if a["type"] == "comment" and _bench().kind_of(a["body"]) == "dashboard-digest"
+    )
+    assert digests
+    assert all(
+        later - earlier >= timedelta(days=7) - timedelta(hours=1)
+        for earlier, later in zip(digests, digests[1:])
+    )
+
+
 @group("demo")
 def test_the_demo_pings_no_coordinator_on_an_application() -> None:
     _budget(DEMO)
+
+
+@group("demo")
+def test_the_demo_pings_coordinators_in_weekly_digests_only() -> None:
+    _digests_only(DEMO)
+
+
+@group("quiet")
+def test_two_years_of_twelve_applications_ping_coordinators_in_weekly_digests_only() -> None:
+    _digests_only(scenario("quiet.yml"))
 
 
 @group("quiet")
@@ -87,7 +118,7 @@ def test_every_kind_of_application_comment_is_played() -> None:
         "ready-reminder",
         "graduated",
         "registration-welcome",
-        "dashboard-notice",
+        "dashboard-digest",
     }
 
 
