@@ -24,6 +24,7 @@ from mentoring.core.calendar import (
     BotComment,
     Interval,
     active_age,
+    add_months,
     bot_comments,
     closed_intervals,
     due_time,
@@ -57,7 +58,7 @@ from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Answering, Asked, Roles, answer
 from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
-from mentoring.core.settings import Config
+from mentoring.core.settings import Cadence, Config
 from mentoring.core.site import Site
 
 # How long after a close its `issues.closed` run is still to be expected (runs start in
@@ -883,3 +884,52 @@ def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
 
 # Closed for these reasons, an application did not end in graduation.
 _DECLINED = ("not_planned", "duplicate")
+
+
+# --- signs of life -----------------------------------------------------------------------
+#
+# The program asks for no reply when all is well: a mentee who only reacts to the
+# check-ins, a mentor who only answers the reviews, are doing what it asks. A sign of life
+# is a comment by the mentee or a mentor, or their reaction (any emoji) on a comment; a
+# mentorship is quiet too long only when none came for longer than a review period and
+# its reply days, the span within which a mentor who follows the program answers.
+
+# The bot's comments whose reactions count: those that ask for one.
+_ACKNOWLEDGED = (Kind.PAIRED, Kind.CHECKIN, Kind.REVIEW, Kind.REVIEW_REMINDER)
+
+
+def quiet_until(since: datetime, cadence: Cadence) -> datetime:
+    """When a mentorship without a sign of life since ``since`` has been quiet too long: a
+    review period (``review_every`` check-ins) and its reply days later, or
+    ``stall_days`` later if that is later still (the key is now a floor)."""
+    period = add_months(since, cadence.review_every * cadence.checkin_months)
+    return max(
+        period + timedelta(days=cadence.review_reply_days),
+        since + timedelta(days=cadence.stall_days),
+    )
+
+
+def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> frozenset[int]:
+    """The bot's comments whose reactions a run reads (their ids): on an open issue, the
+    pairing, check-ins, reviews and reminders posted within one quiet span before ``now``.
+    A reaction on an older one could not keep the mentorship off the dashboard for long,
+    and each comment costs a request over REST."""
+    if snapshot.issue.state != "open":
+        return frozenset()
+    return frozenset(
+        c.comment_id
+        for c in bot_comments(snapshot.comments, config.bot)
+        if c.kind in _ACKNOWLEDGED and quiet_until(c.at, config.cadence) > now
+    )
+
+
+def last_sign_of_life(
+    comments: tuple[Comment, ...], people: frozenset[str], bot: str
+) -> datetime | None:
+    """The latest comment or reaction by one of ``people`` (lower-case logins), the bot
+    and other bots left out; None when there was none."""
+    bot = bot.lower()
+    people = people - {bot}
+    times = [c.created_at for c in comments if c.author.lower() in people]
+    times += [r.at for c in comments for r in c.reactions if r.by.lower() in people]
+    return max(times, default=None)
