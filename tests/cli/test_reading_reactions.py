@@ -29,13 +29,16 @@ def _repo(sb: Sandbox) -> Repo:
 
 def _mentorship(sb: Sandbox) -> tuple[int, dict[str, int]]:
     """An application with the bot's pairing and two check-ins; alice reacts to the second,
-    bob to the pairing; a comment of alice's gets a reaction too (not read: not the bot's)."""
+    bob to the pairing; eve's comment gets a reaction too (not read: not the bot's)."""
     n = sb.open_issue("alice", "Mentee application", "", labels=["application"])
+    sb.set_permission("cora", "admin")
+    sb.set_permission("bob", "write")
+    sb.assign(n, "cora", ["bob"])
     ids = {
         "paired": sb.comment(n, BOT, "Meet bob <!-- mentoring:paired:bob -->"),
         "checkin:1": sb.comment(n, BOT, "Check-in <!-- mentoring:checkin:1 -->"),
         "checkin:2": sb.comment(n, BOT, "Check-in <!-- mentoring:checkin:2 -->"),
-        "mine": sb.comment(n, "alice", "Thanks!"),
+        "mine": sb.comment(n, "eve", "Good luck!"),
     }
     sb.now += timedelta(days=1)
     sb.react(ids["checkin:2"], "alice", "+1")
@@ -95,6 +98,23 @@ def test_comments_older_than_a_quiet_span_have_no_reactions_read() -> None:
         asked = [r for r in sb.request_log if r["path"].endswith("/reactions")]
     assert asked == []
     assert all(c.reactions == () for c in snapshot.comments)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])
+def test_no_reactions_are_read_while_the_mentee_or_a_mentor_comments(who: str) -> None:
+    config = load_config(ROOT_DIR)
+    with Sandbox(start=START) as sb:
+        n, _ = _mentorship(sb)
+        sb.comment(n, who, "All good here.")
+        repo = _repo(sb)
+        sb.clear_logs()
+        _snapshots(RestReader(repo, config), sb.now)
+        graphql = GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
+        _snapshots(GraphQLReader(repo, config, graphql), sb.now)
+        asked = [r for r in sb.request_log if r["path"].endswith("/reactions")]
+        queries = [r["request_body"]["query"] for r in sb.request_log if r["path"] == "/graphql"]
+    assert asked == []
+    assert not [q for q in queries if "CommentReactions" in q]
 
 
 @pytest.mark.parametrize("fault", [Fault.ERROR_BEFORE, Fault.GRAPHQL_RATE_LIMITED])

@@ -910,16 +910,29 @@ def quiet_until(since: datetime, cadence: Cadence) -> datetime:
 
 
 def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> frozenset[int]:
-    """The bot's comments whose reactions a run reads (their ids): on an open issue, the
-    pairing, check-ins, reviews and reminders posted within one quiet span before ``now``.
-    A reaction on an older one could not keep the mentorship off the dashboard for long,
-    and each comment costs a request over REST."""
+    """The bot's comments whose reactions a run reads (their ids): on an open issue whose
+    mentee and mentors have not commented within one quiet span before ``now`` (a comment
+    there keeps it off the dashboard already), the pairing, check-ins, reviews and
+    reminders posted within that span (a reaction on an older one could not keep it off
+    for long). Each comment costs a request over REST, a hundredth of a query over
+    GraphQL: a mentorship whose mentor answers the reviews costs neither."""
     if snapshot.issue.state != "open":
+        return frozenset()
+    cadence, bot = config.cadence, config.bot.lower()
+    # The mentee (the author, mostly), and whoever a person (not the bot, which assigns
+    # only coordinators) assigned: the mentors, cheaply, before the roles are worked out.
+    people = {snapshot.issue.author.lower()} | {
+        (e.assignee or "").lower()
+        for e in snapshot.events
+        if e.kind == "assigned" and (e.actor or "").lower() != bot
+    }
+    spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people - {bot}]
+    if spoke and quiet_until(max(spoke), cadence) > now:
         return frozenset()
     return frozenset(
         c.comment_id
         for c in bot_comments(snapshot.comments, config.bot)
-        if c.kind in _ACKNOWLEDGED and quiet_until(c.at, config.cadence) > now
+        if c.kind in _ACKNOWLEDGED and quiet_until(c.at, cadence) > now
     )
 
 
