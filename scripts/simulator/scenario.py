@@ -7,6 +7,7 @@ write instead, never as a traceback from deep inside a run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -81,6 +82,23 @@ def _reason(value: Any) -> str | None:
     return None if value in CLOSE_REASONS else f"must be one of {', '.join(CLOSE_REASONS)}"
 
 
+# GitHub's reaction contents, as REST names them (the `reaction` schema's enum).
+REACTION_CONTENTS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+_BOT_COMMENT = re.compile(r"[a-z][a-z-]{0,39}(?::[^\s>]{1,80})?")
+
+
+def _bot_comment(value: Any) -> str | None:
+    if value == "latest" or (isinstance(value, str) and _BOT_COMMENT.fullmatch(value)):
+        return None
+    return 'must be a bot comment\'s KIND:KEY such as "checkin:2", or latest'
+
+
+def _content(value: Any) -> str | None:
+    if value in REACTION_CONTENTS:
+        return None
+    return f'must be one of {", ".join(REACTION_CONTENTS)} (in quotes: "+1")'
+
+
 def _entries(value: Any) -> str | None:
     if not isinstance(value, list) or any(not isinstance(v, dict) for v in value):
         return "must be a list of entries such as {name: Alice, github: alice}"
@@ -101,6 +119,9 @@ ACTIONS: dict[str, dict[str, tuple[_Check, bool]]] = {
     # `comment: K` is that person's K-th comment on the issue (1, 2, ...).
     "edit_comment": {ISSUE: (_number, True), "comment": (_number, True), "body": (_text, True)},
     "delete_comment": {ISSUE: (_number, True), "comment": (_number, True)},
+    # A reaction on one of the bot's comments (`comment`: its marker's KIND:KEY, or latest):
+    # GitHub starts no workflow for it.
+    "react": {ISSUE: (_number, True), "comment": (_bot_comment, True), "content": (_content, True)},
     "add_labels": {ISSUE: (_number, True), "labels": (_labels, True)},
     "remove_labels": {ISSUE: (_number, True), "labels": (_labels, True)},
     "close": {ISSUE: (_number, True), "reason": (_reason, False)},

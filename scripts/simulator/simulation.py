@@ -574,6 +574,20 @@ class Simulation:
         payload = {"action": action, "issue": sb.issue(number), "comment": changed, **extra}
         return [Run(act.later, f"issue_comment.{action}", self._payload(sb, by, payload))]
 
+    def _react(self, act: _Act) -> list[Run]:
+        """React to one of the bot's comments: its marker's ``KIND:KEY`` (or ``KIND``), or
+        its latest comment. GitHub starts no workflow for a reaction."""
+        sb, number, wanted = act.sb, act.number, str(act.spec["comment"])
+        bots = [
+            c for c in sb.comments(number) if c["user"]["login"].lower() == sb.bot_login.lower()
+        ]
+        if wanted != "latest":
+            bots = [c for c in bots if _marks(c["body"], wanted)]
+        if not bots:
+            raise ApiError(404, f"#{number} has no bot comment {wanted} yet")
+        sb.react(bots[-1]["id"], act.by, act.spec["content"])
+        return []
+
     def _add_labels(self, act: _Act) -> list[Run]:
         sb, number = act.sb, act.number
         sb.add_labels(number, act.by, act.spec["labels"])
@@ -669,6 +683,7 @@ _ACTIONS: dict[str, Callable[[Simulation, _Act], list[Run]]] = {
     "comment": Simulation._comment,
     "edit_comment": Simulation._change_comment,
     "delete_comment": Simulation._change_comment,
+    "react": Simulation._react,
     "add_labels": Simulation._add_labels,
     "remove_labels": Simulation._remove_labels,
     "close": Simulation._close,
@@ -749,6 +764,12 @@ def _permitted(sb: Sandbox, by: str, kind: str, spec: dict[str, Any]) -> None:
             raise ApiError(
                 403, f"{merger} has {sb.permission(merger)!r} access; merging needs write"
             )
+
+
+def _marks(body: str, wanted: str) -> bool:
+    """Whether a comment's markers hold ``KIND:KEY`` (or ``KIND`` without a key)."""
+    kind, _, key = wanted.partition(":")
+    return any(m["kind"] == kind and (m["key"] or "") == key for m in MARKER_RE.finditer(body))
 
 
 def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:

@@ -154,7 +154,7 @@ def test_an_event_run_in_the_middle_of_a_scheduled_run_is_not_repeated(built, mo
     real = gh.Repo.snapshot
     event_runs: list[int] = []
 
-    def snapshot(self: gh.Repo, issue):  # type: ignore[no-untyped-def]
+    def snapshot(self: gh.Repo, issue, wanted=None):  # type: ignore[no-untyped-def]
         if issue.number == last and not event_runs:  # the scheduled run is well under way
             sb.comment(first, mentee, "All is well here.")
             event_runs.append(
@@ -162,7 +162,7 @@ def test_an_event_run_in_the_middle_of_a_scheduled_run_is_not_repeated(built, mo
                     ["--root", str(ROOT), "--issue", str(first)], env=env_for(sb), now=sb.now
                 )
             )
-        return real(self, issue)
+        return real(self, issue, wanted)
 
     monkeypatch.setattr(gh.Repo, "snapshot", snapshot)
     code, _ = _run(sb)

@@ -24,7 +24,9 @@ from mentoring.core.model import (
     EditIssue,
     Issue,
     PostComment,
+    Reaction,
 )
+from mentoring.core.planner import last_sign_of_life
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.summary import mentors_table
@@ -43,7 +45,14 @@ def ago(days: int) -> datetime:
 
 
 ROWS = [
-    dash.Row(1, "nia", dash.NEEDS_INFO, ago(3), missing=("Your availability",)),
+    dash.Row(
+        1,
+        "nia",
+        dash.NEEDS_INFO,
+        ago(45),
+        missing=("Your availability",),
+        needs_info_since=ago(44),
+    ),
     dash.Row(2, "wes", dash.WAITING, ago(50), role="Reviewer", waiting_since=ago(45)),
     dash.Row(
         3,
@@ -54,8 +63,9 @@ ROWS = [
         mentors=("mo",),
         started=ago(190),
         age_months=6,
-        mentee_reply=ago(80),
-        mentor_reply=ago(70),
+        mentee_reply=ago(130),
+        mentor_reply=ago(125),
+        alive=ago(120),  # the mentee's reaction on a check-in, after both wrote
         last_checkin=("review 6", ago(5)),
         next_checkin=("check-in 7", ago(-25)),
         review_reminded=ago(1),
@@ -120,8 +130,9 @@ def test_golden_digest() -> None:
 def test_every_kind_of_attention_item_once_with_its_since() -> None:
     found = {(i.issue, i.kind): i.since for i in items()}
     assert found == {
+        (1, dash.NEEDS_INFO_LONG): ago(44),
         (2, dash.WAITING_FOR_MENTOR): ago(45),
-        (3, dash.STALLED): ago(70),  # the latest reply, by the mentor
+        (3, dash.STALLED): ago(120),  # the latest sign of life, a reaction
         (3, dash.REVIEW_UNANSWERED): ago(1),
         (4, dash.LONG_PAUSE): ago(120),
         (5, dash.READY_NO_PULL): ago(40),
@@ -132,8 +143,11 @@ def test_every_kind_of_attention_item_once_with_its_since() -> None:
 @pytest.mark.parametrize(
     ("row", "change"),
     [
+        (0, {"needs_info_since": ago(29)}),  # on needs info less than needs_info_days
+        (0, {"state": dash.WAITING}),  # the answers came
         (1, {"waiting_since": ago(29)}),  # waited less than mentor_wait_days
-        (2, {"mentor_reply": ago(10)}),  # a mentor wrote recently: not stalled
+        (2, {"alive": ago(10)}),  # a sign of life recently: not stalled
+        (2, {"alive": ago(105)}),  # quiet, but not for a review period and its reply days
         (3, {"pauses": ((ago(80), NOW),)}),  # paused less than long_pause_days
         (4, {"pull_request": True}),  # ready, and a pull request refers to it
     ],
@@ -143,12 +157,48 @@ def test_an_item_leaves_when_resolved(row: int, change: dict) -> None:
     rows[row] = replace(rows[row], **change)
     kinds = {(i.issue, i.kind) for i in dash.attention(rows, [], CONFIG.cadence, NOW)}
     gone = {
+        0: (1, dash.NEEDS_INFO_LONG),
         1: (2, dash.WAITING_FOR_MENTOR),
         2: (3, dash.STALLED),
         3: (4, dash.LONG_PAUSE),
         4: (5, dash.READY_NO_PULL),
     }[row]
     assert gone not in kinds
+
+
+@pytest.mark.parametrize(
+    ("cadence", "quiet_days", "stalled"),
+    [
+        ({}, 105, False),  # 2 June: 3 months and 14 days later is tomorrow
+        ({}, 106, True),  # 1 June: 3 months and 14 days later is now
+        ({"review_every": 6}, 150, False),  # a review every 6 months: a longer span
+        ({"stall_days": 150}, 120, False),  # stall_days is a floor now, not the rule
+        ({"stall_days": 150}, 151, True),
+    ],
+)
+def test_stalled_means_quiet_for_longer_than_a_review_period_and_its_reply_days(
+    cadence: dict, quiet_days: int, stalled: bool
+) -> None:
+    row = dash.Row(9, "max", dash.ACTIVE, ago(400), mentors=("mo",), started=ago(300))
+    row = replace(row, alive=ago(quiet_days))
+    found = dash.attention([row], [], replace(CONFIG.cadence, **cadence), NOW)
+    assert [(i.kind, i.since) for i in found] == ([(dash.STALLED, ago(quiet_days))] * stalled)
+
+
+def test_a_sign_of_life_is_a_comment_or_a_reaction_by_the_mentee_or_a_mentor() -> None:
+    bot = CONFIG.bot
+    checkin = Comment(
+        1, bot, "<!-- mentoring:checkin:2 -->", ago(40), reactions=(Reaction("ava", "+1", ago(9)),)
+    )
+    others = (
+        Comment(2, "ava", "Thanks", ago(30)),
+        Comment(3, "eve", "Me too", ago(1), reactions=(Reaction("mo", "heart", ago(2)),)),
+        Comment(4, "someone", "Hi", ago(1), reactions=(Reaction("someone", "eyes", ago(1)),)),
+    )
+    people = frozenset({"ava", "mo"})
+    assert last_sign_of_life((checkin, *others), people, bot) == ago(2)
+    assert last_sign_of_life((checkin, others[0]), people, bot) == ago(9)
+    assert last_sign_of_life(others[2:], people, bot) is None  # nobody of the mentorship
 
 
 def test_figures() -> None:
@@ -312,6 +362,7 @@ def many(n: int, role: str = "Maintainer of a sub-package") -> list[dash.Row]:
             age_months=7,
             mentee_reply=ago(3),
             mentor_reply=ago(4),
+            alive=ago(3),
             last_checkin=("check-in 7", ago(10)),
             next_checkin=("check-in 8", ago(-20)),
         )

@@ -84,7 +84,9 @@ def test_a_merge_that_breaks_the_file_holds_graduation_and_nothing_else() -> Non
     # closed #1 by its keyword: no congratulations, no "closed without graduating" note,
     # no note on the pull request), and the coordinators hear of the file once.
     assert (2, "checkin") in comments
-    assert [c for c in comments if c[1] != "checkin"] == [(3, "attention"), (3, "attention")]
+    # (Dave's quiet mentorship is not stalled by then: that takes a review period and its
+    # reply days without a sign of life, no longer 60 days.)
+    assert [c for c in comments if c[1] != "checkin"] == [(3, "attention")]
     notices = [a["body"] for a in after if a.get("kind") == "attention"]
     assert sum(TOLD in body for body in notices) == 1
     assert "`participants.yml`: broken since 2026-03-01 (line 3)" in notices[0]

@@ -9,6 +9,7 @@ tests/test_benchmarks.py).
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -65,7 +66,7 @@ def _digests_only(path: Path) -> None:
     assert digests
     assert all(
         later - earlier >= timedelta(days=7) - timedelta(hours=1)
-        for earlier, later in zip(digests, digests[1:])
+        for earlier, later in pairwise(digests)
     )
 
 

@@ -111,17 +111,19 @@ def test_each_item_announced_once_and_gone_when_resolved(result: Result) -> None
     assert all("@cora" in n["body"] for n in notices)
     assert len({n["key"] for n in notices}) == len(notices)  # one comment per new set
     assert ("2026-02-05", "3/waiting-for-mentor/2026-01-05") in seen  # 30 days' wait
-    assert ("2026-03-08", "1/stalled/2026-01-06") in seen  # 60 days without a word
+    # Stalled after a review period and its reply days without a sign of life (paired 6
+    # January: 20 April), not after 60 days (7 March).
+    assert ("2026-04-21", "1/stalled/2026-01-06") in seen
     assert ("2026-05-02", "5/ready-no-pull-request/2026-04-01") in seen
     # New on 21 May, the day after a digest: told in the next one, a week later.
     assert ("2026-05-27", "8/waiting-for-mentor/2026-04-20") in seen
     days = sorted({datetime.fromisoformat(n["at"]) for n in notices})
     assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(days))  # weekly
     # Resolved items leave the list silently: erin paired, alice wrote again.
-    assert "#3 from erin has waited" in body_on(result, "2026-03-01")
-    assert "#3 from erin has waited" not in body_on(result, "2026-03-03")  # next schedule
-    assert "#1 (alice, mentor bob) has had no comment" in body_on(result, "2026-03-19")
-    assert "since 2026-01-06" not in body_on(result, "2026-03-21")
+    assert "#3 (erin): **waiting for a mentor**" in body_on(result, "2026-03-01")
+    assert "#3 (erin)" not in body_on(result, "2026-03-03")  # next schedule
+    assert "#1 (alice, mentor bob): **stalled**" in body_on(result, "2026-04-30")
+    assert "since 2026-01-06" not in body_on(result, "2026-05-02")
     # Everything listed at the end was announced, and nothing that left was listed.
     listed = set(re.findall(r"<!-- mentoring:attention:(\S+) -->", result.dashboard))
     assert listed <= set(keys)

@@ -293,13 +293,20 @@ def test_an_idle_scheduled_run_costs_one_request_per_50_applications(n: int) -> 
         assert code == 0
         assert sb.writes == []
         log = sb.request_log
-        queries = [r for r in log if r["path"] == "/graphql"]
+        every = [r for r in log if r["path"] == "/graphql"]
+        reactions = [r for r in every if "CommentReactions" in r["request_body"]["query"]]
+        queries = [r for r in every if r not in reactions]
         # The applications' pages, the first with the first page of (no) mentor
         # registrations in it, the dashboard-labelled issues with their latest comments,
         # and the recently closed applications: nothing over REST.
         assert len(queries) == math.ceil(n / PAGE)
         assert "OpenApplicationsAndMoreAndDashboardAndClosed" in queries[0]["request_body"]["query"]
-        assert [r for r in log if r not in queries] == []
+        assert [r for r in log if r not in every] == []
+        # Then the reactions on the bot's pairings, check-ins and reviews of the last
+        # review period and its reply days: a hundred comments a query, at most 5 each.
+        wanted = [i for r in reactions for i in r["request_body"]["variables"]["ids"]]
+        assert len(set(wanted)) == len(wanted) <= 5 * n
+        assert len(reactions) == math.ceil(len(wanted) / 100)
 
 
 def test_registrations_past_the_first_page_are_read_on_and_each_welcomed_once() -> None:

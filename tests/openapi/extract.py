@@ -48,6 +48,8 @@ OPERATIONS = (
     "pulls/list-files",
     "pulls/merge",
     "rate-limit/get",
+    "reactions/create-for-issue-comment",
+    "reactions/list-for-issue-comment",
     "repos/get",
     "repos/get-collaborator-permission-level",
     "repos/get-commit",

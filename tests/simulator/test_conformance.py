@@ -58,6 +58,8 @@ PULL_EVENTS = {"closed", "merged"}
 
 # A request GitHub's description forbids, sent on purpose to see the sandbox refuse it.
 INVALID_CLOSE = {"state": "closed", "state_reason": "finished"}
+INVALID_REACTION = {"content": "thumbsup"}  # GraphQL's name is THUMBS_UP, REST's +1
+INVALID = (INVALID_CLOSE, INVALID_REACTION)  # requests GitHub's description refuses
 
 # Known differences between the sandbox and GitHub, by operation: each is kept out of
 # the general check and has its own strict xfail, which fails once the sandbox is fixed.
@@ -65,6 +67,7 @@ INVALID_CLOSE = {"state": "closed", "state_reason": "finished"}
 # The operations the scripts will call; each must appear in the log at least once.
 PROJECT_OPERATIONS = {
     "actions/list-workflow-runs",
+    "reactions/list-for-issue-comment",
     "issues/add-assignees",
     "issues/add-labels",
     "issues/create",
@@ -212,6 +215,16 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     assert product.file_text_before("participants.yml", repo.get_issue(n).created_at) == "[]\n"
     assert product.file_text_before("participants.yml", datetime(2001, 1, 1, tzinfo=UTC)) is None
 
+    # Reactions: a person's on the bot's comment (201, then 200 for the same one again),
+    # counted in the comment's roll-up and read back as Repo.reactions reads them.
+    reactions = f"{repo.url}/issues/comments/{comment.id}/reactions"
+    for content, status in (("+1", 201), ("+1", 200), ("heart", 201)):
+        got, _, _ = repo.requester.requestJson("POST", reactions, input={"content": content})
+        assert got == status
+    assert [r.content for r in product.reactions(comment.id)] == ["+1", "heart"]
+    rollup = issue.get_comment(comment.id).raw_data["reactions"]
+    assert (rollup["total_count"], rollup["+1"], rollup["heart"]) == (2, 1, 1)
+
     # Refusals: their error bodies are checked too.
     refusals = [
         lambda: repo.get_issue(9999).title,
@@ -220,6 +233,7 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
         lambda: issue.remove_from_labels("not-on-the-issue"),
         lambda: repo.get_pull(n).merged,
         lambda: issue.create_comment(""),
+        lambda: repo.requester.requestJsonAndCheck("POST", reactions, input=INVALID_REACTION),
         lambda: issue.edit(state="closed", state_reason=INVALID_CLOSE["state_reason"]),
     ]
     for refuse in refusals:
@@ -262,8 +276,8 @@ def check_response(entry: dict[str, Any]) -> None:
 
 
 def test_every_request_is_a_documented_operation(world: World) -> None:
-    on_purpose = [e for e in world.log if e["request_body"] == INVALID_CLOSE]
-    assert len(on_purpose) == 1
+    on_purpose = [e for e in world.log if e["request_body"] in INVALID]
+    assert len(on_purpose) == 2
     assert failures(on_purpose, check_request)
     problems = failures([e for e in world.log if e not in on_purpose], check_request)
     assert not problems, "\n\n".join(problems)
@@ -370,7 +384,7 @@ def test_fault_responses_have_githubs_error_shape(fault: Fault) -> None:
 def test_an_http_log_file_is_checked_line_by_line(
     world: World, tmp_path: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = [e for e in world.log if e["request_body"] != INVALID_CLOSE]
+    good = [e for e in world.log if e["request_body"] not in INVALID]
     log = tmp_path / "http.jsonl"
     log.write_text("".join(json.dumps(e) + "\n" for e in good), encoding="utf-8")
     assert check_http_log([str(log)]) == 0

@@ -639,3 +639,22 @@ def test_a_cursor_kept_is_the_one_written_anew(key: Any) -> None:
     text = base64.b64encode(("cursor:v2:" + json.dumps(key)).encode()).decode()
     assert graphql._cursor(key) == graphql._cursor(key) == text
     assert graphql._mark(text) == key  # an issue's key read back as the tuple it was
+
+
+def test_a_reaction_changes_the_kept_answer_of_its_comment(sandbox: Sandbox) -> None:
+    # A reaction moves no updated_at, yet the comment's reactions must show it.
+    query = """query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
+      issue(number: 1) { timelineItems(first: 10) { nodes { ... on IssueComment {
+        reactions(first: 1) { totalCount nodes { content user { login } } } } } } } } }"""
+    number = sandbox.open_issue("alice", "Application", "", labels=["application"])
+    comment = sandbox.comment(number, BOT, "Check-in <!-- mentoring:checkin:1 -->")
+    before = _answer(sandbox, query)
+    sandbox.react(comment, "alice", "+1")
+    sandbox.react(comment, "bob", "eyes")
+    after = _answer(sandbox, query)
+    assert after != before
+    [node] = [n for n in after["data"]["repository"]["issue"]["timelineItems"]["nodes"] if n]
+    assert node["reactions"] == {
+        "totalCount": 2,
+        "nodes": [{"content": "THUMBS_UP", "user": {"login": "alice"}}],
+    }

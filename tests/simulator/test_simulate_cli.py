@@ -215,6 +215,22 @@ def _event(text: str) -> str:
             "events[0].merge_pull_request.merged_by must be a GitHub login",
         ),
         (
+            _event("{at: 2026-01-05T10:00:00Z, by: a, react: {issue: 1, comment: x, content: ok}}"),
+            "events[0].react.content must be one of +1, -1, laugh, confused, heart, hooray,"
+            ' rocket, eyes (in quotes: "+1")',
+        ),
+        (
+            _event(
+                "{at: 2026-01-05T10:00:00Z, by: a, react: {issue: 1, comment: 2, content: eyes}}"
+            ),
+            'events[0].react.comment must be a bot comment\'s KIND:KEY such as "checkin:2", or'
+            " latest",
+        ),
+        (
+            _event("{at: 2026-01-05T10:00:00Z, by: a, react: {issue: 1, content: eyes}}"),
+            "events[0].react needs `comment`",
+        ),
+        (
             _event("{at: 2026-01-05T10:00:00Z, by: a, open_issue: {answers: {name: A}}}"),
             "events[0].open_issue.answers needs `template`",
         ),
@@ -227,6 +243,13 @@ def _event(text: str) -> str:
             _event("{at: 2026-01-05T10:00:00Z, by: cora, assign: {issue: 7, users: [bob]}}"),
             "events[0].assign.issue: there is no #7 at 2026-01-05 10:00:00+00:00; the scenario"
             " has opened 0 issue(s) by then",
+        ),
+        (
+            "start: 2026-01-05T00:00:00Z\nend: 2026-01-07T00:00:00Z\nevents:\n"
+            "  - {at: 2026-01-05T10:00:00Z, by: a, open_issue: {title: t, labels: []}}\n"
+            "  - {at: 2026-01-05T11:00:00Z, by: a, react: {issue: 1, comment: latest,"
+            " content: '+1'}}\n",
+            "events[1].react cannot be done: 404 #1 has no bot comment latest yet",
         ),
         (
             _event("{at: 2026-01-05T10:00:00Z, by: a, open_issue: {template: nope.yml}}"),

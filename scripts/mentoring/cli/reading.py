@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 
 from mentoring.cli.applier import Stop, StopReason, rest_budget_low
 from mentoring.cli.target import Target
-from mentoring.core.model import Issue, IssueSnapshot
+from mentoring.core.model import Issue, IssueSnapshot, Reaction
 from mentoring.core.participants import Participant
+from mentoring.core.planner import reactions_wanted
 from mentoring.core.roles import listed_mentee
 from mentoring.core.settings import Config
 from mentoring.github.client import GitHubError
 from mentoring.github.graphql import GraphQL, GraphQLError, Notices, Page
-from mentoring.github.repository import Repo
+from mentoring.github.repository import Repo, with_reactions
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class RestReader:
         self.repo = repo
         self.config = config
         self.bulk = False  # reading every open application (set by :meth:`listing`)
+        self.now: datetime | None = None  # the run's time (set by :meth:`listing`)
 
     # --- listing ---------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class RestReader:
         """The issues ``target`` names, or every open application and registration (and
         the recently closed applications a merged entry still has to graduate)."""
         self.bulk = target.numbers is None
+        self.now = now
         if target.numbers is not None:
             return self._targeted(target.numbers)
         listing = self._every_open(_closed_since(self.config, graduates, now))
@@ -265,7 +268,7 @@ class RestReader:
         if (low := rest_budget_low(self.repo)) is not None:
             return Unread(issue.number, stop=low)
         try:
-            snapshot = self.repo.snapshot(issue)
+            snapshot = self.repo.snapshot(issue, self.reactions_wanted)
             changed = [e.at for e in snapshot.events if e.kind in _CHANGES]
             changed += [c.created_at for c in snapshot.comments]
             if changed and max(changed) > issue.updated_at:
@@ -278,6 +281,12 @@ class RestReader:
                 log.info("#%s is gone (%s); nothing to do", issue.number, exc)
                 return Unread(issue.number)
             return Unread(issue.number, f"#{issue.number}: timeline could not be read ({exc})")
+
+    def reactions_wanted(self, snapshot: IssueSnapshot) -> frozenset[int]:
+        """The comments of an application whose reactions are read: signs of life."""
+        if self.now is None or not is_application(snapshot.issue, self.config):
+            return frozenset()
+        return reactions_wanted(snapshot, self.config, self.now)
 
     def open_issues(self, label: str) -> list[Issue]:
         """The open issues with ``label``, without timelines."""
@@ -314,7 +323,7 @@ class GraphQLReader(RestReader):
         problems: list[Unread] = []
         stop: Stop | None = None
         for label, page in zip(labels, pages, strict=True):
-            found = [Pending(s.issue, s) for s in page.snapshots]
+            found = [Pending(s.issue, s) for s in self._with_reactions(page.snapshots)]
             if page.unread and not page.stopped_early:
                 missing, trouble = self._unread_over_rest(label, page)
                 found += [Pending(i) for i in missing]
@@ -375,6 +384,7 @@ class GraphQLReader(RestReader):
         it (an error, its points low), its timeline too, as its turn has come."""
         found = self._over_graphql(number, self.wanted)
         if isinstance(found, IssueSnapshot):
+            found = self._with_reactions([found])[0]
             return Pending(found.issue, found)
         if isinstance(found, Issue):
             return Pending(found)
@@ -404,8 +414,35 @@ class GraphQLReader(RestReader):
         over REST."""
         found = self._over_graphql(issue.number)
         if isinstance(found, IssueSnapshot):
-            return found
+            return self._with_reactions([found])[0]
         return self.timeline(issue)
+
+    def _with_reactions(self, snapshots: list[IssueSnapshot]) -> list[IssueSnapshot]:
+        """The snapshots with the reactions on their wanted comments: over GraphQL, a
+        hundred comments a query, and over REST, one request each, what GraphQL could not
+        give. A comment read neither way keeps none (a warning says so): the mentorship
+        may look quieter than it is on the dashboard until the next run."""
+        wanted = {s.issue.number: self.reactions_wanted(s) for s in snapshots}
+        ids = sorted({i for found in wanted.values() for i in found})
+        if not ids:
+            return snapshots
+        found: dict[int, tuple[Reaction, ...]] = {}
+        if not self.graphql.budget_low():
+            try:
+                found = self.graphql.reactions(ids)
+            except GraphQLError as exc:
+                log.warning("reactions not read over GraphQL (%s); reading them over REST", exc)
+        for comment_id in (i for i in ids if i not in found):
+            try:
+                found[comment_id] = self.repo.reactions(comment_id)
+            except GitHubError as exc:
+                log.warning("the reactions on comment %s could not be read (%s)", comment_id, exc)
+                if exc.rate_limited:
+                    break
+        return [
+            with_reactions(s, {i: found[i] for i in wanted[s.issue.number] if i in found})
+            for s in snapshots
+        ]
 
     def open_issues(self, label: str) -> list[Issue]:
         """The open issues with ``label``: over GraphQL when it gives them all, else REST."""

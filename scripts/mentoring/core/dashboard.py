@@ -29,7 +29,7 @@ from mentoring.core.calendar import (
 from mentoring.core.logins import is_bot_login
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.participants import Participant, Problem
-from mentoring.core.planner import Facts, Mentorship, facts
+from mentoring.core.planner import Facts, Mentorship, facts, last_sign_of_life, quiet_until
 from mentoring.core.registration import RegisteredMentor, mentor_loads
 from mentoring.core.roles import roles_of
 from mentoring.core.settings import Cadence, Config
@@ -47,6 +47,7 @@ STATES = (NEEDS_INFO, WAITING, ACTIVE, PAUSED, READY, GRADUATED, DECLINED, CLOSE
 RUNNING = (ACTIVE, PAUSED, READY)  # a mentor's load
 
 # Kinds of "Needs attention" items, in the order the dashboard lists their kinds.
+NEEDS_INFO_LONG = "needs-info"
 WAITING_FOR_MENTOR = "waiting-for-mentor"
 STALLED = "stalled"
 REVIEW_UNANSWERED = "review-unanswered"
@@ -57,6 +58,7 @@ ENTRY_GRADUATES_NOBODY = "entry-graduates-nobody"
 PARTICIPANTS_UNREADABLE = "participants-unreadable"
 KINDS = (
     PARTICIPANTS_UNREADABLE,
+    NEEDS_INFO_LONG,
     WAITING_FOR_MENTOR,
     STALLED,
     REVIEW_UNANSWERED,
@@ -85,6 +87,9 @@ class Row:
     pauses: tuple[Interval, ...] = ()
     mentee_reply: datetime | None = None
     mentor_reply: datetime | None = None
+    # The latest sign of life from the mentee or a mentor: a comment, or a reaction on one.
+    alive: datetime | None = None
+    needs_info_since: datetime | None = None  # the needs-info comment, while answers lack
     last_checkin: tuple[str, datetime] | None = None  # ("review 3", when it was posted)
     next_checkin: tuple[str, datetime] | None = None
     missing: tuple[str, ...] = ()  # labels of required answers still empty
@@ -198,6 +203,8 @@ def row_of(
     nxt = mentorship.next
     replied = _latest_replies(snapshot.comments, config.bot)
     reminded = _review_reminded(f, snapshot, state, ever_mentors)
+    people = frozenset({f.mentee.lower(), *ever_mentors} - {""})
+    needs_info = next((c.at for c in f.posted if c.kind == Kind.NEEDS_INFO), issue.created_at)
     return Row(
         number=issue.number,
         mentee=f.mentee,
@@ -210,6 +217,8 @@ def row_of(
         pauses=f.pauses,
         mentee_reply=replied.get(f.mentee.lower()),
         mentor_reply=max((replied[m] for m in ever_mentors if m in replied), default=None),
+        alive=last_sign_of_life(snapshot.comments, people, config.bot),
+        needs_info_since=needs_info if state == NEEDS_INFO else None,
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
         missing=mentorship.missing,
@@ -384,13 +393,24 @@ def _waiting_for_mentor(r: Row, cadence: Cadence, now: datetime) -> _Found:
     return WAITING_FOR_MENTOR, r.waiting_since, str(int(waited // 86400))
 
 
+def _needs_info(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    since = r.needs_info_since if r.state == NEEDS_INFO else None
+    if since is None or now - since < cadence.needs_info_days * _DAY:
+        return None
+    return NEEDS_INFO_LONG, since, str((now - since).days)
+
+
 def _stalled(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    """No sign of life from the mentee or a mentor (a comment, a reaction) for longer than
+    a review period and its reply days: a mentor who answers each review, a mentee who
+    only reacts to the check-ins, never stall. Counted from the start, the last resume,
+    or the last sign, whichever is latest."""
     if r.state != ACTIVE or r.started is None:
         return None
     resumed = [end for _, end in r.pauses if end < now]
-    replies = [t for t in (r.mentee_reply, r.mentor_reply) if t is not None]
-    since = max([r.started, *resumed, *replies])
-    if now - since < cadence.stall_days * _DAY:
+    alive = [r.alive] if r.alive is not None else []
+    since = max([r.started, *resumed, *alive])
+    if now < quiet_until(since, cadence):
         return None
     return STALLED, since, str((now - since).days)
 
@@ -416,6 +436,7 @@ def _ready_no_pull_request(r: Row, cadence: Cadence, now: datetime) -> _Found:
 
 
 _ROW_CHECKS: tuple[Callable[[Row, Cadence, datetime], _Found], ...] = (
+    _needs_info,
     _waiting_for_mentor,
     _stalled,
     _review_unanswered,

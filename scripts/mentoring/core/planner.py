@@ -24,6 +24,7 @@ from mentoring.core.calendar import (
     BotComment,
     Interval,
     active_age,
+    add_months,
     bot_comments,
     closed_intervals,
     due_time,
@@ -57,7 +58,7 @@ from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
 from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date
 from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
-from mentoring.core.settings import Config
+from mentoring.core.settings import Cadence, Config
 from mentoring.core.site import Site
 
 # How long after a close its `issues.closed` run is still to be expected (runs start in
@@ -998,3 +999,65 @@ def graduation_candidate(snapshot: IssueSnapshot, context: PlanContext) -> bool:
 
 # Closed for these reasons, an application did not end in graduation.
 _DECLINED = ("not_planned", "duplicate")
+
+
+# --- signs of life -----------------------------------------------------------------------
+#
+# The program asks for no reply when all is well: a mentee who only reacts to the
+# check-ins, a mentor who only answers the reviews, are doing what it asks. A sign of life
+# is a comment by the mentee or a mentor, or their reaction (any emoji) on a comment; a
+# mentorship is quiet too long only when none came for longer than a review period and
+# its reply days, the span within which a mentor who follows the program answers.
+
+# The bot's comments whose reactions count: those that ask for one.
+_ACKNOWLEDGED = (Kind.PAIRED, Kind.CHECKIN, Kind.REVIEW, Kind.REVIEW_REMINDER)
+
+
+def quiet_until(since: datetime, cadence: Cadence) -> datetime:
+    """When a mentorship without a sign of life since ``since`` has been quiet too long: a
+    review period (``review_every`` check-ins) and its reply days later, or
+    ``stall_days`` later if that is later still (the key is now a floor)."""
+    period = add_months(since, cadence.review_every * cadence.checkin_months)
+    return max(
+        period + timedelta(days=cadence.review_reply_days),
+        since + timedelta(days=cadence.stall_days),
+    )
+
+
+def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> frozenset[int]:
+    """The bot's comments whose reactions a run reads (their ids): on an open issue whose
+    mentee and mentors have not commented within one quiet span before ``now`` (a comment
+    there keeps it off the dashboard already), the pairing, check-ins, reviews and
+    reminders posted within that span (a reaction on an older one could not keep it off
+    for long). Each comment costs a request over REST, a hundredth of a query over
+    GraphQL: a mentorship whose mentor answers the reviews costs neither."""
+    if snapshot.issue.state != "open":
+        return frozenset()
+    cadence, bot = config.cadence, config.bot.lower()
+    # The mentee (the author, mostly), and whoever a person (not the bot, which assigns
+    # only coordinators) assigned: the mentors, cheaply, before the roles are worked out.
+    people = {snapshot.issue.author.lower()} | {
+        (e.assignee or "").lower()
+        for e in snapshot.events
+        if e.kind == "assigned" and (e.actor or "").lower() != bot
+    }
+    spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people - {bot}]
+    if spoke and quiet_until(max(spoke), cadence) > now:
+        return frozenset()
+    return frozenset(
+        c.comment_id
+        for c in bot_comments(snapshot.comments, config.bot)
+        if c.kind in _ACKNOWLEDGED and quiet_until(c.at, cadence) > now
+    )
+
+
+def last_sign_of_life(
+    comments: tuple[Comment, ...], people: frozenset[str], bot: str
+) -> datetime | None:
+    """The latest comment or reaction by one of ``people`` (lower-case logins), the bot
+    and other bots left out; None when there was none."""
+    bot = bot.lower()
+    people = people - {bot}
+    times = [c.created_at for c in comments if c.author.lower() in people]
+    times += [r.at for c in comments for r in c.reactions if r.by.lower() in people]
+    return max(times, default=None)

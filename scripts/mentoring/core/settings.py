@@ -77,9 +77,12 @@ class Cadence:
     review_every: int = 3
     review_reply_days: int = 14
     mentor_wait_days: int = 30
+    # Now a floor: a mentorship is stalled after a review period and its reply days
+    # without a sign of life, or after this many days if that is longer.
     stall_days: int = 60
     long_pause_days: int = 90
     ready_reminder_days: int = 30
+    needs_info_days: int = 30  # an application left on needs info this long is listed
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,10 @@ _LATER = datetime(2026, 4, 20, 5, tzinfo=UTC)
 _ENTRY = "- name: Ada Example\n  github: ada\n  role: reviewer\n  mentors: [mo]\n  issue: 7"
 _SITE = Site("owner/program", "https://github.com/owner/program", "main")
 _ITEMS = (
+    Item(6, "needs-info", _WHEN, "zoe"),
     Item(7, "waiting-for-mentor", _WHEN, "ada"),
     Item(8, "stalled", _WHEN, "bo", ("mo",)),
+    Item(8, "review-unanswered", _WHEN, "bo", ("mo",), posted=_LATER),  # one line, two reasons
     Item(9, "review-unanswered", _WHEN, "cy", ("mo", "mia"), posted=_LATER),
     Item(10, "long-pause", _WHEN, "di", ("mo",)),
     Item(11, "ready-no-pull-request", _WHEN, "ed", ("mo",)),

@@ -32,7 +32,7 @@ import requests
 from github import GithubException
 
 from mentoring.core.commands import one_line
-from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, was_edited
+from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Reaction, was_edited
 from mentoring.github.client import GitHubError, is_rate_limited
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ _ITEM_ENUMS = {
 _ITEM_TYPES = ", ".join(_ITEM_ENUMS.values())
 
 _ACTOR = "{ __typename login }"
-_COMMENT = f"databaseId author {_ACTOR} body createdAt updatedAt"
+_COMMENT = f"id databaseId author {_ACTOR} body createdAt updatedAt"
 _ASSIGNEE = (
     "{ __typename ... on User { login } ... on Bot { login }"
     " ... on Mannequin { login } ... on Organization { login } }"
@@ -243,12 +243,47 @@ query OpenIssues($owner: String!, $name: String!, $labels: [String!], $after: St
 }}
 """
 
+# The reactions on some of the bot's comments, by their node ids (``IssueComment.id``),
+# a hundred comments a query: 1 + 100 reactions connections, 1 point. Not in the timeline:
+# a reactions connection on each of its 100 comments of 50 issues would cost 50 points a
+# page where the page costs 2. The newest hundred of each comment (more is not a question
+# of life).
+REACTION_IDS = 100  # GitHub's limit on `nodes(ids:)`
+REACTIONS = 100
+COMMENT_REACTIONS = f"""
+query CommentReactions($ids: [ID!]!) {{
+  {RATE}
+  nodes(ids: $ids) {{
+    __typename
+    ... on IssueComment {{
+      databaseId
+      reactions(last: {REACTIONS}, orderBy: {{field: CREATED_AT, direction: ASC}}) {{
+        totalCount
+        nodes {{ content createdAt user {{ login }} }}
+      }}
+    }}
+  }}
+}}
+"""
+# GraphQL's ReactionContent, as REST names each (the model's ``Reaction.content``).
+CONTENTS = {
+    "THUMBS_UP": "+1",
+    "THUMBS_DOWN": "-1",
+    "LAUGH": "laugh",
+    "CONFUSED": "confused",
+    "HEART": "heart",
+    "HOORAY": "hooray",
+    "ROCKET": "rocket",
+    "EYES": "eyes",
+}
+
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
     "OneIssue": ONE_ISSUE,
     "OpenIssues": OPEN_LIST,
     **{first_page_name(*wanted): _first_page_query(*wanted) for wanted in FIRST_PAGES},
     "MoreTimeline": MORE_TIMELINE,
+    "CommentReactions": COMMENT_REACTIONS,
 }
 # Where each query's connections of open issues are in ``data.repository``, the labels' by
 # position; and the connections read whole or not at all (over REST then).
@@ -395,6 +430,20 @@ _EVENTS: dict[str, EventFrom] = {
     "CrossReferencedEvent": _cross_referenced,
 }
 assert {*_EVENTS, "IssueComment"} == _ITEM_ENUMS.keys()  # each type asked for is converted
+
+
+def _reactions_of(node: dict[str, Any]) -> tuple[Reaction, ...]:
+    """An ``IssueComment``'s reactions, as REST's list gives them (REST's content names)."""
+    given = (node.get("reactions") or {}).get("nodes") or []
+    return tuple(
+        Reaction(
+            by=_node_login(r.get("user")),
+            content=CONTENTS.get(str(r.get("content")), str(r.get("content") or "").lower()),
+            at=_node_time(r.get("createdAt")),
+        )
+        for r in given
+        if r
+    )
 
 
 def issue_from_node(node: dict[str, Any]) -> Issue:
@@ -568,6 +617,7 @@ class GraphQL:
         self.notices: dict[int, Notices] = {}
         self.closed: list[Issue] | None = None
         self.closed_timelines: dict[int, IssueSnapshot] = {}  # those given whole, by number
+        self.node_ids: dict[int, str] = {}  # each comment read: its node id, by databaseId
 
     def budget_low(self) -> bool:
         """Whether the points left (from the last query) are below the reserve, or the rate
@@ -580,7 +630,8 @@ class GraphQL:
         A query only reads, so sending it again is safe (SafeRetry retries only GETs,
         and waits out secondary rate limits for every method itself).
         """
-        variables = {"owner": self.owner, "name": self.name, **variables}
+        if "$owner" in QUERIES[name]:  # every query but the one by node ids
+            variables = {"owner": self.owner, "name": self.name, **variables}
         last = ""
         for attempt in range(1, self.attempts + 1):
             if attempt > 1:
@@ -821,4 +872,28 @@ class GraphQL:
             nodes += more.get("nodes") or []
             info = more.get("pageInfo") or {}
         events, comments = _split(nodes)
+        for item in nodes:
+            if item and item.get("__typename") == "IssueComment" and item.get("id"):
+                self.node_ids[int(item["databaseId"])] = str(item["id"])
         return IssueSnapshot(issue, tuple(events), tuple(comments))
+
+    def reactions(self, comment_ids: list[int]) -> dict[int, tuple[Reaction, ...]]:
+        """The reactions on these comments (read in this run, by their ids), a hundred
+        comments a query; a comment GitHub did not give is left out. Raises
+        :class:`GraphQLError` when a query is refused or fails, or the points are below
+        the reserve: the caller reads them over REST then."""
+        found: dict[int, tuple[Reaction, ...]] = {}
+        known = [i for i in comment_ids if i in self.node_ids]
+        for start in range(0, len(known), REACTION_IDS):
+            if self.budget_low():
+                raise GraphQLError("the GraphQL points ran low", rate_limited=self.exhausted)
+            chunk = [self.node_ids[i] for i in known[start : start + REACTION_IDS]]
+            body = self._send("CommentReactions", {"ids": chunk})
+            errors = body.get("errors") or []
+            if errors or not isinstance((body.get("data") or {}).get("nodes"), list):
+                said = messages(errors, "no nodes in the answer")
+                raise GraphQLError(f"reactions could not be read: {said}")
+            for node in body["data"]["nodes"]:
+                if node and node.get("__typename") == "IssueComment":
+                    found[int(node["databaseId"])] = _reactions_of(node)
+        return found

@@ -11,7 +11,8 @@ import base64
 import functools
 import logging
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, assert_never
 
@@ -36,6 +37,7 @@ from mentoring.core.model import (
     Issue,
     IssueSnapshot,
     PostComment,
+    Reaction,
     RemoveLabels,
     Unassign,
     was_edited,
@@ -158,6 +160,41 @@ def timeline_from_json(
     return tuple(events), tuple(comments)
 
 
+def reaction_from_json(raw: dict[str, Any]) -> Reaction:
+    """One item of "List reactions for an issue comment" (the ``reaction`` schema)."""
+    return Reaction(
+        by=_json_login(raw.get("user")),
+        content=str(raw.get("content") or ""),
+        at=_json_time(raw.get("created_at")),
+    )
+
+
+def reacted_on(raw_events: list[dict[str, Any]]) -> set[int]:
+    """The timeline's comments whose roll-up counts a reaction (``reactions.total_count``:
+    the list endpoint is asked only for those)."""
+    return {
+        raw["id"]
+        for raw in raw_events
+        if raw.get("event") == "commented" and (raw.get("reactions") or {}).get("total_count")
+    }
+
+
+# Which of a snapshot's comments to read reactions for (``core.planner.reactions_wanted``).
+ReactionsWanted = Callable[[IssueSnapshot], Collection[int]]
+
+
+def with_reactions(
+    snapshot: IssueSnapshot, found: dict[int, tuple[Reaction, ...]]
+) -> IssueSnapshot:
+    """The snapshot with the reactions read for some of its comments (by id)."""
+    if not found:
+        return snapshot
+    comments = tuple(
+        replace(c, reactions=found[c.id]) if c.id in found else c for c in snapshot.comments
+    )
+    return replace(snapshot, comments=comments)
+
+
 class Repo:
     """The few operations the scripts need, on one repository."""
 
@@ -236,8 +273,10 @@ class Repo:
             raise GitHubError(f"#{number} was transferred to {where}", 301)
         return found
 
-    def snapshot(self, issue: Issue) -> IssueSnapshot:
-        """The issue with its whole timeline (one request per 100 events)."""
+    def snapshot(self, issue: Issue, wanted: ReactionsWanted | None = None) -> IssueSnapshot:
+        """The issue with its whole timeline (one request per 100 events), and the
+        reactions on the comments ``wanted`` names whose roll-up counts any (one request
+        each per 100 reactions)."""
         with translated():
             handle = self._issue_handle(issue.number)
             # Issue.get_timeline's own list (its URL, media type and pages), each item kept
@@ -252,7 +291,22 @@ class Repo:
             )
             raw = [item.raw_data for item in pages]
         events, comments = timeline_from_json(raw, self.full_name)
-        return IssueSnapshot(issue, events, comments)
+        snapshot = IssueSnapshot(issue, events, comments)
+        if wanted is None:
+            return snapshot
+        ids = set(wanted(snapshot)) & reacted_on(raw)
+        return with_reactions(snapshot, {i: self.reactions(i) for i in sorted(ids)})
+
+    def reactions(self, comment_id: int) -> tuple[Reaction, ...]:
+        """Every reaction on a comment, oldest first (100 a page)."""
+        with translated():
+            pages = PaginatedList(
+                _Raw,
+                self._repo.requester,
+                f"{self._repo.url}/issues/comments/{comment_id}/reactions",
+                {"per_page": 100},
+            )
+            return tuple(reaction_from_json(item.raw_data) for item in pages)
 
     def _issue_handle(self, number: int) -> Any:
         return self._repo.get_issue(number)

@@ -48,8 +48,8 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import Comment, Event, Issue, Watch, watch_all
-from .shapes import iso
+from .model import REACTIONS, Comment, Event, Issue, Watch, watch_all
+from .shapes import iso, node_id
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -119,6 +119,11 @@ def measure(document: Any, variables: dict[str, Any]) -> tuple[int, int]:
                 continue
             inner = multiplier
             returns = _field_type(types, parent, sel.name.value)
+            if sel.name.value == "nodes" and _type_name(parent) == "Query":
+                # Each node asked for by id is a parent of the connections inside it.
+                ids = {a.name.value: a.value for a in sel.arguments}.get("ids")
+                given = value_from_ast_untyped(ids, variables) if ids is not None else None
+                inner = multiplier * max(1, len(given) if isinstance(given, list) else 1)
             if returns is not None and returns.endswith("Connection"):
                 size = _limit(sel, variables)
                 if size is None:
@@ -148,8 +153,12 @@ def measure(document: Any, variables: dict[str, Any]) -> tuple[int, int]:
     return totals[0], totals[1]
 
 
+def _type_name(parent: Any) -> str | None:
+    return parent if isinstance(parent, str) else parent.name.value if parent else None
+
+
 def _field_type(types: GraphQLSchema, parent: Any, name: str) -> str | None:
-    parent_name = parent if isinstance(parent, str) else parent.name.value if parent else None
+    parent_name = _type_name(parent)
     owner = types.get_type(parent_name) if parent_name else None
     fields = getattr(owner, "fields", None) or {}
     field = fields.get(name)
@@ -594,19 +603,71 @@ class Resolver:
     def _comment(self, key: Hashable, c: Comment) -> dict[str, Any]:
         """A comment's dict (kept under ``key``), shaped again only when what it shows
         changed: its id, body, times or author."""
-        source = (c.id, c.body, c.created_at, c.updated_at, self.actor(c.user))
+        source = (c.id, c.body, c.created_at, c.updated_at, self.actor(c.user), c.reactions)
         found = self.kept.sourced(key, source)
         return found if found is not None else self.kept.keep(key, source, self.comment(c))
 
     def comment(self, c: Any) -> dict[str, Any]:
         return {
             "__typename": "IssueComment",
+            "id": node_id("IC_", c.id),  # REST's node_id of the comment
             "databaseId": c.id,
             "author": self.actor(c.user),
             "body": c.body,
             "createdAt": iso(c.created_at),
             "updatedAt": iso(c.updated_at),
+            "reactions": lambda info, first=None, after=None, last=None, before=None, **rest: (
+                self.reactions(c, _Pagination(first, after, last, before), rest)
+            ),
         }
+
+    def reactions(self, c: Any, asked: _Pagination, rest: dict[str, Any]) -> dict[str, Any]:
+        """A comment's ``ReactionConnection``: oldest first (``orderBy`` CREATED_AT, either
+        direction), filtered by ``content``; its cursors are the reactions' ids."""
+        given = list(c.reactions)
+        content = rest.get("content")
+        if content is not None:
+            given = [r for r in given if REACTIONS[r.content] == content]
+        descending = (rest.get("orderBy") or {}).get("direction") == "DESC"
+        if descending:
+            given.reverse()
+        page = _page(given, [r.id for r in given], asked, descending=descending)
+        page["nodes"] = [
+            {
+                "__typename": "Reaction",
+                "id": node_id("REA_", r.id),
+                "content": REACTIONS[r.content],
+                "createdAt": iso(r.created_at),
+                "user": self.actor(r.user),
+            }
+            for r in page["nodes"]
+        ]
+        page["viewerHasReacted"] = False
+        return page
+
+    def nodes(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        """``Query.nodes``: the comments among these node ids (null for any other id, with
+        an error, as GitHub answers an id it cannot resolve)."""
+        found = [self._comment_of(i) for i in ids]
+        missing = [i for i, c in zip(ids, found, strict=True) if c is None]
+        if missing:
+            raise GraphQLError(
+                f"Could not resolve to a node with the global id of '{missing[0]}'.",
+                extensions={"type": "NOT_FOUND"},
+            )
+        return [self.comment(c) for c in found if c is not None]
+
+    def _comment_of(self, node: str) -> Any:
+        """The comment of a node id as ``shapes.node_id`` makes it, or None."""
+        if not node.startswith("IC_"):
+            return None
+        try:
+            text = base64.b64decode(node[3:] + "=" * (-len(node[3:]) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        prefix, _, number = text.partition(":")
+        c = self.s.comments.get(int(number)) if prefix == "sandbox" and number.isdigit() else None
+        return None if c is None or c.deleted else c
 
     def timeline(
         self, i: Issue, asked: _Pagination, item_types: list[str] | None
@@ -809,6 +870,7 @@ def answer(sb: Sandbox, body: Any, actor: str | None) -> tuple[int, dict[str, An
             "resetAt": iso(reset),
         },
         "repository": lambda info, owner, name, **_: Resolver(sb).repository(owner, name),
+        "nodes": lambda info, ids, **_: Resolver(sb).nodes(ids),
     }
     if sb.graphql_engine == "graphql-core":
         result = execute(
@@ -984,18 +1046,21 @@ def _text_of(nodes: Iterable[Any], fragments: dict[str, Any]) -> tuple[str, tupl
     return "\n".join(texts), tuple(names)
 
 
+_MEASURED = ("first", "last", "ids")  # the arguments a query's cost depends on
+
+
 def _limit_variables(document: Any) -> list[str]:
-    """The names of the variables that appear in any ``first`` or ``last`` argument."""
+    """The names of the variables that appear in any argument a cost depends on."""
     names: list[str] = []
 
     class Find(Visitor):
         inside = 0
 
         def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
-            self.inside += node.name.value in ("first", "last")
+            self.inside += node.name.value in _MEASURED
 
         def leave_argument(self, node: ArgumentNode, *_: Any) -> None:
-            self.inside -= node.name.value in ("first", "last")
+            self.inside -= node.name.value in _MEASURED
 
         def enter_variable(self, node: VariableNode, *_: Any) -> None:
             if self.inside and node.name.value not in names:

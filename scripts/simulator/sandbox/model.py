@@ -128,6 +128,30 @@ class Label:
     default: bool = False
 
 
+# GitHub's reaction contents: REST's names, and GraphQL's ReactionContent for each
+# (the `reaction` schema's enum in tests/openapi; ReactionContent in graphql_schema).
+REACTIONS = {
+    "+1": "THUMBS_UP",
+    "-1": "THUMBS_DOWN",
+    "laugh": "LAUGH",
+    "confused": "CONFUSED",
+    "heart": "HEART",
+    "hooray": "HOORAY",
+    "rocket": "ROCKET",
+    "eyes": "EYES",
+}
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """One person's emoji on a comment (one of each content per person, as on GitHub)."""
+
+    id: int
+    user: str
+    content: str  # REST's name: a key of REACTIONS
+    created_at: datetime
+
+
 @dataclass
 class Comment(Watched):
     id: int
@@ -137,6 +161,9 @@ class Comment(Watched):
     created_at: datetime
     updated_at: datetime
     deleted: bool = False
+    # Set anew (a tuple) on each reaction, so a change counts on GraphQL's watches; a
+    # reaction moves neither the comment's updated_at nor the issue's.
+    reactions: tuple[Reaction, ...] = ()
 
 
 @dataclass

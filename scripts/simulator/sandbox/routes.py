@@ -272,6 +272,25 @@ def delete_comment(r: Request) -> Result:
     return 204, None
 
 
+# -- reactions on a comment -------------------------------------------------------------
+def list_reactions(r: Request) -> Result:
+    """``GET .../issues/comments/{id}/reactions``: oldest first, filtered by ``content``."""
+    c = r.sb.state.comment(int(r.params["id"]))
+    content = r.query.get("content")
+    items = [x for x in c.reactions if content is None or x.content == content]
+    return 200, [r.sb.shapes.reaction(x) for x in paginate(r, items)]
+
+
+def create_reaction(r: Request) -> Result:
+    """``POST .../issues/comments/{id}/reactions``: 201 for a new one, 200 when this
+    person already gave this one."""
+    made, new = r.sb.state.react(r.login, int(r.params["id"]), str(r.field("content") or ""))
+    if new:
+        comment = r.sb.state.comment(int(r.params["id"]))
+        r.write("react", issue=comment.issue, comment_id=comment.id, body=made.content)
+    return (201 if new else 200), r.sb.shapes.reaction(made)
+
+
 # -- assignees and labels on an issue ---------------------------------------------------
 def add_assignees(r: Request) -> Result:
     n, logins = r.number(), _logins(r)
@@ -484,6 +503,8 @@ ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("GET", rf"{REPO}/issues/comments/(?P<id>\d+)", get_comment),
     ("PATCH", rf"{REPO}/issues/comments/(?P<id>\d+)", edit_comment),
     ("DELETE", rf"{REPO}/issues/comments/(?P<id>\d+)", delete_comment),
+    ("GET", rf"{REPO}/issues/comments/(?P<id>\d+)/reactions", list_reactions),
+    ("POST", rf"{REPO}/issues/comments/(?P<id>\d+)/reactions", create_reaction),
     ("GET", rf"{REPO}/issues/(?P<number>\d+)", get_issue),
     ("PATCH", rf"{REPO}/issues/(?P<number>\d+)", edit_issue),
     ("GET", rf"{REPO}/issues/(?P<number>\d+)/comments", list_comments),

@@ -209,6 +209,11 @@ class Sandbox:
         with self.lock:
             return self.state.add_comment(by, number, body).id
 
+    def react(self, comment_id: int, by: str, content: str) -> None:
+        """``by`` reacts to a comment with ``content`` (REST's name: ``+1``, ``heart``, ...)."""
+        with self.lock:
+            self.state.react(by, comment_id, content)
+
     def edit_comment(self, comment_id: int, by: str, body: str) -> None:
         with self.lock:
             self.state.edit_comment(by, comment_id, body)

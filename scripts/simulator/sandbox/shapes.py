@@ -6,11 +6,22 @@ import base64
 import difflib
 import functools
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
 from urllib.parse import quote
 
-from .model import Comment, Commit, Event, Issue, Label, WorkflowRun, blob_sha
+from .model import (
+    REACTIONS,
+    Comment,
+    Commit,
+    Event,
+    Issue,
+    Label,
+    Reaction,
+    WorkflowRun,
+    blob_sha,
+)
 from .state import State
 
 DOCS = "https://docs.github.com/rest"
@@ -44,9 +55,12 @@ def node_id(prefix: str, ident: int | str) -> str:
     return prefix + base64.b64encode(f"sandbox:{ident}".encode()).decode().rstrip("=")
 
 
-def reactions(url: str) -> dict[str, Any]:
-    keys = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
-    return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(keys, 0)}
+def reactions(url: str, given: Sequence[Reaction] = ()) -> dict[str, Any]:
+    """The roll-up GitHub puts on an issue or comment (``reaction-rollup``): counts only."""
+    counts = dict.fromkeys(REACTIONS, 0)
+    for r in given:
+        counts[r.content] += 1
+    return {"url": f"{url}/reactions", "total_count": len(given), **counts}
 
 
 # The repository's URL templates: each is NAME[:PATH], NAME{...} for NAME/{...}.
@@ -334,7 +348,17 @@ class Shapes:
             "issue_url": f"{self.repo_api}/issues/{c.issue}",
             "author_association": self.association(c.user),
             "performed_via_github_app": None,
-            "reactions": reactions(url),
+            "reactions": reactions(url, c.reactions),
+        }
+
+    def reaction(self, r: Reaction) -> dict[str, Any]:
+        """A reaction as the reactions endpoints give it (``reaction``)."""
+        return {
+            "id": r.id,
+            "node_id": node_id("REA_", r.id),
+            "user": self.user(r.user),
+            "content": r.content,
+            "created_at": iso(r.created_at),
         }
 
     def event(self, e: Event) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .model import (
     CLOSING,
     MAX_ASSIGNEES,
     MENTION,
+    REACTIONS,
     ROLES,
     ApiError,
     Comment,
@@ -28,6 +29,7 @@ from .model import (
     Label,
     NewIssue,
     Pull,
+    Reaction,
     User,
     WorkflowRun,
     check_body,
@@ -48,6 +50,8 @@ class State:
         self.now = start
         self.created_at = start
         self._ids = itertools.count(1001)
+        # Reactions count apart: their ids never move the comments' ones.
+        self._reaction_ids = itertools.count(1)
         self._commits_made = itertools.count(1)
         self.users: dict[str, User] = {}
         self.roles: dict[str, str] = {}
@@ -388,6 +392,20 @@ class State:
         c.deleted = True
         self.issues[c.issue].updated_at = self.now
         return c
+
+    def react(self, actor: str, comment_id: int, content: str) -> tuple[Reaction, bool]:
+        """``actor``'s reaction ``content`` on a comment, and whether it is new: GitHub
+        answers a second one of the same content by the same person with the first (200)."""
+        c = self.comment(comment_id)
+        if content not in REACTIONS:
+            raise invalid("Reaction", "content", "invalid")
+        user = self.user(actor)
+        for r in c.reactions:
+            if r.user.lower() == user.login.lower() and r.content == content:
+                return r, False
+        made = Reaction(next(self._reaction_ids), user.login, content, self.now)
+        c.reactions = (*c.reactions, made)
+        return made, True
 
     def comment_count(self, number: int) -> int:
         return sum(1 for c in self._comments_of.get(number, ()) if not c.deleted)

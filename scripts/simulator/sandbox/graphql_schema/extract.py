@@ -54,8 +54,9 @@ from mentoring.github.graphql import QUERIES  # noqa: E402
 
 # What the sandbox answers an abstract type (Actor, Closer, ...) with.
 CONCRETE = ("User", "Bot", "Issue", "PullRequest", "Commit")
-# Types kept with every field: the sandbox pages both ways, as GitHub does.
-WHOLE = ("PageInfo",)
+# Types kept with every field: the sandbox pages both ways, as GitHub does; `nodes(ids:)`
+# returns the Node interface, which needs its field.
+WHOLE = ("PageInfo", "Node")  # Node: an interface needs its one field, `id`
 
 
 def used(schema: GraphQLSchema) -> tuple[set[tuple[str, str]], set[str]]:
