@@ -9,8 +9,8 @@ tests/test_benchmarks.py).
 from __future__ import annotations
 
 import sys
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 
