@@ -114,9 +114,10 @@ def test_each_item_announced_once_and_gone_when_resolved(result: Result) -> None
     # Stalled after a review period and its reply days without a sign of life (paired 6
     # January: 20 April), not after 60 days (7 March).
     assert ("2026-04-21", "1/stalled/2026-01-06") in seen
-    assert ("2026-05-02", "5/ready-no-pull-request/2026-04-01") in seen
-    # New on 21 May, the day after a digest: told in the next one, a week later.
-    assert ("2026-05-27", "8/waiting-for-mentor/2026-04-20") in seen
+    # New on 2 May, four days after the digest of 28 April: told in the next, on 5 May.
+    assert ("2026-05-05", "5/ready-no-pull-request/2026-04-01") in seen
+    # New on 21 May, over two weeks after the last digest: told at once.
+    assert ("2026-05-21", "8/waiting-for-mentor/2026-04-20") in seen
     days = sorted({datetime.fromisoformat(n["at"]) for n in notices})
     assert all(b - a >= timedelta(days=7) for a, b in itertools.pairwise(days))  # weekly
     # Resolved items leave the list silently: erin paired, alice wrote again.
