@@ -56,6 +56,7 @@ OPERATIONS = (
     "repos/get-content",
     "repos/list-commits",
     "repos/list-pull-requests-associated-with-commit",
+    "search/issues-and-pull-requests",
     "users/get-by-username",
 )
 

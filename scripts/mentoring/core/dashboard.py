@@ -522,6 +522,19 @@ def announced(comments: Iterable[Comment], bot: str) -> set[str]:
 # --- figures --------------------------------------------------------------------------------
 
 
+DAYS_A_MONTH = 365.25 / 12  # a month of the figures: the mean calendar month
+
+
+def days_between(start: datetime, end: datetime) -> float:
+    """Days from ``start`` to ``end``: the figures' time to pairing (the report's too)."""
+    return (end - start).total_seconds() / 86400
+
+
+def months_between(start: datetime, end: datetime) -> float:
+    """Mean calendar months from ``start`` to ``end``: the figures' time to graduation."""
+    return days_between(start, end) / DAYS_A_MONTH
+
+
 def figures(
     rows: Sequence[Row],
     loads: Sequence[MentorLoad],
@@ -539,12 +552,12 @@ def figures(
     known = closed_started or {}
     started = [(r, r.started or known.get(r.number)) for r in rows]
     pairing = [
-        (start - r.opened).total_seconds() / 86400
+        days_between(r.opened, start)
         for r, start in started
         if start is not None and start >= year_ago
     ]
     graduation = [
-        (r.ended - r.opened).total_seconds() / (86400 * 365.25 / 12)
+        months_between(r.opened, r.ended)
         for r in rows
         if r.state == GRADUATED and r.ended is not None and r.ended >= year_ago
     ]

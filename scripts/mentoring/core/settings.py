@@ -108,6 +108,14 @@ class Graduation:
 
 
 @dataclass(frozen=True)
+class Report:
+    """The outcomes report (``report:`` in the config)."""
+
+    # Where graduates' later pull requests and reviews are looked for, as owner/name.
+    repositories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Handbooks:
     mentee: str | None = None
     mentor: str | None = None
@@ -128,6 +136,7 @@ class Config:
     handbooks: Handbooks = Handbooks()
     participants: str = "participants.yml"
     graduation: Graduation = Graduation()
+    report: Report = Report()
 
     @property
     def answers_read(self) -> tuple[str, ...]:

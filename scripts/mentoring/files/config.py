@@ -28,6 +28,7 @@ from mentoring.core.settings import (
     Labels,
     MentorRegistration,
     Program,
+    Report,
 )
 from mentoring.files import forms as form_files
 from mentoring.files.hints import describe, did_you_mean, is_web_url
@@ -43,6 +44,10 @@ MAX_EVERY = 24  # a review at least every 24th check-in
 MAX_DAYS = 3650  # ten years
 _MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX_EVERY, "")}
 
+# report.repositories: each costs a few characters of every search query (GitHub caps a
+# query at 256 characters); five of up to 40 characters keep it within.
+REPOSITORIES_MAX = 5
+_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}")
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 # No colon or slash in an address: `mailto:a@b.org` is a mailto URL, `ftp://a@b.org` no
@@ -61,6 +66,7 @@ _SECTIONS: dict[str, type] = {
     "dashboard": Dashboard,
     "handbooks": Handbooks,
     "graduation": Graduation,
+    "report": Report,
 }
 _NOT_KEYS = frozenset({"form_spec", "formers"})  # read from the forms, or from label lists
 
@@ -305,6 +311,7 @@ class _Validator:
         cadence = self.section("cadence")
         handbooks = self.section("handbooks")
         graduation = self.section("graduation")
+        report = self.section("report")
         app = self.application(application)
         mentors = self.mentor_registration()
         label_values = self.labels(labels)
@@ -335,7 +342,27 @@ class _Validator:
                     graduation["nomination_url"], ("graduation", "nomination_url")
                 ),
             ),
+            report=Report(repositories=self.repositories(report["repositories"])),
         )
+
+    def repositories(self, value: Any) -> tuple[str, ...]:
+        """``report.repositories``: a list of distinct ``owner/name``, at most ten."""
+        path = ("report", "repositories")
+        fix = "Write a list such as `repositories: [astropy/astropy, astropy/astroquery]`."
+        if value is None or value == ():  # () is the default: nothing written
+            return ()
+        if not isinstance(value, list) or len(value) > REPOSITORIES_MAX:
+            problem = f"`report.repositories` must be a list of at most {REPOSITORIES_MAX}"
+            raise self.error(path, f"{problem} repositories, not {describe(value)}.", fix)
+        found: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not _REPOSITORY.fullmatch(item):
+                raise self.error(
+                    (*path, index), f"{describe(item)} is not a repository as owner/name.", fix
+                )
+            if item.lower() not in {f.lower() for f in found}:
+                found.append(item)
+        return tuple(found)
 
     def dashboard(self, app: Application) -> Dashboard:
         section = self.section("dashboard")

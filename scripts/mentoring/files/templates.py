@@ -15,6 +15,7 @@ import jinja2.meta
 import jinja2.nodes
 
 from mentoring.core import dashboard_view as view
+from mentoring.core import report, report_view
 from mentoring.core.dashboard import Figures, Item
 from mentoring.core.render import OVERRIDES, TEMPLATES, CheckedLoader, Renderer, TemplateFailed
 from mentoring.core.settings import Config
@@ -109,6 +110,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "dashboard/items.md.j2": (),  # its macros are given what they are called with
     "dashboard/duplicate.md.j2": ("dashboard",),
     "dashboard/new.md.j2": ("config",),
+    "report/body.md.j2": ("report", "charts"),
 }
 
 
@@ -336,7 +338,25 @@ def _dashboard(config: Config) -> dict[str, list[Sample]]:
         "dashboard/items.md.j2": [body],
         "dashboard/duplicate.md.j2": [_comment("dashboard/duplicate.md.j2", dashboard=4)],
         "dashboard/new.md.j2": [_comment("dashboard/new.md.j2", config=config)],
+        "report/body.md.j2": [
+            functools.partial(_report_markdown, _report(config, a)) for a in (None, _ACTIVITY)
+        ],
     }
+
+
+_QUARTER = report.QuarterFigures("2026 Q1", 5, 3, 12.5, 3, 1, 1, 8.2, 1, 1, 3, 1, 1.33, 2)
+_ACTIVITY = report.Activity(("astropy/astropy",), _WHEN.date(), 4, 3, 2, 6, 0.0, "stopped")
+
+
+def _report_markdown(report_: report.Report, renderer: Renderer) -> str:
+    return report_view.as_markdown(report_, renderer)
+
+
+def _report(config: Config, activity: report.Activity | None) -> report.Report:
+    """A report of one quarter, as ``scripts/report.py`` writes it."""
+    cost = report.Cost(3, 1, 1, 6)
+    name = config.program.name
+    return report.Report(name, "o/r", _WHEN, _WHEN.date(), 5, (_QUARTER,), activity, cost)
 
 
 def samples(config: Config) -> dict[str, list[Sample]]:

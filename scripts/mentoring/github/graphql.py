@@ -200,6 +200,25 @@ FIRST_PAGES = [
     if others or dashboard or closed
 ]
 
+# Every application, open and closed, oldest first, with its timeline: the outcomes
+# report's one read (2 points a page of 50, as OpenApplications).
+ALL_ISSUES = (
+    f"""
+query AllApplications($owner: String!, $name: String!, $labels: [String!], $after: String) {{
+  {RATE}
+  repository(owner: $owner, name: $name) {{
+    issues(labels: $labels, first: {PAGE}, after: $after, states: [OPEN, CLOSED],
+           orderBy: {{field: CREATED_AT, direction: ASC}}) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ ...Application closedAt }}
+    }}
+  }}
+}}
+"""
+    + APPLICATION_FRAGMENT
+    + ITEM_FRAGMENT
+)
+
 MORE_TIMELINE = (
     f"""
 query MoreTimeline($owner: String!, $name: String!, $number: Int!, $after: String) {{
@@ -279,6 +298,7 @@ CONTENTS = {
 
 QUERIES = {
     "OpenApplications": OPEN_ISSUES,
+    "AllApplications": ALL_ISSUES,
     "OneIssue": ONE_ISSUE,
     "OpenIssues": OPEN_LIST,
     **{first_page_name(*wanted): _first_page_query(*wanted) for wanted in FIRST_PAGES},
@@ -727,6 +747,20 @@ class GraphQL:
                     rest.stopped_early = True
                 break
         return pages
+
+    def all_issues(self, label: str) -> Page:
+        """Every issue with ``label``, open and closed, with its timeline, oldest first;
+        once the points run low the rest is left and the page marked stopped early."""
+        page = Page()
+        cursor: str | None = None
+        while True:
+            if self.budget_low():
+                page.stopped_early = True
+                return page
+            body = self._answered("AllApplications", {"labels": [label], "after": cursor})
+            cursor = self._take(page, body, "issues")
+            if cursor is None or page.stopped_early:
+                return page
 
     def issue(
         self, number: int, wanted: Callable[[Issue], bool] | None = None

@@ -278,3 +278,16 @@ class Write:
             "labels": list(self.labels or []),
             "state_reason": self.state_reason,
         }
+
+
+@dataclass(frozen=True)
+class ElsewherePull:
+    """A pull request in another repository, as a search result needs it."""
+
+    repository: str  # owner/name
+    number: int
+    id: int
+    author: str
+    created_at: datetime
+    updated_at: datetime
+    reviewers: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from mentoring.core.times import parse_utc
 
 from .model import ApiError, Issue, NewIssue, Write, invalid, not_found
+from .search import search_issues
 from .shapes import iso
 
 if TYPE_CHECKING:
@@ -101,7 +102,9 @@ def get_repo(r: Request) -> Result:
 
 def rate_limit(r: Request) -> Result:
     rate = r.sb.rate_limit_dict()
-    return 200, {"resources": {"core": rate, "search": {**rate, "limit": 30}}, "rate": rate}
+    named = {k.removeprefix("X-RateLimit-").lower(): v for k, v in r.sb.search_headers().items()}
+    search: dict[str, str | int] = {k: v if k == "resource" else int(v) for k, v in named.items()}
+    return 200, {"resources": {"core": rate, "search": search}, "rate": rate}
 
 
 def get_user(r: Request) -> Result:
@@ -496,6 +499,7 @@ def _workflow_files(r: Request) -> list[str]:
 
 ROUTES: list[tuple[str, str, Callable[[Request], Result]]] = [
     ("GET", "/rate_limit", rate_limit),
+    ("GET", "/search/issues", search_issues),
     ("GET", r"/users/(?P<login>[^/]+)", get_user),
     ("GET", REPO, get_repo),
     ("GET", f"{REPO}/issues", list_issues),

@@ -12,7 +12,8 @@ from typing import Any
 from . import transport as _transport
 from .faults import Fault, FaultPlan
 from .graphql import POINTS_PER_HOUR, Kept
-from .model import ROLES, NewIssue, Write
+from .model import ROLES, ElsewherePull, NewIssue, Write
+from .search import SearchBudget
 from .server import RATE_LIMIT, SandboxHTTPServer
 from .shapes import Shapes, iso
 from .state import State
@@ -56,6 +57,7 @@ class Sandbox:
         self._rate_reset = start.astimezone(UTC) + timedelta(hours=1)
         self._points_remaining = POINTS_PER_HOUR  # GraphQL's own budget, in points
         self._points_reset = self._rate_reset
+        self.search_budget = SearchBudget()  # the search API's own, a minute at a time
         self._tokens: dict[str, str] = {}
         self._request_log: list[dict[str, Any]] = []
         self._writes: list[dict[str, Any]] = []
@@ -286,6 +288,27 @@ class Sandbox:
         (owner/name, another repository)."""
         with self.lock:
             self.state.cross_reference_from(number, by, repository, source, merged_pull)
+
+    def add_pull_elsewhere(
+        self,
+        repository: str,
+        author: str,
+        at: datetime | None = None,
+        reviewers: tuple[str, ...] = (),
+    ) -> None:
+        """A pull request by ``author`` in another repository (owner/name), opened at
+        ``at`` (default: now) and reviewed by ``reviewers``: only the search API finds it."""
+        with self.lock:
+            when = (at or self.now).astimezone(UTC)
+            state = self.state
+            state.user(author)
+            number = 1 + sum(1 for p in state.elsewhere if p.repository == repository)
+            pull = ElsewherePull(repository, number, state.next_id(), author, when, when, reviewers)
+            state.elsewhere.append(pull)
+
+    def search_headers(self) -> dict[str, str]:
+        """The search API's rate headers now."""
+        return self.search_budget.headers(self.now)
 
     def merge_pull_request(self, number: int, by: str) -> str:
         with self.lock:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 RATE_LIMIT = 5000
+SEARCH_PATH = "/search/issues"
 RATE_LIMITS = frozenset(
     {
         Fault.SECONDARY_RATE_LIMIT,
@@ -185,7 +186,11 @@ def _answer(sb: Sandbox, incoming: _Incoming) -> _Reply:
         return _answer_graphql(sb, incoming.body, incoming.token, actor, headers)
     if incoming.token and actor is None:
         return 401, error_body(401, "Bad credentials"), headers, None
-    limited = _rate_limited(sb, incoming.path, actor, headers)
+    limited = (
+        _search_limited(sb, actor, headers)
+        if incoming.path == SEARCH_PATH
+        else _rate_limited(sb, incoming.path, actor, headers)
+    )
     if limited is not None:
         return limited
     if incoming.method in WRITE_METHODS and actor is None:
@@ -221,6 +226,16 @@ def _rate_limited(
         sb.rate_limit_remaining -= 1
     headers.update(sb.rate_headers())
     return None
+
+
+def _search_limited(sb: Sandbox, actor: str | None, headers: dict[str, str]) -> _Reply | None:
+    """Count a search against its own limit, 30 a minute; GitHub's 403 if none is left."""
+    taken = sb.search_budget.take(sb.now)
+    headers.update(sb.search_headers())
+    if taken:
+        return None
+    who = f"user ID {sb.state.user(actor).id}" if actor else "127.0.0.1"
+    return 403, error_body(403, f"API rate limit exceeded for {who}."), headers, actor
 
 
 def _routed(

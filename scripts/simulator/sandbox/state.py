@@ -24,6 +24,7 @@ from .model import (
     ApiError,
     Comment,
     Commit,
+    ElsewherePull,
     Event,
     Issue,
     Label,
@@ -68,6 +69,8 @@ class State:
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.workflow_runs: list[WorkflowRun] = []  # in the order they started
+        # Pull requests in other repositories, for the search API only.
+        self.elsewhere: list[ElsewherePull] = []
         # Run ids of their own: taken from next_id, they would renumber every comment.
         self._run_ids = itertools.count(7_000_001)
         self.user(owner, "Organization")
