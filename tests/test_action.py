@@ -36,6 +36,7 @@ COMMANDS = {
     "reconcile": "reconcile.py",
     "check-participants": "check_participants.py",
     "setup": "setup_repo.py",
+    "report": "report.py",
 }
 PROGRAM = ROOT_DIR / "examples" / "program"
 # An env value is one expression: an input, or the Python setup-python installed.
@@ -143,7 +144,7 @@ def test_the_lock_is_installed_from_the_actions_own_directory() -> None:
     assert runs in RUN["run"]
 
 
-def test_the_three_commands_are_the_three_scripts() -> None:
+def test_the_four_commands_are_the_four_scripts() -> None:
     """The input check lets exactly these through; the run step maps each to its script."""
     assert f"  {' | '.join(COMMANDS)}) ;;" in CHECK["run"]
     for command, script in COMMANDS.items():
@@ -167,6 +168,8 @@ def check(tmp_path: Path, **inputs: str) -> subprocess.CompletedProcess[str]:
         {"command": "check-participants"},
         {"command": "setup", "dry-run": "true"},
         {"command": "setup", "dry-run": "false"},
+        {"command": "report"},
+        {"command": "report", "since": "2025-01-01"},
     ],
 )
 def test_the_inputs_a_workflow_passes_are_accepted(tmp_path: Path, inputs: dict[str, str]) -> None:
@@ -178,10 +181,17 @@ def test_the_inputs_a_workflow_passes_are_accepted(tmp_path: Path, inputs: dict[
 @pytest.mark.parametrize(
     ("inputs", "says"),
     [
-        ({"command": ""}, "must be reconcile, check-participants or setup"),
-        ({"command": "Reconcile"}, "must be reconcile, check-participants or setup"),
-        ({"command": "reconcile; rm -rf ~"}, "must be reconcile, check-participants or setup"),
-        ({"command": "dashboard"}, "must be reconcile, check-participants or setup"),
+        ({"command": ""}, "must be reconcile, check-participants, setup or report"),
+        ({"command": "Reconcile"}, "must be reconcile, check-participants, setup or report"),
+        (
+            {"command": "reconcile; rm -rf ~"},
+            "must be reconcile, check-participants, setup or report",
+        ),
+        ({"command": "dashboard"}, "must be reconcile, check-participants, setup or report"),
+        ({"command": "report", "since": "2025-01-01; id"}, "must be a date, YYYY-MM-DD"),
+        ({"command": "report", "since": "last year"}, "must be a date, YYYY-MM-DD"),
+        ({"command": "reconcile", "since": "2025-01-01"}, "for the report command only"),
+        ({"command": "report", "dry-run": "true"}, "report only reads: it has no dry-run input"),
         ({"command": "reconcile", "issue": "12; echo"}, "digits only"),
         ({"command": "reconcile", "issue": "$(id)"}, "digits only"),
         ({"command": "setup", "issue": "12"}, "for the reconcile command only"),

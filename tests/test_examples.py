@@ -55,6 +55,7 @@ PLACEHOLDERS = (
         "[YOUR-PROJECT Code of Conduct](https://example.org/YOUR-PROJECT/code_of_conduct.html)",
     ),
     ("https://github.com/astropy/astropy/pulls", "https://github.com/YOUR-ORG/YOUR-PROJECT/pulls"),
+    ("  repositories: [astropy/astropy]\n", "  repositories: [YOUR-ORG/YOUR-PROJECT]\n"),
 )
 # The action step of an example workflow: the published repository at a release's SHA,
 # the release in the comment (Dependabot updates both). The SHA is a placeholder until

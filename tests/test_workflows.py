@@ -25,6 +25,7 @@ PROGRAM_WORKFLOWS = {
     "graduation.yml": "reconcile",
     "check-participants.yml": "check-participants",
     "setup.yml": "setup",
+    "report.yml": "report",
 }
 
 # "uses: owner/repo@<40 hex> # v1.2.3" (a local "./path" action needs no pin).
@@ -390,10 +391,18 @@ def action_steps(path: Path) -> list[dict[str, Any]]:
 def test_each_program_workflow_runs_the_action_after_its_checkout(name: str, command: str) -> None:
     """One job, its checkout, then the action with the workflow's command: nothing else,
     so the reference program and the action are tested as one (`uses: ./` is the action
-    as checked out, the same the program repositories pin by a release's SHA)."""
+    as checked out, the same the program repositories pin by a release's SHA). The
+    report's workflow then keeps the files the action wrote, 90 days."""
     ((job_name, job),) = jobs(WORKFLOWS / name).items()
-    checkout, action = job["steps"]
+    checkout, action, *kept = job["steps"]
     assert uses(checkout) == "actions/checkout", job_name
+    if command == "report":
+        (upload,) = kept
+        assert uses(upload) == "actions/upload-artifact"
+        assert upload["with"]["path"] == "mentoring-report/"
+        assert upload["with"]["retention-days"] == 90
+    else:
+        assert kept == []
     assert action["uses"] == "./"
     assert action["with"]["command"] == command
 

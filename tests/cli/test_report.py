@@ -304,7 +304,9 @@ def test_without_a_token_it_says_what_to_set(root: Path, capsys) -> None:
 def test_a_bad_repositories_key_names_the_line(root: Path, capsys) -> None:
     config = root / ".github" / "mentoring.yml"
     config.write_text(
-        config.read_text(encoding="utf-8") + "report:\n  repositories: [astropy]\n",
+        config.read_text(encoding="utf-8").replace(
+            "repositories: [astropy/astropy]", "repositories: [astropy]"
+        ),
         encoding="utf-8",
     )
     with Sandbox() as sb:
@@ -379,3 +381,30 @@ def test_the_sandbox_refuses_the_31st_search_in_a_minute() -> None:
         with pytest.raises(github.GithubException) as unmodelled:
             ask("GET", "/search/issues", parameters={"q": "label:bug"})
         assert unmodelled.value.status == 422
+
+
+def test_the_workflows_folder_gets_all_three_and_the_job_summary(
+    root: Path, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    folder = tmp_path / "mentoring-report"
+    with Sandbox(start=NOW) as sb:
+        env = {"GITHUB_TOKEN": sb.token_for("cora"), "GITHUB_API_URL": sb.url}
+        env |= {"GITHUB_REPOSITORY": "astropy/mentoring", "GITHUB_STEP_SUMMARY": str(summary)}
+        code = report.main(["--root", str(root), "--output-dir", str(folder)], env=env, now=NOW)
+    assert code == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "outcomes.csv",
+        "outcomes.json",
+        "outcomes.md",
+    ]
+    assert summary.read_text(encoding="utf-8") == (folder / "outcomes.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_output_and_output_dir_are_one_or_the_other(capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        report.main(["--output", "a.md", "--output-dir", "b"], env={})
+    assert stopped.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

@@ -90,6 +90,7 @@ PROJECT_OPERATIONS = {
     "repos/get-collaborator-permission-level",
     "repos/get-content",
     "repos/list-commits",
+    "search/issues-and-pull-requests",
 }
 
 
@@ -187,6 +188,18 @@ def bot_acts(sb: Sandbox, n: int, pull_number: int) -> None:
     list(repo.get_issue(pull_number).get_timeline())
     repo.get_collaborator_permission("mo")
     g.get_rate_limit()
+    # The outcomes report's searches (github/search.py): a graduate's pull requests in
+    # the program's repositories and elsewhere, counted, one result a page.
+    sb.add_pull_elsewhere("astropy/astropy", "ada", reviewers=("mo",))
+    for q in (
+        "is:pr author:ada repo:astropy/astropy created:>=2020-01-01",
+        "is:pr reviewed-by:mo repo:astropy/astropy updated:>=2020-01-01",
+        f"is:pr repo:{sb.owner}/{sb.repo} created:>=2020-01-01",
+    ):
+        _, found = repo.requester.requestJsonAndCheck(
+            "GET", "/search/issues", parameters={"q": q, "per_page": 1}
+        )
+        assert found["total_count"] >= 1
     # The schedule's latest run, as Repo.latest_scheduled_run asks for it.
     runs = f"{repo.url}/actions/workflows/mentoring.yml/runs"
     _, listed = repo.requester.requestJsonAndCheck(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from mentoring.actions import annotations, logs
+from mentoring.actions import annotations, logs, step_summary
 from mentoring.cli.applier import RATE_RESERVE
 from mentoring.cli.version import add_version
 from mentoring.core import report as rp
@@ -84,7 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=report_view.FORMATS, default="md", help="md (default), json or csv"
     )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write here (default: print)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--output", type=Path, metavar="FILE", help="write here (default: print)")
+    where.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write all three formats into DIR, as outcomes.md, outcomes.json and outcomes.csv",
+    )
     parser.add_argument(
         "--search-wait",
         type=_minutes,
@@ -129,7 +136,8 @@ def main(
         )
         return 1
     except OSError as exc:
-        annotations.error(f"The report could not be written to {args.output}: {exc.strerror}.")
+        where = args.output or args.output_dir
+        annotations.error(f"The report could not be written to {where}: {exc.strerror}.")
         return 2
 
 
@@ -181,21 +189,33 @@ def _main(
         activity=activity,
         cost=cost,
     )
-    return _write(args, report, root)
+    return _write(args, report, root, env)
 
 
-def _write(args: argparse.Namespace, report: rp.Report, root: Path) -> int:
-    if args.format == "json":
-        text = report_view.as_json(report)
-    elif args.format == "csv":
-        text = report_view.as_csv(report)
-    else:
-        text = report_view.as_markdown(report, program_renderer(root))
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
+def _text(report: rp.Report, form: str, root: Path) -> str:
+    """The report in format ``form``."""
+    if form == "json":
+        return report_view.as_json(report)
+    if form == "csv":
+        return report_view.as_csv(report)
+    return report_view.as_markdown(report, program_renderer(root))
+
+
+def _write(args: argparse.Namespace, report: rp.Report, root: Path, env: Mapping[str, str]) -> int:
+    """Write the report where the arguments say, and the Markdown to the job summary."""
+    if args.output_dir is not None:
+        args.output_dir.mkdir(parents=True, exist_ok=True)
+        for form in report_view.FORMATS:
+            (args.output_dir / f"outcomes.{form}").write_text(
+                _text(report, form, root), encoding="utf-8"
+            )
+        log.info("Wrote outcomes.md, .json and .csv in %s", args.output_dir)
+    elif args.output is not None:
+        args.output.write_text(_text(report, args.format, root), encoding="utf-8")
         log.info("Wrote %s (%s quarters)", args.output, len(report.quarters))
+    else:
+        sys.stdout.write(_text(report, args.format, root))
+    step_summary.append(env, _text(report, "md", root))
     if report.activity is not None and report.activity.stopped:
         annotations.warning(f"Not every graduate was checked: {report.activity.stopped}")
     return 0

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .model import ApiError, ElsewherePull
-from .shapes import iso, node_id
+from .shapes import WEB, iso, node_id
 
 if TYPE_CHECKING:
     from .routes import Request, Result
@@ -121,7 +121,7 @@ def _matches(
 def _elsewhere_item(sb: Sandbox, pull: ElsewherePull) -> dict[str, Any]:
     """A pull request of another repository, shaped as a search result."""
     api = f"{sb.url}/repos/{pull.repository}"
-    html = f"https://github.com/{pull.repository}/pull/{pull.number}"
+    html = f"{WEB}/{pull.repository}/pull/{pull.number}"
     return {
         "url": f"{api}/issues/{pull.number}",
         "repository_url": api,
@@ -152,7 +152,7 @@ def _elsewhere_item(sb: Sandbox, pull: ElsewherePull) -> dict[str, Any]:
             "patch_url": f"{html}.patch",
             "merged_at": None,
         },
-        "body": None,
+        "body": "",  # a string in a search result (issue-search-result-item), never null
         "score": 1.0,
     }
 
@@ -169,7 +169,8 @@ def search_issues(r: Request) -> Result:
         if (q.kind == "pr") != (issue.pull is not None) and q.kind is not None:
             continue
         if _matches(q, own, issue.user, (), (issue.created_at, issue.updated_at)):
-            found.append((issue.created_at, {**sb.shapes.issue(issue), "score": 1.0}))
+            item = {**sb.shapes.issue(issue), "score": 1.0}
+            found.append((issue.created_at, {**item, "body": item.get("body") or ""}))
     if q.kind != "issue":
         for pull in sb.state.elsewhere:
             if _matches(
