@@ -115,3 +115,13 @@ def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> Non
     assert set(rows) == {"mentee", "mentor", "coordinator", "others"}
     assert "checkin" in rows["mentee"]
     assert "checkin" in rows["mentor"]
+
+
+def test_the_report_benchmark_prints_what_the_report_read() -> None:
+    out = _run(str(BENCHMARKS / "bench_report.py"), "--applications", "10", "--years", "2")
+    # Ten applications: one GraphQL page of fifty, nothing over REST; two searches for
+    # each graduate who did nothing since (here, all of them), fewer than 30: no wait.
+    assert out.startswith(
+        "10 applications over 2 years, 3 graduates: 1 GraphQL queries (2 points),"
+    )
+    assert "0 REST requests, 6 search queries (0 refused), waited 0 s" in out
