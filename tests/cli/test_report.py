@@ -408,3 +408,19 @@ def test_output_and_output_dir_are_one_or_the_other(capsys) -> None:
         report.main(["--output", "a.md", "--output-dir", "b"], env={})
     assert stopped.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_search_that_fails_leaves_the_figures_and_says_so(root: Path, capsys) -> None:
+    from simulator.sandbox import Fault
+
+    (root / "participants.yml").write_text("- {name: Ann, github: ann}\n", encoding="utf-8")
+    with Sandbox(start=NOW) as sb:
+        env = {"GITHUB_TOKEN": sb.token_for("cora"), "GITHUB_API_URL": sb.url}
+        env["GITHUB_REPOSITORY"] = "astropy/mentoring"
+        sb.inject(Fault.ERROR_BEFORE, "GET", "/search/issues", count=10)
+        code = report.main(["--root", str(root)], env=env, now=NOW, sleep=lambda s: None)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "0 of 0 graduates checked" in out
+    assert "Not every graduate was checked: the search failed (" in out
+    assert "0 of 1 graduates were checked." in out

@@ -271,6 +271,14 @@ def _activity(
         except SearchStopped as exc:
             stopped = f"{exc}; {checked} of {len(logins)} graduates were checked."
             break
+        except GitHubError as exc:
+            # 422 for a repository the token cannot see; the figures above stand.
+            stopped = (
+                f"the search failed ({describe_error(exc)}); {checked} of {len(logins)}"
+                " graduates were checked. A private repository in report.repositories is"
+                " searched only with a token that can read it."
+            )
+            break
         checked += 1
         active += found
     return rp.Activity(

@@ -44,8 +44,8 @@ MAX_EVERY = 24  # a review at least every 24th check-in
 MAX_DAYS = 3650  # ten years
 _MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX_EVERY, "")}
 
-# report.repositories: each costs a few characters of every search query (GitHub caps a
-# query at 256 characters); five of up to 40 characters keep it within.
+# report.repositories: each is a `repo:` qualifier in every search query; a short list
+# keeps each query small and each graduate's searches at two.
 REPOSITORIES_MAX = 5
 _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}")
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
