@@ -426,3 +426,12 @@ def test_a_search_that_fails_leaves_the_figures_and_says_so(root: Path, capsys) 
     assert "0 of 0 graduates checked" in out
     assert "Not every graduate was checked: the search failed (" in out
     assert "0 of 1 graduates were checked." in out
+
+
+def test_a_since_after_today_exits_2(root: Path, capsys) -> None:
+    with Sandbox(start=NOW) as sb:
+        env = {"GITHUB_TOKEN": sb.token_for("cora"), "GITHUB_API_URL": sb.url}
+        env["GITHUB_REPOSITORY"] = "astropy/mentoring"
+        code = report.main(["--root", str(root), "--since", "2028-01-01"], env=env, now=NOW)
+    assert code == 2
+    assert "--since 2028-01-01 is after today (2027-12-15)" in capsys.readouterr().out

@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         "--since",
         type=_since,
         metavar="DATE",
-        help="first day to report (default: the first application)",
+        help="report from the quarter holding this day (default: the first application's)",
     )
     parser.add_argument(
         "--format", choices=report_view.FORMATS, default="md", help="md (default), json or csv"
@@ -161,6 +161,11 @@ def _main(
         return 2
     real_clock = now is None
     now = now or datetime.now(UTC)
+    if args.since is not None and args.since > now.date():
+        annotations.error(
+            f"--since {args.since} is after today ({now:%Y-%m-%d}): nothing to report."
+        )
+        return 2
     slept = [0.0]
 
     def waiting(seconds: float) -> None:

@@ -204,7 +204,9 @@ def _inside(intervals: Iterable[Interval], t: datetime, now: datetime) -> bool:
 
 def running_at(h: History, t: datetime, now: datetime) -> bool:
     """Whether the mentorship's clock could run at ``t``: paired, open, with a mentor."""
-    if h.paired is None or h.paired > t or _inside(h.closed, t, now):
+    if h.paired is None or h.paired > t or (h.ended is not None and h.ended <= t):
+        return False
+    if _inside(h.closed, t, now):  # closed then, reopened since
         return False
     return not _inside(h.unpaired, t, now)
 
