@@ -127,6 +127,7 @@ def plan_run_dashboard(
         started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
         rows = dash.with_started(rows, started)  # the chart's bars of closed ones
         loads = dash.registered_loads(rows, mentors)
+        rows = dash.with_suggestions(rows, mentors, loads, config)
         items = _file_items(repo, config, inputs.problems)
         items += dash.attention(rows, loads, config.cadence, now)
         items += dash.entry_items(rows, inputs.graduates)

@@ -165,6 +165,10 @@ def _needs(r: Row, flags: Mapping[int, Sequence[str]]) -> str:
     if r.missing:
         count = len(r.missing)
         needs.append(f"{count} answer{'s' if count > 1 else ''}")
+    if r.suggested:
+        # Registered mentors to ask, by login without @: a table cell pings nobody.
+        *others, last = [text_cell(x, 39) for x in r.suggested]
+        needs.append(f"ask {', '.join(others)} or {last}" if others else f"ask {last}")
     return ", ".join(needs) or "–"
 
 

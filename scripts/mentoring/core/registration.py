@@ -14,6 +14,7 @@ from typing import Protocol
 from mentoring.core import forms
 from mentoring.core.calendar import bot_comments
 from mentoring.core.healing import duplicate_deletions
+from mentoring.core.matching import HELD_FIELD, OTHER, held_roles
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -40,7 +41,10 @@ class RegisteredMentor:
     login: str
     issue: int
     capacity: int | None  # None when the answer is missing or not a number
-    roles: str = ""
+    roles: str = ""  # the free text, as written
+    held: tuple[str, ...] = ()  # the config's roles they hold, by name in use
+    # Away for now: suggested for no application (the /away command's label sets it).
+    away: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,15 @@ def registered_mentor(issue: Issue, config: Config) -> RegisteredMentor:
     answers = forms.parse_body(reg.form_spec, issue.body) if reg else {}
     raw = answers.get(CAPACITY_FIELD)
     text = raw.strip() if isinstance(raw, str) else ""
-    roles = answers.get(ROLES_FIELD)
+    free = answers.get(ROLES_FIELD)
+    chosen = [c for c in forms.as_list(answers.get(HELD_FIELD)) if c != OTHER]
+    roles = ", ".join([*chosen, free if isinstance(free, str) else ""])
     return RegisteredMentor(
         login=issue.author,
         issue=issue.number,
         capacity=int(text) if is_count(text) else None,
-        roles=" ".join(roles.split()) if isinstance(roles, str) else "",
+        roles=" ".join(roles.split()).strip(", "),
+        held=held_roles(answers, config.roles),
     )
 
 
