@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mentoring.core.forms import Answer, as_list
+from mentoring.core.forms import Answer, Form, as_list
 from mentoring.core.settings import Role
 
 OTHER = "Other"  # the forms' option for a role the list lacks (then the text field says it)
@@ -109,3 +109,86 @@ def suggested(
             continue
         ranked.append((tier, c.load, -c.free, c.login.casefold(), c.login))
     return tuple(login for *_, login in sorted(ranked)[:SUGGESTED])
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """A way a form's role field disagrees with ``roles:``: what, the fix, and the option
+    it is about (its index in the field's options; None: the field itself)."""
+
+    problem: str
+    fix: str
+    option: int | None = None
+    error: bool = True  # False: a warning (the form still works, less well)
+
+
+def option_problems(
+    form: Form, field_id: str, roles: Sequence[Role], multiple: bool
+) -> list[OptionProblem]:
+    """How the form's field ``field_id`` disagrees with ``roles``: its options must be
+    the names in use, then :data:`OTHER`."""
+    if field_id not in form.ids:
+        kind = "multi-select dropdown (`multiple: true`)" if multiple else "dropdown"
+        return [
+            OptionProblem(
+                f"the form has no field `{field_id}`, so its issues name none of the"
+                " config's `roles` and no mentor is suggested by role.",
+                f"Add a {kind} with `id: {field_id}` whose options are the names in"
+                f" `roles:`, then `{OTHER}`.",
+                error=False,
+            )
+        ]
+    field = form.field(field_id)
+    if field.type != "dropdown":
+        return [
+            OptionProblem(
+                f"the field `{field_id}` has `type: {field.type}`, but the config's roles"
+                " are offered as a dropdown's options.",
+                f"Make it `type: dropdown`{', `multiple: true`' if multiple else ''}.",
+            )
+        ]
+    return _option_problems(field.id, field.options, roles, field.multiple, multiple)
+
+
+def _option_problems(
+    field_id: str, options: Sequence[str], roles: Sequence[Role], has: bool, multiple: bool
+) -> list[OptionProblem]:
+    problems = []
+    if multiple and not has:
+        problems.append(
+            OptionProblem(
+                f"`{field_id}` lets a mentor choose one role only.",
+                "Add `multiple: true` under its `attributes:`.",
+                error=False,
+            )
+        )
+    offered = {_key(o) for o in options}
+    for i, option in enumerate(options):
+        role = role_named(option, roles)
+        if _key(option) == _key(OTHER) or (role is not None and _key(role.name) == _key(option)):
+            continue
+        if role is not None:
+            problem = f"the option {option!r} is a former name of the role {role.name!r}."
+            fix = f"Write the name in use, {role.name!r}."
+        else:
+            problem = f"the option {option!r} is no role's name in the config's `roles:`."
+            fix = f"Add it to `roles:`, or take it out of `{field_id}`'s options."
+        problems.append(OptionProblem(problem, fix, i))
+    for role in roles:
+        if _key(role.name) not in offered:
+            problems.append(
+                OptionProblem(
+                    f"`{field_id}` does not offer the role {role.name!r}.",
+                    f"Add `- {role.name!r}` to its options, or take it out of `roles:`.",
+                )
+            )
+    if _key(OTHER) not in offered:
+        problems.append(
+            OptionProblem(
+                f"`{field_id}` has no `{OTHER}` option, so a role not in the list cannot be"
+                " chosen.",
+                f"Add `- {OTHER}` last to its options.",
+                error=False,
+            )
+        )
+    return problems

@@ -415,11 +415,12 @@ class _Validator:
     def role_name(self, value: Any, path: tuple) -> str:
         """A role's name: one line, bounded, not the forms' own "Other"."""
         name = self.text(value, path)
-        if "\n" in name or len(name) > ROLE_CHARS:
+        lines = "\n" in name
+        if lines or len(name) > ROLE_CHARS:
             raise self.error(
                 path,
                 f"a role's name must be one line of at most {ROLE_CHARS} characters, not"
-                f" {len(name)} characters{' on several lines' if chr(10) in name else ''}.",
+                f" {len(name)} characters{' on several lines' if lines else ''}.",
                 "Write a short name; say more on the page `link:` names.",
             )
         name = " ".join(name.split())
