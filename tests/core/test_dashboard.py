@@ -53,7 +53,15 @@ ROWS = [
         missing=("Your availability",),
         needs_info_since=ago(44),
     ),
-    dash.Row(2, "wes", dash.WAITING, ago(50), role="Reviewer", waiting_since=ago(45)),
+    dash.Row(
+        2,
+        "wes",
+        dash.WAITING,
+        ago(50),
+        role="Reviewer",
+        waiting_since=ago(45),
+        applied="astropy.io.fits maintainer",
+    ),
     dash.Row(
         3,
         "ava",
@@ -95,15 +103,22 @@ ROWS = [
     dash.Row(7, "dee", dash.DECLINED, ago(60), ended=ago(55), from_timeline=False),
     dash.Row(8, "old", dash.DECLINED, ago(300), ended=ago(200), from_timeline=False),
 ]
-MENTORS = [RegisteredMentor("mo", 20, 1), RegisteredMentor("dan", 21, 2)]
+# mo holds the role wes applies for but is full; dan holds a role of its group.
+MENTORS = [
+    RegisteredMentor("mo", 20, 1, held=("astropy.io.fits maintainer",)),
+    RegisteredMentor("dan", 21, 2, held=("astropy.wcs maintainer",)),
+]
 
 
 def items() -> list[dash.Item]:
-    return dash.attention(ROWS, dash.registered_loads(ROWS, MENTORS), CONFIG.cadence, NOW)
+    loads = dash.registered_loads(ROWS, MENTORS)
+    rows = dash.with_suggestions(ROWS, MENTORS, loads, CONFIG)
+    return dash.attention(rows, loads, CONFIG.cadence, NOW)
 
 
 def body(rows=ROWS) -> str:
     loads = dash.registered_loads(rows, MENTORS)
+    rows = dash.with_suggestions(rows, MENTORS, loads, CONFIG)
     found = dash.attention(rows, loads, CONFIG.cadence, NOW)
     figures = dash.figures(rows, loads, 12, NOW)
     return view.body(Renderer(), CONFIG, view.Board(rows, found, figures, NOW), LINKS)
@@ -275,7 +290,9 @@ def test_closed_rows_show_what_the_issue_list_tells_and_no_question_marks() -> N
 
 
 def test_the_job_summary_lists_what_the_run_did_beside_the_dashboards_table() -> None:
-    shown = view.shown_rows(ROWS, CONFIG, NOW)
+    loads = dash.registered_loads(ROWS, MENTORS)
+    rows = dash.with_suggestions(ROWS, MENTORS, loads, CONFIG)
+    shown = view.shown_rows(rows, CONFIG, NOW)
     this_run = {shown[0].number: "commented | <b>"}
     assert view.this_run_table(shown, this_run) == [
         "| Issue | This run |",
@@ -284,9 +301,8 @@ def test_the_job_summary_lists_what_the_run_did_beside_the_dashboards_table() ->
     ]
     # The body made from the table made already is the body made from scratch.
     found = items()
-    loads = dash.registered_loads(ROWS, MENTORS)
-    figures = dash.figures(ROWS, loads, 12, NOW)
-    board = view.Board(ROWS, found, figures, NOW)
+    figures = dash.figures(rows, loads, 12, NOW)
+    board = view.Board(rows, found, figures, NOW)
     given = view.body(Renderer(), CONFIG, board, LINKS, view.table(shown, found))
     assert given == body()
 

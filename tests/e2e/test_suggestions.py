@@ -105,8 +105,8 @@ def test_the_digest_names_them_without_a_mention_and_the_applicant_is_never_told
     digests = [a["body"] for a in played().actions if "mentoring:dashboard-digest" in a["body"]]
     line = next(ln for d in digests for ln in d.splitlines() if ln.startswith("- #7 "))
     assert line == (
-        "- #7 (alice): waiting for a mentor since 2026-01-06; registered for the role or a"
-        " similar one, with a place free: bob, dan or mia."
+        "- #7 (alice): waiting for a mentor since 2026-01-06; registered mentors with a place"
+        " free, for this role or a similar one: bob, dan or mia."
     )
     assert "@bob" not in "".join(digests)
     on_applications = [a["body"] for a in played().actions if a["issue"] in range(7, 13)]
