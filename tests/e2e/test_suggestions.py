@@ -9,6 +9,7 @@ from typing import Any
 
 from mentoring.cli import reconcile
 from paths import ROOT_DIR
+from played import DEMO, group, play
 from simulator.simulation import Result, Simulation
 
 COC = [
@@ -111,3 +112,16 @@ def test_the_digest_names_them_without_a_mention_and_the_applicant_is_never_told
     assert "@bob" not in "".join(digests)
     on_applications = [a["body"] for a in played().actions if a["issue"] in range(7, 13)]
     assert not any(name in body for body in on_applications for name in ("bob", "mia", "ola"))
+
+
+@group("demo")
+def test_in_the_demo_the_waiting_rows_and_ines_digest_line_name_registered_mentors() -> None:
+    result = play(DEMO).result
+    assert "| #9 | kai | – | waiting since 2027-06-07 | – | ask judy or bob |" in (
+        result.dashboard.replace("\u2060", "")
+    )
+    # Ines waits from April 2026: judy and grace hold her role (judy offers more places);
+    # bob holds a role of the same group.
+    digest = next(a["body"] for a in result.actions if "5/waiting-for-mentor" in a["body"])
+    assert "- #5 (ines): waiting for a mentor since 2026-04-01; registered mentors with a" in digest
+    assert "similar one: judy, grace or bob." in digest

@@ -225,18 +225,19 @@ def more_table(rows: Sequence[Row]) -> list[str]:
 
 
 def form_table(rows: Sequence[Row]) -> list[str]:
-    """What each open application's form says: the role, and the answers still missing;
-    empty (no table) when no row has either."""
+    """What each open application's form says: the role (the config's, when one was
+    chosen, else the applicant's words), and the answers still missing; empty (no table)
+    when no row has either."""
     lines = [
         _line(
             (
                 f"#{r.number}",
-                text_cell(r.role) or "–",
+                text_cell(r.applied or r.role) or "–",
                 ", ".join(text_cell(m, 60) for m in r.missing) or "–",
             )
         )
         for r in rows
-        if r.ended is None and (r.role or r.missing)
+        if r.ended is None and (r.applied or r.role or r.missing)
     ]
     return [*_head(FORM_HEADER), *lines] if lines else []
 
