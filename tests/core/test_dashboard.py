@@ -602,3 +602,15 @@ def test_the_job_summary_has_no_mentors_table_without_a_registration() -> None:
     assert mentors_table(iter(()), {}, {}, dry_run=False) == ""
     table = mentors_table(iter(MENTORS), {"mo": [3]}, {}, dry_run=False)
     assert table.splitlines()[2].startswith("| @dan | #21 | 0 | 2 | yes |")
+
+
+def test_a_mentor_away_or_without_roles_configured_is_suggested_nowhere() -> None:
+    mentors = [*MENTORS, RegisteredMentor("amy", 22, 3, held=("astropy.io.fits maintainer",))]
+    loads = dash.registered_loads(ROWS, mentors)
+    [wes] = [r for r in dash.with_suggestions(ROWS, mentors, loads, CONFIG) if r.number == 2]
+    assert wes.suggested == ("amy", "dan")  # amy holds the role; dan a similar one
+    away = [replace(mentors[-1], away=True), *MENTORS]
+    [wes] = [r for r in dash.with_suggestions(ROWS, away, loads, CONFIG) if r.number == 2]
+    assert wes.suggested == ("dan",)
+    no_roles = replace(CONFIG, roles=())
+    assert all(not r.suggested for r in dash.with_suggestions(ROWS, mentors, loads, no_roles))
