@@ -246,8 +246,8 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
 def plan_registration_issue(
     snapshot: IssueSnapshot, context: RunContext, lookups: Lookups
 ) -> RegistrationPlan:
-    """A mentor registration's welcome and labels."""
-    return plan_registration(snapshot, context.config, context.renderer)
+    """A mentor registration's welcome and labels, its commands' replies, its away's end."""
+    return plan_registration(snapshot, context.config, context.renderer, context.now)
 
 
 def orphaned_answers(snapshot: IssueSnapshot, config: Config) -> str | None:

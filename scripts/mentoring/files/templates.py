@@ -56,6 +56,20 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "next_checkin",
 )
 _REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
+_REGISTRATION = ("registrant", "coordinators", "program")  # every comment on a registration
+_REGISTRATION_COMMAND = (  # named under "registration-command.md.j2" in the docs
+    *_REGISTRATION,
+    "reply",
+    "author",
+    "why",
+    "command",
+    "allowed",
+    "until",
+    "still",
+    "word",
+    "latest",
+)
+_REGISTRATION_REPLIES = ("help", "away", "away-date", "back", "refused")
 VALUES: dict[str, tuple[str, ...]] = {
     "welcome.md.j2": (*_ISSUE, "answers_complete"),
     "needs-info.md.j2": (*_ISSUE, "missing"),
@@ -88,6 +102,9 @@ VALUES: dict[str, tuple[str, ...]] = {
     "command.md.j2": _COMMAND,
     **{f"command/{reply}.md.j2": _COMMAND for reply in _REPLIES},
     "registration-welcome.md.j2": ("mentor", "coordinators", "program", "handbooks"),
+    "registration-command.md.j2": _REGISTRATION_COMMAND,
+    **{f"registration-command/{r}.md.j2": _REGISTRATION_COMMAND for r in _REGISTRATION_REPLIES},
+    "away-ended.md.j2": (*_REGISTRATION, "until"),
     "schedule-health.md.j2": ("coordinators", "workflow", "kind", "due", "days"),
     "unmatched-entries.md.j2": ("author", "entries", "participants_file"),
     "dashboard/body.md.j2": (
@@ -320,6 +337,36 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _registration(config: Config) -> dict[str, list[Sample]]:
+    """A registration's command replies and the note that an away ended."""
+    given: dict[str, Any] = {"registrant": "mo", "coordinators": list(config.coordinators)}
+    given["program"] = config.program
+    day = _LATER.date()
+    why = ["closed", "edited", "role", "application-only", "already-away", "not-away"]
+    each: list[tuple[str, dict[str, Any]]] = [
+        ("help", {}),
+        ("back", {}),
+        *(
+            ("away", {"until": u, "still": s})
+            for u, s in ((None, False), (day, False), (day, True))
+        ),
+        *(
+            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day})
+            for w in ("format", "no-such-day", "past", "far", "words")
+        ),
+        *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
+    ]
+    replies = [
+        _comment("registration-command.md.j2", **given, reply=reply, author="mo", **extra)
+        for reply, extra in each
+    ]
+    return {
+        "registration-command.md.j2": replies,
+        **{f"registration-command/{r}.md.j2": replies for r in _REGISTRATION_REPLIES},
+        "away-ended.md.j2": [_comment("away-ended.md.j2", **given, until=day)],
+    }
+
+
 def _dashboard(config: Config) -> dict[str, list[Sample]]:
     """The dashboard's templates, rendered as its body and its digest are."""
 
@@ -421,6 +468,7 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
         ],
         "pause-reminder.md.j2": [_comment("pause-reminder.md.j2", **app(since=_WHEN, days=90))],
         **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
+        **_registration(config),
         "unmatched-entries.md.j2": [
             _comment(
                 "unmatched-entries.md.j2",
