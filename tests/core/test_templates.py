@@ -155,7 +155,8 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
-    "waiting": ("waiting", None, {}),
+    "waiting": ("waiting", None, {"median_wait_days": None}),
+    "waiting-past-figure": ("waiting", None, {"median_wait_days": 12}),
     "unpaired": ("unpaired", "1", {}),
     "unpaired-contact": (
         "unpaired",

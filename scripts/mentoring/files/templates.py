@@ -75,7 +75,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "needs-info.md.j2": (*_ISSUE, "missing"),
     "names-other.md.j2": (*_ISSUE, "named"),
     "duplicate.md.j2": (*_ISSUE, "others"),
-    "waiting.md.j2": _ISSUE,
+    "waiting.md.j2": (*_ISSUE, "median_wait_days"),
     "unpaired.md.j2": _ISSUE,
     "paired.md.j2": (
         *_ISSUE,
@@ -395,7 +395,6 @@ def samples(config: Config) -> dict[str, list[Sample]]:
         "needs-info.md.j2": [_comment("needs-info.md.j2", **app(missing=["Role", "Time"]))],
         "names-other.md.j2": [_comment("names-other.md.j2", **app(named="bo"))],
         "duplicate.md.j2": [_comment("duplicate.md.j2", **app(others=[3, 5]))],
-        "waiting.md.j2": [_comment("waiting.md.j2", **app())],
         "unpaired.md.j2": [_comment("unpaired.md.j2", **app())],
         "paired.md.j2": [
             _comment("paired.md.j2", **app(**paired, **dates))
@@ -449,8 +448,8 @@ def samples(config: Config) -> dict[str, list[Sample]]:
 
 
 def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[Sample]]:
-    """The check-ins, the command replies, the pause's notes and the note on a pull
-    request."""
+    """The waiting note, the check-ins, the command replies, the pause's notes and the
+    note on a pull request."""
     checkin = [app(period=p, months=p, entry=_ENTRY) for p in (1, 3)]
     replies = [
         _comment("command.md.j2", **app(reply=reply, author="mo", **extra))
@@ -459,6 +458,9 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
     ]
     entry = {"github": "ada", "line": 3, "issue": None, "why": "several", "numbers": [3, 7]}
     return {
+        "waiting.md.j2": [
+            _comment("waiting.md.j2", **app(median_wait_days=days)) for days in (12, 1, None)
+        ],
         "checkin.md.j2": [_comment("checkin.md.j2", **c) for c in checkin],
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
         "command.md.j2": replies,
