@@ -56,7 +56,9 @@ function parseArgs(argv) {
 // The dashboard's text at the end of the demo's output (its heading up to the marker).
 function demoDashboard() {
   const venv = join(root, ".venv", "bin", "python");
-  const python = process.env.PYTHON || (existsSync(venv) ? venv : "python3");
+  // PYTHON as given, a path taken from where the tool was started (the demo runs at the root).
+  const given = process.env.PYTHON;
+  const python = given ? (given.includes("/") ? resolve(given) : given) : existsSync(venv) ? venv : "python3";
   let out;
   try {
     const options = { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] };
