@@ -55,7 +55,7 @@ def test_fresh_repository_gets_every_label(sandbox: Sandbox, root: Path, tmp_pat
     created = {name for kind, names in label_writes(sandbox) for name in names}
     assert created == {spec.name for spec in wanted_labels(config)}
     # application, registration, the five status labels, ready and the dashboard's
-    assert len(created) == 9
+    assert len(created) == 10
     paused = sandbox.state.label(config.labels.paused)
     assert paused.color == COLOURS["paused"]
     assert paused.description

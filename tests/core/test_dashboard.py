@@ -247,6 +247,17 @@ def test_the_table_lists_open_and_recently_closed_by_state() -> None:
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # #8 closed 200 days ago: past closed_days
 
 
+def test_those_waiting_for_a_mentor_are_a_waitlist_the_longest_wait_first() -> None:
+    waiting = [
+        dash.Row(n, f"m{n}", dash.WAITING, ago(90), waiting_since=ago(days))
+        for n, days in ((11, 5), (12, 40), (13, 12), (14, 40))
+    ]
+    rows = [*ROWS, *waiting]
+    shown = [r.number for r in view.shown_rows(rows, CONFIG, NOW) if r.state == dash.WAITING]
+    # #2 waits since 45 days ago; #12 and #14 since the same time go by number.
+    assert shown == [2, 12, 14, 13, 11]
+
+
 def test_every_table_has_at_most_six_columns_and_rows() -> None:
     text = body()
     headers = [line for line in text.splitlines() if line.startswith("| Issue |")]

@@ -572,13 +572,7 @@ def figures(
     read from its timeline for these figures.
     """
     year_ago = now - timedelta(days=365)
-    known = closed_started or {}
-    started = [(r, r.started or known.get(r.number)) for r in rows]
-    pairing = [
-        (start - r.opened).total_seconds() / 86400
-        for r, start in started
-        if start is not None and start >= year_ago
-    ]
+    pairing = pairing_days(rows, now, closed_started)
     graduation = [
         (r.ended - r.opened).total_seconds() / (86400 * 365.25 / 12)
         for r in rows
@@ -598,6 +592,22 @@ def figures(
         places=sum(load.capacity or 0 for load in with_capacity),
         over_capacity=tuple(load.login for load in loads if load.over),
     )
+
+
+def pairing_days(
+    rows: Sequence[Row], now: datetime, closed_started: Mapping[int, datetime | None] | None = None
+) -> list[float]:
+    """Days from application to first mentor of every application paired in the last 12
+    months, open or closed (``closed_started``: as :func:`figures` takes it): the one
+    computation behind the dashboard's median and the waiting note's past figure."""
+    year_ago = now - timedelta(days=365)
+    known = closed_started or {}
+    started = [(r, r.started or known.get(r.number)) for r in rows]
+    return [
+        (start - r.opened).total_seconds() / 86400
+        for r, start in started
+        if start is not None and start >= year_ago
+    ]
 
 
 def closed_for_figures(rows: Sequence[Row], now: datetime) -> list[int]:

@@ -119,10 +119,16 @@ def _logins(logins: Sequence[str]) -> str:
 
 def shown_rows(rows: Sequence[Row], config: Config, now: datetime) -> list[Row]:
     """The table's rows: every open application, and those closed in ``closed_days``,
-    by state (in the order of ``STATES``) and then by issue number."""
+    by state (in the order of ``STATES``), then by issue number; those waiting for a
+    mentor as a waitlist, who has waited longest first."""
     since = now - timedelta(days=config.dashboard.closed_days)
     keep = [r for r in rows if r.ended is None or r.ended >= since]
-    return sorted(keep, key=lambda r: (STATES.index(r.state), r.number))
+    return sorted(keep, key=lambda r: (STATES.index(r.state), _waitlist_place(r), r.number))
+
+
+def _waitlist_place(r: Row) -> tuple[datetime, ...]:
+    """A waiting row's place in the waitlist: its wait's start, oldest first."""
+    return (r.waiting_since,) if r.state == WAITING and r.waiting_since else ()
 
 
 def date_cell(value: datetime | None) -> str:

@@ -54,6 +54,7 @@ class Labels:
     graduated: str = "mentoring: graduated"
     ready: str = "mentoring: ready"
     dashboard: str = "mentoring: dashboard"
+    away: str = "mentoring: away"  # on a mentor registration: left out of suggestions
     # Former names, as (key, name) pairs: a label renamed on GitHub keeps its old name
     # in old timeline events, so those still count (``paused: [new, old]`` in the config).
     formers: tuple[tuple[str, str], ...] = ()
