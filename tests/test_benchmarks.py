@@ -110,7 +110,7 @@ def test_the_mention_counter_links_logins_as_github_does(text: str, logins: list
 
 def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> None:
     out = _run(str(BENCHMARKS / "bench_mentions.py")).splitlines()
-    assert out[0].startswith("the demo: 5 applications, ")
+    assert out[0].startswith("the demo: 6 applications, ")
     rows = {line.split()[0]: line for line in out[2:]}
     assert set(rows) == {"mentee", "mentor", "coordinator", "others"}
     assert "checkin" in rows["mentee"]

@@ -55,7 +55,7 @@ def test_fresh_repository_gets_every_label(sandbox: Sandbox, root: Path, tmp_pat
     created = {name for kind, names in label_writes(sandbox) for name in names}
     assert created == {spec.name for spec in wanted_labels(config)}
     # application, registration, the five status labels, ready and the dashboard's
-    assert len(created) == 9
+    assert len(created) == 10
     paused = sandbox.state.label(config.labels.paused)
     assert paused.color == COLOURS["paused"]
     assert paused.description
@@ -569,3 +569,99 @@ def test_a_merge_key_in_participants_is_a_problem_to_fix(
     out = capsys.readouterr().out
     assert "- ⚠️ " in out
     assert "1 problem to fix: run `python scripts/check_participants.py`" in out
+
+
+# --- the forms offer the config's roles
+
+
+def _check_roles(root: Path) -> Report:
+    from mentoring.cli.setup_repo import check_roles
+
+    report = Report()
+    check_roles(root, load_config(root), report)
+    return report
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_forms_offer_the_shipped_roles(root: Path) -> None:
+    [(status, text, _, _)] = _check_roles(root).items
+    assert status == "ok"
+    assert "40 roles" in text
+
+
+def test_an_option_no_role_names_is_an_error_at_its_line(root: Path) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    _edit(form, '        - "astropy.wcs maintainer"\n', '        - "astropy.wcs wizard"\n')
+    line = form.read_text(encoding="utf-8").splitlines().index('        - "astropy.wcs wizard"') + 1
+    items = _check_roles(root).items
+    assert [(s, f, n) for s, _, f, n in items if "wizard" in _] == [
+        (ERROR, ".github/ISSUE_TEMPLATE/mentee-application.yml", line)
+    ]
+    [missing] = [t for _, t, _, _ in items if "does not offer" in t]
+    assert "'astropy.wcs maintainer'" in missing
+    assert "Add `- 'astropy.wcs maintainer'`" in missing
+
+
+def test_a_role_the_registration_lacks_and_a_single_choice_are_named(root: Path) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentor-registration.yml"
+    _edit(form, '        - "APE editor"\n', "")
+    _edit(form, "      multiple: true\n", "")
+    _edit(form, '        - "Other"\n', "")
+    items = _check_roles(root).items
+    texts = {(s, t.split(": ", 1)[1].split(",")[0].split(".")[0]) for s, t, _, _ in items}
+    assert texts == {
+        (ERROR, "`roles_held` does not offer the role 'APE editor'"),
+        ("warning", "`roles_held` lets a mentor choose one role only"),
+        ("warning", "`roles_held` has no `Other` option"),
+    }
+    assert all(f == ".github/ISSUE_TEMPLATE/mentor-registration.yml" for _, _, f, _ in items)
+
+
+def test_a_former_name_as_an_option_asks_for_the_name_in_use(root: Path) -> None:
+    config = root / ".github" / "mentoring.yml"
+    _edit(config, 'name: "APE editor"', 'name: ["APE editor", "APE wrangler"]')
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    _edit(form, '        - "APE editor"\n', '        - "APE wrangler"\n')
+    [former] = [t for _, t, _, _ in _check_roles(root).items if "former" in t]
+    assert "'APE wrangler' is a former name of the role 'APE editor'" in former
+    assert former.endswith("Write the name in use, 'APE editor'.")
+
+
+def test_a_form_without_the_role_field_is_a_warning_and_no_roles_no_check(root: Path) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    _edit(form, "    id: role_choice\n", "    id: role_pick\n")
+    [(status, text, _, line)] = _check_roles(root).items
+    assert status == "warning"
+    assert "no field `role_choice`" in text
+    assert line is not None
+    config = root / ".github" / "mentoring.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("\nroles:")] + "\n", encoding="utf-8")
+    assert _check_roles(root).items == []
+
+
+def test_a_role_field_that_is_no_dropdown_is_an_error(root: Path) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    text = form.read_text(encoding="utf-8")
+    start = text.index("  - type: dropdown\n    id: role_choice")
+    end = text.index("  - type: textarea\n    id: role\n")
+    form.write_text(
+        text[:start]
+        + "  - type: input\n    id: role_choice\n    attributes:\n      label: Role\n"
+        + text[end:],
+        encoding="utf-8",
+    )
+    [(status, text, _, line)] = _check_roles(root).items
+    assert status == ERROR
+    assert line == text_line(form, "    id: role_choice")
+    assert "`role_choice` has `type: input`" in text
+    assert text.endswith("`type: dropdown`.")
+
+
+def text_line(path: Path, line: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(line) + 1

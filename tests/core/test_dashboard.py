@@ -53,7 +53,15 @@ ROWS = [
         missing=("Your availability",),
         needs_info_since=ago(44),
     ),
-    dash.Row(2, "wes", dash.WAITING, ago(50), role="Reviewer", waiting_since=ago(45)),
+    dash.Row(
+        2,
+        "wes",
+        dash.WAITING,
+        ago(50),
+        role="Reviewer",
+        waiting_since=ago(45),
+        applied="astropy.io.fits maintainer",
+    ),
     dash.Row(
         3,
         "ava",
@@ -95,15 +103,22 @@ ROWS = [
     dash.Row(7, "dee", dash.DECLINED, ago(60), ended=ago(55), from_timeline=False),
     dash.Row(8, "old", dash.DECLINED, ago(300), ended=ago(200), from_timeline=False),
 ]
-MENTORS = [RegisteredMentor("mo", 20, 1), RegisteredMentor("dan", 21, 2)]
+# mo holds the role wes applies for but is full; dan holds a role of its group.
+MENTORS = [
+    RegisteredMentor("mo", 20, 1, held=("astropy.io.fits maintainer",)),
+    RegisteredMentor("dan", 21, 2, held=("astropy.wcs maintainer",)),
+]
 
 
 def items() -> list[dash.Item]:
-    return dash.attention(ROWS, dash.registered_loads(ROWS, MENTORS), CONFIG.cadence, NOW)
+    loads = dash.registered_loads(ROWS, MENTORS)
+    rows = dash.with_suggestions(ROWS, MENTORS, loads, CONFIG)
+    return dash.attention(rows, loads, CONFIG.cadence, NOW)
 
 
 def body(rows=ROWS) -> str:
     loads = dash.registered_loads(rows, MENTORS)
+    rows = dash.with_suggestions(rows, MENTORS, loads, CONFIG)
     found = dash.attention(rows, loads, CONFIG.cadence, NOW)
     figures = dash.figures(rows, loads, 12, NOW)
     return view.body(Renderer(), CONFIG, view.Board(rows, found, figures, NOW), LINKS)
@@ -232,6 +247,17 @@ def test_the_table_lists_open_and_recently_closed_by_state() -> None:
     assert numbers == [1, 2, 3, 4, 5, 6, 7]  # #8 closed 200 days ago: past closed_days
 
 
+def test_those_waiting_for_a_mentor_are_a_waitlist_the_longest_wait_first() -> None:
+    waiting = [
+        dash.Row(n, f"m{n}", dash.WAITING, ago(90), waiting_since=ago(days))
+        for n, days in ((11, 5), (12, 40), (13, 12), (14, 40))
+    ]
+    rows = [*ROWS, *waiting]
+    shown = [r.number for r in view.shown_rows(rows, CONFIG, NOW) if r.state == dash.WAITING]
+    # #2 waits since 45 days ago; #12 and #14 since the same time go by number.
+    assert shown == [2, 12, 14, 13, 11]
+
+
 def test_every_table_has_at_most_six_columns_and_rows() -> None:
     text = body()
     headers = [line for line in text.splitlines() if line.startswith("| Issue |")]
@@ -275,7 +301,9 @@ def test_closed_rows_show_what_the_issue_list_tells_and_no_question_marks() -> N
 
 
 def test_the_job_summary_lists_what_the_run_did_beside_the_dashboards_table() -> None:
-    shown = view.shown_rows(ROWS, CONFIG, NOW)
+    loads = dash.registered_loads(ROWS, MENTORS)
+    rows = dash.with_suggestions(ROWS, MENTORS, loads, CONFIG)
+    shown = view.shown_rows(rows, CONFIG, NOW)
     this_run = {shown[0].number: "commented | <b>"}
     assert view.this_run_table(shown, this_run) == [
         "| Issue | This run |",
@@ -284,9 +312,8 @@ def test_the_job_summary_lists_what_the_run_did_beside_the_dashboards_table() ->
     ]
     # The body made from the table made already is the body made from scratch.
     found = items()
-    loads = dash.registered_loads(ROWS, MENTORS)
-    figures = dash.figures(ROWS, loads, 12, NOW)
-    board = view.Board(ROWS, found, figures, NOW)
+    figures = dash.figures(rows, loads, 12, NOW)
+    board = view.Board(rows, found, figures, NOW)
     given = view.body(Renderer(), CONFIG, board, LINKS, view.table(shown, found))
     assert given == body()
 
@@ -586,3 +613,15 @@ def test_the_job_summary_has_no_mentors_table_without_a_registration() -> None:
     assert mentors_table(iter(()), {}, {}, dry_run=False) == ""
     table = mentors_table(iter(MENTORS), {"mo": [3]}, {}, dry_run=False)
     assert table.splitlines()[2].startswith("| @dan | #21 | 0 | 2 | yes |")
+
+
+def test_a_mentor_away_or_without_roles_configured_is_suggested_nowhere() -> None:
+    mentors = [*MENTORS, RegisteredMentor("amy", 22, 3, held=("astropy.io.fits maintainer",))]
+    loads = dash.registered_loads(ROWS, mentors)
+    [wes] = [r for r in dash.with_suggestions(ROWS, mentors, loads, CONFIG) if r.number == 2]
+    assert wes.suggested == ("amy", "dan")  # amy holds the role; dan a similar one
+    away = [replace(mentors[-1], away=True), *MENTORS]
+    [wes] = [r for r in dash.with_suggestions(ROWS, away, loads, CONFIG) if r.number == 2]
+    assert wes.suggested == ("dan",)
+    no_roles = replace(CONFIG, roles=())
+    assert all(not r.suggested for r in dash.with_suggestions(ROWS, mentors, loads, no_roles))

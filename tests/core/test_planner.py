@@ -17,7 +17,7 @@ import pytest
 from mentoring.cli.reading import is_application as _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
-from mentoring.core.planner import HANDOVER_GRACE
+from mentoring.core.planner import HANDOVER_GRACE, PastWait
 from mentoring.core.replies import MAX_REPLIES_PER_RUN
 from mentoring.files.config import load_config
 from planner_cases import (
@@ -992,3 +992,10 @@ def test_healing_keeps_a_comment_with_a_marker_of_its_own_and_ignores_other_auth
     story.comment("mallory", paired_body, PAIRED_AT + DAY)  # anyone can paste a marker
     story.comment(BOT, paired_body + "\n<!-- mentoring:extra:1 -->", PAIRED_AT + DAY)
     assert not [a for a in story.plan(PAIRED_AT + DAY).actions if "delete" in a.describe()]
+
+
+def test_the_past_wait_needs_three_pairings_and_is_whole_days() -> None:
+    assert PastWait.of([]).median_days is None
+    assert PastWait.of([1.0, 30.0]).median_days is None
+    assert PastWait.of([1.0, 6.4, 30.0]).median_days == 6
+    assert PastWait.of([1.0, 6.6, 7.0, 30.0]).median_days == 7

@@ -82,7 +82,7 @@ def bot_comment(kind: str, author: str = BOT, comment_id: int = 1) -> Comment:
 
 
 def test_a_new_registration_is_welcomed_warmly_once() -> None:
-    plan = plan_registration(registration(), CONFIG, Renderer())
+    plan = plan_registration(registration(), CONFIG, Renderer(), NOW)
     assert len(plan.actions) == 1
     welcome = plan.actions[0]
     assert isinstance(welcome, PostComment)
@@ -96,25 +96,25 @@ def test_a_new_registration_is_welcomed_warmly_once() -> None:
     assert len(welcome.body) < 900  # short
 
     again = registration(comments=(bot_comment(WELCOME),))
-    assert plan_registration(again, CONFIG, Renderer()).actions == ()
+    assert plan_registration(again, CONFIG, Renderer(), NOW).actions == ()
 
 
 def test_a_pasted_marker_does_not_count() -> None:
     pasted = registration(comments=(bot_comment(WELCOME, author="mallory"),))
-    kinds = [a.kind for a in plan_registration(pasted, CONFIG, Renderer()).actions]
+    kinds = [a.kind for a in plan_registration(pasted, CONFIG, Renderer(), NOW).actions]
     assert kinds == [WELCOME]
 
 
 def test_a_welcome_two_racing_runs_both_posted_is_deleted_once() -> None:
     doubled = registration(comments=(bot_comment(WELCOME, comment_id=9), bot_comment(WELCOME)))
-    assert plan_registration(doubled, CONFIG, Renderer()).actions == (
+    assert plan_registration(doubled, CONFIG, Renderer(), NOW).actions == (
         DeleteComment(7, 9, WELCOME, None),
     )
 
 
 def test_closed_registrations_are_left_alone() -> None:
     closed = registration(labels=("mentor-registration", "mentoring: active"), state="closed")
-    assert plan_registration(closed, CONFIG, Renderer()).actions == ()
+    assert plan_registration(closed, CONFIG, Renderer(), NOW).actions == ()
 
 
 def test_labels_are_kept_right() -> None:
@@ -122,11 +122,11 @@ def test_labels_are_kept_right() -> None:
     stray = registration(
         labels=("mentor-registration", "mentoring: awaiting mentor", "help"), comments=welcomed
     )
-    actions = plan_registration(stray, CONFIG, Renderer()).actions
+    actions = plan_registration(stray, CONFIG, Renderer(), NOW).actions
     assert actions == (RemoveLabels(7, ("mentoring: awaiting mentor",)),)
 
     unlabelled = registration(labels=(), comments=welcomed)
-    actions = plan_registration(unlabelled, CONFIG, Renderer()).actions
+    actions = plan_registration(unlabelled, CONFIG, Renderer(), NOW).actions
     assert actions == (AddLabels(7, ("mentor-registration",)),)
 
 

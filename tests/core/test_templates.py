@@ -155,7 +155,8 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
-    "waiting": ("waiting", None, {}),
+    "waiting": ("waiting", None, {"median_wait_days": None}),
+    "waiting-past-figure": ("waiting", None, {"median_wait_days": 12}),
     "unpaired": ("unpaired", "1", {}),
     "unpaired-contact": (
         "unpaired",
@@ -289,6 +290,7 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
             ("already-ready", "ready"),
             ("already-mentor", "mentor"),
             ("mentee", "mentor"),
+            ("registration-only", "away"),
         ]
     },
     "command-refused-mentee-ready": (
@@ -368,6 +370,58 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
 # Templates other modules render; listed only while the template exists.
 OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     "registration-welcome": ("registration-welcome", None, {"mentor": "mo"}),
+    **{
+        f"registration-command-{name}": (
+            "registration-command",
+            "1001",
+            {"registrant": "mo", "author": "mo", "reply": reply, **extra},
+        )
+        for name, reply, extra in [
+            ("help", "help", {}),
+            ("away", "away", {"until": None, "still": False}),
+            ("away-until", "away", {"until": date(2027, 3, 1), "still": False}),
+            ("away-new-date", "away", {"until": date(2027, 5, 1), "still": True}),
+            ("back", "back", {}),
+            *(
+                (
+                    f"away-date-{why}",
+                    "away-date",
+                    {"why": why, "word": word, "until": until, "latest": date(2027, 12, 7)},
+                )
+                for why, word, until in [
+                    ("format", "2027-03-01T00:00", None),
+                    ("no-such-day", "2027-02-30", None),
+                    ("past", "", date(2026, 12, 1)),
+                    ("far", "", date(2028, 1, 1)),
+                    ("words", "", None),
+                ]
+            ),
+            *(
+                (
+                    f"refused-{why}",
+                    "refused",
+                    {
+                        "why": why,
+                        "command": command,
+                        "allowed": "the mentor who registered here or a coordinator",
+                    },
+                )
+                for why, command in [
+                    ("role", "away"),
+                    ("closed", "away"),
+                    ("edited", "back"),
+                    ("application-only", "pause"),
+                    ("already-away", "away"),
+                    ("not-away", "back"),
+                ]
+            ),
+        ]
+    },
+    "away-ended": (
+        "away-ended",
+        "2026-12-07T10:00:00Z",
+        {"registrant": "mo", "until": date(2027, 3, 1)},
+    ),
     "schedule-health": (
         "schedule-health",
         "2026-04-20",

@@ -351,7 +351,9 @@ def test_a_coordinator_mentors_by_saying_mentor_and_unassigning_undoes_it() -> N
         ("welcome", "2026-01-05"),
         ("paired", "2026-01-06"),  # with the reply, by the comment's own run
         ("checkin", "2026-02-07"),  # due 6 February 10:00, a month after the comment
-        ("waiting", "2026-02-10"),  # unassigned: a mentor is sought again
+        # Unassigned: a mentor is sought again; the note, due in the unassignment's event
+        # run, waits for the scheduled run, which works out the past year's figure.
+        ("waiting", "2026-02-11"),
     ]
     [reply] = _reply_to(result, _at(6, 10))
     [paired] = [a for a in comments(result) if a["kind"] == "paired"]

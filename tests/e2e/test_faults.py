@@ -122,6 +122,9 @@ def _superseded(
     planner decides from what the issue shows (never a lost one):
     - needs-info: the applicant filled in the answers first; the welcome came instead;
     - unpaired: a new mentor was assigned first (#4: Hal left at 09:00, Ivy came at 09:01);
+    - waiting: a mentor was assigned first (the note goes last in a scheduled run, after
+      the past year's figure is read: runs that failed or stopped before it, until the
+      pairing, leave it no longer due);
     - a review's reminder: the next month's check-in fell due first (late by more than
       the two weeks between them), and after an outage only the latest period is posted;
     - a dashboard notice: its item left the dashboard (resolved, or its reminder
@@ -138,7 +141,7 @@ def _superseded(
         return later or (issue, "graduated", None) in got
     if kind == "needs-info":
         return (issue, "welcome", None) in got
-    if kind == "unpaired":
+    if kind in ("unpaired", "waiting"):
         return any(i == issue and c == "paired" for i, c, _ in got)
     if kind == "review-reminder":
         return any(

@@ -716,3 +716,72 @@ def test_the_label_matches_the_forms_in_any_case(repo: Path) -> None:
     _edit_form(repo, "mentor-registration.yml", "labels: [mentor-registration]", "labels: []")
     write(repo, "coordinators: [cora]\nmentor_registration: null\n")
     assert config.load_config(repo).mentor_registration is None
+
+
+# --- roles
+
+
+ROLES_BASE = "coordinators: [cora]\nroles:\n"
+
+
+@pytest.mark.parametrize(
+    ("roles", "line", "problem", "fix"),
+    [
+        ("  fits: maintainer\n", 2, "`roles` must be a list of roles", "one role a line"),
+        ("  - astropy.io.fits maintainer\n", 3, "a role must be a mapping", "- name:"),
+        ("  - [a, b]\n", 3, "a role must be a mapping with `name:`, not a list", "Write it as"),
+        ("  - {group: core}\n", 3, "this role has no `name`", "Write it as"),
+        ("  - {name: a, grup: core}\n", 3, "unknown key `roles.0.grup`", "group"),
+        ("  - {name: []}\n", 3, "the role's `name` is an empty list", "name in use first"),
+        ("  - {name: ''}\n", 3, "`roles.0.name` must be non-empty text", "Write the text"),
+        ("  - {name: Other}\n", 3, "the forms' own option", "Leave it out"),
+        ("  - {name: [a, OTHER]}\n", 3, "the forms' own option", "Leave it out"),
+        ("  - {name: a, link: team.html}\n", 3, "not a web address", "http(s)://"),
+        ("  - {name: a, group: [x]}\n", 3, "`roles.0.group` must be non-empty text", "quotes"),
+        (
+            "  - {name: A}\n  - {name: [b, ' a ']}\n",
+            4,
+            "the role name 'a' is also used by `roles[0]`",
+            "its own names",
+        ),
+        (f"  - {{name: {'x' * 101}}}\n", 3, "at most 100 characters, not 101", "short name"),
+        ("  - name: |\n      two\n      lines\n", 3, "on several lines", "short name"),
+    ],
+)
+def test_a_wrong_role_is_named_with_its_line_and_fix(
+    repo: Path, roles: str, line: int, problem: str, fix: str
+) -> None:
+    err = error(repo, ROLES_BASE + roles)
+    assert err.line == line
+    assert problem in err.problem
+    assert fix in err.fix
+
+
+def test_too_many_roles_and_hostile_text_stay_bounded(repo: Path) -> None:
+    many = "".join(f"  - {{name: r{i}}}\n" for i in range(config.ROLES_MAX + 1))
+    err = error(repo, ROLES_BASE + many)
+    assert "201 roles, more than the 200" in err.problem
+    hostile = "x " * 50_000
+    err = error(repo, ROLES_BASE + f"  - '{hostile}'\n")
+    assert len(err.problem) < 200
+    assert len(err.fix) < 200
+
+
+def test_roles_load_with_former_names_group_and_link(repo: Path) -> None:
+    write(
+        repo,
+        ROLES_BASE
+        + "  - name: ['astropy.io.fits   maintainer', FITS maintainer]\n"
+        + "    group: Core\n"
+        + "    link: https://www.astropy.org/team.html#Subpackage_maintainer\n"
+        + "  - name: Release team member\n",
+    )
+    fits, release = config.load_config(repo).roles
+    assert fits.names == ("astropy.io.fits maintainer", "FITS maintainer")
+    assert fits.group == "Core"
+    assert fits.link.endswith("#Subpackage_maintainer")
+    assert release.group is None
+    assert release.link is None
+    assert release.former == ()
+    write(repo, "coordinators: [cora]\n")
+    assert config.load_config(repo).roles == ()

@@ -110,6 +110,7 @@ def test_shipped_forms_load() -> None:
     assert mentee.ids == (
         "name",
         "github",
+        "role_choice",
         "role",
         "contributions",
         "availability",
@@ -121,7 +122,10 @@ def test_shipped_forms_load() -> None:
     mentor = form_files.load_form(ROOT / ".github/ISSUE_TEMPLATE/mentor-registration.yml")
     assert mentor.labels == ("mentor-registration",)
     assert mentor.field("capacity").options == ("1", "2", "3")
-    assert mentor.required_ids == ("roles", "capacity", "availability")
+    assert mentor.required_ids == ("roles_held", "capacity", "availability")
+    assert mentor.field("roles_held").multiple
+    assert mentee.field("role_choice").options == mentor.field("roles_held").options
+    assert mentor.field("roles_held").options[-1] == "Other"
 
 
 def _error(text: str) -> YamlFileError:

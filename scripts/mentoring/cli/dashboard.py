@@ -111,6 +111,34 @@ def closed_started(
     return started
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """Every application the figures look at: the run's rows and the closed ones, each
+    closed one with its first pairing (by number) read off its timeline."""
+
+    rows: tuple[dash.Row, ...]
+    started: Mapping[int, datetime | None]
+
+
+def gather(
+    repo: Repo,
+    config: Config,
+    rows: Sequence[dash.Row],
+    extras: Extras,
+    inputs: DashboardInputs,
+) -> Gathered:
+    """The run's rows and the closed applications' (what the run's read did not have is
+    read: a list, and a timeline per closed one GraphQL's first query did not give).
+
+    Raises :class:`GitHubError` or :class:`FiguresUnread` when something cannot be read.
+    """
+    closed = closed_issues(repo, config, rows, inputs.now, extras.closed)
+    rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
+    started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
+    rows = dash.with_started(rows, started)  # the chart's bars of closed ones
+    return Gathered(tuple(rows), started)
+
+
 def plan_run_dashboard(
     repo: Repo,
     config: Config,
@@ -122,11 +150,10 @@ def plan_run_dashboard(
     """Read what the dashboard needs (what the run's own read did not have) and plan it."""
     now = inputs.now
     try:
-        closed = closed_issues(repo, config, rows, now, extras.closed)
-        rows = [*rows, *(dash.closed_row(issue, config) for issue in closed)]
-        started = closed_started(rows, closed, config, inputs, extras.closed_timelines)
-        rows = dash.with_started(rows, started)  # the chart's bars of closed ones
+        every = inputs.gathered or gather(repo, config, rows, extras, inputs)
+        rows, started = list(every.rows), every.started
         loads = dash.registered_loads(rows, mentors)
+        rows = dash.with_suggestions(rows, mentors, loads, config)
         items = _file_items(repo, config, inputs.problems)
         items += dash.attention(rows, loads, config.cadence, now)
         items += dash.entry_items(rows, inputs.graduates)
@@ -190,6 +217,7 @@ class DashboardInputs:
     started: Mapping[int, datetime | None]
     graduates: Mapping[str, Participant] = field(default_factory=dict)  # by lower-case login
     problems: Sequence[Problem] = ()  # participants.yml's on the default branch
+    gathered: Gathered | None = None  # read already this run (for the waiting notes)
 
 
 def _file_items(repo: Repo, config: Config, problems: Sequence[Problem]) -> list[dash.Item]:

@@ -22,7 +22,7 @@ from mentoring.core import forms
 from mentoring.core.health import UNREADABLE, WORKFLOW_FILE, Schedule, plan_health
 from mentoring.core.model import Action, Issue, IssueSnapshot, Kind, PostComment
 from mentoring.core.participants import Participant, Problem
-from mentoring.core.planner import Plan, PlanContext, graduation_candidate, plan
+from mentoring.core.planner import PastWait, Plan, PlanContext, graduation_candidate, plan
 from mentoring.core.registration import RegistrationPlan, plan_registration
 from mentoring.core.render import Renderer, TemplateFailed
 from mentoring.core.roles import listed_mentee
@@ -113,6 +113,9 @@ class Lookups:
         self.applications: dict[str, tuple[int, ...]] | None = None
         self.schedule: Schedule | None = None  # the Actions API's answer, once asked
         self.opened: dict[int, frozenset[str]] = {}  # participants.yml's logins at opening
+        # The past year's pairing times for the waiting note: worked out by a scheduled
+        # run after its applications (the reconciler's held notes); None until then.
+        self.past_wait: PastWait | None = None
 
     def know(self, applications: Sequence[Issue], registrations: Sequence[Issue]) -> None:
         """What a run over every application listed already."""
@@ -231,6 +234,7 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
                 registered=lookups.registered,
                 applications=lookups.applications,
                 graduates_unread=bool(context.graduates_problems),
+                past_wait=lookups.past_wait,
             ),
         ),
     )
@@ -246,8 +250,8 @@ def plan_application(snapshot: IssueSnapshot, context: RunContext, lookups: Look
 def plan_registration_issue(
     snapshot: IssueSnapshot, context: RunContext, lookups: Lookups
 ) -> RegistrationPlan:
-    """A mentor registration's welcome and labels."""
-    return plan_registration(snapshot, context.config, context.renderer)
+    """A mentor registration's welcome and labels, its commands' replies, its away's end."""
+    return plan_registration(snapshot, context.config, context.renderer, context.now)
 
 
 def orphaned_answers(snapshot: IssueSnapshot, config: Config) -> str | None:

@@ -11,7 +11,14 @@ import logging
 from dataclasses import dataclass, field
 
 from mentoring.cli.applier import Applier, RunReport
-from mentoring.cli.dashboard import Dashboard, DashboardInputs, plan_run_dashboard
+from mentoring.cli.dashboard import (
+    Dashboard,
+    DashboardInputs,
+    FiguresUnread,
+    Gathered,
+    gather,
+    plan_run_dashboard,
+)
 from mentoring.cli.planning import (
     Lookups,
     RunContext,
@@ -23,9 +30,12 @@ from mentoring.cli.planning import (
 )
 from mentoring.cli.reading import Listing, RestReader, Turn, Unread
 from mentoring.cli.target import unmatched_note
+from mentoring.core import dashboard as dash
 from mentoring.core.dashboard import Row, row_of
-from mentoring.core.planner import Plan
+from mentoring.core.model import IssueSnapshot
+from mentoring.core.planner import PastWait, Plan
 from mentoring.core.registration import RegistrationPlan
+from mentoring.github.client import GitHubError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +55,7 @@ def reconcile(context: RunContext, reader: RestReader, applier: Applier) -> RunR
         run.application(turn)
     if listing.stop_after:  # a bulk read cut short: what was read is up to date; stop
         applier.stop(listing.stop_after)
+    run.held_notes(listing)
     applier.apply(unmatched_note(context.target, context.config, context.renderer))
     for turn in reader.turns(listing.registrations, lambda: applier.stopped):
         run.registration(turn)
@@ -72,6 +83,9 @@ class _Run:
     rows: list[Row] = field(default_factory=list)  # the dashboard's, one per plan
     registrations: list[RegistrationPlan] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
+    # Plans (by index) whose waiting note waits for the past year's figure, and their issues.
+    held: list[tuple[int, IssueSnapshot]] = field(default_factory=list)
+    gathered: Gathered | None = None  # every application the figures look at, once read
 
     def application(self, turn: Turn | Unread) -> None:
         """Plan one application (again after a fresh read before writing, and again once
@@ -103,9 +117,54 @@ class _Run:
         if context.dry_run and (orphans := orphaned_answers(snapshot, context.config)):
             log.warning("%s", orphans)
             self.orphans.append(orphans)
+        if p.held_note and context.every_open:
+            self.held.append((len(self.plans), snapshot))
         self.plans.append(p)
         self.rows.append(row)
         self.applier.apply(p.actions)
+
+    def held_notes(self, listing: Listing) -> None:
+        """The waiting notes held back for the past year's figure: it is worked out once,
+        from this run's rows and the closed applications (what the dashboard reads
+        anyway, kept for it), then each held issue is planned again with it and only the
+        note is applied. Only scheduled runs post the note, in one concurrency group, so
+        nothing else posts the note meanwhile; an event run may have paired the issue, so
+        each is read again first."""
+        if not self.held or self.applier.stopped:
+            return
+        try:
+            self.gathered = gather(
+                self.reader.repo, self.context.config, self.rows, listing.extras, inputs(self)
+            )
+        except (GitHubError, FiguresUnread) as exc:
+            log.warning("The waiting notes wait for a run that can read the figures (%s)", exc)
+            return
+        days = dash.pairing_days(self.gathered.rows, self.context.now, self.gathered.started)
+        self.lookups.past_wait = PastWait.of(days)
+        for index, snapshot in self.held:
+            self._held_note(index, snapshot)
+
+    def _held_note(self, index: int, snapshot: IssueSnapshot) -> None:
+        """Plan a held issue again, now with the figure, from a fresh read (minutes went by,
+        and an event run may have paired it since); a dry run plans from its first read
+        and shows only what the figure adds."""
+        before = self.plans[index]
+        if not self.context.dry_run:
+            fresh = self.reader.fresh(snapshot.issue)
+            if isinstance(fresh, Unread):
+                return note(self.applier, fresh)
+            snapshot = fresh
+        try:
+            p = guarded(
+                snapshot.issue.number, plan_application, snapshot, self.context, self.lookups
+            )
+        except Unplanned as exc:
+            return self.applier.fail(exc.failure)
+        self.plans[index] = p
+        if self.context.dry_run:
+            self.applier.apply(tuple(a for a in p.actions if a not in before.actions))
+        else:
+            self.applier.apply(p.actions)
 
     def registration(self, turn: Turn | Unread) -> None:
         """Plan one mentor registration (again after a fresh read before writing); apply."""
@@ -129,6 +188,24 @@ class _Run:
         self.applier.apply(r.actions)
 
 
+def inputs(run: _Run) -> DashboardInputs:
+    """What the dashboard (and the waiting notes' figure) take from the run."""
+    context = run.context
+    pairs = zip(run.rows, run.plans, strict=True)
+    started = {row.number: p.facts.start for row, p in pairs if p.facts}
+    return DashboardInputs(
+        context.now,
+        context.renderer,
+        context.links,
+        context.graduated,
+        run.reader.fresh,
+        started,
+        context.graduates,
+        context.graduates_problems,
+        run.gathered,
+    )
+
+
 def _dashboard(
     context: RunContext, reader: RestReader, applier: Applier, run: _Run, listing: Listing
 ) -> Dashboard | None:
@@ -139,20 +216,10 @@ def _dashboard(
     if applier.stopped:
         log.info("The dashboard waits for a run that reads every application")
         return None
-    pairs = zip(run.rows, run.plans, strict=True)
-    started = {row.number: p.facts.start for row, p in pairs if p.facts}
-    inputs = DashboardInputs(
-        context.now,
-        context.renderer,
-        context.links,
-        context.graduated,
-        reader.fresh,
-        started,
-        context.graduates,
-        context.graduates_problems,
-    )
     mentors = [r.mentor for r in run.registrations]
-    dashboard = plan_run_dashboard(reader.repo, config, run.rows, mentors, listing.extras, inputs)
+    dashboard = plan_run_dashboard(
+        reader.repo, config, run.rows, mentors, listing.extras, inputs(run)
+    )
     if dashboard.failure:
         applier.fail(dashboard.failure)
     elif dashboard.plan is not None:

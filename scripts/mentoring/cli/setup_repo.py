@@ -30,12 +30,13 @@ from mentoring.core import forms, health
 from mentoring.core.dashboard_plan import creation, find
 from mentoring.core.dashboard_view import DASHBOARD
 from mentoring.core.labels import label_changes, wanted_labels
+from mentoring.core.matching import APPLIED_FIELD, HELD_FIELD, option_problems
 from mentoring.core.render import OVERRIDES, Renderer
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
 from mentoring.files.participants import load_configured
 from mentoring.files.templates import check_overrides, overrides
-from mentoring.files.yamlfile import YamlFileError
+from mentoring.files.yamlfile import YamlFileError, load
 from mentoring.github.client import (
     ConfigurationError,
     GitHubError,
@@ -136,6 +137,39 @@ def check_templates(root: Path, config: Config, report: Report) -> None:
         report.add(ERROR, at + problem.message, problem.file, problem.line)
     if overrides(root) and not problems:
         report.add(OK, f"The program's own templates in {OVERRIDES}/ are valid.")
+
+
+def check_roles(root: Path, config: Config, report: Report) -> None:
+    """Both forms offer the config's roles, by the same names, and Other: answers are
+    matched to roles by the option's text."""
+    if not config.roles:
+        return
+    forms_checked = [(config.application.form_spec, APPLIED_FIELD, False)]
+    if config.mentor_registration is not None:
+        forms_checked.append((config.mentor_registration.form_spec, HELD_FIELD, True))
+    before = len(report.items)
+    for form, field_id, multiple in forms_checked:
+        for found in option_problems(form, field_id, config.roles, multiple):
+            line = _option_line(root, form.file, field_id, found.option)
+            at = f"line {line}: " if line else ""
+            status = ERROR if found.error else WARNING
+            report.add(status, f"{at}{found.problem} {found.fix}", form.file, line)
+    if len(report.items) == before:
+        report.add(OK, f"Both forms offer the {len(config.roles)} roles of {CONFIG_FILE}.")
+
+
+def _option_line(root: Path, file: str, field_id: str, option: int | None) -> int | None:
+    """The line of a field's option (or of the field) in a form file, if it can be read."""
+    try:
+        doc = load((root / file).read_bytes(), file)
+    except (OSError, YamlFileError):
+        return None
+    body = doc.data.get("body") if isinstance(doc.data, dict) else None
+    for index, element in enumerate(body if isinstance(body, list) else ()):
+        if isinstance(element, dict) and element.get("id") == field_id:
+            where = ("body", index, "attributes", "options")
+            return doc.line((*where, option) if option is not None else ("body", index, "id"))
+    return doc.line(("body",))
 
 
 def load_workflow(root: Path, name: str, report: Report) -> dict[str, Any] | None:
@@ -504,6 +538,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] | None = None) ->
     # Loading checked, too, that each form applies the label its issues are found by.
     report.add(OK, f"{CONFIG_FILE} and the forms in {FORMS_DIR}/ are valid.")
     check_participants_file(args.root, config, report)
+    check_roles(args.root, config, report)
     check_workflows(args.root, config, report)
     check_templates(args.root, config, report)
     if args.dry_run and offline(report, env):

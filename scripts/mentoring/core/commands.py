@@ -1,5 +1,6 @@
 """Commands in comments: ``/ready``, ``/pause [until YYYY-MM-DD] [reason]``, ``/resume``,
-``/help``, ``/mentor``.
+``/help``, ``/mentor`` on applications; ``/away [until YYYY-MM-DD]`` and ``/back`` on
+mentor registrations.
 
 A command is a line of its own that starts with ``/`` and a known command name, outside
 fenced code blocks, block quotes, HTML comments, raw HTML quotes and code, tables and
@@ -24,7 +25,7 @@ MAX_TEXT = 65_536
 # A /pause reason is quoted back on one line; more than this is cut.
 MAX_ARGUMENT = 200
 
-NAMES = ("ready", "pause", "resume", "help", "mentor")
+NAMES = ("ready", "pause", "resume", "help", "mentor", "away", "back")
 # A command's name: everything up to the first whitespace (Unicode's, as str.isspace).
 _WORD = re.compile(r"\S*")
 
@@ -143,3 +144,18 @@ def year_after(day: date) -> date:
         return day.replace(year=day.year + 1)
     except ValueError:
         return day.replace(year=day.year + 1, day=28)
+
+
+# Why an /away is refused: its date (as a /pause date), or words where only a date may
+# stand (/away has no reason text, so "/away until the exams" is no date, and refused).
+AwayRefusal = Literal["format", "no-such-day", "past", "far", "words"]
+
+
+def away_refusal(away: Pause, written: date) -> AwayRefusal | None:
+    """Why an ``/away`` written on the day ``written`` (UTC), read by :func:`pause_argument`,
+    changes nothing, or None: its date as a ``/pause`` date is checked, then anything but
+    ``until`` and a date is refused rather than read as a reason."""
+    why = date_refusal(away, written)
+    if why is not None:
+        return why
+    return "words" if away.reason else None

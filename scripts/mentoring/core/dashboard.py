@@ -27,6 +27,7 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.logins import is_bot_login
+from mentoring.core.matching import Candidate, applied_role, suggested
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import Facts, Mentorship, facts, last_sign_of_life, quiet_until
@@ -99,6 +100,8 @@ class Row:
     ready_since: datetime | None = None
     pull_request: bool = False  # a pull request refers to the issue since it was ready
     from_timeline: bool = True  # False: built from the issue list alone
+    applied: str | None = None  # the config's role applied for, by its name in use
+    suggested: tuple[str, ...] = ()  # while waiting: registered mentors to ask (logins)
 
     @property
     def running(self) -> bool:
@@ -119,6 +122,7 @@ class Item:
     # The date of the comment the item names, when it names one: not ``since``, which
     # keys the item and must not move when a fault delays that comment.
     posted: datetime | None = None
+    suggested: tuple[str, ...] = ()  # waiting for a mentor: registered mentors to ask
 
     @property
     def key(self) -> str:
@@ -211,6 +215,7 @@ def row_of(
         state=state,
         opened=issue.created_at,
         role=_role(f.answers, config),
+        applied=_applied(f.answers, config),
         mentors=f.mentors,
         started=f.start,
         age_months=_age_months(f, state, now),
@@ -323,6 +328,12 @@ def _role(answers: Mapping[str, object], config: Config) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _applied(answers: Mapping[str, object], config: Config) -> str | None:
+    given = {k: v for k, v in answers.items() if isinstance(v, str | list)}
+    role = applied_role(given, config.roles)
+    return None if role is None else role.name
+
+
 def _closed_at(issue: Issue, events: Sequence[Event]) -> datetime | None:
     if issue.state == "open":
         return None
@@ -356,6 +367,30 @@ def registered_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -
     ]
 
 
+def with_suggestions(
+    rows: Sequence[Row],
+    mentors: Iterable[RegisteredMentor],
+    loads: Sequence[MentorLoad],
+    config: Config,
+) -> list[Row]:
+    """The rows, each one waiting for a mentor with the registered mentors to ask: who
+    holds the role applied for, then who holds a similar one, with a free place."""
+    if not config.roles:
+        return list(rows)
+    load = {m.login.lower(): len(m.mentorships) for m in loads}
+    candidates = [
+        Candidate(m.login, m.held, m.capacity, load.get(m.login.lower(), 0), m.away)
+        for m in mentors
+    ]
+    roles = {r.name: r for r in config.roles}
+    return [
+        replace(r, suggested=suggested(roles.get(r.applied or ""), candidates, roles, r.mentee))
+        if r.state == WAITING and r.ended is None
+        else r
+        for r in rows
+    ]
+
+
 # --- attention -----------------------------------------------------------------------------
 
 _DAY = timedelta(days=1)
@@ -380,7 +415,8 @@ def _row_items(r: Row, cadence: Cadence, now: datetime) -> list[Item]:
         if found is not None:
             kind, since, detail = found
             posted = r.reminder_posted if kind == REVIEW_UNANSWERED else None
-            items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail, posted))
+            names = r.suggested if kind == WAITING_FOR_MENTOR else ()
+            items.append(Item(r.number, kind, since, r.mentee, r.mentors, detail, posted, names))
     return items
 
 
@@ -549,13 +585,7 @@ def figures(
     read from its timeline for these figures.
     """
     year_ago = now - timedelta(days=365)
-    known = closed_started or {}
-    started = [(r, r.started or known.get(r.number)) for r in rows]
-    pairing = [
-        days_between(r.opened, start)
-        for r, start in started
-        if start is not None and start >= year_ago
-    ]
+    pairing = pairing_days(rows, now, closed_started)
     graduation = [
         months_between(r.opened, r.ended)
         for r in rows
@@ -575,6 +605,22 @@ def figures(
         places=sum(load.capacity or 0 for load in with_capacity),
         over_capacity=tuple(load.login for load in loads if load.over),
     )
+
+
+def pairing_days(
+    rows: Sequence[Row], now: datetime, closed_started: Mapping[int, datetime | None] | None = None
+) -> list[float]:
+    """Days from application to first mentor of every application paired in the last 12
+    months, open or closed (``closed_started``: as :func:`figures` takes it): the one
+    computation behind the dashboard's median and the waiting note's past figure."""
+    year_ago = now - timedelta(days=365)
+    known = closed_started or {}
+    started = [(r, r.started or known.get(r.number)) for r in rows]
+    return [
+        days_between(r.opened, start)
+        for r, start in started
+        if start is not None and start >= year_ago
+    ]
 
 
 def closed_for_figures(rows: Sequence[Row], now: datetime) -> list[int]:

@@ -119,10 +119,16 @@ def _logins(logins: Sequence[str]) -> str:
 
 def shown_rows(rows: Sequence[Row], config: Config, now: datetime) -> list[Row]:
     """The table's rows: every open application, and those closed in ``closed_days``,
-    by state (in the order of ``STATES``) and then by issue number."""
+    by state (in the order of ``STATES``), then by issue number; those waiting for a
+    mentor as a waitlist, who has waited longest first."""
     since = now - timedelta(days=config.dashboard.closed_days)
     keep = [r for r in rows if r.ended is None or r.ended >= since]
-    return sorted(keep, key=lambda r: (STATES.index(r.state), r.number))
+    return sorted(keep, key=lambda r: (STATES.index(r.state), _waitlist_place(r), r.number))
+
+
+def _waitlist_place(r: Row) -> tuple[datetime, ...]:
+    """A waiting row's place in the waitlist: its wait's start, oldest first."""
+    return (r.waiting_since,) if r.state == WAITING and r.waiting_since else ()
 
 
 def date_cell(value: datetime | None) -> str:
@@ -165,6 +171,10 @@ def _needs(r: Row, flags: Mapping[int, Sequence[str]]) -> str:
     if r.missing:
         count = len(r.missing)
         needs.append(f"{count} answer{'s' if count > 1 else ''}")
+    if r.suggested:
+        # Registered mentors to ask, by login without @: a table cell pings nobody.
+        *others, last = [text_cell(x, 39) for x in r.suggested]
+        needs.append(f"ask {', '.join(others)} or {last}" if others else f"ask {last}")
     return ", ".join(needs) or "–"
 
 
@@ -221,18 +231,19 @@ def more_table(rows: Sequence[Row]) -> list[str]:
 
 
 def form_table(rows: Sequence[Row]) -> list[str]:
-    """What each open application's form says: the role, and the answers still missing;
-    empty (no table) when no row has either."""
+    """What each open application's form says: the role (the config's, when one was
+    chosen, else the applicant's words), and the answers still missing; empty (no table)
+    when no row has either."""
     lines = [
         _line(
             (
                 f"#{r.number}",
-                text_cell(r.role) or "–",
+                text_cell(r.applied or r.role) or "–",
                 ", ".join(text_cell(m, 60) for m in r.missing) or "–",
             )
         )
         for r in rows
-        if r.ended is None and (r.role or r.missing)
+        if r.ended is None and (r.applied or r.role or r.missing)
     ]
     return [*_head(FORM_HEADER), *lines] if lines else []
 

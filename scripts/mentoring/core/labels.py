@@ -23,6 +23,7 @@ COLOURS = {
     "graduated": "6f42c1",
     "ready": "d4c5f9",
     "dashboard": "0052cc",
+    "away": "ededed",
 }
 
 DESCRIPTIONS = {
@@ -35,6 +36,7 @@ DESCRIPTIONS = {
     "graduated": "The mentee graduated to the role",
     "ready": "Ready to graduate: the mentee was told how (set by /ready)",
     "dashboard": "The coordinators' dashboard, kept by the bot",
+    "away": "A registered mentor away: left out of suggestions (/away, /back)",
 }
 
 

@@ -49,6 +49,7 @@ class Kind(StrEnum):
     REGISTRATION_WELCOME = "registration-welcome"
     PAUSE_ENDED = "pause-ended"  # a dated pause ended by itself, keyed by the pause's start
     PAUSE_REMINDER = "pause-reminder"  # a long pause without a date, keyed by its start
+    AWAY_ENDED = "away-ended"  # a registration's dated /away ended, keyed by the label's start
 
 
 PERIODIC = (Kind.CHECKIN, Kind.REVIEW)  # the monthly comments, keyed by month

@@ -12,7 +12,8 @@ mentor, pairing, the periodic check-in or review, and the review reminder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -112,6 +113,29 @@ class Plan:
     # What the plan was made from, for others who read the same issue this run (the
     # dashboard's row), so nobody works the facts out a second time.
     facts: Facts | None = field(default=None, compare=False, repr=False)
+    # The waiting note is due, and held back for the past year's figure (PlanContext).
+    held_note: bool = False
+
+
+# The waiting note gives the past year's median wait only over at least this many
+# pairings: fewer say little, and a figure of one or two applicants is theirs, not the
+# program's.
+MIN_PAIRINGS = 3
+
+
+@dataclass(frozen=True)
+class PastWait:
+    """How long pairing took over the last year, for the waiting note: the median whole
+    days from application to first mentor, None over fewer than ``MIN_PAIRINGS``."""
+
+    median_days: int | None = None
+
+    @classmethod
+    def of(cls, days: Sequence[float]) -> PastWait:
+        """From the days of each pairing (``core.dashboard.pairing_days``)."""
+        if len(days) < MIN_PAIRINGS:
+            return cls()
+        return cls(round(statistics.median(days)))
 
 
 @dataclass(frozen=True)
@@ -317,6 +341,8 @@ class _Draft:
         self.until = _until(facts)  # the day the pause ends by itself, while paused
         self.waiting = False  # commands left for a later run
         self.ended: date | None = None  # a dated pause ended: said last (_pause_ends)
+        self.held_note = False  # the waiting note waits for the past year's figure
+        self.past_wait: PastWait | None = PastWait()  # PlanContext's
 
     def comment(self, kind: Kind, key: object | None = None, **extra: object) -> None:
         text_key = None if key is None else str(key)
@@ -333,7 +359,9 @@ class _Draft:
             f = self.facts
             key = f.last_pause.key if f.last_pause else None
             self.comment(Kind.PAUSE_ENDED, key, until=self.ended, next_checkin=_next_checkin(f))
-        return Plan(self.status(state), tuple(self.actions), self.overdue_since, self.facts)
+        return Plan(
+            self.status(state), tuple(self.actions), self.overdue_since, self.facts, self.held_note
+        )
 
     def status(self, state: State) -> Mentorship:
         f = self.facts
@@ -388,6 +416,9 @@ class PlanContext:
     listed_at_opening: Mapping[int, frozenset[str]] = field(default_factory=dict)
     # participants.yml could not be trusted this run: no graduation is decided either way.
     graduates_unread: bool = False
+    # The past year's pairing times for the waiting note; None: not worked out this run,
+    # and the note, when due, is held back (``Plan.held_note``) until they are.
+    past_wait: PastWait | None = field(default_factory=PastWait)
 
 
 def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
@@ -402,6 +433,7 @@ def plan(snapshot: IssueSnapshot, context: PlanContext) -> Plan:
         applications=c.applications,
     )
     draft = _Draft(f, c.renderer)
+    draft.past_wait = c.past_wait
     # First, whatever else is due: a comment two racing runs both posted goes.
     draft.actions += duplicate_deletions(f.issue.number, f.posted)
     graduated = _graduation_due(draft, c)
@@ -669,8 +701,21 @@ def _waiting(draft: _Draft) -> Plan:
     waited = active_age(welcomed, not_waiting, f.now)
     draft.waiting_days = int(waited // 86400)
     if f.start is None and not draft.paused and waited >= wait:
-        draft.comment(Kind.WAITING)
+        _waiting_note(draft)
     return draft.finish(State.PAUSED if draft.paused else State.AWAITING_MENTOR)
+
+
+def _waiting_note(draft: _Draft) -> None:
+    """The one note to a long wait, with how long pairing took over the last year when
+    there is enough of it; held back while that is not worked out (an event run: the
+    next scheduled run posts it)."""
+    f = draft.facts
+    if (Kind.WAITING, None) in f.marked:
+        return
+    if draft.past_wait is None:
+        draft.held_note = True
+        return
+    draft.comment(Kind.WAITING, median_wait_days=draft.past_wait.median_days)
 
 
 def _pairing(draft: _Draft) -> None:

@@ -8,12 +8,14 @@ of who can take a mentee, from the registrations and the mentorships of a run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
-from mentoring.core import forms
-from mentoring.core.calendar import bot_comments
+from mentoring.core import away, forms
+from mentoring.core.calendar import BotComment, bot_comments
 from mentoring.core.healing import duplicate_deletions
+from mentoring.core.matching import HELD_FIELD, OTHER, held_roles
 from mentoring.core.model import (
     Action,
     AddLabels,
@@ -26,6 +28,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.planner import managed_labels
 from mentoring.core.render import Renderer
+from mentoring.core.replies import Asked
 from mentoring.core.settings import Config
 
 WELCOME = Kind.REGISTRATION_WELCOME
@@ -40,7 +43,10 @@ class RegisteredMentor:
     login: str
     issue: int
     capacity: int | None  # None when the answer is missing or not a number
-    roles: str = ""
+    roles: str = ""  # the free text, as written
+    held: tuple[str, ...] = ()  # the config's roles they hold, by name in use
+    # Away for now: suggested for no application (the /away command's label sets it).
+    away: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,16 @@ def registered_mentor(issue: Issue, config: Config) -> RegisteredMentor:
     answers = forms.parse_body(reg.form_spec, issue.body) if reg else {}
     raw = answers.get(CAPACITY_FIELD)
     text = raw.strip() if isinstance(raw, str) else ""
-    roles = answers.get(ROLES_FIELD)
+    free = answers.get(ROLES_FIELD)
+    chosen = [c for c in forms.as_list(answers.get(HELD_FIELD)) if c != OTHER]
+    roles = ", ".join([*chosen, free if isinstance(free, str) else ""])
     return RegisteredMentor(
         login=issue.author,
         issue=issue.number,
         capacity=int(text) if is_count(text) else None,
-        roles=" ".join(roles.split()) if isinstance(roles, str) else "",
+        roles=" ".join(roles.split()).strip(", "),
+        held=held_roles(answers, config.roles),
+        away=issue.has_label(config.labels.away),
     )
 
 
@@ -82,15 +92,18 @@ def label_actions(issue: Issue, config: Config) -> tuple[Action, ...]:
 
 
 def plan_registration(
-    snapshot: IssueSnapshot, config: Config, renderer: Renderer
+    snapshot: IssueSnapshot, config: Config, renderer: Renderer, now: datetime
 ) -> RegistrationPlan:
-    """A warm welcome, once (a doubled one deleted), and the right labels; closed
-    registrations are left alone."""
+    """A warm welcome, once (a doubled one deleted), and the right labels; then one reply
+    to each command, and a dated away ended on its day. A closed registration gets only
+    its commands' replies (that it is closed)."""
     issue = snapshot.issue
     mentor = registered_mentor(issue, config)
-    if issue.state != "open" or config.mentor_registration is None:
+    if config.mentor_registration is None:
         return RegistrationPlan(mentor)
     mine = bot_comments(snapshot.comments, config.bot)
+    if issue.state != "open":
+        return RegistrationPlan(mentor, _commands(snapshot, config, renderer, mine, now)[0])
     # A welcome two racing runs both posted goes first, as on applications.
     actions: list[Action] = list(duplicate_deletions(issue.number, mine))
     posted = {(c.kind, c.key) for c in mine}
@@ -104,7 +117,44 @@ def plan_registration(
         )
         actions.append(PostComment(issue.number, WELCOME, None, body))
     actions += label_actions(issue, config)
-    return RegistrationPlan(mentor, tuple(actions))
+    answered, state = _commands(snapshot, config, renderer, mine, now)
+    actions += answered
+    return RegistrationPlan(replace(mentor, away=state.away), tuple(actions))
+
+
+def _commands(
+    snapshot: IssueSnapshot,
+    config: Config,
+    renderer: Renderer,
+    mine: list[BotComment],
+    now: datetime,
+) -> tuple[tuple[Action, ...], away.Away]:
+    """The away label's change and one reply to each command not answered yet; then a
+    dated away ended on its day (once every command is answered: they may change it)."""
+    issue = snapshot.issue
+    asked = Asked.of(snapshot, config.bot, mine)
+    given = away.Registrant(
+        config,
+        renderer,
+        {
+            "registrant": issue.author,
+            "coordinators": list(config.coordinators),
+            "program": config.program,
+        },
+        frozenset({issue.author.lower(), *(c.lower() for c in config.coordinators)}),
+    )
+    state = away.current(snapshot, asked, given, now)
+    actions: tuple[Action, ...] = ()
+    left = False
+    if asked.pending:
+        actions, state, left = away.answer(snapshot, asked, given, state)
+    if issue.state != "open" or left:
+        return actions, state
+    ends = away.away_ends(snapshot, asked, given, state, now)
+    ends = tuple(a for a in ends if not away.posted_already(mine, a))
+    if any(isinstance(a, RemoveLabels) for a in ends):
+        state = away.Away(False)
+    return actions + ends, state
 
 
 class Mentored(Protocol):

@@ -62,6 +62,7 @@ Why = Literal[
     "not-paired",
     "already-ready",
     "already-mentor",
+    "registration-only",
 ]
 MentorRefusal = Literal["role", "mentee"]
 
@@ -393,6 +394,14 @@ def _mentor(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     return ask.reply("mentor"), replace(state, new_mentors=new_mentors)
 
 
+def _registration_only(ask: _Asking, state: _State) -> Why | None:
+    return "registration-only"
+
+
+def _refused(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
+    raise AssertionError("a rule that refuses everyone never acts")  # pragma: no cover
+
+
 # Every command (commands.NAMES), how it is answered.
 RULES: Mapping[str, _Rule] = {
     "help": _Rule(_anyone, "", _help),
@@ -400,6 +409,9 @@ RULES: Mapping[str, _Rule] = {
     "resume": _Rule(_involved, EVERYONE_INVOLVED, _resume),
     "ready": _Rule(_mentor_not_mentee, MENTOR_OR_COORDINATOR, _ready),
     "mentor": _Rule(_assigned_coordinator, ASSIGNED_COORDINATOR, _mentor),
+    # A mentor registration's commands (core/away.py answers them there).
+    "away": _Rule(_registration_only, "", _refused),
+    "back": _Rule(_registration_only, "", _refused),
 }
 
 
@@ -481,8 +493,9 @@ def _before_unannounced(
     if not answering or snapshot.issue.state != "open":  # closed: every command refused
         return now, []
     since = min(c.created_at for c, _ in answering)
-    paused = _label_before(snapshot, given.config.labels.names("paused"), since, given)
-    ready = _label_before(snapshot, given.config.labels.names("ready"), since, given)
+    bot, labels = given.config.bot, given.config.labels
+    paused = label_before(snapshot, labels.names("paused"), since, bot)
+    ready = label_before(snapshot, labels.names("ready"), since, bot)
     start = _State(
         paused=now.paused if paused is None else paused[0],
         ready=now.ready if ready is None else ready[0],
@@ -500,12 +513,12 @@ def _before_unannounced(
     return start, replayed
 
 
-def _label_before(
-    snapshot: IssueSnapshot, names: tuple[str, ...], since: datetime, given: Answering
+def label_before(
+    snapshot: IssueSnapshot, names: tuple[str, ...], since: datetime, bot: str
 ) -> tuple[bool, datetime] | None:
     """Whether the label was on before the bot's first change of it since ``since``,
     and when that change was; None when the bot made none, or a person changed it later."""
-    bot = given.config.bot.lower()
+    bot = bot.lower()
     wanted = {n.lower() for n in names}
     changes = [
         e

@@ -54,6 +54,7 @@ class Labels:
     graduated: str = "mentoring: graduated"
     ready: str = "mentoring: ready"
     dashboard: str = "mentoring: dashboard"
+    away: str = "mentoring: away"  # on a mentor registration: left out of suggestions
     # Former names, as (key, name) pairs: a label renamed on GitHub keeps its old name
     # in old timeline events, so those still count (``paused: [new, old]`` in the config).
     formers: tuple[tuple[str, str], ...] = ()
@@ -103,6 +104,22 @@ DIGEST_DAYS: dict[str, int | None] = {"weekly": 7, "daily": 1, "off": None}
 
 
 @dataclass(frozen=True)
+class Role:
+    """One of the program's roles (``roles:`` in the config): what applicants apply for
+    and mentors hold. Forms submit the option's text, so answers are matched by name."""
+
+    name: str
+    former: tuple[str, ...] = ()  # earlier names, still matched in older issues
+    group: str | None = None  # roles alike enough that a holder of one can mentor another
+    link: str | None = None  # where the project lists who holds it
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name in use, then the former ones."""
+        return (self.name, *self.former)
+
+
+@dataclass(frozen=True)
 class Graduation:
     nomination_url: str | None = None  # the project's process for nominating someone
 
@@ -136,6 +153,7 @@ class Config:
     handbooks: Handbooks = Handbooks()
     participants: str = "participants.yml"
     graduation: Graduation = Graduation()
+    roles: tuple[Role, ...] = ()  # none: no role is matched, no mentor suggested
     report: Report = Report()
 
     @property

@@ -17,6 +17,7 @@ from typing import Any, Literal, overload
 
 from mentoring.core.forms import Form
 from mentoring.core.logins import is_login, is_login_or_bot
+from mentoring.core.matching import OTHER
 from mentoring.core.settings import (
     DIGEST_DAYS,
     Application,
@@ -29,6 +30,7 @@ from mentoring.core.settings import (
     MentorRegistration,
     Program,
     Report,
+    Role,
 )
 from mentoring.files import forms as form_files
 from mentoring.files.hints import describe, did_you_mean, is_web_url
@@ -49,6 +51,9 @@ _MAXIMUM = {"checkin_months": (MAX_MONTHS, " (two years)"), "review_every": (MAX
 REPOSITORIES_MAX = 5
 _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}")
 TITLE_MAX = 256  # GitHub refuses a longer issue title (422)
+ROLES_MAX = 200  # roles in `roles:`: each is an option of the forms' dropdowns
+ROLE_CHARS = 100  # a role's name: an option a person picks, one line
+ROLE_KEYS = ("name", "group", "link")
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*(?<! )")
 # No colon or slash in an address: `mailto:a@b.org` is a mailto URL, `ftp://a@b.org` no
 # address at all.
@@ -343,10 +348,11 @@ class _Validator:
                 ),
             ),
             report=Report(repositories=self.repositories(report["repositories"])),
+            roles=self.roles(data.get("roles", DEFAULTS["roles"])),
         )
 
     def repositories(self, value: Any) -> tuple[str, ...]:
-        """``report.repositories``: a list of distinct ``owner/name``, at most ten."""
+        """``report.repositories``: a list of distinct ``owner/name``, at most five."""
         path = ("report", "repositories")
         fix = "Write a list such as `repositories: [astropy/astropy, astropy/astroquery]`."
         if value is None or value == ():  # () is the default: nothing written
@@ -363,6 +369,95 @@ class _Validator:
             if item.lower() not in {f.lower() for f in found}:
                 found.append(item)
         return tuple(found)
+
+    def roles(self, value: Any) -> tuple[Role, ...]:
+        """``roles:``, a list of roles, each with a name (or a list: the name in use, then
+        former names), a group and a link; every name, former ones too, used once."""
+        if value is None or value == [] or value == ():
+            return ()
+        example = '`- {name: "astropy.io.fits maintainer", group: "Core package maintainer"}`'
+        if not isinstance(value, list):
+            raise self.error(
+                ("roles",),
+                f"`roles` must be a list of roles, not {describe(value)}.",
+                f"Write one role a line, for example {example}.",
+            )
+        if len(value) > ROLES_MAX:
+            raise self.error(
+                ("roles",),
+                f"`roles` lists {len(value)} roles, more than the {ROLES_MAX} accepted.",
+                "Group sub-roles under one role, or list fewer.",
+            )
+        roles = tuple(self.role(item, ("roles", i), example) for i, item in enumerate(value))
+        seen: dict[str, int] = {}
+        for i, role in enumerate(roles):
+            for name in role.names:
+                first = seen.setdefault(name.casefold(), i)
+                if first != i:
+                    raise self.error(
+                        ("roles", i, "name"),
+                        f"the role name {name!r} is also used by `roles[{first}]`.",
+                        "Give each role its own names: forms answer with the name alone.",
+                    )
+        return roles
+
+    def role(self, item: Any, path: tuple, example: str) -> Role:
+        """One role of ``roles:``."""
+        if isinstance(item, str):
+            raise self.error(
+                path,
+                f"a role must be a mapping with `name:`, not the text {item[:ROLE_CHARS]!r}.",
+                f"Write `- name: {_flow(' '.join(item.split())[:ROLE_CHARS])}`, with"
+                " `group:` and `link:` if you like.",
+            )
+        if not isinstance(item, dict):
+            raise self.error(
+                path,
+                f"a role must be a mapping with `name:`, not {describe(item)}.",
+                f"Write it as {example}.",
+            )
+        self.check_keys(item, dict.fromkeys(ROLE_KEYS), path)
+        if "name" not in item:
+            raise self.error(path, "this role has no `name`.", f"Write it as {example}.")
+        raw = item["name"]
+        if isinstance(raw, list):
+            if not raw:
+                raise self.error(
+                    (*path, "name"),
+                    "the role's `name` is an empty list.",
+                    "Write the name, or a list with the name in use first and former names"
+                    " after it.",
+                )
+            names = [self.role_name(v, (*path, "name", i)) for i, v in enumerate(raw)]
+        else:
+            names = [self.role_name(raw, (*path, "name"))]
+        group = self.text(item.get("group"), (*path, "group"), optional=True)
+        return Role(
+            name=names[0],
+            former=tuple(names[1:]),
+            group=None if group is None else " ".join(group.split())[:ROLE_CHARS],
+            link=self.url(item.get("link"), (*path, "link")),
+        )
+
+    def role_name(self, value: Any, path: tuple) -> str:
+        """A role's name: one line, bounded, not the forms' own "Other"."""
+        name = self.text(value, path)
+        lines = "\n" in name
+        if lines or len(name) > ROLE_CHARS:
+            raise self.error(
+                path,
+                f"a role's name must be one line of at most {ROLE_CHARS} characters, not"
+                f" {len(name)} characters{' on several lines' if lines else ''}.",
+                "Write a short name; say more on the page `link:` names.",
+            )
+        name = " ".join(name.split())
+        if name.casefold() == OTHER.casefold():
+            raise self.error(
+                path,
+                f"{name!r} is the forms' own option for a role not in the list.",
+                "Leave it out of `roles`: the forms offer it after the roles.",
+            )
+        return name
 
     def dashboard(self, app: Application) -> Dashboard:
         section = self.section("dashboard")

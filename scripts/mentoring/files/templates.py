@@ -57,12 +57,26 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "next_checkin",
 )
 _REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
+_REGISTRATION = ("registrant", "coordinators", "program")  # every comment on a registration
+_REGISTRATION_COMMAND = (  # named under "registration-command.md.j2" in the docs
+    *_REGISTRATION,
+    "reply",
+    "author",
+    "why",
+    "command",
+    "allowed",
+    "until",
+    "still",
+    "word",
+    "latest",
+)
+_REGISTRATION_REPLIES = ("help", "away", "away-date", "back", "refused")
 VALUES: dict[str, tuple[str, ...]] = {
     "welcome.md.j2": (*_ISSUE, "answers_complete"),
     "needs-info.md.j2": (*_ISSUE, "missing"),
     "names-other.md.j2": (*_ISSUE, "named"),
     "duplicate.md.j2": (*_ISSUE, "others"),
-    "waiting.md.j2": _ISSUE,
+    "waiting.md.j2": (*_ISSUE, "median_wait_days"),
     "unpaired.md.j2": _ISSUE,
     "paired.md.j2": (
         *_ISSUE,
@@ -89,6 +103,9 @@ VALUES: dict[str, tuple[str, ...]] = {
     "command.md.j2": _COMMAND,
     **{f"command/{reply}.md.j2": _COMMAND for reply in _REPLIES},
     "registration-welcome.md.j2": ("mentor", "coordinators", "program", "handbooks"),
+    "registration-command.md.j2": _REGISTRATION_COMMAND,
+    **{f"registration-command/{r}.md.j2": _REGISTRATION_COMMAND for r in _REGISTRATION_REPLIES},
+    "away-ended.md.j2": (*_REGISTRATION, "until"),
     "schedule-health.md.j2": ("coordinators", "workflow", "kind", "due", "days"),
     "unmatched-entries.md.j2": ("author", "entries", "participants_file"),
     "dashboard/body.md.j2": (
@@ -322,6 +339,36 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _registration(config: Config) -> dict[str, list[Sample]]:
+    """A registration's command replies and the note that an away ended."""
+    given: dict[str, Any] = {"registrant": "mo", "coordinators": list(config.coordinators)}
+    given["program"] = config.program
+    day = _LATER.date()
+    why = ["closed", "edited", "role", "application-only", "already-away", "not-away"]
+    each: list[tuple[str, dict[str, Any]]] = [
+        ("help", {}),
+        ("back", {}),
+        *(
+            ("away", {"until": u, "still": s})
+            for u, s in ((None, False), (day, False), (day, True))
+        ),
+        *(
+            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day})
+            for w in ("format", "no-such-day", "past", "far", "words")
+        ),
+        *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
+    ]
+    replies = [
+        _comment("registration-command.md.j2", **given, reply=reply, author="mo", **extra)
+        for reply, extra in each
+    ]
+    return {
+        "registration-command.md.j2": replies,
+        **{f"registration-command/{r}.md.j2": replies for r in _REGISTRATION_REPLIES},
+        "away-ended.md.j2": [_comment("away-ended.md.j2", **given, until=day)],
+    }
+
+
 def _dashboard(config: Config) -> dict[str, list[Sample]]:
     """The dashboard's templates, rendered as its body and its digest are."""
 
@@ -368,7 +415,6 @@ def samples(config: Config) -> dict[str, list[Sample]]:
         "needs-info.md.j2": [_comment("needs-info.md.j2", **app(missing=["Role", "Time"]))],
         "names-other.md.j2": [_comment("names-other.md.j2", **app(named="bo"))],
         "duplicate.md.j2": [_comment("duplicate.md.j2", **app(others=[3, 5]))],
-        "waiting.md.j2": [_comment("waiting.md.j2", **app())],
         "unpaired.md.j2": [_comment("unpaired.md.j2", **app())],
         "paired.md.j2": [
             _comment("paired.md.j2", **app(**paired, **dates))
@@ -422,8 +468,8 @@ def samples(config: Config) -> dict[str, list[Sample]]:
 
 
 def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[Sample]]:
-    """The check-ins, the command replies, the pause's notes and the note on a pull
-    request."""
+    """The waiting note, the check-ins, the command replies, the pause's notes and the
+    note on a pull request."""
     checkin = [app(period=p, months=p, entry=_ENTRY) for p in (1, 3)]
     replies = [
         _comment("command.md.j2", **app(reply=reply, author="mo", **extra))
@@ -432,6 +478,9 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
     ]
     entry = {"github": "ada", "line": 3, "issue": None, "why": "several", "numbers": [3, 7]}
     return {
+        "waiting.md.j2": [
+            _comment("waiting.md.j2", **app(median_wait_days=days)) for days in (12, 1, None)
+        ],
         "checkin.md.j2": [_comment("checkin.md.j2", **c) for c in checkin],
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
         "command.md.j2": replies,
@@ -441,6 +490,7 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
         ],
         "pause-reminder.md.j2": [_comment("pause-reminder.md.j2", **app(since=_WHEN, days=90))],
         **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
+        **_registration(config),
         "unmatched-entries.md.j2": [
             _comment(
                 "unmatched-entries.md.j2",
