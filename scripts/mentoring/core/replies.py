@@ -347,7 +347,12 @@ def _pause(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     why = date_refusal(pause, written)
     if why is not None:
         reply = ask.reply(
-            "pause-date", why=why, word=pause.word, until=pause.until, latest=year_after(written)
+            "pause-date",
+            why=why,
+            word=pause.word,
+            days=pause.days,
+            until=pause.until,
+            latest=year_after(written),
         )
         return reply, state
     if state.paused and pause.until is None:

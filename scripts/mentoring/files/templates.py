@@ -53,6 +53,7 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "still",
     "word",
     "latest",
+    "days",
     "next_checkin",
 )
 _REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
@@ -312,8 +313,14 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "pause-date": [
-            {"why": why, "word": "2027-02-30", "until": _LATER.date(), "latest": _LATER.date()}
-            for why in ("format", "no-such-day", "past", "far")
+            {
+                "why": why,
+                "word": "2027-02-30",
+                "days": 28,
+                "until": _LATER.date(),
+                "latest": _LATER.date(),
+            }
+            for why in ("format", "place", "year", "month", "no-such-day", "past", "far")
         ],
         "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
         "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
