@@ -302,6 +302,41 @@ def test_a_strangers_dated_pause_is_refused_and_sets_no_date() -> None:
     assert posted(story.runs(daily(at(2026, 2, 11), at(2026, 3, 5))), "pause-ended") == []
 
 
+def test_a_former_mentors_refused_commands_neither_set_nor_clear_the_date() -> None:
+    story = paused_until("2026-03-01")
+    story.unassign("mo", at(2026, 2, 11))
+    story.assign("ann", at(2026, 2, 11, 1))
+    story.run(at(2026, 2, 11, 2))  # ann is introduced
+    for text, when in (("/pause until 2026-02-20", 12), ("/resume", 13)):
+        [reply] = say(story, "mo", text, at(2026, 2, when, 10))
+        assert "can use `/" in reply.body
+    taken = story.runs(daily(at(2026, 2, 14), at(2026, 3, 5)))
+    [(when, _)] = posted(taken, "pause-ended")
+    assert when == at(2026, 3, 1, 6, 17)
+
+
+def test_a_refused_resume_does_not_keep_a_lost_end_note_from_being_posted() -> None:
+    story = paused_until("2026-03-01")
+    story.unassign("mo", at(2026, 2, 11))
+    story.assign("ann", at(2026, 2, 11, 1))
+    story.run(at(2026, 2, 11, 2))
+    [reply] = say(story, "mo", "/resume", at(2026, 2, 12, 10))
+    assert "can use `/resume`" in reply.body
+    day = at(2026, 3, 1, 6, 17)
+    wanted = story.plan(day).actions
+    story.apply([a for a in wanted if not isinstance(a, PostComment)], day)  # the note lost
+    taken = story.runs(daily(day + timedelta(days=1), day + timedelta(days=3)))
+    [(when, _)] = posted(taken, "pause-ended")
+    assert when == day + timedelta(days=1)
+
+
+def test_only_the_bots_own_marker_sets_the_date() -> None:
+    story = paired()
+    say(story, "alice", "/pause", at(2026, 2, 10, 10))
+    say(story, "alice", "<!-- mentoring:pause-until:2026-02-20 -->", at(2026, 2, 11, 10))
+    assert posted(story.runs(daily(at(2026, 2, 12), at(2026, 3, 5))), "pause-ended") == []
+
+
 # --- a long pause without a date ---------------------------------------------------------
 
 

@@ -509,9 +509,15 @@ def test_the_planners_context_renders_every_template_strictly() -> None:
         "command-Only",
     }
     assert set(found) == planner_kinds
+    # A reply that accepted a /pause or /resume also says the day the pause ends, if any.
+    until = {
+        "command-Paused:": [("pause-until", "none")],
+        "command-Resumed.": [("pause-until", "none")],
+    }
     for name, action in found.items():
-        assert MARKER_RE.findall(action.body) == [(action.kind, action.key or "")], name
-        assert action.body.count("<!--") == 1, name
+        wanted = [*until.get(name, []), (action.kind, action.key or "")]
+        assert MARKER_RE.findall(action.body) == wanted, name
+        assert action.body.count("<!--") == len(wanted), name
         assert "{{" not in action.body
     assert "With #9 merged" in found["graduated"].body
     assert "next check-in is due on **Wednesday 1 July 2026**" in found["paired-replacement"].body

@@ -56,7 +56,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date
+from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date, pausing_accepted
 from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
 from mentoring.core.settings import Cadence, Config
 from mentoring.core.site import Site
@@ -242,7 +242,7 @@ def facts(
         latest_period=latest,
         latest_due=latest_due,
         ready=issue.has_label(config.labels.ready),
-        last_pause=_last_pause(roles, asked, pauses, config, now),
+        last_pause=_last_pause(roles.snapshot, posted, pauses, config),
         site=site,
         registered=registered,
         applications=applications,
@@ -262,13 +262,15 @@ def _latest_due(
 
 
 def _last_pause(
-    roles: IssueRoles, asked: Asked, pauses: list[Interval], config: Config, now: datetime
+    snapshot: IssueSnapshot,
+    posted: tuple[BotComment, ...],
+    pauses: list[Interval],
+    config: Config,
 ) -> LastPause | None:
-    """The latest pause, its end and its date, read off the timeline and the commands."""
+    """The latest pause, its end and its date, read off the timeline and the bot's replies."""
     if not pauses:
         return None
     since, end = pauses[-1]
-    snapshot = roles.snapshot
     names = {n.lower() for n in config.labels.names("paused")}
     off = [
         e
@@ -277,12 +279,8 @@ def _last_pause(
     ]
     if not off and not snapshot.issue.has_label(config.labels.paused):
         return None  # on under a name no longer known: nothing to go by
-    involved = frozenset(
-        {roles.mentee.lower(), *(c.lower() for c in roles.coordinators)}
-        | {(e.assignee or "").lower() for e in snapshot.events if roles.is_pairing(e)}
-    )
     by_bot = bool(off) and (off[-1].actor or "").lower() == config.bot.lower()
-    until = pause_date(snapshot, asked, involved, since, end)
+    until = pause_date(posted, since, end)
     return LastPause(since, end if off else None, by_bot, until)
 
 
@@ -836,13 +834,18 @@ def _pause_ends(draft: _Draft) -> None:
 
 def _ended_by_date(f: Facts, last: LastPause) -> date | None:
     """The date a pause now over ended on by itself (the bot took the label off on or after
-    it, and nobody had asked for ``/resume``), or None."""
+    it, and nobody had asked for ``/resume`` with the right to), or None."""
     if last.end is None or not last.by_bot or last.until is None or f.paused:
         return None
     if last.end.astimezone(UTC).date() < last.until:
         return None
+    # A /resume the bot refused (a former mentor's, an edited one) ended nothing; one not
+    # answered yet may have (its reply lost after the label came off).
+    accepted = pausing_accepted(f.posted)
     resumed = any(
-        command.name == "resume" and last.since <= c.created_at <= last.end
+        command.name == "resume"
+        and last.since <= c.created_at <= last.end
+        and (c.id in accepted or c.id not in f.asked.answered)
         for c, command in f.asked.commands
     )
     return None if resumed else last.until
