@@ -242,22 +242,42 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     "command-resumed": (
         "command",
         "1001",
-        {"reply": "resumed", "author": "alice", "next_checkin": at(2027, 3, 20, 5)},
+        {
+            "reply": "resumed",
+            "author": "alice",
+            "next_checkin": at(2027, 3, 20, 5),
+            "next_is_review": False,
+        },
+    ),
+    "command-resumed-review-next": (
+        "command",
+        "1001",
+        {
+            "reply": "resumed",
+            "author": "alice",
+            "next_checkin": at(2027, 3, 20, 5),
+            "next_is_review": True,
+        },
     ),
     "command-resumed-no-mentor": (
         "command",
         "1001",
-        {"reply": "resumed", "author": "alice", "next_checkin": None},
+        {"reply": "resumed", "author": "alice", "next_checkin": None, "next_is_review": False},
     ),
     "pause-ended": (
         "pause-ended",
         "2026-12-07T10:00:00Z",
-        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5)},
+        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5), "next_is_review": False},
+    ),
+    "pause-ended-review-next": (
+        "pause-ended",
+        "2026-12-07T10:00:00Z",
+        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5), "next_is_review": True},
     ),
     "pause-ended-no-mentor": (
         "pause-ended",
         "2026-12-07T10:00:00Z",
-        {"mentors": [], "until": date(2027, 3, 1), "next_checkin": None},
+        {"mentors": [], "until": date(2027, 3, 1), "next_checkin": None, "next_is_review": False},
     ),
     "pause-reminder": (
         "pause-reminder",

@@ -330,7 +330,7 @@ class _Draft:
         if self.ended is not None:  # last: once the status label says so too
             f = self.facts
             key = f.last_pause.key if f.last_pause else None
-            self.comment(Kind.PAUSE_ENDED, key, until=self.ended, next_checkin=_next_checkin(f))
+            self.comment(Kind.PAUSE_ENDED, key, until=self.ended, **_next_due_values(f))
         return Plan(self.status(state), tuple(self.actions), self.overdue_since, self.facts)
 
     def status(self, state: State) -> Mentorship:
@@ -553,7 +553,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
         entry=lambda: _draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
         site=f.site,
         until=_until(f),
-        next_checkin=_next_checkin(f),
+        next_due=_next_due_values(f),
     )
     result = answer(shown, f.asked, given)
     draft.actions += result.actions
@@ -804,12 +804,16 @@ def _until(f: Facts) -> date | None:
     return last.until if f.paused and last is not None and last.end is None else None
 
 
-def _next_checkin(f: Facts) -> datetime | None:
-    """When the next check-in is due if the clock runs from now on (None without a mentor:
-    the check-ins start with the pairing)."""
+def _next_due_values(f: Facts) -> dict[str, object]:
+    """The next check-in or review if the clock runs from now on, as the templates name it:
+    ``next_checkin``, when it falls due (None without a mentor: the check-ins start with
+    the pairing; the first run after that time posts it), and ``next_is_review``."""
     if f.start is None or not f.mentors:
-        return None
-    return f.due_at(f.latest_period + 1)
+        return {"next_checkin": None, "next_is_review": False}
+    k = f.latest_period + 1
+    # Once the mentee is marked ready there are no more reviews (_periodic).
+    review = not f.ready and period_kind(k, f.config) == Kind.REVIEW
+    return {"next_checkin": f.due_at(k), "next_is_review": review}
 
 
 def _pause_ends(draft: _Draft) -> None:

@@ -16,7 +16,7 @@ a change whose reply was lost is recognised by the next run (:func:`answer`).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -254,7 +254,9 @@ class Answering:
     entry: Callable[[], str]  # the participants.yml entry to add, made only if needed
     site: Site | None
     until: date | None = None  # the day the pause in force ends by itself (pause_date)
-    next_checkin: datetime | None = None  # when the next check-in is due once resumed now
+    # The next check-in or review once resumed now: the template values ``next_checkin``
+    # (when it falls due; None without a mentor) and ``next_is_review``.
+    next_due: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -379,7 +381,7 @@ def _pause(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
 def _resume(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     if not state.paused:
         return ask.refuse("not-paused"), state
-    reply = ask.accept("resumed", None, next_checkin=ask.given.next_checkin)
+    reply = ask.accept("resumed", None, **ask.given.next_due)
     return reply, replace(state, paused=False, until=None)
 
 

@@ -55,6 +55,7 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "latest",
     "days",
     "next_checkin",
+    "next_is_review",
 )
 _REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
 VALUES: dict[str, tuple[str, ...]] = {
@@ -76,7 +77,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "review.md.j2": (*_ISSUE, "period", "months", "entry"),
     "review-reminder.md.j2": (*_ISSUE, "period", "months", "asked"),
     "ready-reminder.md.j2": (*_ISSUE, "days"),
-    "pause-ended.md.j2": (*_ISSUE, "until", "next_checkin"),
+    "pause-ended.md.j2": (*_ISSUE, "until", "next_checkin", "next_is_review"),
     "pause-reminder.md.j2": (*_ISSUE, "since", "days"),
     "graduated.md.j2": (*_ISSUE, "entry", "pull_request"),
     "closed-not-graduated.md.j2": (
@@ -302,7 +303,10 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
     return {
         "help": [{}],
         "mentor": [{}],
-        "resumed": [{"next_checkin": checkin} for checkin in (_LATER, None)],
+        "resumed": [
+            {"next_checkin": checkin, "next_is_review": review}
+            for checkin, review in ((_LATER, False), (_LATER, True), (None, False))
+        ],
         "paused": [
             {"reason": reason, "until": until, "still": still}
             for reason, until, still in (
@@ -423,8 +427,11 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
         "command.md.j2": replies,
         "pause-ended.md.j2": [
-            _comment("pause-ended.md.j2", **app(until=_WHEN.date(), next_checkin=checkin))
-            for checkin in (_LATER, None)
+            _comment(
+                "pause-ended.md.j2",
+                **app(until=_WHEN.date(), next_checkin=checkin, next_is_review=review),
+            )
+            for checkin, review in ((_LATER, False), (_LATER, True), (None, False))
         ],
         "pause-reminder.md.j2": [_comment("pause-reminder.md.j2", **app(since=_WHEN, days=90))],
         **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
