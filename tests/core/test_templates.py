@@ -410,10 +410,18 @@ OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
                 (
                     f"away-date-{why}",
                     "away-date",
-                    {"why": why, "word": word, "until": until, "latest": date(2027, 12, 7)},
+                    {
+                        "why": why,
+                        "word": word,
+                        "until": until,
+                        "latest": date(2027, 12, 7),
+                        "days": 28,
+                    },
                 )
                 for why, word, until in [
                     ("format", "2027-03-01T00:00", None),
+                    ("year", "0000-03-01", None),
+                    ("month", "2027-13-01", None),
                     ("no-such-day", "2027-02-30", None),
                     ("past", "", date(2026, 12, 1)),
                     ("far", "", date(2028, 1, 1)),

@@ -205,7 +205,7 @@ def year_after(day: date) -> date:
 
 # Why an /away is refused: its date (as a /pause date), or words where only a date may
 # stand (/away has no reason text, so "/away until the exams" is no date, and refused).
-AwayRefusal = Literal["format", "no-such-day", "past", "far", "words"]
+AwayRefusal = Literal[DateRefusal, "words"]
 
 
 def away_refusal(away: Pause, written: date) -> AwayRefusal | None:

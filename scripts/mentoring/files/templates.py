@@ -70,6 +70,7 @@ _REGISTRATION_COMMAND = (  # named under "registration-command.md.j2" in the doc
     "still",
     "word",
     "latest",
+    "days",
 )
 _REGISTRATION_REPLIES = ("help", "away", "away-date", "back", "refused")
 VALUES: dict[str, tuple[str, ...]] = {
@@ -362,8 +363,8 @@ def _registration(config: Config) -> dict[str, list[Sample]]:
             for u, s in ((None, False), (day, False), (day, True))
         ),
         *(
-            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day})
-            for w in ("format", "no-such-day", "past", "far", "words")
+            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day, "days": 28})
+            for w in ("format", "year", "month", "no-such-day", "past", "far", "words")
         ),
         *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
     ]
