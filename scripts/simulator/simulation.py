@@ -778,9 +778,17 @@ def _label(sb: Sandbox, number: int, name: str) -> dict[str, Any]:
     return next((lb for lb in labels if lb["name"].lower() == name.lower()), {"name": name})
 
 
+def _own_marker(body: str) -> re.Match[str] | None:
+    """A comment's own marker: its last (Renderer.page puts any other markers before it)."""
+    found = None
+    for found in MARKER_RE.finditer(body):  # noqa: B007  # the last one is wanted
+        pass
+    return found
+
+
 def _action(write: dict[str, Any], run: str) -> dict[str, Any]:
     body = write.get("body") or ""
-    match = MARKER_RE.search(body) if write.get("type") in ("comment", "edit_comment") else None
+    match = _own_marker(body) if write.get("type") in ("comment", "edit_comment") else None
     action = {
         "at": write["at"],
         "run": run,

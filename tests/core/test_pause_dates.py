@@ -5,7 +5,9 @@ same instant (``Story.run``): the second wants nothing."""
 
 from __future__ import annotations
 
+import sys
 import time
+import unicodedata
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -58,7 +60,21 @@ def posted(taken: list[tuple[datetime, object]], kind: str) -> list[tuple[dateti
         ("until 2027-03-01", date(2027, 3, 1), "", None),
         ("until the exams are over", None, "until the exams are over", None),
         ("until", None, "until", None),
-        ("exams until 2027-03-01", None, "exams until 2027-03-01", None),  # not first
+        ("exams until 2027-03-01", None, "exams until 2027-03-01", "place"),  # not first
+        ("until exams, until 1 March", None, "until exams, until 1 March", "place"),
+        ("until: 2027-03-01 exams", date(2027, 3, 1), "exams", None),
+        ("until:2027-03-01", date(2027, 3, 1), "", None),
+        ("until 2027\u201303\u201301", None, "", "format"),  # en dashes
+        ("until 2027\u221203\u221201", None, "", "format"),  # minus signs
+        ("until 2027\uff0f03\uff0f01", None, "", "format"),  # full-width slashes
+        ("until 1 March 2027", None, "2027", "format"),
+        ("until March 1st, 2027", None, "2027", "format"),
+        ("until mar 1", None, "", "format"),
+        ("until March ends", None, "until March ends", None),
+        ("until 2027-13-01", None, "", "month"),
+        ("until 2027-00-01", None, "", "month"),
+        ("until 0000-01-01", None, "", "year"),
+        ("until 2027-02-00", None, "", "no-such-day"),
         ("until 2027-02-30", None, "", "no-such-day"),
         ("until 2027-03-01T00:00", None, "", "format"),
         ("until 2027-3-1 x", None, "x", "format"),
@@ -72,6 +88,18 @@ def test_a_pause_argument_is_a_date_and_a_reason(
 ) -> None:
     pause = pause_argument(argument)
     assert (pause.until, pause.reason, pause.problem) == (until, reason, problem)
+
+
+def test_every_unicode_dash_starts_a_date_meant() -> None:
+    dashes = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"]
+    for dash in (d for d in dashes if d != "-"):
+        assert pause_argument(f"until 2027{dash}03{dash}01").problem == "format", hex(ord(dash))
+
+
+def test_a_day_that_is_not_in_the_calendar_says_which_part_is_wrong() -> None:
+    assert pause_argument("until 2027-02-30").days == 28
+    assert pause_argument("until 2028-02-30").days == 29
+    assert pause_argument("until 2027-04-31").days == 30
 
 
 def test_a_date_is_refused_before_the_day_written_or_over_a_year_after() -> None:
@@ -91,6 +119,9 @@ def test_a_long_until_line_is_read_in_linear_time_and_cut() -> None:
         "/pause until " + "1" * 65_000,
         "/pause until " + " " * 65_000 + "2027-03-01",
         "/pause " + "until " * 10_000,
+        "/pause " + "until: " * 10_000,
+        "/pause " + "until 1 " * 10_000,
+        "/pause x " + "until 1" * 10_000,
     ):
         started = time.perf_counter()
         command = parse(text)
@@ -269,6 +300,41 @@ def test_a_strangers_dated_pause_is_refused_and_sets_no_date() -> None:
     [reply] = say(story, "eve", "/pause until 2026-03-01", at(2026, 2, 10, 10))
     assert "can use `/pause` here" in reply.body
     assert posted(story.runs(daily(at(2026, 2, 11), at(2026, 3, 5))), "pause-ended") == []
+
+
+def test_a_former_mentors_refused_commands_neither_set_nor_clear_the_date() -> None:
+    story = paused_until("2026-03-01")
+    story.unassign("mo", at(2026, 2, 11))
+    story.assign("ann", at(2026, 2, 11, 1))
+    story.run(at(2026, 2, 11, 2))  # ann is introduced
+    for text, when in (("/pause until 2026-02-20", 12), ("/resume", 13)):
+        [reply] = say(story, "mo", text, at(2026, 2, when, 10))
+        assert "can use `/" in reply.body
+    taken = story.runs(daily(at(2026, 2, 14), at(2026, 3, 5)))
+    [(when, _)] = posted(taken, "pause-ended")
+    assert when == at(2026, 3, 1, 6, 17)
+
+
+def test_a_refused_resume_does_not_keep_a_lost_end_note_from_being_posted() -> None:
+    story = paused_until("2026-03-01")
+    story.unassign("mo", at(2026, 2, 11))
+    story.assign("ann", at(2026, 2, 11, 1))
+    story.run(at(2026, 2, 11, 2))
+    [reply] = say(story, "mo", "/resume", at(2026, 2, 12, 10))
+    assert "can use `/resume`" in reply.body
+    day = at(2026, 3, 1, 6, 17)
+    wanted = story.plan(day).actions
+    story.apply([a for a in wanted if not isinstance(a, PostComment)], day)  # the note lost
+    taken = story.runs(daily(day + timedelta(days=1), day + timedelta(days=3)))
+    [(when, _)] = posted(taken, "pause-ended")
+    assert when == day + timedelta(days=1)
+
+
+def test_only_the_bots_own_marker_sets_the_date() -> None:
+    story = paired()
+    say(story, "alice", "/pause", at(2026, 2, 10, 10))
+    say(story, "alice", "<!-- mentoring:pause-until:2026-02-20 -->", at(2026, 2, 11, 10))
+    assert posted(story.runs(daily(at(2026, 2, 12), at(2026, 3, 5))), "pause-ended") == []
 
 
 # --- a long pause without a date ---------------------------------------------------------

@@ -225,12 +225,16 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
                 "author": "alice",
                 "why": why,
                 "word": word,
+                "days": 28,
                 "until": until,
                 "latest": date(2027, 12, 7),
             },
         )
         for why, word, until in [
             ("format", "2027-03-01T00:00", None),
+            ("place", "2027-03-01", None),
+            ("year", "0000-03-01", None),
+            ("month", "2027-13-01", None),
             ("no-such-day", "2027-02-30", None),
             ("past", "", date(2026, 12, 1)),
             ("far", "", date(2028, 1, 1)),
@@ -239,22 +243,42 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
     "command-resumed": (
         "command",
         "1001",
-        {"reply": "resumed", "author": "alice", "next_checkin": at(2027, 3, 20, 5)},
+        {
+            "reply": "resumed",
+            "author": "alice",
+            "next_checkin": at(2027, 3, 20, 5),
+            "next_is_review": False,
+        },
+    ),
+    "command-resumed-review-next": (
+        "command",
+        "1001",
+        {
+            "reply": "resumed",
+            "author": "alice",
+            "next_checkin": at(2027, 3, 20, 5),
+            "next_is_review": True,
+        },
     ),
     "command-resumed-no-mentor": (
         "command",
         "1001",
-        {"reply": "resumed", "author": "alice", "next_checkin": None},
+        {"reply": "resumed", "author": "alice", "next_checkin": None, "next_is_review": False},
     ),
     "pause-ended": (
         "pause-ended",
         "2026-12-07T10:00:00Z",
-        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5)},
+        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5), "next_is_review": False},
+    ),
+    "pause-ended-review-next": (
+        "pause-ended",
+        "2026-12-07T10:00:00Z",
+        {"until": date(2027, 3, 1), "next_checkin": at(2027, 3, 20, 5), "next_is_review": True},
     ),
     "pause-ended-no-mentor": (
         "pause-ended",
         "2026-12-07T10:00:00Z",
-        {"mentors": [], "until": date(2027, 3, 1), "next_checkin": None},
+        {"mentors": [], "until": date(2027, 3, 1), "next_checkin": None, "next_is_review": False},
     ),
     "pause-reminder": (
         "pause-reminder",
@@ -386,10 +410,18 @@ OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
                 (
                     f"away-date-{why}",
                     "away-date",
-                    {"why": why, "word": word, "until": until, "latest": date(2027, 12, 7)},
+                    {
+                        "why": why,
+                        "word": word,
+                        "until": until,
+                        "latest": date(2027, 12, 7),
+                        "days": 28,
+                    },
                 )
                 for why, word, until in [
                     ("format", "2027-03-01T00:00", None),
+                    ("year", "0000-03-01", None),
+                    ("month", "2027-13-01", None),
                     ("no-such-day", "2027-02-30", None),
                     ("past", "", date(2026, 12, 1)),
                     ("far", "", date(2028, 1, 1)),
@@ -559,9 +591,15 @@ def test_the_planners_context_renders_every_template_strictly() -> None:
         "command-Only",
     }
     assert set(found) == planner_kinds
+    # A reply that accepted a /pause or /resume also says the day the pause ends, if any.
+    until = {
+        "command-Paused:": [("pause-until", "none")],
+        "command-Resumed.": [("pause-until", "none")],
+    }
     for name, action in found.items():
-        assert MARKER_RE.findall(action.body) == [(action.kind, action.key or "")], name
-        assert action.body.count("<!--") == 1, name
+        wanted = [*until.get(name, []), (action.kind, action.key or "")]
+        assert MARKER_RE.findall(action.body) == wanted, name
+        assert action.body.count("<!--") == len(wanted), name
         assert "{{" not in action.body
     assert "With #9 merged" in found["graduated"].body
     assert "next check-in is due on **Wednesday 1 July 2026**" in found["paired-replacement"].body

@@ -86,8 +86,8 @@ def test_a_merge_that_breaks_the_file_holds_graduation_and_nothing_else() -> Non
     assert (2, "checkin") in comments
     # (Dave's quiet mentorship is not stalled by then: that takes a review period and its
     # reply days without a sign of life, no longer 60 days.)
-    assert [c for c in comments if c[1] != "checkin"] == [(3, "attention")]
-    notices = [a["body"] for a in after if a.get("kind") == "attention"]
+    assert [c for c in comments if c[1] != "checkin"] == [(3, "dashboard-digest")]
+    notices = [a["body"] for a in after if a.get("kind") == "dashboard-digest"]
     assert sum(TOLD in body for body in notices) == 1
     assert "`participants.yml`: broken since 2026-03-01 (line 3)" in notices[0]
     assert "mentoring: graduated" not in result.issues["1"]["labels"]

@@ -265,3 +265,94 @@ def test_a_dated_pause_outlives_a_rename_of_the_label_and_hostile_dates_change_n
     assert removed.count("on hold") == 1
     assert PAUSED not in removed
     assert "on hold" not in result.issues["1"]["labels"]
+
+
+# --- what a review of dated pauses found -------------------------------------------------
+
+# gus: a former mentor's /pause until is refused and sets nothing. hal: her accepted
+# /pause until edited afterwards keeps the date the reply named. ida: a marker pasted by a
+# person sets no date. jon: resumed before a progress review, which the reply names. kim:
+# dates meant but not written as YYYY-MM-DD are refused, `until:` is a date.
+REVIEWED: list[dict[str, Any]] = [
+    *(_apply(_at(1, 5, 9 + i), who) for i, who in enumerate(("gus", "hal", "ida", "jon", "kim"))),
+    *(_assign(_at(1, 6, 9 + i), i + 1, "bob") for i in range(5)),
+    {"at": _at(1, 20), "by": "cora", "unassign": {"issue": 1, "users": ["bob"]}},
+    _assign(_at(1, 20, 11), 1, "cal"),
+    _say(_at(2, 10), "gus", "/pause", 1),
+    _say(_at(2, 11), "bob", "/pause until 2026-03-01", 1),
+    _say(_at(2, 10), "hal", "/pause until 2026-03-01", 2),
+    {
+        "at": _at(2, 11),
+        "by": "hal",
+        "edit_comment": {"issue": 2, "comment": 1, "body": "/pause until 2026-04-01"},
+    },
+    _say(_at(2, 10), "ida", "/pause", 3),
+    _say(_at(2, 11), "ida", "<!-- mentoring:pause-until:2026-03-01 -->", 3),
+    _say(_at(3, 10), "jon", "/pause", 4),
+    _say(_at(3, 20), "jon", "/resume", 4),
+    _say(_at(2, 9, 9), "kim", "/pause until 2026\u201303\u201301", 5),
+    _say(_at(2, 9, 10), "kim", "/pause exams until 2026-03-01", 5),
+    _say(_at(2, 9, 11), "kim", "/pause until 2026-13-01", 5),
+    _say(_at(2, 9, 12), "kim", "/pause until 1 March 2026", 5),
+    _say(_at(2, 10), "kim", "/pause until: 2026-03-01", 5),
+]
+
+
+@pytest.fixture(scope="module", params=READS)
+def reviewed(request: pytest.FixtureRequest) -> Any:
+    scenario = {
+        "start": "2026-01-05T00:00:00Z",
+        "end": "2026-05-01T00:00:00Z",
+        "schedule": "17 6 * * *",
+        "config": {"coordinators": ["cora"], "dashboard": {"enabled": False}},
+        "collaborators": {"cora": "admin", "bob": "write", "cal": "write"},
+        "participants": [],
+        "events": REVIEWED,
+    }
+    return Simulation(scenario, ROOT, read=request.param).run(reconcile.main)
+
+
+def test_a_former_mentors_refused_date_ends_nothing(reviewed) -> None:
+    paused, refused = _replies(reviewed, 1)
+    assert paused.startswith("Paused.")
+    assert refused.startswith("Only the mentee, a mentor")
+    assert _ended(reviewed, 1) == []
+    assert PAUSED in reviewed.issues["1"]["labels"]
+
+
+def test_an_accepted_date_outlives_an_edit_of_its_comment(reviewed) -> None:
+    [reply] = _replies(reviewed, 2)
+    assert reply.startswith("Paused until **Sunday 1 March 2026**")
+    [ended] = _ended(reviewed, 2)
+    assert ended["at"].startswith("2026-03-01T06:17")
+    assert PAUSED not in reviewed.issues["2"]["labels"]
+    assert comments(reviewed, "pause-reminder", 2) == []
+
+
+def test_a_pasted_marker_sets_no_date(reviewed) -> None:
+    assert _ended(reviewed, 3) == []
+    assert PAUSED in reviewed.issues["3"]["labels"]
+
+
+def test_the_resume_names_the_next_progress_review_and_when_it_is_posted(reviewed) -> None:
+    _, resumed = _replies(reviewed, 4)
+    assert resumed == (
+        "Resumed. The clock runs again from where it stopped; the next progress review is due"
+        " on **Thursday 16 April 2026**, and the bot posts it at its first run after that."
+    )
+    [review] = comments(reviewed, "review", 4)
+    assert review["at"].startswith("2026-04-17T06:17")  # due at noon: the next day's run
+    assert comments(reviewed, "checkin", 4)[-1]["at"] < "2026-03-10"
+
+
+def test_dates_meant_but_not_written_as_iso_are_refused_and_until_colon_is_a_date(
+    reviewed,
+) -> None:
+    dashes, placed, month, spelled, taken = _replies(reviewed, 5)
+    assert "`2026\u201303\u201301` is not a date written as `YYYY-MM-DD`" in dashes
+    assert "`until 2026-03-01` sets the day a pause ends only right after `/pause`" in placed
+    assert "`2026-13-01` is not a day in the calendar: months go from 01 to 12" in month
+    assert "`1 March` is not a date written as `YYYY-MM-DD`" in spelled
+    assert taken.startswith("Paused until **Sunday 1 March 2026**.")
+    assert [s for s in label_story(reviewed, 5) if PAUSED in s] == [f"+{PAUSED}", f"-{PAUSED}"]
+    assert _ended(reviewed, 5)[0]["at"].startswith("2026-03-01T06:17")

@@ -273,7 +273,9 @@ def _issues(sb: Sandbox, result: Any) -> tuple[dict[int, Issue], dict[int, list[
         )
         said[number] = []
         for c in sorted(sb.comments(number), key=lambda c: (c["created_at"], c["id"])):
-            found = MARKER_RE.search(c["body"]) if c["user"]["login"] == BOT else None
+            # A comment's own marker is its last (a pause reply has a pause-until before it).
+            marks = [*MARKER_RE.finditer(c["body"])] if c["user"]["login"] == BOT else []
+            found = marks[-1] if marks else None
             if found:
                 kind = _kind(found["kind"], c["body"])
                 said[number].append((kind, found["key"], _at(c["created_at"])))

@@ -93,7 +93,13 @@ def _away(comment: Comment, command: Command, state: Away) -> tuple[_Reply, Away
     if why is not None:
         latest = year_after(written)
         reply = _reply(
-            comment, "away-date", why=why, word=wanted.word, until=wanted.until, latest=latest
+            comment,
+            "away-date",
+            why=why,
+            word=wanted.word,
+            until=wanted.until,
+            latest=latest,
+            days=wanted.days,
         )
         return reply, state
     if state.away and wanted.until is None:

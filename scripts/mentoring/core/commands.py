@@ -13,6 +13,7 @@ Only U+002F starts a command: the look-alikes U+2215 (∕) and U+FF0F (／) do n
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -72,31 +73,50 @@ def one_line(text: str, limit: int) -> str:
     return " ".join(kept.split())[:limit].strip()
 
 
-# "/pause until 2027-03-01 reason": ``until``, then a word that starts like a date (digits,
-# a hyphen, slash or dot, a digit; any script's digits, so a full-width ２０２７-03-01 is a
-# date meant, not words). Only ASCII YYYY-MM-DD is a date; anything else that starts like
-# one is refused with why, never taken as part of the reason. The argument is one line of
-# at most MAX_ARGUMENT characters, and neither pattern can backtrack over it.
-_UNTIL = re.compile(r"until[ ]+(?P<word>[^ ]+)[ ]?", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"\d+[-/.]\d")
+# "/pause until 2027-03-01 reason": ``until`` (or ``until:``), then a date. A word that
+# starts like a date is a date meant: digits, then a dash, slash or dot (any of Unicode's
+# dashes and the slash look-alikes, since phones and word processors put them in), then a
+# digit, in any script's digits; or a day and an English month name, either way round
+# (``1 March``, ``March 1st``). Only ASCII YYYY-MM-DD is a date; anything else meant as one
+# is refused with why, never taken as part of the reason, and so is a date meant after
+# ``until`` anywhere later in the line (``exams until 2027-03-01``). The argument is one
+# line of at most MAX_ARGUMENT characters, and no pattern here can backtrack over it.
+_DASHES = (
+    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+    "\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u2043"
+)
+_SEPARATORS = f"[{_DASHES}/\u2044\u2215\uff0f.]"
+_UNTIL = re.compile(r"(?:^|(?<= ))until(?::[ ]*|[ ]+)", re.IGNORECASE)
+_WORDS = re.compile(r"(?P<word>[^ ]+)(?: (?P<next>[^ ]+))?")
+_DATE_LIKE = re.compile(rf"\d+{_SEPARATORS}\d")
+_DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?[,.]?", re.IGNORECASE)
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_WORDS = frozenset(MONTHS) | {m[:3] for m in MONTHS} | {"sept"}
 _ISO_DAY = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})")
 # Punctuation a date may be followed by in a sentence ("until 2027-03-01, after exams").
 _AFTER_DATE = ",.;:!)"
 # A date word quoted back in a refusal is cut to this many characters.
 MAX_DATE_WORD = 40
 
-DateProblem = Literal["format", "no-such-day"]
+# Why a date meant cannot be read: not written as YYYY-MM-DD, not right after ``/pause``,
+# or no such year (0000), month or day.
+DateProblem = Literal["format", "place", "year", "month", "no-such-day"]
 
 
 @dataclass(frozen=True)
 class Pause:
     """A ``/pause`` argument read: the day it ends (if one is given), its reason, and what
-    is wrong with a date that was meant but cannot be read (``word``, as written)."""
+    is wrong with a date that was meant but cannot be read (``word``, as written; ``days``,
+    the days in its month when the day is wrong)."""
 
     until: date | None = None
     reason: str = ""
     problem: DateProblem | None = None
     word: str = ""
+    days: int = 0
 
 
 def pause_argument(argument: str) -> Pause:
@@ -104,25 +124,62 @@ def pause_argument(argument: str) -> Pause:
     :func:`parse` gives it): words after ``until`` that do not start like a date are all
     reason (``/pause until the exams are over``)."""
     found = _UNTIL.match(argument)
-    if found is None or not _DATE_LIKE.match(found["word"]):
+    word = _date_meant(argument, found.end()) if found else None
+    if found is None or word is None:
+        later = _later_date(argument, found.end() if found else 0)
+        if later is not None:
+            return Pause(reason=argument, problem="place", word=later[:MAX_DATE_WORD])
         return Pause(reason=argument)
-    word = found["word"]
-    reason = argument[found.end() :]
+    reason = argument[found.end() + len(word) :].strip()
     if word[-1] in _AFTER_DATE:
         word = word[:-1]
     day = _ISO_DAY.fullmatch(word)
     if day is None:
         return Pause(reason=reason, problem="format", word=word[:MAX_DATE_WORD])
-    try:
-        until = date(int(day["y"]), int(day["m"]), int(day["d"]))
-    except ValueError:
-        return Pause(reason=reason, problem="no-such-day", word=word)
-    return Pause(until=until, reason=reason)
+    return _calendar_day(int(day["y"]), int(day["m"]), int(day["d"]), word, reason)
+
+
+def _date_meant(argument: str, at: int) -> str | None:
+    """The words at ``at`` that are a date meant (:data:`_DATE_LIKE`, or a day and a month
+    name), as written; None when they are words."""
+    words = _WORDS.match(argument, at)
+    if words is None:
+        return None
+    first, second = words["word"], words["next"] or ""
+    if _DATE_LIKE.match(first):
+        return first
+    month = lambda w: w.rstrip(_AFTER_DATE).lower() in _MONTH_WORDS  # noqa: E731
+    if (_DAY_NUMBER.fullmatch(first) and month(second)) or (
+        month(first) and _DAY_NUMBER.fullmatch(second)
+    ):
+        return words.group()
+    return None
+
+
+def _later_date(argument: str, start: int) -> str | None:
+    """A date meant after an ``until`` past ``start`` (not first in the argument), if any."""
+    for found in _UNTIL.finditer(argument, start):
+        word = _date_meant(argument, found.end())
+        if word is not None:
+            return word.rstrip(_AFTER_DATE)
+    return None
+
+
+def _calendar_day(year: int, month: int, day: int, word: str, reason: str) -> Pause:
+    """The day ``year-month-day``, or why it is none."""
+    if year == 0:
+        return Pause(reason=reason, problem="year", word=word)
+    if not 1 <= month <= 12:
+        return Pause(reason=reason, problem="month", word=word)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return Pause(reason=reason, problem="no-such-day", word=word, days=days)
+    return Pause(until=date(year, month, day), reason=reason)
 
 
 # Why a /pause date is refused: it cannot be read, or it is not from the day the pause was
 # asked for to a year after.
-DateRefusal = Literal["format", "no-such-day", "past", "far"]
+DateRefusal = Literal[DateProblem, "past", "far"]
 
 
 def date_refusal(pause: Pause, written: date) -> DateRefusal | None:
@@ -148,7 +205,7 @@ def year_after(day: date) -> date:
 
 # Why an /away is refused: its date (as a /pause date), or words where only a date may
 # stand (/away has no reason text, so "/away until the exams" is no date, and refused).
-AwayRefusal = Literal["format", "no-such-day", "past", "far", "words"]
+AwayRefusal = Literal[DateRefusal, "words"]
 
 
 def away_refusal(away: Pause, written: date) -> AwayRefusal | None:

@@ -57,7 +57,7 @@ from mentoring.core.model import (
 )
 from mentoring.core.participants import Participant
 from mentoring.core.render import Renderer
-from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date
+from mentoring.core.replies import Answering, Asked, Roles, answer, pause_date, pausing_accepted
 from mentoring.core.roles import IssueRoles, listed_mentee, roles_of
 from mentoring.core.settings import Cadence, Config
 from mentoring.core.site import Site
@@ -266,7 +266,7 @@ def facts(
         latest_period=latest,
         latest_due=latest_due,
         ready=issue.has_label(config.labels.ready),
-        last_pause=_last_pause(roles, asked, pauses, config, now),
+        last_pause=_last_pause(roles.snapshot, posted, pauses, config),
         site=site,
         registered=registered,
         applications=applications,
@@ -286,13 +286,15 @@ def _latest_due(
 
 
 def _last_pause(
-    roles: IssueRoles, asked: Asked, pauses: list[Interval], config: Config, now: datetime
+    snapshot: IssueSnapshot,
+    posted: tuple[BotComment, ...],
+    pauses: list[Interval],
+    config: Config,
 ) -> LastPause | None:
-    """The latest pause, its end and its date, read off the timeline and the commands."""
+    """The latest pause, its end and its date, read off the timeline and the bot's replies."""
     if not pauses:
         return None
     since, end = pauses[-1]
-    snapshot = roles.snapshot
     names = {n.lower() for n in config.labels.names("paused")}
     off = [
         e
@@ -301,12 +303,8 @@ def _last_pause(
     ]
     if not off and not snapshot.issue.has_label(config.labels.paused):
         return None  # on under a name no longer known: nothing to go by
-    involved = frozenset(
-        {roles.mentee.lower(), *(c.lower() for c in roles.coordinators)}
-        | {(e.assignee or "").lower() for e in snapshot.events if roles.is_pairing(e)}
-    )
     by_bot = bool(off) and (off[-1].actor or "").lower() == config.bot.lower()
-    until = pause_date(snapshot, asked, involved, since, end)
+    until = pause_date(posted, since, end)
     return LastPause(since, end if off else None, by_bot, until)
 
 
@@ -358,7 +356,7 @@ class _Draft:
         if self.ended is not None:  # last: once the status label says so too
             f = self.facts
             key = f.last_pause.key if f.last_pause else None
-            self.comment(Kind.PAUSE_ENDED, key, until=self.ended, next_checkin=_next_checkin(f))
+            self.comment(Kind.PAUSE_ENDED, key, until=self.ended, **_next_due_values(f))
         return Plan(
             self.status(state), tuple(self.actions), self.overdue_since, self.facts, self.held_note
         )
@@ -587,7 +585,7 @@ def _commands(draft: _Draft, closing: bool = False) -> bool:
         entry=lambda: _draft_entry(f.answers, f.mentee, f.mentors, f.issue.number),
         site=f.site,
         until=_until(f),
-        next_checkin=_next_checkin(f),
+        next_due=_next_due_values(f),
     )
     result = answer(shown, f.asked, given)
     draft.actions += result.actions
@@ -851,12 +849,16 @@ def _until(f: Facts) -> date | None:
     return last.until if f.paused and last is not None and last.end is None else None
 
 
-def _next_checkin(f: Facts) -> datetime | None:
-    """When the next check-in is due if the clock runs from now on (None without a mentor:
-    the check-ins start with the pairing)."""
+def _next_due_values(f: Facts) -> dict[str, object]:
+    """The next check-in or review if the clock runs from now on, as the templates name it:
+    ``next_checkin``, when it falls due (None without a mentor: the check-ins start with
+    the pairing; the first run after that time posts it), and ``next_is_review``."""
     if f.start is None or not f.mentors:
-        return None
-    return f.due_at(f.latest_period + 1)
+        return {"next_checkin": None, "next_is_review": False}
+    k = f.latest_period + 1
+    # Once the mentee is marked ready there are no more reviews (_periodic).
+    review = not f.ready and period_kind(k, f.config) == Kind.REVIEW
+    return {"next_checkin": f.due_at(k), "next_is_review": review}
 
 
 def _pause_ends(draft: _Draft) -> None:
@@ -881,13 +883,18 @@ def _pause_ends(draft: _Draft) -> None:
 
 def _ended_by_date(f: Facts, last: LastPause) -> date | None:
     """The date a pause now over ended on by itself (the bot took the label off on or after
-    it, and nobody had asked for ``/resume``), or None."""
+    it, and nobody had asked for ``/resume`` with the right to), or None."""
     if last.end is None or not last.by_bot or last.until is None or f.paused:
         return None
     if last.end.astimezone(UTC).date() < last.until:
         return None
+    # A /resume the bot refused (a former mentor's, an edited one) ended nothing; one not
+    # answered yet may have (its reply lost after the label came off).
+    accepted = pausing_accepted(f.posted)
     resumed = any(
-        command.name == "resume" and last.since <= c.created_at <= last.end
+        command.name == "resume"
+        and last.since <= c.created_at <= last.end
+        and (c.id in accepted or c.id not in f.asked.answered)
         for c, command in f.asked.commands
     )
     return None if resumed else last.until

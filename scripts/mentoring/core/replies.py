@@ -16,7 +16,7 @@ a change whose reply was lost is recognised by the next run (:func:`answer`).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -32,6 +32,7 @@ from mentoring.core.model import (
     PostComment,
     RemoveLabels,
     is_count,
+    marker,
 )
 from mentoring.core.remember import short_texts
 from mentoring.core.render import Renderer
@@ -39,6 +40,11 @@ from mentoring.core.settings import Config
 from mentoring.core.site import Site
 
 KIND = "command"
+# The extra marker on every reply that accepted a /pause or /resume: the day the pause now
+# ends (YYYY-MM-DD), or "none". The date is read back from these (pause_date), never from
+# what people wrote, which they can edit and which the bot may have refused.
+PAUSE_UNTIL = "pause-until"
+NO_DATE = "none"
 
 # Replies one run posts on one issue. Every command comment still gets its one reply, but a
 # flood (a backlog after an outage, or one person's hundred /help comments) is answered a
@@ -249,7 +255,9 @@ class Answering:
     entry: Callable[[], str]  # the participants.yml entry to add, made only if needed
     site: Site | None
     until: date | None = None  # the day the pause in force ends by itself (pause_date)
-    next_checkin: datetime | None = None  # when the next check-in is due once resumed now
+    # The next check-in or review once resumed now: the template values ``next_checkin``
+    # (when it falls due; None without a mentor) and ``next_is_review``.
+    next_due: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -268,6 +276,7 @@ class _Reply:
 
     name: str
     extra: Mapping[str, object]
+    marks: tuple[str, ...] = ()  # more markers, the code's (render.Renderer.page)
 
 
 @dataclass(frozen=True)
@@ -287,6 +296,11 @@ class _Asking:
     def reply(self, name: str, **extra: object) -> _Reply:
         """A reply from ``command/<name>``, which names the command's author."""
         return _Reply(name, {"author": self.comment.author, **extra})
+
+    def accept(self, name: str, ends: date | None, /, **extra: object) -> _Reply:
+        """A reply that sets (or clears) the day the pause ends, and says so in its marker."""
+        until_mark = marker(PAUSE_UNTIL, NO_DATE if ends is None else ends.isoformat())
+        return replace(self.reply(name, **extra), marks=(until_mark,))
 
     def refuse(self, why: Why, allowed: str = "") -> _Reply:
         """The reply that says nothing was changed, and ``why``."""
@@ -348,20 +362,27 @@ def _pause(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     why = date_refusal(pause, written)
     if why is not None:
         reply = ask.reply(
-            "pause-date", why=why, word=pause.word, until=pause.until, latest=year_after(written)
+            "pause-date",
+            why=why,
+            word=pause.word,
+            days=pause.days,
+            until=pause.until,
+            latest=year_after(written),
         )
         return reply, state
     if state.paused and pause.until is None:
         return ask.refuse("already-paused"), state
     # A dated /pause while paused sets the day it ends (a new date replaces the old one).
-    reply = ask.reply("paused", reason=pause.reason, until=pause.until, still=state.paused)
+    reply = ask.accept(
+        "paused", pause.until, reason=pause.reason, until=pause.until, still=state.paused
+    )
     return reply, replace(state, paused=True, until=pause.until)
 
 
 def _resume(ask: _Asking, state: _State) -> tuple[_Reply, _State]:
     if not state.paused:
         return ask.refuse("not-paused"), state
-    reply = ask.reply("resumed", next_checkin=ask.given.next_checkin)
+    reply = ask.accept("resumed", None, **ask.given.next_due)
     return reply, replace(state, paused=False, until=None)
 
 
@@ -455,7 +476,7 @@ def answer(snapshot: IssueSnapshot, asked: Asked, given: Answering) -> Outcome:
     for comment, command in answering:
         reply, state = _answer_one(_Asking(snapshot, given, comment, command), state)
         context = {**given.context, "reply": reply.name, **reply.extra}
-        body = given.renderer.comment(KIND, comment.id, **context)
+        body = given.renderer.page(f"{KIND}.md.j2", KIND, comment.id, reply.marks, **context)
         replies.append(PostComment(issue.number, KIND, str(comment.id), body))
     effects: list[Action] = []
     if state.paused and not now.paused:
@@ -531,37 +552,38 @@ def label_before(
     return ours[0].kind == "unlabeled", ours[0].at
 
 
-def pause_date(
-    snapshot: IssueSnapshot, asked: Asked, involved: frozenset[str], since: datetime, end: datetime
-) -> date | None:
+def pause_date(posted: Iterable[BotComment], since: datetime, end: datetime) -> date | None:
     """The day the pause that began at ``since`` (its label put on) ends by itself, as the
-    commands answered from then to ``end`` set it; None: it has no date.
+    replies the bot posted from then to ``end`` set it; None: it has no date.
 
-    Stateless, like every fact: the date is read back from the ``/pause until`` comments
-    the bot answered while the label was on (the reply to the one that put it on comes
-    after the label). A ``/resume`` answered since clears it, so a later pause without a
-    date never takes the old one; a later dated ``/pause`` replaces it. ``involved``: the
-    lower-case logins of the mentee, the coordinators and every mentor the issue has had.
-    A command counts as its reply took it: not edited, on an open issue, its date valid on
-    the day it was written.
+    Stateless, like every fact: the date is read back from the bot's own replies that
+    accepted a ``/pause`` or ``/resume`` while the label was on (the reply to the one that
+    put it on comes after the label), by their ``pause-until`` marker: the latest counts.
+    Never from the commands' text: an edit after the reply, or a command the reply
+    refused, must not set what the reply did not say. ``posted``: the bot's marked
+    comments (``bot_comments``), so a marker anyone else pastes does not count.
     """
-    closed = closed_intervals(snapshot.events, end)
     until: date | None = None
-    for comment, command in asked.commands:
-        replied = asked.answered.get(comment.id)
-        if replied is None or not since <= replied <= end or command.name not in _PAUSING:
+    for mark in sorted(posted, key=lambda c: (c.at, c.comment_id)):
+        if mark.kind != PAUSE_UNTIL or not since <= mark.at <= end:
             continue
-        if comment.edited or comment.author.lower() not in involved:
-            continue
-        if any(a <= replied <= b for a, b in closed):
-            continue
-        if command.name == "resume":
-            until = None
-            continue
-        pause = pause_argument(command.argument)
-        if pause.until is not None and date_refusal(pause, written_on(comment)) is None:
-            until = pause.until
+        until = _day(mark.key)
     return until
 
 
-_PAUSING = ("pause", "resume")
+def pausing_accepted(posted: Iterable[BotComment]) -> frozenset[int]:
+    """The ids of the comments whose ``/pause`` or ``/resume`` the bot's reply accepted
+    (the reply carries a ``pause-until`` marker)."""
+    posted = list(posted)
+    replies = {c.comment_id for c in posted if c.kind == PAUSE_UNTIL}
+    return frozenset(
+        int(c.key) for c in posted if c.kind == KIND and is_count(c.key) and c.comment_id in replies
+    )
+
+
+def _day(key: str | None) -> date | None:
+    """The day a ``pause-until`` marker names (None: "none", or not a day)."""
+    try:
+        return date.fromisoformat(key or "")
+    except ValueError:
+        return None

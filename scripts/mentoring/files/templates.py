@@ -54,7 +54,9 @@ _COMMAND = (  # each reply is given some of these, named under "command.md.j2" i
     "still",
     "word",
     "latest",
+    "days",
     "next_checkin",
+    "next_is_review",
 )
 _REPLIES = ("help", "mentor", "paused", "pause-date", "ready", "refused", "resumed")
 _REGISTRATION = ("registrant", "coordinators", "program")  # every comment on a registration
@@ -69,6 +71,7 @@ _REGISTRATION_COMMAND = (  # named under "registration-command.md.j2" in the doc
     "still",
     "word",
     "latest",
+    "days",
 )
 _REGISTRATION_REPLIES = ("help", "away", "away-date", "back", "refused")
 VALUES: dict[str, tuple[str, ...]] = {
@@ -90,7 +93,7 @@ VALUES: dict[str, tuple[str, ...]] = {
     "review.md.j2": (*_ISSUE, "period", "months", "entry"),
     "review-reminder.md.j2": (*_ISSUE, "period", "months", "asked"),
     "ready-reminder.md.j2": (*_ISSUE, "days"),
-    "pause-ended.md.j2": (*_ISSUE, "until", "next_checkin"),
+    "pause-ended.md.j2": (*_ISSUE, "until", "next_checkin", "next_is_review"),
     "pause-reminder.md.j2": (*_ISSUE, "since", "days"),
     "graduated.md.j2": (*_ISSUE, "entry", "pull_request"),
     "closed-not-graduated.md.j2": (
@@ -320,7 +323,10 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
     return {
         "help": [{}],
         "mentor": [{}],
-        "resumed": [{"next_checkin": checkin} for checkin in (_LATER, None)],
+        "resumed": [
+            {"next_checkin": checkin, "next_is_review": review}
+            for checkin, review in ((_LATER, False), (_LATER, True), (None, False))
+        ],
         "paused": [
             {"reason": reason, "until": until, "still": still}
             for reason, until, still in (
@@ -331,8 +337,14 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
             )
         ],
         "pause-date": [
-            {"why": why, "word": "2027-02-30", "until": _LATER.date(), "latest": _LATER.date()}
-            for why in ("format", "no-such-day", "past", "far")
+            {
+                "why": why,
+                "word": "2027-02-30",
+                "days": 28,
+                "until": _LATER.date(),
+                "latest": _LATER.date(),
+            }
+            for why in ("format", "place", "year", "month", "no-such-day", "past", "far")
         ],
         "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
         "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
@@ -353,8 +365,8 @@ def _registration(config: Config) -> dict[str, list[Sample]]:
             for u, s in ((None, False), (day, False), (day, True))
         ),
         *(
-            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day})
-            for w in ("format", "no-such-day", "past", "far", "words")
+            ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day, "days": 28})
+            for w in ("format", "year", "month", "no-such-day", "past", "far", "words")
         ),
         *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
     ]
@@ -485,8 +497,11 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
         "command.md.j2": replies,
         "pause-ended.md.j2": [
-            _comment("pause-ended.md.j2", **app(until=_WHEN.date(), next_checkin=checkin))
-            for checkin in (_LATER, None)
+            _comment(
+                "pause-ended.md.j2",
+                **app(until=_WHEN.date(), next_checkin=checkin, next_is_review=review),
+            )
+            for checkin, review in ((_LATER, False), (_LATER, True), (None, False))
         ],
         "pause-reminder.md.j2": [_comment("pause-reminder.md.j2", **app(since=_WHEN, days=90))],
         **{f"command/{reply}.md.j2": replies for reply in _REPLIES},
