@@ -48,6 +48,7 @@ _MERMAID_SAFE = re.compile(r"[^A-Za-z0-9 ._-]")
 
 FLAGS = {
     "waiting-for-mentor": "waiting",
+    "worried": "reacted 👎",
     "stalled": "stalled",
     "review-unanswered": "review unanswered",
     "long-pause": "long pause",
@@ -374,6 +375,7 @@ def body(
 ASK: dict[str, tuple[str, ...]] = {
     "participants-unreadable": (),
     "waiting-for-mentor": (),
+    "worried": ("mentee", "mentors"),
     "stalled": ("mentee", "mentors"),
     "review-unanswered": ("mentors",),
     "long-pause": ("mentee", "mentors"),
