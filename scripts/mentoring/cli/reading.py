@@ -419,30 +419,46 @@ class GraphQLReader(RestReader):
 
     def _with_reactions(self, snapshots: list[IssueSnapshot]) -> list[IssueSnapshot]:
         """The snapshots with the reactions on their wanted comments: over GraphQL, a
-        hundred comments a query, and over REST, one request each, what GraphQL could not
-        give. A comment read neither way keeps none (a warning says so): the mentorship
-        may look quieter than it is on the dashboard until the next run."""
+        hundred comments a query, and over REST what GraphQL could not give (those it
+        read before a query failed are kept). A comment read neither way keeps none (a
+        warning says so): the mentorship may look quieter than it is on the dashboard
+        until the next run."""
         wanted = {s.issue.number: self.reactions_wanted(s) for s in snapshots}
         ids = sorted({i for found in wanted.values() for i in found})
         if not ids:
             return snapshots
-        found: dict[int, tuple[Reaction, ...]] = {}
-        if not self.graphql.budget_low():
-            try:
-                found = self.graphql.reactions(ids)
-            except GraphQLError as exc:
-                log.warning("reactions not read over GraphQL (%s); reading them over REST", exc)
-        for comment_id in (i for i in ids if i not in found):
-            try:
-                found[comment_id] = self.repo.reactions(comment_id)
-            except GitHubError as exc:
-                log.warning("the reactions on comment %s could not be read (%s)", comment_id, exc)
-                if exc.rate_limited:
-                    break
+        found = {} if self.graphql.budget_low() else self.graphql.reactions(ids)
+        if len(found) < len(ids):
+            log.info("reading the reactions on %s comments over REST", len(ids) - len(found))
+        for s in snapshots:
+            left = sorted(wanted[s.issue.number] - found.keys())
+            if left and not self._reactions_over_rest(s, left, found):
+                break
         return [
             with_reactions(s, {i: found[i] for i in wanted[s.issue.number] if i in found})
             for s in snapshots
         ]
+
+    def _reactions_over_rest(
+        self, snapshot: IssueSnapshot, left: list[int], found: dict[int, tuple[Reaction, ...]]
+    ) -> bool:
+        """Add to ``found`` the reactions on ``left`` (some of the snapshot's comments) over
+        REST: of several, only those whose roll-up counts one (one list of the issue's
+        comments since the oldest tells which), as the REST path reads them. False when
+        the rate limit refused a request: no more are asked for this run."""
+        try:
+            oldest = min((c.created_at for c in snapshot.comments if c.id in left), default=None)
+            if len(left) > 1 and oldest is not None:
+                reacted = self.repo.reacted_since(snapshot.issue.number, oldest)
+                found.update({i: () for i in left if i not in reacted})
+                left = [i for i in left if i in reacted]
+            for comment_id in left:
+                found[comment_id] = self.repo.reactions(comment_id)
+        except GitHubError as exc:
+            number = snapshot.issue.number
+            log.warning("#%s: the reactions on its comments could not be read (%s)", number, exc)
+            return not exc.rate_limited
+        return True
 
     def open_issues(self, label: str) -> list[Issue]:
         """The open issues with ``label``: over GraphQL when it gives them all, else REST."""

@@ -1032,11 +1032,11 @@ def mentee_and_mentors(roles: IssueRoles) -> frozenset[str]:
 
 
 def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> frozenset[int]:
-    """The bot's comments whose reactions a run reads (their ids), on an open issue: the
-    latest pairing, check-in, review or reminder (a 👎 on it needs the coordinators), and,
-    when neither the mentee nor a mentor has commented within one quiet span before
-    ``now`` (a comment there keeps it off the dashboard already), every such comment
-    posted within that span (a reaction on an older one could not keep it off for long).
+    """The bot's comments whose reactions a run reads (their ids), on an open issue: its
+    pairing, check-ins, reviews and reminders posted within one quiet span before ``now``
+    (a reaction on an older one could not keep it off the dashboard for long); only the
+    latest of them when the mentee or a mentor has commented within that span (a comment
+    there keeps it off already, but a 👎 on the latest needs the coordinators).
     Each comment costs a request over REST when it has a reaction, a hundredth of a
     query over GraphQL. The people are those of :func:`roles_of`, as on the dashboard."""
     if snapshot.issue.state != "open":
@@ -1045,13 +1045,14 @@ def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> 
     asking = [c for c in bot_comments(snapshot.comments, config.bot) if c.kind in _ACKNOWLEDGED]
     if not asking:
         return frozenset()
-    latest = max(asking, key=lambda c: c.at)
+    recent = [c for c in asking if quiet_until(c.at, cadence) > now]
+    if not recent:
+        return frozenset()
     people = mentee_and_mentors(roles_of(snapshot, config)) - {config.bot.lower()}
     spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people]
     if spoke and quiet_until(max(spoke), cadence) > now:
-        return frozenset({latest.comment_id})
-    recent = {c.comment_id for c in asking if quiet_until(c.at, cadence) > now}
-    return frozenset({latest.comment_id, *recent})
+        return frozenset({max(recent, key=lambda c: (c.at, c.comment_id)).comment_id})
+    return frozenset(c.comment_id for c in recent)
 
 
 def last_sign_of_life(
@@ -1090,7 +1091,7 @@ def worry(comments: tuple[Comment, ...], people: frozenset[str], bot: str) -> Wo
     asking = [c for c in bot_comments(comments, bot) if c.kind in _ACKNOWLEDGED]
     if not asking:
         return None
-    latest = max(asking, key=lambda c: c.at)
+    latest = max(asking, key=lambda c: (c.at, c.comment_id))
     people = people - {bot.lower()}
     on = next((c.reactions for c in comments if c.id == latest.comment_id), ())
     worried = [r for r in on if r.content in WORRIED and r.by.lower() in people]
