@@ -228,3 +228,21 @@ def test_a_reaction_read_neither_way_leaves_the_comment_without_and_says_so(
         [snapshot] = _snapshots(GraphQLReader(repo, config, graphql), sb.now)
     assert all(c.reactions == () for c in snapshot.comments)
     assert "could not be read (HTTP 502)" in caplog.text
+
+
+def test_the_look_again_before_writing_keeps_the_reactions_read_in_bulk() -> None:
+    config = load_config(ROOT_DIR)
+    with Sandbox(start=START) as sb:
+        _, ids = _mentorship(sb)
+        repo = _repo(sb)
+        reader = GraphQLReader(repo, config, _graphql(repo))
+        [known] = _snapshots(reader, sb.now)
+        sb.clear_logs()
+        fresh = reader.fresh(known.issue, known)
+        queries = [r["request_body"]["query"] for r in sb.request_log]
+    assert isinstance(fresh, IssueSnapshot)
+    [query] = queries  # the issue, and no reactions asked for again
+    assert "query OneIssue(" in query
+    assert fresh.comments == known.comments
+    given = {c.id: c.reactions for c in fresh.comments}
+    assert [r.content for r in given[ids["paired"]]] == ["rocket"]

@@ -254,8 +254,9 @@ class RestReader:
             read = self.timeline(item.issue) if self.bulk else self.fresh(item.issue)
             yield read if isinstance(read, Unread) else Turn(read, early=False)
 
-    def fresh(self, issue: Issue) -> IssueSnapshot | Unread:
-        """The issue with its whole timeline as it is now."""
+    def fresh(self, issue: Issue, known: IssueSnapshot | None = None) -> IssueSnapshot | Unread:
+        """The issue with its whole timeline as it is now (``known``: as read earlier in
+        this run; over REST, each reaction is read again)."""
         return self.timeline(issue)
 
     def timeline(self, issue: Issue) -> IssueSnapshot | Unread:
@@ -409,27 +410,37 @@ class GraphQLReader(RestReader):
             log.warning("#%s: not read over GraphQL (%s); reading it over REST", number, exc)
             return None
 
-    def fresh(self, issue: Issue) -> IssueSnapshot | Unread:
+    def fresh(self, issue: Issue, known: IssueSnapshot | None = None) -> IssueSnapshot | Unread:
         """The issue with its whole timeline as it is now: over GraphQL when it can, else
-        over REST."""
+        over REST. The reactions this run read on ``known`` (the issue as read earlier)
+        are kept, not asked for again: only those on comments new since are."""
         found = self._over_graphql(issue.number)
         if isinstance(found, IssueSnapshot):
-            return self._with_reactions([found])[0]
+            return self._with_reactions([found], self._read_on(known))[0]
         return self.timeline(issue)
 
-    def _with_reactions(self, snapshots: list[IssueSnapshot]) -> list[IssueSnapshot]:
+    def _read_on(self, known: IssueSnapshot | None) -> dict[int, tuple[Reaction, ...]]:
+        """The reactions this run read on ``known``'s comments, by id."""
+        if known is None:
+            return {}
+        wanted = self.reactions_wanted(known)
+        return {c.id: c.reactions for c in known.comments if c.id in wanted}
+
+    def _with_reactions(
+        self, snapshots: list[IssueSnapshot], read: dict[int, tuple[Reaction, ...]] | None = None
+    ) -> list[IssueSnapshot]:
         """The snapshots with the reactions on their wanted comments: over GraphQL, a
         hundred comments a query, and over REST what GraphQL could not give (those it
         read before a query failed are kept). A comment read neither way keeps none (a
         warning says so): the mentorship may look quieter than it is on the dashboard
         until the next run."""
         wanted = {s.issue.number: self.reactions_wanted(s) for s in snapshots}
-        ids = sorted({i for found in wanted.values() for i in found})
-        if not ids:
-            return snapshots
-        found = {} if self.graphql.budget_low() else self.graphql.reactions(ids)
-        if len(found) < len(ids):
-            log.info("reading the reactions on %s comments over REST", len(ids) - len(found))
+        found = dict(read or {})
+        ids = sorted({i for w in wanted.values() for i in w} - found.keys())
+        if ids and not self.graphql.budget_low():
+            found |= self.graphql.reactions(ids)
+        if unread := len(set(ids) - found.keys()):
+            log.info("reading the reactions on %s comments over REST", unread)
         for s in snapshots:
             left = sorted(wanted[s.issue.number] - found.keys())
             if left and not self._reactions_over_rest(s, left, found):
