@@ -1043,8 +1043,6 @@ def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> 
         return frozenset()
     cadence = config.cadence
     asking = [c for c in bot_comments(snapshot.comments, config.bot) if c.kind in _ACKNOWLEDGED]
-    if not asking:
-        return frozenset()
     recent = [c for c in asking if quiet_until(c.at, cadence) > now]
     if not recent:
         return frozenset()
