@@ -7,9 +7,10 @@ read per application. GraphQL's is ceil(N/50) queries (the first also reads the 
 page of registrations, the dashboard's issues and the recently closed applications; more
 than 50 open registrations take a query each 50). "other" is what a GraphQL run sends
 over REST besides (0 when idle); "react" the queries for the reactions on the bot's
-recent comments (a hundred comments a query, each mentorship's pairing, check-ins and
-reviews of the last review period and its reply days); "points" the GraphQL points the
-run spent. Prints figures; asserts nothing about time.
+comments (a hundred comments a query: each mentorship's latest check-in, a 👎 on it
+being news, and on a quiet one its pairing, check-ins and reviews of the last review
+period and its reply days); "points" the GraphQL points the run spent. Prints figures;
+asserts nothing about time.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -11,8 +12,9 @@ from mentoring.cli.target import Target
 from mentoring.core.model import IssueSnapshot, Reaction
 from mentoring.files.config import load_config
 from mentoring.github import client as gh
+from mentoring.github import graphql as graphql_module
 from mentoring.github.client import GitHubError
-from mentoring.github.graphql import GraphQL, GraphQLError
+from mentoring.github.graphql import GraphQL
 from mentoring.github.repository import Repo
 from paths import ROOT_DIR
 from simulator.sandbox import Sandbox
@@ -101,20 +103,25 @@ def test_comments_older_than_a_quiet_span_have_no_reactions_read() -> None:
 
 
 @pytest.mark.parametrize("who", ["alice", "bob"])
-def test_no_reactions_are_read_while_the_mentee_or_a_mentor_comments(who: str) -> None:
+def test_only_the_latest_check_ins_reactions_are_read_while_the_mentee_or_a_mentor_comments(
+    who: str,
+) -> None:
+    # A comment keeps the mentorship alive; a 👎 on the latest check-in is news still.
     config = load_config(ROOT_DIR)
     with Sandbox(start=START) as sb:
-        n, _ = _mentorship(sb)
+        n, ids = _mentorship(sb)
         sb.comment(n, who, "All good here.")
         repo = _repo(sb)
         sb.clear_logs()
         _snapshots(RestReader(repo, config), sb.now)
         graphql = GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
         _snapshots(GraphQLReader(repo, config, graphql), sb.now)
-        asked = [r for r in sb.request_log if r["path"].endswith("/reactions")]
-        queries = [r["request_body"]["query"] for r in sb.request_log if r["path"] == "/graphql"]
-    assert asked == []
-    assert not [q for q in queries if "CommentReactions" in q]
+        asked = [r["path"] for r in sb.request_log if r["path"].endswith("/reactions")]
+        queries = [r["request_body"] for r in sb.request_log if r["path"] == "/graphql"]
+    # Over REST, once (it has a reaction); over GraphQL, in one query, alone.
+    assert asked == [f"/repos/astropy/mentoring/issues/comments/{ids['checkin:2']}/reactions"]
+    [query] = [q for q in queries if "CommentReactions" in q["query"]]
+    assert len(query["variables"]["ids"]) == 1
 
 
 @pytest.mark.parametrize("fault", [Fault.ERROR_BEFORE, Fault.GRAPHQL_RATE_LIMITED])
@@ -137,27 +144,71 @@ def test_reactions_graphql_could_not_give_are_read_over_rest(fault: Fault) -> No
     assert rest
 
 
-def test_when_the_reactions_query_fails_they_are_read_over_rest(
+def _graphql(repo: Repo) -> GraphQL:
+    return GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None, attempts=1)
+
+
+def _failing(sb: Sandbox, graphql: GraphQL, nth: int, monkeypatch: pytest.MonkeyPatch) -> GraphQL:
+    """``graphql``, its ``nth`` CommentReactions query given a 502 by the sandbox (the ids
+    of each are kept in ``reaction_queries``)."""
+    sent = graphql._send
+    queries: list[list[str]] = []
+
+    def send(name: str, variables: dict[str, Any]) -> dict[str, Any]:
+        if name == "CommentReactions":
+            queries.append(variables["ids"])
+            if len(queries) == nth:
+                sb.inject(Fault.ERROR_BEFORE, "POST", "^/graphql$")
+        return sent(name, variables)
+
+    monkeypatch.setattr(graphql, "_send", send)
+    monkeypatch.setattr(graphql, "reaction_queries", queries, raising=False)
+    return graphql
+
+
+def _reactions_asked(sb: Sandbox) -> set[str]:
+    """The comments whose reactions were asked for over REST (their ids)."""
+    return {r["path"].split("/")[-2] for r in sb.request_log if r["path"].endswith("/reactions")}
+
+
+def test_when_the_reactions_query_fails_they_are_read_over_rest_by_their_roll_up(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = load_config(ROOT_DIR)
     with Sandbox(start=START) as sb:
-        _, ids = _mentorship(sb)
+        n, ids = _mentorship(sb)
         repo = _repo(sb)
-        graphql = GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
-
-        def refused(comment_ids: list[int]) -> dict[int, tuple[Reaction, ...]]:
-            raise GraphQLError("CommentReactions query refused: no")
-
-        monkeypatch.setattr(graphql, "reactions", refused)
+        graphql = _failing(sb, _graphql(repo), 1, monkeypatch)
         [snapshot] = _snapshots(GraphQLReader(repo, config, graphql), sb.now)
-        rest = {
-            r["path"].split("/")[-2] for r in sb.request_log if r["path"].endswith("/reactions")
-        }
-    assert rest == {str(ids["checkin:2"]), str(ids["paired"]), str(ids["checkin:1"])}
+        lists = [r for r in sb.request_log if r["path"].endswith(f"/issues/{n}/comments")]
+        asked = _reactions_asked(sb)
+    # One list of the issue's comments tells which have a reaction: checkin:1 has none.
+    assert len(lists) == 1
+    assert asked == {str(ids["checkin:2"]), str(ids["paired"])}
     given = {c.id: c.reactions for c in snapshot.comments}
     assert [r.content for r in given[ids["checkin:2"]]] == ["+1", "heart"]
-    assert "reading them over REST" in caplog.text
+    assert given[ids["checkin:1"]] == ()
+    assert "not read over GraphQL" in caplog.text
+
+
+def test_a_reactions_query_failing_partway_keeps_what_the_others_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = load_config(ROOT_DIR)
+    monkeypatch.setattr(graphql_module, "REACTION_IDS", 1)  # a query per comment
+    with Sandbox(start=START) as sb:
+        _, ids = _mentorship(sb)
+        repo = _repo(sb)
+        graphql = _failing(sb, _graphql(repo), 2, monkeypatch)
+        [snapshot] = _snapshots(GraphQLReader(repo, config, graphql), sb.now)
+        asked = _reactions_asked(sb)
+    # The first read the pairing's; the second failed: no third.
+    assert len(graphql.reaction_queries) == 2  # type: ignore[attr-defined]
+    given = {c.id: c.reactions for c in snapshot.comments}
+    assert [r.content for r in given[ids["paired"]]] == ["rocket"]  # kept from the first
+    # The two check-ins over REST: only the one whose roll-up counts a reaction.
+    assert asked == {str(ids["checkin:2"])}
+    assert [r.content for r in given[ids["checkin:2"]]] == ["+1", "heart"]
 
 
 def test_a_reaction_read_neither_way_leaves_the_comment_without_and_says_so(
@@ -169,14 +220,29 @@ def test_a_reaction_read_neither_way_leaves_the_comment_without_and_says_so(
         repo = _repo(sb)
         graphql = GraphQL(repo.graphql_query, repo.full_name, 0, sleep=lambda s: None)
 
-        def refused(comment_ids: list[int]) -> dict[int, tuple[Reaction, ...]]:
-            raise GraphQLError("CommentReactions query refused: no")
-
         def gone(comment_id: int) -> tuple[Reaction, ...]:
             raise GitHubError("HTTP 502", 502)
 
-        monkeypatch.setattr(graphql, "reactions", refused)
+        monkeypatch.setattr(graphql, "reactions", lambda comment_ids: {})  # none given
         monkeypatch.setattr(repo, "reactions", gone)
         [snapshot] = _snapshots(GraphQLReader(repo, config, graphql), sb.now)
     assert all(c.reactions == () for c in snapshot.comments)
     assert "could not be read (HTTP 502)" in caplog.text
+
+
+def test_the_look_again_before_writing_keeps_the_reactions_read_in_bulk() -> None:
+    config = load_config(ROOT_DIR)
+    with Sandbox(start=START) as sb:
+        _, ids = _mentorship(sb)
+        repo = _repo(sb)
+        reader = GraphQLReader(repo, config, _graphql(repo))
+        [known] = _snapshots(reader, sb.now)
+        sb.clear_logs()
+        fresh = reader.fresh(known.issue, known)
+        queries = [r["request_body"]["query"] for r in sb.request_log]
+    assert isinstance(fresh, IssueSnapshot)
+    [query] = queries  # the issue, and no reactions asked for again
+    assert "query OneIssue(" in query
+    assert fresh.comments == known.comments
+    given = {c.id: c.reactions for c in fresh.comments}
+    assert [r.content for r in given[ids["paired"]]] == ["rocket"]

@@ -26,7 +26,7 @@ from mentoring.core.model import (
     PostComment,
     Reaction,
 )
-from mentoring.core.planner import last_sign_of_life
+from mentoring.core.planner import Worry, last_sign_of_life
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.summary import mentors_table
@@ -625,3 +625,42 @@ def test_a_mentor_away_or_without_roles_configured_is_suggested_nowhere() -> Non
     assert wes.suggested == ("dan",)
     no_roles = replace(CONFIG, roles=())
     assert all(not r.suggested for r in dash.with_suggestions(ROWS, mentors, loads, no_roles))
+
+
+def test_a_worried_reaction_is_an_item_told_in_words() -> None:
+    worry = Worry("ava", "confused", "checkin", "5", ago(3))
+    rows = [replace(ROWS[2], worry=worry, review_reminded=None)]
+    [item, stalled] = dash.attention(rows, [], CONFIG.cadence, NOW)
+    assert (item.kind, item.since, item.detail) == (dash.WORRIED, ago(3), "ava:confused:checkin:5")
+    assert stalled.kind == dash.STALLED
+    text, _ = view.digest(Renderer(), CONFIG, [item], f"{LINKS.repository}/issues/6")
+    assert f"ava reacted 😕 to check-in 5 on {ago(3):%Y-%m-%d}. Ask ava and mo." in text
+    page = view.body(
+        Renderer(), CONFIG, view.Board(rows, [item], dash.figures(rows, [], 0, NOW), NOW), LINKS
+    )
+    assert f"**ava reacted 😕 to check-in 5** on {ago(3):%Y-%m-%d}" in page
+
+
+def test_a_pause_with_a_date_to_come_is_no_long_pause() -> None:
+    dated = replace(ROWS[3], pause_until=(NOW + timedelta(days=30)).date())
+    assert [i.kind for i in dash.attention([dated], [], CONFIG.cadence, NOW)] == []
+    assert [i.kind for i in dash.attention([ROWS[3]], [], CONFIG.cadence, NOW)] == [dash.LONG_PAUSE]
+
+
+def test_the_end_of_any_stop_of_the_clock_is_a_fresh_start() -> None:
+    quiet = replace(ROWS[2], alive=None, review_reminded=None)
+    assert [i.kind for i in dash.attention([quiet], [], CONFIG.cadence, NOW)] == [dash.STALLED]
+    # A new mentor after weeks without one, or a pause this very run ends.
+    for stop in ((ago(60), ago(10)), (ago(60), NOW)):
+        fresh = replace(quiet, stops=(stop,))
+        assert dash.attention([fresh], [], CONFIG.cadence, NOW) == []
+
+
+@pytest.mark.parametrize("kind", dash.KINDS)
+def test_every_kind_of_item_has_its_own_words_in_the_digest(kind: str) -> None:
+    detail = {"worried": "ava:-1:checkin:5", "participants-unreadable": "3: broken"}
+    item = dash.Item(3, kind, ago(3), "ava", ("mo",), detail.get(kind, "2"))
+    text, _ = view.digest(Renderer(), CONFIG, [item], f"{LINKS.repository}/issues/6")
+    [line] = [ln for ln in text.splitlines() if ln.startswith("- ")]
+    assert f"{kind} since" not in line  # the template's fallback: a kind it has no words for
+    assert kind in view.ASK

@@ -254,8 +254,9 @@ class RestReader:
             read = self.timeline(item.issue) if self.bulk else self.fresh(item.issue)
             yield read if isinstance(read, Unread) else Turn(read, early=False)
 
-    def fresh(self, issue: Issue) -> IssueSnapshot | Unread:
-        """The issue with its whole timeline as it is now."""
+    def fresh(self, issue: Issue, known: IssueSnapshot | None = None) -> IssueSnapshot | Unread:
+        """The issue with its whole timeline as it is now (``known``: as read earlier in
+        this run; over REST, each reaction is read again)."""
         return self.timeline(issue)
 
     def timeline(self, issue: Issue) -> IssueSnapshot | Unread:
@@ -409,40 +410,66 @@ class GraphQLReader(RestReader):
             log.warning("#%s: not read over GraphQL (%s); reading it over REST", number, exc)
             return None
 
-    def fresh(self, issue: Issue) -> IssueSnapshot | Unread:
+    def fresh(self, issue: Issue, known: IssueSnapshot | None = None) -> IssueSnapshot | Unread:
         """The issue with its whole timeline as it is now: over GraphQL when it can, else
-        over REST."""
+        over REST. The reactions this run read on ``known`` (the issue as read earlier)
+        are kept, not asked for again: only those on comments new since are."""
         found = self._over_graphql(issue.number)
         if isinstance(found, IssueSnapshot):
-            return self._with_reactions([found])[0]
+            return self._with_reactions([found], self._read_on(known))[0]
         return self.timeline(issue)
 
-    def _with_reactions(self, snapshots: list[IssueSnapshot]) -> list[IssueSnapshot]:
+    def _read_on(self, known: IssueSnapshot | None) -> dict[int, tuple[Reaction, ...]]:
+        """The reactions this run read on ``known``'s comments, by id."""
+        if known is None:
+            return {}
+        wanted = self.reactions_wanted(known)
+        return {c.id: c.reactions for c in known.comments if c.id in wanted}
+
+    def _with_reactions(
+        self, snapshots: list[IssueSnapshot], read: dict[int, tuple[Reaction, ...]] | None = None
+    ) -> list[IssueSnapshot]:
         """The snapshots with the reactions on their wanted comments: over GraphQL, a
-        hundred comments a query, and over REST, one request each, what GraphQL could not
-        give. A comment read neither way keeps none (a warning says so): the mentorship
-        may look quieter than it is on the dashboard until the next run."""
+        hundred comments a query, and over REST what GraphQL could not give (those it
+        read before a query failed are kept). A comment read neither way keeps none (a
+        warning says so): the mentorship may look quieter than it is on the dashboard
+        until the next run."""
         wanted = {s.issue.number: self.reactions_wanted(s) for s in snapshots}
-        ids = sorted({i for found in wanted.values() for i in found})
-        if not ids:
-            return snapshots
-        found: dict[int, tuple[Reaction, ...]] = {}
-        if not self.graphql.budget_low():
-            try:
-                found = self.graphql.reactions(ids)
-            except GraphQLError as exc:
-                log.warning("reactions not read over GraphQL (%s); reading them over REST", exc)
-        for comment_id in (i for i in ids if i not in found):
-            try:
-                found[comment_id] = self.repo.reactions(comment_id)
-            except GitHubError as exc:
-                log.warning("the reactions on comment %s could not be read (%s)", comment_id, exc)
-                if exc.rate_limited:
-                    break
+        found = dict(read or {})
+        ids = sorted({i for w in wanted.values() for i in w} - found.keys())
+        if ids and not self.graphql.budget_low():
+            found |= self.graphql.reactions(ids)
+        if unread := len(set(ids) - found.keys()):
+            log.info("reading the reactions on %s comments over REST", unread)
+        for s in snapshots:
+            left = sorted(wanted[s.issue.number] - found.keys())
+            if left and not self._reactions_over_rest(s, left, found):
+                break
         return [
             with_reactions(s, {i: found[i] for i in wanted[s.issue.number] if i in found})
             for s in snapshots
         ]
+
+    def _reactions_over_rest(
+        self, snapshot: IssueSnapshot, left: list[int], found: dict[int, tuple[Reaction, ...]]
+    ) -> bool:
+        """Add to ``found`` the reactions on ``left`` (some of the snapshot's comments) over
+        REST: of several, only those whose roll-up counts one (one list of the issue's
+        comments since the oldest tells which), as the REST path reads them. False when
+        the rate limit refused a request: no more are asked for this run."""
+        try:
+            oldest = min((c.created_at for c in snapshot.comments if c.id in left), default=None)
+            if len(left) > 1 and oldest is not None:
+                reacted = self.repo.reacted_since(snapshot.issue.number, oldest)
+                found.update({i: () for i in left if i not in reacted})
+                left = [i for i in left if i in reacted]
+            for comment_id in left:
+                found[comment_id] = self.repo.reactions(comment_id)
+        except GitHubError as exc:
+            number = snapshot.issue.number
+            log.warning("#%s: the reactions on its comments could not be read (%s)", number, exc)
+            return not exc.rate_limited
+        return True
 
     def open_issues(self, label: str) -> list[Issue]:
         """The open issues with ``label``: over GraphQL when it gives them all, else REST."""

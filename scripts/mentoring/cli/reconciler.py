@@ -99,7 +99,7 @@ class _Run:
             if p.actions and not context.dry_run and turn.early:
                 # Read in bulk at the start of the run: look again, fresh, before writing, so
                 # an event run that acted since is seen (one read for each issue with work).
-                fresh = self.reader.fresh(snapshot.issue)
+                fresh = self.reader.fresh(snapshot.issue, snapshot)
                 if isinstance(fresh, Unread):
                     return note(self.applier, fresh)
                 snapshot = fresh

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from mentoring.core import forms
 from mentoring.core.calendar import (
@@ -30,7 +30,17 @@ from mentoring.core.logins import is_bot_login
 from mentoring.core.matching import Candidate, applied_role, suggested
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.participants import Participant, Problem
-from mentoring.core.planner import Facts, Mentorship, facts, last_sign_of_life, quiet_until
+from mentoring.core.planner import (
+    Facts,
+    Mentorship,
+    Worry,
+    facts,
+    last_sign_of_life,
+    mentee_and_mentors,
+    pause_ends_on,
+    quiet_until,
+    worry,
+)
 from mentoring.core.registration import RegisteredMentor, mentor_loads
 from mentoring.core.roles import roles_of
 from mentoring.core.settings import Cadence, Config
@@ -50,6 +60,7 @@ RUNNING = (ACTIVE, PAUSED, READY)  # a mentor's load
 # Kinds of "Needs attention" items, in the order the dashboard lists their kinds.
 NEEDS_INFO_LONG = "needs-info"
 WAITING_FOR_MENTOR = "waiting-for-mentor"
+WORRIED = "worried"  # a 👎 or 😕 on the bot's latest check-in
 STALLED = "stalled"
 REVIEW_UNANSWERED = "review-unanswered"
 LONG_PAUSE = "long-pause"
@@ -61,6 +72,7 @@ KINDS = (
     PARTICIPANTS_UNREADABLE,
     NEEDS_INFO_LONG,
     WAITING_FOR_MENTOR,
+    WORRIED,
     STALLED,
     REVIEW_UNANSWERED,
     LONG_PAUSE,
@@ -86,10 +98,14 @@ class Row:
     ended: datetime | None = None  # closed at
     age_months: int | None = None  # calendar months of running clock (pauses left out)
     pauses: tuple[Interval, ...] = ()
+    # Paused, closed or without a mentor: the clock stood still (the planner's own stops).
+    stops: tuple[Interval, ...] = ()
+    pause_until: date | None = None  # the day the pause in force ends by itself
     mentee_reply: datetime | None = None
     mentor_reply: datetime | None = None
     # The latest sign of life from the mentee or a mentor: a comment, or a reaction on one.
     alive: datetime | None = None
+    worry: Worry | None = None  # a 👎 or 😕 on the bot's latest check-in, not talked about
     needs_info_since: datetime | None = None  # the needs-info comment, while answers lack
     last_checkin: tuple[str, datetime] | None = None  # ("review 3", when it was posted)
     next_checkin: tuple[str, datetime] | None = None
@@ -207,7 +223,7 @@ def row_of(
     nxt = mentorship.next
     replied = _latest_replies(snapshot.comments, config.bot)
     reminded = _review_reminded(f, snapshot, state, ever_mentors)
-    people = frozenset({f.mentee.lower(), *ever_mentors} - {""})
+    people = mentee_and_mentors(f.roles)
     needs_info = next((c.at for c in f.posted if c.kind == Kind.NEEDS_INFO), issue.created_at)
     return Row(
         number=issue.number,
@@ -220,9 +236,12 @@ def row_of(
         started=f.start,
         age_months=_age_months(f, state, now),
         pauses=f.pauses,
+        stops=f.stops,
+        pause_until=pause_ends_on(f),
         mentee_reply=replied.get(f.mentee.lower()),
         mentor_reply=max((replied[m] for m in ever_mentors if m in replied), default=None),
         alive=last_sign_of_life(snapshot.comments, people, config.bot),
+        worry=worry(snapshot.comments, people, config.bot),
         needs_info_since=needs_info if state == NEEDS_INFO else None,
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,
@@ -439,11 +458,14 @@ def _needs_info(r: Row, cadence: Cadence, now: datetime) -> _Found:
 def _stalled(r: Row, cadence: Cadence, now: datetime) -> _Found:
     """No sign of life from the mentee or a mentor (a comment, a reaction) for longer than
     a review period and its reply days: a mentor who answers each review, a mentee who
-    only reacts to the check-ins, never stall. Counted from the start, the last resume,
-    or the last sign, whichever is latest."""
+    only reacts to the check-ins, never stall. Counted from the start, the end of the
+    clock's last stop (a pause, time without a mentor or closed: a new mentor is a fresh
+    start), or the last sign, whichever is latest. A stop that runs to ``now`` in an
+    active row is one this run's plan ends (a dated pause on its day, a ``/resume``
+    answered late): it ends now."""
     if r.state != ACTIVE or r.started is None:
         return None
-    resumed = [end for _, end in r.pauses if end < now]
+    resumed = [end for _, end in r.stops if end <= now]
     alive = [r.alive] if r.alive is not None else []
     since = max([r.started, *resumed, *alive])
     if now < quiet_until(since, cadence):
@@ -455,8 +477,21 @@ def _review_unanswered(r: Row, cadence: Cadence, now: datetime) -> _Found:
     return None if r.review_reminded is None else (REVIEW_UNANSWERED, r.review_reminded, "")
 
 
+def _worried(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    """A 👎 or 😕 by the mentee or a mentor on the bot's latest check-in (or review,
+    reminder, pairing) that nobody has talked about since: ask how it is going."""
+    w = r.worry
+    if w is None or not r.running:
+        return None
+    return WORRIED, w.at, f"{w.by}:{w.content}:{w.kind}:{w.key or ''}"
+
+
 def _long_pause(r: Row, cadence: Cadence, now: datetime) -> _Found:
+    """A pause without a date, on for ``cadence.long_pause_days``: one with a date ends by
+    itself, as the mentee was told."""
     if r.state != PAUSED or not r.pauses or r.pauses[-1][1] < now:
+        return None
+    if r.pause_until is not None and r.pause_until >= now.astimezone(UTC).date():
         return None
     since = r.pauses[-1][0]
     if now - since < cadence.long_pause_days * _DAY:
@@ -474,6 +509,7 @@ def _ready_no_pull_request(r: Row, cadence: Cadence, now: datetime) -> _Found:
 _ROW_CHECKS: tuple[Callable[[Row, Cadence, datetime], _Found], ...] = (
     _needs_info,
     _waiting_for_mentor,
+    _worried,
     _stalled,
     _review_unanswered,
     _long_pause,

@@ -48,6 +48,7 @@ _MERMAID_SAFE = re.compile(r"[^A-Za-z0-9 ._-]")
 
 FLAGS = {
     "waiting-for-mentor": "waiting",
+    "worried": "reacted 👎",
     "stalled": "stalled",
     "review-unanswered": "review unanswered",
     "long-pause": "long pause",
@@ -384,7 +385,9 @@ def body(
 # or nobody (the coordinators act themselves: assign a mentor, fix the file).
 ASK: dict[str, tuple[str, ...]] = {
     "participants-unreadable": (),
+    "needs-info": ("mentee",),
     "waiting-for-mentor": (),
+    "worried": ("mentee", "mentors"),
     "stalled": ("mentee", "mentors"),
     "review-unanswered": ("mentors",),
     "long-pause": ("mentee", "mentors"),

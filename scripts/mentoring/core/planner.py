@@ -1076,40 +1076,84 @@ def quiet_until(since: datetime, cadence: Cadence) -> datetime:
     )
 
 
+def mentee_and_mentors(roles: IssueRoles) -> frozenset[str]:
+    """Whose signs of life count (lower-case logins): the mentee, as the roles name them
+    (the form's field when a coordinator applied for them), and every mentor, ever."""
+    mentors = {e.assignee or "" for e in roles.snapshot.events if roles.is_pairing(e)}
+    return frozenset(who.lower() for who in {roles.mentee, *roles.mentors, *mentors} if who)
+
+
 def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> frozenset[int]:
-    """The bot's comments whose reactions a run reads (their ids): on an open issue whose
-    mentee and mentors have not commented within one quiet span before ``now`` (a comment
-    there keeps it off the dashboard already), the pairing, check-ins, reviews and
-    reminders posted within that span (a reaction on an older one could not keep it off
-    for long). Each comment costs a request over REST, a hundredth of a query over
-    GraphQL: a mentorship whose mentor answers the reviews costs neither."""
+    """The bot's comments whose reactions a run reads (their ids), on an open issue: its
+    pairing, check-ins, reviews and reminders posted within one quiet span before ``now``
+    (a reaction on an older one could not keep it off the dashboard for long); only the
+    latest of them when the mentee or a mentor has commented within that span (a comment
+    there keeps it off already, but a 👎 on the latest needs the coordinators).
+    Each comment costs a request over REST when it has a reaction, a hundredth of a
+    query over GraphQL. The people are those of :func:`roles_of`, as on the dashboard."""
     if snapshot.issue.state != "open":
         return frozenset()
-    cadence, bot = config.cadence, config.bot.lower()
-    # The mentee (the author, mostly), and whoever a person (not the bot, which assigns
-    # only coordinators) assigned: the mentors, cheaply, before the roles are worked out.
-    people = {snapshot.issue.author.lower()} | {
-        (e.assignee or "").lower()
-        for e in snapshot.events
-        if e.kind == "assigned" and (e.actor or "").lower() != bot
-    }
-    spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people - {bot}]
-    if spoke and quiet_until(max(spoke), cadence) > now:
+    cadence = config.cadence
+    asking = [c for c in bot_comments(snapshot.comments, config.bot) if c.kind in _ACKNOWLEDGED]
+    recent = [c for c in asking if quiet_until(c.at, cadence) > now]
+    if not recent:
         return frozenset()
-    return frozenset(
-        c.comment_id
-        for c in bot_comments(snapshot.comments, config.bot)
-        if c.kind in _ACKNOWLEDGED and quiet_until(c.at, cadence) > now
-    )
+    people = mentee_and_mentors(roles_of(snapshot, config)) - {config.bot.lower()}
+    spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people]
+    if spoke and quiet_until(max(spoke), cadence) > now:
+        return frozenset({max(recent, key=lambda c: (c.at, c.comment_id)).comment_id})
+    return frozenset(c.comment_id for c in recent)
 
 
 def last_sign_of_life(
     comments: tuple[Comment, ...], people: frozenset[str], bot: str
 ) -> datetime | None:
-    """The latest comment or reaction by one of ``people`` (lower-case logins), the bot
-    and other bots left out; None when there was none."""
+    """The latest comment or reaction (any emoji: a 👎 is a sign of life too) by one of
+    ``people`` (lower-case logins), the bot and other bots left out; None when there was
+    none."""
     bot = bot.lower()
     people = people - {bot}
     times = [c.created_at for c in comments if c.author.lower() in people]
     times += [r.at for c in comments for r in c.reactions if r.by.lower() in people]
     return max(times, default=None)
+
+
+# Reactions that say something is wrong (GitHub's names: 👎 and 😕).
+WORRIED = ("-1", "confused")
+
+
+@dataclass(frozen=True)
+class Worry:
+    """A 👎 or 😕 by the mentee or a mentor on the bot's latest comment that asks for a
+    reaction: who, which, on what (the comment's kind and key), and when."""
+
+    by: str
+    content: str
+    kind: str
+    key: str | None
+    at: datetime
+
+
+def worry(comments: tuple[Comment, ...], people: frozenset[str], bot: str) -> Worry | None:
+    """The latest 👎 or 😕 by one of ``people`` on the bot's latest pairing, check-in,
+    review or reminder, unless one of them has commented since (the talk has begun);
+    None otherwise. The next such comment of the bot's asks afresh."""
+    asking = [c for c in bot_comments(comments, bot) if c.kind in _ACKNOWLEDGED]
+    if not asking:
+        return None
+    latest = max(asking, key=lambda c: (c.at, c.comment_id))
+    people = people - {bot.lower()}
+    on = next((c.reactions for c in comments if c.id == latest.comment_id), ())
+    worried = [r for r in on if r.content in WORRIED and r.by.lower() in people]
+    if not worried:
+        return None
+    last = max(worried, key=lambda r: r.at)
+    if any(c.created_at > last.at and c.author.lower() in people for c in comments):
+        return None
+    return Worry(last.by, last.content, latest.kind, latest.key, last.at)
+
+
+def pause_ends_on(f: Facts) -> date | None:
+    """The day the pause in force ends by itself, if it has a date (None: no date, or no
+    pause in force): a dated pause is no long pause."""
+    return _until(f)

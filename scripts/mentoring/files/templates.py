@@ -275,6 +275,7 @@ _ITEMS = (
     Item(6, "needs-info", _WHEN, "zoe"),
     Item(7, "waiting-for-mentor", _WHEN, "ada"),
     Item(8, "stalled", _WHEN, "bo", ("mo",)),
+    Item(15, "worried", _WHEN, "hu", ("mo",), detail="hu:-1:checkin:4"),
     Item(8, "review-unanswered", _WHEN, "bo", ("mo",), posted=_LATER),  # one line, two reasons
     Item(9, "review-unanswered", _WHEN, "cy", ("mo", "mia"), posted=_LATER),
     Item(10, "long-pause", _WHEN, "di", ("mo",)),

@@ -913,21 +913,33 @@ class GraphQL:
 
     def reactions(self, comment_ids: list[int]) -> dict[int, tuple[Reaction, ...]]:
         """The reactions on these comments (read in this run, by their ids), a hundred
-        comments a query; a comment GitHub did not give is left out. Raises
-        :class:`GraphQLError` when a query is refused or fails, or the points are below
-        the reserve: the caller reads them over REST then."""
+        comments a query. A comment GitHub did not give is left out, and so is every
+        comment from the first query refused or failed, or once the points are below the
+        reserve (a warning says why): the caller reads those over REST, and keeps those
+        read before."""
         found: dict[int, tuple[Reaction, ...]] = {}
         known = [i for i in comment_ids if i in self.node_ids]
         for start in range(0, len(known), REACTION_IDS):
-            if self.budget_low():
-                raise GraphQLError("the GraphQL points ran low", rate_limited=self.exhausted)
             chunk = [self.node_ids[i] for i in known[start : start + REACTION_IDS]]
-            body = self._send("CommentReactions", {"ids": chunk})
-            errors = body.get("errors") or []
-            if errors or not isinstance((body.get("data") or {}).get("nodes"), list):
-                said = messages(errors, "no nodes in the answer")
-                raise GraphQLError(f"reactions could not be read: {said}")
-            for node in body["data"]["nodes"]:
+            try:
+                nodes = self._reaction_nodes(chunk)
+            except GraphQLError as exc:
+                left = len(known) - start
+                log.warning("reactions on %s comments not read over GraphQL (%s)", left, exc)
+                break
+            for node in nodes:
                 if node and node.get("__typename") == "IssueComment":
                     found[int(node["databaseId"])] = _reactions_of(node)
         return found
+
+    def _reaction_nodes(self, chunk: list[str]) -> list[dict[str, Any] | None]:
+        """One CommentReactions query's nodes; raises :class:`GraphQLError` saying why not."""
+        if self.budget_low():
+            raise GraphQLError("the GraphQL points ran low", rate_limited=self.exhausted)
+        body = self._send("CommentReactions", {"ids": chunk})
+        errors = body.get("errors") or []
+        nodes = (body.get("data") or {}).get("nodes")
+        if errors or not isinstance(nodes, list):
+            said = messages(errors, "no nodes in the answer")
+            raise GraphQLError(f"reactions could not be read: {said}")
+        return nodes

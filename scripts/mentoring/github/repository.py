@@ -169,14 +169,15 @@ def reaction_from_json(raw: dict[str, Any]) -> Reaction:
     )
 
 
+def _counted(raw: dict[str, Any]) -> bool:
+    """Whether a comment's roll-up (``reactions.total_count``) counts any reaction."""
+    return bool((raw.get("reactions") or {}).get("total_count"))
+
+
 def reacted_on(raw_events: list[dict[str, Any]]) -> set[int]:
     """The timeline's comments whose roll-up counts a reaction (``reactions.total_count``:
     the list endpoint is asked only for those)."""
-    return {
-        raw["id"]
-        for raw in raw_events
-        if raw.get("event") == "commented" and (raw.get("reactions") or {}).get("total_count")
-    }
+    return {raw["id"] for raw in raw_events if raw.get("event") == "commented" and _counted(raw)}
 
 
 # Which of a snapshot's comments to read reactions for (``core.planner.reactions_wanted``).
@@ -296,6 +297,18 @@ class Repo:
             return snapshot
         ids = set(wanted(snapshot)) & reacted_on(raw)
         return with_reactions(snapshot, {i: self.reactions(i) for i in sorted(ids)})
+
+    def reacted_since(self, number: int, since: datetime) -> set[int]:
+        """The issue's comments updated since ``since`` whose roll-up counts a reaction
+        (``reactions.total_count`` of "List issue comments"), 100 a page."""
+        with translated():
+            pages = PaginatedList(
+                _Raw,
+                self._repo.requester,
+                f"{self._repo.url}/issues/{number}/comments",
+                {"since": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "per_page": 100},
+            )
+            return {int(item.raw_data["id"]) for item in pages if _counted(item.raw_data)}
 
     def reactions(self, comment_id: int) -> tuple[Reaction, ...]:
         """Every reaction on a comment, oldest first (100 a page)."""
