@@ -10,6 +10,7 @@ public: a mentor's login, the roles they chose and the places they offered.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,8 +37,18 @@ def role_named(text: str, roles: Sequence[Role]) -> Role | None:
     """The role ``text`` names (its name or a former one, ignoring case and spacing)."""
     if len(text) > 4 * _NAME_CHARS:
         return None
-    key = _key(text)
-    return next((r for r in roles if any(_key(n) == key for n in r.names)), None)
+    return _index(tuple(roles)).get(_key(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _index(roles: tuple[Role, ...]) -> dict[str, Role]:
+    """Each role by the key of each of its names, the first role to use a name winning: a
+    run matches every open application and registration against the same few roles."""
+    index: dict[str, Role] = {}
+    for role in roles:
+        for name in role.names:
+            index.setdefault(_key(name), role)
+    return index
 
 
 def applied_role(answers: Mapping[str, Answer], roles: Sequence[Role]) -> Role | None:
