@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from mentoring.core.matching import Candidate, applied_role, held_roles, role_named, suggested
+from dataclasses import replace
+
+from mentoring.core.matching import (
+    Candidate,
+    applied_role,
+    held_roles,
+    one_per_login,
+    role_named,
+    suggested,
+)
 from mentoring.core.settings import Role
 
 FITS = Role("astropy.io.fits maintainer", ("FITS maintainer",), "core")
@@ -50,3 +59,14 @@ def test_away_full_unknown_capacity_other_groups_and_the_applicant_are_left_out(
     assert suggested(FITS, candidates, BY_NAME, mentee="GUS") == ("ann", "eli", "hal")
     assert suggested(RELEASE, candidates, BY_NAME) == ("fay",)  # no group: holders only
     assert suggested(None, candidates, BY_NAME) == ()
+
+
+def test_a_mentor_with_two_registrations_is_one_candidate() -> None:
+    # Oldest first: the roles of both, the latest capacity given, away if either is.
+    older = _candidate("Zed", (FITS.name,), 3, 1, away=True)
+    latest = _candidate("zed", (WCS.name, FITS.name), None, 1)
+    [zed] = one_per_login([older, latest, _candidate("ZED", (), 1, 1)])
+    assert zed == Candidate("ZED", (FITS.name, WCS.name), 1, 1, away=True)
+    [zed, ann] = one_per_login([replace(older, away=False), latest, _candidate("ann", (), 2, 0)])
+    assert (zed.capacity, zed.away, ann.login) == (3, False, "ann")
+    assert suggested(WCS, [zed, ann], BY_NAME) == ("zed",)

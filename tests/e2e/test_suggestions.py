@@ -125,3 +125,37 @@ def test_in_the_demo_the_waiting_rows_and_ines_digest_line_name_registered_mento
     digest = next(a["body"] for a in result.actions if "5/waiting-for-mentor" in a["body"])
     assert "- #5 (ines): waiting for a mentor since 2026-04-01; registered mentors with a" in digest
     assert "similar one: judy, grace or bob." in digest
+
+
+# zed registered twice: one mentor, suggested once, with the roles of both and the
+# places of the latest; eve's older registration says /away, so she is away.
+TWICE: dict[str, Any] = {
+    "start": "2026-01-05T00:00:00Z",
+    "end": "2026-01-12T00:00:00Z",
+    "schedule": "17 6 * * *",
+    "config": {"coordinators": ["cora"]},
+    "collaborators": {"cora": "admin", "zed": "write", "eve": "write", "ann": "write"},
+    "events": [
+        _register("2026-01-05T09:00:00Z", "zed", [FITS], "3"),  # 1
+        _register("2026-01-05T09:10:00Z", "zed", [WCS], "2"),  # 2: the latest, 2 places
+        _register("2026-01-05T09:20:00Z", "ann", [FITS], "2"),  # 3
+        _register("2026-01-05T09:30:00Z", "eve", [FITS], "3"),  # 4
+        _register("2026-01-05T09:40:00Z", "eve", [FITS], "3"),  # 5
+        {"at": "2026-01-05T09:50:00Z", "by": "eve", "comment": {"issue": 4, "body": "/away"}},
+        _apply("2026-01-06T10:00:00Z", "alice", role_choice=FITS, role="FITS."),  # 6
+        _apply("2026-01-06T10:10:00Z", "wes", role_choice=WCS, role="WCS."),  # 7
+    ],
+}
+
+
+def test_a_mentor_registered_twice_is_one_mentor_to_ask() -> None:
+    body = Simulation(TWICE, ROOT_DIR).run(reconcile.main).dashboard.replace("\u2060", "")
+    table = body[body.index("| Issue | Mentee |") :]
+    needs = {
+        n: next(ln for ln in table.splitlines() if ln.startswith(f"| #{n} |")).split(" | ")[5]
+        for n in (6, 7)
+    }
+    # ann and zed hold fits, zed by his first registration, each with two places free
+    # (zed's latest registration offers two): by login. eve is away.
+    assert needs[6].rstrip(" |") == "ask ann or zed"
+    assert needs[7].rstrip(" |") == "ask zed or ann"  # zed holds wcs, ann a similar role

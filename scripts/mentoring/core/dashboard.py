@@ -27,7 +27,7 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.logins import is_bot_login
-from mentoring.core.matching import Candidate, applied_role, suggested
+from mentoring.core.matching import Candidate, applied_role, one_per_login, suggested
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Kind
 from mentoring.core.participants import Participant, Problem
 from mentoring.core.planner import (
@@ -397,10 +397,10 @@ def with_suggestions(
     if not config.roles:
         return list(rows)
     load = {m.login.lower(): len(m.mentorships) for m in loads}
-    candidates = [
+    candidates = one_per_login(
         Candidate(m.login, m.held, m.capacity, load.get(m.login.lower(), 0), m.away)
-        for m in mentors
-    ]
+        for m in sorted(mentors, key=lambda m: m.issue)
+    )
     roles = {r.name: r for r in config.roles}
     return [
         replace(r, suggested=suggested(roles.get(r.applied or ""), candidates, roles, r.mentee))

@@ -96,6 +96,25 @@ class Candidate:
         return 0 if self.capacity is None else max(self.capacity - self.load, 0)
 
 
+def one_per_login(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per mentor (by login, ignoring case), from the registrations of a
+    mentor who has several open, oldest first: the roles of all of them, the capacity of
+    the latest that gives one, and away when any of them is (an /away said on either)."""
+    merged: dict[str, Candidate] = {}
+    for c in candidates:
+        was = merged.get(c.login.casefold())
+        if was is not None:
+            c = Candidate(
+                c.login,
+                tuple(dict.fromkeys((*was.held, *c.held))),
+                was.capacity if c.capacity is None else c.capacity,
+                c.load,
+                was.away or c.away,
+            )
+        merged[c.login.casefold()] = c
+    return list(merged.values())
+
+
 def suggested(
     role: Role | None,
     candidates: Iterable[Candidate],
@@ -104,7 +123,8 @@ def suggested(
 ) -> tuple[str, ...]:
     """Up to :data:`SUGGESTED` logins for an application for ``role``: mentors who hold it,
     then those who hold a role of its group, each with a free place and not away, the
-    least loaded first (then the most places free, then by login)."""
+    least loaded first (then the most places free, then by login). ``candidates`` are one
+    per login (:func:`one_per_login`)."""
     if role is None:
         return ()
     group = {r.name for r in roles.values() if role.group is not None and r.group == role.group}
