@@ -665,3 +665,19 @@ def test_a_role_field_that_is_no_dropdown_is_an_error(root: Path) -> None:
 
 def text_line(path: Path, line: str) -> int:
     return path.read_text(encoding="utf-8").splitlines().index(line) + 1
+
+
+def test_a_multi_select_role_on_the_application_is_an_error_at_its_field(root: Path) -> None:
+    form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
+    _edit(
+        form,
+        "      label: The role you are applying for\n",
+        "      multiple: true\n      label: R\n",
+    )
+    [(status, text, file, line)] = _check_roles(root).items
+    assert (status, file) == (ERROR, ".github/ISSUE_TEMPLATE/mentee-application.yml")
+    assert line == text_line(form, "    id: role_choice")
+    assert text.startswith(f"line {line}: `role_choice` has `multiple: true`, so its answer is")
+    assert text.endswith(
+        "Take `multiple: true` out of its `attributes:` (an applicant applies for one role)."
+    )

@@ -193,6 +193,17 @@ def _option_problems(
                 error=False,
             )
         )
+    if has and not multiple:
+        # A multi-select's answer reads as a list of choices; an application is matched to
+        # one role, by text (applied_role).
+        problems.append(
+            OptionProblem(
+                f"`{field_id}` has `multiple: true`, so its answer is a list of choices, which"
+                " matches no role (even one role chosen): no mentor is suggested.",
+                "Take `multiple: true` out of its `attributes:` (an applicant applies for one"
+                " role).",
+            )
+        )
     offered = {_key(o) for o in options}
     for i, option in enumerate(options):
         role = role_named(option, roles)
