@@ -632,16 +632,39 @@ def test_a_former_name_as_an_option_asks_for_the_name_in_use(root: Path) -> None
     assert former.endswith("Write the name in use, 'APE editor'.")
 
 
-def test_a_form_without_the_role_field_is_a_warning_and_no_roles_no_check(root: Path) -> None:
+def test_a_form_without_the_role_field_is_a_warning(root: Path) -> None:
     form = root / ".github" / "ISSUE_TEMPLATE" / "mentee-application.yml"
     _edit(form, "    id: role_choice\n", "    id: role_pick\n")
     [(status, text, _, line)] = _check_roles(root).items
     assert status == "warning"
     assert "no field `role_choice`" in text
     assert line is not None
+
+
+@pytest.mark.parametrize("roles", ["", "roles: []\n"])
+def test_role_options_without_roles_are_a_warning_at_the_first(root: Path, roles: str) -> None:
     config = root / ".github" / "mentoring.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text[: text.index("\nroles:")] + "\n", encoding="utf-8")
+    config.write_text(text[: text.index("\nroles:")] + "\n" + roles, encoding="utf-8")
+    forms = root / ".github" / "ISSUE_TEMPLATE"
+    first = '        - "Core astropy package maintainer (general)"'
+    found = [(s, t, f, n) for s, t, f, n in _check_roles(root).items]
+    assert [(s, f, n) for s, _, f, n in found] == [
+        ("warning", f".github/ISSUE_TEMPLATE/{name}", text_line(forms / name, first))
+        for name in ("mentee-application.yml", "mentor-registration.yml")
+    ]
+    assert found[0][1].endswith(
+        "`role_choice` offers 40 roles ('Core astropy package maintainer (general)', ...),"
+        " but .github/mentoring.yml lists no `roles:`, so no answer matches a role and no"
+        " mentor is suggested. List the roles under `roles:` in .github/mentoring.yml, or"
+        " take them out of `role_choice`'s options (or the dropdown out of the form)."
+    )
+    # Only Other left, or no dropdown at all: nothing to say.
+    for name in ("mentee-application.yml", "mentor-registration.yml"):
+        lines = (forms / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        start = lines.index(first + "\n")
+        end = lines.index('        - "Other"\n')
+        (forms / name).write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
     assert _check_roles(root).items == []
 
 

@@ -30,7 +30,12 @@ from mentoring.core import forms, health
 from mentoring.core.dashboard_plan import creation, find
 from mentoring.core.dashboard_view import DASHBOARD
 from mentoring.core.labels import label_changes, wanted_labels
-from mentoring.core.matching import APPLIED_FIELD, HELD_FIELD, option_problems
+from mentoring.core.matching import (
+    APPLIED_FIELD,
+    HELD_FIELD,
+    option_problems,
+    options_without_roles,
+)
 from mentoring.core.render import OVERRIDES, Renderer
 from mentoring.core.settings import Config
 from mentoring.files.config import CONFIG_FILE, FORMS_DIR, load_config
@@ -141,20 +146,24 @@ def check_templates(root: Path, config: Config, report: Report) -> None:
 
 def check_roles(root: Path, config: Config, report: Report) -> None:
     """Both forms offer the config's roles, by the same names, and Other: answers are
-    matched to roles by the option's text."""
-    if not config.roles:
-        return
+    matched to roles by the option's text. Without roles, a form that still offers some
+    is a warning (keeping the dropdowns is allowed, but nothing they say is matched)."""
     forms_checked = [(config.application.form_spec, APPLIED_FIELD, False)]
     if config.mentor_registration is not None:
         forms_checked.append((config.mentor_registration.form_spec, HELD_FIELD, True))
     before = len(report.items)
     for form, field_id, multiple in forms_checked:
-        for found in option_problems(form, field_id, config.roles, multiple):
+        if config.roles:
+            problems = option_problems(form, field_id, config.roles, multiple)
+        else:
+            unmatched = options_without_roles(form, field_id, CONFIG_FILE)
+            problems = [unmatched] if unmatched else []
+        for found in problems:
             line = _option_line(root, form.file, field_id, found.option)
             at = f"line {line}: " if line else ""
             status = ERROR if found.error else WARNING
             report.add(status, f"{at}{found.problem} {found.fix}", form.file, line)
-    if len(report.items) == before:
+    if len(report.items) == before and config.roles:
         report.add(OK, f"Both forms offer the {len(config.roles)} roles of {CONFIG_FILE}.")
 
 

@@ -181,6 +181,28 @@ def option_problems(
     return _option_problems(field.id, field.options, roles, field.multiple, multiple)
 
 
+def options_without_roles(form: Form, field_id: str, config_file: str) -> OptionProblem | None:
+    """A warning when the config lists no roles but the form's field still offers some:
+    an answer then matches no role, and no mentor is ever suggested."""
+    if field_id not in form.ids:
+        return None
+    field = form.field(field_id)
+    offered = [i for i, o in enumerate(field.options) if _key(o) != _key(OTHER)]
+    if field.type != "dropdown" or not offered:
+        return None
+    first = field.options[offered[0]][:_NAME_CHARS]
+    more = ", ..." if len(offered) > 1 else ""
+    return OptionProblem(
+        f"`{field_id}` offers {len(offered)} role{'s' if len(offered) != 1 else ''}"
+        f" ({first!r}{more}), but {config_file} lists no `roles:`, so no answer matches a"
+        " role and no mentor is suggested.",
+        f"List the roles under `roles:` in {config_file}, or take them out of"
+        f" `{field_id}`'s options (or the dropdown out of the form).",
+        offered[0],
+        error=False,
+    )
+
+
 def _option_problems(
     field_id: str, options: Sequence[str], roles: Sequence[Role], has: bool, multiple: bool
 ) -> list[OptionProblem]:
