@@ -148,8 +148,13 @@ TWICE: dict[str, Any] = {
 }
 
 
+@cache
+def played_twice() -> Result:
+    return Simulation(TWICE, ROOT_DIR).run(reconcile.main)
+
+
 def test_a_mentor_registered_twice_is_one_mentor_to_ask() -> None:
-    body = Simulation(TWICE, ROOT_DIR).run(reconcile.main).dashboard.replace("\u2060", "")
+    body = played_twice().dashboard.replace("\u2060", "")
     table = body[body.index("| Issue | Mentee |") :]
     needs = {
         n: next(ln for ln in table.splitlines() if ln.startswith(f"| #{n} |")).split(" | ")[5]
@@ -159,3 +164,10 @@ def test_a_mentor_registered_twice_is_one_mentor_to_ask() -> None:
     # (zed's latest registration offers two): by login. eve is away.
     assert needs[6].rstrip(" |") == "ask ann or zed"
     assert needs[7].rstrip(" |") == "ask zed or ann"  # zed holds wcs, ann a similar role
+
+
+def test_the_job_summarys_mentors_table_says_who_is_away() -> None:
+    mentors = played_twice().schedule_summary.split("## Mentors\n", 1)[1]
+    rows = {ln.split(" | ")[1]: ln for ln in mentors.splitlines() if ln.startswith("| @eve ")}
+    assert rows["#4"].startswith("| @eve | #4 | 0 | 3 | away |")  # /away on this one
+    assert rows["#5"].startswith("| @eve | #5 | 0 | 3 | yes |")

@@ -53,6 +53,8 @@ def mentors_table(
         issues = loads.get(mentor.login.lower(), [])
         cap = mentor.capacity
         free = "–" if cap is None else ("yes" if len(issues) < cap else "no")
+        if mentor.away:
+            free = "away"  # said /away: suggested for nothing until /back
         did = done.get(mentor.issue, [])
         if dry_run:
             did = [f"would {a}" for a in (planned or {}).get(mentor.issue, [])]
