@@ -3,6 +3,7 @@ checked against a table worked out by hand in tests/cli/test_report.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from mentoring.core.report import (
@@ -117,3 +118,12 @@ def test_a_first_timer_with_two_mentees_is_not_returning() -> None:
     assert quarter_figures(Quarter(2026, 1), two, now).mentors_returning == 0
     back = [_mentored(1, "ann", "2026-01-10", "2026-02-01"), two[1]]
     assert quarter_figures(Quarter(2026, 1), back, now).mentors_returning == 1
+
+
+def test_a_mentor_who_later_joins_the_coordinators_loses_their_mentorships() -> None:
+    """The limit docs/report.md states: coordinators are read from today's list."""
+    story = Story().assign("bob", T0 + DAY)
+    assert history_of(story.snapshot(), CONFIG, T0 + 30 * DAY).paired == T0 + DAY
+    later = replace(CONFIG, coordinators=(*CONFIG.coordinators, "bob"))
+    h = history_of(story.snapshot(), later, T0 + 30 * DAY)
+    assert (h.paired, h.spans) == (None, ())
