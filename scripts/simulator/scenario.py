@@ -30,7 +30,7 @@ SCENARIO_KEYS = (
     "events",
 )
 PERMISSIONS = ("none", "read", "triage", "write", "maintain", "admin")
-CLOSE_REASONS = ("completed", "not_planned")
+CLOSE_REASONS = ("completed", "not_planned", "duplicate")  # what GitHub closes with
 ISSUE = "issue"  # the key every action on an existing issue has
 
 # For each action: its keys, each with a check and whether it is required.

@@ -208,7 +208,7 @@ def _event(text: str) -> str:
         ),
         (
             _event("{at: 2026-01-05T10:00:00Z, by: cora, close: {issue: 1, reason: done}}"),
-            "events[0].close.reason must be one of completed, not_planned",
+            "events[0].close.reason must be one of completed, not_planned, duplicate",
         ),
         (
             _event("{at: 2026-01-05T10:00:00Z, by: cora, merge_pull_request: {merged_by: 'a b'}}"),

@@ -176,7 +176,7 @@ def _main(
         return time.time() if real_clock else now.timestamp() + slept[0]
 
     read = _applications(repo, config, sleep)
-    histories = [rp.history_of(s, config, now) for s in read.snapshots]
+    histories = rp.histories_of(read.snapshots, config, now)
     activity, searches = None, 0
     if config.report.repositories:
         search = Search(client, sleep=waiting, clock=clock, max_wait=args.search_wait * 60)

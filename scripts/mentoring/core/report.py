@@ -22,12 +22,13 @@ from mentoring.core.calendar import (
     unpaired_intervals,
 )
 from mentoring.core.dashboard import days_between, months_between
-from mentoring.core.model import IssueSnapshot
+from mentoring.core.model import Event, IssueSnapshot
 from mentoring.core.roles import roles_of
 from mentoring.core.settings import Config
 
 ACTIVITY_DAYS = 90  # graduates' activity: a pull request or review in this many days
 OPEN, GRADUATED, CLOSED = "open", "graduated", "closed"  # an application's outcome
+DUPLICATE = "duplicate"  # GitHub's state_reason of an issue closed as a duplicate
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,18 @@ class Report:
     cost: Cost
 
 
+def histories_of(
+    snapshots: Iterable[IssueSnapshot], config: Config, now: datetime
+) -> list[History]:
+    """Every application's history, leaving out those closed as duplicates: the same
+    person's application counted once, by the issue kept open."""
+    return [
+        history_of(s, config, now)
+        for s in snapshots
+        if not (s.issue.state == "closed" and s.issue.state_reason == DUPLICATE)
+    ]
+
+
 def history_of(snapshot: IssueSnapshot, config: Config, now: datetime) -> History:
     """One application's history: its pairing, mentors, pauses and outcome."""
     roles = roles_of(snapshot, config)
@@ -152,6 +165,14 @@ def history_of(snapshot: IssueSnapshot, config: Config, now: datetime) -> Histor
     ended = None
     if issue.state != "open":
         ended = issue.closed_at or (closed[-1][0] if closed else issue.updated_at)
+
+    def is_pairing(event: Event) -> bool:
+        """A mentor's assignment while the issue was open: one made to a closed
+        application (a mentor named after a decline) pairs nobody."""
+        if ended is not None and event.at >= ended:
+            return False
+        return roles.is_pairing(event) and not _inside(closed, event.at, now)
+
     outcome = OPEN
     if ended is not None:
         graduated = issue.has_label(config.labels.graduated)
@@ -160,12 +181,12 @@ def history_of(snapshot: IssueSnapshot, config: Config, now: datetime) -> Histor
         number=issue.number,
         mentee=roles.mentee.lower(),
         opened=issue.created_at,
-        paired=mentor_since(events, roles.is_pairing),
+        paired=mentor_since(events, is_pairing),
         ended=ended,
         outcome=outcome,
-        spans=_spans(roles.snapshot, roles.is_pairing, ended or now),
+        spans=_spans(roles.snapshot, is_pairing, ended or now),
         paused=tuple(label_intervals(events, config.labels.names("paused"), now)),
-        unpaired=tuple(unpaired_intervals(events, roles.is_pairing, now)),
+        unpaired=tuple(unpaired_intervals(events, is_pairing, now)),
         closed=tuple(closed),
     )
 
@@ -257,14 +278,15 @@ def _active_mentors(histories: Sequence[History], start: datetime, end: datetime
 
 
 def _returning(histories: Sequence[History], start: datetime, end: datetime) -> set[str]:
-    """Mentors who took on a mentee within [start, end) having mentored another mentee
-    before: the mentors who come back."""
-    firsts = [(s.mentor, s.start, h.mentee) for h in histories for s in h.spans]
+    """Mentors who took on a mentee within [start, end) after a mentorship of theirs with
+    another mentee had ended: the mentors who come back (two mentees at once is not a
+    return)."""
+    spans = [(s.mentor, s.start, s.end, h.mentee) for h in histories for s in h.spans]
     return {
         mentor
-        for mentor, began, mentee in firsts
+        for mentor, began, _, mentee in spans
         if start <= began < end
-        and any(m == mentor and b < began and e != mentee for m, b, e in firsts)
+        and any(m == mentor and e <= began and who != mentee for m, _, e, who in spans)
     }
 
 
