@@ -204,3 +204,23 @@ def test_the_end_announced_once_through_faults(sb: Sandbox, fault: Fault) -> Non
     for _ in range(3):
         assert _run(sb)[0] == 0
     assert _bot_comments(sb, number, "away-ended") == 1
+
+
+def test_a_refused_back_does_not_stop_the_end_announced_after_a_fault(sb: Sandbox) -> None:
+    # A passer-by's /back is refused: it did not end the away, so when the comment that
+    # announces the end is lost after the label came off, the next run still posts it.
+    sb.add_user("mallory")
+    number = _away_until_tomorrow(sb)
+    assert _run_issue(sb, number)[0] == 0
+    sb.comment(number, "mallory", "/back")
+    sb.advance(seconds=5)
+    assert _run_issue(sb, number)[0] == 0
+    assert AWAY in _labels(sb, number)
+    sb.advance(days=1)
+    sb.inject(Fault.ERROR_BEFORE, method="POST", path=rf"/issues/{number}/comments$", count=3)
+    _run(sb)
+    assert AWAY not in _labels(sb, number)
+    assert _bot_comments(sb, number, "away-ended") == 0
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+    assert _bot_comments(sb, number, "away-ended") == 1
