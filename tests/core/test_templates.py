@@ -237,6 +237,7 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
             ("month", "2027-13-01", None),
             ("no-such-day", "2027-02-30", None),
             ("past", "", date(2026, 12, 1)),
+            ("today", "", date(2026, 12, 7)),
             ("far", "", date(2028, 1, 1)),
         ]
     },
@@ -424,6 +425,7 @@ OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
                     ("month", "2027-13-01", None),
                     ("no-such-day", "2027-02-30", None),
                     ("past", "", date(2026, 12, 1)),
+                    ("today", "", date(2026, 12, 7)),
                     ("far", "", date(2028, 1, 1)),
                     ("words", "", None),
                 ]

@@ -224,3 +224,30 @@ def test_a_refused_back_does_not_stop_the_end_announced_after_a_fault(sb: Sandbo
     for _ in range(2):
         assert _run(sb)[0] == 0
     assert _bot_comments(sb, number, "away-ended") == 1
+
+
+def test_a_date_on_the_day_written_is_refused_for_away_and_pause(sb: Sandbox) -> None:
+    # The first run on or after its day ends an away or a pause: one until the day it is
+    # written would put the label on and take it off again at the next run, with a second
+    # comment. Both are refused, with that reason, and nothing changes.
+    application = sb.open_issue(
+        "ana", "Application", _application_body(), [CONFIG.application.label]
+    )
+    registration = _open_registration(sb)
+    sb.assign(application, COORD, ["bob"])
+    assert _run(sb)[0] == 0
+    today = sb.now.date().isoformat()
+    sb.comment(registration, "bob", f"/away until {today}")
+    sb.comment(application, "bob", f"/pause until {today} exams")
+    sb.advance(seconds=5)
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+        sb.advance(hours=1)
+    assert AWAY not in _labels(sb, registration)
+    assert CONFIG.labels.paused not in _labels(sb, application)
+    for number in (registration, application):
+        [reply] = [c["body"] for c in sb.comments(number) if "mentoring:command:" in c["body"]]
+        assert reply.startswith(f"{today} is the day this comment was written (UTC)")
+        assert (
+            _bot_comments(sb, number, "away-ended") + _bot_comments(sb, number, "pause-ended") == 0
+        )

@@ -345,7 +345,7 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
                 "until": _LATER.date(),
                 "latest": _LATER.date(),
             }
-            for why in ("format", "place", "year", "month", "no-such-day", "past", "far")
+            for why in ("format", "place", "year", "month", "no-such-day", "past", "today", "far")
         ],
         "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
         "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
@@ -367,7 +367,7 @@ def _registration(config: Config) -> dict[str, list[Sample]]:
         ),
         *(
             ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day, "days": 28})
-            for w in ("format", "year", "month", "no-such-day", "past", "far", "words")
+            for w in ("format", "year", "month", "no-such-day", "past", "today", "far", "words")
         ),
         *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
     ]
