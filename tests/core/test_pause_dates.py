@@ -106,7 +106,8 @@ def test_a_date_is_refused_before_the_day_written_or_over_a_year_after() -> None
     written = date(2026, 12, 7)
     check = lambda text: date_refusal(pause_argument(text), written)  # noqa: E731
     assert check("until 2026-12-06") == "past"
-    assert check("until 2026-12-07") is None  # that day: the next run ends it
+    assert check("until 2026-12-07") == "today"  # the next run would end it at once
+    assert check("until 2026-12-08") is None
     assert check("until 2027-12-07") is None
     assert check("until 2027-12-08") == "far"
     assert check("until 2027-02-29") == "no-such-day"

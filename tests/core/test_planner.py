@@ -17,7 +17,7 @@ import pytest
 from mentoring.cli.reading import is_application as _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
-from mentoring.core.planner import HANDOVER_GRACE, PastWait
+from mentoring.core.planner import HANDOVER_GRACE, LongWaits, PastWait
 from mentoring.core.replies import MAX_REPLIES_PER_RUN
 from mentoring.files.config import load_config
 from planner_cases import (
@@ -994,8 +994,13 @@ def test_healing_keeps_a_comment_with_a_marker_of_its_own_and_ignores_other_auth
     assert not [a for a in story.plan(PAIRED_AT + DAY).actions if "delete" in a.describe()]
 
 
-def test_the_past_wait_needs_three_pairings_and_is_whole_days() -> None:
-    assert PastWait.of([]).median_days is None
-    assert PastWait.of([1.0, 30.0]).median_days is None
-    assert PastWait.of([1.0, 6.4, 30.0]).median_days == 6
-    assert PastWait.of([1.0, 6.6, 7.0, 30.0]).median_days == 7
+def test_the_past_wait_tells_only_of_waits_as_long_as_the_applicants() -> None:
+    quick = [(1.0, True)] * 3
+    assert PastWait.of(quick).beyond(1) == LongWaits(1, 3, 3, 1)
+    assert PastWait.of(quick).beyond(30) is None  # a day's pairings say nothing at day 30
+    closed = [(120.0, False)] * 5
+    assert PastWait.of(quick + closed).beyond(30) == LongWaits(30, 5, 0, None)
+    paired = [(30.0, True), (40.4, True), (60.6, True)]
+    assert PastWait.of(quick + paired).beyond(30) == LongWaits(30, 3, 3, 40)
+    assert PastWait.of(paired[:2] + closed[:1]).beyond(30) == LongWaits(30, 3, 2, None)
+    assert PastWait.of(paired[:2]).beyond(30) is None  # two waits are those two people's

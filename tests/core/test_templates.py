@@ -155,8 +155,31 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
         "3",
         {"mentors": ["mo", "mia"], "period": 3, "months": 3, "asked": at(2026, 4, 20, 6, 17)},
     ),
-    "waiting": ("waiting", None, {"median_wait_days": None}),
-    "waiting-past-figure": ("waiting", None, {"median_wait_days": 12}),
+    "waiting": (
+        "waiting",
+        None,
+        {"waited_days": 30, "past_waits": None, "past_paired": None, "past_median_days": None},
+    ),
+    "waiting-past-figure": (
+        "waiting",
+        None,
+        {"waited_days": 36, "past_waits": 8, "past_paired": 3, "past_median_days": 41},
+    ),
+    "waiting-past-figure-one-paired": (
+        "waiting",
+        None,
+        {"waited_days": 30, "past_waits": 4, "past_paired": 1, "past_median_days": None},
+    ),
+    "waiting-past-figure-none-paired": (
+        "waiting",
+        None,
+        {"waited_days": 30, "past_waits": 5, "past_paired": 0, "past_median_days": None},
+    ),
+    "waiting-past-figure-all-paired": (
+        "waiting",
+        None,
+        {"waited_days": 1, "past_waits": 3, "past_paired": 3, "past_median_days": 1},
+    ),
     "unpaired": ("unpaired", "1", {}),
     "unpaired-contact": (
         "unpaired",
@@ -237,6 +260,7 @@ CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
             ("month", "2027-13-01", None),
             ("no-such-day", "2027-02-30", None),
             ("past", "", date(2026, 12, 1)),
+            ("today", "", date(2026, 12, 7)),
             ("far", "", date(2028, 1, 1)),
         ]
     },
@@ -424,6 +448,7 @@ OTHER_CASES: dict[str, tuple[str, str | None, dict[str, Any]]] = {
                     ("month", "2027-13-01", None),
                     ("no-such-day", "2027-02-30", None),
                     ("past", "", date(2026, 12, 1)),
+                    ("today", "", date(2026, 12, 7)),
                     ("far", "", date(2028, 1, 1)),
                     ("words", "", None),
                 ]

@@ -204,3 +204,50 @@ def test_the_end_announced_once_through_faults(sb: Sandbox, fault: Fault) -> Non
     for _ in range(3):
         assert _run(sb)[0] == 0
     assert _bot_comments(sb, number, "away-ended") == 1
+
+
+def test_a_refused_back_does_not_stop_the_end_announced_after_a_fault(sb: Sandbox) -> None:
+    # A passer-by's /back is refused: it did not end the away, so when the comment that
+    # announces the end is lost after the label came off, the next run still posts it.
+    sb.add_user("mallory")
+    number = _away_until_tomorrow(sb)
+    assert _run_issue(sb, number)[0] == 0
+    sb.comment(number, "mallory", "/back")
+    sb.advance(seconds=5)
+    assert _run_issue(sb, number)[0] == 0
+    assert AWAY in _labels(sb, number)
+    sb.advance(days=1)
+    sb.inject(Fault.ERROR_BEFORE, method="POST", path=rf"/issues/{number}/comments$", count=3)
+    _run(sb)
+    assert AWAY not in _labels(sb, number)
+    assert _bot_comments(sb, number, "away-ended") == 0
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+    assert _bot_comments(sb, number, "away-ended") == 1
+
+
+def test_a_date_on_the_day_written_is_refused_for_away_and_pause(sb: Sandbox) -> None:
+    # The first run on or after its day ends an away or a pause: one until the day it is
+    # written would put the label on and take it off again at the next run, with a second
+    # comment. Both are refused, with that reason, and nothing changes.
+    application = sb.open_issue(
+        "ana", "Application", _application_body(), [CONFIG.application.label]
+    )
+    registration = _open_registration(sb)
+    sb.assign(application, COORD, ["bob"])
+    assert _run(sb)[0] == 0
+    today = sb.now.date().isoformat()
+    sb.comment(registration, "bob", f"/away until {today}")
+    sb.comment(application, "bob", f"/pause until {today} exams")
+    sb.advance(seconds=5)
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+        sb.advance(hours=1)
+    assert AWAY not in _labels(sb, registration)
+    assert CONFIG.labels.paused not in _labels(sb, application)
+    for number in (registration, application):
+        [reply] = [c["body"] for c in sb.comments(number) if "mentoring:command:" in c["body"]]
+        assert reply.startswith(f"{today} is the day this comment was written (UTC)")
+        assert (
+            _bot_comments(sb, number, "away-ended") + _bot_comments(sb, number, "pause-ended") == 0
+        )

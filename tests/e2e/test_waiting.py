@@ -108,11 +108,15 @@ def test_the_dashboard_lists_the_waitlist_the_longest_wait_first() -> None:
     assert "| #1 | alice | – | waiting since 2026-02-01 |" in table
 
 
-PAST_FIGURE = "As a past figure, not a promise: over the last year, applicants waited a median of"
+PAST_FIGURE = "As a past figure, not a promise: of the"
 
 
 def _assign(at: str, issue: int) -> dict[str, Any]:
     return {"at": at, "by": "cora", "assign": {"issue": issue, "users": ["bob"]}}
+
+
+def _close(at: str, issue: int) -> dict[str, Any]:
+    return {"at": at, "by": "cora", "close": {"issue": issue, "reason": "not_planned"}}
 
 
 def _with_pairings(paired: int, read: str = "graphql") -> Any:
@@ -145,21 +149,62 @@ def _with_pairings(paired: int, read: str = "graphql") -> Any:
     return Simulation(scenario, ROOT, read=read).run(reconcile.main)
 
 
-@pytest.mark.parametrize("read", ["graphql", "rest"])
-def test_the_waiting_note_gives_the_past_years_median_wait_once(read: str) -> None:
-    result = _with_pairings(3, read)
+def test_quick_pairings_say_nothing_to_someone_who_waited_longer() -> None:
+    # Three applicants paired within 8 days tell dana, who has waited 30, nothing about
+    # her own wait: the note leaves the figure out.
+    result = _with_pairings(3)
     [note] = comments(result, "waiting", 4)
-    # Due on 5 February at 10:00; dana's comment's run holds it for the scheduled run,
-    # which has the figure (two open pairings and a closed one: 4, 6 and 8 days).
+    # Due on 5 February at 10:00; dana's comment's run holds it for the scheduled run.
     assert note["at"].startswith("2026-02-06T06:17")
-    assert f"{PAST_FIGURE} 6 days for a mentor." in note["body"]
-
-
-def test_the_waiting_note_leaves_the_figure_out_with_too_few_pairings() -> None:
-    result = _with_pairings(2)
-    [note] = comments(result, "waiting", 3)
-    assert note["at"].startswith("2026-02-06T06:17")
+    assert "past figure" not in note["body"]
     assert "median" not in note["body"]
+
+
+def _long_waits(read: str = "graphql") -> Any:
+    """Three applicants paired after a day; five who waited four months and were closed
+    without a mentor; three paired after 39, 48 and 60 days; then nia, who waits, and
+    gets the note after her 30th day."""
+    events: list[dict[str, Any]] = []
+    for n in range(3):  # 1-3: paired the next day
+        events += [_apply(f"2026-01-0{5 + n}T10:00:00Z", f"p{n}")]
+        events += [_assign(f"2026-01-0{6 + n}T10:00:00Z", n + 1)]
+    for n in range(5):  # 4-8: waited four months, then closed without a mentor
+        events += [_apply(f"2026-01-1{n}T10:00:00Z", f"w{n}")]
+        events += [_close(f"2026-05-1{n}T10:00:00Z", n + 4)]
+    for n, paired in enumerate(("2026-03-12T10:00:00Z", "2026-03-22T10:00:00Z")):  # 9-10
+        events += [_apply(f"2026-02-0{n + 1}T10:00:00Z", f"s{n}"), _assign(paired, n + 9)]
+    events += [_apply("2026-03-01T10:00:00Z", "s2"), _assign("2026-04-30T10:00:00Z", 11)]
+    events += [_apply("2026-06-01T10:00:00Z", "nia")]  # 12
+    scenario = {
+        "start": "2026-01-01T00:00:00Z",
+        "end": "2026-07-08T00:00:00Z",
+        "schedule": "17 6 * * *",
+        "config": {"coordinators": ["cora"], "cadence": {"mentor_wait_days": 30}},
+        "collaborators": {"cora": "admin", "bob": "write"},
+        "events": events,
+    }
+    return Simulation(scenario, ROOT, read=read).run(reconcile.main)
+
+
+@pytest.mark.parametrize("read", ["graphql", "rest"])
+def test_the_waiting_note_tells_what_became_of_waits_as_long(read: str) -> None:
+    result = _long_waits(read)
+    notes = {
+        a["issue"]: a for a in result.actions if a["type"] == "comment" and a["kind"] == "waiting"
+    }
+    # The first eight waited 30 days before any wait that long had ended: no figure.
+    for issue in range(4, 9):
+        assert "past figure" not in notes[issue]["body"]
+    # nia, at the first run after her 30th day: of the waits over the year that ended
+    # after 30 days or more, five closed without a mentor and three were paired after 39,
+    # 48 and 60 days; the three paired the next day are not hers to compare with.
+    nia = notes[12]
+    assert nia["at"].startswith("2026-07-02T06:17")  # 30 days after her welcome
+    assert (
+        f"{PAST_FIGURE} 8 applications whose wait for a mentor ended over the last year after"
+        " 30 days or more (as long as yours so far), 3 were paired, after a median of 48 days"
+        " from application, and 5 were closed without a mentor." in nia["body"]
+    )
 
 
 @pytest.mark.parametrize("read", ["graphql", "rest"])

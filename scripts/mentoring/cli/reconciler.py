@@ -139,8 +139,8 @@ class _Run:
         except (GitHubError, FiguresUnread) as exc:
             log.warning("The waiting notes wait for a run that can read the figures (%s)", exc)
             return
-        days = dash.pairing_days(self.gathered.rows, self.context.now, self.gathered.started)
-        self.lookups.past_wait = PastWait.of(days)
+        waits = dash.ended_waits(self.gathered.rows, self.context.now, self.gathered.started)
+        self.lookups.past_wait = PastWait.of(waits)
         for index, snapshot in self.held:
             self._held_note(index, snapshot)
 

@@ -188,17 +188,29 @@ def _before_unannounced(
     return state
 
 
+def _heard(asked: Asked, allowed: frozenset[str]) -> list[tuple[Comment, Command]]:
+    """The ``/away`` and ``/back`` commands the bot answered that its rules let change
+    the label: unedited, by the registrant or a coordinator (a ``/back`` of those, made
+    while the label was on, was accepted)."""
+    return [
+        (comment, command)
+        for comment, command in asked.commands
+        if command.name in ("away", "back")
+        and comment.id in asked.answered
+        and not comment.edited
+        and comment.author.lower() in allowed
+    ]
+
+
 def away_date(
     snapshot: IssueSnapshot, asked: Asked, allowed: frozenset[str], since: datetime, end: datetime
 ) -> date | None:
     """The day the away that began at ``since`` (its label put on) ends by itself, as the
     commands answered from then to ``end`` set it (a ``/back`` clears it); None: no date."""
     until: date | None = None
-    for comment, command in asked.commands:
-        replied = asked.answered.get(comment.id)
-        if replied is None or not since <= replied <= end or command.name not in ("away", "back"):
-            continue
-        if comment.edited or comment.author.lower() not in allowed:
+    for comment, command in _heard(asked, allowed):
+        replied = asked.answered[comment.id]
+        if not since <= replied <= end:
             continue
         if command.name == "back":
             until = None
@@ -268,8 +280,11 @@ def _ended_by_date(
     until = away_date(snapshot, asked, given.allowed, since, end)
     if until is None or end.astimezone(UTC).date() < until:
         return None
+    # Only a /back the bot accepted ended it (one written while the label was on, and
+    # answered: by the run that took the label off, at the latest); a refused one did not.
     back = any(
-        command.name == "back" and since <= c.created_at <= end for c, command in asked.commands
+        command.name == "back" and since <= c.created_at <= end
+        for c, command in _heard(asked, given.allowed)
     )
     return None if back else Ended(_key(since), until)
 

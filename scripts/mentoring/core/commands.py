@@ -179,19 +179,23 @@ def _calendar_day(year: int, month: int, day: int, word: str, reason: str) -> Pa
 
 # Why a /pause date is refused: it cannot be read, or it is not from the day the pause was
 # asked for to a year after.
-DateRefusal = Literal[DateProblem, "past", "far"]
+DateRefusal = Literal[DateProblem, "past", "today", "far"]
 
 
 def date_refusal(pause: Pause, written: date) -> DateRefusal | None:
     """Why a ``/pause`` written on the day ``written`` (UTC) cannot take its date, or None:
-    a date that cannot be read, a day before ``written``, or one more than a year after it
-    (a mentorship paused longer than that is one to close and apply for again)."""
+    a date that cannot be read, a day before ``written`` or ``written`` itself (the first
+    run on or after the day ends it: the label would come off again at once, with a second
+    comment), or one more than a year after it (a mentorship paused longer than that is one
+    to close and apply for again)."""
     if pause.problem is not None:
         return pause.problem
     if pause.until is None:
         return None
     if pause.until < written:
         return "past"
+    if pause.until == written:
+        return "today"
     return "far" if pause.until > year_after(written) else None
 
 

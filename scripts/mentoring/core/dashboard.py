@@ -647,8 +647,8 @@ def pairing_days(
     rows: Sequence[Row], now: datetime, closed_started: Mapping[int, datetime | None] | None = None
 ) -> list[float]:
     """Days from application to first mentor of every application paired in the last 12
-    months, open or closed (``closed_started``: as :func:`figures` takes it): the one
-    computation behind the dashboard's median and the waiting note's past figure."""
+    months, open or closed (``closed_started``: as :func:`figures` takes it): the
+    dashboard's median."""
     year_ago = now - timedelta(days=365)
     known = closed_started or {}
     started = [(r, r.started or known.get(r.number)) for r in rows]
@@ -657,6 +657,27 @@ def pairing_days(
         for r, start in started
         if start is not None and start >= year_ago
     ]
+
+
+def ended_waits(
+    rows: Sequence[Row], now: datetime, closed_started: Mapping[int, datetime | None] | None = None
+) -> list[tuple[float, bool]]:
+    """Every wait for a first mentor that ended in the last 12 months, open or closed
+    (``closed_started``: as :func:`figures` takes it): its days from application, and
+    whether a mentor ended it (else the application was closed without one). An open
+    application still without a mentor has no end yet, and a closed one whose pairing was
+    not read is left out rather than guessed: the waiting note's past figure."""
+    year_ago = now - timedelta(days=365)
+    known = closed_started or {}
+    waits: list[tuple[float, bool]] = []
+    for r in rows:
+        start = r.started or known.get(r.number)
+        if start is not None:
+            if start >= year_ago:
+                waits.append((days_between(r.opened, start), True))
+        elif r.ended is not None and r.ended >= year_ago and r.number in known:
+            waits.append((days_between(r.opened, r.ended), False))
+    return waits
 
 
 def closed_for_figures(rows: Sequence[Row], now: datetime) -> list[int]:

@@ -117,25 +117,58 @@ class Plan:
     held_note: bool = False
 
 
-# The waiting note gives the past year's median wait only over at least this many
-# pairings: fewer say little, and a figure of one or two applicants is theirs, not the
-# program's.
+# The waiting note tells what became of the past year's waits as long as the
+# applicant's only over at least this many of them, and gives their median days to
+# pairing only over at least this many pairings: fewer say little, and a figure of one or
+# two applicants is theirs, not the program's.
+MIN_WAITS = 3
 MIN_PAIRINGS = 3
 
 
 @dataclass(frozen=True)
-class PastWait:
-    """How long pairing took over the last year, for the waiting note: the median whole
-    days from application to first mentor, None over fewer than ``MIN_PAIRINGS``."""
+class LongWaits:
+    """The waits for a first mentor that ended over the last year after at least ``days``
+    (one applicant's wait so far): how many, how many ended with a mentor, and those
+    pairings' median whole days from application (None under ``MIN_PAIRINGS``)."""
 
-    median_days: int | None = None
+    days: int
+    ended: int
+    paired: int
+    median_days: int | None
+
+    def values(self) -> dict[str, int | None]:
+        """The waiting note's template values."""
+        return {
+            "waited_days": self.days,
+            "past_waits": self.ended,
+            "past_paired": self.paired,
+            "past_median_days": self.median_days,
+        }
+
+
+@dataclass(frozen=True)
+class PastWait:
+    """The waits for a first mentor that ended over the last year, for the waiting note:
+    each one's days from application, and whether it ended with a mentor (else the
+    application was closed without one). A median over every pairing would tell someone
+    who has waited a month about those paired in a day: only waits as long as theirs
+    are told (:meth:`beyond`)."""
+
+    waits: tuple[tuple[float, bool], ...] = ()
 
     @classmethod
-    def of(cls, days: Sequence[float]) -> PastWait:
-        """From the days of each pairing (``core.dashboard.pairing_days``)."""
-        if len(days) < MIN_PAIRINGS:
-            return cls()
-        return cls(round(statistics.median(days)))
+    def of(cls, waits: Sequence[tuple[float, bool]]) -> PastWait:
+        """From ``core.dashboard.ended_waits``."""
+        return cls(tuple(waits))
+
+    def beyond(self, days: int) -> LongWaits | None:
+        """Those that lasted ``days`` or more; None under ``MIN_WAITS`` of them."""
+        long = [(d, paired) for d, paired in self.waits if d >= days]
+        if len(long) < MIN_WAITS:
+            return None
+        paired = [d for d, with_mentor in long if with_mentor]
+        median = round(statistics.median(paired)) if len(paired) >= MIN_PAIRINGS else None
+        return LongWaits(days, len(long), len(paired), median)
 
 
 @dataclass(frozen=True)
@@ -704,16 +737,19 @@ def _waiting(draft: _Draft) -> Plan:
 
 
 def _waiting_note(draft: _Draft) -> None:
-    """The one note to a long wait, with how long pairing took over the last year when
-    there is enough of it; held back while that is not worked out (an event run: the
-    next scheduled run posts it)."""
+    """The one note to a long wait, with what became of the last year's waits as long as
+    this one when there are enough of them; held back while those are not worked out (an
+    event run: the next scheduled run posts it)."""
     f = draft.facts
     if (Kind.WAITING, None) in f.marked:
         return
     if draft.past_wait is None:
         draft.held_note = True
         return
-    draft.comment(Kind.WAITING, median_wait_days=draft.past_wait.median_days)
+    days = draft.waiting_days or 0
+    long = draft.past_wait.beyond(days)
+    values = long.values() if long else dict.fromkeys(("past_waits", "past_paired"))
+    draft.comment(Kind.WAITING, **{"waited_days": days, "past_median_days": None, **values})
 
 
 def _pairing(draft: _Draft) -> None:

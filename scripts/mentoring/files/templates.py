@@ -79,7 +79,13 @@ VALUES: dict[str, tuple[str, ...]] = {
     "needs-info.md.j2": (*_ISSUE, "missing"),
     "names-other.md.j2": (*_ISSUE, "named"),
     "duplicate.md.j2": (*_ISSUE, "others"),
-    "waiting.md.j2": (*_ISSUE, "median_wait_days"),
+    "waiting.md.j2": (
+        *_ISSUE,
+        "waited_days",
+        "past_waits",
+        "past_paired",
+        "past_median_days",
+    ),
     "unpaired.md.j2": _ISSUE,
     "paired.md.j2": (
         *_ISSUE,
@@ -345,7 +351,7 @@ def _replies(config: Config) -> dict[str, list[dict[str, Any]]]:
                 "until": _LATER.date(),
                 "latest": _LATER.date(),
             }
-            for why in ("format", "place", "year", "month", "no-such-day", "past", "far")
+            for why in ("format", "place", "year", "month", "no-such-day", "past", "today", "far")
         ],
         "ready": [ready, {**ready, "nomination_url": "https://example.org/nominate"}],
         "refused": [{"why": w, "command": "ready", "allowed": "a mentor"} for w in why],
@@ -367,7 +373,7 @@ def _registration(config: Config) -> dict[str, list[Sample]]:
         ),
         *(
             ("away-date", {"why": w, "word": "2027-02-30", "until": day, "latest": day, "days": 28})
-            for w in ("format", "year", "month", "no-such-day", "past", "far", "words")
+            for w in ("format", "year", "month", "no-such-day", "past", "today", "far", "words")
         ),
         *(("refused", {"why": w, "command": "away", "allowed": "a coordinator"}) for w in why),
     ]
@@ -492,7 +498,15 @@ def _more(config: Config, app: Callable[..., dict[str, Any]]) -> dict[str, list[
     entry = {"github": "ada", "line": 3, "issue": None, "why": "several", "numbers": [3, 7]}
     return {
         "waiting.md.j2": [
-            _comment("waiting.md.j2", **app(median_wait_days=days)) for days in (12, 1, None)
+            _comment("waiting.md.j2", **app(waited_days=days, **past))
+            for days in (30, 1)
+            for past in (
+                {"past_waits": None, "past_paired": None, "past_median_days": None},
+                {"past_waits": 8, "past_paired": 3, "past_median_days": 41},
+                {"past_waits": 4, "past_paired": 1, "past_median_days": None},
+                {"past_waits": 5, "past_paired": 0, "past_median_days": None},
+                {"past_waits": 3, "past_paired": 3, "past_median_days": 1},
+            )
         ],
         "checkin.md.j2": [_comment("checkin.md.j2", **c) for c in checkin],
         "review.md.j2": [_comment("review.md.j2", **c) for c in checkin],
