@@ -563,9 +563,17 @@ def pause_date(posted: Iterable[BotComment], since: datetime, end: datetime) -> 
     refused, must not set what the reply did not say. ``posted``: the bot's marked
     comments (``bot_comments``), so a marker anyone else pastes does not count.
     """
+    return marked_until(posted, PAUSE_UNTIL, since, end)
+
+
+def marked_until(
+    posted: Iterable[BotComment], kind: str, since: datetime, end: datetime
+) -> date | None:
+    """The day named by the latest ``kind`` marker (``pause-until``, ``away-until``) the
+    bot posted from ``since`` to ``end``; None: none, or it said "none"."""
     until: date | None = None
     for mark in sorted(posted, key=lambda c: (c.at, c.comment_id)):
-        if mark.kind != PAUSE_UNTIL or not since <= mark.at <= end:
+        if mark.kind != kind or not since <= mark.at <= end:
             continue
         until = _day(mark.key)
     return until
@@ -574,15 +582,22 @@ def pause_date(posted: Iterable[BotComment], since: datetime, end: datetime) -> 
 def pausing_accepted(posted: Iterable[BotComment]) -> frozenset[int]:
     """The ids of the comments whose ``/pause`` or ``/resume`` the bot's reply accepted
     (the reply carries a ``pause-until`` marker)."""
+    return accepted_by(posted, PAUSE_UNTIL)
+
+
+def accepted_by(posted: Iterable[BotComment], kind: str) -> frozenset[int]:
+    """The ids of the command comments whose reply from the bot carries a ``kind`` marker
+    (``pause-until``, ``away-until``): the commands it accepted."""
     posted = list(posted)
-    replies = {c.comment_id for c in posted if c.kind == PAUSE_UNTIL}
+    replies = {c.comment_id for c in posted if c.kind == kind}
     return frozenset(
         int(c.key) for c in posted if c.kind == KIND and is_count(c.key) and c.comment_id in replies
     )
 
 
 def _day(key: str | None) -> date | None:
-    """The day a ``pause-until`` marker names (None: "none", or not a day)."""
+    """The day a ``pause-until`` or ``away-until`` marker names (None: "none", or not a
+    day)."""
     try:
         return date.fromisoformat(key or "")
     except ValueError:
