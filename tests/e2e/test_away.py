@@ -251,3 +251,90 @@ def test_a_date_on_the_day_written_is_refused_for_away_and_pause(sb: Sandbox) ->
         assert (
             _bot_comments(sb, number, "away-ended") + _bot_comments(sb, number, "pause-ended") == 0
         )
+
+
+# --- the date is the bot's reply's, not the comment's -------------------------------------
+
+
+def _away_comment(sb: Sandbox, number: int) -> int:
+    [found] = [c["id"] for c in sb.comments(number) if c["body"].startswith("/away")]
+    return found
+
+
+@pytest.mark.parametrize("fault", [None, Fault.ERROR_BEFORE, Fault.ERROR_AFTER])
+def test_an_accepted_date_outlives_an_edit_of_its_comment(sb: Sandbox, fault: Fault | None) -> None:
+    # The reply named the day (its away-until marker): the mentor editing the command
+    # afterwards, to another day or to no date, changes nothing; the away ends on that
+    # day, with one comment after the label is off, through lost writes too.
+    number = _away_until_tomorrow(sb)
+    assert _run_issue(sb, number)[0] == 0
+    [reply] = [c["body"] for c in sb.comments(number) if "mentoring:command:" in c["body"]]
+    tomorrow = (sb.now + timedelta(days=1)).date().isoformat()
+    assert f"<!-- mentoring:away-until:{tomorrow} -->" in reply
+    sb.advance(hours=1)  # an edit, not a typo fixed at once (model.EDIT_GRACE)
+    sb.edit_comment(_away_comment(sb, number), "bob", "/away")
+    assert _run(sb)[0] == 0
+    assert AWAY in _labels(sb, number)
+    sb.advance(days=1)
+    if fault is not None:
+        sb.inject(fault, method="POST", path=rf"/issues/{number}/comments$", count=3)
+        _run(sb)
+        assert AWAY not in _labels(sb, number)
+    for _ in range(3):
+        assert _run(sb)[0] == 0
+    assert AWAY not in _labels(sb, number)
+    assert _bot_comments(sb, number, "away-ended") == 1
+    assert _bot_comments(sb, number, "command") == 1  # the edit is no new command
+
+
+def test_a_marker_pasted_by_a_person_sets_no_date(sb: Sandbox) -> None:
+    # An away without a date: a marker in anyone's comment but the bot's, the mentor's
+    # own or a passer-by's, neither gives it a day nor ends it.
+    sb.add_user("mallory")
+    sb.open_issue("ana", "Application", _application_body(), [CONFIG.application.label])
+    number = _open_registration(sb)
+    sb.comment(number, "bob", "/away")
+    sb.advance(seconds=5)
+    assert _run_issue(sb, number)[0] == 0
+    tomorrow = (sb.now + timedelta(days=1)).date().isoformat()
+    for who in ("bob", "mallory"):
+        sb.comment(number, who, f"<!-- mentoring:away-until:{tomorrow} -->")
+    sb.advance(days=3)
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+        sb.advance(days=1)
+    assert AWAY in _labels(sb, number)
+    assert _bot_comments(sb, number, "away-ended") == 0
+
+
+def test_a_dated_away_pasted_over_by_a_person_keeps_its_own_day(sb: Sandbox) -> None:
+    # A passer-by's marker naming "none" after the bot's reply does not take the day away.
+    sb.add_user("mallory")
+    number = _away_until_tomorrow(sb)
+    assert _run_issue(sb, number)[0] == 0
+    sb.comment(number, "mallory", "<!-- mentoring:away-until:none -->")
+    sb.advance(days=1)
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+    assert AWAY not in _labels(sb, number)
+    assert _bot_comments(sb, number, "away-ended") == 1
+
+
+def test_an_accepted_back_edited_afterwards_still_ended_the_away(sb: Sandbox) -> None:
+    # bob comes back on the away's last day, before the run: his /back ended it (its
+    # reply says so, marker and all), so no "your away ended" follows, edit or not.
+    number = _away_until_tomorrow(sb)
+    assert _run_issue(sb, number)[0] == 0
+    sb.advance(days=1)
+    back = sb.comment(number, "bob", "/back")
+    sb.advance(seconds=5)
+    assert _run_issue(sb, number)[0] == 0
+    assert AWAY not in _labels(sb, number)
+    sb.advance(hours=1)
+    sb.edit_comment(back, "bob", "/back")  # the same words, but edited: refused if new
+    for _ in range(2):
+        assert _run(sb)[0] == 0
+    assert _bot_comments(sb, number, "away-ended") == 0
+    reply = [c["body"] for c in sb.comments(number) if "mentoring:command:" in c["body"]][-1]
+    assert reply.startswith("Welcome back!")
+    assert "<!-- mentoring:away-until:none -->" in reply

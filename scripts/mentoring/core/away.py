@@ -6,13 +6,14 @@ rules: one reply to each command comment, marked ``command:<comment id>``; the l
 first, then the words; a label change whose reply was lost answered by the next run as
 it would have been. The away label keeps a registered mentor out of the mentors
 suggested for applicants; its date, like a ``/pause`` date, is read back from the
-``/away until`` commands the bot answered while the label was on.
+``away-until`` markers on the bot's own replies that accepted an ``/away`` or ``/back``
+while the label was on, never from what people wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -26,13 +27,17 @@ from mentoring.core.model import (
     Kind,
     PostComment,
     RemoveLabels,
+    marker,
 )
 from mentoring.core.render import Renderer
 from mentoring.core.replies import (
     KIND,
     MAX_REPLIES_PER_RUN,
+    NO_DATE,
     Asked,
+    accepted_by,
     label_before,
+    marked_until,
     written_on,
 )
 from mentoring.core.settings import Config
@@ -40,6 +45,10 @@ from mentoring.core.settings import Config
 TEMPLATE = "registration-command.md.j2"  # its replies, marked as every command's
 REGISTRANT_OR_COORDINATOR = "the mentor who registered here or a coordinator"
 AWAY_ENDED = Kind.AWAY_ENDED
+# The extra marker on every reply that accepted an /away or /back: the day the away now
+# ends (YYYY-MM-DD), or "none". The date is read back from these (away_date), as a pause's
+# is from its ``pause-until`` markers, never from what people wrote, which they can edit.
+AWAY_UNTIL = "away-until"
 
 
 # Why a registration's command changed nothing: picks the words of
@@ -63,12 +72,14 @@ class Registrant:
     renderer: Renderer
     context: Mapping[str, object]  # the registration's template context
     allowed: frozenset[str]  # lower-case logins: the registrant and the coordinators
+    posted: tuple[BotComment, ...]  # the bot's own marked comments (``bot_comments``)
 
 
 @dataclass(frozen=True)
 class _Reply:
     name: str
     extra: Mapping[str, object]
+    marks: tuple[str, ...] = ()  # more markers, the code's (render.Renderer.page)
 
 
 _Act = Callable[[Comment, Command, Away], tuple[_Reply, Away]]
@@ -76,6 +87,12 @@ _Act = Callable[[Comment, Command, Away], tuple[_Reply, Away]]
 
 def _reply(comment: Comment, name: str, **extra: object) -> _Reply:
     return _Reply(name, {"author": comment.author, **extra})
+
+
+def _accept(comment: Comment, name: str, ends: date | None, **extra: object) -> _Reply:
+    """A reply that sets (or clears) the day the away ends, and says so in its marker."""
+    until_mark = marker(AWAY_UNTIL, NO_DATE if ends is None else ends.isoformat())
+    return replace(_reply(comment, name, **extra), marks=(until_mark,))
 
 
 def _refuse(comment: Comment, command: Command, why: Why, allowed: str = "") -> _Reply:
@@ -105,14 +122,14 @@ def _away(comment: Comment, command: Command, state: Away) -> tuple[_Reply, Away
     if state.away and wanted.until is None:
         return _refuse(comment, command, "already-away"), state
     # A dated /away while away sets the day it ends (a new date replaces the old one).
-    reply = _reply(comment, "away", until=wanted.until, still=state.away)
+    reply = _accept(comment, "away", wanted.until, until=wanted.until, still=state.away)
     return reply, Away(True, wanted.until)
 
 
 def _back(comment: Comment, command: Command, state: Away) -> tuple[_Reply, Away]:
     if not state.away:
         return _refuse(comment, command, "not-away"), state
-    return _reply(comment, "back"), Away(False)
+    return _accept(comment, "back", None), Away(False)
 
 
 # A registration's commands; the application's (/ready, /pause, ...) are refused here.
@@ -153,7 +170,7 @@ def answer(
     for comment, command in answering:
         reply, state = _answer_one(snapshot, comment, command, state, given)
         context = {**given.context, "reply": reply.name, **reply.extra}
-        body = given.renderer.page(TEMPLATE, KIND, comment.id, **context)
+        body = given.renderer.page(TEMPLATE, KIND, comment.id, reply.marks, **context)
         replies.append(PostComment(number, KIND, str(comment.id), body))
     label = given.config.labels.away
     effects: list[Action] = []
@@ -188,37 +205,13 @@ def _before_unannounced(
     return state
 
 
-def _heard(asked: Asked, allowed: frozenset[str]) -> list[tuple[Comment, Command]]:
-    """The ``/away`` and ``/back`` commands the bot answered that its rules let change
-    the label: unedited, by the registrant or a coordinator (a ``/back`` of those, made
-    while the label was on, was accepted)."""
-    return [
-        (comment, command)
-        for comment, command in asked.commands
-        if command.name in ("away", "back")
-        and comment.id in asked.answered
-        and not comment.edited
-        and comment.author.lower() in allowed
-    ]
-
-
-def away_date(
-    snapshot: IssueSnapshot, asked: Asked, allowed: frozenset[str], since: datetime, end: datetime
-) -> date | None:
+def away_date(posted: tuple[BotComment, ...], since: datetime, end: datetime) -> date | None:
     """The day the away that began at ``since`` (its label put on) ends by itself, as the
-    commands answered from then to ``end`` set it (a ``/back`` clears it); None: no date."""
-    until: date | None = None
-    for comment, command in _heard(asked, allowed):
-        replied = asked.answered[comment.id]
-        if not since <= replied <= end:
-            continue
-        if command.name == "back":
-            until = None
-            continue
-        wanted = pause_argument(command.argument)
-        if wanted.until is not None and away_refusal(wanted, written_on(comment)) is None:
-            until = wanted.until
-    return until
+    bot's replies from then to ``end`` set it, by their ``away-until`` marker (the reply
+    to the ``/away`` that put it on comes after the label; the latest counts); None: no
+    date. ``posted``: the bot's marked comments, so a marker anyone else pastes does not
+    count, and an edit of an accepted command afterwards changes nothing."""
+    return marked_until(posted, AWAY_UNTIL, since, end)
 
 
 @dataclass(frozen=True)
@@ -237,7 +230,7 @@ def current(snapshot: IssueSnapshot, asked: Asked, given: Registrant, now: datet
     spans = label_intervals(snapshot.events, config.labels.names("away"), now)
     if not spans:
         return Away(True)  # on under a name no longer known: nothing to go by
-    return Away(True, away_date(snapshot, asked, given.allowed, spans[-1][0], now))
+    return Away(True, away_date(given.posted, spans[-1][0], now))
 
 
 def away_ends(
@@ -277,16 +270,26 @@ def _ended_by_date(
     ]
     if not off or (off[-1].actor or "").lower() != bot:
         return None
-    until = away_date(snapshot, asked, given.allowed, since, end)
+    until = away_date(given.posted, since, end)
     if until is None or end.astimezone(UTC).date() < until:
         return None
-    # Only a /back the bot accepted ended it (one written while the label was on, and
-    # answered: by the run that took the label off, at the latest); a refused one did not.
+    # A /back the bot refused (a passer-by's, an edited one) ended nothing; one it
+    # accepted did, and so did one its rules accept but not answered yet (its reply lost
+    # after the label came off: the reply still to come says it ended the away).
+    accepted = accepted_by(given.posted, AWAY_UNTIL)
     back = any(
-        command.name == "back" and since <= c.created_at <= end
-        for c, command in _heard(asked, given.allowed)
+        command.name == "back"
+        and since <= c.created_at <= end
+        and (c.id in accepted or (c.id not in asked.answered and _may(c, given)))
+        for c, command in asked.commands
     )
     return None if back else Ended(_key(since), until)
+
+
+def _may(comment: Comment, given: Registrant) -> bool:
+    """Whether a command not answered yet would be heard: unedited, by the registrant or
+    a coordinator."""
+    return not comment.edited and comment.author.lower() in given.allowed
 
 
 def _key(since: datetime) -> str:

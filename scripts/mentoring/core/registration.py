@@ -142,6 +142,7 @@ def _commands(
             "program": config.program,
         },
         frozenset({issue.author.lower(), *(c.lower() for c in config.coordinators)}),
+        tuple(mine),
     )
     state = away.current(snapshot, asked, given, now)
     actions: tuple[Action, ...] = ()
