@@ -226,6 +226,42 @@ def test_figures() -> None:
     assert (f.mentors, f.mentees_with_mentors, f.places, f.over_capacity) == (2, 3, 3, ("mo",))
 
 
+def test_a_mentor_registered_twice_is_counted_and_checked_once_by_the_latest_capacity() -> None:
+    # mo (two running mentorships) registered again, as "MO": the latest offers three.
+    again = [*MENTORS, RegisteredMentor("MO", 25, 3, held=("astropy.wcs maintainer",))]
+    loads = dash.registered_loads(ROWS, again)
+    assert [(m.login, m.registration, m.capacity) for m in loads] == [("dan", 21, 2), ("MO", 25, 3)]
+    f = dash.figures(ROWS, loads, 12, NOW)
+    assert (f.mentors, f.mentees_with_mentors, f.places, f.over_capacity) == (2, 3, 5, ())
+    assert not [
+        i for i in dash.attention(ROWS, loads, CONFIG.cadence, NOW) if i.kind == "over-capacity"
+    ]
+
+
+def test_a_mentor_over_capacity_with_two_registrations_is_one_item_on_the_latest() -> None:
+    # An older registration of mo's, offering more: the latest (#20, one place) counts.
+    again = [RegisteredMentor("mo", 18, 4), *MENTORS]
+    loads = dash.registered_loads(ROWS, again)
+    f = dash.figures(ROWS, loads, 12, NOW)
+    assert (f.mentors, f.mentees_with_mentors, f.places, f.over_capacity) == (2, 3, 3, ("mo",))
+    over = [
+        i for i in dash.attention(ROWS, loads, CONFIG.cadence, NOW) if i.kind == "over-capacity"
+    ]
+    assert [(i.key, i.mentee, i.detail) for i in over] == [
+        (f"20/over-capacity/{ago(190):%Y-%m-%d}", "mo", "2 mentees, more than the 1")
+    ]
+
+
+def test_the_job_summary_names_a_mentors_other_registrations() -> None:
+    again = [*MENTORS, RegisteredMentor("Mo", 18, 4)]
+    lines = mentors_table(again, {"mo": [3, 4]}, {}, dry_run=False).splitlines()[2:]
+    assert [ln.split(" | ")[:3] for ln in lines] == [
+        ["| @dan", "#21", "0"],
+        ["| @Mo", "#18 (also #20; #20 the latest)", "2 (#3, #4)"],
+        ["| @mo", "#20 (latest; also #18)", "2 (#3, #4)"],
+    ]
+
+
 def test_figures_count_the_closed_applications_paired_within_the_year() -> None:
     # #7 and #8 come from the issue list, closed within the year (#8 200 days ago, past
     # the table's closed_days but not the figures' year); #7 never had a mentor.

@@ -4,6 +4,7 @@ free place, least loaded first; on the dashboard and in the coordinators' digest
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -166,8 +167,56 @@ def test_a_mentor_registered_twice_is_one_mentor_to_ask() -> None:
     assert needs[7].rstrip(" |") == "ask zed or ann"  # zed holds wcs, ann a similar role
 
 
-def test_the_job_summarys_mentors_table_says_who_is_away() -> None:
+def test_the_job_summarys_mentors_table_says_who_is_away_and_who_registered_twice() -> None:
     mentors = played_twice().schedule_summary.split("## Mentors\n", 1)[1]
-    rows = {ln.split(" | ")[1]: ln for ln in mentors.splitlines() if ln.startswith("| @eve ")}
-    assert rows["#4"].startswith("| @eve | #4 | 0 | 3 | away |")  # /away on this one
-    assert rows["#5"].startswith("| @eve | #5 | 0 | 3 | yes |")
+    eve = [ln for ln in mentors.splitlines() if ln.startswith("| @eve ")]
+    # A row per registration, each naming the other; /away said on #4.
+    assert eve[0].startswith("| @eve | #4 (also #5; #5 the latest) | 0 | 3 | away |")
+    assert eve[1].startswith("| @eve | #5 (latest; also #4) | 0 | 3 | yes |")
+    [ann] = [ln for ln in mentors.splitlines() if ln.startswith("| @ann ")]
+    assert ann.startswith("| @ann | #3 | 0 | 2 | yes |")  # registered once: just the number
+
+
+# ivy and max each registered twice. ivy's latest registration offers three places, so
+# her two mentees fit; max's both offer one, so his two are one too many: one item, on
+# his latest registration (#4), however many registrations he has open.
+TWICE_LOADED: dict[str, Any] = {
+    "start": "2026-01-05T00:00:00Z",
+    "end": "2026-01-12T00:00:00Z",
+    "schedule": "17 6 * * *",
+    "config": {"coordinators": ["cora"]},
+    "collaborators": {"cora": "admin", "ivy": "write", "max": "write"},
+    "events": [
+        _register("2026-01-05T09:00:00Z", "ivy", [FITS], "1"),  # 1
+        _register("2026-01-05T09:10:00Z", "ivy", [FITS], "3"),  # 2: the latest, 3 places
+        _register("2026-01-05T09:20:00Z", "max", [WCS], "1"),  # 3
+        _register("2026-01-05T09:30:00Z", "max", [WCS], "1"),  # 4
+        _apply("2026-01-06T10:00:00Z", "alice", role_choice=FITS),  # 5
+        _apply("2026-01-06T10:10:00Z", "wes", role_choice=FITS),  # 6
+        _apply("2026-01-06T10:20:00Z", "nia", role_choice=WCS),  # 7
+        _apply("2026-01-06T10:30:00Z", "kit", role_choice=WCS),  # 8
+        {"at": "2026-01-07T09:00:00Z", "by": "cora", "assign": {"issue": 5, "users": ["ivy"]}},
+        {"at": "2026-01-07T09:10:00Z", "by": "cora", "assign": {"issue": 6, "users": ["ivy"]}},
+        {"at": "2026-01-07T09:20:00Z", "by": "cora", "assign": {"issue": 7, "users": ["max"]}},
+        {"at": "2026-01-07T09:30:00Z", "by": "cora", "assign": {"issue": 8, "users": ["max"]}},
+    ],
+}
+
+
+@cache
+def played_twice_loaded() -> Result:
+    return Simulation(TWICE_LOADED, ROOT_DIR).run(reconcile.main)
+
+
+def test_the_dashboards_figures_count_a_mentor_registered_twice_once() -> None:
+    body = played_twice_loaded().dashboard.replace("\u2060", "")
+    assert (
+        "- Mentor load: 4 mentorships with the 2 registered mentors, who offered 4 places;"
+        " over capacity: max\n"
+    ) in body
+
+
+def test_a_mentor_registered_twice_is_over_capacity_once_by_the_latest_registration() -> None:
+    result = played_twice_loaded()
+    keys = {k for a in result.actions for k in re.findall(r"\d+/over-capacity/[\d-]+", a["body"])}
+    assert keys == {"4/over-capacity/2026-01-07"}  # not #1 (ivy's older), not #3 too

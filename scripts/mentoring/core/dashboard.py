@@ -147,10 +147,11 @@ class Item:
 
 @dataclass(frozen=True)
 class MentorLoad:
-    """A registered mentor's running mentorships against the capacity they gave."""
+    """A registered mentor's running mentorships against the capacity they gave: one per
+    login, however many registrations they have open (merged as :func:`one_per_login`)."""
 
     login: str
-    registration: int
+    registration: int  # their latest open registration: the one whose capacity counts
     capacity: int | None
     mentorships: tuple[int, ...]
 
@@ -378,12 +379,29 @@ def _state(issue: Issue, planned: str, config: Config) -> str:
 
 
 def registered_loads(rows: Iterable[Row], mentors: Iterable[RegisteredMentor]) -> list[MentorLoad]:
-    """Each registered mentor's load against the capacity they gave, by login (ignoring case)."""
-    by_login = mentor_loads(rows)
+    """Each registered mentor's load against the capacity they gave, one per login
+    (ignoring case), a mentor with several registrations open counted once."""
+    by_login = {login.casefold(): issues for login, issues in mentor_loads(rows).items()}
+    mentors = sorted(mentors, key=lambda m: m.issue)
+    latest = {m.login.casefold(): m.issue for m in mentors}
     return [
-        MentorLoad(m.login, m.issue, m.capacity, tuple(by_login.get(m.login.lower(), ())))
-        for m in sorted(mentors, key=lambda m: m.login.lower())
+        MentorLoad(
+            c.login,
+            latest[c.login.casefold()],
+            c.capacity,
+            tuple(by_login.get(c.login.casefold(), ())),
+        )
+        for c in sorted(_candidates(mentors, {}), key=lambda c: c.login.casefold())
     ]
+
+
+def _candidates(mentors: Iterable[RegisteredMentor], load: Mapping[str, int]) -> list[Candidate]:
+    """One candidate per mentor (:func:`one_per_login`), their registrations taken oldest
+    first; ``load`` is the running mentorships by login (case-folded)."""
+    return one_per_login(
+        Candidate(m.login, m.held, m.capacity, load.get(m.login.casefold(), 0), m.away)
+        for m in sorted(mentors, key=lambda m: m.issue)
+    )
 
 
 def with_suggestions(
@@ -396,11 +414,8 @@ def with_suggestions(
     holds the role applied for, then who holds a similar one, with a free place."""
     if not config.roles:
         return list(rows)
-    load = {m.login.lower(): len(m.mentorships) for m in loads}
-    candidates = one_per_login(
-        Candidate(m.login, m.held, m.capacity, load.get(m.login.lower(), 0), m.away)
-        for m in sorted(mentors, key=lambda m: m.issue)
-    )
+    load = {m.login.casefold(): len(m.mentorships) for m in loads}
+    candidates = _candidates(mentors, load)
     roles = {r.name: r for r in config.roles}
     return [
         replace(r, suggested=suggested(roles.get(r.applied or ""), candidates, roles, r.mentee))

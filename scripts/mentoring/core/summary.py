@@ -41,15 +41,19 @@ def mentors_table(
     planned: Mapping[int, list[str]] | None = None,
 ) -> str:
     """The registered mentors, each with their open mentorships against their capacity;
-    empty (no table) when nobody has registered."""
+    empty (no table) when nobody has registered. A row per registration: a mentor with
+    several open has one for each, each naming the others (the latest's capacity counts)."""
     mentors = list(mentors)
     if not mentors:
         return ""
+    registrations: dict[str, list[int]] = {}
+    for m in sorted(mentors, key=lambda m: m.issue):
+        registrations.setdefault(m.login.casefold(), []).append(m.issue)
     rows = [
         "| Mentor | Registration | Mentees now | Capacity | Free | Roles | This run |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for mentor in sorted(mentors, key=lambda m: m.login.lower()):
+    for mentor in sorted(mentors, key=lambda m: (m.login.casefold(), m.issue)):
         issues = loads.get(mentor.login.lower(), [])
         cap = mentor.capacity
         free = "–" if cap is None else ("yes" if len(issues) < cap else "no")
@@ -61,7 +65,7 @@ def mentors_table(
         loaded = f"{len(issues)}" + (f" ({', '.join(f'#{n}' for n in issues)})" if issues else "")
         cells = (
             _cell(f"@{mentor.login}"),
-            f"#{mentor.issue}",
+            _registration(mentor.issue, registrations[mentor.login.casefold()]),
             _cell(loaded),
             "–" if cap is None else str(cap),
             free,
@@ -72,3 +76,14 @@ def mentors_table(
         )
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
+
+
+def _registration(issue: int, every: list[int]) -> str:
+    """A registration's cell: its number and, when its mentor has others open, theirs,
+    the latest (the one whose capacity counts) said."""
+    others = ", ".join(f"#{n}" for n in every if n != issue)
+    if not others:
+        return f"#{issue}"
+    if issue == every[-1]:
+        return f"#{issue} (latest; also {others})"
+    return f"#{issue} (also {others}; #{every[-1]} the latest)"
