@@ -20,6 +20,7 @@ from mentoring.cli.applier import RATE_RESERVE, Applier, RunReport
 from mentoring.cli.at_ref import participants_at
 from mentoring.cli.dashboard import links_for
 from mentoring.cli.planning import RunContext
+from mentoring.cli.program import open_program
 from mentoring.cli.reading import GraphQLReader, RestReader
 from mentoring.cli.reconciler import reconcile
 from mentoring.cli.target import Target, target_from_event
@@ -32,16 +33,10 @@ from mentoring.core.registration import mentor_loads
 from mentoring.core.render import TemplateFailed
 from mentoring.core.settings import Config
 from mentoring.core.summary import mentors_table, waiting
-from mentoring.files.config import load_config
-from mentoring.files.participants import load_configured
 from mentoring.files.templates import program_renderer
-from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
-    ConfigurationError,
     GitHubError,
     describe_error,
-    make_client,
-    repository_name,
 )
 from mentoring.github.graphql import GraphQL
 from mentoring.github.repository import Repo
@@ -139,17 +134,10 @@ def _main(
     logs.configure()
     now = now or datetime.now(UTC)
     root = args.root or Path.cwd()  # the directory at this run, not when the parser was made
-    try:
-        config = load_config(root)
-        graduates_file = load_configured(root, config.participants)
-        client = make_client(env, sleep=sleep)
-        repo = Repo(client, repository_name(env), bot_login=config.bot)
-    except YamlFileError as exc:
-        annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
+    program = open_program(root, env, sleep)
+    if program is None:
         return 2
-    except ConfigurationError as exc:
-        annotations.error(str(exc))
-        return 2
+    config, graduates_file, repo = program.config, program.participants, program.repo
     for problem in graduates_file.problems:
         annotations.warning(problem.message, file=problem.file, line=problem.line)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mentoring.actions import annotations, logs, step_summary
 from mentoring.cli.applier import RATE_RESERVE
+from mentoring.cli.program import open_program
 from mentoring.cli.version import add_version
 from mentoring.core import report as rp
 from mentoring.core import report_view
@@ -26,16 +27,10 @@ from mentoring.core.model import IssueSnapshot
 from mentoring.core.participants import Participants
 from mentoring.core.render import TemplateFailed
 from mentoring.core.settings import Config
-from mentoring.files.config import load_config
-from mentoring.files.participants import load_configured
 from mentoring.files.templates import program_renderer
-from mentoring.files.yamlfile import YamlFileError
 from mentoring.github.client import (
-    ConfigurationError,
     GitHubError,
     describe_error,
-    make_client,
-    repository_name,
 )
 from mentoring.github.graphql import GraphQL
 from mentoring.github.repository import Repo
@@ -148,17 +143,10 @@ def _main(
     sleep: Callable[[float], None],
 ) -> int:
     root = args.root or Path.cwd()
-    try:
-        config = load_config(root)
-        graduates = load_configured(root, config.participants)
-        client = make_client(env, sleep=sleep)
-        repo = Repo(client, repository_name(env), bot_login=config.bot)
-    except YamlFileError as exc:
-        annotations.error(f"{exc.problem} {exc.fix}".strip(), file=exc.file, line=exc.line)
+    program = open_program(root, env, sleep)
+    if program is None:
         return 2
-    except ConfigurationError as exc:
-        annotations.error(str(exc))
-        return 2
+    config, graduates, repo = program.config, program.participants, program.repo
     real_clock = now is None
     now = now or datetime.now(UTC)
     if args.since is not None and args.since > now.date():
@@ -179,7 +167,7 @@ def _main(
     histories = rp.histories_of(read.snapshots, config, now)
     activity, searches = None, 0
     if config.report.repositories:
-        search = Search(client, sleep=waiting, clock=clock, max_wait=args.search_wait * 60)
+        search = Search(repo.client, sleep=waiting, clock=clock, max_wait=args.search_wait * 60)
         activity = _activity(search, config, graduates, now)
         searches = search.queries
     cost = rp.Cost(read.rest_requests, read.graphql_queries, read.graphql_points, searches)
