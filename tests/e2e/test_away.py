@@ -12,6 +12,8 @@ import pytest
 from test_reconcile_links import CONFIG, COORD, _application_body, _register, _run, _run_issue
 from test_registration_race import _register as _open_registration
 from test_scenarios import ROOT, comments, label_story
+from test_scenarios import applicant as _apply
+from test_scenarios import say as _say
 
 from mentoring.cli import reconcile
 from simulator.sandbox import Fault, Sandbox
@@ -23,27 +25,6 @@ READS = ("graphql", "rest")
 
 def _at(month: int, day: int, hour: int = 10) -> str:
     return f"2026-{month:02d}-{day:02d}T{hour:02d}:00:00Z"
-
-
-def _say(at: str, by: str, body: str, issue: int) -> dict[str, Any]:
-    return {"at": at, "by": by, "comment": {"issue": issue, "body": body}}
-
-
-def _apply(at: str, by: str) -> dict[str, Any]:
-    answers = {
-        "name": by.title(),
-        "role": "Maintainer of astropy.io.fits.",
-        "availability": "Five hours a week.",
-        "code_of_conduct": [
-            "I agree to follow the [Astropy Community Code of Conduct]"
-            "(https://www.astropy.org/code_of_conduct.html)."
-        ],
-    }
-    return {
-        "at": at,
-        "by": by,
-        "open_issue": {"template": "mentee-application.yml", "answers": answers},
-    }
 
 
 EVENTS: list[dict[str, Any]] = [

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 from test_faults import BOT, MENTEE, MENTOR, Runner, _stage
-from test_scenarios import ANSWERS, PAUSED, ROOT, comments, label_story, run, writes
+from test_scenarios import PAUSED, ROOT, comments, label_story, run, writes
+from test_scenarios import applicant as _apply
+from test_scenarios import assign as _assign
+from test_scenarios import say as _say
 
 from mentoring.cli import reconcile
 from played import DEMO, group, play
@@ -26,23 +29,6 @@ REFUSED_ROLE_PAUSE = "can use `/pause` here, so nothing was changed."
 
 def _at(day: int, hour: int = 10, minute: int = 0) -> str:
     return f"2026-01-{day:02d}T{hour:02d}:{minute:02d}:00Z"
-
-
-def _say(at: str, by: str, body: str, issue: int = 1) -> dict[str, Any]:
-    return {"at": at, "by": by, "comment": {"issue": issue, "body": body}}
-
-
-def _apply(at: str, by: str) -> dict[str, Any]:
-    answers = {**ANSWERS, "name": by.title()}
-    return {
-        "at": at,
-        "by": by,
-        "open_issue": {"template": "mentee-application.yml", "answers": answers},
-    }
-
-
-def _assign(at: str, issue: int, mentor: str) -> dict[str, Any]:
-    return {"at": at, "by": "cora", "assign": {"issue": issue, "users": [mentor]}}
 
 
 EVENTS: list[dict[str, Any]] = [

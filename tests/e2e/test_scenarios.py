@@ -88,6 +88,21 @@ def apply(at: str, by: str = "alice", **answers: Any) -> dict[str, Any]:
     }
 
 
+def applicant(at: str, by: str) -> dict[str, Any]:
+    """A complete application through the form, signed with the applicant's login."""
+    return apply(at, by, name=by.title())
+
+
+def say(at: str, by: str, body: str, issue: int = 1) -> dict[str, Any]:
+    """A comment by ``by`` on issue ``issue``."""
+    return {"at": at, "by": by, "comment": {"issue": issue, "body": body}}
+
+
+def assign(at: str, issue: int, mentor: str) -> dict[str, Any]:
+    """The coordinator cora assigns ``mentor`` to issue ``issue``."""
+    return {"at": at, "by": "cora", "assign": {"issue": issue, "users": [mentor]}}
+
+
 def comments(result: Result, kind: str | None = None, issue: int = 1) -> list[dict[str, Any]]:
     return [
         a
