@@ -4,7 +4,6 @@ it answers (its run starts a few seconds after the comment)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -515,15 +514,6 @@ def test_a_coordinator_who_applied_cannot_mentor_or_mark_themself_ready() -> Non
 
 
 # --- effects before announcements ---------------------------------------------------
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A copy of the files a run reads from its checkout."""
-    for name in (".github", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "participants.yml").write_text("[]\n", encoding="utf-8")
-    return tmp_path
 
 
 def _paired_runner(sandbox: Sandbox, checkout: Path) -> Runner:

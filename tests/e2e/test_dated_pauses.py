@@ -4,7 +4,6 @@ once, through outages and faults; a long pause without a date asked about once."
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -149,15 +148,6 @@ def test_a_long_pause_without_a_date_is_asked_about_once(played) -> None:
 
 
 # --- faults at the end of a pause --------------------------------------------------------
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A copy of the files a run reads from its checkout."""
-    for name in (".github", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "participants.yml").write_text("[]\n", encoding="utf-8")
-    return tmp_path
 
 
 def _paused_until_tomorrow(sandbox: Sandbox, runner: Runner) -> None:

@@ -8,7 +8,6 @@ import functools
 import io
 import logging
 import re
-import shutil
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -283,15 +282,6 @@ def test_random_faults_pick_error_after_only_for_writes() -> None:
 
 BOT = "github-actions[bot]"
 MENTEE, MENTOR = "ana", "bob"
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A copy of the files a run reads from its checkout."""
-    for name in (".github", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "participants.yml").write_text("[]\n", encoding="utf-8")
-    return tmp_path
 
 
 class Runner:
