@@ -19,7 +19,11 @@ from test_scenarios import ANSWERS, ROOT
 
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
+from played import group
 from simulator.simulation import Result, Simulation
+
+# The module's played runs are shared: its tests stay on one worker (tests/played.py).
+pytestmark = group("attention-is-real")
 
 DASHBOARD = 6  # after the five applications
 

@@ -20,6 +20,9 @@ from played import DEMO, group, play
 from simulator.sandbox import Fault, Sandbox
 from simulator.simulation import Simulation
 
+# The module's played runs are shared: its tests stay on one worker (tests/played.py).
+pytestmark = group("commands-scenarios")
+
 READY = "mentoring: ready"
 GRADUATED = "mentoring: graduated"
 REFUSED_ROLE_READY = "can use `/ready` here, so nothing was changed."

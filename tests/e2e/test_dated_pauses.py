@@ -16,8 +16,12 @@ from test_scenarios import assign as _assign
 from test_scenarios import say as _say
 
 from mentoring.cli import reconcile
+from played import group
 from simulator.sandbox import Fault, Sandbox
 from simulator.simulation import Simulation
+
+# The module's played runs are shared: its tests stay on one worker (tests/played.py).
+pytestmark = group("dated-pauses")
 
 READS = ("graphql", "rest")
 
