@@ -31,7 +31,9 @@ def test_the_schedule_benchmark_prints_an_idle_run_within_the_graphql_bound() ->
 
 
 def test_the_year_benchmark_prints_every_run_and_the_least_of_its_repeats() -> None:
-    out = _run(str(BENCHMARKS / "bench_year.py"), "--mentorships", "1", "--repeat", "2")
+    out = _run(
+        str(BENCHMARKS / "bench_year.py"), "--mentorships", "1", "--days", "30", "--repeat", "2"
+    )
     assert "(0 with failures)" in out
     [least] = [line for line in out.splitlines() if line.strip().startswith("least of 2")]
     walls = [float(w) for w in least.split(maxsplit=3)[3].removesuffix(" s").split(", ")]
@@ -110,8 +112,8 @@ def test_the_mention_counter_links_logins_as_github_does(text: str, logins: list
 
 
 def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> None:
-    out = _run(str(BENCHMARKS / "bench_mentions.py")).splitlines()
-    assert out[0].startswith("the demo: 6 applications, ")
+    out = _run(str(BENCHMARKS / "bench_mentions.py"), "tests/scenarios/lifecycle.yml").splitlines()
+    assert out[0].startswith("tests/scenarios/lifecycle.yml: 1 applications, ")
     rows = {line.split()[0]: line for line in out[2:]}
     assert set(rows) == {"mentee", "mentor", "coordinator", "others"}
     assert "checkin" in rows["mentee"]
