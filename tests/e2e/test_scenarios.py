@@ -235,7 +235,6 @@ def test_graduation_by_a_pull_request_that_closes_the_issue(lifecycle: Result) -
 # --- the calendar --------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 @group("year")
 def test_a_year_of_check_ins_counted_from_the_first_pairing() -> None:
     result = run("year.yml")

@@ -4,7 +4,8 @@ changed that state after the statement.
 
 Each statement declares the state it asserts (``STATEMENTS``); the scenarios are short
 and made for them (pause and resume, ready, pairing, a mentor leaving, graduation); the
-faults are random, at 30 % of requests, over many seeds and both read paths.
+faults are random, at 30 % of requests, over twenty seeds (the first two in the quick
+suite, all with ``-m slow``) and both read paths.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
 from paths import ROOT_DIR
+from played import group
 from simulator.sandbox import Sandbox
 from simulator.simulation import Simulation
 
@@ -29,6 +31,8 @@ COORDINATORS = ("cora",)
 PAUSED, READY, GRADUATED = "mentoring: paused", "mentoring: ready", "mentoring: graduated"
 RATE = 0.3
 SEEDS = range(1, 21)
+QUICK_SEEDS = 2  # the first seeds run in the quick suite; the rest with `-m slow` (CI)
+BY_SEED = [pytest.param(s, marks=pytest.mark.slow if s > QUICK_SEEDS else ()) for s in SEEDS]
 READS = ("graphql", "rest")
 FAULTY_UNTIL = datetime(2026, 1, 15, tzinfo=UTC)  # the scenarios' last event is before
 QUIET = timedelta(days=3)  # then fault-free scheduled runs
@@ -323,20 +327,27 @@ def _twice(said: dict[int, list[Any]]) -> list[tuple[int, str, str | None]]:
     return [end for end in set(ends) if ends.count(end) > 1]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("read", READS)
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_under_faults_the_latest_statement_of_each_kind_holds(name: str, read: str) -> None:
-    failures = {}
-    faulted = 0
-    for seed in SEEDS:
-        issues, said, faults = _play(name, seed, read)
-        faulted += faults
-        wrong = _untrue(issues, said) + [f"#{n}: {k} ({key}) twice" for n, k, key in _twice(said)]
-        if wrong:
-            failures[seed] = wrong
-    assert failures == {}, (
-        f"--faults {RATE} on {read}: seeds {sorted(failures)} end with untrue statements: "
-        f"{failures}"
-    )
-    assert faulted > 0  # the faults did fall on the bot's writes
+# Each scenario's plays on one read path stay on one worker: the check that the faults
+# fell on writes reads the quick seeds' plays again (``_play`` is cached per process).
+BY_CASE = [
+    pytest.param(name, read, marks=group(f"statements-{name}-{read}"), id=f"{name}-{read}")
+    for name in SCENARIOS
+    for read in READS
+]
+
+
+@pytest.mark.parametrize("seed", BY_SEED)
+@pytest.mark.parametrize(("name", "read"), BY_CASE)
+def test_under_faults_the_latest_statement_of_each_kind_holds(
+    name: str, read: str, seed: int
+) -> None:
+    issues, said, _ = _play(name, seed, read)
+    wrong = _untrue(issues, said) + [f"#{n}: {k} ({key}) twice" for n, k, key in _twice(said)]
+    assert wrong == [], f"--faults {RATE} --seed {seed} on {read} ends with untrue statements"
+
+
+@pytest.mark.parametrize(("name", "read"), BY_CASE)
+def test_the_quick_seeds_fault_the_bots_writes(name: str, read: str) -> None:
+    # Not every seed faults a write (seed 1 over GraphQL in mentors-come-and-go does
+    # not); the quick ones together do, or the test above would prove nothing quickly.
+    assert sum(_play(name, seed, read)[2] for seed in range(1, QUICK_SEEDS + 1)) > 0

@@ -609,9 +609,22 @@ def test_a_rate_limit_told_by_its_headers_past_the_retries_stops_the_run_cleanly
 # --- the same decisions as REST --------------------------------------------------------
 
 
-@pytest.mark.slow
+# Played over REST, these take 2 to 8 s each: they run with the long matrices (`-m slow`,
+# in CI). The short scenarios, and every end-to-end test that runs over both read paths,
+# hold the two paths to the same decisions in the quick suite.
+LONG_OVER_REST = {"dashboard", "demo", "outcomes", "quiet", "signs-of-life", "year"}
+
+
 @pytest.mark.parametrize(
-    "path", [pytest.param(p, marks=group(p.stem), id=p.stem) for p in SCENARIOS]
+    "path",
+    [
+        pytest.param(
+            p,
+            marks=[group(p.stem), *([pytest.mark.slow] if p.stem in LONG_OVER_REST else [])],
+            id=p.stem,
+        )
+        for p in SCENARIOS
+    ],
 )
 def test_every_scenario_writes_the_same_over_graphql_as_over_rest(path: Path) -> None:
     rest = play(path, read="rest").result.transcript()
