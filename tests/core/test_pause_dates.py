@@ -124,11 +124,16 @@ def test_a_long_until_line_is_read_in_linear_time_and_cut() -> None:
         "/pause " + "until 1 " * 10_000,
         "/pause x " + "until 1" * 10_000,
     ):
-        started = time.perf_counter()
-        command = parse(text)
-        assert command is not None
-        pause = pause_argument(command.argument)
-        assert time.perf_counter() - started < 0.5
+        # The CPU time of this process, best of three: what the parse costs, not how long
+        # another process on a busy machine kept it waiting.
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            command = parse(text)
+            assert command is not None
+            pause = pause_argument(command.argument)
+            best = min(best, time.process_time() - started)
+        assert best < 0.5
         assert len(pause.word) <= 40
         assert len(pause.reason) <= 200
         assert pause.until is None
