@@ -22,6 +22,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests of FIRST's files first, in their order; the rest as collected."""
     first = {TESTS_DIR / name: rank for rank, name in enumerate(FIRST)}
     items.sort(key=lambda item: first.get(item.path, len(FIRST)))
+    for item in items:
+        # pytest-xdist joins two group names into a third group: a module's group and a
+        # test's own would put the test on neither worker, and its played run twice.
+        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
+        if len(groups) > 1:
+            raise pytest.UsageError(f"{item.nodeid}: in two xdist groups {sorted(groups)}")
 
 
 @pytest.fixture

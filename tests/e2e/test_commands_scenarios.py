@@ -20,8 +20,9 @@ from played import DEMO, group, play
 from simulator.sandbox import Fault, Sandbox
 from simulator.simulation import Simulation
 
-# The module's played runs are shared: its tests stay on one worker (tests/played.py).
-pytestmark = group("commands-scenarios")
+# The module's played runs are shared, its own and the demo: its tests stay on the demo's
+# worker (tests/played.py; xdist would make a group of its own of two group marks).
+pytestmark = group("demo")
 
 READY = "mentoring: ready"
 GRADUATED = "mentoring: graduated"
@@ -228,7 +229,6 @@ def test_ready_then_the_how_to_then_the_merged_entry_graduates() -> None:
     assert GRADUATED in result.issues["1"]["labels"]
 
 
-@group("demo")
 def test_in_the_demo_the_mentor_answers_a_review_with_ready_and_the_mentee_graduates() -> None:
     result = play(DEMO).result
     kinds = [a["kind"] for a in comments(result)]
