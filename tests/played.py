@@ -90,6 +90,12 @@ def scenario(name: str) -> Path:
     return SCENARIOS / name
 
 
+# The read paths a test of a long play (seconds over REST) runs over: GraphQL, the default
+# read path, in the quick suite; REST as well with the long matrices (``-m slow``, CI). The
+# short scenarios hold REST to GraphQL's decisions in the quick suite (tests/gh).
+LONG_PLAY_READS = [pytest.param("graphql"), pytest.param("rest", marks=pytest.mark.slow)]
+
+
 def group(name: str) -> pytest.MarkDecorator:
     """Keep the tests that share a played run on one worker."""
     return pytest.mark.xdist_group(name)

@@ -19,7 +19,7 @@ from test_scenarios import ANSWERS, ROOT
 
 from mentoring.cli import reconcile
 from mentoring.core.model import MARKER_RE
-from played import group
+from played import LONG_PLAY_READS, group
 from simulator.simulation import Result, Simulation
 
 # The module's played runs are shared: its tests stay on one worker (tests/played.py).
@@ -85,7 +85,7 @@ SCENARIO: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module", params=["graphql", "rest"])
+@pytest.fixture(scope="module", params=LONG_PLAY_READS)
 def result(request: pytest.FixtureRequest) -> Result:
     return Simulation(SCENARIO, ROOT, read=request.param).run(reconcile.main)
 

@@ -16,7 +16,7 @@ from test_scenarios import assign as _assign
 from test_scenarios import say as _say
 
 from mentoring.cli import reconcile
-from played import group
+from played import LONG_PLAY_READS, group
 from simulator.sandbox import Fault, Sandbox
 from simulator.simulation import Simulation
 
@@ -65,7 +65,7 @@ EVENTS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="module", params=READS)
+@pytest.fixture(scope="module", params=LONG_PLAY_READS)
 def played(request: pytest.FixtureRequest) -> Any:
     scenario = {
         "start": "2026-01-05T00:00:00Z",
@@ -270,7 +270,7 @@ REVIEWED: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="module", params=READS)
+@pytest.fixture(scope="module", params=LONG_PLAY_READS)
 def reviewed(request: pytest.FixtureRequest) -> Any:
     scenario = {
         "start": "2026-01-05T00:00:00Z",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from mentoring.core.model import MARKER_RE
-from played import DEMO, group, play, scenario
+from played import DEMO, LONG_PLAY_READS, group, play, scenario
 from simulator.simulation import Result
 
 DASHBOARD = 5  # after the four applications
@@ -17,7 +17,7 @@ DASHBOARD = 5  # after the four applications
 QUIET = group("signs-of-life")
 
 
-@pytest.fixture(scope="module", params=["graphql", "rest"])
+@pytest.fixture(scope="module", params=LONG_PLAY_READS)
 def result(request: pytest.FixtureRequest) -> Result:
     return play(scenario("signs-of-life.yml"), read=request.param).result
 
@@ -71,6 +71,7 @@ def test_an_application_left_on_needs_info_is_listed_after_the_configured_days(
     assert "#3 (ed): **needs info** since 2026-01-05, more than 20 days" in result.dashboard
 
 
+@pytest.mark.slow  # as the REST plays above
 @QUIET
 def test_both_read_paths_tell_the_same_story() -> None:
     over_graphql = play(scenario("signs-of-life.yml"), read="graphql").result

@@ -13,6 +13,7 @@ from test_scenarios import ANSWERS, ROOT, comments, run
 from mentoring.cli import reconcile
 from mentoring.core.model import Action
 from mentoring.github.repository import Repo
+from played import LONG_PLAY_READS
 from simulator.sandbox import Sandbox
 from simulator.simulation import Simulation
 
@@ -186,7 +187,7 @@ def _long_waits(read: str = "graphql") -> Any:
     return Simulation(scenario, ROOT, read=read).run(reconcile.main)
 
 
-@pytest.mark.parametrize("read", ["graphql", "rest"])
+@pytest.mark.parametrize("read", LONG_PLAY_READS)
 def test_the_waiting_note_tells_what_became_of_waits_as_long(read: str) -> None:
     result = _long_waits(read)
     notes = {
