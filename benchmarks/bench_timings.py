@@ -1,13 +1,14 @@
 """The timings the project holds itself to: the simulated year, the demo, the tests.
 
 Run by hand from the repository root: ``python benchmarks/bench_timings.py [--repeat N]
-[--no-tests] [--busy]``. Each is timed as a process of its own, from the outside, as a
-maintainer would run it (interpreter start and imports included): ``benchmarks/bench_year.py``
-(50 mentorships over a year), ``scripts/simulate.py --quiet`` (the README's demo) and
-``python -m pytest -q -p no:cacheprovider`` (the suite; once, unless ``--repeat`` says
-more). With ``--busy`` the suite is also timed beside one busy process (``python -c "while
-True: pass"``, as another job on the machine would be). Prints every wall time, the least
-of them (the run the machine disturbed least: this machine's speed swings by half from one
+[--no-tests] [--busy] [--slow]``. Each is timed as a process of its own, from the outside,
+as a maintainer would run it (interpreter start and imports included):
+``benchmarks/bench_year.py`` (50 mentorships over a year), ``scripts/simulate.py --quiet``
+(the README's demo) and ``python -m pytest -q -p no:cacheprovider`` (the quick suite;
+once). With ``--busy`` the suite is also timed beside one busy process (``python -c "while
+True: pass"``, as another job on the machine would be); with ``--slow``, the long matrices
+CI runs after it (``-m slow``), without a target. Prints every wall time, the least of
+them (the run the machine disturbed least: this machine's speed swings by half from one
 minute to the next) and the target, with the load average before each; for the suite also
 the CPU time of all its processes (steadier than wall time on a shared machine) and each
 worker's share: when its first test began, when its last ended and its seconds in tests
@@ -41,6 +42,7 @@ TIMINGS = [
     ("tests", SUITE, 45.0, False),
 ]
 BUSY = ("tests beside a busy process", SUITE, 90.0)
+SLOW = ("tests -m slow (CI's second)", [*SUITE, "-m", "slow"])  # no target: CI's time
 SPIN = [sys.executable, "-c", "while True: pass"]
 
 
@@ -94,11 +96,14 @@ def _beside_a_busy_process(command: list[str]) -> Timing:
         spinner.wait()
 
 
-def _row(name: str, target: float, timings: list[Timing], loads: list[float]) -> None:
+def _row(name: str, target: float | None, timings: list[Timing], loads: list[float]) -> None:
     walls = [t.wall for t in timings]
     runs = ", ".join(f"{w:.1f} s ({load:.1f})" for w, load in zip(walls, loads, strict=True))
-    verdict = "met" if min(walls) < target else "NOT met"
-    print(f"{name:<28} {min(walls):>5.1f} s {target:>5.0f} s  {runs}  {verdict}")
+    if target is None:
+        print(f"{name:<28} {min(walls):>5.1f} s {'-':>7}  {runs}")
+    else:
+        verdict = "met" if min(walls) < target else "NOT met"
+        print(f"{name:<28} {min(walls):>5.1f} s {target:>5.0f} s  {runs}  {verdict}")
     for t in timings:
         if t.detail:
             print(f"{'':<28} cpu {t.cpu:.1f} s; {t.detail}")
@@ -111,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tests", action="store_true", help="leave the test suite out")
     parser.add_argument(
         "--busy", action="store_true", help="also time the suite beside one busy process"
+    )
+    parser.add_argument(
+        "--slow", action="store_true", help="also time the long matrices (-m slow, run by CI)"
     )
     args = parser.parse_args(argv)
     print(machine())
@@ -129,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         name, command, target = BUSY
         load = os.getloadavg()[0]
         _row(name, target, [_beside_a_busy_process(command)], [load])
+    if args.slow and not args.no_tests:
+        name, command = SLOW
+        load = os.getloadavg()[0]
+        _row(name, None, [_suite(command)], [load])
     return 0
 
 

@@ -53,6 +53,33 @@ def test_a_timing_whose_command_fails_says_which_and_why() -> None:
         bench_timings._timed([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"])
 
 
+def test_a_timing_without_a_target_prints_no_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_timings
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    runs = [bench_timings.Timing(70.5, 130.0), bench_timings.Timing(68.25, 128.0)]
+    bench_timings._row("tests -m slow", None, runs, [0.5, 1.0])
+    bench_timings._row("tests", 45.0, runs, [0.5, 1.0])
+    slow, quick = capsys.readouterr().out.splitlines()
+    assert slow.split() == [
+        "tests",
+        "-m",
+        "slow",
+        "68.2",
+        "s",
+        "-",
+        "70.5",
+        "s",
+        "(0.5),",
+        "68.2",
+        "s",
+        "(1.0)",
+    ]
+    assert quick.endswith("NOT met")
+
+
 def test_the_suite_timeline_tells_each_workers_span_and_the_critical_path() -> None:
     sys.path.insert(0, str(BENCHMARKS))
     try:
