@@ -22,12 +22,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests of FIRST's files first, in their order; the rest as collected."""
     first = {TESTS_DIR / name: rank for rank, name in enumerate(FIRST)}
     items.sort(key=lambda item: first.get(item.path, len(FIRST)))
-    for item in items:
-        # pytest-xdist joins two group names into a third group: a module's group and a
-        # test's own would put the test on neither worker, and its played run twice.
-        groups = {mark.args[0] for mark in item.iter_markers("xdist_group")}
-        if len(groups) > 1:
-            raise pytest.UsageError(f"{item.nodeid}: in two xdist groups {sorted(groups)}")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Refuse a test in two xdist groups: pytest-xdist joins their names into a third
+    group, which puts the test on neither group's worker, and its played run is played
+    once more."""
+    # Read as pytest-xdist reads it: the name as the mark's argument or as name=.
+    groups = {m.args[0] if m.args else m.kwargs["name"] for m in item.iter_markers("xdist_group")}
+    if len(groups) > 1:
+        pytest.fail(f"in two xdist groups {sorted(groups)}: keep one", pytrace=False)
 
 
 @pytest.fixture

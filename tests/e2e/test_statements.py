@@ -5,7 +5,7 @@ changed that state after the statement.
 Each statement declares the state it asserts (``STATEMENTS``); the scenarios are short
 and made for them (pause and resume, ready, pairing, a mentor leaving, graduation); the
 faults are random, at 30 % of requests, over twenty seeds (the first two in the quick
-suite, all with ``-m slow``) and both read paths.
+suite, the rest with ``-m slow``) and both read paths.
 """
 
 from __future__ import annotations
