@@ -5,12 +5,13 @@ Run by hand from the repository root: ``python benchmarks/bench_timings.py [--re
 as a maintainer would run it (interpreter start and imports included):
 ``benchmarks/bench_year.py`` (50 mentorships over a year), ``scripts/simulate.py --quiet``
 (the README's demo) and ``python -m pytest -q -p no:cacheprovider`` (the quick suite;
-once). With ``--busy`` the suite is also timed beside one busy process (``python -c "while
-True: pass"``, as another job on the machine would be); with ``--slow``, the long matrices
-CI runs after it (``-m slow``), without a target. Prints every wall time, the least of
-them (the run the machine disturbed least: this machine's speed swings by half from one
-minute to the next) and the target, with the load average before each; for the suite also
-the CPU time of all its processes (steadier than wall time on a shared machine) and each
+once; where PYTHONDONTWRITEBYTECODE is set, once more without it, as most machines run).
+With ``--busy`` the suite is also timed beside one busy process (``python -c "while True:
+pass"``, as another job on the machine would be); with ``--slow``, the long matrices CI
+runs after it (``-m slow``), without a target. Prints every wall time, the least of them
+(the run the machine disturbed least: this machine's speed swings by half from one minute
+to the next) and the target, with the load average before each; for the suite also the
+CPU time of all its processes (steadier than wall time on a shared machine) and each
 worker's share: when its first test began, when its last ended and its seconds in tests
 (the longest worker is the critical path). Asserts nothing about time.
 """
@@ -66,12 +67,17 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
     return Timing(wall, cpu)
 
 
-def _suite(command: list[str]) -> Timing:
-    """The suite timed with benchmarks/suite_timeline.py loaded, and its workers told."""
+def _suite(command: list[str], *, bytecode: bool = False) -> Timing:
+    """The suite timed with benchmarks/suite_timeline.py loaded, and its workers told;
+    with ``bytecode``, as on a machine that keeps compiled modules (PYTHONDONTWRITEBYTECODE
+    left out, and a collection first, untimed, to write them)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "timeline.json"
         path = os.pathsep.join(filter(None, [str(BENCHMARKS), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path, "SUITE_TIMELINE": str(out)}
+        if bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            _timed([*command, "--collect-only", "-n", "0"], env)
         timing = _timed([*command, "-p", "suite_timeline"], env)
         return Timing(timing.wall, timing.cpu, workers_line(json.loads(out.read_text())))
 
@@ -122,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     print(machine())
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    no_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    if no_bytecode:
         print("PYTHONDONTWRITEBYTECODE is set: every process compiles the project's modules")
     print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average before each)")
     for name, command, target, repeated in TIMINGS:
@@ -133,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
             loads.append(os.getloadavg()[0])
             timings.append(_suite(command) if command is SUITE else _timed(command))
         _row(name, target, timings, loads)
+        if command is SUITE and no_bytecode:  # and as on a machine without the setting
+            loads = [os.getloadavg()[0]]
+            _row("tests, bytecode kept", target, [_suite(command, bytecode=True)], loads)
     if args.busy and not args.no_tests:
         name, command, target = BUSY
         load = os.getloadavg()[0]
