@@ -175,7 +175,9 @@ class Sandbox:
     def finish_workflow_run(self, run_id: int, succeeded: bool) -> None:
         """Mark the run completed, a success or a failure, now."""
         with self.lock:
-            run = next(r for r in self.state.workflow_runs if r.id == run_id)
+            # Newest first: the run ending is nearly always the last one started, and a
+            # simulated year starts thousands.
+            run = next(r for r in reversed(self.state.workflow_runs) if r.id == run_id)
             run.status, run.updated_at = "completed", self.now
             run.conclusion = "success" if succeeded else "failure"
 
