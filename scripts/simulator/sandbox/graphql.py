@@ -48,7 +48,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import REACTIONS, Comment, Event, Issue, Watch, watch_all
+from .model import REACTIONS, Comment, Encoded, Event, Issue, Watch, watch_all
 from .shapes import iso, node_id
 
 if TYPE_CHECKING:
@@ -305,15 +305,10 @@ class _Shaped(dict[str, Any]):
         self.source: tuple[Any, ...] | None = None
 
 
-class _Answer(dict[str, Any]):
-    """The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
-    alike; its JSON text is made once, when first sent (:func:`dumpb`)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, answer: dict[str, Any]) -> None:
-        super().__init__(answer)
-        self.text: bytes | None = None
+# The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
+# alike; its JSON text is made once, when first sent (:func:`dumpb`). REST's timeline
+# items are of the same type (``Shapes.event``), so :func:`dumpb` writes their text once.
+_Answer = Encoded
 
 
 class _Node(dict[str, Any]):

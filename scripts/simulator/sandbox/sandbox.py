@@ -332,7 +332,7 @@ class Sandbox:
 
     def timeline(self, number: int) -> list[dict[str, Any]]:
         with self.lock:
-            return [self.shapes.event(e) for e in self.state.timeline(number)]
+            return [self.shapes.fresh_event(e) for e in self.state.timeline(number)]
 
     def comments(self, number: int) -> list[dict[str, Any]]:
         with self.lock:
