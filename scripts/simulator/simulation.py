@@ -386,8 +386,11 @@ class Simulation:
         sb, checkout, workdir = stage.sb, stage.checkout, stage.workdir
         # The workflow checks out the default branch as it is when the run starts.
         _write_changed(checkout / "participants.yml", sb.get_file("participants.yml") or "[]\n")
-        # Actions gives each step an empty summary file; the run's append makes it anew.
-        (workdir / "summary.md").unlink(missing_ok=True)
+        # Actions gives each step an empty summary file. One file serves every run here,
+        # and a run's summary is what it appended: the reconciler only appends to it, and
+        # making the file anew each run cost more than a plan (ext4 creates slowly).
+        summary = workdir / "summary.md"
+        before = summary.stat().st_size if summary.exists() else 0
         sb.clear_logs()
         if run.payload:
             self.payloads.append((run.name, run.payload))
@@ -405,7 +408,9 @@ class Simulation:
         if code != 0:
             result.failed_runs += 1
         if run.name == "schedule":
-            result.schedule_summary = _text_of(workdir / "summary.md")
+            result.schedule_summary = _appended(summary, before)
+        elif run.name == "final":
+            result.summary = _appended(summary, before)
         for write in sb.writes:
             if write.get("actor", "").lower() == sb.bot_login.lower():
                 result.actions.append(_action(write, run.name))
@@ -432,9 +437,10 @@ class Simulation:
         # (not counted: it is the simulator's report, not one of the workflows' runs).
         if numbers:
             args = ["--dry-run"] + [f"--issue={n}" for n in numbers]
+            final = Result()
             with contextlib.redirect_stdout(io.StringIO()):
-                self._run(stage, Run(sb.now, "final", {}), Result(), tuple(args))
-            result.summary = _text_of(stage.workdir / "summary.md")
+                self._run(stage, Run(sb.now, "final", {}), final, tuple(args))
+            result.summary = final.summary
         dashboards = [
             result.issues[str(n)]
             for n in created
@@ -727,11 +733,13 @@ def _write_changed(path: Path, text: str) -> None:
     path.write_bytes(data)
 
 
-def _text_of(path: Path) -> str:
-    """A run's step summary; empty when the run wrote none (it stopped before)."""
+def _appended(path: Path, start: int) -> str:
+    """What a run appended to the step summary file after its first ``start`` bytes."""
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        with path.open("rb") as file:
+            file.seek(start)
+            return file.read().decode("utf-8")
+    except FileNotFoundError:  # no run has written one yet
         return ""
 
 
