@@ -272,3 +272,29 @@ def test_a_timeline_read_again_shows_every_change_since(sandbox: Sandbox) -> Non
     assert comment()["author_association"] == "MEMBER"
     kept = [sandbox.shapes.event(e) for e in sandbox.state.timeline(number)]
     assert graphql.dumpb(kept) == json.dumps(sandbox.timeline(number)).encode()
+
+
+def test_an_issue_list_read_again_shows_every_change_since(sandbox: Sandbox) -> None:
+    # Listed issues are kept between answers (Shapes.listed_issue), as timeline items are.
+    number = sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    repo = client(sandbox).get_repo("astropy/mentoring")
+
+    def listed() -> dict:
+        sandbox.clear_logs()
+        assert [i.number for i in repo.get_issues(state="all")] == [number]
+        (answer,) = sandbox.take_request_log()  # what was sent (raw_data would read it anew)
+        (issue,) = answer["response_body"]
+        assert issue == sandbox.issue(number)
+        return issue
+
+    assert listed()["comments"] == 0
+    sandbox.comment(number, "bob", "hello")
+    assert listed()["comments"] == 1
+    repo.get_label("application").edit("application", "00ff00")
+    assert listed()["labels"][0]["color"] == "00ff00"
+    sandbox.set_permission("alice", "write")
+    assert listed()["author_association"] == "MEMBER"
+    sandbox.assign(number, sandbox.owner, ["bob"])
+    assert [a["login"] for a in listed()["assignees"]] == ["bob"]
+    sandbox.close(number, "alice")
+    assert (listed()["state"], listed()["closed_by"]["login"]) == ("closed", "alice")

@@ -106,8 +106,10 @@ class Shapes:
         self.repo_html = f"{WEB}/{state.owner}/{state.repo}"
         self.repo_urls = _repo_urls(self.repo_api)
         self._users: dict[tuple[str, int, str], dict[str, Any]] = {}
-        # Each timeline item as last shaped, by event id, with what it was shaped from.
+        # Each timeline item as last shaped, by event id, and each issue of a list, by
+        # number, with what it was shaped from (event, listed_issue).
         self._events: dict[int, tuple[tuple[Any, ...], Encoded]] = {}
+        self._listed: dict[int, tuple[tuple[Any, ...], Encoded]] = {}
 
     @overload
     def user(self, login: str) -> dict[str, Any]: ...
@@ -269,6 +271,33 @@ class Shapes:
             "repository": self.repo(),
             "head_repository": self.repo(),
         }
+
+    def listed_issue(self, issue: Issue) -> dict[str, Any]:
+        """An issue as a list of them sends it: the one shaped before while everything it
+        was shaped from is the same (:meth:`_issue_inputs`), and its JSON text made once,
+        as for :meth:`event` (every run lists the open applications, most unchanged)."""
+        inputs = self._issue_inputs(issue)
+        kept = self._listed.get(issue.number)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        shaped = Encoded(self.issue(issue))
+        self._listed[issue.number] = (inputs, shaped)
+        return shaped
+
+    def _issue_inputs(self, i: Issue) -> tuple[Any, ...]:
+        """Every value an issue's shape is made of, compared by value: its fields (its
+        lists as tuples), its labels' records, its users' ids and types, its comments'
+        count, its author's role, its pull request's merge time."""
+        labels = tuple(
+            (lb.id, lb.name, lb.color, lb.description, lb.default)
+            for lb in map(self.s.labels.__getitem__, map(str.lower, i.labels))
+        )
+        users = tuple(map(self._user_key, (i.user, i.closed_by, *i.assignees)))
+        fields = (i.number, i.id, i.user, i.title, i.body, i.created_at, i.updated_at)
+        more = (i.state, i.state_reason, tuple(i.labels), tuple(i.assignees), i.closed_at)
+        pull = (i.pull is not None, i.pull.merged_at if i.pull is not None else None)
+        counts = self.s.comment_count(i.number), self.association(i.user)
+        return (*fields, *more, i.closed_by, *pull, labels, users, *counts)
 
     def issue(self, issue: Issue) -> dict[str, Any]:
         api = f"{self.repo_api}/issues/{issue.number}"
