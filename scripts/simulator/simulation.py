@@ -376,7 +376,7 @@ class Simulation:
         if event_name != "final":
             env["GITHUB_EVENT_NAME"] = event_name
             event_path = workdir / "event.json"
-            _write_anew(event_path, json.dumps(run.payload))
+            _write_changed(event_path, json.dumps(run.payload))
             env["GITHUB_EVENT_PATH"] = str(event_path)
         return env
 
@@ -385,8 +385,12 @@ class Simulation:
     ) -> int:
         sb, checkout, workdir = stage.sb, stage.checkout, stage.workdir
         # The workflow checks out the default branch as it is when the run starts.
-        _write_anew(checkout / "participants.yml", sb.get_file("participants.yml") or "[]\n")
-        _write_anew(workdir / "summary.md", "")
+        _write_changed(checkout / "participants.yml", sb.get_file("participants.yml") or "[]\n")
+        # Actions gives each step an empty summary file. One file serves every run here,
+        # and a run's summary is what it appended: the reconciler only appends to it, and
+        # making the file anew each run cost more than a plan (ext4 creates slowly).
+        summary = workdir / "summary.md"
+        before = summary.stat().st_size if summary.exists() else 0
         sb.clear_logs()
         if run.payload:
             self.payloads.append((run.name, run.payload))
@@ -404,7 +408,9 @@ class Simulation:
         if code != 0:
             result.failed_runs += 1
         if run.name == "schedule":
-            result.schedule_summary = (workdir / "summary.md").read_text(encoding="utf-8")
+            result.schedule_summary = _appended(summary, before)
+        elif run.name == "final":
+            result.summary = _appended(summary, before)
         for write in sb.writes:
             if write.get("actor", "").lower() == sb.bot_login.lower():
                 result.actions.append(_action(write, run.name))
@@ -431,9 +437,10 @@ class Simulation:
         # (not counted: it is the simulator's report, not one of the workflows' runs).
         if numbers:
             args = ["--dry-run"] + [f"--issue={n}" for n in numbers]
+            final = Result()
             with contextlib.redirect_stdout(io.StringIO()):
-                self._run(stage, Run(sb.now, "final", {}), Result(), tuple(args))
-            result.summary = (stage.workdir / "summary.md").read_text(encoding="utf-8")
+                self._run(stage, Run(sb.now, "final", {}), final, tuple(args))
+            result.summary = final.summary
         dashboards = [
             result.issues[str(n)]
             for n in created
@@ -713,12 +720,27 @@ def _workflow_of(event: str) -> str:
     return f".github/workflows/{name}.yml"
 
 
-def _write_anew(path: Path, text: str) -> None:
-    """Write a file of the run's checkout or work directory as a new file: ext4 flushes a
-    file truncated and written again when it is closed (``auto_da_alloc``), half a
-    millisecond each, three files a run, a second of a simulated year."""
+def _write_changed(path: Path, text: str) -> None:
+    """Write a file of the run's checkout or work directory unless it holds ``text``
+    already (most runs: the same participants file, the same scheduled payload), and then
+    as a new file: ext4 flushes a file truncated and written again when it is closed
+    (``auto_da_alloc``), half a millisecond each. Reading it back costs a tenth of that."""
+    data = text.encode("utf-8")
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == data:
+            return
     path.unlink(missing_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(data)
+
+
+def _appended(path: Path, start: int) -> str:
+    """What a run appended to the step summary file after its first ``start`` bytes."""
+    try:
+        with path.open("rb") as file:
+            file.seek(start)
+            return file.read().decode("utf-8")
+    except FileNotFoundError:  # no run has written one yet
+        return ""
 
 
 def _exists(sb: Sandbox, number: int) -> bool:

@@ -311,3 +311,17 @@ def test_months_are_added_in_the_starts_own_zone_whatever_was_asked_before() -> 
     assert add_months(utc, 1) == datetime(2026, 2, 28, 23, 30, tzinfo=UTC)
     assert add_months(plus_one, 1) == datetime(2026, 2, 28, 0, 30, tzinfo=plus_one.tzinfo)
     assert add_months(utc, 1) == datetime(2026, 2, 28, 23, 30, tzinfo=UTC)
+
+
+def test_the_bot_comments_of_one_snapshot_asked_again_are_the_same_and_the_callers_own() -> None:
+    # bot_comments remembers its last answer by the very tuple of comments it was given.
+    posted = Comment(1, BOT, f"Hi\n\n{marker('welcome')}", at(2026, 1, 5))
+    pasted = Comment(2, "ana", marker("checkin", "1"), at(2026, 1, 6))
+    comments = (posted, pasted)
+    first = bot_comments(comments, BOT)
+    first.clear()  # a caller's list is its own
+    assert [(c.kind, c.comment_id) for c in bot_comments(comments, BOT)] == [("welcome", 1)]
+    assert bot_comments(comments, "ana") != bot_comments(comments, BOT)  # another bot
+    later = (*comments, Comment(3, BOT, marker("checkin", "1"), at(2026, 2, 5)))
+    assert [c.comment_id for c in bot_comments(later, BOT)] == [1, 3]
+    assert [c.comment_id for c in bot_comments(list(later), BOT)] == [1, 3]

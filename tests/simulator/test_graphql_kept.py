@@ -658,3 +658,46 @@ def test_a_reaction_changes_the_kept_answer_of_its_comment(sandbox: Sandbox) -> 
         "totalCount": 2,
         "nodes": [{"content": "THUMBS_UP", "user": {"login": "alice"}}],
     }
+
+
+def test_a_comments_reactions_asked_by_node_id_show_each_change_and_each_variables_values(
+    sandbox: Sandbox,
+) -> None:
+    # Query.nodes answers from the comments' kept dicts (as the timelines do): a reaction
+    # shows at the next query, and a selection that reads a variable (here the reactions'
+    # page size) is answered for each query's own value, never from another's answer.
+    query = """query($ids: [ID!]!, $n: Int!) { nodes(ids: $ids) { ... on IssueComment {
+      databaseId
+      all: reactions(last: 100) { totalCount nodes { content } }
+      some: reactions(last: $n) { nodes { content } } } } }"""
+    number = sandbox.open_issue("alice", "Application", "", labels=["application"])
+    comment = sandbox.comment(number, BOT, "Check-in <!-- mentoring:checkin:1 -->")
+    node_id = sandbox.comments(number)[0]["node_id"]
+
+    def asked(n: int) -> dict[str, Any]:
+        variables = {"ids": [node_id], "n": n}
+        _, out, _ = graphql.answer(sandbox, {"query": query, "variables": variables}, BOT)
+        [node] = out["data"]["nodes"]
+        assert node["databaseId"] == comment
+        return node
+
+    assert asked(1)["all"] == {"totalCount": 0, "nodes": []}
+    sandbox.react(comment, "alice", "+1")
+    sandbox.react(comment, "bob", "eyes")
+    assert asked(1)["all"]["nodes"] == [{"content": "THUMBS_UP"}, {"content": "EYES"}]
+    assert asked(1)["some"]["nodes"] == [{"content": "EYES"}]
+    assert len(asked(2)["some"]["nodes"]) == 2
+    assert asked(2) == asked(2)  # the same answer, from what was kept or not
+
+
+def test_an_error_met_in_a_comment_asked_by_node_id_is_met_at_every_query(
+    sandbox: Sandbox,
+) -> None:
+    query = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment {
+      databaseId reactions(first: 1, after: "junk") { totalCount } } } }"""
+    number = sandbox.open_issue("alice", "Application", "", labels=["application"])
+    sandbox.comment(number, BOT, "Check-in <!-- mentoring:checkin:1 -->")
+    body = {"query": query, "variables": {"ids": [sandbox.comments(number)[0]["node_id"]]}}
+    answers = [graphql.answer(sandbox, body, BOT)[1] for _ in range(2)]
+    assert answers[0] == answers[1]
+    assert [e["path"] for e in answers[1]["errors"]] == [["nodes", 0, "reactions"]]

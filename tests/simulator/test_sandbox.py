@@ -1,11 +1,12 @@
 """The sandbox GitHub, driven through PyGithub over real HTTP: issues, comments, labels."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import github
 import pytest
 
-from simulator.sandbox import Sandbox
+from simulator.sandbox import Sandbox, graphql
 from simulator.sandbox.shapes import WEB
 
 BOT = "github-actions[bot]"
@@ -246,3 +247,54 @@ def test_an_issue_form_adds_only_labels_the_repository_has(sandbox: Sandbox) -> 
         "application",
         "mentoring: new",
     ]
+
+
+def test_a_timeline_read_again_shows_every_change_since(sandbox: Sandbox) -> None:
+    # Timeline items are kept between answers (Shapes.event): each change to what an item
+    # shows must still reach the next read, and the kept text must be json.dumps's own.
+    number = sandbox.open_issue("alice", "Apply", "body")
+    comment_id = sandbox.comment(number, "bob", "first")
+    sandbox.assign(number, sandbox.owner, ["bob"])
+    api = client(sandbox).get_repo("astropy/mentoring").get_issue(number)
+
+    def comment() -> dict:
+        events = [e.raw_data for e in api.get_timeline()]
+        assert [e["event"] for e in events] == ["commented", "assigned"]
+        assert events == sandbox.timeline(number)
+        return events[0]
+
+    assert (comment()["body"], comment()["author_association"]) == ("first", "NONE")
+    sandbox.edit_comment(comment_id, "bob", "edited")
+    assert comment()["body"] == "edited"
+    sandbox.react(comment_id, "alice", "+1")
+    assert comment()["reactions"]["+1"] == 1
+    sandbox.set_permission("bob", "triage")
+    assert comment()["author_association"] == "MEMBER"
+    kept = [sandbox.shapes.event(e) for e in sandbox.state.timeline(number)]
+    assert graphql.dumpb(kept) == json.dumps(sandbox.timeline(number)).encode()
+
+
+def test_an_issue_list_read_again_shows_every_change_since(sandbox: Sandbox) -> None:
+    # Listed issues are kept between answers (Shapes.listed_issue), as timeline items are.
+    number = sandbox.open_issue("alice", "Apply", "body", labels=["application"])
+    repo = client(sandbox).get_repo("astropy/mentoring")
+
+    def listed() -> dict:
+        sandbox.clear_logs()
+        assert [i.number for i in repo.get_issues(state="all")] == [number]
+        (answer,) = sandbox.take_request_log()  # what was sent (raw_data would read it anew)
+        (issue,) = answer["response_body"]
+        assert issue == sandbox.issue(number)
+        return issue
+
+    assert listed()["comments"] == 0
+    sandbox.comment(number, "bob", "hello")
+    assert listed()["comments"] == 1
+    repo.get_label("application").edit("application", "00ff00")
+    assert listed()["labels"][0]["color"] == "00ff00"
+    sandbox.set_permission("alice", "write")
+    assert listed()["author_association"] == "MEMBER"
+    sandbox.assign(number, sandbox.owner, ["bob"])
+    assert [a["login"] for a in listed()["assignees"]] == ["bob"]
+    sandbox.close(number, "alice")
+    assert (listed()["state"], listed()["closed_by"]["login"]) == ("closed", "alice")

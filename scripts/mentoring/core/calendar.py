@@ -29,12 +29,31 @@ class BotComment:
 
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
     """The bot's marked comments. A marker pasted by anyone else does not count."""
+    if type(comments) is not tuple:
+        return list(_bot_comments(comments, bot))
+    last = _last_asked[0]
+    if last[0] is comments and last[1] == bot:
+        return list(last[2])
+    found = _bot_comments(comments, bot)
+    _last_asked[0] = (comments, bot, found)
+    return list(found)
+
+
+# The comments last asked about, the bot's login, and the answer. A plan asks about one
+# snapshot's comments three or four times (its facts, its roles, the reactions it wants,
+# its registration or health checks), each time reading every comment of the issue. The
+# key is that very tuple, held here so that its id is never another's: a tuple of frozen
+# comments holds the same comments for as long as it lives, so the answer cannot go stale.
+_last_asked: list[tuple[object, str, tuple[BotComment, ...]]] = [((), "", ())]
+
+
+def _bot_comments(comments: Iterable[Comment], bot: str) -> tuple[BotComment, ...]:
     found: list[BotComment] = []
     bot = bot.lower()
     for comment in comments:
         if comment.author.lower() == bot:
             found += _marked(comment.body, comment.created_at, comment.id)
-    return found
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -170,9 +170,11 @@ def _loader(own: Path) -> ProgramTemplates:
 
 def program_renderer(root: Path) -> Renderer:
     """The renderer of a run in the checkout ``root``: the program's templates first."""
-    own = (root / OVERRIDES).resolve()
+    own = root / OVERRIDES
     # Without a folder of its own a program shares the shipped environment (compiled once).
-    return Renderer(_loader(own)) if own.is_dir() else Renderer()
+    # Resolved only when there is one: resolving stats every component of the path, and
+    # is_dir follows symbolic links as resolve does.
+    return Renderer(_loader(own.resolve())) if own.is_dir() else Renderer()
 
 
 def overrides(root: Path) -> list[str]:

@@ -48,7 +48,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.pyutils import Undefined
 
-from .model import REACTIONS, Comment, Event, Issue, Watch, watch_all
+from .model import REACTIONS, Comment, Encoded, Event, Issue, Watch, watch_all
 from .shapes import iso, node_id
 
 if TYPE_CHECKING:
@@ -289,11 +289,13 @@ PLAIN = {
 
 
 class _Shaped(dict[str, Any]):
-    """A resolver's dict with nothing callable in it, kept from query to query while its
-    source shapes the same, with the fast executor's answers for it by compiled selection.
+    """A resolver's dict, kept from query to query while its source shapes the same, with
+    the fast executor's answers for it by compiled selection.
 
-    Such an answer reads only the dict (no resolver to call, no error to meet), so it holds
-    for as long as the dict does; and neither the dict nor an answer is changed once made.
+    Such an answer reads only the dict, and the resolvers in it (a comment's reactions)
+    only what the dict was shaped from, so it holds for as long as the dict does, unless
+    it met an error or its selection reads variables (``_Run.object`` keeps neither);
+    neither the dict nor an answer is changed once made.
     """
 
     __slots__ = ("answers", "source")
@@ -305,15 +307,10 @@ class _Shaped(dict[str, Any]):
         self.source: tuple[Any, ...] | None = None
 
 
-class _Answer(dict[str, Any]):
-    """The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
-    alike; its JSON text is made once, when first sent (:func:`dumpb`)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, answer: dict[str, Any]) -> None:
-        super().__init__(answer)
-        self.text: bytes | None = None
+# The fast executor's answer for a ``_Shaped`` dict, in every answer that selects it
+# alike; its JSON text is made once, when first sent (:func:`dumpb`). REST's timeline
+# items are of the same type (``Shapes.event``), so :func:`dumpb` writes their text once.
+_Answer = Encoded
 
 
 class _Node(dict[str, Any]):
@@ -655,7 +652,9 @@ class Resolver:
                 f"Could not resolve to a node with the global id of '{missing[0]}'.",
                 extensions={"type": "NOT_FOUND"},
             )
-        return [self.comment(c) for c in found if c is not None]
+        # The comments' dicts kept from query to query, as the timelines' are: each run asks
+        # for the reactions on the same recent comments.
+        return [self._comment(("comment", c.id), c) for c in found if c is not None]
 
     def _comment_of(self, node: str) -> Any:
         """The comment of a node id as ``shapes.node_id`` makes it, or None."""
@@ -1096,7 +1095,14 @@ class _Run:
         if type(value) is _Shaped:  # the same answer as the last time it was selected so
             found = value.answers.get(selection)
             if found is None:
-                found = value.answers[selection] = _Answer(self._object(value, selection, path))
+                errors = len(self.errors)
+                made = self._object(value, selection, path)
+                # Kept unless it met an error (to meet it again each time) or the selection
+                # reads variables (another query's values may answer otherwise): a
+                # comment's dict holds its reactions' resolver.
+                if len(self.errors) != errors or selection.text()[1]:
+                    return made
+                found = value.answers[selection] = _Answer(made)
             return found
         if type(value) is _Node:
             return self._node(value, selection, path)

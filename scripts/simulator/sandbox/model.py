@@ -61,6 +61,18 @@ def blob_sha(text: str) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
+class Encoded(dict[str, Any]):
+    """A JSON object sent unchanged in answer after answer (a GraphQL issue's answer, a
+    timeline item): its text is made once, when first sent (``graphql.dumpb``). Never
+    changed once made: every answer holding it shares it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        super().__init__(value)
+        self.text: bytes | None = None
+
+
 class Watch:
     """How many changes the records watched with it have had (:class:`Watched`)."""
 

@@ -162,7 +162,7 @@ def list_issues(r: Request) -> Result:
         "comments": lambda i: (s.comment_count(i.number), i.number),
     }.get(sort, lambda i: (i.created_at, i.number))
     items.sort(key=key, reverse=q.get("direction", "desc") != "asc")
-    return 200, [r.sb.shapes.issue(i) for i in paginate(r, items)]
+    return 200, [r.sb.shapes.listed_issue(i) for i in paginate(r, items)]
 
 
 def get_issue(r: Request) -> Result:

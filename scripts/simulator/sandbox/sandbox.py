@@ -175,7 +175,9 @@ class Sandbox:
     def finish_workflow_run(self, run_id: int, succeeded: bool) -> None:
         """Mark the run completed, a success or a failure, now."""
         with self.lock:
-            run = next(r for r in self.state.workflow_runs if r.id == run_id)
+            # Newest first: the run ending is nearly always the last one started, and a
+            # simulated year starts thousands.
+            run = next(r for r in reversed(self.state.workflow_runs) if r.id == run_id)
             run.status, run.updated_at = "completed", self.now
             run.conclusion = "success" if succeeded else "failure"
 
@@ -330,7 +332,7 @@ class Sandbox:
 
     def timeline(self, number: int) -> list[dict[str, Any]]:
         with self.lock:
-            return [self.shapes.event(e) for e in self.state.timeline(number)]
+            return [self.shapes.fresh_event(e) for e in self.state.timeline(number)]
 
     def comments(self, number: int) -> list[dict[str, Any]]:
         with self.lock:

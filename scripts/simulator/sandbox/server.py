@@ -21,7 +21,7 @@ from .faults import (
     WRITE_METHODS,
     Fault,
 )
-from .model import ApiError
+from .model import ApiError, Encoded
 from .routes import ROUTES, Request
 from .shapes import DOCS, iso
 
@@ -170,13 +170,18 @@ def serve(
         )
         if payload is None:
             data = b""
-        elif incoming.path == GRAPHQL_PATH:  # answers that share their timelines' text
-            data = graphql.dumpb(payload)
+        elif incoming.path == GRAPHQL_PATH or _holds_encoded(payload):
+            data = graphql.dumpb(payload)  # answers that share their timelines' text
         else:
             data = json.dumps(payload).encode()
     if incoming.version:
         headers["X-GitHub-Api-Version"] = incoming.version
     return status, headers, data
+
+
+def _holds_encoded(payload: Any) -> bool:
+    """Whether a REST answer is a list with items whose JSON text is kept (a timeline)."""
+    return type(payload) is list and any(type(item) is Encoded for item in payload)
 
 
 def _answer(sb: Sandbox, incoming: _Incoming) -> _Reply:

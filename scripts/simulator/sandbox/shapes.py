@@ -15,6 +15,7 @@ from .model import (
     REACTIONS,
     Comment,
     Commit,
+    Encoded,
     Event,
     Issue,
     Label,
@@ -105,6 +106,10 @@ class Shapes:
         self.repo_html = f"{WEB}/{state.owner}/{state.repo}"
         self.repo_urls = _repo_urls(self.repo_api)
         self._users: dict[tuple[str, int, str], dict[str, Any]] = {}
+        # Each timeline item as last shaped, by event id, and each issue of a list, by
+        # number, with what it was shaped from (event, listed_issue).
+        self._events: dict[int, tuple[tuple[Any, ...], Encoded]] = {}
+        self._listed: dict[int, tuple[tuple[Any, ...], Encoded]] = {}
 
     @overload
     def user(self, login: str) -> dict[str, Any]: ...
@@ -267,6 +272,33 @@ class Shapes:
             "head_repository": self.repo(),
         }
 
+    def listed_issue(self, issue: Issue) -> dict[str, Any]:
+        """An issue as a list of them sends it: the one shaped before while everything it
+        was shaped from is the same (:meth:`_issue_inputs`), and its JSON text made once,
+        as for :meth:`event` (every run lists the open applications, most unchanged)."""
+        inputs = self._issue_inputs(issue)
+        kept = self._listed.get(issue.number)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        shaped = Encoded(self.issue(issue))
+        self._listed[issue.number] = (inputs, shaped)
+        return shaped
+
+    def _issue_inputs(self, i: Issue) -> tuple[Any, ...]:
+        """Every value an issue's shape is made of, compared by value: its fields (its
+        lists as tuples), its labels' records, its users' ids and types, its comments'
+        count, its author's role, its pull request's merge time."""
+        labels = tuple(
+            (lb.id, lb.name, lb.color, lb.description, lb.default)
+            for lb in map(self.s.labels.__getitem__, map(str.lower, i.labels))
+        )
+        users = tuple(map(self._user_key, (i.user, i.closed_by, *i.assignees)))
+        fields = (i.number, i.id, i.user, i.title, i.body, i.created_at, i.updated_at)
+        more = (i.state, i.state_reason, tuple(i.labels), tuple(i.assignees), i.closed_at)
+        pull = (i.pull is not None, i.pull.merged_at if i.pull is not None else None)
+        counts = self.s.comment_count(i.number), self.association(i.user)
+        return (*fields, *more, i.closed_by, *pull, labels, users, *counts)
+
     def issue(self, issue: Issue) -> dict[str, Any]:
         api = f"{self.repo_api}/issues/{issue.number}"
         kind = "pull" if issue.pull else "issues"
@@ -362,7 +394,49 @@ class Shapes:
         }
 
     def event(self, e: Event) -> dict[str, Any]:
-        """A timeline item."""
+        """A timeline item as an answer sends it: the one shaped before while everything it
+        was shaped from is the same (:meth:`_event_inputs`), and its JSON text made once.
+
+        A timeline is read in every run, and most of its items never change again; shaping
+        them and writing their JSON took a tenth of a simulation over REST. The item is
+        shared by every answer holding it: answers are encoded and logged, never changed
+        (:meth:`Sandbox.timeline`, which hands items to callers, shapes them afresh).
+        """
+        inputs = self._event_inputs(e)
+        if inputs is None:  # shows another issue as it is now, or the time now
+            return self.fresh_event(e)
+        kept = self._events.get(e.id)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        shaped = Encoded(self.fresh_event(e))
+        self._events[e.id] = (inputs, shaped)
+        return shaped
+
+    def _event_inputs(self, e: Event) -> tuple[Any, ...] | None:
+        """Every value a timeline item's shape is made of, compared by value (an event's
+        or comment's fields, its users' ids and types, the commenter's role, whether it is
+        on a pull request): the item is shaped again when any differs. None for a
+        cross-reference, whose source issue's shape changes with that issue."""
+        if e.event == "cross-referenced":
+            return None
+        fields = (e.event, e.actor, e.created_at, e.assignee, e.label, e.rename)
+        users = self._user_key(e.actor), self._user_key(e.assignee)
+        inputs = (*fields, e.state_reason, e.commit_id, e.comment, *users)
+        if e.comment is None:
+            return inputs
+        c = self.s.comments[e.comment]
+        on_pull = self.s.issues[c.issue].pull is not None
+        written = (c.issue, c.user, c.body, c.created_at, c.updated_at, c.reactions)
+        return (*inputs, *written, self._user_key(c.user), self.association(c.user), on_pull)
+
+    def _user_key(self, login: str | None) -> tuple[str, int, str] | None:
+        if login is None:
+            return None
+        u = self.s.user(login)
+        return u.login, u.id, u.type
+
+    def fresh_event(self, e: Event) -> dict[str, Any]:
+        """A timeline item, shaped now: a dict of the caller's own."""
         if e.event == "commented":
             return {
                 **self.comment(self.s.comments[e.comment]),  # type: ignore[index]
