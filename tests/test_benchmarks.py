@@ -8,9 +8,7 @@ import sys
 
 import pytest
 
-from paths import ROOT_DIR
-
-BENCHMARKS = ROOT_DIR / "benchmarks"
+from paths import BENCHMARKS_DIR, ROOT_DIR, benchmark
 
 
 def _run(*args: str) -> str:
@@ -22,7 +20,7 @@ def _run(*args: str) -> str:
 
 
 def test_the_schedule_benchmark_prints_an_idle_run_within_the_graphql_bound() -> None:
-    lines = _run(str(BENCHMARKS / "bench_schedule.py"), "10").splitlines()
+    lines = _run(str(BENCHMARKS_DIR / "bench_schedule.py"), "10").splitlines()
     [row] = [line.split() for line in lines if line.split()[:1] == ["10"]]
     graphql, bound, other, react = (int(v) for v in row[3:7])
     # Every mentor answers every review: only the reactions on each latest check-in (a 👎
@@ -32,7 +30,7 @@ def test_the_schedule_benchmark_prints_an_idle_run_within_the_graphql_bound() ->
 
 def test_the_year_benchmark_prints_every_run_and_the_least_of_its_repeats() -> None:
     out = _run(
-        str(BENCHMARKS / "bench_year.py"), "--mentorships", "1", "--days", "30", "--repeat", "2"
+        str(BENCHMARKS_DIR / "bench_year.py"), "--mentorships", "1", "--days", "30", "--repeat", "2"
     )
     assert "(0 with failures)" in out
     [least] = [line for line in out.splitlines() if line.strip().startswith("least of 2")]
@@ -44,21 +42,13 @@ def test_the_year_benchmark_prints_every_run_and_the_least_of_its_repeats() -> N
 
 
 def test_a_timing_whose_command_fails_says_which_and_why() -> None:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_timings
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_timings = benchmark("bench_timings")
     with pytest.raises(SystemExit, match=r"failed \(3\):\nbroken"):
         bench_timings._timed([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"])
 
 
 def test_a_timing_without_a_target_prints_no_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_timings
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_timings = benchmark("bench_timings")
     runs = [bench_timings.Timing(70.5, 130.0), bench_timings.Timing(68.25, 128.0)]
     bench_timings._row("tests -m slow", None, runs, [0.5, 1.0])
     bench_timings._row("tests", 45.0, runs, [0.5, 1.0])
@@ -81,12 +71,8 @@ def test_a_timing_without_a_target_prints_no_verdict(capsys: pytest.CaptureFixtu
 
 
 def test_the_suite_timeline_tells_each_workers_span_and_the_critical_path() -> None:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_timings
-        import suite_timeline
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    bench_timings = benchmark("bench_timings")
+    suite_timeline = benchmark("suite_timeline")
     phases = [("gw0", 103.0, 104.0), ("gw1", 102.5, 110.0), ("gw0", 104.0, 106.5)]
     spans = suite_timeline.workers(100.0, phases, {"gw0": 2, "gw1": 1})
     assert spans == [
@@ -98,15 +84,6 @@ def test_the_suite_timeline_tells_each_workers_span_and_the_critical_path() -> N
         "gw0 2 tests in 3.5 s, +3.0 to +6.5 s; gw1 1 tests in 7.5 s, +2.5 to +10.0 s"
         " (critical path: gw1)"
     )
-
-
-def _bench_mentions():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_mentions
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return bench_mentions
 
 
 @pytest.mark.parametrize(
@@ -135,11 +112,12 @@ def _bench_mentions():
     ],
 )
 def test_the_mention_counter_links_logins_as_github_does(text: str, logins: list[str]) -> None:
-    assert _bench_mentions().mentioned(text) == logins
+    assert benchmark("bench_mentions").mentioned(text) == logins
 
 
 def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> None:
-    out = _run(str(BENCHMARKS / "bench_mentions.py"), "tests/scenarios/lifecycle.yml").splitlines()
+    scenario = "tests/scenarios/lifecycle.yml"
+    out = _run(str(BENCHMARKS_DIR / "bench_mentions.py"), scenario).splitlines()
     assert out[0].startswith("tests/scenarios/lifecycle.yml: 1 applications, ")
     rows = {line.split()[0]: line for line in out[2:]}
     assert set(rows) == {"mentee", "mentor", "coordinator", "others"}
@@ -148,7 +126,7 @@ def test_the_mention_benchmark_prints_each_role_and_the_kinds_behind_it() -> Non
 
 
 def test_the_report_benchmark_prints_what_the_report_read() -> None:
-    out = _run(str(BENCHMARKS / "bench_report.py"), "--applications", "10", "--years", "2")
+    out = _run(str(BENCHMARKS_DIR / "bench_report.py"), "--applications", "10", "--years", "2")
     # Ten applications: one GraphQL page of fifty, nothing over REST; two searches for
     # each graduate who did nothing since (here, all of them), fewer than 30: no wait.
     assert out.startswith(

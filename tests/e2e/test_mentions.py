@@ -8,34 +8,24 @@ tests/test_benchmarks.py).
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from paths import ROOT_DIR
+from paths import benchmark
 from played import DEMO, group, play, scenario
 from simulator.simulation import load_scenario
 
-
-def _bench() -> ModuleType:
-    sys.path.insert(0, str(ROOT_DIR / "benchmarks"))
-    try:
-        import bench_mentions
-    finally:
-        sys.path.remove(str(ROOT_DIR / "benchmarks"))
-    return bench_mentions
+bench_mentions = benchmark("bench_mentions")
 
 
 def _mentions(path: Path) -> tuple[list, object]:
-    bench = _bench()
     played = play(path)
     opened = [p["issue"]["number"] for name, p in played.payloads if name == "issues.opened"]
-    cast = bench.cast_of(load_scenario(path), opened, played.result)
-    return bench.mentions(played.result, cast), cast
+    cast = bench_mentions.cast_of(load_scenario(path), opened, played.result)
+    return bench_mentions.mentions(played.result, cast), cast
 
 
 def _budget(path: Path) -> None:
@@ -61,7 +51,7 @@ def _digests_only(path: Path) -> None:
     digests = sorted(
         datetime.fromisoformat(a["at"])
         for a in play(path).result.actions
-        if a["type"] == "comment" and _bench().kind_of(a["body"]) == "dashboard-digest"
+        if a["type"] == "comment" and bench_mentions.kind_of(a["body"]) == "dashboard-digest"
     )
     assert digests
     assert all(
@@ -104,7 +94,7 @@ def test_a_coordinator_who_mentors_is_addressed_as_the_mentor() -> None:
 def test_every_kind_of_application_comment_is_played() -> None:
     # The budget above holds for each of these, on some application of the scenario.
     played = play(scenario("quiet.yml")).result
-    kinds = {_bench().kind_of(a["body"]) for a in played.actions if a["type"] == "comment"}
+    kinds = {bench_mentions.kind_of(a["body"]) for a in played.actions if a["type"] == "comment"}
     assert kinds >= {
         "welcome",
         "needs-info",
