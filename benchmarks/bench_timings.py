@@ -105,11 +105,9 @@ def _beside_a_busy_process(command: list[str]) -> Timing:
 def _row(name: str, target: float | None, timings: list[Timing], loads: list[float]) -> None:
     walls = [t.wall for t in timings]
     runs = ", ".join(f"{w:.1f} s ({load:.1f})" for w, load in zip(walls, loads, strict=True))
-    if target is None:
-        print(f"{name:<28} {min(walls):>5.1f} s {'-':>7}  {runs}")
-    else:
-        verdict = "met" if min(walls) < target else "NOT met"
-        print(f"{name:<28} {min(walls):>5.1f} s {target:>5.0f} s  {runs}  {verdict}")
+    shown = "-" if target is None else f"{target:.0f} s"
+    verdict = "" if target is None else "  met" if min(walls) < target else "  NOT met"
+    print(f"{name:<28} {min(walls):>5.1f} s {shown:>7}  {runs}{verdict}")
     for t in timings:
         if t.detail:
             print(f"{'':<28} cpu {t.cpu:.1f} s; {t.detail}")
