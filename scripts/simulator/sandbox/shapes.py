@@ -6,9 +6,9 @@ import base64
 import difflib
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 from urllib.parse import quote
 
 from .model import (
@@ -276,13 +276,7 @@ class Shapes:
         """An issue as a list of them sends it: the one shaped before while everything it
         was shaped from is the same (:meth:`_issue_inputs`), and its JSON text made once,
         as for :meth:`event` (every run lists the open applications, most unchanged)."""
-        inputs = self._issue_inputs(issue)
-        kept = self._listed.get(issue.number)
-        if kept is not None and kept[0] == inputs:
-            return kept[1]
-        shaped = Encoded(self.issue(issue))
-        self._listed[issue.number] = (inputs, shaped)
-        return shaped
+        return _kept(self._listed, issue.number, self._issue_inputs(issue), self.issue, issue)
 
     def _issue_inputs(self, i: Issue) -> tuple[Any, ...]:
         """Every value an issue's shape is made of, compared by value: its fields (its
@@ -405,12 +399,7 @@ class Shapes:
         inputs = self._event_inputs(e)
         if inputs is None:  # shows another issue as it is now, or the time now
             return self.fresh_event(e)
-        kept = self._events.get(e.id)
-        if kept is not None and kept[0] == inputs:
-            return kept[1]
-        shaped = Encoded(self.fresh_event(e))
-        self._events[e.id] = (inputs, shaped)
-        return shaped
+        return _kept(self._events, e.id, inputs, self.fresh_event, e)
 
     def _event_inputs(self, e: Event) -> tuple[Any, ...] | None:
         """Every value a timeline item's shape is made of, compared by value (an event's
@@ -665,3 +654,23 @@ class Shapes:
             "download_url": f"{self.repo_html}/raw/{quote(ref)}/{quote(path)}",
             "_links": {"self": url, "git": git, "html": html},
         }
+
+
+_Record = TypeVar("_Record", Issue, Event)
+
+
+def _kept(
+    store: dict[int, tuple[tuple[Any, ...], Encoded]],
+    key: int,
+    inputs: tuple[Any, ...],
+    shape: Callable[[_Record], dict[str, Any]],
+    record: _Record,
+) -> Encoded:
+    """The shape kept under ``key`` while it was made from the same ``inputs``; else the
+    record shaped anew, kept with them."""
+    kept = store.get(key)
+    if kept is not None and kept[0] == inputs:
+        return kept[1]
+    shaped = Encoded(shape(record))
+    store[key] = (inputs, shaped)
+    return shaped
