@@ -155,13 +155,14 @@ def _superseded(
 # outright, which the meta-test below requires some run to meet (over GraphQL (0.3, 9):
 # since a failed reactions query keeps what it read and the look again before writing
 # reuses the reactions read in bulk, (0.3, 4) no longer fails one).
-# The quick suite plays the first three; `-m slow` (CI) the rest too.
-QUICK = [(0.1, 1), (0.3, 6), (0.3, 9)]
+# The quick suite plays one pair of each rate: (0.1, 1), held to the strict bounds, and
+# (0.3, 9), which fails runs over either read path; `-m slow` (CI) the rest too.
+QUICK = [(0.1, 1), (0.3, 9)]
 FAULTY = [
     *(pytest.param(rate, seed, id=f"{rate}-{seed}") for rate, seed in QUICK),
     *(
         pytest.param(rate, seed, marks=pytest.mark.slow, id=f"{rate}-{seed}")
-        for rate, seed in [(0.1, 2), (0.1, 3), (0.3, 1), (0.3, 2), (0.3, 3)]
+        for rate, seed in [(0.1, 2), (0.1, 3), (0.3, 1), (0.3, 2), (0.3, 3), (0.3, 6)]
     ),
 ]
 READS = ("graphql", "rest")  # the read paths: both must hold up the same

@@ -1,4 +1,4 @@
-"""simulate.py --program: the demo played against a program repository's own files."""
+"""simulate.py --program: scenarios played against a program repository's own files."""
 
 from __future__ import annotations
 
@@ -25,22 +25,31 @@ PLACEHOLDERS = (
 )
 
 
-def _demo(tmp_path: Path, *program: str) -> str:
+def _played(tmp_path: Path, path: Path, *program: str) -> str:
     out = tmp_path / f"transcript{len(program)}.json"
-    assert simulate.main(["--quiet", "--transcript", str(out), *program]) == 0
+    assert simulate.main(["--quiet", "--transcript", str(out), str(path), *program]) == 0
     return out.read_text(encoding="utf-8")
 
 
-@group("demo")
-def test_the_demo_plays_against_the_example_program_as_against_the_reference(
-    tmp_path: Path,
+# The quick suite plays the example program over the adoption scenario (a program that
+# switches the bot on, and every placeholder in what it posts); `-m slow` (CI) over the
+# whole demo too. Each beside the reference's play of the same file, on one worker.
+AGAINST = [
+    pytest.param(scenario("adoption.yml"), marks=group("adoption"), id="adoption"),
+    pytest.param(DEMO, marks=[group("demo"), pytest.mark.slow], id="demo"),
+]
+
+
+@pytest.mark.parametrize("path", AGAINST)
+def test_the_example_program_plays_as_the_reference_but_for_its_placeholders(
+    tmp_path: Path, path: Path
 ) -> None:
     assert not (EXAMPLE / "scripts").exists()  # the engine is this checkout's
-    played = _demo(tmp_path, "--program", str(EXAMPLE))
+    played = _played(tmp_path, path, "--program", str(EXAMPLE))
     for placeholder, ours in PLACEHOLDERS:
         assert json.dumps(placeholder)[1:-1] in played
         played = played.replace(json.dumps(placeholder)[1:-1], json.dumps(ours)[1:-1])
-    reference = json.loads(json.dumps(play(DEMO).result.transcript()))  # as simulate.py writes it
+    reference = json.loads(json.dumps(play(path).result.transcript()))  # as simulate.py writes it
     assert "YOUR-" not in played
     assert json.loads(played) == reference
 

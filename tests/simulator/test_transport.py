@@ -38,7 +38,14 @@ def _connection_class() -> type:
     return Requester._Requester__httpConnectionClass  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", ["lifecycle.yml", "outage.yml", "faults-short.yml"])
+# The quick suite plays the scenario made for faults; `-m slow` (CI) two more.
+OVER_BOTH = [
+    "faults-short.yml",
+    *(pytest.param(n, marks=pytest.mark.slow) for n in ("lifecycle.yml", "outage.yml")),
+]
+
+
+@pytest.mark.parametrize("name", OVER_BOTH)
 def test_a_scenario_over_http_and_in_process_writes_the_same(name: str) -> None:
     results = {
         t: play(SCENARIOS / name, transport=t, faults=0.1, seed=3).result for t in TRANSPORTS
