@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mentoring.core import commands, dashboard_view, forms, planner, replies, roles
 from mentoring.core.render import Renderer
+from planner_cases import CONFIG
 
 
 def test_the_draft_entry_follows_every_input() -> None:
@@ -155,3 +156,22 @@ def test_the_missing_answers_follow_the_body_and_the_required_ids() -> None:
     ]:
         fresh = forms.missing_required(form, forms.parse_body(form, body), required)
         assert forms.missing_from_body(form, body, required) == tuple(fresh)
+
+
+def test_quiet_until_follows_the_instant_its_zone_and_the_cadence() -> None:
+    fresh = planner._quiet_until.__wrapped__
+    since = datetime(2026, 1, 30, 23, 30, tzinfo=UTC)
+    east = since.astimezone(timezone(timedelta(hours=1)))  # 31 January there
+    cadence = CONFIG.cadence
+    for at, given in [
+        (since, cadence),
+        (since, cadence),  # the same: remembered
+        (east, cadence),  # equal, hashed alike, but a month from another day
+        (since, dataclasses.replace(cadence, review_every=1)),
+        (since, dataclasses.replace(cadence, stall_days=400)),
+        (since + timedelta(days=1), cadence),
+    ]:
+        assert planner.quiet_until(at, given) == fresh(at, at.tzinfo, given)
+        assert planner.quiet_until(at, given).utcoffset() == at.utcoffset()
+    monthly = dataclasses.replace(cadence, review_every=1, review_reply_days=0, stall_days=0)
+    assert planner.quiet_until(since, monthly) != planner.quiet_until(east, monthly)

@@ -17,7 +17,7 @@ import pytest
 from mentoring.cli.reading import is_application as _is_application
 from mentoring.core.model import MARKER_RE, Close, Event, Issue, PostComment, State
 from mentoring.core.participants import Participant
-from mentoring.core.planner import HANDOVER_GRACE, LongWaits, PastWait
+from mentoring.core.planner import HANDOVER_GRACE, LongWaits, PastWait, facts, mentorship_start
 from mentoring.core.replies import MAX_REPLIES_PER_RUN
 from mentoring.files.config import load_config
 from planner_cases import (
@@ -1004,3 +1004,12 @@ def test_the_past_wait_tells_only_of_waits_as_long_as_the_applicants() -> None:
     assert PastWait.of(quick + paired).beyond(30) == LongWaits(30, 3, 3, 40)
     assert PastWait.of(paired[:2] + closed[:1]).beyond(30) == LongWaits(30, 3, 2, None)
     assert PastWait.of(paired[:2]).beyond(30) is None  # two waits are those two people's
+
+
+def test_a_closed_applications_start_is_its_facts_start() -> None:
+    # The dashboard dates a closed application's pairing without working out its facts.
+    now = at(2026, 6, 1)
+    for story in [opened(), paired(), mentor_replaced(), opened().assign("alice", T0 + DAY)]:
+        snapshot = story.close(now - DAY).snapshot()
+        assert mentorship_start(snapshot, CONFIG) == facts(snapshot, CONFIG, now).start
+    assert mentorship_start(mentor_replaced().snapshot(), CONFIG) == PAIRED_AT

@@ -20,8 +20,9 @@ from graphql import build_schema, parse, validate
 from benchmarks.mentorships import ROOT, build, env_for
 from mentoring.cli import reconcile
 from mentoring.cli.applier import RATE_RESERVE
-from mentoring.core.model import Comment
+from mentoring.core.model import Comment, Event
 from mentoring.files.forms import load_form
+from mentoring.github import graphql as converted
 from mentoring.github.graphql import ITEMS as ITEMS_PER_PAGE
 from mentoring.github.graphql import (
     PAGE,
@@ -855,3 +856,63 @@ def test_issues_newest_first_page_on_and_what_the_sandbox_does_not_model_is_refu
     for query in unmodelled:
         (error,) = _post(sandbox, query)["errors"]
         assert "does not model" in error["message"]
+
+
+def test_a_comment_or_label_converted_follows_every_value_it_is_made_of() -> None:
+    comment = {
+        "__typename": "IssueComment",
+        "databaseId": 7,
+        "author": {"login": "ada", "__typename": "User"},
+        "body": "/ready",
+        "createdAt": "2026-01-05T09:00:00Z",
+        "updatedAt": "2026-01-05T09:00:00Z",
+    }
+    fresh = converted._comment.__wrapped__  # type: ignore[attr-defined]
+    for changes in [
+        {},
+        {},  # the same: remembered
+        {"databaseId": 8},
+        {"author": {"login": "ada", "__typename": "Bot"}},  # ada[bot]
+        {"author": {"login": "bob", "__typename": "User"}},
+        {"author": None},
+        {"body": "/pause"},
+        {"body": None},
+        {"body": "x" * (converted.REMEMBERED_COMMENT + 1)},  # converted afresh, not kept
+        {"createdAt": "2026-01-05T09:00:01Z"},
+        {"updatedAt": "2026-01-05T09:30:00Z"},  # edited
+        {"updatedAt": "2026-01-05T09:00:30Z"},  # within the grace: not edited
+        {"updatedAt": None},
+    ]:
+        node = comment | changes
+        author = converted._node_login(node["author"])
+        given = (node["body"] or "", node["databaseId"], author)
+        expected = fresh(*given, node["createdAt"], node["updatedAt"])
+        assert converted.comment_from_node(node) == expected, changes
+    assert converted.comment_from_node(comment | {"updatedAt": "2026-01-05T09:30:00Z"}).edited
+    kept = converted._comment.cache_info().currsize  # type: ignore[attr-defined]
+    converted.comment_from_node(comment | {"body": "y" * (converted.REMEMBERED_COMMENT + 1)})
+    assert converted._comment.cache_info().currsize == kept  # type: ignore[attr-defined]
+
+    label = {
+        "__typename": "LabeledEvent",
+        "createdAt": "2026-01-05T09:00:00Z",
+        "actor": {"login": "mo", "__typename": "User"},
+        "label": {"name": "paused"},
+    }
+    for changes in [
+        {},
+        {},  # the same: remembered
+        {"__typename": "UnlabeledEvent"},
+        {"createdAt": "2026-01-06T09:00:00Z"},
+        {"actor": {"login": "mentoring", "__typename": "Bot"}},
+        {"actor": None},
+        {"label": {"name": "ready"}},
+        {"label": None},
+        {"label": {"name": "z" * (converted.REMEMBERED_COMMENT + 1)}},
+    ]:
+        node = label | changes
+        event = converted._split([node])[0][0]
+        kind = "labeled" if node["__typename"] == "LabeledEvent" else "unlabeled"
+        at = datetime.fromisoformat(node["createdAt"])
+        name = (node["label"] or {}).get("name")
+        assert event == Event(kind, at, converted._actor(node), label=name), changes

@@ -30,7 +30,7 @@ from mentoring.core.dashboard_plan import (
 )
 from mentoring.core.model import Issue, IssueSnapshot
 from mentoring.core.participants import Participant, Problem
-from mentoring.core.planner import facts
+from mentoring.core.planner import mentorship_start
 from mentoring.core.registration import RegisteredMentor
 from mentoring.core.render import Renderer
 from mentoring.core.settings import Config
@@ -107,7 +107,7 @@ def closed_started(
         read = given.get(number) or inputs.read(by_number[number])
         if isinstance(read, Unread):
             raise FiguresUnread(read)
-        started[number] = facts(read, config, inputs.now).start
+        started[number] = mentorship_start(read, config)
     return started
 
 

@@ -28,39 +28,20 @@ class BotComment:
 
 
 def bot_comments(comments: Iterable[Comment], bot: str) -> list[BotComment]:
-    """The bot's marked comments. A marker pasted by anyone else does not count."""
-    if type(comments) is not tuple:
-        return list(_bot_comments(comments, bot))
-    last = _last_asked[0]
-    if last[0] is comments and last[1] == bot:
-        return list(last[2])
-    found = _bot_comments(comments, bot)
-    _last_asked[0] = (comments, bot, found)
-    return list(found)
-
-
-# The comments last asked about, the bot's login, and the answer. A plan asks about one
-# snapshot's comments three or four times (its facts, its roles, the reactions it wants,
-# its registration or health checks), each time reading every comment of the issue. The
-# key is that very tuple, held here so that its id is never another's: a tuple of frozen
-# comments holds the same comments for as long as it lives, so the answer cannot go stale.
-_last_asked: list[tuple[object, str, tuple[BotComment, ...]]] = [((), "", ())]
-
-
-def _bot_comments(comments: Iterable[Comment], bot: str) -> tuple[BotComment, ...]:
+    """The bot's marked comments. A marker pasted by anyone else does not count. Worked
+    out once a snapshot where its facts are (``Facts.posted``), and passed on from there."""
     found: list[BotComment] = []
     bot = bot.lower()
     for comment in comments:
         if comment.author.lower() == bot:
             found += _marked(comment.body, comment.created_at, comment.id)
-    return tuple(found)
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
 def _marked(body: str, at: datetime, comment_id: int) -> tuple[BotComment, ...]:
-    """One of the bot's comments, marker by marker: each plan asks for the bot's comments
-    more than once, and every run of a simulation for the same comments (the values are
-    frozen, so they are shared)."""
+    """One of the bot's comments, marker by marker: every run of a simulation asks about
+    the same comments (the values are frozen, so they are shared)."""
     return tuple(BotComment(m["kind"], m["key"], at, comment_id) for m in MARKER_RE.finditer(body))
 
 

@@ -242,7 +242,7 @@ def row_of(
         mentee_reply=replied.get(f.mentee.lower()),
         mentor_reply=max((replied[m] for m in ever_mentors if m in replied), default=None),
         alive=last_sign_of_life(snapshot.comments, people, config.bot),
-        worry=worry(snapshot.comments, people, config.bot),
+        worry=worry(snapshot.comments, f.posted, people, config.bot),
         needs_info_since=needs_info if state == NEEDS_INFO else None,
         last_checkin=(f"{_kind_word(last.kind)} {last.key}", last.at) if last else None,
         next_checkin=(f"{_kind_word(nxt.kind)} {nxt.period}", nxt.at) if nxt else None,

@@ -273,7 +273,7 @@ def facts(
     stops = (
         pauses + closed_intervals(events, now) + unpaired_intervals(events, roles.is_pairing, now)
     )
-    start = mentor_since(pairings, roles.is_pairing)
+    start = mentor_since(pairings, roles.is_pairing)  # as mentorship_start dates it
     latest, latest_due = _latest_due(start, config, stops, now)
     required = config.application.required
     # A check-in's or review's marker key is its month since pairing, not its period
@@ -304,6 +304,13 @@ def facts(
         registered=registered,
         applications=applications,
     )
+
+
+def mentorship_start(snapshot: IssueSnapshot, config: Config) -> datetime | None:
+    """When the application's mentorship began (its first pairing), as its facts date it
+    (``Facts.start``): for a closed application, whose other facts nothing needs."""
+    roles = roles_of(snapshot, config)
+    return mentor_since(roles.snapshot.events, roles.is_pairing)
 
 
 def _latest_due(
@@ -1105,6 +1112,15 @@ def quiet_until(since: datetime, cadence: Cadence) -> datetime:
     """When a mentorship without a sign of life since ``since`` has been quiet too long: a
     review period (``review_every`` check-ins) and its reply days later, or
     ``stall_days`` later if that is later still (the key is now a floor)."""
+    # Equal instants in two zones hash alike but add months differently: the zone is part
+    # of the key.
+    return _quiet_until(since, since.tzinfo, cadence)
+
+
+@lru_cache(maxsize=4096)
+def _quiet_until(since: datetime, zone: object, cadence: Cadence) -> datetime:
+    """Remembered: every run asks again about each check-in and review of every open
+    application (which of them may still get a reaction that counts)."""
     period = add_months(since, cadence.review_every * cadence.checkin_months)
     return max(
         period + timedelta(days=cadence.review_reply_days),
@@ -1130,11 +1146,13 @@ def reactions_wanted(snapshot: IssueSnapshot, config: Config, now: datetime) -> 
     if snapshot.issue.state != "open":
         return frozenset()
     cadence = config.cadence
-    asking = [c for c in bot_comments(snapshot.comments, config.bot) if c.kind in _ACKNOWLEDGED]
+    posted = bot_comments(snapshot.comments, config.bot)
+    asking = [c for c in posted if c.kind in _ACKNOWLEDGED]
     recent = [c for c in asking if quiet_until(c.at, cadence) > now]
     if not recent:
         return frozenset()
-    people = mentee_and_mentors(roles_of(snapshot, config)) - {config.bot.lower()}
+    asked = Asked.of(snapshot, config.bot, posted)
+    people = mentee_and_mentors(roles_of(snapshot, config, asked=asked)) - {config.bot.lower()}
     spoke = [c.created_at for c in snapshot.comments if c.author.lower() in people]
     if spoke and quiet_until(max(spoke), cadence) > now:
         return frozenset({max(recent, key=lambda c: (c.at, c.comment_id)).comment_id})
@@ -1170,11 +1188,17 @@ class Worry:
     at: datetime
 
 
-def worry(comments: tuple[Comment, ...], people: frozenset[str], bot: str) -> Worry | None:
+def worry(
+    comments: tuple[Comment, ...],
+    posted: Sequence[BotComment],
+    people: frozenset[str],
+    bot: str,
+) -> Worry | None:
     """The latest 👎 or 😕 by one of ``people`` on the bot's latest pairing, check-in,
-    review or reminder, unless one of them has commented since (the talk has begun);
-    None otherwise. The next such comment of the bot's asks afresh."""
-    asking = [c for c in bot_comments(comments, bot) if c.kind in _ACKNOWLEDGED]
+    review or reminder (``posted``: the bot's marked comments among ``comments``, as
+    ``bot_comments`` reads them), unless one of them has commented since (the talk has
+    begun); None otherwise. The next such comment of the bot's asks afresh."""
+    asking = [c for c in posted if c.kind in _ACKNOWLEDGED]
     if not asking:
         return None
     latest = max(asking, key=lambda c: (c.at, c.comment_id))

@@ -20,14 +20,15 @@ def short_texts(
     chars: int, *, text_at: int = 0, maxsize: int = 4096
 ) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Remember a function's results (it is pure, its arguments positional and hashable)
-    for the calls whose argument at ``text_at`` is a text of at most ``chars``."""
+    for the calls whose argument at ``text_at`` is a text of at most ``chars``, or None."""
 
     def decorate(function: Callable[..., R]) -> Callable[..., R]:
         remembered = functools.lru_cache(maxsize=maxsize)(function)
 
         @functools.wraps(function)
         def call(*args: Any) -> R:
-            return remembered(*args) if len(args[text_at]) <= chars else function(*args)
+            text = args[text_at]
+            return remembered(*args) if text is None or len(text) <= chars else function(*args)
 
         call.cache_info = remembered.cache_info  # type: ignore[attr-defined]
         return call

@@ -33,6 +33,7 @@ from github import GithubException
 
 from mentoring.core.commands import one_line
 from mentoring.core.model import Comment, Event, Issue, IssueSnapshot, Reaction, was_edited
+from mentoring.core.remember import short_texts
 from mentoring.github.client import GitHubError, is_rate_limited
 
 log = logging.getLogger(__name__)
@@ -362,13 +363,29 @@ def _lower(value: str | None) -> str | None:
 
 def comment_from_node(node: dict[str, Any]) -> Comment:
     """An ``IssueComment``, as the REST conversion gives it."""
-    created = node.get("createdAt")
+    author = _node_login(node.get("author"))
+    body = node.get("body") or ""
+    return _comment(
+        body, int(node["databaseId"]), author, node.get("createdAt"), node.get("updatedAt")
+    )
+
+
+# Remembered by every value a comment is made of: a run converts every comment of every
+# open application, and a process that runs many times over (the simulator, the tests)
+# the same comments run after run. The values are frozen, so they are shared; bodies
+# longer than this are converted afresh each time, so no long text is held on to.
+REMEMBERED_COMMENT = 4_096
+
+
+@short_texts(REMEMBERED_COMMENT, maxsize=4096)
+def _comment(
+    body: str, comment_id: int, author: str, created: str | None, updated: str | None
+) -> Comment:
     at = _node_time(created)
-    updated = node.get("updatedAt")
     return Comment(
-        id=int(node["databaseId"]),
-        author=_node_login(node.get("author")),
-        body=node.get("body") or "",
+        id=comment_id,
+        author=author,
+        body=body,
         created_at=at,
         # As over REST: a comment changed since it was written is edited, and a command
         # in it is not obeyed after the fact. (Most were never changed: the same text.)
@@ -397,9 +414,16 @@ def _assignment(kind: str) -> EventFrom:
 def _labelling(kind: str) -> EventFrom:
     def convert(node: dict[str, Any]) -> Event:
         label = (node.get("label") or {}).get("name")
-        return Event(kind, _node_time(node.get("createdAt")), _actor(node), label=label)
+        return _labelled(kind, node.get("createdAt"), _actor(node), label)
 
     return convert
+
+
+@short_texts(REMEMBERED_COMMENT, text_at=3, maxsize=4096)
+def _labelled(kind: str, created: str | None, actor: str | None, label: str | None) -> Event:
+    """Remembered by every value it is made of, as comments are (``_comment``): a timeline
+    is mostly comments and labels."""
+    return Event(kind, _node_time(created), actor, label=label)
 
 
 def _closed(node: dict[str, Any]) -> Event:
