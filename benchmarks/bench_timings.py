@@ -1,19 +1,21 @@
 """The timings the project holds itself to: the simulated year, the demo, the tests.
 
 Run by hand from the repository root: ``python benchmarks/bench_timings.py [--repeat N]
-[--no-tests] [--busy] [--slow]``. Each is timed as a process of its own, from the outside,
-as a maintainer would run it (interpreter start and imports included):
-``benchmarks/bench_year.py`` (50 mentorships over a year), ``scripts/simulate.py --quiet``
-(the README's demo) and ``python -m pytest -q -p no:cacheprovider`` (the quick suite;
-once; where PYTHONDONTWRITEBYTECODE is set, once more without it, as most machines run).
-With ``--busy`` the suite is also timed beside one busy process (``python -c "while True:
+[--suite-repeat N] [--no-tests] [--busy] [--slow]``. First the machine's pace: a fixed
+Python loop, timed ``--repeat`` times. Then each is timed as a process of its own, from
+the outside, as a maintainer would run it (interpreter start and imports included):
+``benchmarks/bench_year.py`` (50 mentorships over a year) and ``scripts/simulate.py
+--quiet`` (the README's demo), ``--repeat`` times each, and ``python -m pytest -q -p
+no:cacheprovider`` (the quick suite), ``--suite-repeat`` times (once by default; where
+PYTHONDONTWRITEBYTECODE is set, once more without it, as most machines run). With
+``--busy`` the suite is also timed beside one busy process (``python -c "while True:
 pass"``, as another job on the machine would be); with ``--slow``, the long matrices CI
 runs after it (``-m slow``), without a target. Prints every wall time, the least of them
 (the run the machine disturbed least: this machine's speed swings by half from one minute
-to the next) and the target, with the load average before each; for the suite also the
-CPU time of all its processes (steadier than wall time on a shared machine) and each
-worker's share: when its first test began, when its last ended and its seconds in tests
-(the longest worker is the critical path). Asserts nothing about time.
+to the next, as the pace shows) and the target, with the load average before each; for
+the suite also the CPU time of all its processes and each worker's share: when its first
+test began, when its last ended and its seconds in tests (the longest worker is the
+critical path). Asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ TIMINGS = [
 BUSY = ("tests beside a busy process", SUITE, 90.0)
 SLOW = ("tests -m slow (CI's second)", [*SUITE, "-m", "slow"])  # no target: CI's time
 SPIN = [sys.executable, "-c", "while True: pass"]
+# The machine's pace: the same fixed Python loop every time. On this machine it takes
+# 1.3 s in one minute and 1.9 s in the next, quiet both times: read every other figure
+# beside it (a suite of 60 s at a pace of 1.9 s is one of about 41 s at 1.3 s).
+PACE = [sys.executable, "-c", "s = 0\nfor i in range(20_000_000): s += i"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     """Time each, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the year and the demo")
+    parser.add_argument(
+        "--suite-repeat", type=int, default=1, help="runs of the suite (each about a minute)"
+    )
     parser.add_argument("--no-tests", action="store_true", help="leave the test suite out")
     parser.add_argument(
         "--busy", action="store_true", help="also time the suite beside one busy process"
@@ -130,11 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     if no_bytecode:
         print("PYTHONDONTWRITEBYTECODE is set: every process compiles the project's modules")
     print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average before each)")
+    pace, loads = [], []
+    for _ in range(max(args.repeat, 1)):
+        loads.append(os.getloadavg()[0])
+        pace.append(_timed(PACE))
+    _row("pace (a fixed Python loop)", None, pace, loads)
     for name, command, target, repeated in TIMINGS:
         if name == "tests" and args.no_tests:
             continue
         timings, loads = [], []
-        for _ in range(max(args.repeat, 1) if repeated else 1):
+        for _ in range(max(args.repeat if repeated else args.suite_repeat, 1)):
             loads.append(os.getloadavg()[0])
             timings.append(_suite(command) if command is SUITE else _timed(command))
         _row(name, target, timings, loads)
@@ -143,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
             _row("tests, bytecode kept", target, [_suite(command, bytecode=True)], loads)
     if args.busy and not args.no_tests:
         name, command, target = BUSY
-        load = os.getloadavg()[0]
-        _row(name, target, [_beside_a_busy_process(command)], [load])
+        timings, loads = [], []
+        for _ in range(max(args.suite_repeat, 1)):
+            loads.append(os.getloadavg()[0])
+            timings.append(_beside_a_busy_process(command))
+        _row(name, target, timings, loads)
     if args.slow and not args.no_tests:
         name, command = SLOW
         load = os.getloadavg()[0]
