@@ -2,20 +2,21 @@
 
 Run by hand from the repository root: ``python benchmarks/bench_timings.py [--repeat N]
 [--suite-repeat N] [--no-tests] [--busy] [--slow]``. First the machine's pace: a fixed
-Python loop, timed ``--repeat`` times. Then each is timed as a process of its own, from
-the outside, as a maintainer would run it (interpreter start and imports included):
-``benchmarks/bench_year.py`` (50 mentorships over a year) and ``scripts/simulate.py
---quiet`` (the README's demo), ``--repeat`` times each, and ``python -m pytest -q -p
-no:cacheprovider`` (the quick suite), ``--suite-repeat`` times (once by default; where
-PYTHONDONTWRITEBYTECODE is set, once more without it, as most machines run). With
+Python loop, timed ``--repeat`` times, and again before every other run. Then each is
+timed as a process of its own, from the outside, as a maintainer would run it
+(interpreter start and imports included): ``benchmarks/bench_year.py`` (50 mentorships
+over a year) and ``scripts/simulate.py --quiet`` (the README's demo), ``--repeat`` times
+each, and ``python -m pytest -q -p no:cacheprovider`` (the quick suite), ``--suite-repeat``
+times (once by default; where PYTHONDONTWRITEBYTECODE is set, once more without it, as
+most machines run; each suite run with an empty bytecode cache of its own). With
 ``--busy`` the suite is also timed beside one busy process (``python -c "while True:
 pass"``, as another job on the machine would be); with ``--slow``, the long matrices CI
 runs after it (``-m slow``), without a target. Prints every wall time, the least of them
 (the run the machine disturbed least: this machine's speed swings by half from one minute
-to the next, as the pace shows) and the target, with the load average before each; for
-the suite also the CPU time of all its processes and each worker's share: when its first
-test began, when its last ended and its seconds in tests (the longest worker is the
-critical path). Asserts nothing about time.
+to the next, as the pace shows) and the target, with the load average and the pace just
+before each; for the suite also the CPU time of all its processes and each worker's
+share: when its first test began, when its last ended and its seconds in tests (the
+longest worker is the critical path). Asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -76,11 +77,14 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
 def _suite(command: list[str], *, bytecode: bool = False) -> Timing:
     """The suite timed with benchmarks/suite_timeline.py loaded, and its workers told;
     with ``bytecode``, as on a machine that keeps compiled modules (PYTHONDONTWRITEBYTECODE
-    left out, and a collection first, untimed, to write them)."""
+    left out, and a collection first, untimed, to write them). Each run gets a bytecode
+    cache of its own, empty (PYTHONPYCACHEPREFIX): no run reads what an earlier one, or the
+    checkout's ``__pycache__``, kept."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "timeline.json"
         path = os.pathsep.join(filter(None, [str(BENCHMARKS), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path, "SUITE_TIMELINE": str(out)}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         if bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             _timed([*command, "--collect-only", "-n", "0"], env)
@@ -108,9 +112,16 @@ def _beside_a_busy_process(command: list[str]) -> Timing:
         spinner.wait()
 
 
-def _row(name: str, target: float | None, timings: list[Timing], loads: list[float]) -> None:
+def _before(*, pace: bool = True) -> str:
+    """The machine just before a run: its load average and (unless ``pace`` is False) how
+    long the pace loop takes now."""
+    load = f"{os.getloadavg()[0]:.1f}"
+    return f"{load}, pace {_timed(PACE).wall:.1f} s" if pace else load
+
+
+def _row(name: str, target: float | None, timings: list[Timing], before: list[str]) -> None:
     walls = [t.wall for t in timings]
-    runs = ", ".join(f"{w:.1f} s ({load:.1f})" for w, load in zip(walls, loads, strict=True))
+    runs = ", ".join(f"{w:.1f} s ({b})" for w, b in zip(walls, before, strict=True))
     shown = "-" if target is None else f"{target:.0f} s"
     verdict = "" if target is None else "  met" if min(walls) < target else "  NOT met"
     print(f"{name:<28} {min(walls):>5.1f} s {shown:>7}  {runs}{verdict}")
@@ -138,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     no_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
     if no_bytecode:
         print("PYTHONDONTWRITEBYTECODE is set: every process compiles the project's modules")
-    print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average before each)")
+    print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average, pace before each)")
     pace, loads = [], []
     for _ in range(max(args.repeat, 1)):
-        loads.append(os.getloadavg()[0])
+        loads.append(_before(pace=False))
         pace.append(_timed(PACE))
     _row("pace (a fixed Python loop)", None, pace, loads)
     for name, command, target, repeated in TIMINGS:
@@ -149,22 +160,22 @@ def main(argv: list[str] | None = None) -> int:
             continue
         timings, loads = [], []
         for _ in range(max(args.repeat if repeated else args.suite_repeat, 1)):
-            loads.append(os.getloadavg()[0])
+            loads.append(_before())
             timings.append(_suite(command) if command is SUITE else _timed(command))
         _row(name, target, timings, loads)
         if command is SUITE and no_bytecode:  # and as on a machine without the setting
-            loads = [os.getloadavg()[0]]
+            loads = [_before()]
             _row("tests, bytecode kept", target, [_suite(command, bytecode=True)], loads)
     if args.busy and not args.no_tests:
         name, command, target = BUSY
         timings, loads = [], []
         for _ in range(max(args.suite_repeat, 1)):
-            loads.append(os.getloadavg()[0])
+            loads.append(_before())
             timings.append(_beside_a_busy_process(command))
         _row(name, target, timings, loads)
     if args.slow and not args.no_tests:
         name, command = SLOW
-        load = os.getloadavg()[0]
+        load = _before()
         _row(name, None, [_suite(command)], [load])
     return 0
 

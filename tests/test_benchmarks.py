@@ -50,8 +50,8 @@ def test_a_timing_whose_command_fails_says_which_and_why() -> None:
 def test_a_timing_without_a_target_prints_no_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     bench_timings = benchmark("bench_timings")
     runs = [bench_timings.Timing(70.5, 130.0), bench_timings.Timing(68.25, 128.0)]
-    bench_timings._row("tests -m slow", None, runs, [0.5, 1.0])
-    bench_timings._row("tests", 45.0, runs, [0.5, 1.0])
+    bench_timings._row("tests -m slow", None, runs, ["0.5", "1.0, pace 1.4 s"])
+    bench_timings._row("tests", 45.0, runs, ["0.5", "1.0"])
     slow, quick = capsys.readouterr().out.splitlines()
     assert slow.split() == [
         "tests",
@@ -65,7 +65,10 @@ def test_a_timing_without_a_target_prints_no_verdict(capsys: pytest.CaptureFixtu
         "(0.5),",
         "68.2",
         "s",
-        "(1.0)",
+        "(1.0,",
+        "pace",
+        "1.4",
+        "s)",
     ]
     assert quick.endswith("NOT met")
 
