@@ -8,7 +8,7 @@ timed as a process of its own, from the outside, as a maintainer would run it
 over a year) and ``scripts/simulate.py --quiet`` (the README's demo), ``--repeat`` times
 each, and ``python -m pytest -q -p no:cacheprovider`` (the quick suite), ``--suite-repeat``
 times (once by default; where PYTHONDONTWRITEBYTECODE is set, once more without it, as
-most machines run; each suite run with an empty bytecode cache of its own). With
+most machines run, its compiled modules kept outside the checkout). With
 ``--busy`` the suite is also timed beside one busy process (``python -c "while True:
 pass"``, as another job on the machine would be); with ``--slow``, the long matrices CI
 runs after it (``-m slow``), without a target. Prints every wall time, the least of them
@@ -77,16 +77,17 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
 def _suite(command: list[str], *, bytecode: bool = False) -> Timing:
     """The suite timed with benchmarks/suite_timeline.py loaded, and its workers told;
     with ``bytecode``, as on a machine that keeps compiled modules (PYTHONDONTWRITEBYTECODE
-    left out, and a collection first, untimed, to write them). Each run gets a bytecode
-    cache of its own, empty (PYTHONPYCACHEPREFIX): no run reads what an earlier one, or the
-    checkout's ``__pycache__``, kept."""
+    left out, and a collection first, untimed, to write them). That run keeps what it
+    compiles in a folder of its own (PYTHONPYCACHEPREFIX), not in the checkout, where the
+    runs after it would read it despite PYTHONDONTWRITEBYTECODE. (Not the other runs: with
+    that prefix set, Python would compile the libraries and the standard library too.)"""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "timeline.json"
         path = os.pathsep.join(filter(None, [str(BENCHMARKS), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path, "SUITE_TIMELINE": str(out)}
-        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         if bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
             _timed([*command, "--collect-only", "-n", "0"], env)
         timing = _timed([*command, "-p", "suite_timeline"], env)
         return Timing(timing.wall, timing.cpu, workers_line(json.loads(out.read_text())))
