@@ -67,9 +67,12 @@ def run_step(
         key: given[ENV_VALUE.fullmatch(value)[1].removeprefix("inputs.")]  # type: ignore[index]
         for key, value in spec.get("env", {}).items()
     }
+    # The runner's bare environment; PYTHONDONTWRITEBYTECODE passed on where it is set, so
+    # the step's Python leaves no compiled files in the checkout, as the suite's own do not.
+    kept = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONDONTWRITEBYTECODE")}
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", spec["run"]],
-        env={"PATH": os.environ["PATH"], **env, **filled},
+        env={**kept, **env, **filled},
         cwd=cwd,
         capture_output=True,
         text=True,
