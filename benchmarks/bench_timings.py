@@ -29,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -50,7 +52,7 @@ SLOW = ("tests -m slow (CI's second)", [*SUITE, "-m", "slow"])  # no target: CI'
 SPIN = [sys.executable, "-c", "while True: pass"]
 # The machine's pace: the same fixed Python loop every time. On this machine it takes
 # 1.3 s in one minute and 1.9 s in the next, quiet both times: read every other figure
-# beside it (a suite of 60 s at a pace of 1.9 s is one of about 41 s at 1.3 s).
+# beside it (a rough guide only: the suite took 58 s and 72 s, each after a pace of 1.5 s).
 PACE = [sys.executable, "-c", "s = 0\nfor i in range(20_000_000): s += i"]
 
 
@@ -120,6 +122,17 @@ def _before(*, pace: bool = True) -> str:
     return f"{load}, pace {_timed(PACE).wall:.1f} s" if pace else load
 
 
+def _runs(
+    times: int, timed: Callable[[], Timing], *, pace: bool = True
+) -> tuple[list[Timing], list[str]]:
+    """``timed`` run ``times`` times (at least once), each after a look at the machine."""
+    timings, before = [], []
+    for _ in range(max(times, 1)):
+        before.append(_before(pace=pace))
+        timings.append(timed())
+    return timings, before
+
+
 def _row(name: str, target: float | None, timings: list[Timing], before: list[str]) -> None:
     walls = [t.wall for t in timings]
     runs = ", ".join(f"{w:.1f} s ({b})" for w, b in zip(walls, before, strict=True))
@@ -151,33 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     if no_bytecode:
         print("PYTHONDONTWRITEBYTECODE is set: every process compiles the project's modules")
     print(f"{'what':<28} {'least':>7} {'target':>7}  runs (load average, pace before each)")
-    pace, loads = [], []
-    for _ in range(max(args.repeat, 1)):
-        loads.append(_before(pace=False))
-        pace.append(_timed(PACE))
-    _row("pace (a fixed Python loop)", None, pace, loads)
+    _row("pace (a fixed Python loop)", None, *_runs(args.repeat, partial(_timed, PACE), pace=False))
     for name, command, target, repeated in TIMINGS:
         if name == "tests" and args.no_tests:
             continue
-        timings, loads = [], []
-        for _ in range(max(args.repeat if repeated else args.suite_repeat, 1)):
-            loads.append(_before())
-            timings.append(_suite(command) if command is SUITE else _timed(command))
-        _row(name, target, timings, loads)
+        timed = partial(_suite if command is SUITE else _timed, command)
+        _row(name, target, *_runs(args.repeat if repeated else args.suite_repeat, timed))
         if command is SUITE and no_bytecode:  # and as on a machine without the setting
-            loads = [_before()]
-            _row("tests, bytecode kept", target, [_suite(command, bytecode=True)], loads)
+            kept = _runs(1, partial(_suite, SUITE, bytecode=True))
+            _row("tests, bytecode kept", target, *kept)
     if args.busy and not args.no_tests:
         name, command, target = BUSY
-        timings, loads = [], []
-        for _ in range(max(args.suite_repeat, 1)):
-            loads.append(_before())
-            timings.append(_beside_a_busy_process(command))
-        _row(name, target, timings, loads)
+        _row(name, target, *_runs(args.suite_repeat, partial(_beside_a_busy_process, command)))
     if args.slow and not args.no_tests:
         name, command = SLOW
-        load = _before()
-        _row(name, None, [_suite(command)], [load])
+        _row(name, None, *_runs(1, partial(_suite, command)))
     return 0
 
 
